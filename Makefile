@@ -1,0 +1,58 @@
+# assess — year-end assessment of working groups.
+# `make` (or `make help`) lists the targets. Every target sets up what it needs by itself.
+
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SYSSTAMP := $(VENV)/.system-packages
+# Debian packages the reports need: a CJK font so charts show Chinese text.
+SYSTEM_PACKAGES := fonts-wqy-microhei
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint lab clean system
+
+## help: list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /' -e 's/: /\t/'
+
+## demo: generate the sample year and run the whole assessment (reports/demo/)
+demo: $(STAMP)
+	$(BIN)/assess demo --out reports/demo
+
+## test: run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## lint: check style with ruff
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+## lab: open JupyterLab on the project (kernel: this environment)
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## system: install the Debian packages the reports need (as root; skipped elsewhere)
+system: $(SYSSTAMP)
+
+$(SYSSTAMP):
+	@mkdir -p $(VENV)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian packages:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "warning: please install$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; fi
+	@touch $@
+
+# The virtual environment is rebuilt only when pyproject.toml changes.
+$(STAMP): pyproject.toml | $(SYSSTAMP)
+	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+## clean: remove generated reports and caches (keeps the environment)
+clean:
+	rm -rf reports/demo .pytest_cache .ruff_cache

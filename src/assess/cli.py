@@ -1,0 +1,156 @@
+"""The ``assess`` command: a thin layer that parses options and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import AssessError, InputError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_REPORTS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _scheme(args: argparse.Namespace):
+    from .scheme import load_scheme
+
+    return load_scheme(getattr(args, "scheme", None))
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .excel import write_template
+
+    print(f"wrote {write_template(args.path)}")
+    return EXIT_OK
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .pipeline import write_sample
+
+    print(f"wrote {write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)}")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import load
+
+    ds = load(args.data, _scheme(args))
+    sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
+    print(f"{args.data}: valid ({sizes})")
+    return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .pipeline import score_to
+
+    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args))
+    print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
+    return EXIT_OK
+
+
+def _report_run(summary, out: Path) -> int:
+    n, failed = len(summary.outcomes), summary.failed
+    print(f"{n - len(failed)} of {n} reports written under {out / 'reports'}; index: {summary.index}")
+    if failed:
+        print(f"{len(failed)} report(s) failed:", file=sys.stderr)
+        for o in failed:
+            print(f"  - {o.group_id}: {o.error}", file=sys.stderr)
+        return EXIT_REPORTS_FAILED
+    return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import run_assessment
+
+    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args))
+    return _report_run(summary, Path(args.out))
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .pipeline import run_assessment, write_sample
+
+    out = Path(args.out)
+    data = write_sample(out / "sample.xlsx", year=args.year)
+    print(f"sample year {args.year} written to {data}")
+    summary = run_assessment(data, args.year, out)
+    return _report_run(summary, out)
+
+
+def _cmd_scheme_show(args: argparse.Namespace) -> int:
+    from .scheme import DEFAULT_SCHEME_TEXT
+
+    print(DEFAULT_SCHEME_TEXT if args.scheme is None else _scheme(args).text, end="")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assess", description="Year-end assessment of working groups: scores, grades and one report per group.")
+    p.add_argument("--version", action="version", version=f"assess {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    c = sub.add_parser("template", help="write a blank input workbook with a bilingual README sheet")
+    c.add_argument("path", help="where to write the .xlsx")
+    c.set_defaults(func=_cmd_template)
+
+    c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
+    c.add_argument("path")
+    c.add_argument("--year", type=int, default=2025)
+    c.add_argument("--groups", type=int, default=38)
+    c.add_argument("--seed", type=int, default=0)
+    c.set_defaults(func=_cmd_sample)
+
+    def data_options(c: argparse.ArgumentParser, out: bool = True) -> None:
+        c.add_argument("data", help="input workbook (.xlsx) or folder of CSV files")
+        c.add_argument("--scheme", help="scheme YAML file (default: the shipped scheme; see `assess scheme show`)")
+        if out:
+            c.add_argument("--year", type=int, required=True, help="assessment year")
+            c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD (default: 31 December of the year)")
+            c.add_argument("--out", required=True, help="output folder")
+
+    c = sub.add_parser("validate", help="check a workbook and list every problem")
+    data_options(c, out=False)
+    c.set_defaults(func=_cmd_validate)
+
+    c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
+    data_options(c)
+    c.set_defaults(func=_cmd_score)
+
+    c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
+    data_options(c)
+    c.set_defaults(func=_cmd_run)
+
+    c = sub.add_parser("demo", help="generate the sample year and run the whole assessment on it")
+    c.add_argument("--out", default="reports/demo")
+    c.add_argument("--year", type=int, default=2025)
+    c.set_defaults(func=_cmd_demo)
+
+    c = sub.add_parser("scheme", help="work with scheme files")
+    ssub = c.add_subparsers(dest="scheme_command", required=True, metavar="ACTION")
+    s = ssub.add_parser("show", help="print the default scheme (or the given one, validated) as YAML")
+    s.add_argument("--scheme", help="a scheme file to validate and print")
+    s.set_defaults(func=_cmd_scheme_show)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``assess`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"{exc}\nNothing was written.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except AssessError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; finished outputs are kept, nothing half-written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

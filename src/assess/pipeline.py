@@ -1,0 +1,83 @@
+"""The year-end jobs the command line runs: score a workbook, run a whole assessment.
+
+Each job validates first and writes nothing when the input is bad; outputs land
+atomically, so an interrupted run never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .excel import write_scores, write_tables
+from .result import Result, save_result
+from .sample import make_sample
+from .scheme import Scheme
+from .scoring import score
+from .validate import load
+
+__all__ = ["score_to", "run_assessment", "RunSummary", "write_sample"]
+
+
+def score_to(data: str | Path, year: int, out: str | Path, as_of: str | None = None, scheme: Scheme | None = None) -> Result:
+    """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``."""
+    dataset = load(data, scheme)  # raises InputError before anything is written
+    result = score(dataset, year=year, as_of=as_of, scheme=scheme)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_scores(result, out / "scores.xlsx")
+    save_result(result, out / "results")
+    return result
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run produced: the result, each report's outcome and the index page."""
+
+    result: Result
+    outcomes: list
+    index: Path
+
+    @property
+    def failed(self) -> list:
+        return [o for o in self.outcomes if not o.ok]
+
+
+def run_assessment(
+    data: str | Path,
+    year: int,
+    out: str | Path,
+    as_of: str | None = None,
+    scheme: Scheme | None = None,
+    progress: bool = True,
+) -> RunSummary:
+    """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``."""
+    from .reports import render_reports, write_index  # heavy imports (papermill) only when reporting
+
+    result = score_to(data, year, out, as_of=as_of, scheme=scheme)
+    out = Path(out)
+    outcomes = render_reports(out / "results", out, list(result.scores["group_id"]), progress=progress)
+    index = write_index(result, outcomes, out)
+    with (out / "run.jsonl").open("w", encoding="utf-8") as log:
+        for o in outcomes:
+            log.write(json.dumps({"group_id": o.group_id, "ok": o.ok, "error": o.error, "seconds": round(o.seconds, 3)}, ensure_ascii=False) + "\n")
+    return RunSummary(result, outcomes, index)
+
+
+def write_sample(path: str | Path, year: int = 2025, groups: int = 38, seed: int = 0) -> Path:
+    """Write a synthetic year to ``path``: an ``.xlsx`` workbook, or else a folder of CSV files."""
+    path = Path(path)
+    frames = make_sample(year=year, groups=groups, seed=seed)
+    if path.suffix.lower() == ".xlsx":
+        return write_tables(path, frames)
+    path.mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        out = frame.copy()
+        for col in out.columns:
+            if pd.api.types.is_datetime64_any_dtype(out[col]):
+                out[col] = out[col].dt.strftime("%Y-%m-%d")
+        out.to_csv(path / f"{name}.csv", index=False, encoding="utf-8")
+    return path

@@ -1,0 +1,95 @@
+"""The outcome of one assessment, and its fast on-disk form that every report reads.
+
+A run scores once and saves the :class:`Result` as Parquet files plus a JSON metadata file
+in one folder; each report notebook loads that folder instead of recomputing anything.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Result", "save_result", "load_result", "SCORE_COLUMNS", "INDICATOR_COLUMNS"]
+
+#: Columns of the ``scores`` table, in order (DESIGN §4).
+SCORE_COLUMNS = [
+    "group_id",
+    "name",
+    "daily_work",
+    "effectiveness",
+    "service_rating",
+    "base_score",
+    "bonus",
+    "deduction",
+    "final_score",
+    "grade",
+    "rank",
+    "flags",
+]
+#: Columns of the long ``indicators`` table, in order (DESIGN §4).
+INDICATOR_COLUMNS = ["group_id", "indicator", "component", "raw", "normalized", "weight"]
+
+_TABLES = ("scores", "indicators", "groups", "raw")
+
+
+@dataclass(frozen=True)
+class Result:
+    """Scores of one assessment.
+
+    Attributes
+    ----------
+    scores : DataFrame
+        One row per group, columns :data:`SCORE_COLUMNS` (component columns follow the
+        scheme's components).
+    indicators : DataFrame
+        One row per (group, indicator), columns :data:`INDICATOR_COLUMNS`.
+    groups : DataFrame
+        The validated ``groups`` sheet (names and members), for reports.
+    meta : dict
+        ``year``, ``as_of`` (ISO date), ``scheme`` (the scheme as a plain dict),
+        ``grade_labels`` and the provenance keys ``input_sha256``, ``scheme_sha256``,
+        ``version``.
+    raw : DataFrame, optional
+        Every built-in indicator's raw value, one row per group (``group_id`` column),
+        including those the scheme does not weight (``problem_overdue_open``, ...).
+    """
+
+    scores: pd.DataFrame
+    indicators: pd.DataFrame
+    groups: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+    raw: pd.DataFrame | None = None
+
+    def group(self, group_id: str) -> pd.Series:
+        """The ``scores`` row of one group."""
+        rows = self.scores[self.scores["group_id"] == group_id]
+        if rows.empty:
+            known = ", ".join(self.scores["group_id"].head(10))
+            raise KeyError(f"Group {group_id!r} is not in this result; known groups start with: {known}")
+        return rows.iloc[0]
+
+
+def save_result(result: Result, folder: str | Path) -> Path:
+    """Write ``result`` to ``folder`` (Parquet tables + ``meta.json``) and return the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _TABLES:
+        table = getattr(result, name)
+        if table is not None:
+            table.to_parquet(folder / f"{name}.parquet", index=False)
+    (folder / "meta.json").write_text(json.dumps(result.meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return folder
+
+
+def load_result(folder: str | Path) -> Result:
+    """Read a :class:`Result` written by :func:`save_result`."""
+    folder = Path(folder)
+    if not (folder / "meta.json").is_file():
+        raise FileNotFoundError(f"{folder} holds no saved result (no meta.json); run `assess score` or `assess run` first")
+    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES if (folder / f"{name}.parquet").exists()}
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return Result(meta=meta, **tables)

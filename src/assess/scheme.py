@@ -1,0 +1,235 @@
+"""The scoring scheme: a YAML file validated into a typed, frozen object (DESIGN §3).
+
+Every rule of the scoring — components, indicators, weights, normalisation, aggregation,
+adjustment caps and grade bands — is a setting here. Errors name the key path, the bad
+value and the fix, e.g. ``grades.bands[0].quota: 1.5 is invalid; ...``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import SchemeError
+
+__all__ = ["Scheme", "load_scheme", "default_scheme", "DEFAULT_SCHEME_TEXT", "BUILTIN_INDICATORS"]
+
+#: Indicators computed by :mod:`assess.indicators` (DESIGN §3).
+BUILTIN_INDICATORS = (
+    "ledger_on_time",
+    "ledger_completeness",
+    "visit_coverage",
+    "visits_per_recipient",
+    "problem_resolution",
+    "problem_on_time",
+    "problem_overdue_open",
+    "milestone_on_time",
+    "investment_completion",
+    "rating_score",
+    "rating_response",
+)
+
+DEFAULT_SCHEME_TEXT: str = files("assess").joinpath("default_scheme.yaml").read_text(encoding="utf-8")
+
+_TOL = 1e-9
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Label(_Frozen):
+    en: str
+    zh: str
+
+
+class Normalize(_Frozen):
+    method: Literal["goalposts", "minmax", "rank", "tscore"] = "goalposts"
+    bounds: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Normalize:
+        if self.method == "goalposts":
+            lo, hi = self.bounds if self.bounds is not None else (0.0, 1.0)
+            if not hi > lo:
+                raise ValueError(f"bounds [{lo}, {hi}] are invalid; goalposts need lo < hi")
+            object.__setattr__(self, "bounds", (lo, hi))
+        elif self.bounds is not None:
+            raise ValueError(f"bounds are only used by the goalposts method, not by {self.method}; remove them")
+        return self
+
+
+class Component(_Frozen):
+    weight: float = Field(gt=0, le=1)
+    label: Label
+
+
+class Indicator(_Frozen):
+    component: str
+    weight: float = Field(gt=0, le=1)
+    direction: Literal["higher", "lower"] = "higher"
+    normalize: Normalize = Normalize()
+
+
+class Band(_Frozen):
+    name: str
+    min: float = Field(ge=0, le=100)
+    quota: float | None = None
+    label: Label
+
+    @field_validator("quota")
+    @classmethod
+    def _quota(cls, v: float | None) -> float | None:
+        if v is not None and not 0 <= v <= 1:
+            raise ValueError(f"{v} is invalid; a quota is a share between 0 and 1")
+        return v
+
+
+class Grades(_Frozen):
+    bands: tuple[Band, ...]
+    quota_rounding: Literal["floor", "round", "ceil"] = "floor"
+    ties: Literal["demote", "admit"] = "demote"
+    tie_break: tuple[str, ...] = ()
+
+    @field_validator("bands")
+    @classmethod
+    def _bands(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        if not bands:
+            raise ValueError("at least one grade band is needed")
+        mins = [b.min for b in bands]
+        if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+            raise ValueError(f"thresholds {mins} must fall strictly from the best band to the worst")
+        if bands[-1].min != 0:
+            raise ValueError(f"the last band's min is {bands[-1].min}; it must be 0 so that every score gets a grade")
+        names = [b.name for b in bands]
+        if len(set(names)) != len(names):
+            raise ValueError(f"band names {names} must be unique")
+        return bands
+
+
+class Adjustments(_Frozen):
+    bonus_cap: float = Field(default=5, ge=0)
+    deduction_cap: float = Field(default=20, ge=0)
+
+
+class Scheme(_Frozen):
+    """A validated scoring scheme. Build it with :func:`load_scheme` or :func:`default_scheme`."""
+
+    name: str = "custom"
+    rating_scale: tuple[float, float] = (1, 5)
+    rating_prior_weight: float = Field(default=5, ge=0)
+    min_coverage: float = Field(default=0.65, ge=0, le=1)
+    aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
+    as_of: date | None = None
+    components: dict[str, Component]
+    indicators: dict[str, Indicator]
+    adjustments: Adjustments = Adjustments()
+    grades: Grades
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scheme:
+        lo, hi = self.rating_scale
+        if not hi > lo:
+            raise ValueError(f"rating_scale [{lo}, {hi}] is invalid; it must be [lowest, highest] with lowest < highest")
+        total = sum(c.weight for c in self.components.values())
+        if not math.isclose(total, 1, abs_tol=1e-6):
+            raise ValueError(f"components: weights sum to {total:g}, not 1; adjust them so that they add up to 1")
+        for name, comp in self.components.items():
+            members = {k: i for k, i in self.indicators.items() if i.component == name}
+            if not members:
+                raise ValueError(f"components.{name}: no indicator belongs to it; add one or remove the component")
+            s = sum(i.weight for i in members.values())
+            if not math.isclose(s, 1, abs_tol=1e-6):
+                raise ValueError(
+                    f"indicators of component {name} ({', '.join(members)}): weights sum to {s:g}, not 1; "
+                    "adjust them so that they add up to 1"
+                )
+        for key, ind in self.indicators.items():
+            if ind.component not in self.components:
+                raise ValueError(
+                    f"indicators.{key}.component: {ind.component!r} is not a component; use one of {', '.join(self.components)}"
+                )
+        for c in self.grades.tie_break:
+            if c not in self.components:
+                raise ValueError(f"grades.tie_break: {c!r} is not a component; use any of {', '.join(self.components)}")
+        return self
+
+    # ---- convenience -----------------------------------------------------------------
+    @property
+    def text(self) -> str:
+        """The scheme as YAML (round-trips through :func:`load_scheme`)."""
+        return yaml.safe_dump(self.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False)
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the canonical YAML form, so equal schemes hash equal."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def grade_label(self, name: str | None, lang: str = "en") -> str:
+        """The display label of band ``name`` (empty for an ungraded group)."""
+        for b in self.grades.bands:
+            if b.name == name:
+                return getattr(b.label, lang)
+        return ""
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _scheme_error(exc: ValidationError, source: str) -> SchemeError:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if p not in ("function-after", "tagged-union"))
+        where = _path(loc) or "scheme"
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "is required but missing; add it (see `assess scheme show`)"
+        elif err["type"] == "extra_forbidden":
+            msg = "is not a known setting; remove it or check its spelling (see `assess scheme show`)"
+        elif "input" in err and err["type"] != "value_error":
+            msg = f"{err['input']!r} is invalid; {msg}"
+        lines.append(f"{where}: {msg}")
+    return SchemeError(source, lines)
+
+
+def parse_scheme(data: Any, source: str = "scheme") -> Scheme:
+    """Validate a plain mapping (as read from YAML) into a :class:`Scheme`."""
+    if not isinstance(data, dict):
+        raise SchemeError(source, [f"scheme: expected a mapping of settings, got {type(data).__name__}"])
+    try:
+        return Scheme.model_validate(data)
+    except ValidationError as exc:
+        raise _scheme_error(exc, source) from None
+
+
+def load_scheme(path: str | Path | None = None) -> Scheme:
+    """Load a scheme from a YAML file; ``None`` gives the shipped default."""
+    if path is None:
+        return default_scheme()
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SchemeError(str(path), [f"cannot read the scheme file: {exc.strerror}"]) from None
+    except yaml.YAMLError as exc:
+        raise SchemeError(str(path), [f"not valid YAML: {exc}"]) from None
+    return parse_scheme(data, str(path))
+
+
+def default_scheme() -> Scheme:
+    """The shipped default scheme, exactly DESIGN §3."""
+    return parse_scheme(yaml.safe_load(DEFAULT_SCHEME_TEXT), "default scheme")
