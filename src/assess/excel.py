@@ -159,7 +159,7 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
     """The provenance of a result as a two-column key/value table."""
     keys = ("input", "input_sha256", "scheme_name", "scheme_sha256", "version", "year", "as_of", "generated_at")
     values = {**meta, "scheme_name": (meta.get("scheme") or {}).get("name", "")}
-    return pd.DataFrame({"key": list(keys), "value": [str(values.get(k, "")) for k in keys]})
+    return pd.DataFrame({"key": list(keys), "value": pd.Series([values.get(k, "") for k in keys], dtype=object)})
 
 
 def write_scores(result: object, path: str | Path) -> Path:

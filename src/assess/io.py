@@ -34,6 +34,10 @@ class RawTables:
     source: str
     tables: dict[str, pd.DataFrame]
     problems: list[Problem]
+    files: dict[str, str]  # the file each sheet came from, as problems name it
+
+    def file(self, sheet: str) -> str:
+        return self.files.get(sheet, self.source)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -99,7 +103,7 @@ def _sheet_name(name: str) -> str | None:
     return SHEET_ALIASES.get(key)
 
 
-def _finish(source: str, found: dict[str, pd.DataFrame], problems: list[Problem]) -> RawTables:
+def _finish(source: str, found: dict[str, pd.DataFrame], problems: list[Problem], files: dict[str, str] | None = None) -> RawTables:
     for sheet, spec in SHEETS.items():
         if sheet not in found:
             if spec.optional:
@@ -108,7 +112,7 @@ def _finish(source: str, found: dict[str, pd.DataFrame], problems: list[Problem]
                 problems.append(
                     Problem(source, sheet, None, None, None, "required sheet is missing", f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one")
                 )
-    return RawTables(source, {name: found[name] for name in SHEETS if name in found}, problems)
+    return RawTables(source, {name: found[name] for name in SHEETS if name in found}, problems, files or {})
 
 
 def _read_xlsx(path: Path) -> RawTables:
@@ -159,6 +163,7 @@ def _read_csv_folder(path: Path) -> RawTables:
     source = path.name
     problems: list[Problem] = []
     found: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
     for file in sorted(path.glob("*.csv")):
         sheet = _sheet_name(file.stem)
         if sheet is None or sheet in found:
@@ -172,8 +177,9 @@ def _read_csv_folder(path: Path) -> RawTables:
             continue
         rows = list(table.itertuples(index=False, name=None))
         header = list(rows[0]) if rows else []
-        found[sheet] = _frame(f"{source}/{file.name}", sheet, header, rows[1:], problems)
-    return _finish(source, found, problems)
+        files[sheet] = f"{source}/{file.name}"
+        found[sheet] = _frame(files[sheet], sheet, header, rows[1:], problems)
+    return _finish(source, found, problems, files)
 
 
 def read_tables(path: str | Path) -> RawTables:

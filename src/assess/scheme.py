@@ -135,30 +135,28 @@ class Scheme(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scheme:
+        errors = []
         lo, hi = self.rating_scale
         if not hi > lo:
-            raise ValueError(f"rating_scale [{lo}, {hi}] is invalid; it must be [lowest, highest] with lowest < highest")
-        total = sum(c.weight for c in self.components.values())
-        if not math.isclose(total, 1, abs_tol=1e-6):
-            raise ValueError(f"components: weights sum to {total:g}, not 1; adjust them so that they add up to 1")
-        for name, comp in self.components.items():
-            members = {k: i for k, i in self.indicators.items() if i.component == name}
-            if not members:
-                raise ValueError(f"components.{name}: no indicator belongs to it; add one or remove the component")
-            s = sum(i.weight for i in members.values())
-            if not math.isclose(s, 1, abs_tol=1e-6):
-                raise ValueError(
-                    f"indicators of component {name} ({', '.join(members)}): weights sum to {s:g}, not 1; "
-                    "adjust them so that they add up to 1"
-                )
+            errors.append(f"rating_scale: [{lo:g}, {hi:g}] is invalid; it must be [lowest, highest] with lowest < highest")
         for key, ind in self.indicators.items():
             if ind.component not in self.components:
-                raise ValueError(
-                    f"indicators.{key}.component: {ind.component!r} is not a component; use one of {', '.join(self.components)}"
-                )
+                errors.append(f"indicators.{key}.component: {ind.component!r} is not a component; use one of {', '.join(self.components)}")
+        total = sum(c.weight for c in self.components.values())
+        if not math.isclose(total, 1, abs_tol=1e-6):
+            errors.append(f"components: weights sum to {total:g}, not 1; adjust them so that they add up to 1")
+        for name in self.components:
+            members = [k for k, i in self.indicators.items() if i.component == name]
+            s = sum(self.indicators[k].weight for k in members)
+            if not members:
+                errors.append(f"components.{name}: no indicator belongs to it; add one or remove the component")
+            elif not math.isclose(s, 1, abs_tol=1e-6):
+                errors.append(f"indicators of component {name} ({', '.join(members)}): weights sum to {s:g}, not 1; adjust them so that they add up to 1")
         for c in self.grades.tie_break:
             if c not in self.components:
-                raise ValueError(f"grades.tie_break: {c!r} is not a component; use any of {', '.join(self.components)}")
+                errors.append(f"grades.tie_break: {c!r} is not a component; use any of {', '.join(self.components)}")
+        if errors:
+            raise ValueError("\n".join(errors))
         return self
 
     # ---- convenience -----------------------------------------------------------------
@@ -194,8 +192,11 @@ def _scheme_error(exc: ValidationError, source: str) -> SchemeError:
     lines = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "tagged-union"))
-        where = _path(loc) or "scheme"
+        where = _path(loc)
         msg = err["msg"].removeprefix("Value error, ")
+        if not where:  # whole-scheme rules already start with their key path
+            lines.extend(msg.split("\n"))
+            continue
         if err["type"] == "missing":
             msg = "is required but missing; add it (see `assess scheme show`)"
         elif err["type"] == "extra_forbidden":

@@ -151,7 +151,7 @@ def _coerce(raw: RawTables, problems: list[Problem]) -> dict[str, pd.DataFrame]:
         spec = SHEETS[sheet]
         out = pd.DataFrame(index=frame.index)
         for col in spec.columns:
-            out[col.name] = _coerce_column(frame[col.name], col, raw.source, sheet, frame[ROW], problems)
+            out[col.name] = _coerce_column(frame[col.name], col, raw.file(sheet), sheet, frame[ROW], problems)
         out[ROW] = frame[ROW]
         typed[sheet] = out.reset_index(drop=True)
     return typed
@@ -306,11 +306,11 @@ def validate_tables(raw: RawTables, scheme: Scheme | None = None) -> dict[str, p
     """
     scheme = scheme or default_scheme()
     problems = list(raw.problems)
-    if any(p.rule == "required sheet is missing" or p.rule == "required column is missing" for p in problems):
-        raise InputError(problems)
+    if any(p.rule in ("required sheet is missing", "required column is missing") for p in problems):
+        _fail(problems)  # the rules below need every sheet and column
     typed = _coerce(raw, problems)
     if typed["groups"].empty:
-        problems.append(Problem(raw.source, "groups", None, None, None, "the groups sheet has no rows", "list every working group, one per row"))
+        problems.append(Problem(raw.file("groups"), "groups", None, None, None, "the groups sheet has no rows", "list every working group, one per row"))
     known = {
         "groups": set(typed["groups"]["group_id"].dropna()),
         "recipients": set(typed["recipients"]["recipient_id"].dropna()),
@@ -323,11 +323,17 @@ def validate_tables(raw: RawTables, scheme: Scheme | None = None) -> dict[str, p
             schema.validate(frame.drop(columns=ROW), lazy=True)
         except pa.errors.SchemaErrors as exc:
             unparsable = {(p.row, p.column) for p in problems if p.sheet == sheet}
-            problems.extend(_problems_from(exc, sheet, raw.source, frame, unparsable))
+            problems.extend(_problems_from(exc, sheet, raw.file(sheet), frame, unparsable))
     if problems:
-        problems.sort(key=lambda p: (list(SHEETS).index(p.sheet) if p.sheet in SHEETS else -1, p.row or 0, p.column or ""))
-        raise InputError(problems)
+        _fail(problems)
     return typed
+
+
+def _fail(problems: list[Problem]) -> None:
+    """Raise every problem at once, in sheet order, then row order."""
+    order = list(SHEETS)
+    problems.sort(key=lambda p: (order.index(p.sheet) if p.sheet in order else -1, p.row or 0, p.column or ""))
+    raise InputError(problems)
 
 
 def load(path: str | Path, scheme: Scheme | None = None) -> Dataset:
