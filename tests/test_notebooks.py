@@ -1,0 +1,31 @@
+"""The analysts' notebooks run clean under papermill on the sample data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_overview_notebook_runs_on_the_sample(tmp_path):
+    out = tmp_path / "overview.ipynb"
+    papermill.execute_notebook(
+        ROOT / "notebooks" / "00-overview.ipynb",
+        out,
+        parameters={"data_path": str(ROOT / "data" / "sample-2025.xlsx"), "year": 2025},
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        kernel_name="python3",
+    )
+    nb = nbformat.read(out, as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    text = "\n".join(str(o.get("data", {}).get("text/plain", "")) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "Dataset(" in text and "groups=38" in text  # the dataset's summary was shown
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert images, "the score distribution was not drawn"
