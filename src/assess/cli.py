@@ -47,7 +47,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args))
+    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous)
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -66,7 +66,7 @@ def _report_run(summary, out: Path) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
-    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args))
+    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous)
     return _report_run(summary, Path(args.out))
 
 
@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("--year", type=int, required=True, help="assessment year")
             c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD (default: 31 December of the year)")
             c.add_argument("--out", required=True, help="output folder")
+            c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)

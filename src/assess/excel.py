@@ -18,6 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .io import atomic_path
+from .result import Result
 from .spec import SHEETS
 
 __all__ = ["write_tables", "write_template", "write_scores", "provenance_table"]
@@ -162,9 +163,23 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
     return pd.DataFrame({"key": list(keys), "value": pd.Series([values.get(k, "") for k in keys], dtype=object)})
 
 
-def write_scores(result: object, path: str | Path) -> Path:
-    """Write ``scores.xlsx`` (DESIGN §4): sheets ``scores``, ``indicators``, ``provenance``."""
+def write_scores(result: Result, path: str | Path) -> Path:
+    """Write ``scores.xlsx``: sheets ``scores``, ``indicators``, ``contributions``,
+    ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year)."""
     bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
     colours = {"column": "grade", **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)}}
-    tables = {"scores": result.scores, "indicators": result.indicators, "provenance": provenance_table(result.meta)}
+    tables = {"scores": result.scores, "indicators": result.indicators}
+    if result.contributions is not None:
+        tables["contributions"] = result.contributions
+    if result.ratings_quality is not None:
+        overall = result.meta.get("ratings", {})
+        row = {"group_id": "(all)", "responses": overall.get("responses"), "raters": overall.get("raters")}
+        quality = result.ratings_quality.assign(icc1=np.nan, alpha=np.nan)
+        row |= {"icc1": overall.get("icc1"), "alpha": overall.get("alpha")}
+        tables["ratings_quality"] = pd.concat([quality, pd.DataFrame([row])], ignore_index=True)
+    if result.flags is not None:
+        tables["flags"] = result.flags
+    if result.year_over_year is not None:
+        tables["year_over_year"] = result.year_over_year
+    tables["provenance"] = provenance_table(result.meta)
     return write_tables(path, tables, fills={"scores": colours})

@@ -113,19 +113,23 @@ def _milestones(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict
     }
 
 
+def rating_rows(t: dict[str, pd.DataFrame], w: Window) -> pd.DataFrame:
+    """The item-level ratings of quarters of the year that have begun by ``as_of``."""
+    r = t["ratings"]
+    return r[r["quarter"].str.startswith(f"{w.year}-Q") & w.contains_period(r["quarter"], "quarter")]
+
+
 def rating_responses(t: dict[str, pd.DataFrame], w: Window, scheme: Scheme) -> pd.DataFrame:
     """One response per (group, recipient, quarter): the mean of its items, mapped to 0–100."""
-    r = t["ratings"]
-    r = r[r["quarter"].str.startswith(f"{w.year}-Q") & w.contains_period(r["quarter"], "quarter")]
+    r = rating_rows(t, w)
     lo, hi = scheme.rating_scale
     scaled = (r["score"] - lo) / (hi - lo) * 100.0
     frame = pd.DataFrame({"group_id": r["group_id"], "recipient_id": r["recipient_id"], "quarter": r["quarter"], "score": scaled})
     return frame.groupby(["group_id", "recipient_id", "quarter"], as_index=False)["score"].mean()
 
 
-def _ratings(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index, n_rec: pd.Series, scheme: Scheme) -> dict[str, pd.Series]:
-    """``rating_score`` (shrunk toward the grand mean) and ``rating_response``."""
-    resp = rating_responses(t, w, scheme)
+def _ratings(resp: pd.DataFrame, groups: pd.Index, n_rec: pd.Series, scheme: Scheme) -> dict[str, pd.Series]:
+    """``rating_score`` (shrunk toward the grand mean) and ``rating_response`` from the responses."""
     k = scheme.rating_prior_weight
     by = resp.groupby("group_id")["score"]
     n = by.size().reindex(groups, fill_value=0).astype(float)
@@ -135,14 +139,24 @@ def _ratings(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index, n_rec: pd.
     return {"rating_score": shrunk, "rating_response": _share(by.size(), n_rec * 4, groups)}
 
 
-def compute_indicators(tables: dict[str, pd.DataFrame], window: Window, scheme: Scheme) -> pd.DataFrame:
-    """Every built-in indicator for every group: a frame indexed by ``group_id``."""
+def compute_indicators(
+    tables: dict[str, pd.DataFrame], window: Window, scheme: Scheme, responses: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every built-in indicator for every group, then the office's own from the
+    ``indicators`` sheet: a frame indexed by ``group_id``.
+
+    ``responses`` (from :func:`rating_responses`, possibly corrected for rater leniency)
+    defaults to the plain responses.
+    """
     groups = pd.Index(tables["groups"]["group_id"], name="group_id")
+    if responses is None:
+        responses = rating_responses(tables, window, scheme)
     n_rec = _recipient_counts(tables, groups)
     parts: dict[str, pd.Series] = {}
     parts |= _ledger(tables, window, groups)
     parts |= _visits(tables, window, groups, n_rec)
     parts |= _problems(tables, window, groups)
     parts |= _milestones(tables, window, groups)
-    parts |= _ratings(tables, window, groups, n_rec, scheme)
-    return pd.DataFrame(parts, index=groups).astype(float)
+    parts |= _ratings(responses, groups, n_rec, scheme)
+    own = tables["indicators"].pivot(index="group_id", columns="indicator", values="value")
+    return pd.concat([pd.DataFrame(parts, index=groups), own.reindex(groups)], axis=1).astype(float)

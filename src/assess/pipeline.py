@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .excel import write_scores, write_tables
+from .history import compare, read_previous
 from .result import Result, save_result
 from .sample import make_sample
 from .scheme import Scheme
@@ -22,10 +23,19 @@ from .validate import load
 __all__ = ["score_to", "run_assessment", "RunSummary", "write_sample"]
 
 
-def score_to(data: str | Path, year: int, out: str | Path, as_of: str | None = None, scheme: Scheme | None = None) -> Result:
-    """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``."""
-    dataset = load(data, scheme)  # raises InputError before anything is written
+def score_to(
+    data: str | Path, year: int, out: str | Path, as_of: str | None = None, scheme: Scheme | None = None, previous: str | Path | None = None
+) -> Result:
+    """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``.
+
+    ``previous`` is last year's ``scores.xlsx``: the change per group is added.
+    Bad input raises before anything is written.
+    """
+    dataset = load(data, scheme)
+    last_year = read_previous(previous) if previous else None
     result = score(dataset, year=year, as_of=as_of, scheme=scheme)
+    if last_year is not None:
+        result = compare(result, last_year)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_scores(result, out / "scores.xlsx")
@@ -52,12 +62,13 @@ def run_assessment(
     out: str | Path,
     as_of: str | None = None,
     scheme: Scheme | None = None,
+    previous: str | Path | None = None,
     progress: bool = True,
 ) -> RunSummary:
     """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``."""
     from .reports import render_reports, write_index  # heavy imports (papermill) only when reporting
 
-    result = score_to(data, year, out, as_of=as_of, scheme=scheme)
+    result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous)
     out = Path(out)
     outcomes = render_reports(out / "results", out, list(result.scores["group_id"]), progress=progress)
     index = write_index(result, outcomes, out)

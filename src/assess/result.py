@@ -33,7 +33,7 @@ SCORE_COLUMNS = [
 #: Columns of the long ``indicators`` table, in order (DESIGN §4).
 INDICATOR_COLUMNS = ["group_id", "indicator", "component", "raw", "normalized", "weight"]
 
-_TABLES = ("scores", "indicators", "groups", "raw")
+_TABLES = ("scores", "indicators", "groups", "raw", "contributions", "ratings_quality", "flags", "year_over_year")
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,16 @@ class Result:
     raw : DataFrame, optional
         Every built-in indicator's raw value, one row per group (``group_id`` column),
         including those the scheme does not weight (``problem_overdue_open``, ...).
+    contributions : DataFrame, optional
+        Long: ``group_id, indicator, component, raw, normalized, effective_weight, points,
+        vs_median``; a group's points add up to its base score.
+    ratings_quality : DataFrame, optional
+        Per group: ``responses, raters, mean, sd, straight_liners, few_raters``.
+    flags : DataFrame, optional
+        Long: ``group_id, flag, detail``, every flag with its reason in plain words.
+    year_over_year : DataFrame, optional
+        With a previous year's scores: every group of either year, marked ``both``,
+        ``new`` or ``gone``, with the change in score, rank and grade.
     """
 
     scores: pd.DataFrame
@@ -63,6 +73,10 @@ class Result:
     groups: pd.DataFrame
     meta: dict[str, Any] = field(default_factory=dict)
     raw: pd.DataFrame | None = None
+    contributions: pd.DataFrame | None = None
+    ratings_quality: pd.DataFrame | None = None
+    flags: pd.DataFrame | None = None
+    year_over_year: pd.DataFrame | None = None
 
     def group(self, group_id: str) -> pd.Series:
         """The ``scores`` row of one group."""

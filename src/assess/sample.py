@@ -201,6 +201,7 @@ def make_sample(
         "milestones": _milestones(rng, cal, rec, rec_group, is_project, quality),
         "ratings": _ratings(rng, rec, rec_group, quality, year),
         "adjustments": _adjustments(rng, cal, grp["group_id"], quality),
+        "indicators": _office_indicators(rng, grp["group_id"], quality),
     }
     return {name: _typed(name, frames[name]) for name in SHEETS}
 
@@ -570,6 +571,13 @@ def _ratings(
         }
     )
     return frame.sort_values(["quarter", "group_id", "recipient_id"], kind="stable", ignore_index=True)
+
+
+def _office_indicators(rng: np.random.Generator, group_ids: pd.Series, q: np.ndarray) -> pd.DataFrame:
+    """One indicator the office computes itself: ``key_tasks``, the share of the group's
+    assigned key tasks (重点任务) completed. The default scheme does not weight it."""
+    value = np.round(np.clip(0.55 + 0.4 * q + rng.normal(0, 0.06, len(q)), 0, 1), 3)
+    return pd.DataFrame({"group_id": group_ids.to_numpy(), "indicator": "key_tasks", "value": value})
 
 
 def _adjustments(rng: np.random.Generator, cal: _Calendar, group_ids: pd.Series, q: np.ndarray) -> pd.DataFrame:

@@ -125,6 +125,8 @@ class Scheme(_Frozen):
     name: str = "custom"
     rating_scale: tuple[float, float] = (1, 5)
     rating_prior_weight: float = Field(default=5, ge=0)
+    rating_min_raters: int = Field(default=3, ge=1)
+    rating_leniency: bool = False
     min_coverage: float = Field(default=0.65, ge=0, le=1)
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
     as_of: date | None = None

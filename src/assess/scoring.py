@@ -7,18 +7,21 @@ only loops run over the scheme's few bands and components).
 from __future__ import annotations
 
 import math
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .indicators import Window, compute_indicators
+from . import __version__, ratings
+from .errors import SchemeError
+from .indicators import Window, compute_indicators, rating_responses, rating_rows
 from .result import INDICATOR_COLUMNS, SCORE_COLUMNS, Result
 from .scheme import Normalize, Scheme, default_scheme
 from .validate import Dataset
 
-__all__ = ["score", "normalize", "aggregate", "adjust", "grade", "competition_rank"]
+__all__ = ["score", "normalize", "aggregate", "contributions", "adjust", "grade", "competition_rank"]
 
 TOL = 1e-9  # two scores within this are equal (DESIGN §3)
 
@@ -102,6 +105,53 @@ def aggregate(norm: pd.DataFrame, scheme: Scheme) -> tuple[pd.DataFrame, pd.Seri
     cw = pd.Series({k: c.weight for k, c in scheme.components.items()})
     base, _ = _weighted_mean(components, cw, scheme.aggregation)
     return components, base
+
+
+def contributions(norm: pd.DataFrame, components: pd.DataFrame, base: pd.Series, scheme: Scheme) -> pd.DataFrame:
+    """Each indicator's share of each group's base score (long table).
+
+    ``effective_weight`` = the indicator's weight within its component × the component's
+    weight, each renormalised over what the group has (an indicator with no value, or in a
+    component below ``min_coverage``, weighs 0). With arithmetic aggregation ``points`` =
+    effective_weight × normalized; with geometric aggregation the base score is split in
+    proportion to effective_weight × ln max(normalized, 1), its terms in log space. Either
+    way the points of a group add up to its base score. ``vs_median`` is the normalised
+    score minus the median group's.
+    """
+    ind = scheme.indicators
+    names = list(ind)
+    comp_of = np.array([ind[k].component for k in names])
+    x = norm[names].to_numpy(dtype=float)
+    w = np.array([ind[k].weight for k in names]) * ~np.isnan(x)
+    comp_present = components.notna()
+    cw = pd.Series({k: c.weight for k, c in scheme.components.items()})
+    comp_share = (comp_present * cw).div((comp_present * cw).sum(axis=1), axis=0).fillna(0.0)
+    eff = np.zeros_like(x)
+    for cname in scheme.components:
+        cols = comp_of == cname
+        within = w[:, cols] / np.where(w[:, cols].sum(axis=1, keepdims=True) > 0, w[:, cols].sum(axis=1, keepdims=True), 1)
+        eff[:, cols] = within * comp_share[cname].to_numpy()[:, None]
+    if scheme.aggregation == "geometric":
+        logs = eff * np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0))
+        total = logs.sum(axis=1, keepdims=True)
+        share = np.where(total > 0, logs / np.where(total > 0, total, 1), eff)
+        points = share * base.to_numpy()[:, None]
+    else:
+        points = eff * np.nan_to_num(x)
+    points = np.where(np.isnan(base.to_numpy())[:, None], np.nan, points)
+    vs_median = x - norm[names].median().to_numpy()
+    frame = pd.DataFrame(
+        {
+            "group_id": np.repeat(norm.index.to_numpy(), len(names)),
+            "indicator": np.tile(names, len(norm)),
+            "component": np.tile(comp_of, len(norm)),
+            "normalized": x.ravel(),
+            "effective_weight": eff.ravel(),
+            "points": points.ravel(),
+            "vs_median": vs_median.ravel(),
+        }
+    )
+    return frame
 
 
 # ---- adjustments ------------------------------------------------------------------------------
@@ -192,31 +242,82 @@ def competition_rank(scores: pd.Series) -> pd.Series:
 # ---- the whole assessment ---------------------------------------------------------------------
 
 
+def _check_indicators(raw: pd.DataFrame, scheme: Scheme) -> None:
+    unknown = [k for k in scheme.indicators if k not in raw.columns]
+    if unknown:
+        known = ", ".join(raw.columns)
+        raise SchemeError(
+            "scheme",
+            [f"indicators.{k}: no such indicator, neither built in nor in the workbook's indicators sheet; known indicators: {known}" for k in unknown],
+        )
+
+
+def _flag_table(
+    groups: pd.Index, components: pd.DataFrame, adj: pd.DataFrame, grades: pd.DataFrame, quality: pd.DataFrame,
+    norm: pd.DataFrame, adjustments: pd.DataFrame, window: Window, scheme: Scheme,
+) -> pd.DataFrame:
+    """One row per (group, flag) with a plain-words detail."""
+    parts = []
+
+    def add(mask: pd.Series, flag: str, detail: pd.Series | str) -> None:
+        detail = detail if isinstance(detail, pd.Series) else pd.Series(detail, index=groups)
+        ids = groups[mask.to_numpy()]
+        parts.append(pd.DataFrame({"group_id": ids, "flag": flag, "detail": detail.reindex(ids).to_numpy()}))
+
+    missing_comps = components.isna().apply(lambda r: ", ".join(c for c in components.columns if r[c]), axis=1) if len(components) else pd.Series(dtype=str)
+    add(components.isna().any(axis=1), "insufficient_data", "missing component(s): " + missing_comps)
+    a = adjustments[window.contains(adjustments["date"]) & (adjustments["kind"] == "veto")]
+    reasons = a.groupby("group_id")["reason"].agg("; ".join)
+    add(adj["veto"], "veto", reasons.reindex(groups).fillna(""))
+    add(grades["demoted"], "quota_demoted", "met a band's threshold but not its quota")
+    q = quality.set_index("group_id").reindex(groups)
+    add(q["few_raters"].astype(bool), "few_raters", "rated by " + q["raters"].astype(str) + f" recipient(s); at least {scheme.rating_min_raters} wanted")
+    add(q["straight_liners"] > 0, "straight_lining", q["straight_liners"].astype(str) + " recipient(s) gave the same score to every item in every quarter")
+    missing_ind = norm.isna().apply(lambda r: ", ".join(c for c in norm.columns if r[c]), axis=1) if len(norm) else pd.Series(dtype=str)
+    add(norm.isna().any(axis=1), "missing_indicators", missing_ind)
+    order = {"insufficient_data": 0, "veto": 1, "quota_demoted": 2, "missing_indicators": 3, "few_raters": 4, "straight_lining": 5}
+    table = pd.concat(parts, ignore_index=True)
+    table["_order"] = table["flag"].map(order)
+    table["_pos"] = table["group_id"].map({g: i for i, g in enumerate(groups)})
+    return table.sort_values(["_pos", "_order"], kind="stable").drop(columns=["_order", "_pos"]).reset_index(drop=True)
+
+
 def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, scheme: Scheme | None = None) -> Result:
     """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: DESIGN §3).
 
     ``as_of`` defaults to the scheme's ``as_of``, else 31 December of ``year``.
+    Raises :class:`~assess.errors.SchemeError` when the scheme names an indicator that
+    exists nowhere.
     """
     scheme = scheme or default_scheme()
     if as_of is None:
         as_of = scheme.as_of or f"{year}-12-31"
     window = Window(int(year), pd.Timestamp(as_of).normalize())
     tables = dataset.tables
-    raw = compute_indicators(tables, window, scheme)
+    groups = pd.Index(tables["groups"]["group_id"], name="group_id")
+
+    responses = rating_responses(tables, window, scheme)
+    lenient = ratings.leniency(responses)
+    if scheme.rating_leniency and lenient.identified:
+        responses = responses.assign(score=responses["score"] - responses["recipient_id"].map(lenient.rater_effects).to_numpy())
+    raw = compute_indicators(tables, window, scheme, responses)
+    _check_indicators(raw, scheme)
     norm = normalize(raw, scheme)
     components, base = aggregate(norm, scheme)
     adj = adjust(base, tables["adjustments"], window, scheme)
     insufficient = components.isna().any(axis=1)
     grades = grade(adj["final_score"], components, adj["veto"], insufficient, scheme)
+    in_window = rating_rows(tables, window)
+    quality, overall = ratings.quality(responses, in_window, groups, scheme.rating_min_raters)
+    flag_table = _flag_table(groups, components, adj, grades, quality, norm, tables["adjustments"], window, scheme)
 
-    flags = pd.Series("", index=raw.index)
-    for mask, flag in ((insufficient, "insufficient_data"), (adj["veto"], "veto"), (grades["demoted"], "quota_demoted")):
-        flags = flags.where(~mask, flags.where(flags == "", flags + ";") + flag)
+    short = flag_table[flag_table["flag"].isin(["insufficient_data", "veto", "quota_demoted"])]
+    flags = short.groupby("group_id", sort=False)["flag"].agg(";".join).reindex(groups).fillna("")
     names = tables["groups"].set_index("group_id")["name"]
     scores = pd.DataFrame(
         {
-            "group_id": raw.index,
-            "name": names.reindex(raw.index).to_numpy(),
+            "group_id": groups,
+            "name": names.reindex(groups).to_numpy(),
             **{c: components[c].to_numpy() for c in scheme.components},
             "base_score": base.to_numpy(),
             "bonus": adj["bonus"].to_numpy(),
@@ -229,31 +330,40 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
     )
     scores = scores[[c for c in SCORE_COLUMNS if c in scores.columns] + [c for c in scheme.components if c not in SCORE_COLUMNS]]
 
-    long = norm.stack(future_stack=True).rename("normalized").reset_index()
-    long.columns = ["group_id", "indicator", "normalized"]
-    long["raw"] = raw[list(scheme.indicators)].stack(future_stack=True).to_numpy()
-    long["component"] = long["indicator"].map({k: i.component for k, i in scheme.indicators.items()})
-    long["weight"] = long["indicator"].map({k: i.weight for k, i in scheme.indicators.items()})
-    indicators = long[INDICATOR_COLUMNS]
+    contrib = contributions(norm, components, base, scheme)
+    contrib.insert(3, "raw", raw[list(scheme.indicators)].to_numpy().ravel())
+    indicators = contrib.assign(weight=contrib["indicator"].map({k: i.weight for k, i in scheme.indicators.items()}))[INDICATOR_COLUMNS]
 
     meta = {
         "year": int(year),
         "as_of": window.as_of.date().isoformat(),
         "scheme": scheme.model_dump(mode="json"),
         "scheme_sha256": scheme.sha256,
-        "input": dataset.source,
+        "input": Path(dataset.source).name if dataset.source else "",
         "input_sha256": dataset.sha256,
         "version": __version__,
         "generated_at": _now(),
+        "ratings": {
+            **{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in overall.items()},
+            "leniency_identified": lenient.identified,
+            "leniency_applied": bool(scheme.rating_leniency and lenient.identified),
+            "leniency_note": lenient.reason,
+        },
     }
-    groups = tables["groups"].drop(columns="_row", errors="ignore")
-    return Result(scores=scores.reset_index(drop=True), indicators=indicators, groups=groups, meta=meta, raw=raw.reset_index())
+    return Result(
+        scores=scores.reset_index(drop=True),
+        indicators=indicators.reset_index(drop=True),
+        groups=tables["groups"].drop(columns="_row", errors="ignore").reset_index(drop=True),
+        meta=meta,
+        raw=raw.reset_index(),
+        contributions=contrib,
+        ratings_quality=quality,
+        flags=flag_table,
+    )
 
 
 def _now() -> str:
     """Generation time; ``SOURCE_DATE_EPOCH`` pins it for reproducible outputs."""
-    import os
-
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.replace(microsecond=0).isoformat()

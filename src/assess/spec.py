@@ -173,6 +173,17 @@ SHEETS: dict[str, Sheet] = {
             ),
             optional=True,
         ),
+        Sheet(
+            "indicators",
+            "自定义指标",
+            (
+                _gid(),
+                Column("indicator", "id", True, "指标", "Name of an indicator the office computes itself, as the scheme names it", "考核办自行计算的指标名称（与考核方案中的名称一致）"),
+                Column("value", "number", True, "指标值", "The group's raw value of that indicator", "该工作组的指标原始值"),
+            ),
+            key=("group_id", "indicator"),
+            optional=True,
+        ),
     )
 }
 

@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from .errors import InputError, Problem
 from .io import ROW, RawTables, file_sha256, read_tables
-from .scheme import Scheme, default_scheme
+from .scheme import BUILTIN_INDICATORS, Scheme, default_scheme
 from .spec import ID_PATTERN, SHEETS, Column
 
 __all__ = ["Dataset", "load", "validate_tables", "safe_group_id"]
@@ -190,6 +190,14 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str]], shee
         ref = {"group_id": "groups", "recipient_id": "recipients"}.get(col.name)
         if ref and ref != sheet:
             checks.append(_isin(known[ref], f"unknown {col.name}: not in the {ref} sheet", f"add it to the {ref} sheet or correct the ID"))
+    if sheet == "indicators" and col.name == "indicator":
+        checks.append(
+            _check(lambda s: ~s.isin(BUILTIN_INDICATORS), "is the name of a built-in indicator", "give the office's own indicator another name")
+        )
+    if sheet == "indicators" and col.name == "indicator":
+        checks.append(
+            _check(lambda s: ~s.isin(BUILTIN_INDICATORS), "is the name of a built-in indicator", "give the office's own indicator another name")
+        )
     if col.kind == "enum":
         allowed = ", ".join(f"{k} ({v})" for k, v in col.values.items())
         checks.append(_isin(set(col.values), f"must be one of {allowed}", f"use one of {', '.join(col.values)}"))
