@@ -5,12 +5,12 @@ from __future__ import annotations
 import openpyxl
 import pandas as pd
 import pytest
-from workbooks import minimal_sheets, write_workbook
 
 import assess
 from assess.cli import main
 from assess.result import INDICATOR_COLUMNS, SCORE_COLUMNS
 from assess.spec import SHEETS
+from workbooks import minimal_sheets, write_workbook
 
 
 def test_template_has_every_sheet_header_readme_and_dropdowns(tmp_path):

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 import assess
 from assess.errors import InputError
 from assess.validate import safe_group_id
+from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 
 def problems_of(path) -> list[assess.Problem]:
