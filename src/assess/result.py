@@ -66,7 +66,15 @@ class Result:
     year_over_year : DataFrame, optional
         With a previous year's scores: every group of either year, marked ``both``,
         ``new`` or ``gone``, with the change in score, rank and grade.
+    inputs : dict of DataFrame
+        The validated input sheets (with ``_row``, the Excel row), so that a report can
+        show a group's own problems, milestones, ratings and adjustments.
     """
+
+    def rows(self, sheet: str, group_id: str) -> pd.DataFrame:
+        """The input rows of ``sheet`` that belong to ``group_id``."""
+        table = self.inputs[sheet]
+        return table[table["group_id"] == group_id].reset_index(drop=True)
 
     scores: pd.DataFrame
     indicators: pd.DataFrame
@@ -77,6 +85,7 @@ class Result:
     ratings_quality: pd.DataFrame | None = None
     flags: pd.DataFrame | None = None
     year_over_year: pd.DataFrame | None = None
+    inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def group(self, group_id: str) -> pd.Series:
         """The ``scores`` row of one group."""
@@ -95,6 +104,10 @@ def save_result(result: Result, folder: str | Path) -> Path:
         table = getattr(result, name)
         if table is not None:
             table.to_parquet(folder / f"{name}.parquet", index=False)
+    if result.inputs:
+        (folder / "inputs").mkdir(exist_ok=True)
+        for name, table in result.inputs.items():
+            table.to_parquet(folder / "inputs" / f"{name}.parquet", index=False)
     (folder / "meta.json").write_text(json.dumps(result.meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return folder
 
@@ -106,4 +119,5 @@ def load_result(folder: str | Path) -> Result:
         raise FileNotFoundError(f"{folder} holds no saved result (no meta.json); run `assess score` or `assess run` first")
     tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES if (folder / f"{name}.parquet").exists()}
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    return Result(meta=meta, **tables)
+    inputs = {p.stem: pd.read_parquet(p) for p in sorted((folder / "inputs").glob("*.parquet"))}
+    return Result(meta=meta, inputs=inputs, **tables)

@@ -359,6 +359,7 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
         contributions=contrib,
         ratings_quality=quality,
         flags=flag_table,
+        inputs=dict(tables),
     )
 
 
