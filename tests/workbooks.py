@@ -9,14 +9,23 @@ from pathlib import Path
 import openpyxl
 
 
-def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """Write ``{sheet: [header, *rows]}`` as an .xlsx with openpyxl (cells as given)."""
+def write_workbook(path: Path, sheets: dict[str, list[list]], formulas: bool = True) -> Path:
+    """Write ``{sheet: [header, *rows]}`` as an .xlsx with openpyxl (cells as given).
+
+    With ``formulas=False`` text starting with ``=`` is stored as text, as Excel does for
+    a cell formatted as text.
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         ws = book.create_sheet(name)
         for row in rows:
             ws.append(row)
+        if not formulas:
+            for cells in ws.iter_rows():
+                for cell in cells:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"
     book.save(path)
     return path
 

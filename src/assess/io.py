@@ -147,11 +147,13 @@ def _read_xlsx(path: Path) -> RawTables:
 def _formula_values(source: str, sheet: str, rows: list[tuple], values: list[tuple], problems: list[Problem]) -> list[tuple]:
     """Replace formulas by the values Excel saved with them; flag formulas never calculated."""
     out = []
+    mapping = _header_map(sheet)
+    header = [mapping.get(str(h).strip().lower(), mapping.get(str(h).strip())) if h is not None else None for h in (values[0] if values else ())]
     for r, (row, vals) in enumerate(zip(rows, values, strict=False), start=1):
         new = list(vals)
         for c, cell in enumerate(row):
             if isinstance(cell, str) and cell.startswith("=") and (c >= len(vals) or vals[c] is None):
-                col = openpyxl.utils.get_column_letter(c + 1)
+                col = (header[c] if c < len(header) else None) or f"column {openpyxl.utils.get_column_letter(c + 1)}"
                 problems.append(
                     Problem(source, sheet, r, col, cell, "the cell holds a formula with no saved value", "open the workbook in Excel (or LibreOffice) and save it, so that the value is stored")
                 )
