@@ -39,12 +39,19 @@ def test_icc1_unbalanced_uses_k0():
     assert ratings.icc1(data) == pytest.approx((msb - msw) / (msb + (k0 - 1) * msw))
 
 
-def test_alpha_agrees_with_krippendorff_on_the_same_matrix():
-    data = balanced(3, groups=6, raters=4)
-    data["recipient_id"] = "R" + data["rater"].astype(str)  # coders shared across units
-    matrix = np.array([[data[(data.rater == r) & (data.group_id == f"G{g}")]["score"].item() for g in range(6)] for r in range(4)])
+def test_alpha_agrees_with_krippendorff_on_the_coder_matrix():
+    rng = np.random.default_rng(3)
+    rows = []
+    for g in range(6):  # 6 groups, 2–5 raters each, two items, scores 1–5
+        for r in range(rng.integers(2, 6)):
+            for item in ("attitude", "speed"):
+                rows.append({"group_id": f"G{g}", "recipient_id": f"R{g}{r}", "item": item, "score": float(min(5, max(1, g // 2 + 2 + rng.integers(-1, 2))))})
+    data = pd.DataFrame(rows)
+    # the textbook form: one row per coder (recipient × item), one column per unit (group), NaN where not rated
+    matrix = data.pivot_table(index=["recipient_id", "item"], columns="group_id", values="score").to_numpy()
     expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
     assert ratings.alpha(data) == pytest.approx(expected, abs=1e-12)
+    assert 0 < expected < 1
 
 
 def test_straight_liners():
@@ -62,7 +69,7 @@ def test_straight_liners():
 
 def test_quality_table_flags_few_raters():
     resp = pd.DataFrame({"group_id": ["G1", "G1", "G2"], "recipient_id": ["A", "B", "C"], "score": [80.0, 60, 90]})
-    table, overall = ratings.quality(resp, resp.assign(score=[4, 3, 5]), pd.Index(["G1", "G2", "G3"]), min_raters=2)
+    table, overall = ratings.quality(resp, resp.assign(score=[4.0, 3, 5]), pd.Index(["G1", "G2", "G3"]), min_raters=2)
     assert table["raters"].tolist() == [2, 1, 0] and table["few_raters"].tolist() == [False, True, True]
     assert table["mean"].tolist()[:2] == [70, 90] and overall == {"responses": 3, "raters": 3, "icc1": pytest.approx(ratings.icc1(resp)), "alpha": overall["alpha"]}
 

@@ -8,7 +8,9 @@ much they can be relied on:
   responses per group the mean count is replaced by the usual
   ``k0 = (N − Σnᵢ²/N) / (g − 1)``. On balanced data this is exactly pingouin's ICC1.
 - **Krippendorff's alpha** (interval level, the ``krippendorff`` package) with groups as
-  units and recipients as coders (each coder's value: its mean response to that group).
+  units and every item score a group received (recipient × item × quarter) as one value;
+  computed from the unit × score-value counts, so memory stays small for any number of
+  groups (the values are the few points of the rating scale).
 - **Straight-lining**: a recipient who gave the same score to every item in every quarter
   (at least two scores in all).
 - **Too few raters**: groups rated by fewer distinct recipients than the scheme's
@@ -53,14 +55,16 @@ def icc1(responses: pd.DataFrame, target: str = "group_id", value: str = "score"
     return float((ms_between - ms_within) / denom) if denom > 0 else float("nan")
 
 
-def alpha(responses: pd.DataFrame) -> float:
-    """Krippendorff's alpha (interval): groups as units, recipients as coders."""
-    table = responses.pivot_table(index="recipient_id", columns="group_id", values="score", aggfunc="mean")
-    pairable = table.notna().sum(axis=0) >= 2
-    if pairable.sum() < 2 or np.nanstd(table.to_numpy()) == 0:
+def alpha(ratings: pd.DataFrame) -> float:
+    """Krippendorff's alpha (interval) of the item scores, groups as units (NaN when undefined)."""
+    counts = pd.crosstab(ratings["group_id"], ratings["score"])
+    counts = counts[counts.sum(axis=1) >= 2]  # only units with pairable values count
+    if len(counts) < 2 or counts.shape[1] < 2:
         return float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):  # degenerate designs give NaN, not a warning
-        value = krippendorff.alpha(reliability_data=table.to_numpy(dtype=float), level_of_measurement="interval")
+        value = krippendorff.alpha(
+            value_counts=counts.to_numpy(dtype=float), value_domain=counts.columns.to_numpy(dtype=float), level_of_measurement="interval"
+        )
     return float(value) if np.isfinite(value) else float("nan")
 
 
@@ -135,6 +139,6 @@ def quality(responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, mi
         "responses": int(len(responses)),
         "raters": int(responses["recipient_id"].nunique()),
         "icc1": icc1(responses),
-        "alpha": alpha(responses),
+        "alpha": alpha(ratings),
     }
     return table.reset_index(), overall
