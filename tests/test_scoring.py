@@ -126,3 +126,31 @@ def test_quota_rounding_ceil_with_float_noise():
     data["grades"]["quota_rounding"] = "ceil"
     final = [95.0] * 3 + [50.0] * 17  # 0.15 * 20 = 3.0000000000000004 must still give 3
     assert _grade(final, eff=list(range(20)), scheme=parse_scheme(data)).count("excellent") == 3
+
+
+def test_office_indicator_usable_and_unknown_one_named():
+    from assess.errors import SchemeError
+    from assess.sample import make_sample
+    from assess.validate import Dataset
+
+    frames = make_sample(groups=6, seed=2)
+    ds = Dataset(tables={k: v.assign(_row=range(2, len(v) + 2)) for k, v in frames.items()})
+    data = yaml_default()
+    data["indicators"]["ledger_completeness"]["weight"] = 0.1
+    data["indicators"]["key_tasks"] = {"component": "daily_work", "weight": 0.1}
+    result = assess_score(ds, parse_scheme(data))
+    key = result.indicators[result.indicators["indicator"] == "key_tasks"].set_index("group_id")
+    expected = frames["indicators"].set_index("group_id")["value"]
+    assert key["raw"].tolist() == expected.reindex(key.index).tolist()
+    assert key["normalized"].tolist() == pytest.approx((expected.reindex(key.index) * 100).tolist())
+    data["indicators"]["key_tasks"] = {"component": "daily_work", "weight": 0.05}
+    data["indicators"]["party_building"] = {"component": "daily_work", "weight": 0.05}
+    with pytest.raises(SchemeError) as info:
+        assess_score(ds, parse_scheme(data))
+    assert "indicators.party_building: no such indicator" in str(info.value) and "key_tasks" in str(info.value)
+
+
+def assess_score(ds, scheme):
+    from assess.scoring import score
+
+    return score(ds, year=2025, scheme=scheme)
