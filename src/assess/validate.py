@@ -124,20 +124,41 @@ _COERCE: dict[str, tuple[Callable[[object], object], str, str]] = {
 }
 
 
+def _fast(values: pd.Series, kind: str) -> pd.Series | None:
+    """Vectorised conversion when a column holds one clean type (the usual case), else None.
+
+    Cells it cannot convert come back as NaN/NaT and go through the cell-by-cell rules.
+    """
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    if kind in ("id", "text", "enum") and inferred == "string":
+        return values.astype(str).str.strip()
+    if kind == "date" and inferred in ("datetime", "datetime64", "date"):
+        return pd.to_datetime(values).dt.normalize()
+    if kind == "date" and inferred == "string":
+        return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    if kind == "number" and inferred in ("floating", "integer", "mixed-integer-float"):
+        return values.astype(float)
+    return None
+
+
 def _coerce_column(raw: pd.Series, col: Column, source: str, sheet: str, rows: pd.Series, problems: list[Problem]) -> pd.Series:
     present = raw.notna()
+    values = raw[present]
+    fast = _fast(values, col.kind) if len(values) else None
     if col.kind in ("id", "text", "enum"):
-        out = raw.where(~present, raw[present].map(_text)) if present.any() else raw
+        out = fast if fast is not None else values.map(_text)
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
-            out = out.map(lambda s: s if s is None or s is np.nan else aliases.get(s, s.lower() if isinstance(s, str) else s))
-        return out.astype(object).where(present, None)
+            out = out.map(lambda v: aliases.get(v, v.lower()))
+        return out.reindex(raw.index).astype(object).where(present, None)
     convert, rule, fix = _COERCE[col.kind]
-    converted = raw[present].map(convert)
+    converted = fast.astype(object) if fast is not None else pd.Series(None, index=values.index, dtype=object)
+    retry = converted.isna()
+    if retry.any():  # the cell-by-cell rules, for whatever the fast path left
+        converted[retry] = values[retry].map(convert)
     for idx in converted.index[converted.isna()]:
         problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix))
-    out = pd.Series(None, index=raw.index, dtype=object)
-    out[converted.index] = converted
+    out = converted.reindex(raw.index)
     if col.kind == "date":
         return pd.to_datetime(out).astype("datetime64[ns]")
     if col.kind == "number":
