@@ -1,12 +1,15 @@
-"""Tests of the report helpers, the figures and the papermill report batch.
+"""Tests of the report content (facts, sections, labels), the figures, the pages and the batch.
 
-The notebook-running tests share two module-scoped renderings (the real template, and a
-tiny template that fails for one group) so each notebook runs once per suite.
+Fast tests score a small sample year in process; the notebook-running tests (``slow``)
+share module-scoped renderings so each notebook runs once per suite.
 """
 
 from __future__ import annotations
 
+import html
+import math
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -15,109 +18,527 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from assess import plots, report
+from assess import facts, labels, pages, plots, provenance, report
 from assess.reports import DEFAULT_TEMPLATE, ReportOutcome, render_reports, write_index
-from assess.result import Result, load_result, save_result
+from assess.result import load_result
+from assess.scoring import score
+from assess.validate import load
+from planted import EPOCH, GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for, score_planted
+from workbooks import minimal_sheets, write_workbook
 
-PLANTED = "<script>alert(1)</script>"
-PLANTED_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-SCHEME = {
-    "name": "default",
-    "components": {
-        "daily_work": {"weight": 0.3, "label": {"en": "Daily work", "zh": "日常工作"}},
-        "effectiveness": {"weight": 0.4, "label": {"en": "Work effectiveness", "zh": "工作成效"}},
-        "service_rating": {"weight": 0.3, "label": {"en": "Service-recipient rating", "zh": "服务对象评价"}},
-    },
-    "grades": {
-        "bands": [
-            {"name": "excellent", "min": 90, "quota": 0.2, "label": {"en": "Excellent", "zh": "优秀"}},
-            {"name": "good", "min": 80, "label": {"en": "Good", "zh": "良好"}},
-            {"name": "pass", "min": 60, "label": {"en": "Pass", "zh": "合格"}},
-            {"name": "fail", "min": 0, "label": {"en": "Fail", "zh": "不合格"}},
-        ],
-        "quota_rounding": "floor",
-        "ties": "demote",
-        "tie_break": ["effectiveness", "service_rating", "daily_work"],
-    },
-}
-
-# final score → (shown with 1 decimal, rank "r of 4")
-EXPECTED = {
-    "G01": ("第一工作组", "91.9", "1 of 4", "Excellent"),
-    "G02": (PLANTED, "81.4", "2 of 4", "Good"),
-    "G03": ("第三工作组", "66.1", "3 of 4", "Pass"),
-    "G04": ("第四工作组", "57.6", "4 of 4", "Ungraded"),
-}
+ESCAPED = {p: html.escape(p) for p in (PLANTED_NAME, PLANTED_COMMENT, PLANTED_REASON)}
 
 
-def make_result() -> Result:
-    """Four groups; G02's name is an XSS probe, G03 is vetoed, G04 lacks a component."""
-    scores = pd.DataFrame(
-        {
-            "group_id": ["G01", "G02", "G03", "G04"],
-            "name": [EXPECTED[g][0] for g in ("G01", "G02", "G03", "G04")],
-            "daily_work": [92.5, 81.0, 70.4, 55.0],
-            "effectiveness": [88.0, 79.5, 66.0, np.nan],
-            "service_rating": [90.0, 85.0, 72.0, 60.0],
-            "base_score": [89.94, 81.41, 69.12, 57.61],
-            "bonus": [2.0, 0.0, 0.0, 0.0],
-            "deduction": [0.0, 0.0, 3.0, 0.0],
-            "final_score": [91.94, 81.41, 66.12, 57.61],
-            "grade": ["excellent", "good", "pass", None],
-            "rank": [1, 2, 3, 4],
-            "flags": ["", "", "veto", "insufficient_data"],
-        }
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted sample year, scored: ``scores.xlsx`` and ``results/``."""
+    return score_planted(tmp_path_factory.mktemp("planted"))
+
+
+@pytest.fixture(scope="module")
+def result(scored: Path):
+    return load_result(scored / "results")
+
+
+@pytest.fixture(scope="module")
+def xlsx(scored: Path) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(scored / "scores.xlsx", sheet_name=["scores", "indicators"], dtype={"group_id": str})
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory: pytest.TempPathFactory):
+    """The two-group workbook of ``workbooks.minimal_sheets``, scored for 2025."""
+    path = write_workbook(tmp_path_factory.mktemp("minimal") / "minimal.xlsx", minimal_sheets())
+    return score(load(path), year=2025)
+
+
+@pytest.fixture(scope="module")
+def built(result):
+    """``page_for`` of the planted result, built once per (group, language)."""
+    cache: dict[tuple[str, str], str] = {}
+
+    def get(group_id: str, lang: str = "en") -> str:
+        if (group_id, lang) not in cache:
+            cache[group_id, lang] = page_for(result, group_id, lang)
+        return cache[group_id, lang]
+
+    return get
+
+
+def _value(page: str, key: str) -> str:
+    """The text of the element with ``data-key=key`` (unescaped)."""
+    match = re.search(rf'data-key="{key}">([^<]*)<', page)
+    assert match, f"no data-key={key}"
+    return html.unescape(match.group(1))
+
+
+# --- labels --------------------------------------------------------------------------------
+
+
+def test_both_languages_have_every_label() -> None:
+    assert set(labels._TEXT["en"]) == set(labels._TEXT["zh"])
+    for key in labels._TEXT["en"]:
+        en, zh = labels._TEXT["en"][key], labels._TEXT["zh"][key]
+        assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), key
+
+
+def test_number_formats_round_half_up() -> None:
+    assert report.format_score(70.25) == "70.3"
+    assert report.format_score(0.05) == "0.1"
+    assert report.format_score(float("nan")) == "—"
+    assert labels.format_percent(0.875) == "87.5%"
+    assert labels.format_signed(-0.04) == "0.0"
+    assert labels.format_signed(3.25) == "+3.3"
+    assert labels.format_number(12345.65, 1, thousands=True) == "12,345.7"
+
+
+def test_leniency_notes_are_translated() -> None:
+    note = "the recipient–group graph falls into 3 unconnected parts, so groups in different parts cannot be compared"
+    assert (
+        labels.translate_note(note, "zh") == "服务对象与工作组的评价关系分为3个互不相连的部分，不同部分的工作组无法比较"
     )
-    indicators = pd.DataFrame(
-        [
-            {"group_id": g, "indicator": ind, "component": comp, "raw": raw, "normalized": raw * 100, "weight": w}
-            for g, base in zip(scores["group_id"], [0.95, 0.8, 0.7, 0.5], strict=True)
-            for ind, comp, w, raw in [
-                ("ledger_on_time", "daily_work", 0.4, base),
-                ("visit_coverage", "daily_work", 0.4, base - 0.05),
-                ("problem_resolution", "effectiveness", 0.3, base - 0.1),
-                ("rating_score", "service_rating", 0.8, base * 0.9),
-            ]
+    assert labels.translate_note(note, "en") == note
+    with pytest.raises(ValueError, match="'fr' is not supported"):
+        labels.text("title", "fr")
+
+
+# --- facts: hand-computed values on the minimal workbook -------------------------------------
+
+
+def test_facts_of_the_minimal_workbook(minimal) -> None:
+    # G1: one urgent problem raised 2025-03-01, resolved 03-20 (19 days) before its 04-01 deadline
+    counts = facts.problem_counts(minimal, "G1")
+    assert counts.loc["urgent"].tolist() == [0, 1, 1]
+    assert counts.loc["all"].tolist() == [0, 1, 1]
+    assert facts.resolution(minimal, "G1") | {"all_median": None} == {
+        "resolved": 1, "median": 19.0, "mean": 19.0, "max": 19.0, "due": 1, "on_time": 1, "all_median": None,
+    }  # fmt: skip
+    assert facts.overdue_problems(minimal, "G1").empty
+    # one milestone planned 05-31, done 05-20, 80 of 100 invested
+    ms = facts.milestones(minimal, "G1")
+    assert ms[["milestone", "status", "investment_planned", "investment_completed"]].values.tolist() == [
+        ["土方平整", "on_time", 100.0, 80.0]
+    ]
+    assert facts.investment(minimal, "G1") == {"n": 1, "on_time": 1, "planned": 100.0, "completed": 80.0, "share": 0.8}
+    # one rating (5 on 1–5 → 100) with a comment
+    assert facts.comments(minimal, "G1").values.tolist() == [["2025-Q1", "湖南京阳物流有限公司", "很好"]]
+    by_quarter = facts.ratings_by_quarter(minimal, "G1")
+    assert by_quarter["quarter"].tolist() == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert by_quarter.loc[0, "mean"] == 100.0 and by_quarter.loc[0, "responses"] == 1
+    assert by_quarter["responses"].tolist()[1:] == [0, 0, 0]
+    # G2: a bonus of 2, and neither problems, milestones nor ratings
+    adj = facts.adjustments(minimal, "G2")
+    assert adj[["kind", "points", "reason"]].values.tolist() == [["bonus", 2.0, "招商引资"]]
+    assert adj.loc[0, "date"].isoformat() == "2025-06-01"
+    assert facts.adjustment_totals(minimal, "G2")["bonus"] == 2.0
+
+
+def test_quality_notes_of_the_minimal_workbook(minimal) -> None:
+    g1 = dict(facts.quality_notes(minimal, "G1"))
+    assert g1["ledger_missing"] == {"months": [f"2025-{m:02d}" for m in range(2, 13)]}
+    assert g1["few_raters"] == {"raters": 1, "min": 3}
+    g2 = dict(facts.quality_notes(minimal, "G2"))
+    assert g2["insufficient_data"] == {"components": ["effectiveness", "service_rating"]}
+    assert "problem_resolution" in g2["missing_indicators"]["indicators"]
+    assert len(g2["ledger_missing"]["months"]) == 12
+    zh = report.quality_section(minimal, "G2", "zh").data
+    assert "数据不足：工作成效、服务对象评价无法计算得分" in zh
+    assert "截至考核日期有12个月未报送月度台账" in zh
+
+
+# --- facts: consistent with the scoring of the sample year -----------------------------------
+
+
+def test_facts_agree_with_the_indicators(result) -> None:
+    raw = result.raw.set_index("group_id")
+    for group_id in result.scores["group_id"]:
+        row = raw.loc[group_id]
+        assert len(facts.overdue_problems(result, group_id)) == row["problem_overdue_open"]
+        counts = facts.problem_counts(result, group_id)
+        if counts.loc["all", "all"]:
+            assert counts.loc["all", "resolved"] / counts.loc["all", "all"] == pytest.approx(row["problem_resolution"])
+        res = facts.resolution(result, group_id)
+        if res["due"]:
+            assert res["on_time"] / res["due"] == pytest.approx(row["problem_on_time"])
+        inv = facts.investment(result, group_id)
+        if inv["n"]:
+            assert inv["on_time"] / inv["n"] == pytest.approx(row["milestone_on_time"])
+        if inv["planned"]:
+            assert min(inv["share"], 1.0) == pytest.approx(row["investment_completion"])
+        ratings = facts.rating_summary(result, group_id)
+        if ratings["possible"]:
+            assert ratings["responses"] / ratings["possible"] == pytest.approx(row["rating_response"])
+        table = facts.indicators(result, group_id)
+        assert table["points"].sum() == pytest.approx(result.group(group_id)["base_score"])
+
+
+def test_strengths_are_the_extremes_against_the_median(result) -> None:
+    for group_id in result.scores["group_id"]:
+        strong, weak = facts.strengths(result, group_id)
+        table = facts.indicators(result, group_id).dropna(subset=["vs_median"])
+        assert (strong["vs_median"] > 0).all() and (weak["vs_median"] < 0).all()
+        if len(strong):
+            assert strong.loc[0, "vs_median"] == table["vs_median"].max()
+        if len(weak):
+            assert weak.loc[0, "vs_median"] == table["vs_median"].min()
+
+
+# --- sections: numbers equal scores.xlsx, text escaped, languages ----------------------------
+
+
+@pytest.mark.parametrize("group_id", ["G01", "G02", "G03", "G04"])
+def test_summary_numbers_equal_scores_xlsx(result, xlsx, built, group_id: str) -> None:
+    row = xlsx["scores"].set_index("group_id").loc[group_id]
+    page = built(group_id)
+    assert _value(page, "final_score") == report.format_score(row["final_score"])
+    assert _value(page, "rank") == f"{int(row['rank'])} of 6"
+    assert _value(page, "base_score") == report.format_score(row["base_score"])
+    for name in ("daily_work", "effectiveness", "service_rating"):
+        assert _value(page, name) == report.format_score(row[name])
+    grade = row["grade"] if isinstance(row["grade"], str) else None
+    assert _value(page, "grade") == report.grade_label(result, grade, "en")
+    if row["bonus"]:
+        assert _value(page, "bonus") == "+" + report.format_score(row["bonus"])
+    if row["deduction"]:
+        assert _value(page, "deduction") == "-" + report.format_score(row["deduction"])
+
+
+def test_indicator_table_equals_scores_xlsx(result, xlsx) -> None:
+    long = xlsx["indicators"]
+    for group_id in ("G01", "G05"):
+        shown = report.indicator_table(result, group_id)
+        expected = long[long["group_id"] == group_id].reset_index(drop=True)
+        assert len(shown) == len(expected) + 1  # + the total row
+        for i, row in expected.iterrows():
+            assert shown.loc[i, "indicator"] == labels.indicator_label(row["indicator"])
+            assert shown.loc[i, "raw"] == labels.format_number(row["raw"], 3)
+            assert shown.loc[i, "normalized"] == report.format_score(row["normalized"])
+            assert shown.loc[i, "weight"] == labels.format_number(row["weight"], 2)
+        base = xlsx["scores"].set_index("group_id").loc[group_id, "base_score"]
+        assert shown.iloc[-1]["points"] == report.format_score(base)
+        assert shown.iloc[-1]["effective_weight"] == "100.0%"
+
+
+def test_known_numbers_of_one_group(result, built) -> None:
+    """G01 of the sample year (seed 3), worked out from the inputs."""
+    page = built("G01")
+    card = facts.summary(result, "G01")
+    assert card["deduction"] == 1.0  # one deduction of 1 point on 2025-12-22
+    assert _value(page, "deduction") == "-1.0"
+    assert card["final_score"] == pytest.approx(card["base_score"] - 1.0)
+    adj = facts.adjustments(result, "G01")
+    assert adj[["kind", "points"]].values.tolist() == [["deduction", 1.0]]
+
+
+def test_planted_markup_is_escaped_in_every_section(result, built) -> None:
+    page = built("G02")
+    for probe, escaped in ESCAPED.items():
+        assert probe not in page
+        assert escaped in page
+    assert "<script" not in page.lower() and "<img src=x" not in page.lower()
+    # the name in the header, the comment under the ratings, the reason under the adjustments
+    assert ESCAPED[PLANTED_NAME] in report.header_section(result, "G02").data
+    assert ESCAPED[PLANTED_COMMENT] in report.ratings_section(result, "G02").data
+    assert ESCAPED[PLANTED_REASON] in report.adjustments_section(result, "G02").data
+
+
+def test_chinese_report_has_chinese_labels(result, built) -> None:
+    page = built("G03", "zh")
+    en = built("G03", "en")
+    for key in (
+        "final_score",
+        "grade",
+        "rank",
+        "indicators",
+        "ratings",
+        "problems",
+        "milestones",
+        "adjustments",
+        "quality",
+        "provenance",
+    ):
+        assert labels.text(key, "zh") in page, key
+        assert f">{labels.text(key, 'en')}<" not in page, key
+        assert f">{labels.text(key, 'en')}<" in en, key
+    grade = result.group("G03")["grade"]
+    assert _value(page, "grade") == report.grade_label(result, grade, "zh")
+    assert _value(page, "rank") == f"第{int(result.group('G03')['rank'])}名（共6个）"
+    assert '<html lang="zh-CN">' in page
+
+
+def test_vetoed_group_says_why(result) -> None:
+    vetoed = result.scores.loc[result.scores["flags"].str.contains("veto"), "group_id"].tolist()
+    assert vetoed == ["G03"]
+    page = report.quality_section(result, "G03").data
+    assert "Veto: lowest grade whatever the score. Reason: 工作组成员在帮促工作中违反廉洁纪律，造成不良影响." in page
+    assert "A veto forces the lowest grade" in report.adjustments_section(result, "G03").data
+
+
+def test_change_from_last_year(result) -> None:
+    from assess.history import compare
+
+    previous = result.scores[["group_id", "final_score", "rank", "grade"]].copy()
+    previous["final_score"] = previous["final_score"] - 2.0
+    previous = previous[previous["group_id"] != "G06"]
+    both = compare(result, previous)
+    page = report.summary_section(both, "G01").data
+    assert _value(page, "change") == f"+2.0 (last year {report.format_score(result.group('G01')['final_score'] - 2.0)})"
+    assert _value(report.summary_section(both, "G06", "zh").data, "change") == "本年新设"
+    assert "change" not in re.findall(r'data-key="(\w+)"', report.summary_section(result, "G01").data)
+
+
+def test_provenance_is_shown_and_embedded(result, built) -> None:
+    page = built("G01")
+    meta = dict(re.findall(r'<meta name="(assess:[\w-]+)" content="([^"]*)">', page))
+    assert meta["assess:input-sha256"] == result.meta["input_sha256"]
+    assert meta["assess:scheme-sha256"] == result.meta["scheme_sha256"]
+    assert meta["assess:version"] == result.meta["version"]
+    assert meta["assess:generated-at"] == GENERATED_AT
+    assert meta["assess:group-id"] == "G01"
+    assert f'<meta name="dcterms.created" content="{GENERATED_AT}">' in page
+    footer = report.provenance_section(result, "G01").html
+    for value in (result.meta["input_sha256"], result.meta["scheme_sha256"], GENERATED_AT, "planted.xlsx"):
+        assert value in footer
+    commit = provenance.git_commit()
+    if commit is not None:
+        assert re.fullmatch(r"[0-9a-f]{40}(-dirty)?", commit)
+        assert meta["assess:git-commit"] == commit
+
+
+def test_git_commit_is_none_outside_a_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    provenance.git_commit.cache_clear()
+    try:
+        assert provenance.git_commit(tmp_path) is None  # not a repository
+        monkeypatch.setenv("PATH", str(tmp_path))  # no git at all
+        assert provenance.git_commit(tmp_path / "elsewhere") is None
+    finally:
+        provenance.git_commit.cache_clear()
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_are_returned_not_registered_and_reproducible(result, lang: str) -> None:
+    before = plt.get_fignums()
+    with plt.rc_context():
+        rc_before = dict(plt.rcParams)
+        figs = [
+            plots.components_vs_peers(result, "G04", lang),
+            plots.score_distribution(result, lang, highlight="G02"),
+            plots.ratings_by_quarter(result, "G02", lang),
         ]
-    )
-    groups = pd.DataFrame(
-        {
-            "group_id": scores["group_id"],
-            "name": scores["name"],
-            "leader": ["张伟", "李娜", "王强", "赵敏"],
-            "department_head": ["陈静", "刘洋", "杨帆", "黄磊"],
-            "staff": ["周杰", "吴芳", "徐亮", "孙丽"],
-            "unit": ["区发改局", "区商务局", "区住建局", None],
-        }
-    )
-    meta = {
-        "year": 2024,
-        "as_of": "2024-12-31",
-        "scheme": SCHEME,
-        "input_sha256": "a" * 64,
-        "scheme_sha256": "b" * 64,
-        "version": "0.1.0",
-        "generated_at": "2025-01-06T09:00:00+08:00",
-    }
-    return Result(scores=scores, indicators=indicators, groups=groups, meta=meta)
+        assert dict(plt.rcParams) == rc_before  # no style leaks out of the plots
+    pngs = [report.figure_png(fig) for fig in figs]  # each figure drawn once, as in a report
+    assert all(isinstance(fig, Figure) for fig in figs)
+    assert all(png.startswith(b"\x89PNG") for png in pngs)
+    assert plt.get_fignums() == before
+    again = [
+        plots.components_vs_peers(result, "G04", lang),
+        plots.score_distribution(result, lang, highlight="G02"),
+        plots.ratings_by_quarter(result, "G02", lang),
+    ]
+    assert [report.figure_png(f) for f in again] == pngs
+
+
+def test_a_cjk_font_is_found() -> None:
+    assert plots.cjk_font() is not None, "install fonts-noto-cjk (the Makefile's `system` target does)"
+
+
+def test_missing_cjk_font_warns_once_and_falls_back(result, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    monkeypatch.setattr(plots, "_warned", False)
+    with pytest.warns(plots.MissingFontWarning, match="apt-get install fonts-noto-cjk"):
+        fig = plots.score_distribution(result, "zh")
+    assert fig.axes[0].get_xlabel() == "Final score"  # English rather than boxes
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert plots.figure_lang("zh") == "en"  # no second warning
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def test_render_html_takes_meta_drops_stderr_and_random_ids() -> None:
+    nb = new_notebook()
+    cell = new_code_cell("x")
+    cell.outputs = [
+        new_output("stream", name="stderr", text="UserWarning: internal"),
+        new_output(
+            "display_data",
+            data={"text/html": "<p>visible</p>", "text/plain": "p", report.PAGE_META_MIME: {"assess:group-id": "G<1>"}},
+        ),
+    ]
+    nb.cells = [cell]
+    page = pages.render_html(nb, "T <x>", "zh")
+    assert "<p>visible</p>" in page and "UserWarning" not in page
+    assert '<meta name="assess:group-id" content="G&lt;1&gt;">' in page
+    assert "<title>T &lt;x&gt;</title>" in page and '<html lang="zh-CN">' in page
+    assert cell.id not in page and 'id="cell-id=cell-0"' in page
+    nb.cells[0].id = "another-random-id"
+    assert pages.render_html(nb, "T <x>", "zh") == page
+
+
+def test_pages_forbid_every_request(built) -> None:
+    page = built("G01")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert "default-src 'none'" in csp and "script-src 'none'" in csp and "img-src data:" in csp
+    lowered = page.lower()
+    assert "http://" not in lowered and "https://" not in lowered and "<link" not in lowered
+    assert "@media print" in page and ".assess-break { break-before: page; }" in page
+    assert page.count('class="assess-section assess-break"') == 5
+
+
+def _outcomes(out: Path, ok: list[str], failed: dict[str, str]) -> list[ReportOutcome]:
+    (out / "reports").mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    for group_id in ok:
+        path = out / "reports" / f"{group_id}.html"
+        path.write_text("report", encoding="utf-8")
+        outcomes.append(ReportOutcome(group_id, True, path, None, None, 0.1))
+    outcomes += [ReportOutcome(g, False, None, None, e, 0.1) for g, e in failed.items()]
+    return outcomes
+
+
+def test_index_lists_links_and_failures(result, tmp_path: Path) -> None:
+    outcomes = _outcomes(tmp_path, ["G01", "G03", "G04"], {"G02": "ValueError: <b>boom</b>"})
+    page = write_index(result, outcomes, tmp_path).read_text(encoding="utf-8")
+    for group_id in ("G01", "G03", "G04"):
+        assert f'href="reports/{group_id}.html"' in page
+    assert 'href="reports/G02.html"' not in page and 'href="reports/G05.html"' not in page
+    failed = page.split("Failed reports", 1)[1].split("</table>", 1)[0]
+    assert "G02" in failed and "ValueError: &lt;b&gt;boom&lt;/b&gt;" in failed and ESCAPED[PLANTED_NAME] in failed
+    assert PLANTED_NAME not in page
+    groups_table = page.split('<table class="sortable', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", groups_table.split("<tbody>", 1)[1])
+    assert len(rows) == 6
+    for _, row in result.scores.iterrows():
+        assert report.format_score(row["final_score"]) in page
+    assert page.count("<script>") == 1  # the inline sorter only, allowed by its hash in the CSP
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", page)
+    assert 'src="data:image/png;base64,' in page
+    assert f'<meta name="assess:input-sha256" content="{result.meta["input_sha256"]}">' in page
+    assert "Groups per grade: Excellent" in page
+
+
+def test_index_in_chinese(result, tmp_path: Path) -> None:
+    page = write_index(result, _outcomes(tmp_path, ["G01"], {}), tmp_path, lang="zh").read_text(encoding="utf-8")
+    for key in ("group_id", "final_score", "grade", "rank", "provenance"):
+        assert f">{labels.text(key, 'zh')}<" in page
+    assert "Final score" not in page and "生成失败的报告" not in page
+    assert report.grade_label(result, "excellent", "zh") in page
+    assert "日常工作" in page  # component labels from the scheme
+
+
+def test_index_does_not_link_a_missing_file(result, tmp_path: Path) -> None:
+    outcomes = [ReportOutcome("G01", True, tmp_path / "reports" / "G01.html", None, None, 0.1)]
+    page = write_index(result, outcomes, tmp_path).read_text(encoding="utf-8")
+    assert 'href="reports/G01.html"' not in page
+
+
+# --- the batch (runs notebooks) --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return save_result(make_result(), tmp_path_factory.mktemp("result") / "results")
-
-
-@pytest.fixture(scope="module")
-def rendered(saved: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[ReportOutcome]]:
+def rendered(scored: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
-    return out, render_reports(saved, out, list(EXPECTED), progress=False)
+    outcomes = render_reports(scored / "results", out, ["G01", "G02"], progress=False)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    write_index(load_result(scored / "results"), outcomes, out)
+    return out
+
+
+def _page(out: Path, group_id: str) -> str:
+    return (out / "reports" / f"{group_id}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_report_numbers_equal_scores_xlsx(rendered: Path, xlsx) -> None:
+    page = _page(rendered, "G01")
+    row = xlsx["scores"].set_index("group_id").loc["G01"]
+    for key in ("final_score", "base_score", "daily_work", "effectiveness", "service_rating"):
+        assert _value(page, key) == report.format_score(row[key])
+    assert _value(page, "rank") == f"{int(row['rank'])} of 6"
+    indicators = xlsx["indicators"][xlsx["indicators"]["group_id"] == "G01"]
+    table = page.split('class="assess-table assess-wide assess-indicators"', 1)[1].split("</table>", 1)[0]
+    cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", table)]
+    for i, (_, ind) in enumerate(indicators.iterrows()):
+        raw, normalized, weight = cells[7 * i + 2 : 7 * i + 5]
+        assert (raw, normalized, weight) == (
+            labels.format_number(ind["raw"], 3), report.format_score(ind["normalized"]), labels.format_number(ind["weight"], 2),
+        )  # fmt: skip
+    assert page.count('src="data:image/png;base64,') == 3
+    for section in (
+        "summary",
+        "indicators",
+        "ratings",
+        "problems",
+        "milestones",
+        "adjustments",
+        "quality",
+        "provenance",
+    ):
+        assert f'id="section-{section}"' in page
+
+
+@pytest.mark.slow
+def test_report_is_self_contained_and_escaped(rendered: Path) -> None:
+    page = _page(rendered, "G02")
+    lowered = page.lower()
+    assert "http://" not in lowered and "https://" not in lowered and "<link" not in lowered
+    assert "<script" not in lowered and "<img src=x" not in lowered
+    for probe in ESCAPED:
+        # nbconvert re-serialises the HTML (BeautifulSoup): quotes in text need no escaping
+        assert html.escape(probe, quote=False) in page
+    assert "load_result(" not in page and "report.summary_section(" not in page
+    assert "In&nbsp;[" not in page and "Out[" not in page
+    assert '<meta name="assess:group-id" content="G02">' in page
+
+
+@pytest.mark.slow
+def test_notebooks_ran_cleanly(rendered: Path) -> None:
+    """No warnings, tracebacks or prints from the kernel: every output is a section."""
+    nb = nbformat.read(rendered / "notebooks" / "G01.ipynb", as_version=4)
+    streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") in ("stream", "error")]
+    assert streams == []
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
+
+
+@pytest.mark.slow
+def test_same_inputs_give_identical_bytes(scored: Path, rendered: Path, tmp_path: Path) -> None:
+    """A second run from scratch (with ``SOURCE_DATE_EPOCH``) writes the same report and index."""
+    again = score_planted(tmp_path / "again", workbook=scored.parent / "planted.xlsx")
+    assert (again / "results" / "meta.json").read_bytes() == (scored / "results" / "meta.json").read_bytes()
+    outcomes = render_reports(again / "results", tmp_path / "render", ["G01"], progress=False)
+    assert outcomes[0].ok, outcomes[0].error
+    first = _page(rendered, "G01").encode("utf-8")
+    second = (tmp_path / "render" / "reports" / "G01.html").read_bytes()
+    assert first == second
+    index = write_index(load_result(again / "results"), outcomes, tmp_path / "index")
+    index_again = write_index(load_result(again / "results"), outcomes, tmp_path / "index2")
+    assert index.read_bytes() == index_again.read_bytes()
+    assert EPOCH  # the runs above were made with SOURCE_DATE_EPOCH set
+
+
+@pytest.mark.slow
+def test_chinese_report(scored: Path, tmp_path: Path) -> None:
+    outcome = render_reports(scored / "results", tmp_path, ["G03"], progress=False, lang="zh")[0]
+    assert outcome.ok, outcome.error
+    page = _page(tmp_path, "G03")
+    assert '<html lang="zh-CN">' in page
+    for key in ("final_score", "grade", "rank", "indicators", "ratings", "problems", "quality", "provenance"):
+        assert labels.text(key, "zh") in page
+    assert "Final score" not in page and "Problem ledger" not in page
+    assert '<meta name="assess:lang" content="zh">' in page
+
+
+# --- failures (the batch never mistakes a failed report for a good one) ----------------------
 
 
 @pytest.fixture(scope="module")
-def failing(saved: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[ReportOutcome]]:
+def failing(scored: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[ReportOutcome]]:
     """Render with a template that raises for G02, over a stale G02.html from 'last year'."""
     folder = tmp_path_factory.mktemp("failing")
     template = folder / "failing.ipynb"
@@ -131,202 +552,35 @@ def failing(saved: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path
     out = folder / "out"
     (out / "reports").mkdir(parents=True)
     (out / "reports" / "G02.html").write_text("stale report from an earlier run", encoding="utf-8")
-    return out, render_reports(saved, out, ["G01", "G02", "G03"], template=template, progress=False)
-
-
-def _html(out: Path, group_id: str) -> str:
-    return (out / "reports" / f"{group_id}.html").read_text(encoding="utf-8")
-
-
-# --- helpers and figures (fast, in process) -------------------------------------------
-
-
-def test_summary_values() -> None:
-    result = make_result()
-    for group_id, (_, score, rank, grade) in EXPECTED.items():
-        values = report.summary(result, group_id).data["value"]
-        assert values["Final score"] == score
-        assert values["Rank"] == rank
-        assert values["Grade"] == grade
-    zh = report.summary(result, "G03", "zh").data["value"]
-    assert zh["等次"] == "合格"
-    assert zh["排名"] == "第3名（共4个）"
-    assert zh["备注"] == "一票否决：最低等次"
-
-
-def test_format_score_rounds_half_up() -> None:
-    assert report.format_score(70.25) == "70.3"
-    assert report.format_score(0.05) == "0.1"
-    assert report.format_score(float("nan")) == "—"
-
-
-def test_header_escapes_and_shows_members() -> None:
-    markup = report.header(make_result(), "G02").to_html()
-    assert PLANTED not in markup
-    assert PLANTED_ESCAPED in markup
-    assert "李娜" in markup and "刘洋" in markup and "吴芳" in markup and "区商务局" in markup
-    assert PLANTED not in report.title(make_result(), "G02").data
-
-
-def test_indicator_table_is_rounded_and_ordered() -> None:
-    table = report.indicator_table(make_result(), "G01")
-    assert list(table.columns) == ["indicator", "component", "raw", "normalized", "weight"]
-    assert table["component"].tolist() == ["Daily work", "Daily work", "Work effectiveness", "Service-recipient rating"]
-    assert table.loc[3, "raw"] == pytest.approx(0.855)
-    assert table.loc[3, "normalized"] == pytest.approx(85.5)
-
-
-def test_unknown_language_and_group_are_refused() -> None:
-    with pytest.raises(ValueError, match="'fr' is not supported"):
-        report.summary(make_result(), "G01", "fr")
-    with pytest.raises(KeyError, match="G99"):
-        report.summary(make_result(), "G99")
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_figures_are_returned_not_registered(lang: str) -> None:
-    before = plt.get_fignums()
-    result = make_result()
-    with plt.rc_context():
-        rc_before = dict(plt.rcParams)
-        figs = [
-            plots.components_vs_peers(result, "G04", lang),
-            plots.score_distribution(result, lang, highlight="G02"),
-        ]
-        assert dict(plt.rcParams) == rc_before  # no style leaks out of the plots
-    for fig in figs:
-        assert isinstance(fig, Figure)
-        assert report.figure_png(fig).startswith(b"\x89PNG")
-    assert plt.get_fignums() == before
-    # Same result, same picture (the strip jitter is seeded).
-    again = plots.components_vs_peers(result, "G04", lang)
-    assert report.figure_png(again) == report.figure_png(figs[0])
-
-
-# --- the batch (runs notebooks) -------------------------------------------------------
+    return out, render_reports(scored / "results", out, ["G01", "G02", "G03"], template=template, progress=False)
 
 
 @pytest.mark.slow
-def test_every_group_gets_a_report(rendered: tuple[Path, list[ReportOutcome]]) -> None:
-    out, outcomes = rendered
-    assert [o.group_id for o in outcomes] == list(EXPECTED)
-    assert all(o.ok and o.error is None for o in outcomes), [o.error for o in outcomes]
-    for outcome in outcomes:
-        assert outcome.html_path == out / "reports" / f"{outcome.group_id}.html"
-        assert outcome.html_path.is_file()
-        assert outcome.notebook_path == out / "notebooks" / f"{outcome.group_id}.ipynb"
-        assert outcome.notebook_path.is_file()
-    assert not list((out / "reports").glob(".*"))  # no temporary files left behind
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("group_id", list(EXPECTED))
-def test_report_content(rendered: tuple[Path, list[ReportOutcome]], group_id: str) -> None:
-    out, _ = rendered
-    name, score, rank, grade = EXPECTED[group_id]
-    page = _html(out, group_id)
-    shown_name = PLANTED_ESCAPED if name == PLANTED else name
-    assert shown_name in page
-    assert re.search(rf"Final score</th>\s*<td[^>]*>{re.escape(score)}</td>", page)
-    assert re.search(rf"Rank</th>\s*<td[^>]*>{re.escape(rank)}</td>", page)
-    assert re.search(rf"Grade</th>\s*<td[^>]*>{re.escape(grade)}</td>", page)
-    assert page.count('src="data:image/png;base64,') == 2
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("group_id", list(EXPECTED))
-def test_report_is_self_contained_without_code(rendered: tuple[Path, list[ReportOutcome]], group_id: str) -> None:
-    out, _ = rendered
-    page = _html(out, group_id)
-    lowered = page.lower()
-    assert "<script src=" not in lowered
-    assert "http://" not in lowered and "https://" not in lowered
-    assert "<link" not in lowered
-    assert "load_result(" not in page
-    assert "report.summary(" not in page
-    assert "In&nbsp;[" not in page and "Out[" not in page
-
-
-@pytest.mark.slow
-def test_planted_script_never_appears_raw(rendered: tuple[Path, list[ReportOutcome]]) -> None:
-    out, _ = rendered
-    page = _html(out, "G02")
-    assert PLANTED not in page
-    assert PLANTED_ESCAPED in page
-    assert "<script" not in page.lower()
-
-
-@pytest.mark.slow
-def test_notebooks_ran_cleanly(rendered: tuple[Path, list[ReportOutcome]]) -> None:
-    """No warnings or tracebacks printed by the kernel end up in a report."""
-    out, _ = rendered
-    nb = nbformat.read(out / "notebooks" / "G01.ipynb", as_version=4)
-    streams = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") in ("stream", "error")]
-    assert streams == []
-    assert any("injected-parameters" in c.metadata.get("tags", []) for c in nb.cells)
-
-
-@pytest.mark.slow
-def test_failing_group_is_recorded_and_others_continue(failing: tuple[Path, list[ReportOutcome]]) -> None:
+def test_failed_report_is_listed_not_linked(scored: Path, failing: tuple[Path, list[ReportOutcome]]) -> None:
     out, outcomes = failing
     by_id = {o.group_id: o for o in outcomes}
-    assert [o.group_id for o in outcomes] == ["G01", "G02", "G03"]
-    assert not by_id["G02"].ok
-    assert by_id["G02"].html_path is None
-    assert by_id["G02"].error is not None and "boom" in by_id["G02"].error
-    assert by_id["G02"].error.startswith("ValueError")
-    assert by_id["G02"].notebook_path is not None and by_id["G02"].notebook_path.is_file()
-    assert not (out / "reports" / "G02.html").exists()  # the stale report is gone too
-    for group_id in ("G01", "G03"):
-        assert by_id[group_id].ok
-        assert f"report for {group_id}" in _html(out, group_id)
-    assert not list((out / "reports").glob(".*"))
-
-
-@pytest.mark.slow
-def test_index_links_ok_groups_and_lists_failures(saved: Path, failing: tuple[Path, list[ReportOutcome]]) -> None:
-    out, outcomes = failing
-    path = write_index(load_result(saved), outcomes, out)
-    assert path == out / "index.html"
-    page = path.read_text(encoding="utf-8")
-    assert 'href="reports/G01.html"' in page
-    assert 'href="reports/G03.html"' in page
+    assert not by_id["G02"].ok and "boom" in (by_id["G02"].error or "")
+    assert not (out / "reports" / "G02.html").exists()
+    page = write_index(load_result(scored / "results"), outcomes, out).read_text(encoding="utf-8")
+    assert 'href="reports/G01.html"' in page and 'href="reports/G03.html"' in page
     assert 'href="reports/G02.html"' not in page
-    assert 'href="reports/G04.html"' not in page  # never rendered: listed, not linked
     failed = page.split("Failed reports", 1)[1]
     assert "G02" in failed and "boom" in failed
-    assert PLANTED not in page
-    assert PLANTED_ESCAPED in failed
-    lowered = page.lower()
-    assert "<script src=" not in lowered and "http://" not in lowered and "https://" not in lowered
-    assert page.count("<script>") == 1  # the inline sorter only
-    assert 'src="data:image/png;base64,' in page
-    for name, score, _, grade in EXPECTED.values():
-        assert score in page and grade in page
-        assert (PLANTED_ESCAPED if name == PLANTED else name) in page
 
 
-def test_index_without_failures_has_no_failed_section(saved: Path, tmp_path: Path) -> None:
-    outcomes = [ReportOutcome(g, True, tmp_path / "reports" / f"{g}.html", None, None, 0.1) for g in EXPECTED]
-    page = write_index(load_result(saved), outcomes, tmp_path).read_text(encoding="utf-8")
-    assert "Failed reports" not in page
-    assert all(f'href="reports/{g}.html"' in page for g in EXPECTED)
-
-
-def test_render_reports_refuses_a_folder_without_result(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="no saved result"):
-        render_reports(tmp_path / "nothing", tmp_path / "out", ["G01"], progress=False)
-
-
-def test_bad_group_id_fails_without_running(saved: Path, tmp_path: Path) -> None:
-    outcome = render_reports(saved, tmp_path, ["../evil"], progress=False)[0]
-    assert not outcome.ok and outcome.html_path is None
-    assert "InvalidGroupId" in (outcome.error or "")
-    assert not (tmp_path / "evil.html").exists()
-
-
-def test_default_template_exists() -> None:
+def test_default_template_holds_no_logic() -> None:
     assert DEFAULT_TEMPLATE.is_file()
     nb = nbformat.read(DEFAULT_TEMPLATE, as_version=4)
     assert "parameters" in nb.cells[0].metadata.get("tags", [])
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    for cell in nb.cells[2:]:
+        assert re.fullmatch(r"display\(report\.\w+_section\(result, group_id, lang\)\)", cell.source.strip()), (
+            cell.source
+        )
+
+
+def test_unknown_group_is_refused(result) -> None:
+    with pytest.raises(KeyError, match="G99"):
+        report.summary_section(result, "G99")
+    assert math.isnan(facts.summary(result, "G01")["bonus"]) is False
+    assert np.isfinite(facts.summary(result, "G01")["final_score"])

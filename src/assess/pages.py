@@ -1,12 +1,20 @@
-"""Pages: the HTML around each report and the run's index page. Self-contained by design:
-inline CSS and script only, every data string escaped, written atomically."""
+"""Pages: the HTML document around each report and the run's index page.
+
+Self-contained by design: inline CSS, inline PNG figures, one inline script (the index's
+sorter) and nothing fetched from anywhere — a Content-Security-Policy in each page forbids
+any request and any script but the sorter, so even text that escaped escaping could not
+run. Every data string is escaped; files are written atomically; the same inputs give the
+same bytes (no random ids, no clock: times come from the result's ``generated_at``).
+"""
 
 from __future__ import annotations
 
 import base64
+import copy
+import hashlib
 import html
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -14,39 +22,80 @@ from urllib.parse import quote
 import nbformat
 from nbconvert import HTMLExporter
 
-from assess import plots, report
+from assess import __version__, plots, report
+from assess.labels import (
+    check_lang,
+    component_labels,
+    display_text,
+    flag_labels,
+    format_score,
+    format_signed,
+    grade_label,
+    text,
+)
 from assess.result import Result
 
 if TYPE_CHECKING:
     from assess.reports import ReportOutcome
 
-__all__ = ["render_html", "write_index", "write_atomic"]
+__all__ = ["render_html", "write_index", "write_atomic", "page"]
 
 _CSS = """
-body { font-family: "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", Helvetica, Arial, sans-serif;
+:root { color-scheme: light; }
+body { font-family: "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC",
+       "Source Han Sans SC", "WenQuanYi Micro Hei", Helvetica, Arial, sans-serif;
        color: #222; margin: 0; background: #f6f7f9; line-height: 1.45; }
 main { max-width: 980px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
 h1 { font-size: 1.7em; margin: 0.2em 0 0.1em; }
-h2 { font-size: 1.2em; margin: 1.6em 0 0.5em; padding-bottom: 0.2em; border-bottom: 1px solid #ddd; }
-.assess-subtitle, .muted { color: #666; margin-top: 0; }
+h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; padding-bottom: 0.2em; border-bottom: 2px solid #d5dbe1; }
+h3 { font-size: 1.02em; margin: 1.2em 0 0.4em; color: #333; }
+.assess-subtitle, .muted, .assess-note { color: #666; }
+.assess-subtitle { margin-top: 0; }
+.assess-note { font-size: 0.88em; }
+.assess-warning { color: #8a4b00; background: #fff6e5; padding: 4px 8px; border-left: 3px solid #e0a030; }
 table { border-collapse: collapse; margin: 0.4em 0; font-size: 0.92em; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e3e3e3; text-align: left; vertical-align: top; }
 thead th { background: #f0f2f5; }
-td.num, .assess-table td { font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.date { white-space: nowrap; }
+table.assess-wide { width: 100%; }
+.assess-table tbody tr:last-child td { border-bottom: 1px solid #ccc; }
+.assess-indicators tbody tr:last-child td { font-weight: 600; }
 .assess-kv th { font-weight: 600; color: #444; min-width: 11em; }
-.assess-summary tr:first-child td { font-size: 1.25em; font-weight: 700; }
+.assess-card { display: flex; flex-wrap: wrap; gap: 12px; margin: 0.6em 0 1em; }
+.assess-metric { flex: 1 1 180px; border: 1px solid #d5dbe1; border-radius: 6px; padding: 10px 14px; background: #fafbfc; }
+.assess-metric-label { font-size: 0.85em; color: #555; }
+.assess-metric-value { font-size: 1.6em; font-weight: 700; color: #1f3a56; }
+.assess-metric-detail { font-size: 0.85em; color: #555; }
+.assess-strengths { padding-left: 1.2em; }
+.assess-status-late, .assess-status-not_done { color: #a61b1b; }
+.assess-status-on_time { color: #1e7b34; }
+.assess-figure { margin: 0.4em 0; }
+.assess-footer { margin-top: 2.5em; }
 .assess-provenance { font-size: 0.8em; color: #555; }
-.assess-provenance td { font-family: Menlo, Consolas, monospace; word-break: break-all; }
+.assess-provenance td { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; word-break: break-all; }
 img { max-width: 100%; height: auto; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
 table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
-td.num { text-align: right; }
 .failed td { color: #a61b1b; }
-code { font-family: Menlo, Consolas, monospace; font-size: 0.9em; }
+code { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0.9em; white-space: pre-wrap; }
 /* nbconvert's cell wrappers: no prompts, no borders */
 .prompt, .input_prompt, .output_prompt { display: none; }
 .output_subarea { padding: 0; }
+@page { size: A4; margin: 14mm 12mm 16mm; }
+@media print {
+  body { background: #fff; font-size: 10pt; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 3px 6px; }
+  main { max-width: none; padding: 0; }
+  .assess-break { break-before: page; }
+  h2, h3 { break-after: avoid; }
+  tr, img, figure, .assess-card, .assess-metric { break-inside: avoid; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+  table.sortable th::after { content: none !important; }
+}
 """
 
 _SORT_JS = """
@@ -97,13 +146,40 @@ def write_atomic(path: Path, content: str) -> None:
         raise
 
 
-def _page(title: str, body: str, lang: str = "en", script: str = "") -> str:
-    """A whole HTML document around ``body`` (already escaped), with inline CSS only."""
+def _csp(script: str) -> str:
+    """No request of any kind; inline styles, ``data:`` images, and only ``script`` may run."""
+    if script:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        scripts = f"'sha256-{digest}'"
+    else:
+        scripts = "'none'"
+    return (
+        f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {scripts}; "
+        "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'"
+    )
+
+
+def page(title: str, body: str, lang: str = "en", script: str = "", meta: Mapping[str, str] | None = None) -> str:
+    """A whole HTML document around ``body`` (already escaped HTML).
+
+    ``meta`` becomes ``<meta name=... content=...>`` tags (escaped), in the given order;
+    ``assess:generated-at`` also becomes ``dcterms.created``, which WeasyPrint writes as the
+    PDF's creation date (so PDFs are as reproducible as the HTML).
+    """
+    check_lang(lang)
+    meta = dict(meta or {})
+    tags = [("generator", f"assess {meta.get('assess:version') or __version__}")]
+    if meta.get("assess:generated-at"):
+        tags.append(("dcterms.created", meta["assess:generated-at"]))
+    tags += list(meta.items())
+    meta_html = "".join(f'<meta name="{html.escape(k)}" content="{html.escape(str(v))}">\n' for k, v in tags)
     script_tag = f"<script>{script}</script>\n" if script else ""
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_csp(script)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"{meta_html}"
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n{script_tag}</body>\n</html>\n"
     )
@@ -113,16 +189,35 @@ def render_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     """An executed report notebook as one self-contained HTML page, without code or prompts.
 
     nbconvert's ``basic`` template gives the cells' outputs only (no CDN scripts, no
-    MathJax); they are wrapped in a page with inline CSS. Figures are inline PNG already.
+    MathJax); they are wrapped in :func:`page`. The ``<meta>`` tags come from the output
+    :func:`assess.report.provenance_section` leaves (:data:`assess.report.PAGE_META_MIME`).
+    The kernel's stderr (warnings meant for whoever runs the batch) stays in the executed
+    notebook and out of the reviewer's page. Cell ids are renumbered: papermill gives its
+    parameters cell a random one, and the page must not change from run to run.
     """
+    nb = copy.deepcopy(notebook)
+    meta: dict[str, str] = {}
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue
+            data = output.get("data")
+            if data is not None and report.PAGE_META_MIME in data:
+                meta.update({str(k): str(v) for k, v in data.pop(report.PAGE_META_MIME).items()})
+            kept.append(output)
+        cell["outputs"] = kept
     exporter = HTMLExporter(
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(notebook)
-    return _page(title, body, lang)
+    body, _ = exporter.from_notebook_node(nb)
+    return page(title, body, lang, meta=meta)
 
 
 def _cell(value: str, sort: float | str | None = None, numeric: bool = False) -> str:
@@ -140,111 +235,154 @@ def _number(value: Any) -> float | None:
     return None if number != number else number  # NaN → None
 
 
-def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str | Path) -> Path:
+def _link(outcome: Any, out_dir: Path, attr: str) -> str | None:
+    """Relative link to the outcome's file ``attr`` when it exists inside ``out_dir``."""
+    path = getattr(outcome, attr, None)
+    if outcome is None or not getattr(outcome, "ok", False) or path is None:
+        return None
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        relative = path.resolve().relative_to(out_dir.resolve())
+    except ValueError:
+        return None
+    return "/".join(quote(part) for part in relative.parts)
+
+
+def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str | Path, lang: str = "en") -> Path:
     """Write ``out_dir/index.html``: every group with its scores and a link to its report.
 
     The page is self-contained (inline CSS, an inline sorting script, the score
-    distribution as an inline PNG). Groups whose report succeeded link to
-    ``reports/<group_id>.html``; failed reports are listed in their own section with the
-    error. Every data string is HTML-escaped.
+    distribution with the grade thresholds as an inline PNG). A group links to its report
+    only when the report succeeded and its file exists; failed reports are listed in their
+    own section with the error; groups never rendered are marked. Every data string is
+    HTML-escaped; provenance is shown and embedded as ``<meta>`` tags.
 
     Parameters
     ----------
     result : Result
         The scored result the reports were built from.
     outcomes : sequence of ReportOutcome
-        What :func:`render_reports` returned.
+        What :func:`assess.reports.render_reports` returned (``pdf_path``, when an outcome
+        has one, adds a PDF link).
     out_dir : str or Path
         The folder holding ``reports/``; created if needed.
+    lang : {"en", "zh"}
+        Label language; grade and component labels come from the scheme.
 
     Returns
     -------
     Path
         The index file.
     """
+    check_lang(lang)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     by_group = {o.group_id: o for o in outcomes}
     meta = result.meta
-    components = report.component_labels(result, "en")
+    components = component_labels(result, lang)
     esc = html.escape
+    with_change = "score_change" in result.scores.columns
 
-    scores = result.scores.sort_values(["rank", "group_id"], kind="stable")
-    heads = [("Group", "text"), ("Name", "text"), ("Final score", "num"), ("Grade", "text"), ("Rank", "num")]
+    scores = result.scores.sort_values(["rank", "group_id"], kind="stable", na_position="last")
+    heads = [(text("group_id", lang), "text"), (text("name", lang), "text"), (text("final_score", lang), "num")]
+    heads += [(text("grade", lang), "text"), (text("rank", lang), "num")]
     heads += [(label, "num") for label in components.values()]
-    heads += [("Notes", "text")]
-    head_html = "".join(f'<th data-type="{kind}" scope="col">{esc(label)}</th>' for label, kind in heads)
+    if with_change:
+        heads.append((text("change", lang), "num"))
+    heads += [(text("report", lang), "text"), (text("flags", lang), "text")]
+    num_attr = ' class="num"'
+    head_html = "".join(
+        f'<th data-type="{kind}" scope="col"{num_attr if kind == "num" else ""}>{esc(label)}</th>'
+        for label, kind in heads
+    )
 
+    level = {
+        b.get("name"): i for i, b in enumerate(((meta.get("scheme") or {}).get("grades") or {}).get("bands") or [])
+    }
     rows = []
     for _, row in scores.iterrows():
         group_id = str(row["group_id"])
         outcome = by_group.get(group_id)
+        html_link = _link(outcome, out_dir, "html_path")
+        pdf_link = _link(outcome, out_dir, "pdf_path")
         label = esc(group_id)
-        if outcome is not None and outcome.ok:
-            label = f'<a href="reports/{esc(quote(group_id))}.html">{label}</a>'
+        if html_link:
+            label = f'<a href="{esc(html_link)}">{label}</a>'
         rank = _number(row["rank"])
         final = _number(row["final_score"])
+        grade = row.get("grade")
         cells = [
             _cell(label, sort=group_id),
-            _cell(esc(report.display_text(row.get("name")))),
-            _cell(esc(report.format_score(final)), sort=final if final is not None else "", numeric=True),
-            _cell(esc(report.grade_label(result, row.get("grade"), "en"))),
+            _cell(esc(display_text(row.get("name")))),
+            _cell(esc(format_score(final)), sort=final if final is not None else "", numeric=True),
+            _cell(esc(grade_label(result, grade, lang)), sort=level.get(grade, len(level))),
             _cell(
                 esc(str(int(rank))) if rank is not None else "—", sort=rank if rank is not None else "", numeric=True
             ),
         ]
         for name in components:
             value = _number(row.get(name))
-            cells.append(_cell(esc(report.format_score(value)), sort=value if value is not None else "", numeric=True))
-        notes = [report.flag_labels(row.get("flags"), "en")]
+            cells.append(_cell(esc(format_score(value)), sort=value if value is not None else "", numeric=True))
+        if with_change:
+            change = _number(row.get("score_change"))
+            cells.append(_cell(esc(format_signed(change)), sort=change if change is not None else "", numeric=True))
+        links = []
+        if html_link:
+            links.append(f'<a href="{esc(html_link)}">HTML</a>')
+        if pdf_link:
+            links.append(f'<a href="{esc(pdf_link)}">PDF</a>')
         if outcome is not None and not outcome.ok:
-            notes.append("report failed")
-        cells.append(_cell(esc("; ".join(n for n in notes if n))))
-        rows.append(f"<tr>{''.join(cells)}</tr>")
+            links.append(f'<span class="failed-note">{esc(text("report_failed", lang))}</span>')
+        elif not links:
+            links.append(esc(text("not_rendered", lang)))
+        cells.append(_cell(" · ".join(links)))
+        cells.append(_cell(esc(flag_labels(row.get("flags"), lang))))
+        css = ' class="failed"' if outcome is not None and not outcome.ok else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
 
     failed = [o for o in outcomes if not o.ok]
     names = dict(zip(result.scores["group_id"].astype(str), result.scores["name"], strict=False))
     failed_html = ""
     if failed:
         failed_rows = "".join(
-            f'<tr class="failed"><td>{esc(o.group_id)}</td><td>{esc(report.display_text(names.get(o.group_id)))}</td>'
-            f"<td><code>{esc(o.error or 'unknown error')}</code></td></tr>"
+            f'<tr class="failed"><td>{esc(o.group_id)}</td><td>{esc(display_text(names.get(o.group_id)))}</td>'
+            f"<td><code>{esc(o.error or 'unknown error')}</code></td></tr>\n"
             for o in failed
         )
         failed_html = (
-            '<h2 id="failed">Failed reports</h2>\n'
-            "<table><thead><tr><th>Group</th><th>Name</th><th>Error</th></tr></thead>\n"
-            f"<tbody>{failed_rows}</tbody></table>"
+            f'<h2 id="failed">{esc(text("failed_reports", lang))}</h2>\n'
+            f"<table><thead><tr><th>{esc(text('group_id', lang))}</th><th>{esc(text('name', lang))}</th>"
+            f"<th>{esc(text('error', lang))}</th></tr></thead>\n<tbody>\n{failed_rows}</tbody></table>\n"
         )
 
-    n_ok = sum(o.ok for o in outcomes)
-    figure = report.figure_png(plots.score_distribution(result, "en"))
+    counts = scores["grade"].value_counts()
+    bands = [b.get("name") for b in ((meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
+    grade_counts = [f"{grade_label(result, b, lang)} {int(counts.get(b, 0))}" for b in bands]
+    ungraded = int(scores["grade"].isna().sum() + (scores["grade"] == "").sum())
+    if ungraded:
+        grade_counts.append(f"{text('ungraded', lang)} {ungraded}")
+
+    n_ok = sum(1 for o in outcomes if o.ok)
+    figure = report.figure_png(plots.score_distribution(result, lang))
     image = base64.b64encode(figure).decode("ascii")
-    title = f"Year-end assessment {meta.get('year', '')}".strip()
-    provenance = "".join(
-        f"<tr><th>{esc(label)}</th><td>{esc(report.display_text(value))}</td></tr>"
-        for label, value in [
-            ("Input SHA-256", meta.get("input_sha256")),
-            ("Scheme SHA-256", meta.get("scheme_sha256")),
-            ("Scheme", (meta.get("scheme") or {}).get("name")),
-            ("assess version", meta.get("version")),
-            ("Generated at", meta.get("generated_at")),
-        ]
-    )
+    title = text("index_title", lang, year=meta.get("year", ""))
+    footer = report.provenance_section(result, None, lang)
     body = (
         f"<h1>{esc(title)}</h1>\n"
-        f'<p class="muted">{len(result.scores)} groups · assessment date {esc(report.display_text(meta.get("as_of")))} · '
-        f"reports: {n_ok} written, {len(failed)} failed</p>\n"
-        "<h2>Groups</h2>\n"
-        '<p class="muted">Click a column header to sort.</p>\n'
-        f'<table class="sortable"><thead><tr>{head_html}</tr></thead>\n<tbody>\n'
+        f'<p class="muted">{esc(text("index_summary", lang, n=len(result.scores), as_of=display_text(meta.get("as_of")), ok=n_ok, failed=len(failed)))}</p>\n'
+        f'<p class="muted">{esc(text("grade_counts", lang, counts=" · ".join(grade_counts)))}</p>\n'
+        f"{failed_html}"
+        f"<h2>{esc(text('groups', lang))}</h2>\n"
+        f'<p class="muted">{esc(text("sort_hint", lang))}</p>\n'
+        f'<table class="sortable assess-table"><thead><tr>{head_html}</tr></thead>\n<tbody>\n'
         + "\n".join(rows)
         + "\n</tbody></table>\n"
-        f"{failed_html}\n"
-        "<h2>Final scores</h2>\n"
-        f'<img alt="Histogram of final scores with grade thresholds" src="data:image/png;base64,{image}">\n'
-        f'<h2>Provenance</h2>\n<table class="assess-kv assess-provenance">{provenance}</table>\n'
+        f"<h2>{esc(text('distribution', lang))}</h2>\n"
+        f'<figure class="assess-figure"><img alt="{esc(text("distribution_alt", lang))}" src="data:image/png;base64,{image}"></figure>\n'
+        f"{footer.html}\n"
     )
     path = out_dir / "index.html"
-    write_atomic(path, _page(title, body, "en", script=_SORT_JS))
+    write_atomic(path, page(title, body, lang, script=_SORT_JS, meta=footer.meta))
     return path

@@ -3,12 +3,18 @@
 Figures are built on :class:`matplotlib.figure.Figure` directly, never through pyplot: nothing
 is registered with pyplot (so nothing to close, nothing shown twice by an inline backend) and
 no global style is changed — the module's style applies only inside an ``rc_context``.
-Labels are English or Chinese; Chinese labels need a CJK font, and without one the figure
-falls back to English rather than drawing empty boxes.
+Every figure is deterministic: the same result gives the same pixels (no random jitter).
+
+Labels are English or Chinese. Chinese needs a CJK font: :func:`cjk_font` finds an
+installed one (also one installed after matplotlib built its font cache); without any, the
+figures fall back to English and a :class:`MissingFontWarning` says, once, which package
+to install — never a chart of empty boxes.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -22,10 +28,19 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from assess.report import check_lang, component_labels, format_score, grade_label, text
+from assess import facts
+from assess.labels import check_lang, component_labels, format_score, grade_label, text
 from assess.result import Result
 
-__all__ = ["components_vs_peers", "score_distribution", "cjk_font"]
+__all__ = [
+    "components_vs_peers",
+    "score_distribution",
+    "ratings_by_quarter",
+    "cjk_font",
+    "figure_lang",
+    "MissingFontWarning",
+    "CJK_PACKAGES",
+]
 
 _HIGHLIGHT = "#c0392b"
 _PEERS = "#7f8c8d"
@@ -34,32 +49,72 @@ _CJK_FAMILIES = (
     "Noto Sans SC",
     "Source Han Sans SC",
     "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
+    "WenQuanYi Zen Hei",
     "Microsoft YaHei",
     "SimHei",
     "PingFang SC",
     "Heiti SC",
+    "Noto Sans CJK JP",
     "Arial Unicode MS",
 )
+#: Debian/Ubuntu packages that provide a CJK font matplotlib can use.
+CJK_PACKAGES = ("fonts-noto-cjk", "fonts-wqy-microhei")
+
+
+class MissingFontWarning(UserWarning):
+    """No installed font can draw Chinese; charts fall back to English labels."""
+
+
+def _installed() -> set[str]:
+    return {f.name for f in font_manager.fontManager.ttflist}
 
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """Name of an installed font that draws Chinese, or ``None`` if there is none."""
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in _CJK_FAMILIES if name in installed), None)
+    """Name of an installed font that draws Chinese, or ``None`` if there is none.
+
+    matplotlib caches its font list; a font installed after the cache was built is found
+    by scanning the system font folders and adding the new files to this process's list.
+    """
+    installed = _installed()
+    found = next((name for name in _CJK_FAMILIES if name in installed), None)
+    if found is None:
+        known = {f.fname for f in font_manager.fontManager.ttflist}
+        for path in sorted(font_manager.findSystemFonts()):
+            if path not in known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # unreadable or unsupported font file
+                    continue
+        installed = _installed()
+        found = next((name for name in _CJK_FAMILIES if name in installed), None)
+    return found
 
 
-def _figure_lang(lang: str) -> str:
-    """``lang``, or ``"en"`` when Chinese is asked for but no font can draw it."""
+_warned = False
+
+
+def figure_lang(lang: str) -> str:
+    """The language figures can be drawn in: ``lang``, or ``"en"`` when Chinese is asked
+    for and no CJK font is installed (warning once per process with the fix)."""
+    global _warned
     check_lang(lang)
-    return "zh" if lang == "zh" and cjk_font() is not None else "en"
+    if lang != "zh" or cjk_font() is not None:
+        return lang
+    if not _warned:
+        _warned = True
+        warnings.warn(
+            "No installed font can draw Chinese, so chart labels fall back to English (the report's text stays "
+            f"Chinese). Install one, e.g. `sudo apt-get install {CJK_PACKAGES[0]}` or `{CJK_PACKAGES[1]}` "
+            "on Debian/Ubuntu, then run again.",
+            MissingFontWarning,
+            stacklevel=2,
+        )
+    return "en"
 
 
-# A light "whitegrid" look, written out rather than taken from seaborn: importing seaborn
-# (and through it scipy.stats) costs each report kernel about 1.5 s, and seaborn's box and
-# strip plots are not used here (see components_vs_peers).
+# A light "whitegrid" look, written out so that nothing global is touched.
 _RC: dict[str, Any] = {
     "axes.facecolor": "white",
     "axes.edgecolor": "0.8",
@@ -87,8 +142,8 @@ _RC: dict[str, Any] = {
 def _style(lang: str) -> Iterator[None]:
     """This module's plot style (and a CJK font for Chinese), for this block only."""
     rc = dict(_RC)
-    font = cjk_font()
-    if lang == "zh" and font is not None:
+    font = cjk_font() if lang == "zh" else None
+    if font is not None:
         # Concrete family names (not the generic "sans-serif") are stored on each text
         # artist, so the font still applies when the figure is drawn outside this block.
         rc["font.family"] = [font, "DejaVu Sans"]
@@ -97,11 +152,11 @@ def _style(lang: str) -> Iterator[None]:
 
 
 def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figure:
-    """The group's component scores against those of all groups.
+    """The group's component scores against the distribution of all groups (seaborn).
 
-    One row per component: every group's score as a grey dot, their range as a thin line,
-    the quartiles as a band and the median as a black bar; the group itself is a red
-    diamond labelled with its score.
+    One row per component: every group's score as a dot (a seaborn swarm plot: no random
+    jitter, so the picture is reproducible), the middle half of the groups as a band and
+    the median as a black bar; the group itself is a red diamond labelled with its score.
 
     Parameters
     ----------
@@ -116,34 +171,47 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
     -------
     matplotlib.figure.Figure
     """
+    import seaborn as sns  # imported here: it costs about a second, and only this figure needs it
+
     row = result.group(group_id)
-    lang = _figure_lang(lang)
+    lang = figure_lang(lang)
     labels = component_labels(result, lang)
     names = [name for name in labels if name in result.scores.columns]
     order = [labels[name] for name in names]
+    long = pd.DataFrame(
+        {
+            "component": np.repeat(order, len(result.scores)),
+            "score": np.concatenate(
+                [pd.to_numeric(result.scores[n], errors="coerce").to_numpy(dtype=float) for n in names]
+            )
+            if names
+            else np.array([], dtype=float),
+        }
+    ).dropna()
     with _style(lang):
-        fig = Figure(figsize=(7.5, 1.0 + 0.8 * max(len(order), 1)), layout="constrained")
+        fig = Figure(figsize=(7.5, 1.1 + 0.85 * max(len(order), 1)), layout="constrained")
         ax = fig.add_subplot()
         for i, name in enumerate(names):
             values = pd.to_numeric(result.scores[name], errors="coerce").dropna()
             if not values.empty:
-                # Drawn by hand rather than with seaborn's boxplot, which passes matplotlib 3.11
-                # a deprecated argument: range as a thin line, quartiles as a band, median bar.
+                # The box is drawn by hand: seaborn 0.13's boxplot passes matplotlib 3.11 a
+                # deprecated argument (a warning on every call).
                 q1, median, q3 = values.quantile([0.25, 0.5, 0.75])
-                ax.plot([values.min(), values.max()], [i, i], color="#95a5a6", linewidth=1, zorder=1)
-                ax.barh(i, q3 - q1, left=q1, height=0.55, color="#ecf0f1", edgecolor="#95a5a6", zorder=2)
-                ax.plot([median, median], [i - 0.3, i + 0.3], color="black", linewidth=2.2, zorder=4)
-                # Seeded jitter (seaborn's stripplot draws from the global NumPy RNG), so the
-                # same result always gives the same picture.
-                jitter = np.random.default_rng(i).uniform(-0.18, 0.18, size=len(values))
-                ax.scatter(values, i + jitter, s=16, color=_PEERS, alpha=0.55, linewidth=0, zorder=3)
+                ax.barh(i, q3 - q1, left=q1, height=0.7, color="#ecf0f1", edgecolor="#bdc3c7", zorder=1)
+                ax.plot([median, median], [i - 0.38, i + 0.38], color="black", linewidth=2.2, zorder=4)
+        if not long.empty:
+            sns.swarmplot(
+                data=long, x="score", y="component", order=order, ax=ax, color=_PEERS, size=3.6, alpha=0.8,
+                linewidth=0, zorder=3, warn_thresh=1.0,
+            )  # fmt: skip
+        for i, name in enumerate(names):
             own = pd.to_numeric(pd.Series([row.get(name)]), errors="coerce").iloc[0]
             if pd.isna(own):
                 ax.text(1, i, text("no_score", lang), color=_HIGHLIGHT, fontsize=9, va="center")
                 continue
-            ax.scatter([own], [i], marker="D", s=70, color=_HIGHLIGHT, edgecolor="white", linewidth=1, zorder=5)
+            ax.scatter([own], [i], marker="D", s=80, color=_HIGHLIGHT, edgecolor="white", linewidth=1, zorder=5)
             ax.annotate(
-                format_score(own), (own, i), xytext=(0, 9), textcoords="offset points", ha="center",
+                format_score(own), (own, i), xytext=(0, 10), textcoords="offset points", ha="center",
                 va="bottom", color=_HIGHLIGHT, fontsize=9, fontweight="bold", zorder=6,
                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1},
             )  # fmt: skip
@@ -153,15 +221,15 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
         ax.set_xlabel(text("score", lang))
         ax.set_ylabel("")
         handles = [
-            Line2D([], [], marker="o", linestyle="", color=_PEERS, alpha=0.7, label=text("all_groups", lang)),
-            Patch(facecolor="#ecf0f1", edgecolor="#95a5a6", label=text("quartiles", lang)),
+            Line2D([], [], marker="o", linestyle="", color=_PEERS, alpha=0.8, label=text("all_groups", lang)),
+            Patch(facecolor="#ecf0f1", edgecolor="#bdc3c7", label=text("quartiles", lang)),
             Line2D([], [], color="black", linewidth=2.2, label=text("median", lang)),
             Line2D(
                 [], [], marker="D", linestyle="", color=_HIGHLIGHT, label=text("this_group", lang, group_id=group_id)
             ),
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=8.5)
-    fig.set_label(f"{text('components', lang)} ({group_id})")
+    fig.set_label(text("components_alt", lang))
     return fig
 
 
@@ -173,7 +241,8 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
     result : Result
         A loaded assessment result.
     lang : {"en", "zh"}
-        Label language (English if no CJK font is installed).
+        Label language (English if no CJK font is installed); grade labels come from the
+        scheme.
     highlight : str, optional
         A group ID whose final score is drawn as a red line.
 
@@ -181,16 +250,17 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
     -------
     matplotlib.figure.Figure
     """
-    lang = _figure_lang(lang)
+    lang = figure_lang(lang)
     scores = pd.to_numeric(result.scores["final_score"], errors="coerce").dropna()
     bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
 
     with _style(lang):
-        fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+        fig = Figure(figsize=(7.5, 3.2), layout="constrained")
         ax = fig.add_subplot()
+        bins = np.arange(0, 105, 5)
         if not scores.empty:
-            ax.hist(scores.to_numpy(), bins=np.arange(0, 105, 5), color="#5d8aa8", edgecolor="white", zorder=2)
-        counts = np.histogram(scores.to_numpy(), bins=np.arange(0, 105, 5))[0] if not scores.empty else [0]
+            ax.hist(scores.to_numpy(), bins=bins, color="#5d8aa8", edgecolor="white", zorder=2)
+        counts = np.histogram(scores.to_numpy(), bins=bins)[0] if not scores.empty else [0]
         top = max(float(np.max(counts)) * 1.15, 1.0)
         above = ax.get_xaxis_transform()  # x in data units, y in axes units
         for band in bands:
@@ -215,5 +285,70 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.set_xlabel(text("final_score", lang))
         ax.set_ylabel(text("groups_count", lang))
-    fig.set_label(text("distribution", lang))
+    fig.set_label(text("distribution_alt", lang))
+    return fig
+
+
+def ratings_by_quarter(result: Result, group_id: str, lang: str = "en") -> Figure:
+    """The group's mean rating per quarter against the spread of all groups.
+
+    The band shows all groups' quarterly means (lightest: range; darker: middle half),
+    the dashed line their median; the red line is this group, each point labelled.
+    Ratings are shown on 0–100 as observed (before any leniency correction).
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language (English if no CJK font is installed).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    table = facts.ratings_by_quarter(result, group_id)
+    lang = figure_lang(lang)
+    with _style(lang):
+        fig = Figure(figsize=(7.5, 3.0), layout="constrained")
+        ax = fig.add_subplot()
+        x = np.arange(len(table))
+        if len(table) and table["groups"].sum() > 0:
+            ax.fill_between(x, table["min"], table["max"], color="#dfe6ec", linewidth=0, zorder=1)
+            ax.fill_between(x, table["q1"], table["q3"], color="#b8c7d3", linewidth=0, zorder=2)
+            ax.plot(x, table["median"], color="#34495e", linestyle="--", linewidth=1.3, zorder=3)
+            ax.plot(x, table["mean"], color=_HIGHLIGHT, marker="o", linewidth=2, zorder=4)
+            for xi, value in zip(x, table["mean"], strict=True):
+                if not pd.isna(value):
+                    ax.annotate(
+                        format_score(value), (xi, value), xytext=(0, 7), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=8.5, color=_HIGHLIGHT, fontweight="bold",
+                    )  # fmt: skip
+            values = pd.concat([table["min"], table["mean"]]).dropna()
+            low = max(0.0, math.floor(float(values.min()) / 10) * 10 - 10) if len(values) else 0.0
+            ax.set_ylim(low, 104)
+        else:
+            ax.set_ylim(0, 100)
+            ax.text(0.5, 0.5, text("no_ratings", lang), transform=ax.transAxes, ha="center", va="center")
+        ax.set_xticks(x, [q.split("-")[-1] for q in table["quarter"]])
+        ax.set_xlim(-0.3, max(len(table) - 1, 0) + 0.3)
+        ax.set_xlabel(text("quarter", lang))
+        ax.set_ylabel(text("rating_mean", lang))
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=_HIGHLIGHT,
+                marker="o",
+                linewidth=2,
+                label=text("rating_chart_group", lang, group_id=group_id),
+            ),
+            Line2D([], [], color="#34495e", linestyle="--", label=text("rating_chart_median", lang)),
+            Patch(facecolor="#b8c7d3", label=text("rating_chart_middle", lang)),
+            Patch(facecolor="#dfe6ec", label=text("rating_chart_spread", lang)),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=8.5)
+    fig.set_label(text("ratings_alt", lang))
     return fig

@@ -1,18 +1,26 @@
-"""Building blocks of one group's report, so the report notebook holds no logic.
+"""The sections of one group's report, as HTML, so the report notebook holds no logic.
 
-Every function takes a loaded :class:`~assess.result.Result` and returns something the
-notebook displays as is: a pandas ``Styler`` (which escapes its text through pandas' own
-``escape="html"``), a plain DataFrame, or an :class:`IPython.display.HTML` built here with
-:func:`html.escape` on every piece of data. Labels come in English (``lang="en"``) or
-Chinese (``lang="zh"``); component and grade labels come from the scheme.
+Each ``*_section`` function takes a loaded :class:`~assess.result.Result`, a group and a
+language and returns an :class:`IPython.display.HTML` the notebook displays as is. The
+numbers come from :mod:`assess.facts`, the words from :mod:`assess.labels` (component and
+grade labels from the scheme), the figures from :mod:`assess.plots` (inlined as PNG).
+Every piece of data — names, comments, reasons, IDs — goes through :func:`html.escape`:
+a comment ``<script>alert(1)</script>`` is shown as text and never runs.
+
+Sections carry the class ``assess-break`` where a printed report starts a new page.
+
+Examples
+--------
+>>> from assess.result import load_result                     # doctest: +SKIP
+>>> result = load_result("reports/demo/results")                # doctest: +SKIP
+>>> report.summary_section(result, "G01", "zh")                 # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import io
-import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pandas as pd
@@ -20,6 +28,26 @@ from IPython.display import HTML, Image
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
+from assess import facts, plots
+from assess import provenance as prov
+from assess.labels import (
+    LANGS,
+    MISSING,
+    check_lang,
+    component_labels,
+    display_text,
+    flag_labels,
+    format_number,
+    format_percent,
+    format_score,
+    format_signed,
+    grade_label,
+    has_text,
+    indicator_label,
+    is_missing,
+    text,
+    translate_note,
+)
 from assess.result import Result
 
 __all__ = [
@@ -32,218 +60,95 @@ __all__ = [
     "flag_labels",
     "format_score",
     "rank_text",
-    "title",
-    "heading",
-    "header",
-    "summary",
+    "header_section",
+    "summary_section",
+    "indicators_section",
+    "ratings_section",
+    "problems_section",
+    "milestones_section",
+    "adjustments_section",
+    "quality_section",
+    "provenance_section",
+    "page_meta",
+    "PAGE_META_MIME",
     "indicator_table",
     "table",
-    "provenance",
     "figure",
     "figure_png",
 ]
 
-#: Languages a report can be written in.
-LANGS = ("en", "zh")
-
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Year-end assessment {year}",
-        "group": "Group",
-        "group_id": "Group ID",
-        "leader": "Leader",
-        "department_head": "Department head",
-        "staff": "Staff",
-        "unit": "Unit",
-        "year": "Year",
-        "as_of": "Assessment date",
-        "final_score": "Final score",
-        "grade": "Grade",
-        "rank": "Rank",
-        "rank_of": "{rank} of {n}",
-        "base_score": "Base score",
-        "bonus": "Bonus",
-        "deduction": "Deduction",
-        "flags": "Notes",
-        "ungraded": "Ungraded",
-        "indicator": "Indicator",
-        "component": "Component",
-        "raw": "Raw value",
-        "normalized": "Normalised (0–100)",
-        "weight": "Weight",
-        "summary": "Summary",
-        "components": "Components against all groups",
-        "indicators": "Indicators",
-        "distribution": "Final scores of all groups",
-        "provenance": "Provenance",
-        "input_sha256": "Input SHA-256",
-        "scheme_sha256": "Scheme SHA-256",
-        "scheme_name": "Scheme",
-        "version": "assess version",
-        "generated_at": "Generated at",
-        "flag.insufficient_data": "Insufficient data: not graded",
-        "flag.veto": "Veto: lowest grade",
-        "score": "Score",
-        "groups_count": "Groups",
-        "all_groups": "All groups",
-        "median": "Median",
-        "quartiles": "Middle half",
-        "this_group": "This group ({group_id})",
-        "no_score": "no score",
-    },
-    "zh": {
-        "title": "{year}年度年终考核",
-        "group": "工作组",
-        "group_id": "工作组编号",
-        "leader": "组长",
-        "department_head": "部门负责人",
-        "staff": "专职人员",
-        "unit": "单位",
-        "year": "年度",
-        "as_of": "考核日期",
-        "final_score": "最终得分",
-        "grade": "等次",
-        "rank": "排名",
-        "rank_of": "第{rank}名（共{n}个）",
-        "base_score": "基础得分",
-        "bonus": "加分",
-        "deduction": "扣分",
-        "flags": "备注",
-        "ungraded": "未评定等次",
-        "indicator": "指标",
-        "component": "考核部分",
-        "raw": "原始值",
-        "normalized": "标准化得分（0–100）",
-        "weight": "权重",
-        "summary": "考核结果",
-        "components": "各部分得分与全部工作组比较",
-        "indicators": "指标明细",
-        "distribution": "全部工作组最终得分分布",
-        "provenance": "数据来源",
-        "input_sha256": "输入文件 SHA-256",
-        "scheme_sha256": "考核方案 SHA-256",
-        "scheme_name": "考核方案",
-        "version": "assess 版本",
-        "generated_at": "生成时间",
-        "flag.insufficient_data": "数据不足：不评定等次",
-        "flag.veto": "一票否决：最低等次",
-        "score": "得分",
-        "groups_count": "工作组数",
-        "all_groups": "全部工作组",
-        "median": "中位数",
-        "quartiles": "中间50%",
-        "this_group": "本组（{group_id}）",
-        "no_score": "无得分",
-    },
-}
-
-_MISSING = "—"
+#: MIME type of the output that carries a report's ``<meta>`` tags to :func:`assess.pages.render_html`.
+PAGE_META_MIME = "application/vnd.assess.page-meta+json"
 
 
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is one of :data:`LANGS`, else raise ``ValueError``."""
-    if lang not in LANGS:
-        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(LANGS)}.")
-    return lang
+# ---- small HTML builders ----------------------------------------------------------------
 
 
-def text(key: str, lang: str = "en", **values: Any) -> str:
-    """A fixed label of the report in ``lang``, with ``{placeholders}`` filled from ``values``.
-
-    Examples
-    --------
-    >>> text("rank_of", "en", rank=2, n=4)
-    '2 of 4'
-    """
-    return _TEXT[check_lang(lang)][key].format(**values)
+def _e(value: Any) -> str:
+    """``value`` as escaped display text (missing → em dash)."""
+    return html.escape(display_text(value))
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # list-like values are not missing
-        return False
+def _table(columns: list[tuple[str, str]], rows: list[list[str]], css: str = "assess-table") -> str:
+    """A table; ``columns`` are (label, kind) pairs, kind ``text``, ``num`` (right-aligned)
+    or ``date`` (never wrapped); ``rows`` hold escaped cell HTML."""
+    attrs = {"num": ' class="num"', "date": ' class="date"', "text": ""}
+    head = "".join(f'<th scope="col"{attrs[kind]}>{html.escape(label)}</th>' for label, kind in columns)
+    body = "\n".join(
+        "<tr>"
+        + "".join(f"<td{attrs[kind]}>{cell}</td>" for cell, (_, kind) in zip(row, columns, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
-def display_text(value: Any) -> str:
-    """``value`` as (unescaped) display text; missing values become an em dash."""
-    return _MISSING if _is_missing(value) else str(value)
+def _kv(rows: list[tuple[str, str, str | None]], css: str = "assess-kv") -> str:
+    """A label/value table of plain text; ``(label, value, key)``, ``key`` → ``data-key``."""
+
+    def attr(key: str | None) -> str:
+        return f' data-key="{html.escape(key)}"' if key else ""
+
+    body = "\n".join(
+        f'<tr><th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td></tr>'
+        for label, value, key in rows
+    )
+    return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
-def _label(entry: dict[str, Any] | None, name: str, lang: str) -> str:
-    labels = (entry or {}).get("label") or {}
-    return str(labels.get(lang) or labels.get("en") or name)
+def figure_png(fig: Figure, dpi: int = 120) -> bytes:
+    """Render ``fig`` to PNG bytes (Agg; no software tag or time in the file: reproducible)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
 
 
-def component_labels(result: Result, lang: str = "en") -> dict[str, str]:
-    """Component name → display label, in the scheme's order.
-
-    Components present in ``scores`` but absent from the scheme keep their name as label.
-    """
-    check_lang(lang)
-    components = (result.meta.get("scheme") or {}).get("components") or {}
-    labels = {name: _label(entry, name, lang) for name, entry in components.items()}
-    if not labels:  # no scheme in meta: fall back to DESIGN §3's three components
-        labels = {name: name for name in ("daily_work", "effectiveness", "service_rating") if name in result.scores}
-    return labels
+def _img(fig: Figure, dpi: int = 120) -> str:
+    data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
+    alt = html.escape(fig.get_label() or "")
+    return f'<figure class="assess-figure"><img alt="{alt}" src="data:image/png;base64,{data}"></figure>'
 
 
-def grade_label(result: Result, grade: Any, lang: str = "en") -> str:
-    """Display label of a grade band name; missing grades read "Ungraded"."""
-    if _is_missing(grade) or str(grade) == "":
-        return text("ungraded", lang)
-    bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
-    for band in bands:
-        if band.get("name") == grade:
-            return _label(band, str(grade), lang)
-    return str(grade)
+def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
+    """``fig`` as an embedded PNG for a notebook."""
+    return Image(data=figure_png(fig, dpi=dpi), format="png", embed=True, alt=alt or fig.get_label() or None)
 
 
-def flag_labels(flags: Any, lang: str = "en") -> str:
-    """Readable form of a ``;``-separated ``flags`` string (``""`` if there are none)."""
-    if _is_missing(flags):
-        return ""
-    names = [f.strip() for f in str(flags).split(";") if f.strip()]
-    known = _TEXT[check_lang(lang)]
-    return "; ".join(known.get(f"flag.{name}", name) for name in names)
+def _section(key: str, lang: str, body: str, page_break: bool = True, heading: str | None = None) -> HTML:
+    css = "assess-section assess-break" if page_break else "assess-section"
+    title = html.escape(heading if heading is not None else text(key, lang))
+    return HTML(f'<section class="{css}" id="section-{key}">\n<h2>{title}</h2>\n{body}\n</section>')
 
 
-def format_score(value: Any, decimals: int = 1) -> str:
-    """A score rounded half up (四舍五入) to ``decimals`` for display; missing → em dash.
-
-    The shortest decimal form of the float is rounded, so ``70.25`` shows as ``70.3`` (plain
-    ``f"{70.25:.1f}"`` would give ``70.2``).
-
-    Examples
-    --------
-    >>> format_score(87.34), format_score(70.25), format_score(None)
-    ('87.3', '70.3', '—')
-    """
-    if _is_missing(value):
-        return _MISSING
-    number = Decimal(repr(float(value)))
-    if not number.is_finite():
-        return str(float(value))
-    return str(number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+def _p(content: str, css: str = "assess-note") -> str:
+    return f'<p class="{css}">{html.escape(content)}</p>'
 
 
-def _signed(value: Any) -> str:
-    if _is_missing(value):
-        return _MISSING
-    value = float(value)
-    if math.isclose(value, 0.0, abs_tol=1e-12):
-        return "0.0"
-    return ("+" if value > 0 else "-") + format_score(abs(value))
+def _join(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
-def rank_text(result: Result, group_id: str, lang: str = "en") -> str:
-    """``"r of N"`` (``第r名（共N个）`` in Chinese), N being every ranked group."""
-    rank = result.group(group_id)["rank"]
-    if _is_missing(rank):
-        return _MISSING
-    return text("rank_of", lang, rank=int(rank), n=len(result.scores))
+# ---- header and summary -----------------------------------------------------------------
 
 
 def _members(result: Result, group_id: str) -> pd.Series:
@@ -253,25 +158,21 @@ def _members(result: Result, group_id: str) -> pd.Series:
 
 def _group_name(result: Result, group_id: str) -> str:
     name = result.group(group_id).get("name")
-    if _is_missing(name):
+    if is_missing(name):
         name = _members(result, group_id).get("name")
     return display_text(name)
 
 
-def _key_value(rows: dict[str, str], uuid: str, css_class: str) -> Styler:
-    """A two-column label/value table, its text escaped by pandas."""
-    frame = pd.DataFrame({"value": list(rows.values())}, index=pd.Index(list(rows.keys())), dtype=object)
-    return (
-        frame.style.format(escape="html", na_rep=_MISSING)
-        .format_index(escape="html", axis=0)
-        .hide(axis="columns")
-        .set_uuid(uuid)
-        .set_table_attributes(f'class="{css_class}"')
-    )
+def rank_text(result: Result, group_id: str, lang: str = "en") -> str:
+    """``"r of N"`` (``第r名（共N个）``), N being every ranked group."""
+    card = facts.summary(result, group_id)
+    if card["rank"] is None:
+        return MISSING
+    return text("rank_of", lang, rank=card["rank"], n=card["n_groups"])
 
 
-def title(result: Result, group_id: str, lang: str = "en") -> HTML:
-    """The report's heading: the group's name, the assessment year and the group ID.
+def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """The report's head: the group's name, the year, the assessment date and its members.
 
     Parameters
     ----------
@@ -285,51 +186,50 @@ def title(result: Result, group_id: str, lang: str = "en") -> HTML:
     Returns
     -------
     IPython.display.HTML
-        An ``<h1>`` and a subtitle, every piece of data escaped with :func:`html.escape`.
     """
-    name = html.escape(_group_name(result, group_id))
-    sub = html.escape(f"{text('title', lang, year=result.meta.get('year', ''))} · {group_id}")
-    return HTML(f'<h1 class="assess-title">{name}</h1>\n<p class="assess-subtitle">{sub}</p>')
-
-
-def heading(key: str, lang: str = "en") -> HTML:
-    """A section heading such as ``"summary"``, ``"components"``, ``"indicators"``."""
-    return HTML(f"<h2>{html.escape(text(key, lang))}</h2>")
-
-
-def header(result: Result, group_id: str, lang: str = "en") -> Styler:
-    """Who the group is: name, members, unit, assessment year and date.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    pandas.io.formats.style.Styler
-        A label/value table; pandas escapes its text (``escape="html"``).
-    """
+    check_lang(lang)
     members = _members(result, group_id)
-    rows = {
-        text("group", lang): _group_name(result, group_id),
-        text("group_id", lang): group_id,
-        text("leader", lang): display_text(members.get("leader")),
-        text("department_head", lang): display_text(members.get("department_head")),
-        text("staff", lang): display_text(members.get("staff")),
-        text("unit", lang): display_text(members.get("unit")),
-        text("year", lang): display_text(result.meta.get("year")),
-        text("as_of", lang): display_text(result.meta.get("as_of")),
-    }
-    return _key_value(rows, "header", "assess-kv assess-header")
+    recipients = facts._rows(result, "recipients", group_id)
+    rows: list[tuple[str, str, str | None]] = [
+        (text("group", lang), _group_name(result, group_id), "name"),
+        (text("group_id", lang), group_id, "group_id"),
+        (text("leader", lang), display_text(members.get("leader")), "leader"),
+        (text("department_head", lang), display_text(members.get("department_head")), "department_head"),
+        (text("staff", lang), display_text(members.get("staff")), "staff"),
+        (text("unit", lang), display_text(members.get("unit")), "unit"),
+    ]
+    if result.inputs:
+        kinds = facts._col(recipients, "kind")
+        count = text(
+            "recipients_count",
+            lang,
+            enterprises=int((kinds == "enterprise").sum()),
+            projects=int((kinds == "project").sum()),
+        )
+        rows.append((text("recipients", lang), count, "recipients"))
+    rows += [
+        (text("year", lang), display_text(result.meta.get("year")), "year"),
+        (text("as_of", lang), display_text(result.meta.get("as_of")), "as_of"),
+    ]
+    subtitle = f"{text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
+    return HTML(
+        '<header class="assess-header">\n'
+        f'<h1 class="assess-title">{_e(_group_name(result, group_id))}</h1>\n'
+        f'<p class="assess-subtitle">{html.escape(subtitle)}</p>\n'
+        f"{_kv(rows, 'assess-kv assess-members')}\n</header>"
+    )
 
 
-def summary(result: Result, group_id: str, lang: str = "en") -> Styler:
-    """The result: final score (1 decimal), grade label, rank "r of N", its parts and notes.
+def _metric(label: str, value: str, key: str, extra: str = "") -> str:
+    return (
+        f'<div class="assess-metric"><div class="assess-metric-label">{html.escape(label)}</div>'
+        f'<div class="assess-metric-value" data-key="{key}">{html.escape(value)}</div>{extra}</div>'
+    )
+
+
+def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Where the group stands: a card with the final score, grade, rank and the change
+    from last year, the parts of the score, and the group against all groups.
 
     Parameters
     ----------
@@ -342,33 +242,112 @@ def summary(result: Result, group_id: str, lang: str = "en") -> Styler:
 
     Returns
     -------
-    pandas.io.formats.style.Styler
-        A label/value table of display strings (``.data["value"]`` holds them); the
-        grade reads "Ungraded" for groups without one, notes explain the flags.
+    IPython.display.HTML
+        Scores are rounded half up to one decimal, as in :func:`format_score`.
     """
-    row = result.group(group_id)
-    rows = {
-        text("final_score", lang): format_score(row.get("final_score")),
-        text("grade", lang): grade_label(result, row.get("grade"), lang),
-        text("rank", lang): rank_text(result, group_id, lang),
-        text("base_score", lang): format_score(row.get("base_score")),
-        text("bonus", lang): _signed(row.get("bonus")),
-        text("deduction", lang): _signed(-float(row["deduction"]) if not _is_missing(row.get("deduction")) else None),
-    }
-    for name, label in component_labels(result, lang).items():
-        rows[label] = format_score(row.get(name))
-    flags = flag_labels(row.get("flags"), lang)
-    if flags:
-        rows[text("flags", lang)] = flags
-    return _key_value(rows, "summary", "assess-kv assess-summary")
+    card = facts.summary(result, group_id)
+    metrics = [
+        _metric(text("final_score", lang), format_score(card["final_score"]), "final_score"),
+        _metric(text("grade", lang), grade_label(result, card["grade"], lang), "grade"),
+        _metric(text("rank", lang), rank_text(result, group_id, lang), "rank"),
+    ]
+    previous = card["previous"]
+    if previous is not None:
+        if previous["status"] == "new":
+            change, detail = text("change_new", lang), ""
+        else:
+            change = text(
+                "change_text",
+                lang,
+                change=format_signed(previous["score_change"]),
+                previous=format_score(previous["previous_score"]),
+            )
+            parts = []
+            if not is_missing(previous["previous_rank"]):
+                parts.append(f"{text('rank_change', lang)}: {int(previous['previous_rank'])}")
+            if previous["previous_grade"]:
+                parts.append(f"{text('grade_change', lang)}: {grade_label(result, previous['previous_grade'], lang)}")
+            detail = f'<div class="assess-metric-detail">{html.escape(" · ".join(parts))}</div>' if parts else ""
+        metrics.append(_metric(text("change", lang), change, "change", detail))
+    rows: list[tuple[str, str, str | None]] = [
+        (label, format_score(card["components"].get(name)), name)
+        for name, label in component_labels(result, lang).items()
+    ]
+    rows += [
+        (text("base_score", lang), format_score(card["base_score"]), "base_score"),
+        (text("bonus", lang), format_signed(card["bonus"]), "bonus"),
+        (
+            text("deduction", lang),
+            format_signed(-card["deduction"]) if not is_missing(card["deduction"]) else MISSING,
+            "deduction",
+        ),
+    ]
+    if card["flags"]:
+        rows.append((text("flags", lang), flag_labels(";".join(card["flags"]), lang), "flags"))
+    body = (
+        f'<div class="assess-card">{"".join(metrics)}</div>\n'
+        f"{_kv(rows, 'assess-kv assess-parts')}\n"
+        f"<h3>{html.escape(text('components', lang))}</h3>\n"
+        f"{_img(plots.components_vs_peers(result, group_id, lang))}\n"
+        f"{_p(text('components_note', lang))}\n"
+        f"<h3>{html.escape(text('distribution', lang))}</h3>\n"
+        f"{_img(plots.score_distribution(result, lang, highlight=group_id))}"
+    )
+    return _section("summary", lang, body, page_break=False)
+
+
+# ---- indicators -------------------------------------------------------------------------
 
 
 def indicator_table(result: Result, group_id: str, lang: str = "en") -> pd.DataFrame:
-    """One row per indicator of the group, rounded for display.
+    """The indicator table as display strings (what the report shows).
 
-    Columns ``indicator, component, raw, normalized, weight``; ``component`` holds the
-    component's label, rows follow the scheme's component order. ``raw`` is rounded to
-    3 decimals, ``normalized`` to 1 and ``weight`` to 2.
+    Columns ``indicator, component, raw`` (3 decimals), ``normalized`` (1), ``weight``
+    (2: the scheme's weight within the component), ``effective_weight`` (a percentage of
+    the base score), ``points`` (2); a last row holds the total, the base score.
+    """
+    table = facts.indicators(result, group_id)
+    labels = component_labels(result, lang)
+    frame = pd.DataFrame(
+        {
+            "indicator": [indicator_label(i, lang) for i in table["indicator"]],
+            "component": [labels.get(c, display_text(c)) for c in table["component"]],
+            "raw": [format_number(v, 3) for v in table["raw"]],
+            "normalized": [format_score(v) for v in table["normalized"]],
+            "weight": [format_number(v, 2) for v in table["weight"]],
+            "effective_weight": [format_percent(v) for v in table["effective_weight"]],
+            "points": [format_number(v, 2) for v in table["points"]],
+        },
+        dtype=object,
+    )
+    total = {
+        "indicator": text("total", lang),
+        "component": "",
+        "raw": "",
+        "normalized": "",
+        "weight": "",
+        "effective_weight": format_percent(table["effective_weight"].sum(min_count=1)),
+        "points": format_score(facts.summary(result, group_id)["base_score"]),
+    }
+    return pd.concat([frame, pd.DataFrame([total], dtype=object)], ignore_index=True)
+
+
+def _vs_median_items(table: pd.DataFrame, key: str, lang: str) -> list[str]:
+    return [
+        text(
+            key,
+            lang,
+            label=indicator_label(r.indicator, lang),
+            value=format_score(r.normalized),
+            diff=format_score(abs(r.vs_median)),
+        )
+        for r in table.itertuples()
+    ]
+
+
+def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Every indicator with its raw value, normalised score, weights and points, and the
+    strongest and weakest indicators in plain words (against the median group).
 
     Parameters
     ----------
@@ -381,104 +360,427 @@ def indicator_table(result: Result, group_id: str, lang: str = "en") -> pd.DataF
 
     Returns
     -------
-    DataFrame
-        Display it with :func:`table`.
+    IPython.display.HTML
     """
-    labels = component_labels(result, lang)
-    order = {name: i for i, name in enumerate(labels)}
-    rows = result.indicators[result.indicators["group_id"] == group_id]
-    table_ = pd.DataFrame(
-        {
-            "indicator": rows["indicator"].astype(str).to_numpy(),
-            "component": [labels.get(c, display_text(c)) for c in rows["component"]],
-            "raw": pd.to_numeric(rows["raw"], errors="coerce").round(3).to_numpy(),
-            "normalized": pd.to_numeric(rows["normalized"], errors="coerce").round(1).to_numpy(),
-            "weight": pd.to_numeric(rows["weight"], errors="coerce").round(2).to_numpy(),
-        }
+    frame = indicator_table(result, group_id, lang)
+    numeric = {"raw", "normalized", "weight", "effective_weight", "points"}
+    columns = [(text(c, lang), "num" if c in numeric else "text") for c in frame.columns]
+    rows = [[html.escape(str(v)) for v in row] for row in frame.itertuples(index=False)]
+    strong, weak = facts.strengths(result, group_id)
+    above = _vs_median_items(strong, "vs_median_above", lang) or [text("none_above", lang)]
+    below = _vs_median_items(weak, "vs_median_below", lang) or [text("none_below", lang)]
+    colon = "：" if lang == "zh" else ": "
+    strongest, weakest = html.escape(text("strongest", lang) + colon), html.escape(text("weakest", lang) + colon)
+    items = "".join(f'<li class="assess-strong"><strong>{strongest}</strong>{html.escape(s)}</li>' for s in above)
+    items += "".join(f'<li class="assess-weak"><strong>{weakest}</strong>{html.escape(s)}</li>' for s in below)
+    body = (
+        f'<ul class="assess-strengths">{items}</ul>\n'
+        f"{_table(columns, rows, 'assess-table assess-wide assess-indicators')}\n"
+        f"{_p(text('indicators_note', lang))}"
     )
-    position = pd.Series([order.get(c, len(order)) for c in rows["component"]])
-    return table_.iloc[position.argsort(kind="stable").to_numpy()].reset_index(drop=True)
+    return _section("indicators", lang, body)
 
 
-_DECIMALS = {"raw": 3, "normalized": 1, "weight": 2}
+# ---- ratings ----------------------------------------------------------------------------
 
 
-def table(frame: pd.DataFrame, lang: str = "en") -> Styler:
-    """Display ``frame`` without its index, headers translated, text escaped, NaN as "—".
-
-    Columns named like :func:`indicator_table`'s get its decimals; other columns are
-    shown as they are.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        The table to show.
-    lang : {"en", "zh"}
-        Header language.
-
-    Returns
-    -------
-    pandas.io.formats.style.Styler
-    """
-    check_lang(lang)
-    known = _TEXT[lang]
-    shown = frame.rename(columns={c: known[c] for c in frame.columns if isinstance(c, str) and c in known})
-    styler = shown.style.hide(axis="index").set_uuid("table").set_table_attributes('class="assess-table"')
-    for column, new in zip(frame.columns, shown.columns, strict=True):
-        if column in _DECIMALS:
-            styler = styler.format(precision=_DECIMALS[column], na_rep=_MISSING, subset=[new])
-        else:
-            styler = styler.format(escape="html", na_rep=_MISSING, subset=[new])
-    return styler.format_index(escape="html", axis=1)
-
-
-def provenance(result: Result, lang: str = "en") -> Styler:
-    """Where the numbers come from: input and scheme hashes, package version, time.
+def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Ratings by quarter against all groups, response rate, reliability notes and the
+    recipients' comments (as text).
 
     Parameters
     ----------
     result : Result
-        A loaded assessment result.
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
     lang : {"en", "zh"}
         Label language.
 
     Returns
     -------
-    pandas.io.formats.style.Styler
+    IPython.display.HTML
     """
-    meta = result.meta
-    rows = {
-        text("input_sha256", lang): display_text(meta.get("input_sha256")),
-        text("scheme_sha256", lang): display_text(meta.get("scheme_sha256")),
-        text("scheme_name", lang): display_text((meta.get("scheme") or {}).get("name")),
-        text("version", lang): display_text(meta.get("version")),
-        text("generated_at", lang): display_text(meta.get("generated_at")),
-    }
-    return _key_value(rows, "provenance", "assess-kv assess-provenance")
+    s = facts.rating_summary(result, group_id)
+    rows: list[tuple[str, str, str | None]] = [
+        (text("responses", lang), str(s["responses"]), "responses"),
+        (text("raters", lang), str(s["raters"]), "raters"),
+        (
+            text("response_rate", lang),
+            text(
+                "response_rate_value",
+                lang,
+                rate=format_percent(s["response_rate"]),
+                responses=s["responses"],
+                possible=s["possible"],
+            ),
+            "response_rate",
+        ),
+        (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
+        (
+            text("reliability", lang),
+            text(
+                "reliability_value",
+                lang,
+                icc=format_number(s["icc1"], 2),
+                alpha=format_number(s["alpha"], 2),
+                responses=s["total_responses"],
+            ),
+            "reliability",
+        ),
+    ]
+    if s["leniency_note"]:
+        key = "leniency_applied" if s["leniency_applied"] else "leniency_not_applied"
+        rows.append(
+            (text("leniency", lang), text(key, lang, note=translate_note(s["leniency_note"], lang)), "leniency")
+        )
+    notes = []
+    if s["few_raters"]:
+        notes.append(text("quality.few_raters", lang, raters=s["raters"], min=s["min_raters"]))
+    if s["straight_liners"]:
+        notes.append(text("quality.straight_lining", lang, n=s["straight_liners"]))
+    said = facts.comments(result, group_id)
+    if said.empty:
+        comments_html = _p(text("no_comments", lang))
+    else:
+        columns = [(text("quarter", lang), "date"), (text("recipient", lang), "text"), (text("comment", lang), "text")]
+        comments_html = _table(
+            columns,
+            [[_e(v) for v in row] for row in said.itertuples(index=False)],
+            "assess-table assess-wide assess-comments",
+        )
+    body = (
+        f"{_img(plots.ratings_by_quarter(result, group_id, lang))}\n"
+        f"{_kv(rows)}\n"
+        + "".join(_p(n, "assess-warning") for n in notes)
+        + f"\n<h3>{html.escape(text('comments', lang))}</h3>\n{comments_html}"
+    )
+    return _section("ratings", lang, body)
 
 
-def figure_png(fig: Figure, dpi: int = 120) -> bytes:
-    """Render ``fig`` to PNG bytes (Agg, no pyplot state involved)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    return buffer.getvalue()
+# ---- problems ---------------------------------------------------------------------------
 
 
-def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
-    """``fig`` as an embedded PNG for the notebook (the HTML report inlines it).
+def _priority(value: Any, lang: str) -> str:
+    return text(f"priority.{value if value in facts.PRIORITIES else 'none'}", lang)
+
+
+def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """The problem ledger: counts by priority and status, time to resolve, and the
+    problems overdue at the assessment date.
 
     Parameters
     ----------
-    fig : matplotlib.figure.Figure
-        A figure, e.g. from :mod:`assess.plots`.
-    dpi : int
-        Resolution of the PNG.
-    alt : str, optional
-        Alternative text; default the figure's label, which :mod:`assess.plots` sets to a
-        short description.
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
 
     Returns
     -------
-    IPython.display.Image
+    IPython.display.HTML
     """
-    return Image(data=figure_png(fig, dpi=dpi), format="png", embed=True, alt=alt or fig.get_label() or None)
+    year = result.meta.get("year", "")
+    counts = facts.problem_counts(result, group_id)
+    parts = [_p(text("problems_note", lang, year=year))]
+    if int(counts.loc["all", "all"]) == 0:
+        parts.append(_p(text("no_problems", lang)))
+    else:
+        columns = [
+            (text("priority", lang), "text"),
+            (text("status.open", lang), "num"),
+            (text("status.resolved", lang), "num"),
+            (text("all", lang), "num"),
+        ]
+        rows = [
+            [html.escape(text("all", lang) if key == "all" else _priority(key, lang)), *(str(int(v)) for v in row)]
+            for key, row in zip(counts.index, counts[["open", "resolved", "all"]].to_numpy(), strict=True)
+        ]
+        parts.append(_table(columns, rows, "assess-table assess-problem-counts"))
+        r = facts.resolution(result, group_id)
+        kv = [
+            (text("resolved_on_time", lang), text("resolved_on_time_value", lang, on_time=r["on_time"], due=r["due"]), "resolved_on_time"),
+            (
+                text("time_to_resolve", lang),
+                text(
+                    "time_to_resolve_value", lang, median=format_number(r["median"], 1), mean=format_number(r["mean"], 1),
+                    max=format_number(r["max"], 0), n=r["resolved"], all=format_number(r["all_median"], 1),
+                ),
+                "time_to_resolve",
+            ),
+        ]  # fmt: skip
+        parts.append(_kv(kv))
+    overdue = facts.overdue_problems(result, group_id)
+    parts.append(f"<h3>{html.escape(text('overdue', lang))}</h3>")
+    parts.append(_p(text("overdue_note", lang)))
+    if overdue.empty:
+        parts.append(_p(text("no_overdue", lang)))
+    else:
+        keys = [
+            "problem_id",
+            "recipient",
+            "raised_on",
+            "priority",
+            "category",
+            "responsible_unit",
+            "responsible_person",
+            "deadline",
+            "days_overdue",
+        ]
+        kinds = {"days_overdue": "num", "raised_on": "date", "deadline": "date", "problem_id": "date"}
+        columns = [(text(k, lang), kinds.get(k, "text")) for k in keys]
+        rows = [
+            [_e(r.problem_id), _e(r.recipient), _e(r.raised_on), html.escape(_priority(r.priority, lang)), _e(r.category),
+             _e(r.responsible_unit), _e(r.responsible_person), _e(r.deadline), str(int(r.days_overdue))]
+            for r in overdue.itertuples()
+        ]  # fmt: skip
+        parts.append(_table(columns, rows, "assess-table assess-wide assess-overdue"))
+    return _section("problems", lang, "\n".join(parts))
+
+
+# ---- milestones -------------------------------------------------------------------------
+
+
+def _amount(value: Any) -> str:
+    return format_number(value, 1, thousands=True)
+
+
+def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Milestones planned in the year with their on-time status, and investment
+    completed against planned.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    table = facts.milestones(result, group_id)
+    parts = [_p(text("milestones_note", lang, year=result.meta.get("year", "")))]
+    if table.empty:
+        parts.append(_p(text("no_milestones", lang)))
+    else:
+        inv = facts.investment(result, group_id)
+        parts.append(
+            _kv(
+                [
+                    (
+                        text("milestones_on_time", lang),
+                        text("milestones_on_time_value", lang, on_time=inv["on_time"], n=inv["n"]),
+                        "milestones_on_time",
+                    ),
+                    (
+                        text("investment", lang),
+                        text(
+                            "investment_value",
+                            lang,
+                            completed=_amount(inv["completed"]),
+                            planned=_amount(inv["planned"]),
+                            share=format_percent(inv["share"]),
+                        ),
+                        "investment",
+                    ),
+                ]
+            )
+        )
+        keys = [
+            "recipient",
+            "milestone",
+            "planned_date",
+            "completed_on",
+            "on_time_status",
+            "investment_planned",
+            "investment_completed",
+        ]
+        columns = [
+            (text(k, lang), "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text")
+            for k in keys
+        ]
+        rows = [
+            [_e(r.recipient), _e(r.milestone), _e(r.planned_date), _e(r.completed_on),
+             f'<span class="assess-status-{r.status}">{html.escape(text(f"milestone.{r.status}", lang))}</span>',
+             _amount(r.investment_planned), _amount(r.investment_completed)]
+            for r in table.itertuples()
+        ]  # fmt: skip
+        parts.append(_table(columns, rows, "assess-table assess-wide assess-milestones"))
+    return _section("milestones", lang, "\n".join(parts))
+
+
+# ---- adjustments, data quality, provenance ----------------------------------------------
+
+
+def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Bonuses, deductions and vetoes of the year with their reasons, and what was applied.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    table = facts.adjustments(result, group_id)
+    totals = facts.adjustment_totals(result, group_id)
+    parts = []
+    if table.empty:
+        parts.append(_p(text("no_adjustments", lang)))
+    else:
+        columns = [
+            (text("date", lang), "date"),
+            (text("kind", lang), "text"),
+            (text("points", lang), "num"),
+            (text("reason", lang), "text"),
+        ]
+        rows = [
+            [_e(r.date), html.escape(text(f"kind.{r.kind}", lang) if r.kind in ("bonus", "deduction", "veto") else display_text(r.kind)),
+             format_number(r.points, 1), _e(r.reason)]
+            for r in table.itertuples()
+        ]  # fmt: skip
+        parts.append(_table(columns, rows, "assess-table assess-wide assess-adjustments"))
+    if not table.empty or totals["bonus"] or totals["deduction"]:
+        parts.append(
+            _p(
+                text(
+                    "adjustments_applied", lang, bonus=format_score(totals["bonus"]), deduction=format_score(totals["deduction"]),
+                    bonus_cap=format_number(totals["bonus_cap"], 1), deduction_cap=format_number(totals["deduction_cap"], 1),
+                )
+            )
+        )  # fmt: skip
+    if totals["veto"]:
+        parts.append(_p(text("veto_applied", lang), "assess-warning"))
+    return _section("adjustments", lang, "\n".join(parts))
+
+
+def _quality_text(result: Result, key: str, values: dict[str, Any], lang: str) -> str:
+    if key == "insufficient_data":
+        labels = component_labels(result, lang)
+        values = {"components": _join([labels.get(c, c) for c in values["components"]], lang) or MISSING}
+    elif key == "missing_indicators":
+        values = {"indicators": _join([indicator_label(i, lang) for i in values["indicators"]], lang)}
+    elif key in ("ledger_missing", "ledger_late"):
+        values = {"n": len(values["months"]), "months": _join(values["months"], lang)}
+    elif key == "veto":
+        values = {"reasons": ("；" if lang == "zh" else "; ").join(values["reasons"]) or MISSING}
+    return text(f"quality.{key}", lang, **values)
+
+
+def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Data-quality notes: missing ledgers, indicators without a value, insufficient
+    data, too few raters, straight-lining, quota demotion and vetoes.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result.
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    notes = facts.quality_notes(result, group_id)
+    if not notes:
+        body = _p(text("quality.none", lang))
+    else:
+        body = '<ul class="assess-quality">' + "".join(
+            f'<li data-key="{key}">{html.escape(_quality_text(result, key, values, lang))}</li>' for key, values in notes
+        ) + "</ul>"  # fmt: skip
+    return _section("quality", lang, body, page_break=False)
+
+
+def page_meta(result: Result, group_id: str | None, lang: str = "en") -> dict[str, str]:
+    """The ``<meta name="assess:...">`` tags of a page: provenance (and the group's result).
+
+    Keys are the tag names, values their content (plain text; the page escapes them).
+    """
+    check_lang(lang)
+    facts_ = prov.facts(result.meta)
+    meta = {
+        f"assess:{key.replace('_', '-')}": display_text(value) for key, value in facts_.items() if value is not None
+    }
+    meta["assess:year"] = display_text(result.meta.get("year"))
+    meta["assess:as-of"] = display_text(result.meta.get("as_of"))
+    meta["assess:lang"] = lang
+    if group_id is not None:
+        card = facts.summary(result, group_id)
+        meta["assess:group-id"] = group_id
+        meta["assess:final-score"] = format_score(card["final_score"])
+        meta["assess:grade"] = card["grade"] or ""
+        meta["assess:rank"] = "" if card["rank"] is None else str(card["rank"])
+    return meta
+
+
+class _Footer:
+    """The provenance footer: HTML for the page, plus the page's ``<meta>`` tags under
+    :data:`PAGE_META_MIME` for :func:`assess.pages.render_html`."""
+
+    def __init__(self, html_: str, meta: dict[str, str]) -> None:
+        self.html = html_
+        self.meta = meta
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.html, "text/plain": "provenance", PAGE_META_MIME: self.meta}
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def _provenance_rows(result: Result, lang: str) -> list[tuple[str, str, str | None]]:
+    values = prov.facts(result.meta)
+    rows = []
+    for key, label in prov.FIELDS:
+        value = values[key]
+        if key == "git_commit" and value is None:
+            value = text("not_in_git", lang)
+        rows.append((text(label, lang), display_text(value), key))
+    return rows
+
+
+def provenance_section(result: Result, group_id: str | None = None, lang: str = "en") -> _Footer:
+    """The provenance footer: input file and its SHA-256, scheme and its SHA-256, package
+    version, source commit and generation time (``SOURCE_DATE_EPOCH`` pins it at scoring).
+
+    Displayed in a notebook it also hands the page's ``<meta>`` tags to
+    :func:`assess.pages.render_html`.
+    """
+    check_lang(lang)
+    body = (
+        f'<footer class="assess-section assess-footer" id="section-provenance">\n'
+        f"<h2>{html.escape(text('provenance', lang))}</h2>\n"
+        f"{_kv(_provenance_rows(result, lang), 'assess-kv assess-provenance')}\n</footer>"
+    )
+    return _Footer(body, page_meta(result, group_id, lang))
+
+
+# ---- generic tables (for analysts' notebooks) -------------------------------------------
+
+
+def table(frame: pd.DataFrame, lang: str = "en") -> Styler:
+    """Display ``frame`` without its index, known headers translated, text escaped, NaN as "—"."""
+    check_lang(lang)
+    shown = frame.rename(columns={c: text(c, lang) for c in frame.columns if isinstance(c, str) and has_text(c)})
+    return (
+        shown.style.hide(axis="index")
+        .format(escape="html", na_rep=MISSING)
+        .format_index(escape="html", axis=1)
+        .set_uuid("assess")
+        .set_table_attributes('class="assess-table"')
+    )
