@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSSTAMP := $(VENV)/.system-packages
-# Debian packages the reports need: a CJK font so charts show Chinese text.
-SYSTEM_PACKAGES := fonts-wqy-microhei
+# Debian packages the reports need: a CJK font (Chinese text in charts and PDFs), Pango and
+# HarfBuzz for WeasyPrint's PDFs, Chromium for the browser test of the reports.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lint lab clean system
@@ -35,7 +36,7 @@ lab: $(STAMP)
 ## system: install the Debian packages the reports need (as root; skipped elsewhere)
 system: $(SYSSTAMP)
 
-$(SYSSTAMP):
+$(SYSSTAMP): Makefile
 	@mkdir -p $(VENV)
 	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then :; \
