@@ -23,6 +23,9 @@ Choices where DESIGN leaves room (the same ones the package documents):
 * ratings count when the quarter is in ``Y`` and its first day is ``<= as_of``;
 * adjustments count when dated in the window;
 * quota size ``floor(0.2 × graded + 1e-9)``; scores within 1e-9 are equal.
+
+``reference_raw`` (raw built-in indicators) and ``reference_adjustments`` are reused by
+``tests/reference_scheme.py``, the same reference generalised to any scheme.
 """
 
 from __future__ import annotations
@@ -132,19 +135,35 @@ def _mean(values: list[float]) -> float | None:
 # ---- the reference -----------------------------------------------------------------------------
 
 
-def reference_score(
-    tables: dict[str, pd.DataFrame], year: int, as_of: str | dt.date | None = None
-) -> dict[str, GroupScore]:
-    """Score every group of ``tables`` by DESIGN §3 (default scheme); keyed by group_id."""
-    if as_of is None:
-        as_of = dt.date(year, 12, 31)
-    as_of = _date(as_of)
+def _window(year: int, as_of: dt.date):
     year_start = dt.date(year, 1, 1)
     year_end = dt.date(year, 12, 31)
 
     def in_window(d: dt.date | None) -> bool:
         return d is not None and year_start <= d <= year_end and d <= as_of
 
+    return in_window
+
+
+def reference_raw(
+    tables: dict[str, pd.DataFrame],
+    year: int,
+    as_of: str | dt.date | None = None,
+    rating_scale: tuple[float, float] = (RATING_LO, RATING_HI),
+    prior_weight: float = PRIOR_WEIGHT,
+) -> dict[str, GroupScore]:
+    """Every built-in indicator's raw value per group (``GroupScore.raw``), keyed by group_id.
+
+    Only ``raw`` is filled; the other fields are left at their defaults.
+    """
+    scale_lo, scale_hi = (float(v) for v in rating_scale)
+    prior = float(prior_weight)
+    if as_of is None:
+        as_of = dt.date(year, 12, 31)
+    as_of = _date(as_of)
+    in_window = _window(year, as_of)
+
+    rows = {sheet: _rows(tables.get(sheet)) for sheet in ("ledger", "visits", "problems", "milestones")}
     groups = [r["group_id"] for r in _rows(tables["groups"])]
     out = {g: GroupScore(g) for g in groups}
 
@@ -156,7 +175,7 @@ def reference_score(
     for g in groups:
         on_time = 0
         completeness = []
-        for r in _rows(tables["ledger"]):
+        for r in rows["ledger"]:
             if r["group_id"] != g:
                 continue
             y, m = _parse_month(r["month"])
@@ -177,7 +196,7 @@ def reference_score(
     for g in groups:
         pairs = set()
         count = 0
-        for r in _rows(tables["visits"]):
+        for r in rows["visits"]:
             if r["group_id"] != g:
                 continue
             d = _date(r["date"])
@@ -199,7 +218,7 @@ def reference_score(
         raised = resolved = 0
         due = due_on_time = 0
         overdue_open = 0
-        for r in _rows(tables["problems"]):
+        for r in rows["problems"]:
             if r["group_id"] != g:
                 continue
             raised_on = _date(r["raised_on"])
@@ -223,7 +242,7 @@ def reference_score(
         planned = on_time = 0
         inv_planned = inv_completed = 0.0
         inv_rows = 0
-        for r in _rows(tables["milestones"]):
+        for r in rows["milestones"]:
             if r["group_id"] != g:
                 continue
             planned_date = _date(r["planned_date"])
@@ -248,7 +267,7 @@ def reference_score(
         y, n = _parse_quarter(r["quarter"])
         if y != year or dt.date(y, 3 * (n - 1) + 1, 1) > as_of:
             continue
-        mapped = (float(r["score"]) - RATING_LO) / (RATING_HI - RATING_LO) * 100.0
+        mapped = (float(r["score"]) - scale_lo) / (scale_hi - scale_lo) * 100.0
         items.setdefault((r["group_id"], r["recipient_id"], r["quarter"]), []).append(mapped)
     responses: dict[tuple[str, str, str], float] = {key: _mean(vals) for key, vals in items.items()}
     grand_mean = _mean(list(responses.values()))
@@ -257,12 +276,51 @@ def reference_score(
         n = len(mine)
         if n:
             mean = _mean(mine)
-            out[g].raw["rating_score"] = (n * mean + PRIOR_WEIGHT * grand_mean) / (n + PRIOR_WEIGHT)
+            out[g].raw["rating_score"] = (n * mean + prior * grand_mean) / (n + prior)
         else:
             out[g].raw["rating_score"] = None
         n_rec = len(assigned[g])
         distinct = {(rec, q) for (gg, rec, q) in responses if gg == g}
         out[g].raw["rating_response"] = len(distinct) / (4 * n_rec) if n_rec else None
+
+    return out
+
+
+def reference_adjustments(
+    tables: dict[str, pd.DataFrame],
+    year: int,
+    as_of: str | dt.date | None = None,
+    bonus_cap: float = BONUS_CAP,
+    deduction_cap: float = DEDUCTION_CAP,
+) -> dict[str, tuple[float, float, bool]]:
+    """Per group: (capped bonus, capped deduction, vetoed) from the adjustments in the window."""
+    if as_of is None:
+        as_of = dt.date(year, 12, 31)
+    in_window = _window(year, _date(as_of))
+    out = {}
+    rows = _rows(tables.get("adjustments"))
+    for g in [r["group_id"] for r in _rows(tables["groups"])]:
+        bonus = deduction = 0.0
+        veto = False
+        for r in rows:
+            if r["group_id"] != g or not in_window(_date(r["date"])):
+                continue
+            if r["kind"] == "bonus":
+                bonus += _num(r["points"]) or 0.0
+            elif r["kind"] == "deduction":
+                deduction += _num(r["points"]) or 0.0
+            elif r["kind"] == "veto":
+                veto = True
+        out[g] = (min(bonus, bonus_cap), min(deduction, deduction_cap), veto)
+    return out
+
+
+def reference_score(
+    tables: dict[str, pd.DataFrame], year: int, as_of: str | dt.date | None = None
+) -> dict[str, GroupScore]:
+    """Score every group of ``tables`` by DESIGN §3 (default scheme); keyed by group_id."""
+    out = reference_raw(tables, year, as_of)
+    groups = list(out)
 
     # --- normalise and aggregate ---
     for g in groups:
@@ -293,20 +351,12 @@ def reference_score(
         s.base = acc / avail_w if avail_w else None
 
     # --- adjustments ---
+    adjustments = reference_adjustments(tables, year, as_of)
     for g in groups:
         s = out[g]
-        bonus = deduction = 0.0
-        for r in _rows(tables.get("adjustments")):
-            if r["group_id"] != g or not in_window(_date(r["date"])):
-                continue
-            if r["kind"] == "bonus":
-                bonus += _num(r["points"]) or 0.0
-            elif r["kind"] == "deduction":
-                deduction += _num(r["points"]) or 0.0
-            elif r["kind"] == "veto":
-                s.flags.add("veto")
-        s.bonus = min(bonus, BONUS_CAP)
-        s.deduction = min(deduction, DEDUCTION_CAP)
+        s.bonus, s.deduction, veto = adjustments[g]
+        if veto:
+            s.flags.add("veto")
         if s.base is not None:
             s.final = min(max(s.base + s.bonus - s.deduction, 0.0), 100.0)
 

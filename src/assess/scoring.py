@@ -24,6 +24,7 @@ from .validate import Dataset
 __all__ = ["score", "normalize", "aggregate", "contributions", "adjust", "grade", "competition_rank"]
 
 TOL = 1e-9  # two scores within this are equal (DESIGN §3)
+COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the default scheme's, in SCORE_COLUMNS
 
 
 # ---- normalisation ----------------------------------------------------------------------------
@@ -51,7 +52,9 @@ def normalize_series(x: pd.Series, how: Normalize, direction: str) -> pd.Series:
         return (t * 100).reindex(x.index)
     # tscore, with the population standard deviation
     sd = v.std(ddof=0)
-    z = (v - v.mean()) / sd if sd > 0 else pd.Series(0.0, index=v.index)
+    # equal values can leave an sd of ~1e-16 from rounding: that is sd = 0, not z = ±1
+    spread = sd > 1e-12 * max(1.0, abs(v.mean())) if len(v) else False
+    z = (v - v.mean()) / sd if spread else pd.Series(0.0, index=v.index)
     if lower:
         z = -z
     return (50 + 10 * z).clip(0, 100).reindex(x.index)
@@ -182,6 +185,20 @@ def _quota_size(share: float, graded: int, rounding: str) -> int:
     return math.floor(x + TOL)
 
 
+def _snap(values: np.ndarray) -> np.ndarray:
+    """Values within ``TOL`` of their sorted neighbour replaced by one value, so that
+    sorting treats them as equal and the next key decides (NaN stays NaN)."""
+    out = values.astype(float).copy()
+    have = np.flatnonzero(~np.isnan(out))
+    order = have[np.argsort(out[have], kind="stable")]
+    v = out[order]
+    if not len(v):
+        return out
+    starts = np.r_[True, np.diff(v) > TOL]
+    out[order] = v[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    return out
+
+
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     both_nan = np.isnan(a) & np.isnan(b)
     return bool(np.all(both_nan | (np.abs(a - b) <= TOL)))
@@ -203,7 +220,7 @@ def grade(final: pd.Series, components: pd.DataFrame, vetoed: pd.Series, ungrade
     graded = ~ungraded.to_numpy()
     n_graded = int(graded.sum())
     demoted = np.zeros(len(scores), dtype=bool)
-    keys = [scores] + [components[c].to_numpy(dtype=float) for c in scheme.grades.tie_break]
+    keys = [_snap(scores)] + [_snap(components[c].to_numpy(dtype=float)) for c in scheme.grades.tie_break]
     for b, band in enumerate(bands[:-1]):
         if band.quota is None:
             continue
@@ -328,7 +345,8 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
             "flags": flags.to_numpy(),
         }
     )
-    scores = scores[[c for c in SCORE_COLUMNS if c in scores.columns] + [c for c in scheme.components if c not in SCORE_COLUMNS]]
+    # DESIGN §4 order, with the scheme's components (whatever their names) after the name
+    scores = scores[["group_id", "name", *scheme.components] + [c for c in SCORE_COLUMNS[2:] if c not in COMPONENT_COLUMNS]]
 
     contrib = contributions(norm, components, base, scheme)
     contrib.insert(3, "raw", raw[list(scheme.indicators)].to_numpy().ravel())
