@@ -17,6 +17,7 @@ from .errors import AssessError, InputError, Problem, SchemeError  # noqa: E402
 from .result import Result, load_result, save_result  # noqa: E402
 from .scheme import Scheme, default_scheme, load_scheme  # noqa: E402
 from .scoring import score  # noqa: E402
+from .uncertainty import uncertainty  # noqa: E402  (the function; the module is assess.uncertainty in sys.modules)
 from .validate import Dataset, load  # noqa: E402
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "load_scheme",
     "save_result",
     "score",
+    "uncertainty",
 ]

@@ -47,7 +47,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous)
+    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty)
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -66,7 +66,7 @@ def _report_run(summary, out: Path) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
-    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous)
+    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty)
     return _report_run(summary, Path(args.out))
 
 
@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD (default: 31 December of the year)")
             c.add_argument("--out", required=True, help="output folder")
             c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
+            c.add_argument(
+                "--uncertainty", type=int, metavar="N",
+                help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
+            )  # fmt: skip
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)

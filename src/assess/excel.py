@@ -165,7 +165,8 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
 
 def write_scores(result: Result, path: str | Path) -> Path:
     """Write ``scores.xlsx``: sheets ``scores``, ``indicators``, ``contributions``,
-    ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year)."""
+    ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
+    ``uncertainty`` and ``sensitivity`` with an uncertainty analysis)."""
     bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
     colours = {"column": "grade", **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)}}
     tables = {"scores": result.scores, "indicators": result.indicators}
@@ -181,5 +182,10 @@ def write_scores(result: Result, path: str | Path) -> Path:
         tables["flags"] = result.flags
     if result.year_over_year is not None:
         tables["year_over_year"] = result.year_over_year
+    if result.uncertainty is not None:
+        tables["uncertainty"] = result.uncertainty
+        sensitivity = (result.meta.get("uncertainty") or {}).get("sensitivity")
+        if sensitivity:
+            tables["sensitivity"] = pd.DataFrame(sensitivity)
     tables["provenance"] = provenance_table(result.meta)
     return write_tables(path, tables, fills={"scores": colours})

@@ -24,11 +24,19 @@ __all__ = ["score_to", "run_assessment", "RunSummary", "write_sample"]
 
 
 def score_to(
-    data: str | Path, year: int, out: str | Path, as_of: str | None = None, scheme: Scheme | None = None, previous: str | Path | None = None
+    data: str | Path,
+    year: int,
+    out: str | Path,
+    as_of: str | None = None,
+    scheme: Scheme | None = None,
+    previous: str | Path | None = None,
+    uncertainty: int | None = None,
 ) -> Result:
     """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``.
 
     ``previous`` is last year's ``scores.xlsx``: the change per group is added.
+    ``uncertainty`` is a number of Monte Carlo draws: the uncertainty analysis
+    (:func:`assess.uncertainty`, seeded by the scheme) is added.
     Bad input raises before anything is written.
     """
     dataset = load(data, scheme)
@@ -36,6 +44,11 @@ def score_to(
     result = score(dataset, year=year, as_of=as_of, scheme=scheme)
     if last_year is not None:
         result = compare(result, last_year)
+    if uncertainty:
+        from .uncertainty import attach
+        from .uncertainty import uncertainty as analyse
+
+        result = attach(result, analyse(dataset, scheme, draws=uncertainty, year=year, as_of=as_of))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     write_scores(result, out / "scores.xlsx")
@@ -64,11 +77,12 @@ def run_assessment(
     scheme: Scheme | None = None,
     previous: str | Path | None = None,
     progress: bool = True,
+    uncertainty: int | None = None,
 ) -> RunSummary:
     """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``."""
     from .reports import render_reports, write_index  # heavy imports (papermill) only when reporting
 
-    result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous)
+    result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous, uncertainty=uncertainty)
     out = Path(out)
     outcomes = render_reports(out / "results", out, list(result.scores["group_id"]), progress=progress)
     index = write_index(result, outcomes, out)

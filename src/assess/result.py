@@ -33,7 +33,7 @@ SCORE_COLUMNS = [
 #: Columns of the long ``indicators`` table, in order (DESIGN §4).
 INDICATOR_COLUMNS = ["group_id", "indicator", "component", "raw", "normalized", "weight"]
 
-_TABLES = ("scores", "indicators", "groups", "raw", "contributions", "ratings_quality", "flags", "year_over_year")
+_TABLES = ("scores", "indicators", "groups", "raw", "contributions", "ratings_quality", "flags", "year_over_year", "uncertainty")
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,10 @@ class Result:
     year_over_year : DataFrame, optional
         With a previous year's scores: every group of either year, marked ``both``,
         ``new`` or ``gone``, with the change in score, rank and grade.
+    uncertainty : DataFrame, optional
+        From :func:`assess.uncertainty.attach`: per group the score and rank intervals and
+        the probability of each grade (columns in :class:`assess.uncertainty.Uncertainty`);
+        its settings and sensitivity indices are in ``meta["uncertainty"]``.
     inputs : dict of DataFrame
         The validated input sheets (with ``_row``, the Excel row), so that a report can
         show a group's own problems, milestones, ratings and adjustments.
@@ -85,7 +89,14 @@ class Result:
     ratings_quality: pd.DataFrame | None = None
     flags: pd.DataFrame | None = None
     year_over_year: pd.DataFrame | None = None
+    uncertainty: pd.DataFrame | None = None
     inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: provenance, grades, top groups, flags."""
+        from .explore import result_html
+
+        return result_html(self)
 
     def group(self, group_id: str) -> pd.Series:
         """The ``scores`` row of one group."""

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import SchemeError
 
-__all__ = ["Scheme", "load_scheme", "default_scheme", "DEFAULT_SCHEME_TEXT", "BUILTIN_INDICATORS"]
+__all__ = ["Scheme", "UncertaintySettings", "load_scheme", "default_scheme", "DEFAULT_SCHEME_TEXT", "BUILTIN_INDICATORS"]
 
 #: Indicators computed by :mod:`assess.indicators` (DESIGN §3).
 BUILTIN_INDICATORS = (
@@ -119,6 +119,44 @@ class Adjustments(_Frozen):
     deduction_cap: float = Field(default=20, ge=0)
 
 
+class UncertaintyFactors(_Frozen):
+    """Which sources of uncertainty the Monte Carlo analysis varies (each switchable).
+
+    ``normalisation`` is off by default: the grade thresholds are absolute points on the
+    scheme's own 0–100 scale, and under ``minmax``, ``rank`` or ``tscore`` a score means a
+    place among the groups instead, so grades would move with the scale, not the evidence.
+    Switch it on to study the ranking, or with thresholds meant for those methods.
+    """
+
+    weights: bool = True
+    normalisation: bool = False
+    aggregation: bool = True
+    ratings: bool = True
+
+
+class UncertaintySettings(_Frozen):
+    """The optional ``uncertainty`` section: settings of :func:`assess.uncertainty`.
+
+    ``concentration`` is the Dirichlet concentration of each set of sibling weights (larger
+    means closer to the scheme's weights); ``methods`` are the normalisations a draw picks
+    from; ``sensitivity`` is the base sample size of the Sobol analysis (0 skips it).
+    """
+
+    factors: UncertaintyFactors = UncertaintyFactors()
+    concentration: float = Field(default=50, gt=0)
+    methods: tuple[Literal["goalposts", "minmax", "rank", "tscore"], ...] = ("goalposts", "minmax", "rank", "tscore")
+    draws: int = Field(default=1000, ge=1)
+    seed: int = Field(default=0, ge=0)
+    sensitivity: int = Field(default=256, ge=0)
+
+    @field_validator("methods")
+    @classmethod
+    def _methods(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("at least one normalisation method is needed; use any of goalposts, minmax, rank, tscore")
+        return v
+
+
 class Scheme(_Frozen):
     """A validated scoring scheme. Build it with :func:`load_scheme` or :func:`default_scheme`."""
 
@@ -134,6 +172,7 @@ class Scheme(_Frozen):
     indicators: dict[str, Indicator]
     adjustments: Adjustments = Adjustments()
     grades: Grades
+    uncertainty: UncertaintySettings | None = None  # absent: the defaults of UncertaintySettings
 
     @model_validator(mode="after")
     def _consistent(self) -> Scheme:
