@@ -59,3 +59,9 @@ def test_unreadable_scheme_files(tmp_path):
     (tmp_path / "bad.yaml").write_text("components: [\n", encoding="utf-8")
     with pytest.raises(SchemeError, match="not valid YAML"):
         load_scheme(tmp_path / "bad.yaml")
+    (tmp_path / "date.yaml").write_text("name: x\nas_of: 2025-13-45\n", encoding="utf-8")
+    with pytest.raises(SchemeError, match="not valid YAML: month must be in 1..12"):
+        load_scheme(tmp_path / "date.yaml")
+    (tmp_path / "gbk.yaml").write_bytes("name: 默认".encode("gbk"))
+    with pytest.raises(SchemeError, match="not UTF-8"):
+        load_scheme(tmp_path / "gbk.yaml")

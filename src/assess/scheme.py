@@ -267,7 +267,9 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SchemeError(str(path), [f"cannot read the scheme file: {exc.strerror}"]) from None
-    except yaml.YAMLError as exc:
+    except UnicodeDecodeError:
+        raise SchemeError(str(path), ["cannot read the scheme file: it is not UTF-8 text; save it as UTF-8"]) from None
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for impossible dates such as 2025-13-45
         raise SchemeError(str(path), [f"not valid YAML: {exc}"]) from None
     return parse_scheme(data, str(path))
 
