@@ -226,7 +226,7 @@ class Factors:
 
     def responses(self, model: Model, lo: int = 0, hi: int | None = None) -> np.ndarray:
         """Positions in ``model.responses`` of the responses filling each slot, draws ``lo:hi``."""
-        return model.slot_start + self.resample[lo:hi].astype(np.int32)
+        return model.slot_start + self.resample[lo:hi]  # int32
 
     def rows(self, lo: int, hi: int) -> Factors:
         """Draws ``lo`` to ``hi - 1``."""
@@ -489,8 +489,8 @@ def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -
     return np.where(geometric, logs, np.nan_to_num(x))
 
 
-def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Final scores, ranks, grade levels and components of a block of draws."""
+def _score_block(model: Model, f: Factors, grades: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Final scores, ranks and grade levels of a block of draws (``grades=False``: no levels)."""
     d, g = len(f), len(model.groups)
     scheme = model.scheme
     avail = model.available.astype(float)
@@ -532,10 +532,11 @@ def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.n
         base = np.where(geo[:, None], np.exp(base), base)
     base = np.where(covered > 0, base, np.nan)
     final = np.clip(base + model.bonus - model.deduction, 0, 100)
+    if not grades:
+        return final, competition_ranks(final), None
     graded = have.all(axis=-1)
     keys = [final] + [comps[:, :, c] for c in model.tie_break]
-    levels = grade_levels(final, keys, model.veto, graded, scheme)
-    return final, competition_ranks(final), levels, comps
+    return final, competition_ranks(final), grade_levels(final, keys, model.veto, graded, scheme)
 
 
 def _score(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -544,8 +545,13 @@ def _score(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray
     final, rank, level = np.empty((n, g)), np.empty((n, g), dtype=np.int32), np.empty((n, g), dtype=np.int8)
     for lo in range(0, n, _BLOCK):
         hi = min(lo + _BLOCK, n)
-        final[lo:hi], rank[lo:hi], level[lo:hi], _ = _score_block(model, f.rows(lo, hi))
+        final[lo:hi], rank[lo:hi], level[lo:hi] = _score_block(model, f.rows(lo, hi))
     return final, rank, level
+
+
+def _ranks(model: Model, f: Factors) -> np.ndarray:
+    """Ranks of all draws (what the sensitivity analysis needs: no grades)."""
+    return np.concatenate([_score_block(model, f.rows(lo, min(lo + _BLOCK, len(f))), grades=False)[1] for lo in range(0, len(f), _BLOCK)])
 
 
 def _rank_shift(rank: np.ndarray, nominal: np.ndarray) -> np.ndarray:
@@ -658,11 +664,13 @@ def _summary(model: Model, final: np.ndarray, rank: np.ndarray, level: np.ndarra
     some = gaps & ~np.isnan(final).all(axis=0)
     if some.any():
         score_q[:, some] = np.nanquantile(final[:, some], qs, axis=0)
-    ranks = np.where(rank > 0, rank, np.nan).astype(float)
     rank_q = np.full((3, rank.shape[1]), np.nan)
-    ranked = ~np.isnan(ranks).all(axis=0)
-    if ranked.any():
-        rank_q[:, ranked] = np.nanquantile(ranks[:, ranked], qs, axis=0, method="inverted_cdf")
+    always = (rank > 0).all(axis=0)
+    if always.any():
+        rank_q[:, always] = np.quantile(rank[:, always], qs, axis=0, method="inverted_cdf")
+    some = (rank > 0).any(axis=0) & ~always
+    if some.any():
+        rank_q[:, some] = np.nanquantile(np.where(rank[:, some] > 0, rank[:, some], np.nan), qs, axis=0, method="inverted_cdf")
     table = pd.DataFrame(
         {
             "group_id": model.groups.to_numpy(),
@@ -739,8 +747,8 @@ def uncertainty(
         a = factors.rows(0, n)
         b = _draw_factors(model, n, b_seeds)
         f_a = _rank_shift(rank[:n], nominal[1])
-        f_b = _rank_shift(_score(model, b)[1], nominal[1])
-        f_ab = {f: _rank_shift(_score(model, a.with_factor(b, f))[1], nominal[1]) for f in active}
+        f_b = _rank_shift(_ranks(model, b), nominal[1])
+        f_ab = {f: _rank_shift(_ranks(model, a.with_factor(b, f)), nominal[1]) for f in active}
         sens = sobol_indices(f_a, f_b, [f_ab.get(f, f_a) for f in FACTORS], FACTORS, seed=settings.seed)
         sens.insert(1, "active", [f in active for f in FACTORS])
     else:
