@@ -148,6 +148,21 @@ def test_quality_notes_of_the_minimal_workbook(minimal) -> None:
     assert "截至考核日期有12个月未报送月度台账" in zh
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sections_render_with_sparse_or_missing_data(minimal, lang: str) -> None:
+    """No problems, milestones, ratings or adjustments (G2), and a result without its inputs."""
+    from assess.result import Result
+
+    for group_id in ("G1", "G2"):
+        page = page_for(minimal, group_id, lang)
+        assert labels.text("provenance", lang) in page
+    assert labels.text("no_milestones", lang) in page
+    assert labels.text("no_comments", lang) in page
+    bare = Result(scores=minimal.scores, indicators=minimal.indicators, groups=minimal.groups, meta=minimal.meta)
+    page = page_for(bare, "G1", lang)
+    assert labels.text("no_problems", lang) in page and labels.text("no_adjustments", lang) in page
+
+
 # --- facts: consistent with the scoring of the sample year -----------------------------------
 
 

@@ -99,6 +99,12 @@ def _recipient_names(result: Result) -> dict[str, str]:
     return dict(zip(table["recipient_id"].astype(str), _col(table, "name"), strict=True))
 
 
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame`` sorted by those of ``keys`` it has (stable)."""
+    present = [k for k in keys if k in frame.columns]
+    return frame.sort_values(present, kind="stable") if present else frame
+
+
 def _number(value: Any) -> float:
     try:
         number = float(value)
@@ -315,9 +321,7 @@ def comments(result: Result, group_id: str) -> pd.DataFrame:
     text = rows["comment"].astype(object).where(rows["comment"].notna(), "")
     rows = rows.assign(comment=text.map(lambda s: str(s).strip()))
     rows = rows[rows["comment"] != ""]
-    rows = rows.drop_duplicates(["quarter", "recipient_id", "comment"]).sort_values(
-        ["quarter", "recipient_id", "_row"] if "_row" in rows.columns else ["quarter", "recipient_id"], kind="stable"
-    )
+    rows = _sorted(rows.drop_duplicates(["quarter", "recipient_id", "comment"]), ["quarter", "recipient_id", "_row"])
     names = _recipient_names(result)
     recipient = [names.get(str(r)) or str(r) for r in rows["recipient_id"]]
     return pd.DataFrame(
@@ -381,9 +385,7 @@ def overdue_problems(result: Result, group_id: str) -> pd.DataFrame:
     w = window(result)
     p = _problems(result, group_id)
     late = p[(p["_raised"] <= w.as_of) & (p["_deadline"] < w.as_of) & ~p["_resolved"]]
-    late = late.sort_values(
-        ["_deadline", "problem_id"] if "problem_id" in late.columns else ["_deadline"], kind="stable"
-    )
+    late = _sorted(late, ["_deadline", "problem_id"])
     names = _recipient_names(result)
     recipient = [names.get(str(r)) or (None if pd.isna(r) else str(r)) for r in _col(late, "recipient_id")]
     return pd.DataFrame(
@@ -451,7 +453,7 @@ def milestones(result: Result, group_id: str) -> pd.DataFrame:
     """
     result.group(group_id)
     as_of = window(result).as_of
-    m = _planned(result, group_id).sort_values(["_planned", "milestone"], kind="stable")
+    m = _sorted(_planned(result, group_id), ["_planned", "milestone"])
     done = m["_completed"].notna()
     status = np.where(
         done & (m["_completed"] <= m["_planned"]),
@@ -506,7 +508,7 @@ def adjustments(result: Result, group_id: str) -> pd.DataFrame:
     dates = _dates(a, "date")
     inside = window(result).contains(dates).to_numpy(dtype=bool) if len(a) else np.zeros(0, dtype=bool)
     a = a.assign(_date=dates)[inside]
-    a = a.sort_values(["_date", "_row"] if "_row" in a.columns else ["_date"], kind="stable")
+    a = _sorted(a, ["_date", "_row"])
     return pd.DataFrame(
         {
             "date": a["_date"].dt.date.to_numpy(),
