@@ -6,10 +6,14 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assess
 from assess.errors import InputError
-from assess.validate import safe_group_id
+from assess.io import RawTables
+from assess.spec import SHEETS
+from assess.validate import safe_group_id, validate_tables
 from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 
@@ -170,3 +174,43 @@ def test_unreadable_files(tmp_path):
 )
 def test_safe_group_id(value, ok):
     assert safe_group_id(value) is ok
+
+
+CELL_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.sampled_from(["2025-02-30", "2025-Q0", "G1", "E1", "resolved", "已办结", "=SUM(A1)", "../x", "CON", " ", "1e309"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_cell_garbage_gives_problems_never_a_crash(data):
+    sheets = minimal_sheets()
+    for _ in range(data.draw(st.integers(1, 6))):
+        name = data.draw(st.sampled_from(sorted(sheets)))
+        rows = sheets[name]
+        r = data.draw(st.integers(1, len(rows) - 1))
+        c = data.draw(st.integers(0, len(rows[0]) - 1))
+        rows[r] = list(rows[r])
+        rows[r][c] = data.draw(CELL_VALUES)
+    tables = {}
+    for name in SHEETS:
+        rows = sheets.get(name, [[c.name for c in SHEETS[name].columns]])
+        frame = pd.DataFrame(rows[1:], columns=rows[0], dtype=object)
+        frame = frame.astype(object).where(frame.notna(), None)
+        for col in SHEETS[name].columns:
+            if col.name not in frame.columns:
+                frame[col.name] = None
+        tables[name] = frame.assign(_row=range(2, len(frame) + 2))
+    try:
+        validated = validate_tables(RawTables("fuzz.xlsx", tables, [], {}))
+    except InputError as exc:
+        assert exc.problems and all(p.sheet in SHEETS and p.rule for p in exc.problems)
+    else:
+        assessed = assess.score(assess.Dataset(tables=validated), year=2025)
+        assert len(assessed.scores) == len(validated["groups"])

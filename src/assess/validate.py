@@ -29,6 +29,7 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _QUARTER_RE = re.compile(r"^(\d{4})\s*[-_ ]?\s*(?:Q|q|年第?)\s*([1-4])\s*(?:季度)?$")
+_DTYPES = {"date": "datetime64[ns]", "number": "float64"} | dict.fromkeys(("id", "text", "enum", "month", "quarter"), object)
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
 
 
@@ -40,6 +41,11 @@ class Dataset:
     source: str = ""
     sha256: str = ""
     meta: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name, sheet in SHEETS.items():  # an optional sheet left out is an empty one
+            if name not in self.tables and sheet.optional:
+                self.tables[name] = pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in sheet.columns} | {ROW: pd.Series(dtype="int64")})
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
