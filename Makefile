@@ -29,8 +29,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
-## lab: open JupyterLab on the project (kernel: this environment)
+## lab: register this environment as the Jupyter kernel "assess" and open JupyterLab on notebooks/
 lab: $(STAMP)
+	$(BIN)/python -m ipykernel install --sys-prefix --name assess --display-name "Python (assess)"
 	$(BIN)/jupyter lab notebooks/
 
 ## system: install the Debian packages the reports need (as root; skipped elsewhere)

@@ -294,7 +294,7 @@ def what_if(nominal: Result, alternative: Result) -> pd.DataFrame:
     """Each group's score, rank and grade under two schemes, the groups that move most first."""
     a = nominal.scores.set_index("group_id")[["name", "final_score", "rank", "grade"]]
     b = alternative.scores.set_index("group_id")[["final_score", "rank", "grade"]]
-    table = a.join(b, rsuffix="_alt")
+    table = a.merge(b, left_index=True, right_index=True, how="left", suffixes=("", "_alt"))
     table["score_change"] = table["final_score_alt"] - table["final_score"]
     table["rank_change"] = (table["rank"] - table["rank_alt"]).astype("Int64")  # positive: moves up
     table["grade_changed"] = table["grade"].fillna("-") != table["grade_alt"].fillna("-")
@@ -363,7 +363,7 @@ def ledger_figure(dataset: Dataset, year: int) -> Figure:
         bottom += counts.loc[status].to_numpy()
     ax.set_xlabel(f"Month of {year}")
     ax.set_ylabel("Groups")
-    ax.legend(loc="outside right upper", frameon=False, fontsize=8)
+    fig.legend(loc="outside right upper", frameon=False, fontsize=8)
     fig.set_label(f"Monthly ledgers {year}")
     return fig
 
@@ -383,7 +383,7 @@ def rating_figure(dataset: Dataset, year: int, as_of: str | None = None) -> Figu
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
     ax.set_xlabel("Share of item scores")
-    ax.legend(title="score", loc="outside right upper", frameon=False, fontsize=8)
+    fig.legend(title="score", loc="outside right upper", frameon=False, fontsize=8)
     fig.set_label(f"Rating scores by quarter {year}")
     return fig
 

@@ -70,6 +70,7 @@ __all__ = [
     "uncertainty",
     "attach",
     "sentence",
+    "sentences",
     "rank_intervals_figure",
     "group_figure",
 ]
@@ -869,6 +870,13 @@ def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> s
     if pd.isna(lo) or pd.isna(hi):
         return text + words["end"]
     return text + (words["holds"].format(lo=int(lo)) if lo == hi else words["range"].format(lo=int(lo), hi=int(hi)))
+
+
+def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:
+    """:func:`sentence` for every group: ``group_id, p_keep, sentence``, least certain first."""
+    table, _ = _source(source, lang)
+    order = table.sort_values(["p_keep", "group_id"], kind="stable")
+    return pd.DataFrame({"group_id": order["group_id"], "p_keep": order["p_keep"], "sentence": [sentence(source, g, lang) for g in order["group_id"]]}).reset_index(drop=True)
 
 
 _UNGRADED_COLOUR = "#bdbdbd"

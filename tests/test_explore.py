@@ -1,0 +1,107 @@
+"""The analysts' views (assess.explore): tables, what-if, the notebook summary of a result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import assess
+from assess import explore
+from assess.validate import Dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR = 2025
+
+
+@pytest.fixture(scope="module")
+def sample() -> Dataset:
+    return assess.load(ROOT / "data" / "sample-2025.xlsx")
+
+
+@pytest.fixture(scope="module")
+def result(sample: Dataset) -> assess.Result:
+    return assess.score(sample, YEAR)
+
+
+def test_ledger_views_count_every_group_every_month(sample: Dataset) -> None:
+    by_month = explore.ledger_by_month(sample, YEAR)
+    assert list(by_month.columns) == [f"{m:02d}" for m in range(1, 13)]
+    assert list(by_month.index) == ["on time", "late", "not submitted", "missing"]
+    assert (by_month.sum() == 38).all()
+    by_group = explore.ledger_by_group(sample, YEAR)
+    assert (by_group[["on time", "late", "not submitted", "missing"]].sum(axis=1) == 12).all()
+    assert by_group["not on time"].is_monotonic_decreasing
+
+
+def test_out_of_window_splits_every_dated_row(sample: Dataset) -> None:
+    t = explore.out_of_window(sample, YEAR)
+    assert (t[["in_window", "earlier_years", "after_as_of", "later_years"]].sum(axis=1) == t["rows"]).all()
+    early = explore.out_of_window(sample, YEAR, as_of="2025-06-30")
+    assert early.loc["visits", "after_as_of"] > 0 and early.loc["visits", "in_window"] < t.loc["visits", "in_window"]
+
+
+def test_anomalies_find_planted_rows(sample: Dataset) -> None:
+    t = dict(sample.tables)
+    visit = t["visits"].iloc[[0]]
+    t["visits"] = pd.concat([t["visits"], visit, visit], ignore_index=True)  # two more visits that day
+    found = explore.anomalies(Dataset(tables=t), YEAR)
+    assert list(found.columns) == ["check", "group_id", "rows", "detail"]
+    dup = found[(found["check"] == "duplicate visits") & (found["group_id"] == visit["group_id"].iloc[0])]
+    base = explore.anomalies(sample, YEAR)
+    before = base[(base["check"] == "duplicate visits") & (base["group_id"] == visit["group_id"].iloc[0])]["rows"].sum()
+    assert dup["rows"].sum() == before + 2
+
+
+def test_rating_views(sample: Dataset, result: assess.Result) -> None:
+    dist = explore.rating_distribution(sample, YEAR)
+    np.testing.assert_allclose(dist.drop(columns="items").sum(axis=1), 1.0)
+    assert dist["items"].sum() == len(sample.tables["ratings"])
+    rates = explore.response_rates(sample, YEAR)
+    assert list(rates.columns) == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "year"]
+    assert ((rates >= 0) & (rates <= 1)).all().all() and rates["year"].is_monotonic_increasing
+    rel = explore.rating_reliability(result)
+    assert rel.loc["responses", "value"] == result.meta["ratings"]["responses"]
+
+
+def test_indicator_views(result: assess.Result) -> None:
+    corr = explore.indicator_correlations(result)
+    assert list(corr.columns) == list(result.meta["scheme"]["indicators"])
+    np.testing.assert_allclose(np.diag(corr.to_numpy()), 1.0)
+    summary = explore.indicator_summary(result)
+    assert {"daily_work", "rating_score"} <= set(summary.index) and (summary["missing"] >= 0).all()
+    w = explore.effective_weights(result)
+    assert w.loc["ledger_on_time", "nominal"] == pytest.approx(0.3 * 0.4)
+    assert w["nominal"].sum() == pytest.approx(1.0)
+    # base = sum of points, so the covariance shares add up to 1
+    assert w["variance_share"].sum() == pytest.approx(1.0)
+
+
+def test_reweighted_renormalises_and_names_bad_keys() -> None:
+    s = explore.reweighted(components={"daily_work": 1, "effectiveness": 1, "service_rating": 2}, indicators={"rating_score": 0.6, "rating_response": 0.6})
+    assert [c.weight for c in s.components.values()] == [0.25, 0.25, 0.5]
+    assert (s.indicators["rating_score"].weight, s.indicators["rating_response"].weight) == (0.5, 0.5)
+    with pytest.raises(assess.SchemeError, match="components.daily: no such component"):
+        explore.reweighted(components={"daily": 0.5})
+
+
+def test_what_if_orders_grade_changes_first(sample: Dataset, result: assess.Result) -> None:
+    same = explore.what_if(result, result)
+    assert not same["grade_changed"].any() and (same["score_change"].fillna(0) == 0).all()
+    alt = assess.score(sample, YEAR, scheme=explore.reweighted(components={"daily_work": 0.1, "effectiveness": 0.8, "service_rating": 0.1}))
+    table = explore.what_if(result, alt)
+    changed = table["grade_changed"].to_numpy()
+    assert changed.any() and not (np.diff(changed.astype(int)) > 0).any()  # all changes first
+    assert isinstance(explore.what_if_figure(table), Figure)
+
+
+def test_figures_and_html_summary(sample: Dataset, result: assess.Result) -> None:
+    for fig in (explore.ledger_figure(sample, YEAR), explore.rating_figure(sample, YEAR), explore.correlation_figure(result)):
+        assert isinstance(fig, Figure) and fig.get_label()
+    html = result._repr_html_()
+    top = result.scores.sort_values("rank").iloc[0]
+    assert "Assessment 2025" in html and "优秀" in html and top["group_id"] in html and "Top 10 by final score" in html
+    assert "<script" not in html
