@@ -54,19 +54,58 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 def _report_run(summary, out: Path) -> int:
     n, failed = len(summary.outcomes), summary.failed
-    print(f"{n - len(failed)} of {n} reports written under {out / 'reports'}; index: {summary.index}")
+    written = sum(getattr(o, "status", "written") == "written" for o in summary.outcomes)
+    print(
+        f"{n - len(failed)} of {n} reports ready under {out / 'reports'} "
+        f"({written} written, {n - len(failed) - written} unchanged); index: {summary.index}"
+    )
     if failed:
         print(f"{len(failed)} report(s) failed:", file=sys.stderr)
         for o in failed:
-            print(f"  - {o.group_id}: {o.error}", file=sys.stderr)
+            kind = getattr(o, "error_class", None)
+            print(f"  - {o.group_id}: {f'[{kind}] ' if kind else ''}{o.error}", file=sys.stderr)
+        print(f"details: assess status {out}; rerun the failures: assess run ... --failed", file=sys.stderr)
         return EXIT_REPORTS_FAILED
     return EXIT_OK
+
+
+def _batch_options(args: argparse.Namespace) -> dict:
+    """The report-batch options of `assess run` as keyword arguments of ReportBatch."""
+    options = {
+        "workers": args.workers,
+        "isolation": args.isolation,
+        "executor": args.executor,
+        "timeout": args.timeout,
+        "retries": args.retries,
+        "recycle_after": args.recycle_after,
+        "max_kernel_memory": args.max_kernel_memory,
+        "force": args.force,
+        "only": [g.strip() for g in args.only.split(",") if g.strip()] if args.only else None,
+        "failed": args.failed,
+    }
+    if args.template:
+        options["template"] = args.template
+    return options
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    from .ledger import format_status, run_status
+
+    try:
+        status = run_status(args.out)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(json.dumps(status.as_dict(), ensure_ascii=False, indent=1) if args.json else format_status(status))
+    return EXIT_REPORTS_FAILED if status.failed else EXIT_OK
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
-    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty)
+    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, **_batch_options(args))
     return _report_run(summary, Path(args.out))
 
 
@@ -126,7 +165,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
     data_options(c)
+    b = c.add_argument_group("report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run")
+    b.add_argument("--workers", type=int, help="parallel report workers (default: the number of cores)")
+    b.add_argument("--isolation", choices=["warm", "fresh"], default="warm", help="warm: one reused, reset kernel per worker (default); fresh: a new kernel per report")
+    b.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT, a dask.distributed scheduler")
+    b.add_argument("--timeout", type=float, default=600, help="seconds one report may take (default 600)")
+    b.add_argument("--retries", type=int, default=2, help="extra attempts when a kernel dies or does not start (default 2)")
+    b.add_argument("--recycle-after", dest="recycle_after", type=int, default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
+    b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=float, default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
+    b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
+    b.add_argument("--only", metavar="G01,G02", help="run just these groups")
+    b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
+    b.add_argument("--template", help="report notebook to run (default: the shipped group_report.ipynb)")
     c.set_defaults(func=_cmd_run)
+
+    c = sub.add_parser("status", help="summarise OUT/run.jsonl: the last run, failures, time and memory per report")
+    c.add_argument("out", help="the output folder of `assess run`")
+    c.add_argument("--json", action="store_true", help="print the summary as JSON")
+    c.set_defaults(func=_cmd_status)
 
     c = sub.add_parser("demo", help="generate the sample year and run the whole assessment on it")
     c.add_argument("--out", default="reports/demo")

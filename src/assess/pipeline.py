@@ -6,7 +6,6 @@ atomically, so an interrupted run never leaves a half-written file.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,17 +77,22 @@ def run_assessment(
     previous: str | Path | None = None,
     progress: bool = True,
     uncertainty: int | None = None,
+    **report_options,
 ) -> RunSummary:
-    """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``."""
-    from .reports import render_reports, write_index  # heavy imports (papermill) only when reporting
+    """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``.
 
-    result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous, uncertainty=uncertainty)
+    ``report_options`` go to :class:`assess.reports.ReportBatch` (``template``, ``lang``,
+    ``workers``, ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...).
+    Reports and the index whose content is unchanged are kept; ``out/run.jsonl`` logs the run.
+    """
+    from .reports import ReportBatch  # heavy imports (papermill) only when reporting
+
     out = Path(out)
-    outcomes = render_reports(out / "results", out, list(result.scores["group_id"]), progress=progress)
-    index = write_index(result, outcomes, out)
-    with (out / "run.jsonl").open("w", encoding="utf-8") as log:
-        for o in outcomes:
-            log.write(json.dumps({"group_id": o.group_id, "ok": o.ok, "error": o.error, "seconds": round(o.seconds, 3)}, ensure_ascii=False) + "\n")
+    # Entering the batch starts the workers and their kernels, which warm up while we score.
+    with ReportBatch(out, progress=progress, **report_options) as batch:
+        result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous, uncertainty=uncertainty)
+        outcomes = batch.run(out / "results", list(result.scores["group_id"]))
+        index = batch.write_index(result, outcomes)
     return RunSummary(result, outcomes, index)
 
 

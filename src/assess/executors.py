@@ -1,0 +1,283 @@
+"""Where report tasks run: worker processes on this machine, or a dask.distributed cluster.
+
+An executor takes :class:`~assess.engine.ReportTask` objects and yields
+:class:`~assess.engine.ReportPayload` objects as they finish, in any order. Both kinds
+keep one warm kernel per worker (per worker thread on dask) for as long as the worker
+lives, so a dask cluster keeps its kernels warm from one run to the next.
+
+``open_executor("local", workers=2, settings=...)`` starts the worker processes and their
+kernels at once, in the background: a caller can score the year while they warm up.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from assess import __version__
+from assess.engine import (
+    KernelSettings,
+    ReportPayload,
+    ReportTask,
+    forget_inherited_kernels,
+    run_task,
+    shutdown_kernels,
+    warm_up,
+)
+from assess.errors import AssessError
+
+__all__ = ["BatchError", "DaskExecutor", "Executor", "LocalExecutor", "default_workers", "open_executor"]
+
+log = logging.getLogger(__name__)
+
+
+class BatchError(AssessError):
+    """The batch cannot run as asked (bad executor address, cluster unreachable, ...)."""
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+class Executor(Protocol):
+    """Runs report tasks somewhere and yields their payloads as they finish."""
+
+    workers: int
+    description: str
+
+    def run(self, tasks: Iterable[ReportTask]) -> Iterator[ReportPayload]: ...
+
+    def close(self, cancel: bool = False) -> None: ...
+
+
+def _lost(task: ReportTask, error: BaseException, attempts: int) -> ReportPayload:
+    """A task whose worker vanished: an infrastructure failure of class ``dead_kernel``."""
+    return ReportPayload(
+        group_id=task.group_id,
+        ok=False,
+        error_class="dead_kernel",
+        error=f"worker lost: {type(error).__name__}: {error}".rstrip(": "),
+        attempts=attempts,
+    )
+
+
+# --- local worker processes ------------------------------------------------------------------
+
+
+def _worker_init(settings: KernelSettings, log_level: int) -> None:
+    """Runs in each new worker process: signals, logging, and the warm kernel."""
+    forget_inherited_kernels()  # a forked worker must not touch its parent's kernels
+    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def terminated(signum: int, frame: Any) -> None:
+        shutdown_kernels(kill=True)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+    # multiprocessing workers leave through os._exit, which skips atexit; Finalize runs.
+    multiprocessing.util.Finalize(None, shutdown_kernels, exitpriority=10)
+    try:
+        warm_up(settings)
+    except Exception:  # the first task retries the start and reports the failure
+        log.warning("kernel warm-up failed:\n%s", traceback.format_exc())
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """How to start workers: fork when this process has one thread (the workers then share
+    its imports and start at once), else forkserver (fork is unsafe with threads), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["assess.engine", "assess.pages"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class LocalExecutor:
+    """``workers`` processes on this machine, each with its own warm kernel.
+
+    The processes start at once and warm their kernels in the background. A worker
+    process that dies (not just its kernel) breaks the pool; the executor then starts a
+    new one and charges the tasks that were running an infrastructure attempt.
+    """
+
+    def __init__(self, workers: int, settings: KernelSettings, retries: int = 2) -> None:
+        if workers < 1:
+            raise BatchError(f"Workers {workers} is invalid. Workers should be a positive number of processes.")
+        self.workers = workers
+        self.settings = settings
+        self.retries = retries
+        self.description = f"local, {workers} worker{'s' if workers != 1 else ''}"
+        self._pool: ProcessPoolExecutor | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=_context(),
+            initializer=_worker_init,
+            initargs=(self.settings, logging.getLogger("assess").getEffectiveLevel()),
+        )
+        for _ in range(self.workers):  # spawn every worker now so that all kernels warm up
+            self._pool.submit(_ping)
+
+    def run(self, tasks: Iterable[ReportTask]) -> Iterator[ReportPayload]:
+        queue = list(tasks)
+        attempts: dict[str, int] = {}
+        pending: dict[Future, ReportTask] = {}
+        while queue or pending:
+            assert self._pool is not None
+            while queue and len(pending) < 2 * self.workers:  # a short queue: resubmittable on breakage
+                task = queue.pop(0)
+                try:
+                    pending[self._pool.submit(run_task, task)] = task
+                except BrokenProcessPool:
+                    queue.insert(0, task)
+                    self._restart()
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                task = pending.pop(future)
+                try:
+                    payload = future.result()
+                except BrokenProcessPool as error:
+                    broken = True
+                    used = attempts.get(task.group_id, 0) + 1
+                    attempts[task.group_id] = used
+                    if used <= task.retries:
+                        queue.insert(0, task)
+                    else:
+                        yield _lost(task, error, used)
+                    continue
+                except Exception as error:  # run_task never raises; this is a pickling problem
+                    payload = _lost(task, error, 1)
+                payload.attempts += attempts.get(task.group_id, 0)
+                yield payload
+            if broken:
+                for future, task in list(pending.items()):
+                    pending.pop(future)
+                    queue.insert(0, task)
+                self._restart()
+
+    def _restart(self) -> None:
+        log.warning("a worker process died; starting a new pool")
+        self.close(cancel=True)
+        self._start()
+
+    def close(self, cancel: bool = False) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        if cancel:
+            processes = list(getattr(pool, "_processes", {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:  # SIGTERM: each worker kills its kernel and leaves
+                if process.is_alive():
+                    process.terminate()
+            for process in processes:
+                process.join(timeout=10)
+        pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+# --- dask.distributed ------------------------------------------------------------------------
+
+
+def _worker_facts() -> dict[str, Any]:
+    return {"version": __version__, "pid": os.getpid()}
+
+
+class DaskExecutor:
+    """Report tasks on a dask.distributed cluster reached at ``tcp://HOST:PORT``.
+
+    Each worker thread keeps a warm kernel between tasks (and between runs, while the
+    worker lives). Workers need the same ``assess`` version and must be able to read the
+    saved result folder at the path the tasks name; the template travels with each task.
+    """
+
+    def __init__(self, address: str, settings: KernelSettings, timeout: float = 30) -> None:
+        try:
+            from distributed import Client
+        except ImportError as error:
+            raise BatchError("The dask executor needs the 'distributed' package: pip install distributed") from error
+        self.settings = settings
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except OSError as error:
+            raise BatchError(f"Cannot reach the dask scheduler at {address}: {error}") from error
+        facts = self.client.run(_worker_facts)
+        if not facts:
+            self.client.close()
+            raise BatchError(f"The dask cluster at {address} has no workers; start some with `dask worker {address}`.")
+        versions = {worker: f["version"] for worker, f in facts.items() if f["version"] != __version__}
+        if versions:
+            self.client.close()
+            listed = ", ".join(f"{w} has {v}" for w, v in versions.items())
+            raise BatchError(f"Every dask worker needs assess {__version__}: {listed}.")
+        self.workers = sum(self.client.nthreads().values())
+        self.description = f"dask {address}, {len(facts)} workers, {self.workers} threads"
+        self._futures: list[Any] = []
+
+    def run(self, tasks: Iterable[ReportTask]) -> Iterator[ReportPayload]:
+        from distributed import as_completed
+
+        by_key = {}
+        for task in tasks:
+            future = self.client.submit(
+                run_task, task, pure=False, key=f"assess-report-{task.group_id}-{os.urandom(4).hex()}"
+            )
+            by_key[future.key] = task
+            self._futures.append(future)
+        for future in as_completed(self._futures):
+            task = by_key[future.key]
+            try:
+                payload = future.result()
+            except Exception as error:  # a worker died more often than the scheduler allows
+                payload = _lost(task, error, 1)
+            future.release()
+            yield payload
+        self._futures = []
+
+    def close(self, cancel: bool = False) -> None:
+        if cancel and self._futures:
+            self.client.cancel(self._futures)
+        self._futures = []
+        self.client.close()
+
+
+def open_executor(
+    executor: str = "local", workers: int | None = None, settings: KernelSettings | None = None, retries: int = 2
+) -> Executor:
+    """Start an executor: ``"local"`` or ``"dask://HOST:PORT"`` (also ``tcp://HOST:PORT``).
+
+    Raises
+    ------
+    BatchError
+        For an address of another form, or a cluster that cannot be used.
+    """
+    settings = settings or KernelSettings()
+    if executor == "local":
+        return LocalExecutor(workers or default_workers(), settings, retries=retries)
+    for scheme in ("dask://", "tcp://"):
+        if executor.startswith(scheme) and len(executor) > len(scheme):
+            return DaskExecutor("tcp://" + executor[len(scheme) :], settings)
+    raise BatchError(f"Executor {executor!r} is invalid. Executor should be 'local' or 'dask://HOST:PORT'.")
