@@ -51,11 +51,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from . import ratings
 from .indicators import Window, compute_indicators, rating_responses, rating_rows
 from .result import Result
-from .scheme import Normalize, Scheme, UncertaintySettings, default_scheme, parse_scheme
+from .scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
 from .scoring import TOL, _check_indicators, adjust, normalize_series
 from .sensitivity import sobol_indices
 from .validate import Dataset
@@ -732,7 +733,10 @@ def uncertainty(
     settings = scheme.uncertainty or UncertaintySettings()
     update = {k: v for k, v in {"draws": draws, "seed": seed, "sensitivity": sensitivity}.items() if v is not None}
     if update:
-        settings = UncertaintySettings.model_validate({**settings.model_dump(), **update})
+        try:
+            settings = UncertaintySettings.model_validate({**settings.model_dump(), **update})
+        except ValidationError as exc:
+            raise _scheme_error(exc, "uncertainty") from None
     model = _model(dataset, year, as_of, scheme, settings)
     nom_final, nom_rank, nom_level = _score(model, _nominal_factors(model, 1))
     nominal = (nom_final[0], nom_rank[0], nom_level[0])
