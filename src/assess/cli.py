@@ -82,6 +82,8 @@ def _batch_options(args: argparse.Namespace) -> dict:
         "force": args.force,
         "only": [g.strip() for g in args.only.split(",") if g.strip()] if args.only else None,
         "failed": args.failed,
+        "lang": args.lang,
+        "pdf": args.pdf,
     }
     if args.template:
         options["template"] = args.template
@@ -115,7 +117,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     data = write_sample(out / "sample.xlsx", year=args.year)
     print(f"sample year {args.year} written to {data}")
-    summary = run_assessment(data, args.year, out)
+    summary = run_assessment(data, args.year, out, lang=args.lang, pdf=args.pdf)
     return _report_run(summary, out)
 
 
@@ -155,6 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
                 help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
             )  # fmt: skip
 
+    def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report and the index: en (default) or zh (Chinese)")
+        c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report (offline, WeasyPrint)")
+
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
     c.set_defaults(func=_cmd_validate)
@@ -177,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--only", metavar="G01,G02", help="run just these groups")
     b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
     b.add_argument("--template", help="report notebook to run (default: the shipped group_report.ipynb)")
+    report_options(b)
     c.set_defaults(func=_cmd_run)
 
     c = sub.add_parser("status", help="summarise OUT/run.jsonl: the last run, failures, time and memory per report")
@@ -187,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("demo", help="generate the sample year and run the whole assessment on it")
     c.add_argument("--out", default="reports/demo")
     c.add_argument("--year", type=int, default=2025)
+    report_options(c)
     c.set_defaults(func=_cmd_demo)
 
     c = sub.add_parser("scheme", help="work with scheme files")
