@@ -183,6 +183,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "adjustments_applied": "Applied to the score: bonus {bonus} (cap {bonus_cap}), deduction {deduction} (cap {deduction_cap}).",
         "veto_applied": "A veto forces the lowest grade whatever the score.",
         "no_adjustments": "No bonus, deduction or veto in the assessment year.",
+        # uncertainty
+        "uncertainty": "How sure is this grade?",
+        "uncertainty_index": "How sure are the grades? Rank intervals and grade probabilities",
+        "uncertainty_note": "Over {draws} plausible variations of the scoring choices (weights, aggregation, the ratings sample) each group was scored again in full, quotas included.",
+        "uncertainty_alt": "Rank interval and grade probabilities",
         # data quality
         "quality": "Data-quality notes",
         "quality.none": "No data-quality issue found.",
@@ -363,6 +368,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "adjustments_applied": "计入得分：加分{bonus}（上限{bonus_cap}），扣分{deduction}（上限{deduction_cap}）。",
         "veto_applied": "一票否决：无论得分高低，均评为最低等次。",
         "no_adjustments": "考核年度内无加分、扣分或一票否决。",
+        "uncertainty": "等次的稳健性",
+        "uncertainty_index": "等次有多稳健？排名区间与等次概率",
+        "uncertainty_note": "在 {draws} 种合理的评分选择变化（权重、汇总方式、评价样本）下，每个工作组均按完整规则（含名额限制）重新评分。",
+        "uncertainty_alt": "排名区间与等次概率",
         "quality": "数据质量说明",
         "quality.none": "未发现数据质量问题。",
         "quality.insufficient_data": "数据不足：{components}无法计算得分（有数据的指标不足），本组不评定等次。",

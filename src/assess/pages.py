@@ -369,6 +369,17 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     image = base64.b64encode(figure).decode("ascii")
     title = text("index_title", lang, year=meta.get("year", ""))
     footer = report.provenance_section(result, None, lang)
+    uncertainty_html = ""
+    if result.uncertainty is not None:
+        from .uncertainty import rank_intervals_figure
+
+        intervals = base64.b64encode(report.figure_png(rank_intervals_figure(result, lang))).decode("ascii")
+        draws = (meta.get("uncertainty") or {}).get("draws", "")
+        uncertainty_html = (
+            f"<h2>{esc(text('uncertainty_index', lang))}</h2>\n"
+            f'<p class="muted">{esc(text("uncertainty_note", lang, draws=draws))}</p>\n'
+            f'<figure class="assess-figure"><img alt="{esc(text("uncertainty_alt", lang))}" src="data:image/png;base64,{intervals}"></figure>\n'
+        )
     body = (
         f"<h1>{esc(title)}</h1>\n"
         f'<p class="muted">{esc(text("index_summary", lang, n=len(result.scores), as_of=display_text(meta.get("as_of")), ok=n_ok, failed=len(failed)))}</p>\n'
@@ -381,6 +392,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         + "\n</tbody></table>\n"
         f"<h2>{esc(text('distribution', lang))}</h2>\n"
         f'<figure class="assess-figure"><img alt="{esc(text("distribution_alt", lang))}" src="data:image/png;base64,{image}"></figure>\n'
+        f"{uncertainty_html}"
         f"{footer.html}\n"
     )
     path = out_dir / "index.html"

@@ -679,6 +679,21 @@ def _quality_text(result: Result, key: str, values: dict[str, Any], lang: str) -
     return text(f"quality.{key}", lang, **values)
 
 
+def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """How sure the group's grade and rank are, in words and a small chart.
+
+    Empty when the run had no uncertainty analysis (``--uncertainty N``).
+    """
+    if result.uncertainty is None:
+        return HTML("")
+    from .uncertainty import group_figure, sentence  # only runs with an analysis pay for it
+
+    draws = (result.meta.get("uncertainty") or {}).get("draws", "")
+    body = _p(sentence(result, group_id, lang)) + _p(text("uncertainty_note", lang, draws=draws))
+    body += _img(group_figure(result, group_id, lang))
+    return _section("uncertainty", lang, body, page_break=False)
+
+
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Data-quality notes: missing ledgers, indicators without a value, insufficient
     data, too few raters, straight-lining, quota demotion and vetoes.
