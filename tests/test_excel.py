@@ -7,11 +7,11 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
-from workbooks import minimal_sheets, write_workbook
 
 import assess
 from assess.excel import write_scores
 from assess.history import compare, read_previous
+from workbooks import minimal_sheets, write_workbook
 
 
 @pytest.fixture(scope="module")
