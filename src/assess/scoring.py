@@ -299,6 +299,27 @@ def _flag_table(
     return table.sort_values(["_pos", "_order"], kind="stable").drop(columns=["_order", "_pos"]).reset_index(drop=True)
 
 
+def prepare(
+    dataset: Dataset, year: int, as_of: str | pd.Timestamp | None, scheme: Scheme
+) -> tuple[Window, pd.DataFrame, ratings.Leniency, pd.DataFrame]:
+    """The steps before normalisation, shared by :func:`score` and the uncertainty engine.
+
+    Returns the assessment window, the rating responses (leniency-corrected when the
+    scheme asks and the design allows), the leniency fit and the raw indicators (indexed by
+    ``group_id``). Raises :class:`~assess.errors.SchemeError` for an indicator that exists nowhere.
+    """
+    if as_of is None:
+        as_of = scheme.as_of or f"{year}-12-31"
+    window = Window(int(year), pd.Timestamp(as_of).normalize())
+    responses = rating_responses(dataset.tables, window, scheme)
+    lenient = ratings.leniency(responses)
+    if scheme.rating_leniency and lenient.identified:
+        responses = responses.assign(score=responses["score"] - responses["recipient_id"].map(lenient.rater_effects).to_numpy())
+    raw = compute_indicators(dataset.tables, window, scheme, responses)
+    _check_indicators(raw, scheme)
+    return window, responses, lenient, raw
+
+
 def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, scheme: Scheme | None = None) -> Result:
     """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: DESIGN §3).
 
@@ -307,18 +328,9 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
     exists nowhere.
     """
     scheme = scheme or default_scheme()
-    if as_of is None:
-        as_of = scheme.as_of or f"{year}-12-31"
-    window = Window(int(year), pd.Timestamp(as_of).normalize())
+    window, responses, lenient, raw = prepare(dataset, year, as_of, scheme)
     tables = dataset.tables
-    groups = pd.Index(tables["groups"]["group_id"], name="group_id")
-
-    responses = rating_responses(tables, window, scheme)
-    lenient = ratings.leniency(responses)
-    if scheme.rating_leniency and lenient.identified:
-        responses = responses.assign(score=responses["score"] - responses["recipient_id"].map(lenient.rater_effects).to_numpy())
-    raw = compute_indicators(tables, window, scheme, responses)
-    _check_indicators(raw, scheme)
+    groups = raw.index
     norm = normalize(raw, scheme)
     components, base = aggregate(norm, scheme)
     adj = adjust(base, tables["adjustments"], window, scheme)

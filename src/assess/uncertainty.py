@@ -53,11 +53,10 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from . import ratings
-from .indicators import Window, compute_indicators, rating_responses, rating_rows
+from .indicators import Window, rating_rows
 from .result import Result
 from .scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
-from .scoring import TOL, _check_indicators, adjust, normalize_series
+from .scoring import TOL, adjust, normalize_series, prepare
 from .sensitivity import sobol_indices
 from .validate import Dataset
 
@@ -130,18 +129,9 @@ class Model:
 
 
 def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: UncertaintySettings) -> Model:
-    if as_of is None:
-        as_of = scheme.as_of or f"{year}-12-31"
-    window = Window(int(year), pd.Timestamp(as_of).normalize())
+    window, responses, _, raw = prepare(dataset, year, as_of, scheme)  # the same steps as assess.score
     tables = dataset.tables
-    groups = pd.Index(tables["groups"]["group_id"], name="group_id")
-    # the same steps as assess.score, up to the raw indicators
-    responses = rating_responses(tables, window, scheme)
-    lenient = ratings.leniency(responses)
-    if scheme.rating_leniency and lenient.identified:
-        responses = responses.assign(score=responses["score"] - responses["recipient_id"].map(lenient.rater_effects).to_numpy())
-    raw = compute_indicators(tables, window, scheme, responses)
-    _check_indicators(raw, scheme)
+    groups = raw.index
 
     names = tuple(scheme.indicators)
     comps = tuple(scheme.components)
