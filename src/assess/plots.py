@@ -44,6 +44,7 @@ __all__ = [
 
 _HIGHLIGHT = "#c0392b"
 _PEERS = "#7f8c8d"
+_SWARM_MAX = 150  # above this many groups the components chart draws ticks, not a swarm
 _CJK_FAMILIES = (
     "Noto Sans CJK SC",
     "Noto Sans SC",
@@ -199,10 +200,15 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
                 q1, median, q3 = values.quantile([0.25, 0.5, 0.75])
                 ax.barh(i, q3 - q1, left=q1, height=0.7, color="#ecf0f1", edgecolor="#bdc3c7", zorder=1)
                 ax.plot([median, median], [i - 0.38, i + 0.38], color="black", linewidth=2.2, zorder=4)
-        if not long.empty:
+        if not long.empty and len(result.scores) <= _SWARM_MAX:
             sns.swarmplot(
                 data=long, x="score", y="component", order=order, ax=ax, color=_PEERS, size=3.6, alpha=0.8,
                 linewidth=0, zorder=3, warn_thresh=1.0,
+            )  # fmt: skip
+        elif not long.empty:  # a swarm's layout grows with the square of the groups: ticks instead
+            sns.stripplot(
+                data=long, x="score", y="component", order=order, ax=ax, color=_PEERS, jitter=False, marker="|",
+                size=14, alpha=max(0.08, min(0.6, 40 / len(result.scores))), linewidth=1, zorder=3,
             )  # fmt: skip
         for i, name in enumerate(names):
             own = pd.to_numeric(pd.Series([row.get(name)]), errors="coerce").iloc[0]

@@ -6,8 +6,9 @@ in one folder; each report notebook loads that folder instead of recomputing any
 
 from __future__ import annotations
 
+import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -123,12 +124,37 @@ def save_result(result: Result, folder: str | Path) -> Path:
     return folder
 
 
+def _fingerprint(folder: Path) -> tuple:
+    files = sorted([*folder.glob("*.parquet"), *folder.glob("inputs/*.parquet"), folder / "meta.json"])
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+_cache: dict[Path, tuple[tuple, Result]] = {}  # one entry: the last folder read
+
+
 def load_result(folder: str | Path) -> Result:
-    """Read a :class:`Result` written by :func:`save_result`."""
-    folder = Path(folder)
+    """Read a :class:`Result` written by :func:`save_result`.
+
+    A process that loads the same, unchanged folder again (a warm kernel rendering one
+    report after another) gets it from memory: every table is a shallow copy, which under
+    pandas' copy-on-write behaves as an independent frame, so nothing one report does to
+    its tables reaches the next.
+    """
+    folder = Path(folder).resolve()
     if not (folder / "meta.json").is_file():
         raise FileNotFoundError(f"{folder} holds no saved result (no meta.json); run `assess score` or `assess run` first")
-    tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES if (folder / f"{name}.parquet").exists()}
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    inputs = {p.stem: pd.read_parquet(p) for p in sorted((folder / "inputs").glob("*.parquet"))}
-    return Result(meta=meta, inputs=inputs, **tables)
+    key = _fingerprint(folder)
+    hit = _cache.get(folder)
+    if hit is None or hit[0] != key:
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES if (folder / f"{name}.parquet").exists()}
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        inputs = {p.stem: pd.read_parquet(p) for p in sorted((folder / "inputs").glob("*.parquet"))}
+        _cache.clear()
+        _cache[folder] = (key, Result(meta=meta, inputs=inputs, **tables))
+    cached = _cache[folder][1]
+    return replace(
+        cached,
+        meta=copy.deepcopy(cached.meta),
+        inputs={name: table.copy(deep=False) for name, table in cached.inputs.items()},
+        **{f.name: getattr(cached, f.name).copy(deep=False) for f in fields(Result) if isinstance(getattr(cached, f.name), pd.DataFrame)},
+    )
