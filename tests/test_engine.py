@@ -333,6 +333,20 @@ def test_failures_are_classified_and_isolated(data: Path, tmp_path: Path, capsys
 
 
 @pytest.mark.slow
+def test_a_lost_worker_process_is_replaced(results: Path, tmp_path: Path) -> None:
+    """A report that kills its worker process (not just its kernel): the pool is rebuilt, the run goes on."""
+    template = write_template(
+        tmp_path / "t.ipynb",
+        'import os, signal\nif group_id == "G02":\n    os.kill(os.getppid(), signal.SIGKILL)\nprint("ok")',
+    )
+    outcomes = render_reports(results, tmp_path / "out", GROUPS, template, progress=False, workers=2, retries=1)
+    by_id = {o.group_id: o for o in outcomes}
+    assert [g for g in GROUPS if by_id[g].ok] == ["G01", "G03", "G04"]
+    assert (by_id["G02"].error_class, by_id["G02"].attempts) == ("dead_kernel", 2)
+    assert "worker lost" in (by_id["G02"].error or "")
+
+
+@pytest.mark.slow
 def test_export_error_is_its_own_class(results: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import assess.pages
 

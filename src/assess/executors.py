@@ -14,12 +14,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Protocol
 
 from assess import __version__
@@ -76,8 +79,13 @@ def _lost(task: ReportTask, error: BaseException, attempts: int) -> ReportPayloa
 # --- local worker processes ------------------------------------------------------------------
 
 
-def _worker_init(settings: KernelSettings, log_level: int) -> None:
+_tracking: str | None = None  # in a worker: the folder where it notes the group it is working on
+
+
+def _worker_init(settings: KernelSettings, log_level: int, tracking: str | None = None) -> None:
     """Runs in each new worker process: signals, logging, and the warm kernel."""
+    global _tracking
+    _tracking = tracking
     forget_inherited_kernels()  # a forked worker must not touch its parent's kernels
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
@@ -100,6 +108,14 @@ def _ping() -> int:
     return os.getpid()
 
 
+def _run_tracked(task: ReportTask) -> ReportPayload:
+    """:func:`run_task`, noting first (synchronously) which group this worker is on."""
+    if _tracking:
+        with open(os.path.join(_tracking, str(os.getpid())), "w", encoding="utf-8") as note:
+            note.write(task.group_id)
+    return run_task(task)
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """How to start workers: fork when this process has one thread (the workers then share
     its imports and start at once), else forkserver (fork is unsafe with threads), else spawn."""
@@ -118,7 +134,8 @@ class LocalExecutor:
 
     The processes start at once and warm their kernels in the background. A worker
     process that dies (not just its kernel) breaks the pool; the executor then starts a
-    new one and charges the tasks that were running an infrastructure attempt.
+    new one, charges the group the dead worker was on an infrastructure attempt, and
+    resubmits the others free of charge.
     """
 
     def __init__(self, workers: int, settings: KernelSettings, retries: int = 2) -> None:
@@ -129,14 +146,17 @@ class LocalExecutor:
         self.retries = retries
         self.description = f"local, {workers} worker{'s' if workers != 1 else ''}"
         self._pool: ProcessPoolExecutor | None = None
+        self._tracking = tempfile.mkdtemp(prefix="assess-workers-")
+        self._processes: dict[int, Any] = {}
         self._start()
 
     def _start(self) -> None:
+        self._processes = {}
         self._pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=_context(),
             initializer=_worker_init,
-            initargs=(self.settings, logging.getLogger("assess").getEffectiveLevel()),
+            initargs=(self.settings, logging.getLogger("assess").getEffectiveLevel(), self._tracking),
         )
         for _ in range(self.workers):  # spawn every worker now so that all kernels warm up
             self._pool.submit(_ping)
@@ -150,44 +170,66 @@ class LocalExecutor:
             while queue and len(pending) < 2 * self.workers:  # a short queue: resubmittable on breakage
                 task = queue.pop(0)
                 try:
-                    pending[self._pool.submit(run_task, task)] = task
+                    pending[self._pool.submit(_run_tracked, task)] = task
                 except BrokenProcessPool:
                     queue.insert(0, task)
                     self._restart()
+            self._processes.update(getattr(self._pool, "_processes", None) or {})
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
+            lost: list[tuple[ReportTask, BaseException]] = []
             for future in done:
                 task = pending.pop(future)
                 try:
                     payload = future.result()
                 except BrokenProcessPool as error:
-                    broken = True
+                    lost.append((task, error))
+                    continue
+                except Exception as error:  # run_task never raises; this is a pickling problem
+                    payload = _lost(task, error, 1)
+                payload.attempts += attempts.get(task.group_id, 0)
+                yield payload
+            if lost:
+                lost += [(task, BrokenProcessPool("collateral")) for task in pending.values()]
+                pending.clear()
+                culprits = self._culprits()
+                for task, error in lost:
+                    if culprits and task.group_id not in culprits:
+                        queue.insert(0, task)  # its worker was stopped because another one died
+                        continue
                     used = attempts.get(task.group_id, 0) + 1
                     attempts[task.group_id] = used
                     if used <= task.retries:
                         queue.insert(0, task)
                     else:
                         yield _lost(task, error, used)
-                    continue
-                except Exception as error:  # run_task never raises; this is a pickling problem
-                    payload = _lost(task, error, 1)
-                payload.attempts += attempts.get(task.group_id, 0)
-                yield payload
-            if broken:
-                for future, task in list(pending.items()):
-                    pending.pop(future)
-                    queue.insert(0, task)
                 self._restart()
+
+    def _culprits(self) -> set[str]:
+        """The groups whose worker died by itself (not stopped by the pool); empty if unknown."""
+        stopped = (0, None, -signal.SIGTERM, 128 + signal.SIGTERM)
+        culprits = set()
+        for pid, process in self._processes.items():
+            process.join(timeout=10)
+            note = Path(self._tracking) / str(pid)
+            if process.exitcode not in stopped and note.is_file():
+                culprits.add(note.read_text(encoding="utf-8"))
+        return culprits
 
     def _restart(self) -> None:
         log.warning("a worker process died; starting a new pool")
-        self.close(cancel=True)
+        self._stop(cancel=True)
         self._start()
 
     def close(self, cancel: bool = False) -> None:
+        self._stop(cancel)
+        shutil.rmtree(self._tracking, ignore_errors=True)
+
+    def _stop(self, cancel: bool) -> None:
         pool, self._pool = self._pool, None
         if pool is None:
             return
+        for pid in self._processes:
+            (Path(self._tracking) / str(pid)).unlink(missing_ok=True)
         if cancel:
             processes = list(getattr(pool, "_processes", {}).values())
             pool.shutdown(wait=False, cancel_futures=True)

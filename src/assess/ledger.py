@@ -223,7 +223,7 @@ def format_status(status: RunStatus) -> str:
     counts = status.as_dict()["last_run_counts"]
     if run is not None:
         if end is None:
-            state = "did not finish (killed)"
+            state = "no end recorded: still running, or killed"
         elif end.get("interrupted"):
             state = f"interrupted after {end['seconds']:.1f} s"
         else:

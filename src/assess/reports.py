@@ -411,6 +411,11 @@ class ReportBatch:
             (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
             for stray in (self.out_dir / folder).glob(".*.part"):  # left by a killed run
                 stray.unlink(missing_ok=True)
+        if self.only is None and not self.failed_only:
+            for group_id in set(state) - set(group_ids):  # a group gone from the input: its report goes too
+                if _ID.fullmatch(group_id):
+                    for path in self._paths(group_id):
+                        path.unlink(missing_ok=True)
         ledger.start(self._ledger_options(), groups=len(group_ids), to_run=len(to_run))
         for group_id in group_ids:
             if group_id in selected and not _ID.fullmatch(group_id):

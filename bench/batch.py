@@ -1,0 +1,214 @@
+"""Report batch benchmark (run by hand): the old way, fresh kernels, warm kernels, the floor.
+
+On one sample year and the same template, side by side in one run:
+
+(a) ``assess score`` once, then per group a ``papermill`` CLI call and a
+    ``jupyter nbconvert --to html --no-input`` call (what an office would script);
+(b) ``assess run --isolation fresh`` (one new kernel per report, parallel workers);
+(c) ``assess run`` as shipped (warm kernels, parallel workers);
+
+and the floor: the report's own compute time, measured by running the template's cells
+for a few groups in one already-warm kernel, divided by the workers. Every time is the
+wall time of a whole command (validation, scoring, start-up, reports, index). Then (c)
+again at larger sizes, to show that time grows linearly with the groups.
+
+    .venv/bin/python bench/batch.py                    # 38 groups, then (c) at 200 and 1,000
+    .venv/bin/python bench/batch.py --skip-cli         # leave out (a), the slow part
+    .venv/bin/python bench/batch.py --cli-groups 8     # (a) on 8 groups, scaled to all
+    .venv/bin/python bench/batch.py --sizes            # no scaling runs
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sh(*command: str | Path, env: dict[str, str] | None = None) -> float:
+    """Run a command quietly; its wall time in seconds (raises if it fails)."""
+    started = time.perf_counter()
+    done = subprocess.run([str(c) for c in command], capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(map(str, command))}\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def sample(folder: Path, groups: int) -> Path:
+    path = folder / f"sample-{groups}.xlsx"
+    if not path.exists():
+        sh(BIN / "assess", "sample", path, "--groups", groups)
+    return path
+
+
+def cli_loop(data: Path, out: Path, template: Path, groups: list[str]) -> float:
+    """(a): score once, then papermill + nbconvert CLI calls per group."""
+    seconds = sh(BIN / "assess", "score", data, "--year", "2025", "--out", out)
+    (out / "notebooks").mkdir(exist_ok=True)
+    (out / "reports").mkdir(exist_ok=True)
+    results = (out / "results").resolve()
+    for group_id in groups:
+        notebook = out / "notebooks" / f"{group_id}.ipynb"
+        seconds += sh(
+            BIN / "papermill", template, notebook, "-p", "group_id", group_id, "-p", "result_dir", results,
+            "-p", "lang", "en", "--cwd", out, "--no-progress-bar",
+        )  # fmt: skip
+        seconds += sh(
+            BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", notebook, "--output-dir", out / "reports"
+        )
+    return seconds
+
+
+def run(data: Path, out: Path, template: Path, *extra: str) -> float:
+    return sh(BIN / "assess", "run", data, "--year", "2025", "--out", out, "--template", template, *extra)
+
+
+def report_phase(out: Path) -> float:
+    """Wall time of the last run's report phase (after scoring, before the index), from its ledger."""
+    from assess.ledger import read_ledger
+
+    return [r for r in read_ledger(out) if r["event"] == "end"][-1]["seconds"]
+
+
+def floor(results: Path, template: Path, groups: list[str], cwd: Path) -> float:
+    """Mean seconds of the template's own cells for one group, in an already-warm kernel.
+
+    The cells run as a report runs them (outputs, figures and all), through a plain
+    Jupyter client: no papermill, no HTML, no files.
+    """
+    from jupyter_client import BlockingKernelClient
+
+    from assess.engine import KernelSettings, WarmKernel
+    from assess.reports import template_imports
+
+    text = template.read_text(encoding="utf-8")
+    settings = KernelSettings(preload=KernelSettings().preload + template_imports(text))
+    cells = [
+        c.source
+        for c in nbformat.reads(text, as_version=4).cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
+    kernel = WarmKernel(settings).start(str(cwd))
+    client = BlockingKernelClient()
+    client.load_connection_info(kernel.km.get_connection_info())
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        times = []
+        for n, group_id in enumerate([groups[0], *groups]):  # the first one warms caches: not counted
+            kernel.prepare(str(cwd))
+            client.execute_interactive(
+                f"group_id = {group_id!r}\nresult_dir = {str(results)!r}\nlang = 'en'", output_hook=lambda m: None
+            )
+            started = time.perf_counter()
+            for source in cells:
+                reply = client.execute_interactive(source, output_hook=lambda m: None, timeout=600)
+                if reply["content"]["status"] != "ok":
+                    raise SystemExit(f"the template fails for {group_id}: {reply['content'].get('evalue')}")
+            if n:
+                times.append(time.perf_counter() - started)
+        return sum(times) / len(times)
+    finally:
+        client.stop_channels()
+        kernel.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groups", type=int, default=38, help="groups of the side-by-side run (default 38)")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[200, 1000], help="(c) again at these sizes")
+    parser.add_argument("--skip-cli", action="store_true", help="leave out (a)")
+    parser.add_argument("--skip-fresh", action="store_true", help="leave out (b)")
+    parser.add_argument("--cli-groups", type=int, help="run (a) on this many groups and scale it up")
+    parser.add_argument("--floor-groups", type=int, default=8, help="groups timed for the floor")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--template", type=Path, default=ROOT / "notebooks" / "group_report.ipynb")
+    parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    args = parser.parse_args()
+
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="assess-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    template = args.template.resolve()
+    # Private copies of the template and the package: in a work tree shared with others, an
+    # edit mid-run would change what is measured (and make every report "changed").
+    shutil.copy(template, folder / "template.ipynb")
+    template = folder / "template.ipynb"
+    snapshot = folder / "snapshot"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(ROOT / "src" / "assess", snapshot / "assess", ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot), os.environ.get("PYTHONPATH")]))
+    sys.path.insert(0, str(snapshot))  # and for the floor's kernel, started from here
+    workers = ["--workers", str(args.workers)]
+    data = sample(folder, args.groups)
+    ids = [f"G{i:0{max(2, len(str(args.groups)))}d}" for i in range(1, args.groups + 1)]
+    print(f"{args.groups} groups, {args.workers} workers, template {args.template}, load {os.getloadavg()[0]:.1f}")
+
+    rows: list[tuple[str, float]] = []
+    c = run(data, folder / "c", template, *workers)
+    rows.append(("(c) assess run (warm)", c))
+    phases = {"(c)": report_phase(folder / "c")}
+    if not args.skip_fresh:
+        rows.append(
+            ("(b) assess run --isolation fresh", run(data, folder / "b", template, "--isolation", "fresh", *workers))
+        )
+        phases["(b)"] = report_phase(folder / "b")
+    if not args.skip_cli:
+        some = ids[: args.cli_groups] if args.cli_groups else ids
+        seconds = cli_loop(data, folder / "a", template, some)
+        label = "(a) papermill + nbconvert CLI"
+        if len(some) < len(ids):  # scale the per-report part; scoring once is in both
+            label += f" ({len(some)} groups, scaled)"
+            seconds *= len(ids) / len(some)
+        rows.append((label, seconds))
+    again = run(data, folder / "c", template, *workers)
+    per_report = floor(folder / "c" / "results", template, ids[: args.floor_groups], folder / "c")
+    floor_per_report = per_report / args.workers
+
+    print(f"\n{'':40s} {'wall s':>8s} {'s/report':>9s} {'(a)/this':>9s} {'÷ floor':>8s}")
+    a = next((s for label, s in rows if label.startswith("(a)")), None)
+    for label, seconds in sorted(rows):
+        per = seconds / args.groups
+        ratio = f"{a / seconds:9.1f}" if a else f"{'':9s}"
+        print(f"{label:40s} {seconds:8.1f} {per:9.3f} {ratio} {per / floor_per_report:8.2f}")
+    print(f"{'floor: own compute ÷ workers':40s} {floor_per_report * args.groups:8.1f} {floor_per_report:9.3f}")
+    print(
+        f"(the report's own compute in a warm kernel: {per_report:.3f} s; second (c) run, nothing changed: {again:.1f} s)"
+    )
+    for label, seconds in phases.items():
+        per = seconds / args.groups
+        print(
+            f"{label} report phase alone (no start-up, scoring or index): {seconds:.1f} s, "
+            f"{per:.3f} s/report, {per / floor_per_report:.2f} × floor"
+        )
+
+    if args.sizes:
+        print(f"\n{'groups':>7s} {'(c) wall s':>11s} {'s/report':>9s} {'÷ floor':>8s} {'growth':>7s}")
+        previous = (args.groups, c)
+        print(f"{args.groups:7d} {c:11.1f} {c / args.groups:9.3f} {c / args.groups / floor_per_report:8.2f}")
+        for n in args.sizes:
+            seconds = run(sample(folder, n), folder / f"c{n}", template, *workers)
+            growth = (seconds / previous[1]) / (n / previous[0])  # 1.0: exactly linear
+            phase = report_phase(folder / f"c{n}") / n
+            print(
+                f"{n:7d} {seconds:11.1f} {seconds / n:9.3f} {seconds / n / floor_per_report:8.2f} {growth:7.2f}"
+                f"   (report phase {phase:.3f} s/report, {phase / floor_per_report:.2f} × floor)"
+            )
+            previous = (n, seconds)
+    print(f"\noutputs: {folder}" if args.keep else "")
+    if not args.keep:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
