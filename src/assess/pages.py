@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import hashlib
 import html
 import os
@@ -185,6 +186,12 @@ def page(title: str, body: str, lang: str = "en", script: str = "", meta: Mappin
     )
 
 
+@functools.cache
+def _exporter() -> HTMLExporter:
+    """One exporter per process: building one compiles nbconvert's templates (~0.2 s)."""
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def render_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
     """An executed report notebook as one self-contained HTML page, without code or prompts.
 
@@ -210,13 +217,7 @@ def render_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
                 meta.update({str(k): str(v) for k, v in data.pop(report.PAGE_META_MIME).items()})
             kept.append(output)
         cell["outputs"] = kept
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return page(title, body, lang, meta=meta)
 
 
