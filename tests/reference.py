@@ -399,7 +399,12 @@ def reference_score(
             out[g].grade = name
         remaining = [g for g in remaining if g not in admitted]
 
-    # --- competition rank ---
+    competition_ranks(out, groups)
+    return out
+
+
+def competition_ranks(out: dict, groups: list) -> None:
+    """Set each scored group's competition rank: 1 + the groups with a strictly higher final."""
     for g in groups:
         if out[g].final is None:
             continue
@@ -408,4 +413,3 @@ def reference_score(
             if out[h].final is not None and out[h].final > out[g].final + EPS:
                 better += 1
         out[g].rank = better + 1
-    return out

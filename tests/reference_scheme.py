@@ -47,7 +47,7 @@ import math
 
 import pandas as pd
 
-from reference import EPS, GroupScore, _missing, _rows, reference_adjustments, reference_raw
+from reference import EPS, GroupScore, _missing, _rows, competition_ranks, reference_adjustments, reference_raw
 
 #: Flags the reference decides (the package may add others, e.g. about ratings).
 SCORING_FLAGS = {"insufficient_data", "veto", "quota_demoted"}
@@ -253,13 +253,5 @@ def scheme_score(
             out[g].grade = band["name"]
         remaining = [g for g in remaining if g not in admitted]
 
-    # --- competition rank ---
-    for g in groups:
-        if out[g].final is None:
-            continue
-        better = 0
-        for h in groups:
-            if out[h].final is not None and out[h].final > out[g].final + EPS:
-                better += 1
-        out[g].rank = better + 1
+    competition_ranks(out, groups)
     return out
