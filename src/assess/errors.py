@@ -22,6 +22,19 @@ class Problem:
     value: object
     rule: str
     fix: str = ""
+    # Chinese wording of ``rule`` and ``fix`` (``assess validate --lang zh``); blank falls back to English.
+    rule_zh: str = ""
+    fix_zh: str = ""
+    # The sheet and header as written in the office's workbook (``问题台账``, ``办结日期``), when they
+    # differ from the canonical names in ``sheet`` and ``column``; blank means the same.
+    sheet_label: str = ""
+    column_label: str = ""
+    # 1-based Excel column of the cell when known (for the annotated copy); None otherwise.
+    col_index: int | None = None
+    # The working group the problem belongs to, when the row names one (for per-group lists).
+    group_id: str = ""
+    # "error" stops the run (exit 2); "warning" is printed and kept, and the run goes on.
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = self.sheet
