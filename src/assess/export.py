@@ -1,4 +1,5 @@
-"""PDF copies of the HTML reports, made offline with WeasyPrint (Pango draws the text).
+"""PDF copies of the HTML reports, made offline with WeasyPrint (Pango draws the text), and
+the run's bound file.
 
 A report page is self-contained, so converting it needs nothing from the network: the URL
 fetcher given to WeasyPrint serves ``data:`` URLs (the inline figures) and refuses
@@ -7,8 +8,17 @@ Chinese text needs a CJK font known to fontconfig (Debian: ``fonts-noto-cjk`` or
 ``fonts-wqy-microhei``); the charts are PNG images, drawn with a CJK font by
 :mod:`assess.plots`.
 
+The print stylesheet (:mod:`assess.pages`) lets sections flow, repeats the running header
+(office, year, group) and ``第 n 页 共 m 页`` on every page; the page's ``<meta
+name="assess:...">`` provenance tags become the PDF's metadata (``/assess:input-sha256``, ...).
+
 Reproducible: the PDF's creation date is the page's ``dcterms.created`` (the result's
 ``generated_at``, which ``SOURCE_DATE_EPOCH`` pins), so the same HTML gives the same PDF.
+
+Fast in a batch: WeasyPrint is imported and its font configuration built once per process
+(:func:`warm` does it ahead of the first report); :func:`bind_reports` assembles
+``reports.pdf`` from the group PDFs with pypdf, rendering only its cover, contents and
+summary table.
 
 Examples
 --------
@@ -18,15 +28,23 @@ Examples
 
 from __future__ import annotations
 
+import functools
+import html
+import io
 import logging
+import math
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from assess.errors import AssessError
 
-__all__ = ["html_to_pdf", "ExportError"]
+__all__ = ["html_to_pdf", "html_string_to_pdf", "warm", "bind_reports", "write_run_pdfs", "BOUND_NAME", "ExportError"]
+
+#: The bound file of a run with ``--pdf``, in both languages: ``OUT/reports.pdf``.
+BOUND_NAME = "reports.pdf"
 
 
 class ExportError(AssessError):
@@ -60,10 +78,74 @@ def _offline_fetcher() -> Any:
     return OfflineFetcher(allowed_protocols={"data"})
 
 
+@functools.cache
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per process (fontconfig's font list is read once)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def warm() -> None:
+    """Import WeasyPrint and lay out a small page with Chinese and Latin text once, so the
+    first report of a worker does not pay for loading Pango, fontconfig and the fonts."""
+    html_string_to_pdf(
+        '<html lang="zh-CN"><body><p style="font-family: sans-serif">考核 Assessment 0123</p></body></html>'
+    )
+
+
+#: A last page filled less than this (a closing block spilled over) is laid out again, tighter.
+MIN_LAST_PAGE_FILL = 0.4
+
+
+def _render(weasyprint: ModuleType, source: str) -> Any:
+    document = weasyprint.HTML(string=source, base_url=None, url_fetcher=_offline_fetcher(), media_type="print")
+    return document.render(font_config=_font_config())
+
+
+def _last_page_fill(document: Any) -> float:
+    """How much of the last page's height the content fills (0–1; 1 when unknown)."""
+    try:
+        page = document.pages[-1]._page_box
+        return float(page.children[0].margin_height()) / float(page.height)
+    except (AttributeError, IndexError, TypeError, ZeroDivisionError):
+        return 1.0
+
+
+def html_string_to_pdf(source: str, name: str = "page") -> bytes:
+    """Convert a self-contained HTML page (a string) to PDF bytes; see :func:`html_to_pdf`.
+
+    When the layout leaves a last page less than :data:`MIN_LAST_PAGE_FILL` full (the
+    closing block pushed onto a page of its own), the page is laid out once more with the
+    print stylesheet's tighter variant (``html.assess-tight``: smaller figures and type),
+    and that layout is kept when it saves the page or fills the last one better.
+    """
+    weasyprint = _weasyprint()
+    from weasyprint.urls import FatalURLFetchingError
+
+    # WeasyPrint reports CSS it does not support (e.g. `user-select`) as log warnings; they
+    # say nothing about the result, so keep them out of the batch's output.
+    css_log = logging.getLogger("weasyprint")
+    level = css_log.level
+    css_log.setLevel(logging.ERROR)
+    try:
+        document = _render(weasyprint, source)
+        if len(document.pages) > 1 and _last_page_fill(document) < MIN_LAST_PAGE_FILL:
+            tight = _render(weasyprint, source.replace("<html ", '<html class="assess-tight" ', 1))
+            if len(tight.pages) < len(document.pages) or _last_page_fill(tight) >= MIN_LAST_PAGE_FILL:
+                document = tight
+        return document.write_pdf(custom_metadata=True)
+    except FatalURLFetchingError as exc:
+        raise ExportError(f"{name}: {exc}") from exc
+    finally:
+        css_log.setLevel(level)
+
+
 def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     """Convert the self-contained HTML page ``html_path`` to an A4 PDF at ``pdf_path``.
 
-    The page's print stylesheet applies (page breaks between sections). The PDF is written
+    The page's print stylesheet applies (A4, running header and page numbers; the page's
+    ``assess:*`` meta tags become PDF metadata). The PDF is written
     under a temporary name and renamed into place: a failed export leaves no partial file.
 
     Parameters
@@ -82,21 +164,169 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     """
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     source = html_path.read_text(encoding="utf-8")
-    weasyprint = _weasyprint()
-    from weasyprint.urls import FatalURLFetchingError
+    _write_bytes(pdf_path, html_string_to_pdf(source, html_path.name))
 
-    tmp = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.part")
-    # WeasyPrint reports CSS it does not support (e.g. `user-select`) as log warnings; they
-    # say nothing about the result, so keep them out of the batch's output.
-    css_log = logging.getLogger("weasyprint")
-    level = css_log.level
-    css_log.setLevel(logging.ERROR)
+
+def _write_bytes(path: Path, content: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        document = weasyprint.HTML(string=source, base_url=None, url_fetcher=_offline_fetcher(), media_type="print")
-        document.write_pdf(tmp)
-        os.replace(tmp, pdf_path)
-    except FatalURLFetchingError as exc:
-        raise ExportError(f"{html_path.name}: {exc}") from exc
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
     finally:
-        css_log.setLevel(level)
         tmp.unlink(missing_ok=True)
+
+
+# ---- the bound file ---------------------------------------------------------------------------
+
+
+def _order(result: Any) -> list[str]:
+    """Group IDs in rank order; unranked groups (vetoed, insufficient data) last, by score."""
+    from assess import facts
+
+    rows = []
+    for group_id in result.scores["group_id"].astype(str):
+        standing = facts.standing(result, group_id)
+        final = facts.summary(result, group_id)["final_score"]
+        rank = standing["rank"] if standing["ranked"] else math.inf
+        rows.append((rank, -final if not math.isnan(final) else math.inf, group_id))
+    return [group_id for *_, group_id in sorted(rows)]
+
+
+def _front_matter(result: Any, order: list[str], starts: Mapping[str, int], lang: str) -> str:
+    """Cover, contents (with the bound file's page numbers) and the summary table, as a page."""
+    from assess import facts, pages, report
+    from assess.labels import component_labels, display_text, format_score, format_signed, grade_label, text
+
+    esc = html.escape
+    meta = result.meta
+    year = meta.get("year", "")
+    office = report.office_name(result, lang)
+    colon = "：" if lang == "zh" else ": "
+    as_of = display_text(meta.get("as_of"))
+    if lang == "zh" and len(as_of) == 10 and as_of[4] == "-":
+        as_of = f"{int(as_of[:4])}年{int(as_of[5:7])}月{int(as_of[8:])}日"
+    cover = (
+        '<section class="assess-cover">'
+        f'<p class="assess-cover-office">{esc(office)}</p>'
+        f'<h1 class="assess-cover-title">{esc(text("bound_title", lang, year=year))}</h1>'
+        f'<p class="assess-cover-date">{esc(text("as_of", lang))}{colon}{esc(as_of)} · '
+        f'{esc(text("groups_count", lang))}{colon}{len(order)}</p></section>'
+    )
+    toc_rows = []
+    for group_id in order:
+        toc_rows.append(
+            f"<tr><td>{esc(report.rank_short(result, group_id, lang))}</td><td>{esc(group_id)}</td>"
+            f"<td>{esc(report._group_name(result, group_id))}</td>"
+            f'<td class="num">{starts.get(group_id, "")}</td></tr>'
+        )
+    toc = (
+        f'<section class="assess-toc"><h2>{esc(text("contents", lang))}</h2>'
+        f'<table class="assess-table assess-wide"><thead><tr><th>{esc(text("rank", lang))}</th>'
+        f"<th>{esc(text('group_id', lang))}</th><th>{esc(text('name', lang))}</th>"
+        f'<th class="num">{esc(text("page", lang))}</th></tr></thead><tbody>{"".join(toc_rows)}</tbody></table></section>'
+    )
+    components = component_labels(result, lang)
+    heads = [text("rank", lang), text("group_id", lang), text("name", lang), *components.values()]
+    heads += [text("base_score", lang), text("bonus", lang), text("deduction", lang), text("final_score", lang), text("grade", lang)]
+    body_rows = []
+
+    def num(i: int, n: int) -> str:  # the score columns (between the name and the grade) align right
+        return ' class="num"' if 3 <= i < n - 1 else ""
+
+    for group_id in order:
+        card = facts.summary(result, group_id)
+        cells = [esc(report.rank_short(result, group_id, lang)), esc(group_id), esc(report._group_name(result, group_id))]
+        cells += [esc(format_score(card["components"].get(c))) for c in components]
+        deduction = card["deduction"]
+        cells += [
+            esc(format_score(card["base_score"])),
+            esc(format_signed(card["bonus"])),
+            esc(format_signed(-deduction) if not math.isnan(deduction) else "—"),
+            esc(report.score_text(result, group_id, lang)),
+            esc(grade_label(result, card["grade"], lang)),
+        ]
+        body_rows.append("<tr>" + "".join(f"<td{num(i, len(cells))}>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
+    summary = (
+        f'<section class="assess-summary-table"><h2>{esc(text("summary_table", lang))}</h2>'
+        '<table class="assess-table assess-wide"><thead><tr>'
+        + "".join(f"<th{num(i, len(heads))}>{esc(h)}</th>" for i, h in enumerate(heads))
+        + f"</tr></thead><tbody>{''.join(body_rows)}</tbody></table></section>"
+    )
+    style = (
+        "<style>.assess-cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; "
+        "text-align: center; break-after: page; } .assess-cover-title { font-size: 22pt; margin: 8mm 0; } "
+        ".assess-cover-office, .assess-cover-date { font-size: 12pt; color: #444; } "
+        ".assess-toc { break-after: page; }</style>"
+    )
+    head = report.running_head(result, None, lang, label=text("bound_title", lang, year=year))
+    footer = report.provenance_section(result, None, lang)
+    return pages.page(text("bound_title", lang, year=year), style + head + cover + toc + summary, lang, meta=footer.meta)
+
+
+def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
+    """Assemble the bound file: a cover, the contents, the summary table, then every group's
+    PDF in rank order (unranked groups last), with one PDF bookmark (outline item) per group.
+
+    Only the cover, contents and summary table are laid out (twice at most, to learn their
+    own length); the group reports are copied page by page from their PDFs with pypdf.
+    Groups without a PDF in ``pdfs`` are left out.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    from assess import report
+    from assess.labels import text
+
+    order = [g for g in _order(result) if g in pdfs and Path(pdfs[g]).is_file()]
+    readers = {g: PdfReader(pdfs[g]) for g in order}
+    lengths = {g: len(readers[g].pages) for g in order}
+    starts: dict[str, int] = {}
+    front = html_string_to_pdf(_front_matter(result, order, starts, lang), "front matter")
+    for _ in range(3):  # the contents' page numbers depend on the front matter's own length
+        n_front = len(PdfReader(io.BytesIO(front)).pages)
+        position, new = n_front + 1, {}
+        for g in order:
+            new[g] = position
+            position += lengths[g]
+        if new == starts:
+            break
+        starts = new
+        front = html_string_to_pdf(_front_matter(result, order, starts, lang), "front matter")
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    for g in order:
+        title = f"{report.rank_text(result, g, lang)} · {g} {report._group_name(result, g)}"
+        writer.append(readers[g], outline_item=title, import_outline=False)
+    meta = result.meta
+    writer.add_metadata(
+        {
+            "/Title": text("bound_title", lang, year=meta.get("year", "")),
+            "/Creator": f"assess {meta.get('version', '')}",
+            "/assess:input-sha256": str(meta.get("input_sha256") or ""),
+            "/assess:scheme-sha256": str(meta.get("scheme_sha256") or ""),
+            "/assess:generated-at": str(meta.get("generated_at") or ""),
+        }
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    _write_bytes(Path(out_path), buffer.getvalue())
+    return Path(out_path)
+
+
+def write_run_pdfs(result: Any, outcomes: Sequence[Any], out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
+    """After a run with ``--pdf``: ``OUT/index.pdf`` (the index page printed) and the bound
+    ``OUT/reports.pdf`` (:func:`bind_reports`). Each is rewritten only when missing or older
+    than what it is made from, so a run that changed nothing writes neither."""
+    out_dir = Path(out_dir)
+    written: dict[str, Path] = {}
+    index_html, index_pdf = out_dir / "index.html", out_dir / "index.pdf"
+    if index_html.is_file() and (not index_pdf.is_file() or index_pdf.stat().st_mtime < index_html.stat().st_mtime):
+        html_to_pdf(index_html, index_pdf)
+        written["index"] = index_pdf
+    pdfs = {o.group_id: Path(o.pdf_path) for o in outcomes if getattr(o, "ok", False) and getattr(o, "pdf_path", None)}
+    bound = out_dir / BOUND_NAME
+    sources = [p for p in pdfs.values() if p.is_file()] + [out_dir / "results" / "meta.json"]
+    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0.0)
+    if pdfs and (not bound.is_file() or bound.stat().st_mtime < newest):
+        bind_reports(result, pdfs, bound, lang)
+        written["bound"] = bound
+    return written
