@@ -573,7 +573,7 @@ def quality_notes(result: Result, group_id: str) -> list[tuple[str, dict[str, An
     notes: list[tuple[str, dict[str, Any]]] = []
     missing = [name for name, value in card["components"].items() if math.isnan(value)]
     if "insufficient_data" in card["flags"] or missing:
-        notes.append(("insufficient_data", {"components": missing, "missing": missing_data(result, group_id)}))
+        notes.append(("insufficient_data", {"components": missing, "missing": missing_data(result, group_id, missing)}))
     table = indicators(result, group_id)
     absent = table.loc[table["normalized"].isna(), "indicator"].tolist()
     if absent:
@@ -616,15 +616,18 @@ def _flagged(result: Result, flag: str) -> pd.Series:
     return flags.fillna("").astype(str).str.split(";").map(lambda names: flag in [n.strip() for n in names])
 
 
-def missing_data(result: Result, group_id: str) -> list[tuple[str, dict[str, Any]]]:
+def missing_data(result: Result, group_id: str, components: list[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
     """What data the group lacks, as ``(key, values)`` pairs naming ``missing.*`` labels.
 
     One entry per kind of missing data behind the indicators without a value (``milestones``:
     no project milestones planned in the year, ``ratings``, ``problems_due``, ...); the
     office's own indicators give ``indicator`` with ``{"indicator": name}``. ``values``
-    always holds ``year`` and ``indicators`` (the indicator names concerned).
+    always holds ``year`` and ``indicators`` (the indicator names concerned). With
+    ``components``, only the indicators of those components count.
     """
     table = indicators(result, group_id)
+    if components is not None:
+        table = table[table["component"].isin(components)]
     absent = table.loc[table["normalized"].isna(), "indicator"].tolist()
     year = result.meta.get("year", "")
     found: dict[str, dict[str, Any]] = {}
@@ -634,8 +637,9 @@ def missing_data(result: Result, group_id: str) -> list[tuple[str, dict[str, Any
         entry["indicators"].append(name)
         if key == "indicator":
             entry["indicator"] = name
-    if "milestones" in found and "investment" in found:  # no milestone says it all
-        found["milestones"]["indicators"] += found.pop("investment")["indicators"]
+    for broad, narrow in (("milestones", "investment"), ("problems", "problems_due")):  # the broader fact says it all
+        if broad in found and narrow in found:
+            found[broad]["indicators"] += found.pop(narrow)["indicators"]
     return [(key.split(":")[0], values) for key, values in found.items()]
 
 
@@ -711,7 +715,7 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
         "unranked_reason": reason,
         "partial": reason == "insufficient_data" and not math.isnan(card["final_score"]),
         "missing_components": missing,
-        "missing_data": missing_data(result, group_id) if reason == "insufficient_data" else [],
+        "missing_data": missing_data(result, group_id, missing) if reason == "insufficient_data" else [],
         "veto_reasons": veto_reasons,
         "quota": quota,
     }

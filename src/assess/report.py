@@ -163,6 +163,34 @@ def _join(items: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
 
+def months_text(months: list[str], lang: str = "en") -> str:
+    """Months ``YYYY-MM`` in words, runs of consecutive months as a range:
+    ``2025年2月至12月、2026年1月`` (``2025-02 to 2025-12, 2026-01``)."""
+    runs: list[list[tuple[int, int]]] = []
+    for month in sorted(set(months)):
+        try:
+            y, m = (int(x) for x in str(month).split("-")[:2])
+        except ValueError:
+            runs.append([(0, 0)])
+            continue
+        last = runs[-1][-1] if runs else None
+        if last and last != (0, 0) and (last[0] * 12 + last[1]) + 1 == y * 12 + m:
+            runs[-1].append((y, m))
+        else:
+            runs.append([(y, m)])
+    parts = []
+    for run in runs:
+        first, end = run[0], run[-1]
+        a, b = month_label(f"{first[0]}-{first[1]:02d}", lang), month_label(f"{end[0]}-{end[1]:02d}", lang)
+        if len(run) == 1:
+            parts.append(a)
+        elif lang == "zh":
+            parts.append(f"{a}至{b[5:] if end[0] == first[0] else b}")
+        else:
+            parts.append(f"{a} to {b}")
+    return _join(parts, lang)
+
+
 # ---- header and summary -----------------------------------------------------------------
 
 
@@ -804,7 +832,7 @@ def _quality_text(result: Result, key: str, values: dict[str, Any], lang: str) -
     elif key == "missing_indicators":
         values = {"indicators": _join([indicator_label(i, lang) for i in values["indicators"]], lang)}
     elif key in ("ledger_missing", "ledger_late"):
-        values = {"n": len(values["months"]), "months": _join([month_label(m, lang) for m in values["months"]], lang)}
+        values = {"n": len(values["months"]), "months": months_text(values["months"], lang)}
     return text(f"quality.{key}", lang, **values)
 
 
@@ -868,7 +896,7 @@ def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> li
                      median=format_score(v["median"]), lost=format_number(v["lost"], 1), advice=advice)
             )  # fmt: skip
         elif key in ("ledger_missing", "ledger_late"):
-            months = _join([month_label(m, lang) for m in v["months"]], lang)
+            months = months_text(v["months"], lang)
             sentences.append(text(f"improve.{key}", lang, n=v["n"], months=months))
         elif key == "milestones_open":
             sentences.append(text("improve.milestones_open", lang, n=v["n"], of=v["of"]))
