@@ -10,7 +10,8 @@ Chinese text needs a CJK font known to fontconfig (Debian: ``fonts-noto-cjk`` or
 
 The print stylesheet (:mod:`assess.pages`) lets sections flow, repeats the running header
 (office, year, group) and ``第 n 页 共 m 页`` on every page; the page's ``<meta
-name="assess:...">`` provenance tags become the PDF's metadata (``/assess:input-sha256``, ...).
+name="assess:...">`` provenance tags become the PDF's metadata (``/assessinputsha256``, ...;
+WeasyPrint keeps the letters and digits of each name).
 
 Reproducible: the PDF's creation date is the page's ``dcterms.created`` (the result's
 ``generated_at``, which ``SOURCE_DATE_EPOCH`` pins), so the same HTML gives the same PDF.
@@ -301,9 +302,9 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
         {
             "/Title": text("bound_title", lang, year=meta.get("year", "")),
             "/Creator": f"assess {meta.get('version', '')}",
-            "/assess:input-sha256": str(meta.get("input_sha256") or ""),
-            "/assess:scheme-sha256": str(meta.get("scheme_sha256") or ""),
-            "/assess:generated-at": str(meta.get("generated_at") or ""),
+            "/assessinputsha256": str(meta.get("input_sha256") or ""),
+            "/assessschemesha256": str(meta.get("scheme_sha256") or ""),
+            "/assessgeneratedat": str(meta.get("generated_at") or ""),
         }
     )
     buffer = io.BytesIO()

@@ -90,6 +90,7 @@ table.assess-wide { width: 100%; }
 .assess-provenance { font-size: 0.72em; color: #777; word-break: break-all; }
 .assess-running { display: none; }
 td.name { min-width: 9em; }
+td.links { white-space: nowrap; }
 img { max-width: 100%; height: auto; }
 table.sortable th { cursor: pointer; user-select: none; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
