@@ -106,15 +106,15 @@ code { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0
   @bottom-right { font-size: 7.5pt; color: #555; vertical-align: top; padding-top: 2mm; width: 20%; text-align: right; }
 }
 @media print {
-  body { background: #fff; font-size: 8.5pt; line-height: 1.28; }
+  body { background: #fff; font-size: 8pt; line-height: 1.22; }
   main { max-width: none; padding: 0; }
   .assess-running { display: block; position: running(head); font-size: 7.5pt; color: #555;
                     border-bottom: 0.5pt solid #999; width: 100%; text-align: center; }
   h1 { font-size: 15pt; margin: 0 0 2pt; }
-  h2 { font-size: 11pt; margin: 9pt 0 4pt; padding-bottom: 1pt; border-bottom-width: 1pt; }
-  h3 { font-size: 9.5pt; margin: 6pt 0 3pt; }
+  h2 { font-size: 11pt; margin: 6pt 0 3pt; padding-bottom: 1pt; border-bottom-width: 1pt; }
+  h3 { font-size: 9.5pt; margin: 5pt 0 2pt; }
   p { margin: 3pt 0; }
-  table { font-size: 7.6pt; margin: 2pt 0; line-height: 1.25; }
+  table { font-size: 7.2pt; margin: 2pt 0; line-height: 1.2; }
   th, td { padding: 0.8pt 4pt; }
   .assess-kv th { min-width: 0; }
   .assess-card { gap: 6pt; margin: 3pt 0 4pt; }
@@ -122,19 +122,31 @@ code { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0
   .assess-metric-value { font-size: 13pt; }
   .assess-figures { display: block; }
   .assess-figures .assess-figure { display: inline-block; width: 49%; vertical-align: top; text-align: center; }
-  .assess-figures img { max-height: 44mm; width: auto; }
+  .assess-figures img { max-height: 34mm; width: auto; }
   figcaption { text-align: left; }
   .assess-side { display: table; width: 100%; table-layout: fixed; }
   .assess-side > * { display: table-cell; vertical-align: top; }
   .assess-side > .assess-figure { width: 48%; padding-left: 6pt; }
   .assess-side .assess-kv { display: table; width: 100%; }
-  .assess-side .assess-small img { max-height: 40mm; width: auto; }
+  .assess-side .assess-small img { max-height: 32mm; width: auto; }
   .assess-small img { max-width: 100%; }
-  .assess-opinion { height: 18mm; margin: 2pt 0 5pt; }
+  .assess-opinion { height: 16mm; margin: 2pt 0 5pt; }
   .assess-closing { margin-top: 6pt; }
-  .assess-note { font-size: 7.8pt; margin: 1pt 0; }
+  .assess-note { font-size: 7.5pt; margin: 1pt 0; }
   .assess-footer { position: running(provenance); margin: 0; }
   .assess-provenance { font-size: 5.6pt; line-height: 1.25; margin: 0; }
+  /* wide tables: fixed column widths, laid out without measuring every cell */
+  table.assess-wide { table-layout: fixed; }
+  .assess-indicators th:nth-child(1) { width: 24%; } .assess-indicators th:nth-child(2) { width: 15%; }
+  .assess-indicators th:nth-child(4) { width: 15%; }
+  .assess-comments th:nth-child(1) { width: 20%; } .assess-comments th:nth-child(2) { width: 32%; }
+  .assess-overdue th:nth-child(1) { width: 11%; } .assess-overdue th:nth-child(2) { width: 18%; }
+  .assess-overdue th:nth-child(3), .assess-overdue th:nth-child(8) { width: 10.5%; }
+  .assess-overdue th:nth-child(4) { width: 7%; } .assess-overdue th:nth-child(5) { width: 9%; }
+  .assess-overdue th:nth-child(6) { width: 13%; } .assess-overdue th:nth-child(7) { width: 9%; }
+  .assess-milestones th:nth-child(1) { width: 17%; } .assess-milestones th:nth-child(2) { width: 15%; }
+  .assess-adjustments th:nth-child(1) { width: 12%; } .assess-adjustments th:nth-child(2) { width: 11%; }
+  .assess-adjustments th:nth-child(3) { width: 10%; }
   h2, h3 { break-after: avoid; }
   tr, img, figure, .assess-card, .assess-metric, .assess-standing, .assess-closing, .assess-improve li { break-inside: avoid; }
   thead { display: table-header-group; }
@@ -144,12 +156,12 @@ code { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0
   td.links, .assess-kv th, table.sortable th { white-space: nowrap; }
   .screen-only { display: none; }
   /* second layout, when the first left a last page almost empty (assess.export) */
-  html.assess-tight body { font-size: 8pt; line-height: 1.22; }
-  html.assess-tight table { font-size: 7.2pt; }
-  html.assess-tight .assess-figures img { max-height: 34mm; }
-  html.assess-tight .assess-side .assess-small img { max-height: 32mm; }
-  html.assess-tight .assess-opinion { height: 14mm; }
-  html.assess-tight h2 { margin: 6pt 0 3pt; }
+  html.assess-tight body { font-size: 7.6pt; line-height: 1.18; }
+  html.assess-tight table { font-size: 6.9pt; }
+  html.assess-tight .assess-figures img { max-height: 28mm; }
+  html.assess-tight .assess-side .assess-small img { max-height: 26mm; }
+  html.assess-tight .assess-opinion { height: 12mm; }
+  html.assess-tight h2 { margin: 4pt 0 2pt; }
 }
 """
 
