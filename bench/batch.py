@@ -154,10 +154,12 @@ def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repe
     print(f"  pages per group PDF: min {min(pages)}, median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)")
     bound = out / "reports.pdf"
     if bound.is_file():
-        from assess.export import bind_reports
+        from assess import pages, report  # noqa: F401  (imported by the run before it binds)
+        from assess.export import bind_reports, warm
         from assess.result import load_result
 
         result = load_result(out / "results")
+        warm()
         pdfs = {p.stem: p for p in (out / "reports").glob("*.pdf")}
         started = time.perf_counter()
         bind_reports(result, pdfs, folder / "bound-again.pdf", "zh")
