@@ -30,7 +30,7 @@ def planted(tmp_path_factory):
 def test_sheets_and_layout(planted):
     result, path = planted
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["scores", "indicators", "contributions", "importance", "ratings_quality", "flags", "provenance"]
+    assert book.sheetnames == ["scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]  # no importance: fewer than 3 graded groups
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     scores = book["scores"]
