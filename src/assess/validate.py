@@ -145,8 +145,10 @@ def _date(v: object, tz: dt.tzinfo) -> pd.Timestamp | _Bad | None:
     if isinstance(v, pd.Timestamp):
         return _day(v.date()) if not pd.isna(v) else None
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-        if not math.isfinite(v) or v < 1:
+        if not math.isfinite(v) or 0 <= v < 1:  # a time of day alone is no date
             return None
+        if v < 0:  # a date cell before 1900 (Excel stores 0001-01-01 as a negative serial)
+            return _out_of_range(v)
         if float(v).is_integer() and _YYYYMMDD.match(str(int(v))):  # 20250304 typed as a number
             return _date(str(int(v)), tz)
         try:
@@ -517,6 +519,8 @@ def _problems_from(
             rule, value = check, case.failure_case
             names = _RULE_COLUMNS.get(rule)
             if names and row is not None:  # a rule over several columns: report it once, on its first column
+                if any((row, n) in unparsable for n in names):
+                    continue  # it follows from a cell already reported as unreadable
                 column = names[0]
                 value = " / ".join(f"{n}={_fmt(frame.at[idx, n]) or '(blank)'}" for n in names)
         fix, rule_zh, fix_zh = _MISSING_VALUE[1:] if rule == _MISSING_VALUE[0] else _FIXES.get(rule, ("", "", ""))
