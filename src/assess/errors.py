@@ -40,8 +40,8 @@ class Problem:
         where = self.sheet
         if self.row is not None:
             where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
+        if self.column:  # a column without a header is already called "column F"
+            where += f", {self.column}" if self.column.startswith("column ") else f", column {self.column}"
         text = f"{self.file}: {where}: "
         if self.value is not None:
             text += f"{_show(self.value)}: "
