@@ -266,3 +266,20 @@ def test_every_problem_and_warning_of_intake_speaks_chinese_and_is_located(tmp_p
         assert p.group_id or p.sheet == "groups" and p.row == 1 or p.sheet == "groups" and p.column == "group_id", p
         assert "：" in p.text("zh") and p.text("zh") != p.text("en")
     assert {p.severity for p in problems} == {"error"} and {w.severity for w in warnings} == {"warning"}
+
+
+@pytest.mark.parametrize(("stored", "day"), [("2025-03-04T00:00:00", "2025-03-04"), ("garbage", None)])
+def test_iso_date_cells_are_read_or_located(tmp_path, stored, day):
+    path = write_workbook(tmp_path / "d.xlsx", minimal_sheets())
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet4.xml":  # visits.date as an ISO date cell (t="d")
+                data = re.sub(r'<c r="C2"[^>]*>.*?</c>', f'<c r="C2" t="d"><v>{stored}</v></c>', data.decode()).encode()
+            dst.writestr(item, data)
+    tmp.replace(path)
+    if day is None:
+        assert located(problems_of(path)) == [("d.xlsx", "visits", 2, "date", 3)]
+    else:
+        assert assess.load(path).visits.loc[0, "date"] == pd.Timestamp(day)

@@ -385,7 +385,12 @@ class _CellParser(WorkSheetParser):
     def parse_cell(self, element: Any) -> dict[str, Any]:
         kind = element.get("t", "n")
         if kind not in ("n", "s", "inlineStr"):
-            cell = super().parse_cell(element)
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, OverflowError):  # e.g. an ISO date cell (t="d") that is no date: its text
+                row, column = coordinate_to_tuple(element.get("r")) if element.get("r") else (self.row_counter, self.col_counter + 1)
+                self.col_counter = column
+                cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG), "data_type": "s", "style_id": 0}
         else:
             coordinate = element.get("r")
             if coordinate:
