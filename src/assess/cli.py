@@ -16,9 +16,12 @@ EXIT_OK, EXIT_REPORTS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _scheme(args: argparse.Namespace):
-    from .scheme import load_scheme
+    from .scheme import load_scheme, parse_scheme
 
-    return load_scheme(getattr(args, "scheme", None))
+    scheme = load_scheme(getattr(args, "scheme", None))
+    if getattr(args, "office", None):  # --office names the office, over the scheme's `office`
+        scheme = parse_scheme({**scheme.model_dump(mode="json"), "office": args.office}, "--office")
+    return scheme
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -47,7 +50,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty)
+    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, lang=args.lang)
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -156,9 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
                 "--uncertainty", type=int, metavar="N",
                 help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
             )  # fmt: skip
+            c.add_argument("--office", help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)")
 
     def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report and the index: en (default) or zh (Chinese)")
+        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)")
         c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report (offline, WeasyPrint)")
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
@@ -167,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
     data_options(c)
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the workbook's summary sheet and header labels: en (default) or zh")
     c.set_defaults(func=_cmd_score)
 
     c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
