@@ -38,12 +38,43 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _problem_text(p, lang: str) -> str:
+    if hasattr(p, "text"):  # Problem.text(lang), where the installed version has it
+        return p.text(lang)
+    if lang == "zh" and p.rule_zh:
+        return f"{p.sheet}{'' if p.row is None else f' 第{p.row}行'}{'' if not p.column else f' {p.column}'}：{p.rule_zh}" + (f"（改正：{p.fix_zh}）" if p.fix_zh else "")
+    return str(p)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .annotate import annotate, check_target
+    from .preflight import preflight
     from .validate import load
 
-    ds = load(args.data, _scheme(args))
+    if args.annotate:
+        check_target(args.data, args.annotate)  # refused before anything is read
+    scheme = _scheme(args)
+    try:
+        ds = load(args.data, scheme)
+    except InputError as exc:
+        if args.annotate:
+            marked = annotate(args.data, args.annotate, exc.problems, args.lang)
+            print(f"marked copy: {marked.path} ({len(marked.marked)} cell(s) marked)", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  - {_problem_text(p, args.lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, args.year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
+    for w in warnings:  # about the data as a whole, not a cell: the rule names the group
+        if args.lang == "zh":
+            print(f"提醒：{w.rule_zh or w.rule}" + (f"（{w.fix_zh or w.fix}）" if w.fix_zh or w.fix else ""))
+        else:
+            print(f"warning: {w.rule}" + (f" — fix: {w.fix}" if w.fix else ""))
+    if args.annotate:
+        marked = annotate(args.data, args.annotate, warnings, args.lang)
+        print(f"marked copy: {marked.path} ({marked.listed} warning(s) listed)")
     return EXIT_OK
 
 
@@ -167,6 +198,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
+    c.add_argument("--year", type=int, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
+    c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the problems, warnings and the marked copy: en (default) or zh")
+    c.add_argument("--annotate", metavar="MARKED.xlsx", help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group")
     c.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
