@@ -31,14 +31,19 @@ COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the def
 
 
 def normalize_series(x: pd.Series, how: Normalize, direction: str) -> pd.Series:
-    """Map one indicator's raw values to 0–100 (NaN stays NaN)."""
+    """Map one indicator's raw values to 0–100 (NaN stays NaN).
+
+    The methods that compare groups (``minmax``, ``rank``, ``tscore``) first snap values
+    within ``TOL`` of each other to one value, so that float noise (0.39999999999999997
+    against 0.4) never separates groups that are equal on paper.
+    """
     lower = direction == "lower"
     have = x.notna()
     if how.method == "goalposts":
         lo, hi = how.bounds
         t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
         return t.clip(0, 1) * 100
-    v = x[have]
+    v = pd.Series(_snap(x[have].to_numpy(dtype=float)), index=x.index[have.to_numpy()])
     if how.method == "minmax":
         span = v.max() - v.min()
         t = (v - v.min()) / span if span > 0 else pd.Series(1.0, index=v.index)
@@ -336,6 +341,7 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
     adj = adjust(base, tables["adjustments"], window, scheme)
     insufficient = components.isna().any(axis=1)
     grades = grade(adj["final_score"], components, adj["veto"], insufficient, scheme)
+    ranked = ~insufficient & ~adj["veto"]  # a rank never contradicts a grade (DESIGN §3)
     in_window = rating_rows(tables, window)
     quality, overall = ratings.quality(responses, in_window, groups, scheme.rating_min_raters)
     flag_table = _flag_table(groups, components, adj, grades, quality, norm, tables["adjustments"], window, scheme)
@@ -353,7 +359,7 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
             "deduction": adj["deduction"].to_numpy(),
             "final_score": adj["final_score"].to_numpy(),
             "grade": grades["grade"].to_numpy(),
-            "rank": competition_rank(adj["final_score"]).to_numpy(),
+            "rank": competition_rank(adj["final_score"].where(ranked)).array,
             "flags": flags.to_numpy(),
         }
     )

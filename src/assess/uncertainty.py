@@ -332,6 +332,7 @@ def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
     v = x[:, have]
     if v.shape[1] == 0:
         return out
+    v = snap_rows(v)  # values equal within TOL are one value, as in normalize_series
     if how.method == "minmax":
         vmin, vmax = v.min(axis=1, keepdims=True), v.max(axis=1, keepdims=True)
         span = vmax - vmin
