@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .importance import importance
 from .io import atomic_path
 from .localtime import DEFAULT_TIMEZONE, local_datetime
 from .result import Result
@@ -181,7 +182,7 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
 def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     """Write ``scores.xlsx``: a first, printable sheet ``summary`` (``考核结果汇总`` with
     ``lang="zh"``), then sheets ``scores``, ``indicators``, ``contributions``,
-    ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
+    ``importance``, ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
     ``uncertainty`` and ``sensitivity`` with an uncertainty analysis).
 
     The sheets after the summary keep their machine names and English headers, for formulas
@@ -195,11 +196,14 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     tables = {"scores": result.scores, "indicators": result.indicators}
     if result.contributions is not None:
         tables["contributions"] = result.contributions
+        coherence = importance(result)  # nominal weight beside effective importance (3+ graded groups)
+        if not coherence.empty:
+            tables["importance"] = coherence
     if result.ratings_quality is not None:
         overall = result.meta.get("ratings", {})
         row = {"group_id": "(all)", "responses": overall.get("responses"), "raters": overall.get("raters")}
-        quality = result.ratings_quality.assign(icc1=np.nan, alpha=np.nan)
-        row |= {"icc1": overall.get("icc1"), "alpha": overall.get("alpha")}
+        quality = result.ratings_quality.assign(icc1=np.nan, icc1k=np.nan, alpha=np.nan)
+        row |= {"icc1": overall.get("icc1"), "icc1k": overall.get("icc1k"), "alpha": overall.get("alpha")}
         tables["ratings_quality"] = pd.concat([quality, pd.DataFrame([row])], ignore_index=True)
     if result.flags is not None:
         tables["flags"] = result.flags
@@ -264,7 +268,13 @@ _HEADER_ZH = {
     "straight_liners": "各项各季度打分完全相同的服务对象数",
     "few_raters": "参与评价的服务对象过少",
     "icc1": "组内相关系数 ICC(1)（全部工作组）",
+    "icc1k": "工作组平均评价的信度 ICC(1,k)（全部工作组）",
     "alpha": "Krippendorff α（全部工作组）",
+    "nominal_weight": "名义权重（指标权重 × 考核部分权重）",
+    "weighted_variance_share": "加权得分差异中所占份额",
+    "variance_share": "对基础得分方差的贡献份额",
+    "corr_ratio": "与最终得分的相关比（决定系数）",
+    "corr_ratio_share": "相关比份额（合计为 1）",
     "flag": "标记",
     "detail": "说明",
     "nominal_score": "按考核方案的最终得分",
