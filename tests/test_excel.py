@@ -31,8 +31,8 @@ def planted(tmp_path_factory):
 def test_sheets_and_layout(planted):
     result, path = planted
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]  # no importance: fewer than 3 graded groups
-    for ws in book.worksheets:
+    assert book.sheetnames == ["summary", "scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]  # no importance: fewer than 3 graded groups
+    for ws in book.worksheets[1:]:  # the summary has a title above its header (tests/test_summary.py)
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     scores = book["scores"]
     grade_col = [c.value for c in scores[1]].index("grade") + 1

@@ -16,9 +16,12 @@ EXIT_OK, EXIT_REPORTS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _scheme(args: argparse.Namespace):
-    from .scheme import load_scheme
+    from .scheme import load_scheme, parse_scheme
 
-    return load_scheme(getattr(args, "scheme", None))
+    scheme = load_scheme(getattr(args, "scheme", None))
+    if getattr(args, "office", None):  # --office names the office, over the scheme's `office`
+        scheme = parse_scheme({**scheme.model_dump(mode="json"), "office": args.office}, "--office")
+    return scheme
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -36,20 +39,38 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .annotate import annotate, check_target
+    from .preflight import preflight
     from .validate import load
 
-    ds = load(args.data, _scheme(args))
+    if args.annotate:
+        check_target(args.data, args.annotate)  # refused before anything is read
+    scheme = _scheme(args)
+    try:
+        ds = load(args.data, scheme)
+    except InputError as exc:
+        if args.annotate:
+            marked = annotate(args.data, args.annotate, exc.problems, args.lang)
+            print(f"marked copy: {marked.path} ({len(marked.marked)} cell(s) marked)", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  - {p.text(args.lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, args.year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
-    for warning in ds.warnings:  # noticed, not refused: a hidden sheet read, an unknown header ignored
-        print(f"  warning: {warning.text(getattr(args, 'lang', 'en'))}")
+    for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
+        print(f"{'提醒' if args.lang == 'zh' else 'warning'}: {w.text(args.lang)}")
+    if args.annotate:
+        marked = annotate(args.data, args.annotate, warnings, args.lang)
+        print(f"marked copy: {marked.path} ({marked.listed} warning(s) listed)")
     return EXIT_OK
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty)
+    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, lang=args.lang)
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -158,17 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
                 "--uncertainty", type=int, metavar="N",
                 help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
             )  # fmt: skip
+            c.add_argument("--office", help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)")
 
     def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report and the index: en (default) or zh (Chinese)")
+        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)")
         c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report (offline, WeasyPrint)")
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
+    c.add_argument("--year", type=int, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
+    c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the problems, warnings and the marked copy: en (default) or zh")
+    c.add_argument("--annotate", metavar="MARKED.xlsx", help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group")
     c.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
     data_options(c)
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the workbook's summary sheet and header labels: en (default) or zh")
     c.set_defaults(func=_cmd_score)
 
     c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")

@@ -30,12 +30,14 @@ def score_to(
     scheme: Scheme | None = None,
     previous: str | Path | None = None,
     uncertainty: int | None = None,
+    lang: str = "en",
 ) -> Result:
     """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``.
 
     ``previous`` is last year's ``scores.xlsx``: the change per group is added.
     ``uncertainty`` is a number of Monte Carlo draws: the uncertainty analysis
-    (:func:`assess.uncertainty`, seeded by the scheme) is added.
+    (:func:`assess.uncertainty`, seeded by the scheme) is added. ``lang`` is the language of
+    the workbook's summary sheet and header labels (``en`` or ``zh``).
     Bad input raises before anything is written.
     """
     dataset = load(data, scheme)
@@ -50,7 +52,7 @@ def score_to(
         result = attach(result, analyse(dataset, scheme, draws=uncertainty, year=year, as_of=as_of))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    write_scores(result, out / "scores.xlsx")
+    write_scores(result, out / "scores.xlsx", lang=lang)
     save_result(result, out / "results")
     return result
 
@@ -90,7 +92,7 @@ def run_assessment(
     out = Path(out)
     # Entering the batch starts the workers and their kernels, which warm up while we score.
     with ReportBatch(out, progress=progress, **report_options) as batch:
-        result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous, uncertainty=uncertainty)
+        result = score_to(data, year, out, as_of=as_of, scheme=scheme, previous=previous, uncertainty=uncertainty, lang=report_options.get("lang", "en"))
         outcomes = batch.run(out / "results", list(result.scores["group_id"]))
         index = batch.write_index(result, outcomes)
     return RunSummary(result, outcomes, index)

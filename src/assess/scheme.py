@@ -178,11 +178,24 @@ class Scheme(_Frozen):
     min_coverage: float = Field(default=0.65, ge=0, le=1)
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
     as_of: date | None = None
+    office: str | None = None  # the assessing office's name, shown on the workbook and reports
+    timezone: str = "Asia/Shanghai"  # IANA zone of the office: local dates and times in outputs
     components: dict[str, Component]
     indicators: dict[str, Indicator]
     adjustments: Adjustments = Adjustments()
     grades: Grades
     uncertainty: UncertaintySettings | None = None  # absent: the defaults of UncertaintySettings
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{v!r} is not a known time zone; use an IANA name such as Asia/Shanghai or Europe/London") from None
+        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Scheme:
