@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .importance import importance
 from .io import atomic_path
 from .result import Result
 from .spec import SHEETS
@@ -165,18 +166,21 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
 
 def write_scores(result: Result, path: str | Path) -> Path:
     """Write ``scores.xlsx``: sheets ``scores``, ``indicators``, ``contributions``,
-    ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
+    ``importance``, ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
     ``uncertainty`` and ``sensitivity`` with an uncertainty analysis)."""
     bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
     colours = {"column": "grade", **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)}}
     tables = {"scores": result.scores, "indicators": result.indicators}
     if result.contributions is not None:
         tables["contributions"] = result.contributions
+        coherence = importance(result)  # nominal weight beside effective importance (3+ graded groups)
+        if not coherence.empty:
+            tables["importance"] = coherence
     if result.ratings_quality is not None:
         overall = result.meta.get("ratings", {})
         row = {"group_id": "(all)", "responses": overall.get("responses"), "raters": overall.get("raters")}
-        quality = result.ratings_quality.assign(icc1=np.nan, alpha=np.nan)
-        row |= {"icc1": overall.get("icc1"), "alpha": overall.get("alpha")}
+        quality = result.ratings_quality.assign(icc1=np.nan, icc1k=np.nan, alpha=np.nan)
+        row |= {"icc1": overall.get("icc1"), "icc1k": overall.get("icc1k"), "alpha": overall.get("alpha")}
         tables["ratings_quality"] = pd.concat([quality, pd.DataFrame([row])], ignore_index=True)
     if result.flags is not None:
         tables["flags"] = result.flags
