@@ -124,9 +124,9 @@ def test_views_in_chinese(sample: Dataset, result: assess.Result) -> None:
     assert {"日常工作", "工作成效", "服务对象评价", "问题按时办结率", "走访覆盖率"} <= set(summary.index)
     assert list(summary.columns)[:3] == ["缺失数", "平均值", "标准差"]
     weights = explore.effective_weights(result, lang="zh")
-    assert list(weights.columns) == ["名义权重", "平均实际权重", "方差贡献占比"] and "月度台账按时报送率" in weights.index
+    assert list(weights.columns) == ["名义权重", "平均实际权重", "加权得分差异占比", "方差贡献占比", "与最终得分的相关比"] and "月度台账按时报送率" in weights.index
     reliability = explore.rating_reliability(result, lang="zh")
-    assert "组内相关系数 ICC(1)" in reliability.index and reliability.columns.tolist() == ["数值"]
+    assert "各组平均评价的信度 ICC(1,k)" in reliability.index and reliability.columns.tolist() == ["数值"]
     alt = assess.score(sample, YEAR, scheme=explore.reweighted(components={"daily_work": 0.2, "effectiveness": 0.5, "service_rating": 0.3}))
     table = explore.what_if(result, alt, lang="zh")
     assert {"工作组名称", "最终得分", "调整后最终得分", "等次是否变化", "等次", "调整后等次"} <= set(table.columns)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import AssessError, InputError
+from .errors import AssessError, InputError, Problem
 
 __all__ = ["main"]
 
@@ -38,6 +38,16 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warning_line(w: Problem, lang: str) -> str:
+    """A warning about a row or cell in full (file, sheet, row, column); one about the data as a whole
+    (pre-flight: a group, a quota, a month) by its words alone."""
+    if w.row is not None:
+        return f"{'提醒：' if lang == 'zh' else 'warning: '}{w.text(lang)}"
+    if lang == "zh":
+        return f"提醒：{w.rule_zh or w.rule}" + (f"（{w.fix_zh or w.fix}）" if w.fix_zh or w.fix else "")
+    return f"warning: {w.rule}" + (f" — fix: {w.fix}" if w.fix else "")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .annotate import annotate, check_target
     from .preflight import preflight
@@ -60,7 +70,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
     for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
-        print(f"{'提醒' if args.lang == 'zh' else 'warning'}: {w.text(args.lang)}")
+        print(_warning_line(w, args.lang))
     if args.annotate:
         marked = annotate(args.data, args.annotate, warnings, args.lang)
         print(f"marked copy: {marked.path} ({marked.listed} warning(s) listed)")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .importance import importance, nominal_weights
 from .indicators import Window, rating_rows
 from .result import Result
 from .scheme import Scheme, default_scheme, parse_scheme
@@ -85,11 +86,11 @@ _ZH: dict[str, str] = {
     "value": "数值",
     "responses": "评价份数",
     "recipients who rated": "参与评价的服务对象数",
-    "ICC(1)": "组内相关系数 ICC(1)",
-    "Krippendorff's alpha (interval)": "Krippendorff α（区间尺度）",
+    "reliability of a group's mean, ICC(1,k)": "各组平均评价的信度 ICC(1,k)",
+    "reliability of one response, ICC(1)": "单份评价的信度 ICC(1)",
+    "Krippendorff's alpha (ordinal)": "Krippendorff α（顺序尺度）",
     "groups with too few raters": "参与评价者过少的工作组数",
     "straight-lining recipients": "各项打分完全相同的服务对象数",
-    "rater leniency": "评价宽严校正",
     "mean": "平均值",
     "std": "标准差",
     "min": "最小值",
@@ -99,7 +100,9 @@ _ZH: dict[str, str] = {
     "max": "最大值",
     "nominal": "名义权重",
     "effective_mean": "平均实际权重",
+    "weighted_variance_share": "加权得分差异占比",
     "variance_share": "方差贡献占比",
+    "corr_ratio": "与最终得分的相关比",
     "final_score": "最终得分",
     "base_score": "基础得分",
     "bonus": "加分",
@@ -373,22 +376,18 @@ def response_rates(dataset: Dataset, year: int, as_of: str | None = None, lang: 
 
 
 def rating_reliability(result: Result, lang: str = "en") -> pd.DataFrame:
-    """The ratings' overall reliability and leniency notes, as a two-column table."""
+    """The ratings' overall reliability, as a two-column table."""
     r = result.meta.get("ratings", {})
     q = result.ratings_quality if result.ratings_quality is not None else pd.DataFrame()
     rows = {
         "responses": r.get("responses"),
         "recipients who rated": r.get("raters"),
-        "ICC(1)": r.get("icc1"),
-        "Krippendorff's alpha (interval)": r.get("alpha"),
+        "reliability of a group's mean, ICC(1,k)": r.get("icc1k"),
+        "reliability of one response, ICC(1)": r.get("icc1"),
+        "Krippendorff's alpha (ordinal)": r.get("alpha"),
         "groups with too few raters": int(q["few_raters"].sum()) if "few_raters" in q else None,
         "straight-lining recipients": int(q["straight_liners"].sum()) if "straight_liners" in q else None,
-        "rater leniency": r.get("leniency_note", ""),
     }
-    if lang == "zh":
-        from .labels import translate_note
-
-        rows["rater leniency"] = translate_note(str(rows["rater leniency"] or ""), "zh")
     return localise(pd.DataFrame({"value": pd.Series(rows, dtype=object)}), lang)
 
 
@@ -410,26 +409,27 @@ def indicator_correlations(result: Result, method: str = "spearman", lang: str =
 
 
 def effective_weights(result: Result, lang: str = "en") -> pd.DataFrame:
-    """Nominal weight (component × indicator) against the effective one.
+    """Nominal weight (component × indicator) against the effective one and the importance.
 
     ``effective_mean``: the weight an indicator really has after renormalisation over what
-    each group has, averaged over groups; ``variance_share``: its share of the variance of
-    the base score (the indicator's points' covariance with the base score ÷ its
-    variance), which shows an indicator with a large weight but little spread carrying
-    little of the ranking.
+    each group has, averaged over groups; ``weighted_variance_share``, ``variance_share`` and
+    ``corr_ratio``: its effective importance across the graded groups
+    (:func:`assess.importance.importance`), which shows an indicator with a large weight but
+    little spread carrying little of the ranking, and one with a small weight carrying most.
     """
-    scheme = result.meta.get("scheme") or {}
-    comp_w = {k: v["weight"] for k, v in scheme.get("components", {}).items()}
-    nominal = {k: comp_w.get(v["component"], np.nan) * v["weight"] for k, v in scheme.get("indicators", {}).items()}
-    c = result.contributions
-    eff = c.groupby("indicator", sort=False)["effective_weight"].mean()
-    points = c.pivot(index="group_id", columns="indicator", values="points")
-    base = points.sum(axis=1, min_count=1)
-    ok = base.notna()
-    var = base[ok].var(ddof=0)
-    share = points[ok].apply(lambda col: ((col - col.mean()) * (base[ok] - base[ok].mean())).mean() / var if var > 0 else np.nan)
-    table = pd.DataFrame({"nominal": pd.Series(nominal), "effective_mean": eff, "variance_share": share})
-    return localise(table.reindex(list(nominal)), lang)
+    eff = result.contributions.groupby("indicator", sort=False)["effective_weight"].mean()
+    coherence = importance(result).set_index("indicator")
+    nominal = nominal_weights(result.meta["scheme"])
+    table = pd.DataFrame(
+        {
+            "nominal": nominal,
+            "effective_mean": eff,
+            "weighted_variance_share": coherence["weighted_variance_share"],
+            "variance_share": coherence["variance_share"],
+            "corr_ratio": coherence["corr_ratio"],
+        }
+    )
+    return localise(table.reindex(nominal.index), lang)
 
 
 def reweighted(scheme: Scheme | None = None, components: dict[str, float] | None = None, indicators: dict[str, float] | None = None) -> Scheme:

@@ -36,7 +36,7 @@ from .result import Result
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["importance", "importance_figure", "IMPORTANCE_COLUMNS"]
+__all__ = ["importance", "importance_figure", "nominal_weights", "IMPORTANCE_COLUMNS"]
 
 IMPORTANCE_COLUMNS = [
     "indicator",
@@ -49,7 +49,8 @@ IMPORTANCE_COLUMNS = [
 ]
 
 
-def _nominal(scheme: dict[str, Any]) -> pd.Series:
+def nominal_weights(scheme: dict[str, Any]) -> pd.Series:
+    """Each indicator's weight within its component × the component's weight (a scheme as a plain dict)."""
     comps = scheme["components"]
     return pd.Series({k: i["weight"] * comps[i["component"]]["weight"] for k, i in scheme["indicators"].items()}, dtype=float)
 
@@ -58,7 +59,7 @@ def importance(result: Result) -> pd.DataFrame:
     """Nominal weight and effective importance of every scheme indicator (see the module
     docstring), largest weighted variance share first. Empty with fewer than three graded groups."""
     scheme = result.meta["scheme"]
-    nominal = _nominal(scheme)
+    nominal = nominal_weights(scheme)
     scores = result.scores.set_index("group_id")
     graded = scores.index[scores["grade"].notna()]
     empty = pd.DataFrame(columns=IMPORTANCE_COLUMNS)
