@@ -9,16 +9,14 @@ Chinese sheet names and headers to the English ones. Type coercion and every rul
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 
+from .atomic import atomic_path  # re-exported: assess.io.atomic_path is the one atomic writer
 from .errors import InputError, Problem
 from .spec import SHEET_ALIASES, SHEETS
 
@@ -198,18 +196,3 @@ def read_tables(path: str | Path) -> RawTables:
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError([Problem(path.name, "-", None, None, None, "is neither an .xlsx workbook nor a folder of CSV files", "save it from Excel as .xlsx")])
     return _read_xlsx(path)
-
-
-@contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` only on success."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)
