@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import SchemeError
 
@@ -110,7 +119,14 @@ def _int(lo: int, hi: int) -> Any:
     return Annotated[int, BeforeValidator(_number_check(lo, hi, None, integer=True))]
 
 
-Text = Annotated[str, Field(max_length=200)]
+def _text(value: str) -> str:
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
+        raise ValueError(f"{_shown(value)} holds a control character (NUL, BEL, ESC, ...); remove it")
+    return value
+
+
+#: A name or label: text of at most 200 characters, without control characters.
+Text = Annotated[str, Field(max_length=200), AfterValidator(_text)]
 
 
 def _check_name(kind: str, name: str) -> str | None:
