@@ -30,7 +30,7 @@ def planted(tmp_path_factory):
 def test_sheets_and_layout(planted):
     result, path = planted
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]
+    assert book.sheetnames == ["scores", "indicators", "contributions", "importance", "ratings_quality", "flags", "provenance"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     scores = book["scores"]
@@ -70,7 +70,9 @@ def test_year_over_year_marks_new_and_gone(planted, tmp_path):
     previous.loc[previous["group_id"] == "G2", "rank"] = 4
     out = compare(result, previous)
     s = out.scores.set_index("group_id")
-    assert s.loc["G2", "score_change"] == pytest.approx(10) and s.loc["G2", "rank_change"] == 4 - s.loc["G2", "rank"]
+    assert s.loc["G2", "score_change"] == pytest.approx(10)
+    # G2 is insufficient_data: unranked this year (DESIGN §3), so it has no rank change either
+    assert pd.isna(s.loc["G2", "rank"]) and pd.isna(s.loc["G2", "rank_change"]) and s.loc["G2", "previous_rank"] == 4
     assert s.loc["G4", "grade_change"] == "new" and s.loc["G1", "grade_change"] == "same"
     yoy = out.year_over_year.set_index("group_id")
     assert yoy.loc["G9", "status"] == "gone" and yoy.loc["G4", "status"] == "new" and len(yoy) == 5

@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .atomic import atomic_write
+from .importance import importance
 from .result import Result
 from .spec import SHEETS
 
@@ -71,7 +72,7 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
 
 def _finish_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
     ws.freeze_panes = "A2"
-    if ws.max_row > 1:
+    if len(frame.columns):  # a filter on the header even when no row (an empty importance sheet)
         ws.auto_filter.ref = ws.dimensions
     for j, col in enumerate(frame.columns, start=1):
         sample = [str(col)] + [str(v) for v in frame[col].head(200).tolist()]
@@ -196,18 +197,19 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
 
 def write_scores(result: Result, path: str | Path) -> Path:
     """Write ``scores.xlsx``: sheets ``scores``, ``indicators``, ``contributions``,
-    ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
+    ``importance``, ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
     ``uncertainty`` and ``sensitivity`` with an uncertainty analysis)."""
     bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
     colours = {"column": "grade", **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)}}
     tables = {"scores": result.scores, "indicators": result.indicators}
     if result.contributions is not None:
         tables["contributions"] = result.contributions
+        tables["importance"] = importance(result)  # nominal weight beside effective importance
     if result.ratings_quality is not None:
         overall = result.meta.get("ratings", {})
         row = {"group_id": "(all)", "responses": overall.get("responses"), "raters": overall.get("raters")}
-        quality = result.ratings_quality.assign(icc1=np.nan, alpha=np.nan)
-        row |= {"icc1": overall.get("icc1"), "alpha": overall.get("alpha")}
+        quality = result.ratings_quality.assign(icc1=np.nan, icc1k=np.nan, alpha=np.nan)
+        row |= {"icc1": overall.get("icc1"), "icc1k": overall.get("icc1k"), "alpha": overall.get("alpha")}
         tables["ratings_quality"] = pd.concat([quality, pd.DataFrame([row])], ignore_index=True)
     if result.flags is not None:
         tables["flags"] = result.flags
