@@ -242,3 +242,17 @@ def test_a_scheme_naming_an_output_column_writes_nothing(tmp_path, data, capsys)
     scheme.write_text(yaml.safe_dump(d), encoding="utf-8")
     err = refused(["score", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--scheme", str(scheme)], capsys, tmp_path)
     assert "components.final_score: 'final_score' is the name of a column assess writes itself" in err
+
+
+def test_check_targets_guards_any_file_a_command_writes(tmp_path, data):
+    """The rule behind --out, for a command that writes a file it is given (e.g. an annotated copy)."""
+    from assess.errors import OptionError
+    from assess.pipeline import check_targets
+
+    with pytest.raises(OptionError, match=f"the input '{data}' is in.xlsx, which this run writes: it would be replaced"):
+        check_targets([data], data=data)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(data)
+    with pytest.raises(OptionError, match="--previous"):
+        check_targets([link], data=tmp_path / "other.xlsx", previous=data)
+    check_targets([tmp_path / "annotated.xlsx"], data=data, previous=None)  # a new file: fine

@@ -23,7 +23,7 @@ from .scheme import Scheme
 from .scoring import score
 from .validate import load
 
-__all__ = ["score_to", "run_assessment", "RunSummary", "write_sample", "check_outputs", "check_dates", "check_only", "OUTPUT_NAMES"]
+__all__ = ["score_to", "run_assessment", "RunSummary", "write_sample", "check_outputs", "check_targets", "check_dates", "check_only", "OUTPUT_NAMES"]
 
 #: What a run writes under ``OUT/`` (files and folders it replaces).
 OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl")
@@ -38,6 +38,16 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+def _clash(target: Path, source: Path) -> str | None:
+    """How writing ``target`` would destroy ``source`` (``None``: it would not)."""
+    resolved, real = target.resolve(), source.resolve()
+    if resolved in real.parents:
+        return "inside "
+    if real == resolved or _same(source, target):
+        return ""
+    return None
+
+
 def check_outputs(out: str | Path, **inputs: str | Path | None) -> None:
     """Refuse (:class:`~assess.errors.OptionError`) when an output would replace an input.
 
@@ -46,21 +56,27 @@ def check_outputs(out: str | Path, **inputs: str | Path | None) -> None:
     :func:`os.path.samefile` (hard and symbolic links), with every output under ``out``
     (:data:`OUTPUT_NAMES`), and must not lie inside an output folder that a run replaces.
     """
-    out = Path(out)
-    outputs = [out / name for name in OUTPUT_NAMES]
+    check_targets([Path(out) / name for name in OUTPUT_NAMES], where=f"under {str(out)!r}", **inputs)
+
+
+def check_targets(targets: Sequence[str | Path], where: str = "", **inputs: str | Path | None) -> None:
+    """Refuse when writing any of ``targets`` (files or folders) would replace one of ``inputs``.
+
+    The one rule behind :func:`check_outputs`, for any command that writes a file it is
+    given (e.g. an annotated copy of the workbook).
+    """
     lines = []
     for role, given in inputs.items():
         if not given:
             continue
         source = Path(given)
-        real = source.resolve()
-        for target in outputs:
-            resolved = target.resolve()
-            if real == resolved or _same(source, target) or resolved in real.parents:
+        for target in map(Path, targets):
+            inside = _clash(target, source)
+            if inside is not None:
                 what = _ROLES.get(role, f"--{role}")
                 lines.append(
-                    f"{what} {str(source)!r} is {'inside ' if resolved in real.parents else ''}{target.name}, which this run writes "
-                    f"under {str(out)!r}: it would be replaced. Choose another --out folder, or keep the file elsewhere."
+                    f"{what} {str(source)!r} is {inside}{target.name}, which this run writes{' ' + where if where else ''}: "
+                    "it would be replaced. Choose another output, or keep the file elsewhere."
                 )
                 break
     if lines:
