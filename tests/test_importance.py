@@ -72,3 +72,23 @@ def test_importance_needs_graded_groups() -> None:
     r = _hand_result()
     few = assess.Result(scores=r.scores.assign(grade=[None, None, "pass", "pass"]), indicators=r.indicators, groups=r.groups, meta=r.meta, contributions=r.contributions)
     assert importance(few).empty
+
+
+def test_importance_figure_in_both_languages() -> None:
+    from matplotlib.figure import Figure
+
+    from assess.importance import importance_figure
+
+    result = _hand_result()
+    fig = importance_figure(result)
+    assert isinstance(fig, Figure) and fig.get_label() == "Nominal weight and effective importance"
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Monthly ledger on time"  # largest share first
+    widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+    assert 0.8 in widths and 0.2 in widths  # the hand-computed shares are drawn
+    zh = importance_figure(result, "zh")
+    if zh.get_label() != fig.get_label():  # a CJK font is installed
+        assert zh.get_label() == "名义权重与实际影响"
+        assert [t.get_text() for t in zh.axes[0].get_yticklabels()][0] == "月度台账按时报送率"
+    with pytest.raises(ValueError, match="'fr' is not supported"):
+        importance_figure(result, "fr")

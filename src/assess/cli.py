@@ -131,6 +131,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     ds = load(args.data, _scheme(args))
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
+    for warning in ds.warnings:  # noticed, not refused: a hidden sheet read, an unknown header ignored
+        print(f"  warning: {warning.text(getattr(args, 'lang', 'en'))}")
     return EXIT_OK
 
 
@@ -316,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.close(devnull)
         return EXIT_OK
     except InputError as exc:
-        print(f"{exc}\nNothing was written.", file=sys.stderr)
+        print(f"{exc.text(getattr(args, 'lang', 'en'))}\nNothing was written.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except AssessError as exc:
         print(exc, file=sys.stderr)

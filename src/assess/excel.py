@@ -204,7 +204,9 @@ def write_scores(result: Result, path: str | Path) -> Path:
     tables = {"scores": result.scores, "indicators": result.indicators}
     if result.contributions is not None:
         tables["contributions"] = result.contributions
-        tables["importance"] = importance(result)  # nominal weight beside effective importance
+        coherence = importance(result)  # nominal weight beside effective importance (3+ graded groups)
+        if not coherence.empty:
+            tables["importance"] = coherence
     if result.ratings_quality is not None:
         overall = result.meta.get("ratings", {})
         row = {"group_id": "(all)", "responses": overall.get("responses"), "raters": overall.get("raters")}

@@ -26,14 +26,17 @@ puts the two side by side. Per indicator, over the graded groups:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .result import Result
 
-__all__ = ["importance", "IMPORTANCE_COLUMNS"]
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["importance", "importance_figure", "IMPORTANCE_COLUMNS"]
 
 IMPORTANCE_COLUMNS = [
     "indicator",
@@ -85,3 +88,43 @@ def importance(result: Result) -> pd.DataFrame:
         }
     )
     return table.sort_values(["weighted_variance_share", "indicator"], ascending=[False, True], kind="stable", ignore_index=True)
+
+
+_WORDS = {
+    "en": {"title": "Nominal weight and effective importance", "weight": "Nominal weight", "share": "Share of the weighted spread", "axis": "Share (0–1)"},
+    "zh": {"title": "名义权重与实际影响", "weight": "名义权重", "share": "在加权得分差异中的占比", "axis": "占比（0–1）"},
+}
+
+
+def importance_figure(result: Result, lang: str = "en") -> Figure:
+    """Each indicator's nominal weight beside its share of the weighted spread (a bar pair
+    per indicator, largest share first), labelled in ``lang`` (``en`` or ``zh``)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from .labels import indicator_label
+    from .uncertainty import _figure_lang
+
+    if lang not in _WORDS:
+        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_WORDS)}.")
+    lang, font = _figure_lang(lang)
+    words = _WORDS[lang]
+    table = importance(result)
+    rc: dict[str, Any] = {"font.size": 9}
+    if font:
+        rc["font.family"] = font
+    with mpl.rc_context(rc):
+        fig = Figure(figsize=(7.0, 0.42 * max(len(table), 2) + 1.2), layout="constrained")
+        ax = fig.subplots()
+        y = np.arange(len(table))
+        ax.barh(y - 0.2, table["nominal_weight"], height=0.4, color="#9bb3d6", label=words["weight"])
+        ax.barh(y + 0.2, table["weighted_variance_share"], height=0.4, color="#d9822b", label=words["share"])
+        ax.set_yticks(y, [indicator_label(k, lang) for k in table["indicator"]])
+        ax.invert_yaxis()
+        ax.set_xlabel(words["axis"])
+        ax.set_title(words["title"])
+        ax.legend(loc="lower right")
+        ax.grid(axis="x", color="0.9")
+        ax.set_axisbelow(True)
+    fig.set_label(words["title"])
+    return fig
