@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -13,6 +18,91 @@ from .errors import AssessError, InputError, Problem
 __all__ = ["main"]
 
 EXIT_OK, EXIT_REPORTS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+#: Assessment years the command accepts (pandas dates end in 2262).
+YEARS = (1900, 2200)
+
+
+# ---- argument types: a bad value is an argparse error (usage line, exit 2), never a traceback ----
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year; write it as four digits, e.g. 2025") from None
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{year} is not a year assess can assess; use a year from {YEARS[0]} to {YEARS[1]}, e.g. 2025")
+    return year
+
+
+def _iso_date(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-06-30")
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date on the calendar ({exc}); write it as YYYY-MM-DD, e.g. 2025-06-30") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside the years assess can assess ({YEARS[0]}–{YEARS[1]})")
+    return day.isoformat()
+
+
+def _number(kind: type, low: float, what: str, high: float | None = None) -> Callable[[str], float]:
+    """An argument type: a finite ``int``/``float`` from ``low`` (to ``high``)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}; {what}") from None
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} is out of range; {what}")
+        return value
+
+    return parse
+
+
+def _notebook(text: str) -> str:
+    """``--template``: an existing ``.ipynb`` file holding a Jupyter notebook."""
+    path = Path(text)
+    if path.suffix.lower() != ".ipynb":
+        raise argparse.ArgumentTypeError(f"{text!r} is not a notebook; give a Jupyter notebook file (.ipynb)")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            nb = json.load(handle)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Jupyter notebook (not notebook JSON); save it from Jupyter as .ipynb") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("nbformat"), int):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Jupyter notebook (no cells or nbformat); save it from Jupyter as .ipynb")
+    return text
+
+
+def _out_folder(text: str) -> str:
+    """``--out``: a folder that exists or can be made, and that this user can write in."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder; give a folder for the outputs (it is made if missing)")
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot make the folder {text!r}: {str(probe)!r} is a file")
+    if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
+        raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another --out folder")
+    return text
+
+
+def _can_write_in(folder: Path) -> bool:
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def _scheme(args: argparse.Namespace):
@@ -77,9 +167,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before anything is read or written: no output of this run may replace one of its inputs."""
+    from .pipeline import check_outputs
+
+    check_outputs(args.out, data=args.data, previous=args.previous, scheme=args.scheme, template=getattr(args, "template", None))
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
+    _check_outputs(args)
     result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, lang=args.lang)
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
@@ -124,8 +222,6 @@ def _batch_options(args: argparse.Namespace) -> dict:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    import json
-
     from .ledger import format_status, run_status
 
     try:
@@ -140,6 +236,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
+    _check_outputs(args)
     summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, **_batch_options(args))
     return _report_run(summary, Path(args.out))
 
@@ -172,18 +269,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
     c.add_argument("path")
-    c.add_argument("--year", type=int, default=2025)
-    c.add_argument("--groups", type=int, default=38)
-    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--year", type=_year, default=2025)
+    c.add_argument("--groups", type=_number(int, 1, "give at least 1 group", 100_000), default=38)
+    c.add_argument("--seed", type=_number(int, 0, "give a seed of 0 or more"), default=0)
     c.set_defaults(func=_cmd_sample)
 
     def data_options(c: argparse.ArgumentParser, out: bool = True) -> None:
         c.add_argument("data", help="input workbook (.xlsx) or folder of CSV files")
         c.add_argument("--scheme", help="scheme YAML file (default: the shipped scheme; see `assess scheme show`)")
         if out:
-            c.add_argument("--year", type=int, required=True, help="assessment year")
-            c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD (default: 31 December of the year)")
-            c.add_argument("--out", required=True, help="output folder")
+            c.add_argument("--year", type=_year, required=True, help="assessment year")
+            c.add_argument("--as-of", dest="as_of", type=_iso_date, help="assessment date YYYY-MM-DD inside the year (default: 31 December of the year)")
+            c.add_argument("--out", type=_out_folder, required=True, help="output folder")
             c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
             c.add_argument(
                 "--uncertainty", type=int, metavar="N",
@@ -211,17 +308,17 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
     data_options(c)
     b = c.add_argument_group("report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run")
-    b.add_argument("--workers", type=int, help="parallel report workers (default: the number of cores)")
+    b.add_argument("--workers", type=_number(int, 1, "give 1 or more workers"), help="parallel report workers (default: the number of cores)")
     b.add_argument("--isolation", choices=["warm", "fresh"], default="warm", help="warm: one reused, reset kernel per worker (default); fresh: a new kernel per report")
     b.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT, a dask.distributed scheduler")
-    b.add_argument("--timeout", type=float, default=600, help="seconds one report may take (default 600)")
-    b.add_argument("--retries", type=int, default=2, help="extra attempts when a kernel dies or does not start (default 2)")
-    b.add_argument("--recycle-after", dest="recycle_after", type=int, default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
-    b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=float, default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
+    b.add_argument("--timeout", type=_number(float, 1e-3, "give the seconds one report may take, more than 0"), default=600, help="seconds one report may take (default 600)")
+    b.add_argument("--retries", type=_number(int, 0, "give 0 or more retries", 100), default=2, help="extra attempts when a kernel dies or does not start (default 2)")
+    b.add_argument("--recycle-after", dest="recycle_after", type=_number(int, 0, "give 0 (never) or more reports"), default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
+    b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=_number(float, 0, "give 0 (no limit) or more megabytes"), default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
     b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
     b.add_argument("--only", metavar="G01,G02", help="run just these groups")
     b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
-    b.add_argument("--template", help="report notebook to run (default: the shipped group_report.ipynb)")
+    b.add_argument("--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)")
     report_options(b)
     c.set_defaults(func=_cmd_run)
 
@@ -231,8 +328,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_status)
 
     c = sub.add_parser("demo", help="generate the sample year and run the whole assessment on it")
-    c.add_argument("--out", default="reports/demo")
-    c.add_argument("--year", type=int, default=2025)
+    c.add_argument("--out", type=_out_folder, default="reports/demo")
+    c.add_argument("--year", type=_year, default=2025)
     report_options(c)
     c.set_defaults(func=_cmd_demo)
 
@@ -248,7 +345,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``assess`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, so that a closed pipe (`assess status --json | head -1`) is caught below
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading (head, less): that is fine; send whatever is left nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OK
     except InputError as exc:
         print(f"{exc.text(getattr(args, 'lang', 'en'))}\nNothing was written.", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AssessError", "Problem", "InputError", "SchemeError"]
+__all__ = ["AssessError", "Problem", "InputError", "SchemeError", "OptionError"]
 
 
 class AssessError(Exception):
@@ -136,3 +136,12 @@ class SchemeError(AssessError):
         self.source = source
         self.lines = lines
         super().__init__(f"invalid scheme {source}:\n" + "\n".join(f"  - {line}" for line in lines))
+
+
+class OptionError(AssessError):
+    """An option or setting does not fit the data or the outputs (a date outside the year,
+    an output that would replace an input); nothing was written. ``lines`` lists each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines) + "\nNothing was written.")

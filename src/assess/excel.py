@@ -6,7 +6,12 @@ Text cells that start with ``=``, ``+``, ``-`` or ``@`` are stored as literal st
 
 from __future__ import annotations
 
+import io
+import os
+import re
+import zipfile
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .atomic import atomic_write
 from .importance import importance
-from .io import atomic_path
 from .localtime import DEFAULT_TIMEZONE, local_datetime
 from .result import Result
 from .spec import SHEETS
@@ -49,6 +54,8 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
     ws.append(list(frame.columns))
     for cell in ws[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = "s"  # a header is text too, never a formula
     kinds = {}
     for j, col in enumerate(frame.columns, start=1):
         dtype = frame[col].dtype
@@ -68,7 +75,7 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
 
 def _finish_sheet(ws: Worksheet, frame: pd.DataFrame) -> None:
     ws.freeze_panes = "A2"
-    if ws.max_row > 1:
+    if len(frame.columns):  # a filter on the header even when no row (an empty importance sheet)
         ws.auto_filter.ref = ws.dimensions
     for j, col in enumerate(frame.columns, start=1):
         sample = [str(col)] + [str(v) for v in frame[col].head(200).tolist()]
@@ -104,9 +111,34 @@ def write_tables(
                     ws.cell(row=i, column=j).fill = PatternFill("solid", fgColor=colour)
     if finish is not None:
         finish(book)
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    _save(book, path)
     return path
+
+
+def _save(book: openpyxl.Workbook, path: Path) -> None:
+    """Save ``book`` atomically; under ``SOURCE_DATE_EPOCH``, byte for byte reproducibly."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic_write(path, _reproducible(buffer.getvalue()))
+
+
+def _reproducible(xlsx: bytes) -> bytes:
+    """Pin every time in an .xlsx to ``SOURCE_DATE_EPOCH`` (zip entries, ``docProps/core.xml``)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return xlsx
+    when = datetime.fromtimestamp(max(int(epoch), 315532800), tz=UTC)  # zip times start in 1980
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", data)
+            info = zipfile.ZipInfo(item.filename, date_time=when.timetuple()[:6])
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, item.external_attr
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
 def write_template(path: str | Path) -> Path:
@@ -161,8 +193,7 @@ def write_template(path: str | Path) -> Path:
                 dv.add(cells)
             head.alignment = Alignment(horizontal="center")
         ws.freeze_panes = "A2"
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    _save(book, path)
     return path
 
 

@@ -19,11 +19,11 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from assess.atomic import atomic_path
 from assess.errors import AssessError
 
 __all__ = ["html_to_pdf", "ExportError"]
@@ -85,7 +85,6 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
-    tmp = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.part")
     # WeasyPrint reports CSS it does not support (e.g. `user-select`) as log warnings; they
     # say nothing about the result, so keep them out of the batch's output.
     css_log = logging.getLogger("weasyprint")
@@ -93,10 +92,9 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
     css_log.setLevel(logging.ERROR)
     try:
         document = weasyprint.HTML(string=source, base_url=None, url_fetcher=_offline_fetcher(), media_type="print")
-        document.write_pdf(tmp)
-        os.replace(tmp, pdf_path)
+        with atomic_path(pdf_path) as tmp:
+            document.write_pdf(tmp)
     except FatalURLFetchingError as exc:
         raise ExportError(f"{html_path.name}: {exc}") from exc
     finally:
         css_log.setLevel(level)
-        tmp.unlink(missing_ok=True)

@@ -16,13 +16,10 @@ import hashlib
 import io
 import itertools
 import math
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +31,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from .atomic import atomic_path  # re-exported: assess.io.atomic_path is the one atomic writer
 from .errors import InputError, Problem
 from .spec import SHEET_ALIASES, SHEETS, Column
 
@@ -648,18 +646,3 @@ def read_tables(path: str | Path) -> RawTables:
         raise _refuse(path.name, "is neither an .xlsx workbook nor a folder of CSV files", "save it from Excel as .xlsx",
                       "既不是 .xlsx 工作簿，也不是 CSV 文件夹", "在 Excel 中另存为 .xlsx 工作簿")
     return _read_xlsx(path)
-
-
-@contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` only on success."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)

@@ -24,7 +24,6 @@ import ast
 import importlib.util
 import inspect
 import logging
-import os
 import re
 import signal
 import threading
@@ -37,6 +36,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from assess import report
+from assess.atomic import atomic_write
 from assess.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask, pid_alive
 from assess.executors import BatchError, Executor, default_workers, open_executor
 from assess.fingerprint import index_fingerprint, report_fingerprints
@@ -117,14 +117,7 @@ class ReportOutcome:
     pdf_path: Path | None = None
 
 
-def _write_bytes_atomic(path: Path, content: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+_write_bytes_atomic = atomic_write  # one atomic writer for every output (assess.atomic)
 
 
 def template_imports(notebook_text: str) -> tuple[str, ...]:

@@ -957,8 +957,11 @@ def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Fig
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from .plots import literal
+
     lang, font = _figure_lang(lang)
     table, bands, _ = _source(source, lang)
+    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
     words = _WORDS[lang]
     t = table.assign(_r=table["nominal_rank"].astype("Float64").fillna(np.inf)).sort_values(["_r", "group_id"], kind="stable")
     n = len(t)
@@ -1032,8 +1035,11 @@ def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") 
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
+    from .plots import literal
+
     lang, font = _figure_lang(lang)
     table, bands, _ = _source(source, lang)
+    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
     words = _WORDS[lang]
     row = _row(table, group_id)
     n = int(table["nominal_rank"].astype("Float64").max()) if table["nominal_rank"].notna().any() else 1
