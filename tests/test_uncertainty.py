@@ -536,3 +536,11 @@ def test_cli_score_with_uncertainty(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out / "scores.xlsx")
     assert "uncertainty" in book.sheetnames
     assert load_result(out / "results").meta["uncertainty"]["draws"] == 40
+
+
+def test_cli_refuses_too_many_draws_before_anything_is_written(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as info:
+        main(["score", str(SAMPLE), "--year", "2025", "--out", str(out), "--uncertainty", "100001"])
+    assert info.value.code == 2 and "give 1 to 100,000 draws" in capsys.readouterr().err
+    assert not out.exists()

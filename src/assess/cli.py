@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import AssessError, InputError, Problem
+from .scheme import MAX_DRAWS
 
 __all__ = ["main"]
 
@@ -283,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("--out", type=_out_folder, required=True, help="output folder")
             c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
             c.add_argument(
-                "--uncertainty", type=int, metavar="N",
+                "--uncertainty", type=_number(int, 1, f"give 1 to {MAX_DRAWS:,} draws", MAX_DRAWS), metavar="N",
                 help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
             )  # fmt: skip
             c.add_argument("--office", help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)")
