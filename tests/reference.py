@@ -404,12 +404,18 @@ def reference_score(
 
 
 def competition_ranks(out: dict, groups: list) -> None:
-    """Set each scored group's competition rank: 1 + the groups with a strictly higher final."""
+    """Set the competition rank of each ranked group: 1 + the ranked groups with a strictly
+    higher final. Ranked = graded and not vetoed (DESIGN §3, revised): a rank never
+    contradicts a grade."""
+
+    def ranked(g: str) -> bool:
+        return out[g].final is not None and out[g].grade is not None and "veto" not in out[g].flags
+
     for g in groups:
-        if out[g].final is None:
+        if not ranked(g):
             continue
         better = 0
         for h in groups:
-            if out[h].final is not None and out[h].final > out[g].final + EPS:
+            if ranked(h) and out[h].final > out[g].final + EPS:
                 better += 1
         out[g].rank = better + 1

@@ -17,8 +17,9 @@ Rules (DESIGN §3), with the choices made where the text leaves room:
   - ``goalposts [lo, hi]``: ``clip((x-lo)/(hi-lo), 0, 1)·100``; lower: ``clip((hi-x)/(hi-lo), 0, 1)·100``
   - ``minmax``: ``(x-min)/(max-min)·100``; lower: ``(max-x)/(max-min)·100``; all equal -> 100
   - ``rank``: ``(r-1)/(n-1)·100``, r the average rank, 1 = worst (lower: the rank of ``-x``);
-    n = 1 -> 100.  Ties are exact float equality (the tests rank only indicators that are
-    ratios of small integers, which both implementations compute bit for bit alike);
+    n = 1 -> 100.  Values within 1e-9 are equal (ties share their average rank; for
+    ``minmax`` a value within 1e-9 of the min or max counts as it), so float noise such as
+    0.39999999999999997 against 0.4 never separates two groups;
   - ``tscore``: ``clip(50 + 10·z, 0, 100)``, ``z = (x-mean)/sd`` with the population sd
     (lower: ``-z``); sd = 0 -> 50 (sd counts as 0 when every value is the same, or it is below
     1e-12 — the float noise of a mean of equal values);
@@ -36,7 +37,7 @@ Rules (DESIGN §3), with the choices made where the text leaves room:
   is demoted too (``demote``), or a group tied with the last one in is admitted too (``admit``);
   a group not admitted is flagged ``quota_demoted`` and goes on to the next band;
 * vetoed groups get the last band and never compete; ``insufficient_data`` groups get no grade;
-* rank: competition ranking of the final score (1, 2, 2, 4), every group with a score.
+* rank: competition ranking of the final score (1, 2, 2, 4) among the graded, not vetoed groups.
 """
 
 from __future__ import annotations
@@ -70,9 +71,11 @@ def normalize(values: dict[str, float | None], spec: dict, direction: str) -> di
             out[g] = min(max(share, 0.0), 1.0) * 100.0
         elif method == "minmax":
             lo, hi = min(have), max(have)
-            if hi == lo:
+            if hi - lo <= EPS:  # equal on paper (within 1e-9) -> all 100
                 out[g] = 100.0
-            elif direction == "lower":
+                continue
+            x = lo if x - lo <= EPS else hi if hi - x <= EPS else x
+            if direction == "lower":
                 out[g] = (hi - x) / (hi - lo) * 100.0
             else:
                 out[g] = (x - lo) / (hi - lo) * 100.0
@@ -83,7 +86,7 @@ def normalize(values: dict[str, float | None], spec: dict, direction: str) -> di
                 continue
             worse = equal = 0
             for y in have:
-                if y == x:
+                if abs(y - x) <= EPS:  # equal on paper
                     equal += 1
                 elif (y > x) if direction == "lower" else (y < x):
                     worse += 1

@@ -16,8 +16,8 @@ NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if"]
 # what each notebook must show, found in its rendered HTML
 EXPECTED = {
     "01-data-quality": ["Monthly ledgers", "Anomalies", "earlier_years", "<img"],
-    "02-ratings": ["Reliability", "ICC(1)", "Krippendorff", "<img"],
-    "03-scores": ["Correlations between indicators", "effective_mean", "Top 10 by final score", "<img"],
+    "02-ratings": ["Reliability", "ICC(1,k)", "Krippendorff", "<img"],
+    "03-scores": ["Correlations between indicators", "effective_mean", "Top 10 by final score", "weighted_variance_share", "<img"],
     "04-what-if": ["A fixed alternative", "grade_changed", "ST_conf", "plausible variations", "<img"],
 }
 

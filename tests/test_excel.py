@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 
 import openpyxl
 import pandas as pd
@@ -30,8 +31,8 @@ def planted(tmp_path_factory):
 def test_sheets_and_layout(planted):
     result, path = planted
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]
-    for ws in book.worksheets:
+    assert book.sheetnames == ["summary", "scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]  # no importance: fewer than 3 graded groups
+    for ws in book.worksheets[1:]:  # the summary has a title above its header (tests/test_summary.py)
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     scores = book["scores"]
     grade_col = [c.value for c in scores[1]].index("grade") + 1
@@ -68,9 +69,12 @@ def test_year_over_year_marks_new_and_gone(planted, tmp_path):
     previous = pd.concat([previous[previous["group_id"] != "G4"], pd.DataFrame([{"group_id": "G9", "final_score": 50.0, "rank": 9, "grade": "fail"}])])
     previous.loc[previous["group_id"] == "G2", "final_score"] -= 10
     previous.loc[previous["group_id"] == "G2", "rank"] = 4
-    out = compare(result, previous)
-    s = out.scores.set_index("group_id")
-    assert s.loc["G2", "score_change"] == pytest.approx(10) and s.loc["G2", "rank_change"] == 4 - s.loc["G2", "rank"]
+    s = compare(result, previous).scores.set_index("group_id")
+    assert s.loc["G2", "score_change"] == pytest.approx(10)
+    assert pd.isna(s.loc["G2", "rank_change"])  # G2 is ungraded, so unranked: no rank change to tell
+    ranked = replace(result, scores=result.scores.assign(rank=pd.array([pd.NA, 1, pd.NA, pd.NA], dtype="Int64")))
+    out = compare(ranked, previous)
+    assert out.scores.set_index("group_id").loc["G2", "rank_change"] == 4 - 1
     assert s.loc["G4", "grade_change"] == "new" and s.loc["G1", "grade_change"] == "same"
     yoy = out.year_over_year.set_index("group_id")
     assert yoy.loc["G9", "status"] == "gone" and yoy.loc["G4", "status"] == "new" and len(yoy) == 5

@@ -33,7 +33,7 @@ def test_report_section_states_the_keep_probability_in_words(results):
     if row["p_keep"] < 1:
         assert f"In {round(row['p_keep'] * 100)} % of the plausible variations this group keeps the grade {label}" in html
     else:
-        assert f"In every plausible variation this group keeps the grade {label}" in html
+        assert f"In all 120 draws this group keeps the grade {label}" in html
     assert "Over 120 plausible variations" in html and "data:image/png;base64," in html
     zh = report.uncertainty_section(with_u, "G01", "zh").data
     assert "等次的稳健性" in zh and "120 种" in zh

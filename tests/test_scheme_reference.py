@@ -407,8 +407,10 @@ def test_hand_dataset_issue_scheme() -> None:
     assert scores.loc["H2", "final_score"] == pytest.approx(h2 + 4, abs=TOL)
     assert scores.loc["H2", "final_score"] == pytest.approx(76.3058, abs=1e-4)
     assert scores.loc["H2", "grade"] == "pass" and scores.loc["H3", "grade"] == "fail"
-    # Ranks by final: H1 94.61, H2 76.31, H3 44.07, H4 17.25, H5 15.13, H6 2.98 (ungraded too).
-    assert list(scores.loc[["H1", "H2", "H3", "H4", "H5", "H6"], "rank"]) == [1, 2, 3, 4, 5, 6]
+    # Ranks by final among the graded: H1 94.61, H2 76.31, H3 44.07, H4 17.25; H5 and H6
+    # (insufficient_data) are not ranked.
+    assert list(scores.loc[["H1", "H2", "H3", "H4"], "rank"]) == [1, 2, 3, 4]
+    assert scores.loc[["H5", "H6"], "rank"].isna().all()
     assert not contribution_gaps(result)
 
 
@@ -453,8 +455,9 @@ def test_hand_dataset_tscore_lower_scheme() -> None:
     assert scores.loc["H1", "grade"] == "good" and "quota_demoted" in _flags(scores.loc["H1", "flags"])
     assert scores.loc["H2", "grade"] == "pass" and "quota_demoted" in _flags(scores.loc["H2", "flags"])
     assert scores.loc["H4", "grade"] == "pass" and scores.loc["H3", "grade"] == "fail"
-    # Ungraded H5 (≈ 43.39) still takes rank 3: H1 1, H2 2, H5 3, H4 4, H3 5, H6 6.
-    assert list(scores.loc[["H1", "H2", "H5", "H4", "H3", "H6"], "rank"]) == [1, 2, 3, 4, 5, 6]
+    # Ungraded H5 (≈ 43.39) and H6 take no rank: H1 1, H2 2, H4 3, H3 4.
+    assert list(scores.loc[["H1", "H2", "H4", "H3"], "rank"]) == [1, 2, 3, 4]
+    assert scores.loc[["H5", "H6"], "rank"].isna().all()
     assert not contribution_gaps(result)
 
 
@@ -748,9 +751,9 @@ def random_scheme(rnd: random.Random, aggregation: str | None = None, must: str 
 def random_case(rnd: random.Random, aggregation: str | None = None, must: str | None = None):
     """Random valid rows (from the default-scheme property tests) plus office indicator rows."""
     rows, as_of = random_rows(rnd)
-    for g in [r["group_id"] for r in rows["groups"]]:
+    for i, g in enumerate(r["group_id"] for r in rows["groups"]):
         for name, (lo, hi) in OFFICE.items():
-            if rnd.random() < 0.85:
+            if i == 0 or rnd.random() < 0.85:  # the first group has each: a scheme may name it
                 value = round(rnd.uniform(lo, hi), 2) if rnd.random() < 0.8 else rnd.choice([lo, hi])
                 rows["indicators"].append({"group_id": g, "indicator": name, "value": value})
     return rows, as_of, parse_scheme(random_scheme(rnd, aggregation, must))

@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assess.scheme import Normalize, default_scheme, parse_scheme
 from assess.scoring import aggregate, competition_rank, grade, normalize_series
@@ -154,3 +156,38 @@ def assess_score(ds, scheme):
     from assess.scoring import score
 
     return score(ds, year=2025, scheme=scheme)
+
+
+# ---- float noise: values equal on paper are equal (issue 11 §2) ------------------------------
+
+NOISY = [0.39999999999999997, 0.4, 0.4000000000000001]  # 0.1 * 4, 0.4, 0.2 + 0.2 + ... as Python computes them
+
+
+@pytest.mark.parametrize("direction", ["higher", "lower"])
+def test_values_equal_on_paper_normalise_as_equal(direction):
+    x = pd.Series(NOISY, index=IDX[:3])
+    assert normalize_series(x, Normalize(method="minmax"), direction).tolist() == [100, 100, 100]
+    assert normalize_series(x, Normalize(method="rank"), direction).tolist() == [50, 50, 50]  # one shared rank (2 of 3)
+    assert normalize_series(x, Normalize(method="tscore"), direction).tolist() == [50, 50, 50]
+    # beside a really different value, the noisy three still share one place
+    y = pd.Series([*NOISY, 0.9], index=IDX)
+    mm = normalize_series(y, Normalize(method="minmax"), "higher")
+    assert mm.tolist()[:3] == [0, 0, 0] and mm["d"] == 100
+    assert normalize_series(y, Normalize(method="rank"), "higher").tolist() == pytest.approx([100 / 3] * 3 + [100])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(st.tuples(st.integers(0, 30), st.integers(1, 30)), min_size=1, max_size=12),
+    noise=st.lists(st.floats(-1e-12, 1e-12), min_size=12, max_size=12),
+    method=st.sampled_from(["minmax", "rank", "tscore", "goalposts"]),
+    direction=st.sampled_from(["higher", "lower"]),
+)
+def test_noise_below_1e_12_never_moves_a_normalised_value(counts, noise, method, direction):
+    """Shares of whole counts (what the indicators are) plus noise below 1e-12 normalise
+    within 1e-6 of the noiseless values."""
+    x = pd.Series([min(a, b) / b for a, b in counts], dtype=float)
+    how = Normalize(method=method, bounds=(0, 1)) if method == "goalposts" else Normalize(method=method)
+    clean = normalize_series(x, how, direction)
+    noisy = normalize_series(x + np.array(noise[: len(x)]), how, direction)
+    assert np.abs(clean.to_numpy() - noisy.to_numpy()).max() <= 1e-6

@@ -116,7 +116,7 @@ def mismatches(result: assess.Result, ref: dict[str, GroupScore], tol: float = T
                 out.append(f"{g} {col}: package {row[col]!r}, reference {value!r}")
         if _grade(row["grade"]) != s.grade:
             out.append(f"{g} grade: package {_grade(row['grade'])!r}, reference {s.grade!r}")
-        if int(row["rank"]) != s.rank:
+        if (None if pd.isna(row["rank"]) else int(row["rank"])) != s.rank:
             out.append(f"{g} rank: package {row['rank']!r}, reference {s.rank!r}")
         if _flags(row["flags"]) != s.flags:
             out.append(f"{g} flags: package {_flags(row['flags'])}, reference {s.flags}")
@@ -452,13 +452,15 @@ def test_edge_workbook_hand_worked_values(edge_dataset: Dataset) -> None:
     assert "insufficient_data" in _flags(scores.loc["G08", "flags"])
     assert _grade(scores.loc["G08", "grade"]) is None
     assert scores.loc["G08", "final_score"] == pytest.approx(100.0, abs=TOL)
-    assert scores.loc["G08", "rank"] == 1  # ungraded groups are ranked too
+    assert pd.isna(scores.loc["G08", "rank"])  # ungraded: no rank (DESIGN §3, revised)
 
-    # G09: the same data as G01 and a veto -> same score, same rank, but grade 'fail'.
+    # G09: the same data as G01 and a veto -> same score, but grade 'fail' and no rank, so it
+    # never ranks above a group with a better grade. G08 and G09 unranked: G01 is first.
     assert scores.loc["G09", "final_score"] == pytest.approx(scores.loc["G01", "final_score"], abs=TOL)
     assert scores.loc["G09", "grade"] == "fail"
     assert "veto" in _flags(scores.loc["G09", "flags"])
-    assert scores.loc["G01", "rank"] == scores.loc["G09", "rank"] == 2
+    assert pd.isna(scores.loc["G09", "rank"])
+    assert scores.loc["G01", "rank"] == 1
 
     # G10: bonuses 3 + 4 = 7 in 2025 -> capped at 5; the 2024/2026 bonuses and the 2024 veto do
     # not count. daily = 0.4·50 + 0.2·100 + 0.4·50 = 60; base = 0.3·60 + 0.4·100 + 0.3·service.
@@ -481,7 +483,7 @@ def test_edge_workbook_hand_worked_values(edge_dataset: Dataset) -> None:
     assert scores.loc["G02", "grade"] == scores.loc["G03", "grade"] == "good"
     assert "quota_demoted" in _flags(scores.loc["G02", "flags"])
     assert "quota_demoted" in _flags(scores.loc["G03", "flags"])
-    assert scores.loc["G02", "rank"] == scores.loc["G03", "rank"] == 4
+    assert scores.loc["G02", "rank"] == scores.loc["G03", "rank"] == 2  # only G01 (ranked) above
     assert (scores["grade"] == "excellent").sum() == 1
 
 
@@ -667,7 +669,7 @@ def test_row_order_changes_nothing(rnd: random.Random) -> None:
         for x, y in zip(a[col], b[col], strict=True):
             assert _close(x, y, 1e-9), col
     assert [_grade(v) for v in a["grade"]] == [_grade(v) for v in b["grade"]]
-    assert list(a["rank"]) == list(b["rank"])
+    assert [None if pd.isna(v) else int(v) for v in a["rank"]] == [None if pd.isna(v) else int(v) for v in b["rank"]]
     assert [_flags(v) for v in a["flags"]] == [_flags(v) for v in b["flags"]]
 
 
@@ -718,3 +720,26 @@ def test_resolving_a_problem_in_time_never_lowers_the_score(rnd: random.Random, 
     rows["problems"][i] = {**p, "status": "resolved", "resolved_on": resolved_on}
     after = final_of(dataset(rows), as_of, group)
     assert after >= before - 1e-9
+
+
+_BAND = {"excellent": 0, "good": 1, "pass": 2, "fail": 3}
+
+
+@PROPERTY
+@given(rnd=st.randoms(use_true_random=False))
+def test_a_rank_never_contradicts_a_grade(rnd: random.Random) -> None:
+    """DESIGN §3 (revised): only graded, not vetoed groups are ranked; among them a better
+    grade never comes with a worse rank, and "rank r of N" counts the ranked groups."""
+    rows, as_of = random_rows(rnd)
+    s = assess.score(dataset(rows), year=YEAR, as_of=as_of).scores
+    flags = s["flags"].map(_flags)
+    ranked = s["grade"].notna() & ~flags.map(lambda f: "veto" in f)
+    assert s.loc[~ranked, "rank"].isna().all()
+    assert s.loc[ranked, "rank"].notna().all()
+    r = s[ranked]
+    if len(r):
+        assert r["rank"].min() == 1 and r["rank"].max() <= len(r)
+    for _, a in r.iterrows():
+        for _, b in r.iterrows():
+            if _BAND[a["grade"]] < _BAND[b["grade"]]:
+                assert a["rank"] < b["rank"], (a["group_id"], b["group_id"])

@@ -1,11 +1,13 @@
 """Monte Carlo uncertainty and Sobol sensitivity (assess.uncertainty, assess.sensitivity).
 
 The vectorised engine is checked against the ordinary scoring: every draw is rescored
-through :func:`assess.score` with that draw's scheme and resampled ratings.
+through :func:`assess.score` with that draw's scheme and evidence, and the components a
+group has fixed at the nominal weights.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +27,7 @@ from assess.scoring import competition_rank, grade, normalize_series
 from assess.sensitivity import sobol_indices
 from assess.uncertainty import (
     FACTORS,
+    OUTPUTS,
     attach,
     competition_ranks,
     grade_levels,
@@ -39,7 +42,7 @@ from assess.validate import Dataset
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample-2025.xlsx"
 YEAR = 2025
-OFF = {"weights": False, "normalisation": False, "aggregation": False, "ratings": False}
+OFF = {"weights": False, "normalisation": False, "aggregation": False, "evidence": False}
 
 
 def scheme_with(**uncertainty: object) -> assess.Scheme:
@@ -127,9 +130,19 @@ def test_grade_probabilities_sum_to_one(everything_on) -> None:
     np.testing.assert_allclose(p, 1.0, atol=1e-12)
     assert ((t["p_keep"] >= 0) & (t["p_keep"] <= 1)).all()
     assert 0 < t["p_keep"].mean() < 1  # the draws do move grades
-    # the group at the coverage threshold is graded in some draws, ungraded in others
-    g06 = t[t["group_id"] == "G06"].iloc[0]
-    assert 0 < g06["p_ungraded"] < 1
+
+
+def test_whether_a_group_is_graded_is_a_fact_not_a_draw(everything_on, hard: Dataset) -> None:
+    """G06's effectiveness coverage (0.6 of the nominal weight) sits under min_coverage
+    (0.65); drawn weights would lift it above in some draws. Graded-ness is decided once, at
+    the nominal weights: p_ungraded is exactly 0 or 1, as the ordinary scoring says."""
+    t = everything_on.table.set_index("group_id")
+    nominal = assess.score(hard, YEAR).scores.set_index("group_id")
+    assert t["p_ungraded"].isin([0.0, 1.0]).all()
+    assert (t["p_ungraded"] == nominal["grade"].isna().astype(float).reindex(t.index)).all()
+    assert t.loc["G06", "p_ungraded"] == 1.0 and t.loc["G05", "p_ungraded"] == 1.0
+    graded = (everything_on.grade >= 0).sum(axis=1)
+    assert (graded == graded[0]).all()  # the quota base is the same in every draw
 
 
 def test_quota_limited_grade_never_exceeds_its_quota_in_any_draw(everything_on) -> None:
@@ -142,28 +155,76 @@ def test_quota_limited_grade_never_exceeds_its_quota_in_any_draw(everything_on) 
     assert (u.grade[:, veto] == len(u.bands) - 1).all()  # a vetoed group always gets the lowest grade
     g05 = u.table["group_id"].to_numpy() == "G05"
     assert (u.grade[:, g05] == -1).all()  # no effectiveness data in any draw: never graded
-    assert ((u.rank > 0) == ~np.isnan(u.final)).all()
+    assert ((u.rank > 0) == u.model.ranked[None, :]).all()  # graded and not vetoed: ranked in every draw
+    assert (u.rank[:, veto] == 0).all()
 
 
 def test_rank_interval_contains_the_median_and_ranks_are_competition_ranks(everything_on) -> None:
     t = everything_on.table
     assert ((t["rank_p05"] <= t["rank_median"]) & (t["rank_median"] <= t["rank_p95"])).all()
     assert ((t["score_p05"] <= t["score_median"]) & (t["score_median"] <= t["score_p95"])).all()
+    ranked = everything_on.model.ranked
     for d in range(0, 400, 57):
-        expected = competition_rank(pd.Series(everything_on.final[d])).to_numpy(dtype=float, na_value=0)
+        expected = competition_rank(pd.Series(np.where(ranked, everything_on.final[d], np.nan))).to_numpy(dtype=float, na_value=0)
         np.testing.assert_array_equal(everything_on.rank[d], expected)
 
 
-def test_bootstrap_fills_each_group_from_its_own_responses(everything_on) -> None:
-    u = everything_on
+# ---- posterior draws of the evidence ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def thin(sample: Dataset) -> Dataset:
+    """The sample with G01 rated by one response only and G03 with one due problem (overdue)."""
+    t = dict(sample.tables)
+    r = t["ratings"]
+    first = r[r["group_id"] == "G01"].iloc[0]
+    t["ratings"] = r[(r["group_id"] != "G01") | ((r["recipient_id"] == first["recipient_id"]) & (r["quarter"] == first["quarter"]))]
+    p = t["problems"]
+    mine = p[p["group_id"] == "G03"]
+    keep = mine.index[:1]
+    p = p.drop(index=mine.index.difference(keep))
+    p.loc[keep, ["raised_on", "deadline", "status", "resolved_on"]] = [pd.Timestamp("2025-02-01"), pd.Timestamp("2025-03-01"), "open", pd.NaT]
+    t["problems"] = p
+    return Dataset(tables=t, source="thin", sha256="")
+
+
+def test_posterior_draws_spread_with_thin_evidence(thin: Dataset) -> None:
+    """A group rated once is uncertain; one rated twenty times is not (a bootstrap of one
+    response had no variance at all). One overdue problem out of one due is Beta(0.5, 1.5)."""
+    u = assess.uncertainty(thin, scheme_with(factors={**OFF, "evidence": True}), draws=4000, seed=3, year=YEAR, sensitivity=0)
     m = u.model
-    slots = u.factors.responses(m)
-    owner = np.repeat(m.rated, m.counts[m.rated])
-    group_of_response = np.repeat(np.arange(len(m.groups)), m.counts)
-    assert (group_of_response[slots] == owner[None, :]).all()
-    # every response of a group is drawn about equally often
-    hits = np.bincount(slots.ravel(), minlength=len(m.responses)) / len(slots)
-    assert abs(hits.mean() - 1) < 1e-12 and hits.min() > 0.8 and hits.max() < 1.2
+    responses = assess.score(thin, YEAR).ratings_quality.set_index("group_id")["responses"]
+    many = responses[responses >= 20].index[0]
+    assert responses["G01"] == 1
+    e = m.evidence.index(m.indicators.index("rating_score"))
+    draws = pd.DataFrame(u.factors.evidence[:, :, e].astype(float), columns=m.groups)
+    assert draws["G01"].std() > 2 * draws[many].std() > 0
+    # the normal posterior: mean the shrunk score, sd = sqrt(pooled within variance / (n + k))
+    assert draws["G01"].mean() == pytest.approx(m.raw.loc["G01", "rating_score"], abs=0.5)
+    # problem_on_time of G03: 0 on time out of 1 due -> Beta(0.5, 1.5): mean 0.25, sd sqrt(0.75 / 12) = 0.25
+    p = m.evidence.index(m.indicators.index("problem_on_time"))
+    g03 = u.factors.evidence[:, list(m.groups).index("G03"), p].astype(float)
+    assert g03.mean() == pytest.approx(0.25, abs=0.015) and g03.std() == pytest.approx(0.25, abs=0.015)
+    assert np.isnan(m.raw.loc["G03", "problem_on_time"]) is np.False_ and m.raw.loc["G03", "problem_on_time"] == 0
+    # a share with much evidence moves little: ledger_on_time is x of 12 months
+    led = m.evidence.index(m.indicators.index("ledger_on_time"))
+    sd = u.factors.evidence[:, :, led].astype(float).std(axis=0)
+    assert sd.max() < 0.16 and sd.min() > 0.02
+
+
+def test_share_posteriors_follow_the_counts(sample: Dataset) -> None:
+    """Beta(x + ½, n − x + ½) with x and n counted here from the tables: problem_resolution."""
+    u = assess.uncertainty(sample, scheme_with(factors={**OFF, "evidence": True}), draws=3000, seed=8, year=YEAR, sensitivity=0)
+    m = u.model
+    p = sample.tables["problems"]
+    raised = p[p["raised_on"].dt.year == YEAR]
+    n = raised.groupby("group_id").size()
+    x = raised[(raised["status"] == "resolved") & (raised["resolved_on"] <= pd.Timestamp("2025-12-31"))].groupby("group_id").size().reindex(n.index, fill_value=0)
+    e = m.evidence.index(m.indicators.index("problem_resolution"))
+    drawn = pd.DataFrame(u.factors.evidence[:, :, e].astype(float), columns=m.groups)[n.index]
+    a, b = x + 0.5, n - x + 0.5
+    np.testing.assert_allclose(drawn.mean(), a / (a + b), atol=0.01)
+    np.testing.assert_allclose(drawn.std(), np.sqrt(a * b / ((a + b) ** 2 * (a + b + 1))), rtol=0.08)
 
 
 def test_dirichlet_weights_are_centred_on_the_scheme(sample: Dataset) -> None:
@@ -193,6 +254,9 @@ def test_settings_come_from_the_scheme_and_arguments_override(sample: Dataset) -
     u = assess.uncertainty(sample, scheme_with(draws=25, seed=9, sensitivity=0), year=YEAR)
     assert (u.settings.draws, u.settings.seed, len(u.final)) == (25, 9, 25)
     assert u.settings.factors.normalisation is False  # off by default: thresholds are absolute
+    assert u.settings.factors.aggregation is False  # likewise: geometric means lower every score
+    assert not u.factors.geometric.any()
+    assert scheme_with(factors={"ratings": False}).uncertainty.factors.evidence is False  # the earlier name
     assert u.sensitivity.empty
     v = assess.uncertainty(sample, scheme_with(draws=25, seed=9, sensitivity=0), draws=10, seed=9, year=YEAR)
     assert len(v.final) == 10
@@ -208,6 +272,18 @@ def test_bad_settings_say_what_and_how(sample: Dataset) -> None:
         scheme_with(methods=["zscore"])
     with pytest.raises(assess.SchemeError, match=r"draws: 0 is invalid"):
         assess.uncertainty(sample, draws=0, year=YEAR)
+    with pytest.raises(assess.SchemeError, match=r"draws: 100001 is invalid"):
+        assess.uncertainty(sample, draws=100_001, year=YEAR)
+
+
+def test_draws_times_groups_is_bounded(sample: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The draws × groups arrays are kept whole: above MAX_CELLS the analysis refuses and
+    says how many draws fit (here a bound of 20,000 cells for 38 groups: 526 draws)."""
+    engine = sys.modules["assess.uncertainty"]  # the module (assess.uncertainty is also the function)
+    monkeypatch.setattr(engine, "MAX_CELLS", 20_000)
+    with pytest.raises(assess.SchemeError, match=r"1,000 draws × 38 groups is more than 20,000 scored cells; use at most 526 draws"):
+        assess.uncertainty(sample, draws=1000, year=YEAR)
+    assert len(assess.uncertainty(sample, draws=526, year=YEAR, sensitivity=0).final) == 526
 
 
 # ---- the vectorised engine agrees with the ordinary scoring, draw by draw ------------------
@@ -216,7 +292,7 @@ def test_bad_settings_say_what_and_how(sample: Dataset) -> None:
 def _loop_agrees(u, dataset: Dataset, draws: range) -> None:
     for d in draws:
         scheme = u.scheme_for_draw(d)
-        result = assess.score(u.dataset_for_draw(dataset, d), YEAR, scheme=scheme)
+        result = assess.score(dataset, YEAR, scheme=scheme, raw=u.raw_for_draw(d), present=u.present)
         s = result.scores
         np.testing.assert_allclose(u.final[d], s["final_score"].to_numpy(dtype=float), atol=1e-9, rtol=0, err_msg=f"draw {d}")
         np.testing.assert_array_equal(u.rank[d], s["rank"].to_numpy(dtype=float, na_value=0), err_msg=f"draw {d}")
@@ -250,7 +326,7 @@ def test_vectorised_engine_agrees_with_rescoring_each_draw(hard: Dataset, edits:
     u = assess.uncertainty(hard, parse_scheme(data), draws=16, seed=3, year=YEAR, sensitivity=0)
     assert len(set(u.factors.geometric.tolist())) == 2
     if edits.get("ties_at_cut"):
-        # without the bootstrap the twins stay exactly tied: in some draws a pair straddles
+        # without the evidence draws the twins stay exactly tied: in some draws a pair straddles
         # the excellent quota's cut, and the tie rule decides (demote: fewer than the quota)
         cap = np.floor(0.2 * (u.grade >= 0).sum(axis=1) + 1e-9)
         excellent = (u.grade == 0).sum(axis=1)
@@ -356,13 +432,29 @@ def test_sobol_indices_of_an_additive_function() -> None:
 
 def test_sensitivity_names_the_factor_that_moves_the_ranking(sample: Dataset) -> None:
     only_weights = assess.uncertainty(sample, scheme_with(factors={**OFF, "weights": True}), draws=128, seed=1, year=YEAR, sensitivity=128)
-    s = only_weights.sensitivity.set_index("factor")
-    assert list(s.index) == list(FACTORS)
-    assert s.loc["weights", "active"] and not s.loc[["normalisation", "aggregation", "ratings"], "active"].any()
-    assert s.loc["weights", "ST"] == pytest.approx(1.0, abs=0.15)  # the only factor explains everything
-    assert (s.loc[["normalisation", "aggregation", "ratings"], ["S1", "ST"]] == 0).all().all()
-    both = assess.uncertainty(sample, scheme_with(factors={**OFF, "weights": True, "normalisation": True}), draws=256, seed=1, year=YEAR).sensitivity.set_index("factor")
+    table = only_weights.sensitivity
+    assert list(table["output"]) == [o for o in OUTPUTS for _ in FACTORS]
+    off = ["normalisation", "aggregation", "evidence"]
+    for output in OUTPUTS:
+        s = table[table["output"] == output].set_index("factor")
+        assert list(s.index) == list(FACTORS)
+        assert s.loc["weights", "active"] and not s.loc[off, "active"].any()
+        assert s.loc["weights", "ST"] == pytest.approx(1.0, abs=0.15)  # the only factor explains everything
+        assert (s.loc[off, ["S1", "ST"]] == 0).all().all()
+    both = assess.uncertainty(sample, scheme_with(factors={**OFF, "weights": True, "normalisation": True}), draws=256, seed=1, year=YEAR).sensitivity
+    both = both[both["output"] == "rank_shift"].set_index("factor")
     assert both.loc["normalisation", "ST"] > both.loc["weights", "ST"]  # rank/minmax/tscore reorder more than weights do
+
+
+def test_sensitivity_of_the_grade_decision(sample: Dataset) -> None:
+    """grade_changes: how many groups' grades differ from the nominal grades, per draw; its
+    Sobol indices say which choice moves grades (here only the evidence can)."""
+    u = assess.uncertainty(sample, scheme_with(factors={**OFF, "evidence": True}), draws=256, seed=2, year=YEAR)
+    nominal = np.array([u.bands.index(g) if g in u.bands else -1 for g in u.table["nominal_grade"].fillna("-")])
+    changes = (u.grade != nominal[None, :]).sum(axis=1)
+    assert changes.mean() > 0  # thin evidence does move some grades
+    s = u.sensitivity[u.sensitivity["output"] == "grade_changes"].set_index("factor")
+    assert s.loc["evidence", "ST"] == pytest.approx(1.0, abs=0.2) and s.loc["weights", "ST"] == 0
 
 
 # ---- where it shows ---------------------------------------------------------------------------
@@ -377,7 +469,7 @@ def _table(rows: list[dict]) -> pd.DataFrame:
 
 
 def _result_with(table: pd.DataFrame) -> assess.Result:
-    meta = {"scheme": default_scheme().model_dump(mode="json")}
+    meta = {"scheme": default_scheme().model_dump(mode="json"), "uncertainty": {"draws": 1000}}
     return assess.Result(scores=pd.DataFrame(), indicators=pd.DataFrame(), groups=pd.DataFrame(), meta=meta, uncertainty=table)
 
 
@@ -390,14 +482,18 @@ def test_sentences_in_plain_words() -> None:
             {"group_id": "D", "nominal_rank": None, "nominal_grade": None, "rank_p05": None, "rank_p95": None, "p_keep": 1.0, "p_excellent": 0.0, "p_good": 0.0, "p_pass": 0.0, "p_fail": 0.0, "p_ungraded": 1.0},
         ]
     )
+    table = pd.concat([table, _table([{"group_id": "E", "nominal_rank": None, "nominal_grade": "fail", "rank_p05": None, "rank_p95": None, "p_keep": 1.0, "p_excellent": 0.0, "p_good": 0.0, "p_pass": 0.0, "p_fail": 1.0}])], ignore_index=True)
     result = _result_with(table)
-    assert sentence(result, "A") == "In 97 % of the plausible variations this group keeps the grade Good (otherwise most often Pass, 3 %); its rank ranges from 4 to 9."
-    assert sentence(result, "A", "zh") == "在97%的合理变动情形下，本组保持“良好”等次（否则多为“合格”，3%）；排名在第4至第9名之间。"
-    assert sentence(result, "B") == "In every plausible variation this group keeps the grade Excellent; its rank holds at 1."
-    assert sentence(result, "B", "zh") == "在所有合理变动情形下，本组均保持“优秀”等次；排名稳定在第1名。"
-    assert sentence(result, "C") == "This group has no grade (insufficient data); in 60 % of the plausible variations it stays ungraded (otherwise most often Pass, 40 %); its rank ranges from 8 to 12."
-    assert sentence(result, "C", "zh") == "本组因数据不足未评定等次；在60%的合理变动情形下仍不评定等次（否则多为“合格”，40%）；排名在第8至第12名之间。"
-    assert sentence(result, "D") == "This group has no grade (insufficient data); in 100 % of the plausible variations it stays ungraded."
+    assert sentence(result, "A") == "In 97 % of the plausible variations this group keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9 in 90 % of the plausible variations."
+    assert sentence(result, "A", "zh") == "在97%的合理变动情形下，本组保持“良好”等次（否则多为“合格”，3%）；在90%的合理变动情形下，排名在第4至第9名之间。"
+    # a sure grade is said of the draws there were, never of "every plausible variation"
+    assert sentence(result, "B") == "In all 1,000 draws this group keeps the grade Excellent; its rank is 1 in at least 90 % of the plausible variations."
+    assert sentence(result, "B", "zh") == "在全部1000次抽样中，本组均保持“优秀”等次；在至少90%的合理变动情形下，排名为第1名。"
+    # graded-ness does not vary: an ungraded group is simply ungraded
+    assert sentence(result, "C") == sentence(result, "D") == "This group has no grade (insufficient data); the variations change scores, not the data a grade needs."
+    assert sentence(result, "D", "zh") == "本组因数据不足未评定等次；各种变动情形只改变得分，不改变评定等次所需的数据。"
+    assert sentence(result, "E") == "In all 1,000 draws this group keeps the grade Fail; it is not ranked (veto)."
+    assert sentence(result, "E", "zh") == "在全部1000次抽样中，本组均保持“不合格”等次；因一票否决不参与排名。"
     with pytest.raises(KeyError, match="'Z' is not in this uncertainty analysis"):
         sentence(result, "Z")
     with pytest.raises(ValueError, match="no uncertainty analysis"):
@@ -419,7 +515,7 @@ def test_figures(everything_on, sample: Dataset) -> None:
 def test_attach_saves_loads_and_writes_the_uncertainty_sheet(sample: Dataset, tmp_path: Path) -> None:
     u = assess.uncertainty(sample, draws=50, seed=1, year=YEAR, sensitivity=16)
     result = attach(assess.score(sample, YEAR), u)
-    assert result.meta["uncertainty"]["draws"] == 50 and len(result.meta["uncertainty"]["sensitivity"]) == 4
+    assert result.meta["uncertainty"]["draws"] == 50 and len(result.meta["uncertainty"]["sensitivity"]) == 2 * 4
     back = load_result(save_result(result, tmp_path / "results"))
     pd.testing.assert_frame_equal(back.uncertainty, u.table, check_dtype=False)
     assert sentence(back, "G01") == sentence(u, "G01")
@@ -440,3 +536,11 @@ def test_cli_score_with_uncertainty(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(out / "scores.xlsx")
     assert "uncertainty" in book.sheetnames
     assert load_result(out / "results").meta["uncertainty"]["draws"] == 40
+
+
+def test_cli_refuses_too_many_draws_before_anything_is_written(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as info:
+        main(["score", str(SAMPLE), "--year", "2025", "--out", str(out), "--uncertainty", "100001"])
+    assert info.value.code == 2 and "give 1 to 100,000 draws" in capsys.readouterr().err
+    assert not out.exists()

@@ -3,22 +3,116 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .errors import AssessError, InputError
+from .errors import AssessError, InputError, Problem
+from .scheme import MAX_DRAWS
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_REPORTS_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
+#: Assessment years the command accepts (pandas dates end in 2262).
+YEARS = (1900, 2200)
+
+
+# ---- argument types: a bad value is an argparse error (usage line, exit 2), never a traceback ----
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year; write it as four digits, e.g. 2025") from None
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{year} is not a year assess can assess; use a year from {YEARS[0]} to {YEARS[1]}, e.g. 2025")
+    return year
+
+
+def _iso_date(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-06-30")
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date on the calendar ({exc}); write it as YYYY-MM-DD, e.g. 2025-06-30") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside the years assess can assess ({YEARS[0]}–{YEARS[1]})")
+    return day.isoformat()
+
+
+def _number(kind: type, low: float, what: str, high: float | None = None) -> Callable[[str], float]:
+    """An argument type: a finite ``int``/``float`` from ``low`` (to ``high``)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}; {what}") from None
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{text} is out of range; {what}")
+        return value
+
+    return parse
+
+
+def _notebook(text: str) -> str:
+    """``--template``: an existing ``.ipynb`` file holding a Jupyter notebook."""
+    path = Path(text)
+    if path.suffix.lower() != ".ipynb":
+        raise argparse.ArgumentTypeError(f"{text!r} is not a notebook; give a Jupyter notebook file (.ipynb)")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            nb = json.load(handle)
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"cannot read {text!r}: {exc.strerror}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Jupyter notebook (not notebook JSON); save it from Jupyter as .ipynb") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("nbformat"), int):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Jupyter notebook (no cells or nbformat); save it from Jupyter as .ipynb")
+    return text
+
+
+def _out_folder(text: str) -> str:
+    """``--out``: a folder that exists or can be made, and that this user can write in."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder; give a folder for the outputs (it is made if missing)")
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot make the folder {text!r}: {str(probe)!r} is a file")
+    if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
+        raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another --out folder")
+    return text
+
+
+def _can_write_in(folder: Path) -> bool:
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
 
 def _scheme(args: argparse.Namespace):
-    from .scheme import load_scheme
+    from .scheme import load_scheme, parse_scheme
 
-    return load_scheme(getattr(args, "scheme", None))
+    scheme = load_scheme(getattr(args, "scheme", None))
+    if getattr(args, "office", None):  # --office names the office, over the scheme's `office`
+        scheme = parse_scheme({**scheme.model_dump(mode="json"), "office": args.office}, "--office")
+    return scheme
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
@@ -35,19 +129,57 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warning_line(w: Problem, lang: str) -> str:
+    """A warning about a row or cell in full (file, sheet, row, column); one about the data as a whole
+    (pre-flight: a group, a quota, a month) by its words alone."""
+    if w.row is not None:
+        return f"{'提醒：' if lang == 'zh' else 'warning: '}{w.text(lang)}"
+    if lang == "zh":
+        return f"提醒：{w.rule_zh or w.rule}" + (f"（{w.fix_zh or w.fix}）" if w.fix_zh or w.fix else "")
+    return f"warning: {w.rule}" + (f" — fix: {w.fix}" if w.fix else "")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .annotate import annotate, check_target
+    from .preflight import preflight
     from .validate import load
 
-    ds = load(args.data, _scheme(args))
+    if args.annotate:
+        check_target(args.data, args.annotate)  # refused before anything is read
+    scheme = _scheme(args)
+    try:
+        ds = load(args.data, scheme)
+    except InputError as exc:
+        if args.annotate:
+            marked = annotate(args.data, args.annotate, exc.problems, args.lang)
+            print(f"marked copy: {marked.path} ({len(marked.marked)} cell(s) marked)", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  - {p.text(args.lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, args.year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
+    for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
+        print(_warning_line(w, args.lang))
+    if args.annotate:
+        marked = annotate(args.data, args.annotate, warnings, args.lang)
+        print(f"marked copy: {marked.path} ({marked.listed} warning(s) listed)")
     return EXIT_OK
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before anything is read or written: no output of this run may replace one of its inputs."""
+    from .pipeline import check_outputs
+
+    check_outputs(args.out, data=args.data, previous=args.previous, scheme=args.scheme, template=getattr(args, "template", None))
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty)
+    _check_outputs(args)
+    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, lang=args.lang)
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -91,8 +223,6 @@ def _batch_options(args: argparse.Namespace) -> dict:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    import json
-
     from .ledger import format_status, run_status
 
     try:
@@ -107,6 +237,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
+    _check_outputs(args)
     summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, **_batch_options(args))
     return _report_run(summary, Path(args.out))
 
@@ -139,50 +270,56 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
     c.add_argument("path")
-    c.add_argument("--year", type=int, default=2025)
-    c.add_argument("--groups", type=int, default=38)
-    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--year", type=_year, default=2025)
+    c.add_argument("--groups", type=_number(int, 1, "give at least 1 group", 100_000), default=38)
+    c.add_argument("--seed", type=_number(int, 0, "give a seed of 0 or more"), default=0)
     c.set_defaults(func=_cmd_sample)
 
     def data_options(c: argparse.ArgumentParser, out: bool = True) -> None:
         c.add_argument("data", help="input workbook (.xlsx) or folder of CSV files")
         c.add_argument("--scheme", help="scheme YAML file (default: the shipped scheme; see `assess scheme show`)")
         if out:
-            c.add_argument("--year", type=int, required=True, help="assessment year")
-            c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD (default: 31 December of the year)")
-            c.add_argument("--out", required=True, help="output folder")
+            c.add_argument("--year", type=_year, required=True, help="assessment year")
+            c.add_argument("--as-of", dest="as_of", type=_iso_date, help="assessment date YYYY-MM-DD inside the year (default: 31 December of the year)")
+            c.add_argument("--out", type=_out_folder, required=True, help="output folder")
             c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
             c.add_argument(
-                "--uncertainty", type=int, metavar="N",
+                "--uncertainty", type=_number(int, 1, f"give 1 to {MAX_DRAWS:,} draws", MAX_DRAWS), metavar="N",
                 help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
             )  # fmt: skip
+            c.add_argument("--office", help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)")
 
     def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report and the index: en (default) or zh (Chinese)")
+        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)")
         c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)")
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
+    c.add_argument("--year", type=int, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
+    c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the problems, warnings and the marked copy: en (default) or zh")
+    c.add_argument("--annotate", metavar="MARKED.xlsx", help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group")
     c.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
     data_options(c)
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the workbook's summary sheet and header labels: en (default) or zh")
     c.set_defaults(func=_cmd_score)
 
     c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
     data_options(c)
     b = c.add_argument_group("report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run")
-    b.add_argument("--workers", type=int, help="parallel report workers (default: the number of cores)")
+    b.add_argument("--workers", type=_number(int, 1, "give 1 or more workers"), help="parallel report workers (default: the number of cores)")
     b.add_argument("--isolation", choices=["warm", "fresh"], default="warm", help="warm: one reused, reset kernel per worker (default); fresh: a new kernel per report")
     b.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT, a dask.distributed scheduler")
-    b.add_argument("--timeout", type=float, default=600, help="seconds one report may take (default 600)")
-    b.add_argument("--retries", type=int, default=2, help="extra attempts when a kernel dies or does not start (default 2)")
-    b.add_argument("--recycle-after", dest="recycle_after", type=int, default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
-    b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=float, default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
+    b.add_argument("--timeout", type=_number(float, 1e-3, "give the seconds one report may take, more than 0"), default=600, help="seconds one report may take (default 600)")
+    b.add_argument("--retries", type=_number(int, 0, "give 0 or more retries", 100), default=2, help="extra attempts when a kernel dies or does not start (default 2)")
+    b.add_argument("--recycle-after", dest="recycle_after", type=_number(int, 0, "give 0 (never) or more reports"), default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
+    b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=_number(float, 0, "give 0 (no limit) or more megabytes"), default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
     b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
     b.add_argument("--only", metavar="G01,G02", help="run just these groups")
     b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
-    b.add_argument("--template", help="report notebook to run (default: the shipped group_report.ipynb)")
+    b.add_argument("--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)")
     report_options(b)
     c.set_defaults(func=_cmd_run)
 
@@ -192,8 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=_cmd_status)
 
     c = sub.add_parser("demo", help="generate the sample year and run the whole assessment on it")
-    c.add_argument("--out", default="reports/demo")
-    c.add_argument("--year", type=int, default=2025)
+    c.add_argument("--out", type=_out_folder, default="reports/demo")
+    c.add_argument("--year", type=_year, default=2025)
     report_options(c)
     c.set_defaults(func=_cmd_demo)
 
@@ -209,9 +346,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``assess`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # here, so that a closed pipe (`assess status --json | head -1`) is caught below
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading (head, less): that is fine; send whatever is left nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return EXIT_OK
     except InputError as exc:
-        print(f"{exc}\nNothing was written.", file=sys.stderr)
+        print(f"{exc.text(getattr(args, 'lang', 'en'))}\nNothing was written.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except AssessError as exc:
         print(exc, file=sys.stderr)

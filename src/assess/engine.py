@@ -30,10 +30,15 @@ import hashlib
 import json
 import logging
 import os
+import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +59,12 @@ __all__ = [
     "ReportTask",
     "WarmKernel",
     "WarmKernelEngine",  # noqa: F822 (built on first access: see __getattr__)
+    "clean_stale_temp",
+    "pid_alive",
+    "pin_notebook",
     "run_task",
     "shutdown_kernels",
+    "temp_prefix",
 ]
 
 log = logging.getLogger(__name__)
@@ -148,6 +157,62 @@ def _read_status_kb(pid: int, key: str) -> float | None:
     return None
 
 
+# --- temporary files of killed runs ----------------------------------------------------------
+
+_STALE = re.compile(r"assess-[a-z]+-(\d+)-")
+
+
+def temp_prefix(kind: str) -> str:
+    """The name prefix of a temporary file or folder of this process: ``assess-KIND-PID-``.
+
+    :func:`clean_stale_temp` removes those whose process is gone.
+    """
+    return f"assess-{kind}-{os.getpid()}-"
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (a zombie counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
+
+
+def clean_stale_temp(folder: str | Path | None = None) -> list[Path]:
+    """Remove what killed ``assess`` processes left in the temporary folder; return it.
+
+    Kernel connection files and worker folders carry their process's ID in their name
+    (:func:`temp_prefix`); an entry of this user whose process no longer runs is removed.
+    """
+    base = Path(folder or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(base.iterdir())
+    except OSError:
+        return removed
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    for entry in entries:
+        match = _STALE.match(entry.name)
+        if match is None or pid_alive(int(match.group(1))):
+            continue
+        try:
+            if uid is not None and entry.lstat().st_uid != uid:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        except OSError:
+            continue
+        removed.append(entry)
+    if removed:
+        log.info("removed %d temporary file(s) left by killed runs", len(removed))
+    return removed
+
+
 class WarmKernel:
     """One Jupyter kernel that outlives a notebook.
 
@@ -168,7 +233,12 @@ class WarmKernel:
         started = time.perf_counter()
         _register(self)  # from now on shutdown_kernels() can stop it, even half-started
         try:
-            km = AsyncKernelManager(kernel_name=self.settings.kernel_name, config=_KERNEL_CONFIG)
+            km = AsyncKernelManager(
+                kernel_name=self.settings.kernel_name,
+                config=_KERNEL_CONFIG,
+                # named after this process, so that a later run removes it if this one is killed
+                connection_file=os.path.join(tempfile.gettempdir(), f"{temp_prefix('kernel')}{uuid.uuid4().hex}.json"),
+            )
             self.km = km
             run_sync(km.start_kernel)(extra_arguments=list(_KERNEL_ARGS), cwd=cwd or os.getcwd())
             kc = km.client()
@@ -581,6 +651,50 @@ def _unfinished_cell(nb: Any) -> int | None:
     return None
 
 
+def _epoch() -> datetime | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        return datetime.fromtimestamp(int(value), UTC) if value else None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def pin_notebook(nb: Any) -> Any:
+    """Make the executed notebook ``nb`` reproducible, in place; return it.
+
+    The cell papermill injects gets a fixed ID (not a random one). With
+    ``SOURCE_DATE_EPOCH`` set, every execution time the kernel and papermill record
+    (``metadata.execution`` of each cell, papermill's start and end times) becomes that
+    time and every duration 0, so identical runs write identical notebooks.
+    """
+    ids = {cell.get("id") for cell in nb.cells}
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and "injected-parameters" not in ids:
+            cell["id"] = "injected-parameters"
+            ids.add("injected-parameters")
+    epoch = _epoch()
+    if epoch is None:
+        return nb
+    kernel_time = epoch.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    def pin(papermill: Any) -> None:
+        for key in ("start_time", "end_time"):
+            if papermill.get(key) is not None:
+                papermill[key] = epoch.isoformat()
+        if papermill.get("duration") is not None:
+            papermill["duration"] = 0.0
+
+    pin(nb.metadata.get("papermill", {}))
+    for cell in nb.cells:
+        metadata = cell.get("metadata", {})
+        execution = metadata.get("execution")
+        if isinstance(execution, dict):
+            for key in execution:
+                execution[key] = kernel_time
+        pin(metadata.get("papermill", {}))
+    return nb
+
+
 _templates: dict[str, Any] = {}
 
 
@@ -672,11 +786,11 @@ def run_task(task: ReportTask) -> ReportPayload:
             if payload.error_class == "dead_kernel" and attempt <= task.retries:
                 log.warning("group %s: %s; retrying (attempt %d)", task.group_id, payload.error, attempt + 1)
                 continue
-            payload.notebook = nbformat.writes(nb) if nb is not None else None
+            payload.notebook = nbformat.writes(pin_notebook(nb)) if nb is not None else None
             payload.seconds = time.perf_counter() - started
             return payload
     payload.error_class = payload.error = None
-    payload.notebook = nbformat.writes(nb)
+    payload.notebook = nbformat.writes(pin_notebook(nb))
     try:
         payload.html = render_html(nb, task.title, task.lang)
         if task.pdf:

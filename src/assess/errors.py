@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AssessError", "Problem", "InputError", "SchemeError"]
+__all__ = ["AssessError", "Problem", "InputError", "SchemeError", "OptionError"]
 
 
 class AssessError(Exception):
@@ -40,8 +40,8 @@ class Problem:
         where = self.sheet
         if self.row is not None:
             where += f", row {self.row}"
-        if self.column:
-            where += f", column {self.column}"
+        if self.column:  # a column without a header is already called "column F"
+            where += f", {self.column}" if self.column.startswith("column ") else f", column {self.column}"
         text = f"{self.file}: {where}: "
         if self.value is not None:
             text += f"{_show(self.value)}: "
@@ -50,6 +50,53 @@ class Problem:
             text += f" — fix: {self.fix}"
         return text
 
+    def text(self, lang: str = "en") -> str:
+        """The problem in one line: ``en`` is ``str(problem)``; ``zh`` uses the workbook's own names.
+
+        >>> p = Problem("data.xlsx", "problems", 7, "resolved_on", "2025-13-01", "not a date", "write a date",
+        ...             rule_zh="不是有效日期", fix_zh="填写日期", sheet_label="问题台账", column_label="办结日期")
+        >>> p.text("zh")
+        "data.xlsx：问题台账 第7行 办结日期：'2025-13-01'：不是有效日期 —— 改正：填写日期"
+        """
+        if lang != "zh":
+            return str(self)
+        where = self._where_zh()
+        text = f"{self.file}：{where}：" if where else f"{self.file}："
+        if self.value is not None:
+            text += f"{_show(self.value)}："
+        text += self.rule_zh or self.rule
+        fix = self.fix_zh or self.fix
+        if fix:
+            text += f" —— 改正：{fix}"
+        return text
+
+    def _where_zh(self) -> str:
+        from .spec import SHEETS  # the contract's Chinese names, for sheets the workbook did not name
+
+        sheet = self.sheet_label or (f"{SHEETS[self.sheet].zh}（{self.sheet}）" if self.sheet in SHEETS else "")
+        if self.sheet == "-":
+            sheet = ""
+        parts = [sheet] if sheet else []
+        if self.row is not None:
+            parts.append(f"第{self.row}行")
+        if self.column:
+            parts.append(self.column_label or _column_zh(self.sheet, self.column))
+        return " ".join(parts)
+
+
+def _column_zh(sheet: str, column: str) -> str:
+    """Chinese name of a canonical column (or of several, ``a, b``); ``column B`` becomes ``B列``."""
+    from .spec import SHEETS
+
+    if column.startswith("column "):
+        return f"{column[7:]}列"
+    spec = SHEETS.get(sheet)
+    names = []
+    for name in column.split(", "):
+        col = next((c for c in spec.columns if c.name == name), None) if spec else None
+        names.append(col.zh if col else name)
+    return "、".join(names)
+
 
 def _show(value: object) -> str:
     text = repr(value) if isinstance(value, str) else str(value)
@@ -57,11 +104,29 @@ def _show(value: object) -> str:
 
 
 class InputError(AssessError):
-    """The input workbook has problems; ``problems`` lists every one of them."""
+    """The input workbook has problems; ``problems`` lists every one of them.
 
-    def __init__(self, problems: list[Problem]) -> None:
+    ``warnings`` holds what was noticed but did not stop the run (hidden sheets read, unknown
+    headers ignored, control characters removed); :meth:`text` renders both in English or Chinese.
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the input:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.warnings = list(warnings or [])
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """Every problem, one per line, then the warnings; ``lang`` is ``en`` or ``zh``."""
+        if lang == "zh":
+            head = f"输入数据有 {len(self.problems)} 个问题："
+            warn = f"另有 {len(self.warnings)} 条提示（不影响运行）："
+        else:
+            head = f"{len(self.problems)} problem(s) in the input:"
+            warn = f"{len(self.warnings)} warning(s):"
+        lines = [head, *(f"  - {p.text(lang)}" for p in self.problems)]
+        if self.warnings:
+            lines += [warn, *(f"  - {p.text(lang)}" for p in self.warnings)]
+        return "\n".join(lines)
 
 
 class SchemeError(AssessError):
@@ -71,3 +136,12 @@ class SchemeError(AssessError):
         self.source = source
         self.lines = lines
         super().__init__(f"invalid scheme {source}:\n" + "\n".join(f"  - {line}" for line in lines))
+
+
+class OptionError(AssessError):
+    """An option or setting does not fit the data or the outputs (a date outside the year,
+    an output that would replace an input); nothing was written. ``lines`` lists each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__("\n".join(lines) + "\nNothing was written.")

@@ -18,6 +18,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -30,14 +31,25 @@ from assess.engine import (
     KernelSettings,
     ReportPayload,
     ReportTask,
+    clean_stale_temp,
     forget_inherited_kernels,
     run_task,
     shutdown_kernels,
+    temp_prefix,
     warm_up,
 )
 from assess.errors import AssessError
 
-__all__ = ["BatchError", "DaskExecutor", "Executor", "LocalExecutor", "default_workers", "open_executor"]
+__all__ = [
+    "KERNEL_MEMORY_MB",
+    "BatchError",
+    "DaskExecutor",
+    "Executor",
+    "LocalExecutor",
+    "cap_workers",
+    "default_workers",
+    "open_executor",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +64,44 @@ def default_workers() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # not Linux
         return max(os.cpu_count() or 1, 1)
+
+
+#: What one worker with its warm kernel costs in memory (the shipped report's preload), in MB.
+KERNEL_MEMORY_MB = 220
+
+
+def cap_workers(requested: int) -> int:
+    """``requested`` local workers, capped at the cores and at the available memory.
+
+    More workers than cores only make every report slower, and each warm kernel costs
+    about :data:`KERNEL_MEMORY_MB`; a worker count beyond either is lowered, with a warning
+    that says to what and why.
+    """
+    cores = default_workers()
+    try:
+        import psutil
+
+        available = psutil.virtual_memory().available / 2**20
+    except Exception:  # no psutil, or no way to ask: cores only
+        available = None
+    by_memory = None if available is None else max(int(available // KERNEL_MEMORY_MB), 1)
+    cap = min(cores, by_memory) if by_memory is not None else cores
+    if requested <= cap:
+        return requested
+    reasons = []
+    if cap == cores:
+        reasons.append(f"this machine has {cores} core{'s' if cores != 1 else ''}")
+    if by_memory is not None and cap == by_memory:
+        reasons.append(
+            f"{available / 1024:.1f} GB of memory is available and each warm kernel needs about {KERNEL_MEMORY_MB} MB"
+        )
+    log.warning(
+        "%d workers asked for; using %d, because %s (more workers would only slow every report down).",
+        requested,
+        cap,
+        " and ".join(reasons),
+    )
+    return cap
 
 
 class Executor(Protocol):
@@ -82,11 +132,40 @@ def _lost(task: ReportTask, error: BaseException, attempts: int) -> ReportPayloa
 _tracking: str | None = None  # in a worker: the folder where it notes the group it is working on
 
 
-def _worker_init(settings: KernelSettings, log_level: int, tracking: str | None = None) -> None:
-    """Runs in each new worker process: signals, logging, and the warm kernel."""
+def _watch_parent(owner: int, interval: float = 0.2) -> None:
+    """Leave, killing this worker's kernels, as soon as ``owner`` (the ``assess`` process) is gone.
+
+    A worker whose parent changes (``owner`` killed, or the forkserver it came from gone
+    with ``owner``) or whose ``owner`` no longer exists would otherwise run on forever.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                os.kill(owner, 0)
+                gone = os.getppid() != parent
+            except ProcessLookupError:
+                gone = True
+            except OSError:
+                gone = os.getppid() != parent
+            if gone:
+                shutdown_kernels(kill=True)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="assess-parent-watch", daemon=True).start()
+
+
+def _worker_init(
+    settings: KernelSettings, log_level: int, tracking: str | None = None, owner: int | None = None
+) -> None:
+    """Runs in each new worker process: parent watch, signals, logging, and the warm kernel."""
     global _tracking
     _tracking = tracking
     forget_inherited_kernels()  # a forked worker must not touch its parent's kernels
+    if owner is not None:
+        _watch_parent(owner)
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     # Ctrl-C reaches the whole process group: the parent handles it and stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -146,7 +225,8 @@ class LocalExecutor:
         self.retries = retries
         self.description = f"local, {workers} worker{'s' if workers != 1 else ''}"
         self._pool: ProcessPoolExecutor | None = None
-        self._tracking = tempfile.mkdtemp(prefix="assess-workers-")
+        clean_stale_temp()  # what a killed run left behind
+        self._tracking = tempfile.mkdtemp(prefix=temp_prefix("workers"))
         self._processes: dict[int, Any] = {}
         self._start()
 
@@ -156,7 +236,7 @@ class LocalExecutor:
             max_workers=self.workers,
             mp_context=_context(),
             initializer=_worker_init,
-            initargs=(self.settings, logging.getLogger("assess").getEffectiveLevel(), self._tracking),
+            initargs=(self.settings, logging.getLogger("assess").getEffectiveLevel(), self._tracking, os.getpid()),
         )
         for _ in range(self.workers):  # spawn every worker now so that all kernels warm up
             self._pool.submit(_ping)
@@ -262,7 +342,10 @@ class DaskExecutor:
         except ImportError as error:
             raise BatchError("The dask executor needs the 'distributed' package: pip install distributed") from error
         self.settings = settings
+        self.address = address
         try:
+            # Not the default client: every call below names this one (as_completed, wait and
+            # friends would look for a default client and find none in `assess run`).
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except OSError as error:
             raise BatchError(f"Cannot reach the dask scheduler at {address}: {error}") from error
@@ -278,32 +361,95 @@ class DaskExecutor:
         self.workers = sum(self.client.nthreads().values())
         self.description = f"dask {address}, {len(facts)} workers, {self.workers} threads"
         self._futures: list[Any] = []
+        self._muted: dict[str, int] = {}
+
+    def _connected(self) -> bool:
+        return self.client.status == "running"
 
     def run(self, tasks: Iterable[ReportTask]) -> Iterator[ReportPayload]:
-        from distributed import as_completed
+        """Submit every task, then yield payloads as they finish.
 
-        by_key = {}
+        A dask worker that dies mid-report has its task rerun elsewhere by the scheduler
+        (up to its ``allowed-failures``, then the group fails as ``dead_kernel``). When the
+        scheduler itself goes away, the tasks not finished yet fail at once, each with an
+        error that says so; the finished ones are kept.
+        """
+        import queue
+
+        finished: queue.Queue[Any] = queue.Queue()
+        by_key: dict[str, ReportTask] = {}
         for task in tasks:
             future = self.client.submit(
                 run_task, task, pure=False, key=f"assess-report-{task.group_id}-{os.urandom(4).hex()}"
             )
             by_key[future.key] = task
             self._futures.append(future)
-        for future in as_completed(self._futures):
-            task = by_key[future.key]
+            future.add_done_callback(finished.put)  # runs in dask's callback thread
+        remaining = dict(by_key)
+        while remaining:
             try:
-                payload = future.result()
-            except Exception as error:  # a worker died more often than the scheduler allows
-                payload = _lost(task, error, 1)
+                future = finished.get(timeout=1.0)
+            except queue.Empty:
+                if self.client.status in ("closing", "closed", "failed"):  # no callback will come now
+                    yield from self._abandon(remaining)
+                    break
+                continue
+            task = remaining.pop(future.key, None)
+            if task is None:
+                continue
+            try:
+                payload = future.result(timeout=60)
+            except Exception as error:
+                if not self._connected() or "connection" in str(error).lower():
+                    payload = self._gone(task)
+                else:  # a worker died more often than the scheduler allows
+                    payload = _lost(task, error, 1)
             future.release()
             yield payload
         self._futures = []
 
+    def _gone(self, task: ReportTask) -> ReportPayload:
+        """A task whose scheduler went away; from now on dask's own reconnection noise is muted."""
+        self._mute()
+        return ReportPayload(
+            group_id=task.group_id,
+            ok=False,
+            error_class="dead_kernel",
+            error=(
+                f"lost the dask scheduler at {self.address} before this report finished; "
+                "restart the cluster and rerun the failures with --failed"
+            ),
+            attempts=1,
+        )
+
+    def _abandon(self, remaining: dict[str, ReportTask]) -> Iterator[ReportPayload]:
+        for key in list(remaining):
+            yield self._gone(remaining.pop(key))
+
+    def _mute(self) -> None:
+        # distributed logs every failed reconnection with a traceback; the failures say it all.
+        for name in ("distributed.client", "distributed.utils", "distributed.core", "distributed.comm"):
+            logger = logging.getLogger(name)
+            self._muted.setdefault(name, logger.level)
+            logger.setLevel(logging.CRITICAL + 1)
+
     def close(self, cancel: bool = False) -> None:
-        if cancel and self._futures:
-            self.client.cancel(self._futures)
+        try:
+            if cancel and self._futures and self._connected():
+                self.client.cancel(self._futures)
+        except Exception:  # the scheduler is gone already
+            pass
         self._futures = []
-        self.client.close()
+        if not self._connected():
+            self._mute()
+        try:
+            self.client.close(timeout=10)
+        except Exception as error:
+            log.warning("closing the dask client: %s", error)
+        finally:
+            for name, level in self._muted.items():
+                logging.getLogger(name).setLevel(level)
+            self._muted.clear()
 
 
 def open_executor(
@@ -318,7 +464,7 @@ def open_executor(
     """
     settings = settings or KernelSettings()
     if executor == "local":
-        return LocalExecutor(workers or default_workers(), settings, retries=retries)
+        return LocalExecutor(cap_workers(workers or default_workers()), settings, retries=retries)
     for scheme in ("dask://", "tcp://"):
         if executor.startswith(scheme) and len(executor) > len(scheme):
             return DaskExecutor("tcp://" + executor[len(scheme) :], settings)

@@ -34,13 +34,13 @@ import html
 import io
 import logging
 import math
-import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from assess.atomic import atomic_path
 from assess.errors import AssessError
 
 __all__ = ["html_to_pdf", "html_string_to_pdf", "warm", "bind_reports", "write_run_pdfs", "BOUND_NAME", "ExportError"]
@@ -189,12 +189,9 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
 
 
 def _write_bytes(path: Path, content: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write ``content`` to ``path`` atomically (:func:`assess.atomic.atomic_path`)."""
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(content)
 
 
 # ---- the bound file ---------------------------------------------------------------------------

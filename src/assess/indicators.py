@@ -9,13 +9,14 @@ in the function's docstring.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from .scheme import Scheme
 
-__all__ = ["Window", "compute_indicators"]
+__all__ = ["Window", "Share", "compute_indicators", "share_counts"]
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,25 @@ def _per_group(values: pd.Series, groups: pd.Index) -> pd.Series:
     return values.reindex(groups)
 
 
-def _share(num: pd.Series, den: pd.Series, groups: pd.Index) -> pd.Series:
-    """num / den per group; NaN where den is 0 or absent."""
-    den = den.reindex(groups, fill_value=0).astype(float)
-    num = num.reindex(groups, fill_value=0).astype(float)
-    return (num / den).where(den > 0)
+class Share(NamedTuple):
+    """A share indicator's evidence per group: ``x`` successes out of ``n`` (the
+    uncertainty analysis draws the share from its Beta posterior given these counts)."""
+
+    x: pd.Series
+    n: pd.Series
+
+    @property
+    def value(self) -> pd.Series:
+        """x / n; NaN where n is 0."""
+        return (self.x / self.n).where(self.n > 0)
 
 
-def _ledger(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str, pd.Series]:
+def _share(num: pd.Series, den: pd.Series, groups: pd.Index) -> Share:
+    """num out of den per group (absent counts are 0)."""
+    return Share(num.reindex(groups, fill_value=0).astype(float), den.reindex(groups, fill_value=0).astype(float))
+
+
+def _ledger(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str, pd.Series | Share]:
     """``ledger_on_time`` over the 12 months of the year and ``ledger_completeness``.
 
     A ledger counts as submitted only if ``submitted_on`` is on or before ``as_of``
@@ -62,16 +74,16 @@ def _ledger(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str
     led = led[led["month"].str.startswith(f"{w.year}-") & w.contains_period(led["month"], "month")]
     submitted = led["submitted_on"].notna() & (led["submitted_on"] <= w.as_of)
     on_time = submitted & (led["submitted_on"] <= led["due_date"])
-    on_time_share = on_time.groupby(led["group_id"]).sum().reindex(groups, fill_value=0) / 12.0
+    months = pd.Series(12.0, index=groups)
     completeness = led.loc[submitted, "completeness"].groupby(led.loc[submitted, "group_id"]).mean()
-    return {"ledger_on_time": on_time_share.astype(float), "ledger_completeness": _per_group(completeness, groups)}
+    return {"ledger_on_time": _share(on_time.groupby(led["group_id"]).sum(), months, groups), "ledger_completeness": _per_group(completeness, groups)}
 
 
 def _recipient_counts(t: dict[str, pd.DataFrame], groups: pd.Index) -> pd.Series:
     return t["recipients"].groupby("group_id").size().reindex(groups, fill_value=0)
 
 
-def _visits(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index, n_rec: pd.Series) -> dict[str, pd.Series]:
+def _visits(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index, n_rec: pd.Series) -> dict[str, pd.Series | Share]:
     """``visit_coverage`` (recipient-quarters with a visit ÷ 4 × assigned recipients), ``visits_per_recipient``."""
     v = t["visits"]
     v = v[w.contains(v["date"])]
@@ -79,11 +91,11 @@ def _visits(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index, n_rec: pd.S
     covered = pairs.groupby("group_id").size()
     return {
         "visit_coverage": _share(covered, n_rec * 4, groups),
-        "visits_per_recipient": _share(v.groupby("group_id").size(), n_rec, groups),
+        "visits_per_recipient": _share(v.groupby("group_id").size(), n_rec, groups).value,  # a rate, not a share
     }
 
 
-def _problems(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str, pd.Series]:
+def _problems(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str, pd.Series | Share]:
     """``problem_resolution``, ``problem_on_time`` and ``problem_overdue_open``."""
     p = t["problems"]
     resolved_by = (p["status"] == "resolved") & (p["resolved_on"] <= w.as_of)
@@ -99,7 +111,7 @@ def _problems(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[s
     }
 
 
-def _milestones(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str, pd.Series]:
+def _milestones(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str, pd.Series | Share]:
     """``milestone_on_time`` and ``investment_completion`` (capped at 1) over milestones planned in the window."""
     m = t["milestones"]
     m = m[w.contains(m["planned_date"])]
@@ -109,7 +121,7 @@ def _milestones(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict
     planned = funded["investment_planned"].groupby(funded["group_id"]).sum()
     return {
         "milestone_on_time": _share(on_time.groupby(m["group_id"]).sum(), m.groupby("group_id").size(), groups),
-        "investment_completion": _share(done, planned, groups).clip(upper=1.0),
+        "investment_completion": _share(done, planned, groups).value.clip(upper=1.0),  # amounts, not counts
     }
 
 
@@ -128,7 +140,7 @@ def rating_responses(t: dict[str, pd.DataFrame], w: Window, scheme: Scheme) -> p
     return frame.groupby(["group_id", "recipient_id", "quarter"], as_index=False)["score"].mean()
 
 
-def _ratings(resp: pd.DataFrame, groups: pd.Index, n_rec: pd.Series, scheme: Scheme) -> dict[str, pd.Series]:
+def _ratings(resp: pd.DataFrame, groups: pd.Index, n_rec: pd.Series, scheme: Scheme) -> dict[str, pd.Series | Share]:
     """``rating_score`` (shrunk toward the grand mean) and ``rating_response`` from the responses."""
     k = scheme.rating_prior_weight
     by = resp.groupby("group_id")["score"]
@@ -139,24 +151,41 @@ def _ratings(resp: pd.DataFrame, groups: pd.Index, n_rec: pd.Series, scheme: Sch
     return {"rating_score": shrunk, "rating_response": _share(by.size(), n_rec * 4, groups)}
 
 
+def _builtin(
+    tables: dict[str, pd.DataFrame], window: Window, scheme: Scheme, responses: pd.DataFrame | None
+) -> tuple[pd.Index, dict[str, pd.Series | Share]]:
+    groups = pd.Index(tables["groups"]["group_id"], name="group_id")
+    if responses is None:
+        responses = rating_responses(tables, window, scheme)
+    n_rec = _recipient_counts(tables, groups)
+    parts: dict[str, pd.Series | Share] = {}
+    parts |= _ledger(tables, window, groups)
+    parts |= _visits(tables, window, groups, n_rec)
+    parts |= _problems(tables, window, groups)
+    parts |= _milestones(tables, window, groups)
+    parts |= _ratings(responses, groups, n_rec, scheme)
+    return groups, parts
+
+
 def compute_indicators(
     tables: dict[str, pd.DataFrame], window: Window, scheme: Scheme, responses: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Every built-in indicator for every group, then the office's own from the
     ``indicators`` sheet: a frame indexed by ``group_id``.
 
-    ``responses`` (from :func:`rating_responses`, possibly corrected for rater leniency)
-    defaults to the plain responses.
+    ``responses`` (from :func:`rating_responses`) defaults to the plain responses.
     """
-    groups = pd.Index(tables["groups"]["group_id"], name="group_id")
-    if responses is None:
-        responses = rating_responses(tables, window, scheme)
-    n_rec = _recipient_counts(tables, groups)
-    parts: dict[str, pd.Series] = {}
-    parts |= _ledger(tables, window, groups)
-    parts |= _visits(tables, window, groups, n_rec)
-    parts |= _problems(tables, window, groups)
-    parts |= _milestones(tables, window, groups)
-    parts |= _ratings(responses, groups, n_rec, scheme)
+    groups, parts = _builtin(tables, window, scheme, responses)
+    values = {k: v.value if isinstance(v, Share) else v for k, v in parts.items()}
     own = tables["indicators"].pivot(index="group_id", columns="indicator", values="value")
-    return pd.concat([pd.DataFrame(parts, index=groups), own.reindex(groups)], axis=1).astype(float)
+    return pd.concat([pd.DataFrame(values, index=groups), own.reindex(groups)], axis=1).astype(float)
+
+
+def share_counts(
+    tables: dict[str, pd.DataFrame], window: Window, scheme: Scheme, responses: pd.DataFrame | None = None
+) -> dict[str, Share]:
+    """The counts behind each share indicator (``ledger_on_time``, ``visit_coverage``,
+    ``problem_resolution``, ``problem_on_time``, ``milestone_on_time``, ``rating_response``):
+    the evidence the uncertainty analysis draws from."""
+    _, parts = _builtin(tables, window, scheme, responses)
+    return {k: v for k, v in parts.items() if isinstance(v, Share)}

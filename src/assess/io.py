@@ -4,47 +4,96 @@
 DataFrame per sheet (cells as read, plus the Excel row number in ``_row``), mapping
 Chinese sheet names and headers to the English ones. Type coercion and every rule live in
 :mod:`assess.validate`.
+
+Workbooks are checked before they are parsed (encrypted, .xls, damaged, zip bombs) and then
+streamed cell by cell: only cells present in the file are visited, never the padded grid.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
-import os
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import io
+import itertools
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from .atomic import atomic_path  # re-exported: assess.io.atomic_path is the one atomic writer
 from .errors import InputError, Problem
-from .spec import SHEET_ALIASES, SHEETS
+from .spec import SHEET_ALIASES, SHEETS, Column
 
-__all__ = ["RawTables", "read_tables", "file_sha256", "atomic_path"]
+__all__ = ["RawTables", "Origin", "read_tables", "file_sha256", "atomic_path", "normalise_name"]
 
 ROW = "_row"  # the Excel row number of each record (header is row 1)
+
+#: Limits checked before a workbook is parsed (see the README, "What assess refuses").
+MAX_UNCOMPRESSED = 500 * 1024**2  # bytes, all members of the .xlsx together
+MAX_RATIO = 100  # uncompressed : compressed, for a member larger than RATIO_FLOOR
+RATIO_FLOOR = 5 * 1024**2
+MAX_ROWS = 1_000_000  # data rows in one sheet
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE compound files
+# Characters that never belong in a cell: C0 controls except tab and newline, DEL, C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible characters that sneak into headers copied from web pages or chat messages.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")  # how .xlsx stores a control character (ECMA-376 ST_Xstring)
+_PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_LAST_SERIAL = 2958466  # Excel serial of 10000-01-01
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a table came from: the sheet (or CSV file) name and the headers as written."""
+
+    label: str  # the sheet title or CSV file stem as the office wrote it (``问题台账``)
+    columns: dict[str, tuple[str, int]] = field(default_factory=dict)  # column -> (header as written, 1-based index)
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
 class RawTables:
-    """Sheets as read: ``tables[sheet]`` holds raw cells and a ``_row`` column."""
+    """Sheets as read: ``tables[sheet]`` holds raw cells and a ``_row`` column.
+
+    ``problems`` stop validation from passing; ``warnings`` do not (hidden sheets read, unknown
+    headers ignored, control characters removed). ``origins`` keeps the office's own names of
+    each sheet and column, and ``missing`` the required columns the sheets lack.
+    """
 
     source: str
     tables: dict[str, pd.DataFrame]
     problems: list[Problem]
     files: dict[str, str]  # the file each sheet came from, as problems name it
+    warnings: list[Problem] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    missing: frozenset[tuple[str, str]] = frozenset()
 
     def file(self, sheet: str) -> str:
         return self.files.get(sheet, self.source)
+
+
+def _csv_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
 
 
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file, or of every CSV file of a folder in name order."""
     path = Path(path)
     digest = hashlib.sha256()
-    paths = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    paths = _csv_files(path) if path.is_dir() else [path]
     for p in paths:
         if path.is_dir():
             digest.update(p.name.encode() + b"\0")
@@ -54,162 +103,546 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+# ---- names: sheets and headers as the office writes them --------------------------------------
+
+
+def normalise_name(text: object) -> str:
+    """A sheet or header name as compared: invisible characters dropped, NFKC (full-width to ASCII), trimmed."""
+    text = _INVISIBLE.sub("", _CONTROL.sub("", str(text)))
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
 def _header_map(sheet: str) -> dict[str, str]:
-    spec = SHEETS[sheet]
     mapping = {}
-    for col in spec.columns:
+    for col in SHEETS[sheet].columns:
         mapping[col.name.lower()] = col.name
-        mapping[col.zh] = col.name
+        mapping[normalise_name(col.zh)] = col.name
     return mapping
 
 
-def _frame(source: str, sheet: str, header: list[object], rows: Iterable[tuple], problems: list[Problem]) -> pd.DataFrame:
-    """Build the raw frame of one sheet from its header and data rows (row 2 onwards)."""
-    mapping = _header_map(sheet)
-    names: list[str | None] = []
-    for cell in header:
-        key = str(cell).strip() if cell is not None else ""
-        name = mapping.get(key.lower(), mapping.get(key))
-        if name is not None and name in names:
-            problems.append(Problem(source, sheet, 1, name, cell, "the column appears twice", "keep one of the two columns"))
-            name = None
-        names.append(name)
-    keep = [i for i, n in enumerate(names) if n is not None]
-    records = []
-    for number, row in enumerate(rows, start=2):
-        cells = [row[i] if i < len(row) else None for i in keep]
-        cells = [None if (isinstance(c, str) and not c.strip()) else c for c in cells]
-        if all(c is None for c in cells):
-            continue  # blank lines carry nothing
-        records.append([*cells, number])
-    frame = pd.DataFrame(records, columns=[names[i] for i in keep] + [ROW], dtype=object)
-    frame[ROW] = frame[ROW].astype("int64")
-    missing = [c for c in SHEETS[sheet].required_columns if c not in frame.columns]
-    for col in missing:
-        zh = SHEETS[sheet].column(col).zh
-        problems.append(
-            Problem(source, sheet, 1, col, None, "required column is missing", f"add a header cell '{col}' (or '{zh}') in row 1")
-        )
-    for col in SHEETS[sheet].columns:  # optional columns absent from the file are simply blank
-        if col.name not in frame.columns:
-            frame[col.name] = pd.Series([None] * len(frame), dtype=object)
-    return frame
+def _suggest(sheet: str, text: str) -> Column | None:
+    """The known column whose English or Chinese name is closest to ``text`` (difflib), if any is close."""
+    names = {}
+    for col in SHEETS[sheet].columns:
+        names[col.name.lower()] = col
+        names[col.zh] = col
+    match = difflib.get_close_matches(normalise_name(text), list(names), n=1, cutoff=0.6)
+    return names[match[0]] if match else None
 
 
 def _sheet_name(name: str) -> str | None:
-    key = name.strip()
-    if key.lower() in SHEETS:
-        return key.lower()
-    return SHEET_ALIASES.get(key)
+    """The table a sheet (or CSV file stem) holds, by its English or Chinese name, or None."""
+    key = normalise_name(name)
+    return _SHEET_KEYS.get(key)
 
 
-def _finish(source: str, found: dict[str, pd.DataFrame], problems: list[Problem], files: dict[str, str] | None = None) -> RawTables:
-    for sheet, spec in SHEETS.items():
-        if sheet not in found:
-            if spec.optional:
-                found[sheet] = _frame(source, sheet, [c.name for c in spec.columns], [], problems)
+_SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
+
+
+def _letter(index: int) -> str:
+    return openpyxl.utils.get_column_letter(index)
+
+
+def _clean_text(value: str, escaped: bool) -> tuple[str, bool]:
+    """Undo .xlsx escapes and drop control characters; say whether any were dropped."""
+    if escaped and "_x" in value:
+        value = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n")
+    if _CONTROL.search(value):
+        return _CONTROL.sub("", value), True
+    return value, False
+
+
+# ---- one sheet: header and sparse rows -> raw frame ------------------------------------------
+
+
+Cells = dict[int, object]  # 1-based column index -> value, only the cells that hold something
+
+
+def _frame(
+    file: str,
+    sheet: str,
+    label: str,
+    header: Cells,
+    rows: Iterable[tuple[int, Cells]],
+    problems: list[Problem],
+    warnings: list[Problem],
+    *,
+    escaped: bool = False,
+    merged: Callable[[], set[int]] = set,
+) -> tuple[pd.DataFrame, Origin, set[str]]:
+    """Build the raw frame of one sheet from its header (row 1) and its data rows.
+
+    Only the cells present are visited, so a stray value far to the right or far below costs
+    nothing. Returns the frame, where each column came from, and the required columns missing.
+    """
+    mapping = _header_map(sheet)
+    spec = SHEETS[sheet]
+    here = {"file": file, "sheet": sheet, "sheet_label": label}
+    kept: dict[int, str] = {}
+    origin: dict[str, tuple[str, int]] = {}
+    unknown: dict[int, str] = {}
+    for ci in sorted(header):
+        cell = header[ci]
+        text = str(cell)
+        if not text.strip():
+            continue
+        name = mapping.get(normalise_name(text))
+        if name is None:
+            unknown[ci] = text
+            guess = _suggest(sheet, text)
+            hint_en = f"; did you mean {guess.zh} ({guess.name})?" if guess else ""
+            hint_zh = f"；是否应为“{guess.zh}”（{guess.name}）？" if guess else ""
+            warnings.append(
+                Problem(**here, row=1, column=f"column {_letter(ci)}", value=text, col_index=ci, severity="warning",
+                        rule=f"unknown column header in column {_letter(ci)}: its values are ignored{hint_en}",
+                        fix="rename the header to one of the sheet's columns (see the template's README sheet), or delete the column",
+                        rule_zh=f"第{_letter(ci)}列的列名不是本表的列名，该列内容不会读取{hint_zh}",
+                        fix_zh="把列名改为本表规定的列名（见模板的“README”说明页），或删除该列")
+            )
+            continue
+        if name in origin:
+            problems.append(
+                Problem(**here, row=1, column=name, value=text, col_index=ci, column_label=text,
+                        rule=f"the column appears twice (columns {_letter(origin[name][1])} and {_letter(ci)})",
+                        fix="keep one of the two columns",
+                        rule_zh=f"该列出现了两次（第{_letter(origin[name][1])}列和第{_letter(ci)}列）", fix_zh="只保留其中一列")
+            )
+            continue
+        col = spec.column(name)
+        if text.lower() not in (col.name.lower(), col.zh):  # read, but not as written: say so
+            warnings.append(
+                Problem(**here, row=1, column=name, value=text, col_index=ci, column_label=text, severity="warning",
+                        rule=f"the header was read as {col.name} ({col.zh}); it holds spaces, invisible or full-width characters",
+                        fix=f"retype the header as {col.name} or {col.zh}",
+                        rule_zh=f"该列名按“{col.zh}”（{col.name}）读取；其中含有空格、不可见字符或全角字符",
+                        fix_zh=f"把列名重新输入为“{col.zh}”或 {col.name}")
+            )
+        kept[ci] = name
+        origin[name] = (text, ci)
+    names = list(kept.values())
+    records: list[list[object]] = []
+    headerless: dict[int, int] = {}  # column without a header -> first row holding a value
+    count = 0
+    for number, cells in rows:
+        if not cells:
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise InputError([
+                Problem(**here, row=None, column=None, value=None,
+                        rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
+                        fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
+                        rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
+                        fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行")
+            ])
+        record: list[object] = []
+        for ci, name in kept.items():
+            value = cells.get(ci)
+            if isinstance(value, str):
+                value, stripped = _clean_text(value, escaped)
+                if stripped:
+                    warnings.append(
+                        Problem(**here, row=number, column=name, value=value, col_index=ci, severity="warning",
+                                rule="control characters (such as NUL, BEL or ESC) were removed from the text",
+                                fix="check the cell; retype it if text is missing",
+                                rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
+                                fix_zh="核对该单元格，如有缺字请重新输入")
+                    )
+                if not value.strip():
+                    value = None
+            elif isinstance(value, float) and not math.isfinite(value):
+                value = repr(value)  # inf / nan: kept as text so that validation names it
+            record.append(value)
+        if len(cells) > len(kept) or any(ci not in kept for ci in cells):
+            for ci in cells:
+                if ci not in kept and ci not in unknown and ci not in headerless:
+                    headerless[ci] = number
+        if any(v is not None for v in record):
+            records.append([*record, number])
+    joined = merged()
+    for ci, first in sorted(headerless.items()):
+        note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
+        note_zh = "（该列的列名单元格与左侧单元格合并了）" if ci in joined else ""
+        warnings.append(
+            Problem(**here, row=first, column=f"column {_letter(ci)}", value=None, col_index=ci, severity="warning",
+                    rule=f"column {_letter(ci)} has values but no header{note_en}; they are ignored",
+                    fix="give the column a header from the template (unmerge merged header cells), or delete the stray values",
+                    rule_zh=f"第{_letter(ci)}列有内容但没有列名{note_zh}，该列内容不会读取",
+                    fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容")
+        )
+    frame = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
+    frame[ROW] = frame[ROW].astype("int64")
+    missing = {c for c in spec.required_columns if c not in origin}
+    for col in spec.required_columns:
+        if col not in missing:
+            continue
+        zh = spec.column(col).zh
+        found = [(ci, text) for ci, text in unknown.items() if (g := _suggest(sheet, text)) is not None and g.name == col]
+        hint_en = "".join(f"; the header {text!r} in column {_letter(ci)} looks like it" for ci, text in found)
+        hint_zh = "".join(f"；第{_letter(ci)}列的列名“{text}”与之相近" for ci, text in found)
+        problems.append(
+            Problem(**here, row=1, column=col, value=None,
+                    col_index=found[0][0] if found else None,
+                    rule="required column is missing" + (f" (did you mean {zh} ({col})?)" if found else ""),
+                    fix=f"add a header cell '{col}' (or '{zh}') in row 1{hint_en}",
+                    rule_zh=f"缺少必填列“{zh}”（{col}）",
+                    fix_zh=f"在第1行添加列名“{zh}”或 {col}{hint_zh}")
+        )
+    for col in spec.columns:  # optional columns absent from the file are simply blank
+        if col.name not in frame.columns:
+            frame[col.name] = pd.Series([None] * len(frame), dtype=object)
+    return frame, Origin(label, origin), missing
+
+
+# ---- workbooks ------------------------------------------------------------------------------
+
+
+def _refuse(source: str, rule: str, fix: str, rule_zh: str, fix_zh: str) -> InputError:
+    return InputError([Problem(source, "-", None, None, None, rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)])
+
+
+_RESAVE = "open it in Excel and save it again as .xlsx (File ▸ Save As ▸ Excel Workbook)"
+_RESAVE_ZH = "用 Excel 打开，再另存为 .xlsx 工作簿（文件 > 另存为 > Excel 工作簿）"
+
+
+def _damaged(source: str, detail: str) -> InputError:
+    return _refuse(
+        source,
+        f"cannot be opened as an .xlsx workbook: the file is damaged or incomplete ({detail})",
+        f"{_RESAVE}; if Excel cannot open it either, ask for the file again",
+        f"无法作为 .xlsx 工作簿打开：文件已损坏或不完整（{detail}）",
+        f"{_RESAVE_ZH}；如果 Excel 也打不开，请重新索取该文件",
+    )
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse, before any parsing, files that are not plain .xlsx: encrypted, .xls, damaged, zip bombs."""
+    source = path.name
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        if path.suffix.lower() == ".xls":
+            raise _refuse(source, "is an old Excel 97–2003 workbook (.xls), which assess does not read", _RESAVE,
+                          "是旧版 Excel 97–2003 工作簿（.xls），本工具不读取该格式", _RESAVE_ZH)
+        raise _refuse(
+            source,
+            "cannot be opened: the workbook is password-protected (encrypted) or saved in the old .xls format",
+            "open it in Excel, remove the password (File ▸ Info ▸ Protect Workbook ▸ Encrypt with Password, clear it) "
+            "and save it again as .xlsx",
+            "无法打开：工作簿设置了打开密码（已加密），或是旧版 .xls 格式",
+            "用 Excel 打开，取消密码（文件 > 信息 > 保护工作簿 > 用密码进行加密，清空密码），再另存为 .xlsx",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _damaged(source, "not a complete zip archive" if not str(exc) else f"{type(exc).__name__}: {exc}") from None
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise _damaged(source, "it holds no xl/workbook.xml")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise _refuse(
+            source,
+            f"unpacks to {total / 1024**2:,.0f} MB, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads "
+            "(a damaged file or a zip bomb)",
+            "check the file; a year of one office's data is a few MB — remove images, stray sheets and formatting far "
+            "outside the tables, and save it again",
+            f"解压后达 {total / 1024**2:,.0f} MB，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB（文件异常或为“压缩炸弹”）",
+            "检查该文件：一个单位一年的数据通常只有几 MB——删除图片、多余工作表和表格以外的格式后重新保存",
+        )
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            ratio = m.file_size / max(m.compress_size, 1)
+            raise _refuse(
+                source,
+                f"member {m.filename} is compressed {ratio:,.0f}:1 (more than {MAX_RATIO}:1 for {m.file_size / 1024**2:,.0f} MB); "
+                "assess refuses it as a possible zip bomb",
+                "check the file; remove formatting or values far outside the tables and save it again",
+                f"其中的 {m.filename} 压缩比达 {ratio:,.0f}:1（超过 {MAX_RATIO}:1），疑似“压缩炸弹”，拒绝读取",
+                "检查该文件：删除表格以外的格式或内容后重新保存",
+            )
+
+
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, made total and quicker for the cells intake meets.
+
+    Every ``<v>`` becomes a value, never an exception: a numeric value that is not a plain
+    number (``inf``, ``NaN``) is kept as its text and a date-formatted serial outside Excel's
+    dates as the number, so that validation names them. Numbers, shared and inline strings are
+    read here directly (openpyxl builds an object tree per inline string); other cells go to
+    openpyxl. ``formula`` marks cells holding a formula, whose value is the one Excel saved.
+    """
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        kind = element.get("t", "n")
+        if kind not in ("n", "s", "inlineStr"):
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, OverflowError):  # e.g. an ISO date cell (t="d") that is no date: its text
+                row, column = coordinate_to_tuple(element.get("r")) if element.get("r") else (self.row_counter, self.col_counter + 1)
+                self.col_counter = column
+                cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG), "data_type": "s", "style_id": 0}
+        else:
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
             else:
-                problems.append(
-                    Problem(source, sheet, None, None, None, "required sheet is missing", f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one")
-                )
-    return RawTables(source, {name: found[name] for name in SHEETS if name in found}, problems, files or {})
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            style = int(element.get("s") or 0)
+            value: object = None
+            if kind == "inlineStr":
+                text = element.find(INLINE_STRING)
+                if text is not None:
+                    plain = text.find(_T)
+                    value = plain.text or "" if plain is not None else "".join(r.findtext(_T) or "" for r in text.iterfind(_R))
+            else:
+                raw = element.findtext(VALUE_TAG) or None
+                if raw is not None and kind == "s":
+                    value = self.shared_strings[int(raw)]
+                elif raw is not None:
+                    value = self._number(raw, style)
+            cell = {"row": row, "column": column, "value": value, "data_type": kind, "style_id": style}
+        if element.find(FORMULA_TAG) is not None:
+            cell["formula"] = True
+        return cell
+
+    def _number(self, raw: str, style: int) -> object:
+        if not _PLAIN_NUMBER.match(raw):
+            return raw  # inf, NaN, or worse: text, for validation to name
+        number = _cast_number(raw)
+        if style in self.date_formats:
+            if not 0 <= float(number) < _LAST_SERIAL:
+                return float(number)  # validation says the date is out of range
+            try:
+                return from_excel(number, self.epoch, timedelta=style in self.timedelta_formats)
+            except (OverflowError, ValueError):
+                return float(number)
+        return number
 
 
 def _read_xlsx(path: Path) -> RawTables:
     source = path.name
+    _check_archive(path)
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise InputError([Problem(source, "-", None, None, None, f"cannot be opened as an .xlsx workbook ({type(exc).__name__}: {exc})", "save it from Excel as .xlsx")]) from None
-    cached = None  # a second, value-only view, opened only when a formula is met
+        raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
     found: dict[str, pd.DataFrame] = {}
+    origins: dict[str, Origin] = {}
+    titles: dict[str, str] = {}
+    missing: set[tuple[str, str]] = set()
     try:
         for ws in book.worksheets:
             sheet = _sheet_name(ws.title)
-            if sheet is None or sheet in found:
+            if sheet is None:
                 continue
-            rows = list(ws.iter_rows(values_only=True))
-            if any(isinstance(c, str) and c.startswith("=") for row in rows for c in row):
-                if cached is None:
-                    cached = openpyxl.load_workbook(path, read_only=True, data_only=True)
-                values = list(cached[ws.title].iter_rows(values_only=True))
-                rows = _formula_values(source, sheet, rows, values, problems)
-            header = list(rows[0]) if rows else []
-            found[sheet] = _frame(source, sheet, header, rows[1:], problems)
+            hidden = ws.sheet_state != "visible"
+            if hidden:
+                warnings.append(
+                    Problem(source, sheet, None, None, None, severity="warning", sheet_label=ws.title,
+                            rule=f"the sheet {ws.title!r} is hidden; it was read like a visible one",
+                            fix="unhide it to check its rows, or delete it if it is not meant to count",
+                            rule_zh=f"工作表“{ws.title}”处于隐藏状态，已与可见工作表一样读取",
+                            fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表")
+                )
+            if sheet in found:
+                first = titles[sheet]
+                problems.append(
+                    Problem(source, sheet, None, None, None, sheet_label=ws.title,
+                            rule=f"two sheets hold the {sheet} table: {first!r} and {ws.title!r}",
+                            fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
+                            rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{ws.title}”",
+                            fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张")
+                )
+                continue
+            frame, origin, lacking = _read_sheet(source, sheet, ws, problems, warnings)
+            found[sheet] = frame
+            origins[sheet] = Origin(origin.label, origin.columns, hidden)
+            titles[sheet] = ws.title
+            missing |= {(sheet, c) for c in lacking}
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged sheet part: bad XML, a broken deflate stream, a CRC error
+        raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
     finally:
         book.close()
-        if cached is not None:
-            cached.close()
-    return _finish(source, found, problems)
+    return _finish(source, found, problems, warnings, origins, missing)
 
 
-def _formula_values(source: str, sheet: str, rows: list[tuple], values: list[tuple], problems: list[Problem]) -> list[tuple]:
-    """Replace formulas by the values Excel saved with them; flag formulas never calculated."""
-    out = []
-    mapping = _header_map(sheet)
-    header = [mapping.get(str(h).strip().lower(), mapping.get(str(h).strip())) if h is not None else None for h in (values[0] if values else ())]
-    for r, (row, vals) in enumerate(zip(rows, values, strict=False), start=1):
-        new = list(vals)
-        for c, cell in enumerate(row):
-            if isinstance(cell, str) and cell.startswith("=") and (c >= len(vals) or vals[c] is None):
-                col = (header[c] if c < len(header) else None) or f"column {openpyxl.utils.get_column_letter(c + 1)}"
-                problems.append(
-                    Problem(source, sheet, r, col, cell, "the cell holds a formula with no saved value", "open the workbook in Excel (or LibreOffice) and save it, so that the value is stored")
-                )
-        out.append(tuple(new))
-    return out
+def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem]) -> tuple[pd.DataFrame, Origin, set[str]]:
+    """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value."""
+    with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
+        parser = _CellParser(src, ws._shared_strings, data_only=True, epoch=ws.parent.epoch,
+                             date_formats=ws.parent._date_formats, timedelta_formats=ws.parent._timedelta_formats)
+        cells = parser.parse()
+        header: Cells = {}
+        first: list[tuple[int, list[dict]]] = []
+        for idx, row in cells:
+            if idx == 1:
+                header = {c["column"]: c["value"] for c in row if c["value"] is not None}
+            else:
+                first.append((idx, row))
+            break
+        uncalculated: list[tuple[int, int, object]] = []
+
+        def rows() -> Iterator[tuple[int, Cells]]:
+            for idx, row in itertools.chain(first, cells):
+                values = {}
+                for c in row:
+                    if c.get("formula") and c["value"] is None:
+                        uncalculated.append((idx, c["column"], None))
+                    elif c["value"] is not None:
+                        values[c["column"]] = c["value"]
+                yield idx, values
+
+        def merged() -> set[int]:
+            joined: set[int] = set()
+            for rng in getattr(parser.merged_cells, "mergeCell", None) or []:
+                lo_col, lo_row, hi_col, _ = range_boundaries(rng.ref)
+                if lo_row == 1:
+                    joined |= set(range(lo_col + 1, hi_col + 1))
+            return joined
+
+        frame, origin, lacking = _frame(source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged)
+    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
+    for idx, ci, _ in uncalculated:
+        if ci in reverse:
+            problems.append(
+                Problem(source, sheet, idx, reverse[ci], None, sheet_label=ws.title, col_index=ci,
+                        rule="the cell holds a formula with no saved value",
+                        fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
+                        rule_zh="该单元格是公式，但没有保存计算结果",
+                        fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存")
+            )
+    return frame, origin, lacking
+
+
+def _finish(
+    source: str,
+    found: dict[str, pd.DataFrame],
+    problems: list[Problem],
+    warnings: list[Problem],
+    origins: dict[str, Origin],
+    missing: set[tuple[str, str]],
+    files: dict[str, str] | None = None,
+    seen: list[str] | None = None,
+) -> RawTables:
+    for sheet, spec in SHEETS.items():
+        if sheet in found:
+            continue
+        if spec.optional:
+            found[sheet], _, _ = _frame(source, sheet, "", {i: c.name for i, c in enumerate(spec.columns, 1)}, [], [], [])
+            continue
+        close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6)
+        hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
+        hint_zh = f"；工作簿中有“{close[0]}”，是否应为“{spec.zh}”？" if close else ""
+        problems.append(
+            Problem(source, sheet, None, None, None, "required sheet is missing",
+                    f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one{hint_en}",
+                    rule_zh=f"缺少必需的工作表“{spec.zh}”（{sheet}）",
+                    fix_zh=f"添加名为“{spec.zh}”或 {sheet} 的工作表（`assess template` 可生成空白模板）{hint_zh}")
+        )
+    return RawTables(source, {name: found[name] for name in SHEETS if name in found}, problems, files or {}, warnings, origins, frozenset(missing))
+
+
+# ---- CSV folders ----------------------------------------------------------------------------
 
 
 def _read_csv_folder(path: Path) -> RawTables:
     source = path.name
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     found: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = {}
-    for file in sorted(path.glob("*.csv")):
+    origins: dict[str, Origin] = {}
+    missing: set[tuple[str, str]] = set()
+    csvs = _csv_files(path)
+    for file in csvs:
         sheet = _sheet_name(file.stem)
-        if sheet is None or sheet in found:
+        if sheet is None:
             continue
+        name = f"{source}/{file.name}"
+        if sheet in files:
+            problems.append(
+                Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                        rule=f"two files hold the {sheet} table: {Path(files[sheet]).name!r} and {file.name!r}",
+                        fix="keep one of the two files and delete or rename the other",
+                        rule_zh=f"有两个文件都对应{SHEETS[sheet].zh}（{sheet}）表：“{Path(files[sheet]).name}”和“{file.name}”",
+                        fix_zh="只保留其中一个文件，删除或改名另一个")
+            )
+            continue
+        files[sheet] = name
+        rows = _read_csv(file, name, sheet, problems)
+        if rows is None:
+            continue
+        header = {i: v for i, v in enumerate(rows[0], 1) if v != ""} if rows else {}
+        body = ((n, {i: v for i, v in enumerate(r, 1) if v != ""}) for n, r in enumerate(rows[1:], 2))
+        frame, origin, lacking = _frame(name, sheet, file.stem, header, body, problems, warnings)
+        found[sheet] = frame
+        origins[sheet] = origin
+        missing |= {(sheet, c) for c in lacking}
+    return _finish(source, found, problems, warnings, origins, missing, files, [p.stem for p in csvs])
+
+
+def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
+    """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV."""
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         try:
-            table = pd.read_csv(file, dtype=str, keep_default_na=False, header=None, encoding="utf-8-sig")
-        except pd.errors.EmptyDataError:
-            table = pd.DataFrame()
-        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            problems.append(Problem(f"{source}/{file.name}", sheet, None, None, None, f"cannot be read as UTF-8 CSV ({exc})", "save it as CSV UTF-8"))
-            continue
-        rows = list(table.itertuples(index=False, name=None))
-        header = list(rows[0]) if rows else []
-        files[sheet] = f"{source}/{file.name}"
-        found[sheet] = _frame(files[sheet], sheet, header, rows[1:], problems)
-    return _finish(source, found, problems, files)
+            data.decode("gb18030")
+            guess_en, guess_zh = " — it looks like GBK/GB18030, Excel's plain 'CSV' on Chinese Windows", "——看起来是 GBK/GB18030 编码（中文 Windows 上 Excel 默认的“CSV”格式）"
+        except UnicodeDecodeError:
+            guess_en = guess_zh = ""
+        problems.append(
+            Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                    rule=f"cannot be read as UTF-8 CSV (byte {exc.start} is not UTF-8){guess_en}",
+                    fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+                    rule_zh=f"不是 UTF-8 编码的 CSV 文件，无法读取（第 {exc.start} 字节）{guess_zh}",
+                    fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式")
+        )
+        return None
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
+    except pd.errors.EmptyDataError:
+        return []
+    except pd.errors.ParserError as exc:
+        problems.append(
+            Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                    rule=f"cannot be read as CSV ({exc})".replace("\n", " "),
+                    fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+                    rule_zh="CSV 格式有误（各行的列数不一致或引号不配对），无法读取",
+                    fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式")
+        )
+        return None
+    return list(table.itertuples(index=False, name=None))
 
 
 def read_tables(path: str | Path) -> RawTables:
     """Read a workbook (``.xlsx``) or a folder of CSV files named like the sheets.
 
-    Raises :class:`~assess.errors.InputError` when the path cannot be read at all; problems
-    with sheets or headers are returned in ``problems`` for validation to report with the rest.
+    Raises :class:`~assess.errors.InputError` when the path cannot be read at all (missing,
+    encrypted, damaged, .xls, too large); problems with sheets or headers are returned in
+    ``problems`` for validation to report with the rest, and notices in ``warnings``.
     """
     path = Path(path)
     if path.is_dir():
         return _read_csv_folder(path)
     if not path.exists():
-        raise InputError([Problem(path.name, "-", None, None, None, "file not found", f"check the path {str(path)!r}")])
-    if path.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise InputError([Problem(path.name, "-", None, None, None, "is neither an .xlsx workbook nor a folder of CSV files", "save it from Excel as .xlsx")])
+        raise _refuse(path.name, "file not found", f"check the path {str(path)!r}", "找不到该文件", f"检查路径 {str(path)!r}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        raise _refuse(path.name, "is neither an .xlsx workbook nor a folder of CSV files", "save it from Excel as .xlsx",
+                      "既不是 .xlsx 工作簿，也不是 CSV 文件夹", "在 Excel 中另存为 .xlsx 工作簿")
     return _read_xlsx(path)
-
-
-@contextmanager
-def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` only on success."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        tmp_path.unlink(missing_ok=True)

@@ -22,13 +22,14 @@ compare its ``fingerprint`` with the one the group would have now.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+from assess.atomic import atomic_write
 
 __all__ = ["LEDGER_NAME", "Ledger", "RunStatus", "format_status", "read_ledger", "run_status"]
 
@@ -109,11 +110,7 @@ class Ledger:
         index = next((r for r in reversed(self.records) if r.get("event") == "index"), None)
         if index is not None and id(index) not in {id(r) for r in kept}:
             kept.insert(0, index)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-        with tmp.open("w", encoding="utf-8") as out:
-            for record in kept:
-                out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-        os.replace(tmp, self.path)
+        atomic_write(self.path, "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in kept))
         self.records = kept
 
     def start(self, options: dict[str, Any], groups: int, to_run: int) -> None:

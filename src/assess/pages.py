@@ -14,7 +14,6 @@ import copy
 import functools
 import hashlib
 import html
-import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from assess import __version__, facts, plots, report
+from assess.atomic import atomic_write
 from assess.labels import (
     check_lang,
     component_labels,
@@ -219,17 +219,8 @@ _SORT_JS = """
 
 
 def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to a temporary file beside ``path``, then rename it into place.
-
-    Readers see the old file or the whole new one, never a partial one.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_text(content, encoding="utf-8", newline="\n")  # default permissions, unlike mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write ``content`` to ``path`` atomically (:func:`assess.atomic.atomic_write`)."""
+    atomic_write(path, content)
 
 
 def _csp(script: str) -> str:

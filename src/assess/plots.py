@@ -38,6 +38,7 @@ __all__ = [
     "ratings_by_quarter",
     "cjk_font",
     "figure_lang",
+    "literal",
     "MissingFontWarning",
     "CJK_PACKAGES",
 ]
@@ -139,6 +140,17 @@ _RC: dict[str, Any] = {
 }
 
 
+def literal(value: object) -> str:
+    """``value`` as text matplotlib shows exactly as written, never as mathtext.
+
+    Two ``$`` in a label (``$\\unknowncmd$``, "budget $5 to $8") would make matplotlib
+    parse it as TeX math — wrong text, or an error that fails the figure. An escaped
+    ``\\$`` is drawn as ``$``, and without mathtext ``\\`` and ``^`` are plain characters.
+    Every text a figure takes from the data or the scheme goes through here.
+    """
+    return str(value).replace("$", r"\$")
+
+
 @contextmanager
 def _style(lang: str) -> Iterator[None]:
     """This module's plot style (and a CJK font for Chinese), for this block only."""
@@ -178,7 +190,7 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
     lang = figure_lang(lang)
     labels = component_labels(result, lang)
     names = [name for name in labels if name in result.scores.columns]
-    order = [labels[name] for name in names]
+    order = [literal(labels[name]) for name in names]
     long = pd.DataFrame(
         {
             "component": np.repeat(order, len(result.scores)),
@@ -213,7 +225,7 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
         for i, name in enumerate(names):
             own = pd.to_numeric(pd.Series([row.get(name)]), errors="coerce").iloc[0]
             if pd.isna(own):
-                ax.text(1, i, text("no_score", lang), color=_HIGHLIGHT, fontsize=9, va="center")
+                ax.text(1, i, literal(text("no_score", lang)), color=_HIGHLIGHT, fontsize=9, va="center")
                 continue
             ax.scatter([own], [i], marker="D", s=80, color=_HIGHLIGHT, edgecolor="white", linewidth=1, zorder=5)
             ax.annotate(
@@ -231,7 +243,7 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
             Patch(facecolor="#ecf0f1", edgecolor="#bdc3c7", label=text("quartiles", lang)),
             Line2D([], [], color="black", linewidth=2.2, label=text("median", lang)),
             Line2D(
-                [], [], marker="D", linestyle="", color=_HIGHLIGHT, label=text("this_group", lang, group_id=group_id)
+                [], [], marker="D", linestyle="", color=_HIGHLIGHT, label=literal(text("this_group", lang, group_id=group_id))
             ),
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=8.5)
@@ -275,7 +287,7 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
                 continue
             ax.axvline(float(threshold), color="#34495e", linestyle="--", linewidth=1)
             ax.text(
-                float(threshold) + 0.6, 1.01, f"{grade_label(result, band.get('name'), lang)} ≥ {float(threshold):g}",
+                float(threshold) + 0.6, 1.01, literal(f"{grade_label(result, band.get('name'), lang)} ≥ {float(threshold):g}"),
                 transform=above, va="bottom", ha="left", fontsize=8, color="#34495e",
             )  # fmt: skip
         if highlight is not None:
@@ -283,7 +295,7 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
             if not pd.isna(own):
                 ax.axvline(own, color=_HIGHLIGHT, linewidth=2)
                 ax.legend(
-                    handles=[Line2D([], [], color=_HIGHLIGHT, linewidth=2, label=f"{highlight}: {format_score(own)}")],
+                    handles=[Line2D([], [], color=_HIGHLIGHT, linewidth=2, label=literal(f"{highlight}: {format_score(own)}"))],
                     loc="upper left", fontsize=8.5, frameon=True,
                 )  # fmt: skip
         ax.set_xlim(0, 100)
@@ -338,7 +350,7 @@ def ratings_by_quarter(result: Result, group_id: str, lang: str = "en") -> Figur
         else:
             ax.set_ylim(0, 100)
             ax.text(0.5, 0.5, text("no_ratings", lang), transform=ax.transAxes, ha="center", va="center")
-        ax.set_xticks(x, [quarter_label(q, lang) for q in table["quarter"]])
+        ax.set_xticks(x, [literal(quarter_label(q, lang)) for q in table["quarter"]])
         ax.set_xlim(-0.3, max(len(table) - 1, 0) + 0.3)
         ax.set_xlabel(text("quarter", lang))
         ax.set_ylabel(text("rating_mean", lang))
@@ -349,7 +361,7 @@ def ratings_by_quarter(result: Result, group_id: str, lang: str = "en") -> Figur
                 color=_HIGHLIGHT,
                 marker="o",
                 linewidth=2,
-                label=text("rating_chart_group", lang, group_id=group_id),
+                label=literal(text("rating_chart_group", lang, group_id=group_id)),
             ),
             Line2D([], [], color="#34495e", linestyle="--", label=text("rating_chart_median", lang)),
             Patch(facecolor="#b8c7d3", label=text("rating_chart_middle", lang)),

@@ -1,117 +1,109 @@
-"""Ratings you can trust: responses, reliability, straight-lining and rater leniency.
+"""Ratings you can trust: responses, reliability and straight-lining.
 
 The service-recipient ratings are one third of a group's score, so the report says how
 much they can be relied on:
 
-- **ICC(1)** from a one-way random-effects ANOVA with groups as targets and responses
-  (one recipient's mean over the items of one quarter) as ratings; for unequal numbers of
-  responses per group the mean count is replaced by the usual
-  ``k0 = (N − Σnᵢ²/N) / (g − 1)``. On balanced data this is exactly pingouin's ICC1.
-- **Krippendorff's alpha** (interval level, the ``krippendorff`` package) with groups as
-  units and every item score a group received (recipient × item × quarter) as one value;
-  computed from the unit × score-value counts, so memory stays small for any number of
-  groups (the values are the few points of the rating scale).
-- **Straight-lining**: a recipient who gave the same score to every item in every quarter
-  (at least two scores in all).
+- **ICC(1,k)**, the reliability of a group's **mean** rating — what the score uses:
+  ``(MSB − MSW) / MSB`` from a one-way random-effects ANOVA with groups as targets and
+  responses (one recipient's mean over the items of one quarter) as ratings. Beside it the
+  single-response **ICC(1)**; for unequal numbers of responses per group the mean count is
+  replaced by the usual ``k0 = (N − Σnᵢ²/N) / (g − 1)`` (ICC(1,k) is ICC(1) stepped up to
+  ``k0`` responses by Spearman–Brown). On balanced data both are exactly pingouin's
+  ICC1 and ICC1k.
+- **Krippendorff's alpha**, ordinal (the ``krippendorff`` package): a 1–5 scale is ordered
+  but its steps are not known to be equal, and most answers sit at its top, where an
+  interval metric would overweight the rare low scores. Groups are the units and every
+  item score a group received (recipient × item × quarter) one value; computed from the
+  unit × score-value counts, so memory stays small for any number of groups.
+- **Straight-lining**: a recipient who gave one and the same score to every item in at
+  least ``min_responses`` (4) responses — and not the score most of all the data holds
+  (at a ceiling, "all 5s" is what a satisfied recipient answers, not evidence of
+  inattention).
 - **Too few raters**: groups rated by fewer distinct recipients than the scheme's
   ``rating_min_raters``.
-- **Rater leniency**: where recipients rate more than one group and the recipient–group
-  graph is connected, the additive model ``score ~ group + rater`` is fitted by sparse least
-  squares (``scipy.sparse.linalg.lsqr``); each response is corrected by its rater's effect
-  (centred to mean zero over the responses) before the shrunk mean is taken. Where the
-  design does not identify rater effects (each recipient rates one group only, or the graph
-  falls apart), the plain shrunk mean is kept and :func:`leniency` says why.
+
+Rater leniency is not estimated: in the office's design each recipient rates only its own
+group, so a rater's leniency cannot be told apart from the group's quality.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import krippendorff
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import lsqr
 
-__all__ = ["icc1", "alpha", "straight_liners", "quality", "leniency", "Leniency"]
+__all__ = ["icc1", "icc1k", "alpha", "straight_liners", "quality"]
 
 
-def icc1(responses: pd.DataFrame, target: str = "group_id", value: str = "score") -> float:
-    """ICC(1) of ``value`` with ``target`` as the random effect (NaN when undefined)."""
+def _anova(responses: pd.DataFrame, target: str, value: str) -> tuple[float, float, float] | None:
+    """(MSB, MSW, k0) of the one-way ANOVA, or None when undefined."""
     y = responses[value].to_numpy(dtype=float)
     codes, _ = pd.factorize(responses[target])
     g = codes.max() + 1 if len(codes) else 0
     n_total = len(y)
     if g < 2 or n_total <= g:
-        return float("nan")
+        return None
     counts = np.bincount(codes, minlength=g).astype(float)
     means = np.bincount(codes, weights=y, minlength=g) / counts
     grand = y.mean()
     ms_between = (counts * (means - grand) ** 2).sum() / (g - 1)
     ms_within = ((y - means[codes]) ** 2).sum() / (n_total - g)
     k0 = (n_total - (counts**2).sum() / n_total) / (g - 1)
-    denom = ms_between + (k0 - 1) * ms_within
-    return float((ms_between - ms_within) / denom) if denom > 0 else float("nan")
+    return float(ms_between), float(ms_within), float(k0)
+
+
+def icc1(responses: pd.DataFrame, target: str = "group_id", value: str = "score") -> float:
+    """ICC(1), the reliability of one response, with ``target`` as the random effect (NaN when undefined)."""
+    a = _anova(responses, target, value)
+    if a is None:
+        return float("nan")
+    msb, msw, k0 = a
+    denom = msb + (k0 - 1) * msw
+    return (msb - msw) / denom if denom > 0 else float("nan")
+
+
+def icc1k(responses: pd.DataFrame, target: str = "group_id", value: str = "score") -> float:
+    """ICC(1,k) = (MSB − MSW) / MSB, the reliability of a target's mean (NaN when undefined).
+
+    >>> r = pd.DataFrame({"group_id": list("aabb"), "score": [1.0, 3.0, 5.0, 7.0]})
+    >>> icc1k(r)  # MSB = 16, MSW = 2: (16 - 2) / 16
+    0.875
+    """
+    a = _anova(responses, target, value)
+    if a is None or a[0] <= 0:
+        return float("nan")
+    msb, msw, _ = a
+    return (msb - msw) / msb
 
 
 def alpha(ratings: pd.DataFrame) -> float:
-    """Krippendorff's alpha (interval) of the item scores, groups as units (NaN when undefined)."""
+    """Krippendorff's alpha (ordinal) of the item scores, groups as units (NaN when undefined)."""
     counts = pd.crosstab(ratings["group_id"], ratings["score"])
     counts = counts[counts.sum(axis=1) >= 2]  # only units with pairable values count
     if len(counts) < 2 or counts.shape[1] < 2:
         return float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):  # degenerate designs give NaN, not a warning
         value = krippendorff.alpha(
-            value_counts=counts.to_numpy(dtype=float), value_domain=counts.columns.to_numpy(dtype=float), level_of_measurement="interval"
+            value_counts=counts.to_numpy(dtype=float), value_domain=counts.columns.to_numpy(dtype=float), level_of_measurement="ordinal"
         )
     return float(value) if np.isfinite(value) else float("nan")
 
 
-def straight_liners(ratings: pd.DataFrame) -> pd.DataFrame:
-    """Recipients who gave one and the same score to every item in every quarter.
+def straight_liners(ratings: pd.DataFrame, min_responses: int = 4) -> pd.DataFrame:
+    """Recipients who gave one and the same score to every item of every response, with
+    evidence beyond a ceiling.
 
-    Returns ``group_id, recipient_id, scores, value`` for each straight-liner (at least
-    two scores in all).
+    Flagged: at least ``min_responses`` responses (quarters rated) with one distinct score
+    in all, unless that score is the one most of all the item scores hold (answering "5"
+    throughout where most answers are 5 is no sign of inattention). Returns
+    ``group_id, recipient_id, scores, value`` for each straight-liner.
     """
-    by = ratings.groupby(["group_id", "recipient_id"])["score"]
-    stats = pd.DataFrame({"scores": by.size(), "distinct": by.nunique(), "value": by.first()})
-    flagged = stats[(stats["scores"] >= 2) & (stats["distinct"] == 1)]
-    return flagged.drop(columns="distinct").reset_index()
-
-
-@dataclass(frozen=True)
-class Leniency:
-    """Outcome of the rater-leniency model."""
-
-    identified: bool
-    reason: str
-    rater_effects: pd.Series  # per recipient, centred; empty when not identified
-
-
-def leniency(responses: pd.DataFrame) -> Leniency:
-    """Fit ``score ~ group + rater`` when the design identifies rater effects."""
-    if responses.empty:
-        return Leniency(False, "there are no ratings", pd.Series(dtype=float))
-    g_codes, _ = pd.factorize(responses["group_id"])
-    r_codes, raters = pd.factorize(responses["recipient_id"])
-    ng, nr = g_codes.max() + 1, r_codes.max() + 1
-    groups_per_rater = responses.groupby("recipient_id")["group_id"].nunique()
-    if (groups_per_rater <= 1).all():
-        return Leniency(False, "each recipient rates only its own group, so rater leniency cannot be told apart from group quality", pd.Series(dtype=float))
-    n = len(responses)
-    graph = sparse.coo_matrix((np.ones(n), (g_codes, ng + r_codes)), shape=(ng + nr, ng + nr))
-    n_parts, _ = connected_components(graph, directed=False)
-    if n_parts > 1:
-        return Leniency(False, f"the recipient–group graph falls into {n_parts} unconnected parts, so groups in different parts cannot be compared", pd.Series(dtype=float))
-    rows = np.r_[np.arange(n), np.arange(n)]
-    cols = np.r_[g_codes, ng + r_codes]
-    design = sparse.csr_matrix((np.ones(2 * n), (rows, cols)), shape=(n, ng + nr))
-    y = responses["score"].to_numpy(dtype=float)
-    coef = lsqr(design, y - y.mean(), atol=1e-12, btol=1e-12, iter_lim=10 * (ng + nr) + 100)[0]
-    effects = coef[ng:]
-    effects = effects - effects[r_codes].mean()  # centred over the responses
-    return Leniency(True, "rater effects estimated from recipients who rate several groups", pd.Series(effects, index=raters, name="leniency"))
+    by = ratings.groupby(["group_id", "recipient_id"])
+    stats = pd.DataFrame({"scores": by["score"].size(), "responses": by["quarter"].nunique(), "distinct": by["score"].nunique(), "value": by["score"].first()})
+    shares = ratings["score"].value_counts(normalize=True)
+    majority = shares.index[shares > 0.5]
+    flagged = stats[(stats["responses"] >= min_responses) & (stats["distinct"] == 1) & ~stats["value"].isin(majority)]
+    return flagged.drop(columns=["distinct", "responses"]).reset_index()
 
 
 def quality(responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, min_raters: int) -> tuple[pd.DataFrame, dict[str, float]]:
@@ -120,7 +112,7 @@ def quality(responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, mi
     ``responses``: one row per (group, recipient, quarter) with the 0–100 ``score``;
     ``ratings``: the item-level rows inside the window. Returns the per-group table
     (``responses, raters, mean, sd, straight_liners, few_raters``) and the overall
-    figures (``responses, raters, icc1, alpha``).
+    figures (``responses, raters, icc1, icc1k, alpha``).
     """
     by = responses.groupby("group_id")["score"]
     liners = straight_liners(ratings)
@@ -139,6 +131,7 @@ def quality(responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, mi
         "responses": int(len(responses)),
         "raters": int(responses["recipient_id"].nunique()),
         "icc1": icc1(responses),
+        "icc1k": icc1k(responses),
         "alpha": alpha(ratings),
     }
     return table.reset_index(), overall

@@ -24,7 +24,6 @@ import ast
 import importlib.util
 import inspect
 import logging
-import os
 import re
 import signal
 import threading
@@ -37,7 +36,8 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from assess import report
-from assess.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask
+from assess.atomic import atomic_write
+from assess.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask, pid_alive
 from assess.executors import BatchError, Executor, default_workers, open_executor
 from assess.fingerprint import index_fingerprint, report_fingerprints
 from assess.ledger import Ledger
@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "group_report.ipynb"
 
 _ID = re.compile(ID_PATTERN)
+_PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
 
 
 class _Bar(tqdm):  # type: ignore[misc]
@@ -116,14 +117,7 @@ class ReportOutcome:
     pdf_path: Path | None = None
 
 
-def _write_bytes_atomic(path: Path, content: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        tmp.write_bytes(content)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+_write_bytes_atomic = atomic_write  # one atomic writer for every output (assess.atomic)
 
 
 def template_imports(notebook_text: str) -> tuple[str, ...]:
@@ -409,8 +403,11 @@ class ReportBatch:
 
         for folder in ("reports", "notebooks"):
             (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
-            for stray in (self.out_dir / folder).glob(".*.part"):  # left by a killed run
-                stray.unlink(missing_ok=True)
+        for folder in (self.out_dir, self.out_dir / "reports", self.out_dir / "notebooks"):
+            for stray in folder.glob(".*.part"):  # left by a killed run (not by one still running)
+                owner = _PART_OWNER.search(stray.name)
+                if owner is None and folder != self.out_dir or owner and not pid_alive(int(owner.group(1))):
+                    stray.unlink(missing_ok=True)
         if self.only is None and not self.failed_only:
             for group_id in set(state) - set(group_ids):  # a group gone from the input: its report goes too
                 if _ID.fullmatch(group_id):
@@ -467,7 +464,7 @@ class ReportBatch:
         return {
             "template": str(self.template),
             "executor": self.executor_spec,
-            "workers": self.workers or default_workers(),
+            "workers": getattr(self._executor, "workers", None) or self.workers or default_workers(),
             "isolation": self.settings.isolation,
             "timeout": self.timeout,
             "retries": self.retries,

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from .atomic import atomic_folder
+
 __all__ = ["Result", "save_result", "load_result", "SCORE_COLUMNS", "INDICATOR_COLUMNS"]
 
 #: Columns of the ``scores`` table, in order (DESIGN §4).
@@ -109,18 +111,23 @@ class Result:
 
 
 def save_result(result: Result, folder: str | Path) -> Path:
-    """Write ``result`` to ``folder`` (Parquet tables + ``meta.json``) and return the folder."""
+    """Write ``result`` to ``folder`` (Parquet tables + ``meta.json``) and return the folder.
+
+    The folder is replaced as a whole (:func:`assess.atomic.atomic_folder`): a table the
+    result does not have (``uncertainty`` of an earlier run with ``--uncertainty``, ...) is
+    gone afterwards, and an interrupted save leaves the previous folder as it was.
+    """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in _TABLES:
-        table = getattr(result, name)
-        if table is not None:
-            table.to_parquet(folder / f"{name}.parquet", index=False)
-    if result.inputs:
-        (folder / "inputs").mkdir(exist_ok=True)
-        for name, table in result.inputs.items():
-            table.to_parquet(folder / "inputs" / f"{name}.parquet", index=False)
-    (folder / "meta.json").write_text(json.dumps(result.meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    with atomic_folder(folder) as new:
+        for name in _TABLES:
+            table = getattr(result, name)
+            if table is not None:
+                table.to_parquet(new / f"{name}.parquet", index=False)
+        if result.inputs:
+            (new / "inputs").mkdir()
+            for name, table in result.inputs.items():
+                table.to_parquet(new / "inputs" / f"{name}.parquet", index=False)
+        (new / "meta.json").write_text(json.dumps(result.meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return folder
 
 

@@ -31,14 +31,19 @@ COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the def
 
 
 def normalize_series(x: pd.Series, how: Normalize, direction: str) -> pd.Series:
-    """Map one indicator's raw values to 0–100 (NaN stays NaN)."""
+    """Map one indicator's raw values to 0–100 (NaN stays NaN).
+
+    The methods that compare groups (``minmax``, ``rank``, ``tscore``) first snap values
+    within ``TOL`` of each other to one value, so that float noise (0.39999999999999997
+    against 0.4) never separates groups that are equal on paper.
+    """
     lower = direction == "lower"
     have = x.notna()
     if how.method == "goalposts":
         lo, hi = how.bounds
         t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
         return t.clip(0, 1) * 100
-    v = x[have]
+    v = pd.Series(_snap(x[have].to_numpy(dtype=float)), index=x.index[have.to_numpy()])
     if how.method == "minmax":
         span = v.max() - v.min()
         t = (v - v.min()) / span if span > 0 else pd.Series(1.0, index=v.index)
@@ -92,18 +97,21 @@ def _weighted_mean(values: pd.DataFrame, weights: pd.Series, how: str) -> tuple[
     return pd.Series(mean, index=values.index), pd.Series(covered / w.sum(), index=values.index)
 
 
-def aggregate(norm: pd.DataFrame, scheme: Scheme) -> tuple[pd.DataFrame, pd.Series]:
+def aggregate(norm: pd.DataFrame, scheme: Scheme, present: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Component scores (NaN below ``min_coverage``) and the base score.
 
     Returns ``(components, base)``; ``base`` uses the components available, so a group
     with a missing component still gets one (it will be ``insufficient_data``).
+    ``present`` (groups × components, booleans), when given, decides which components are
+    available instead of the coverage test.
     """
     comps = {}
     for cname in scheme.components:
         members = [k for k, i in scheme.indicators.items() if i.component == cname]
         w = pd.Series({k: scheme.indicators[k].weight for k in members})
         mean, coverage = _weighted_mean(norm[members], w, scheme.aggregation)
-        comps[cname] = mean.where(coverage >= scheme.min_coverage - TOL)
+        available = coverage >= scheme.min_coverage - TOL if present is None else present[cname].reindex(norm.index).astype(bool)
+        comps[cname] = mean.where(available)
     components = pd.DataFrame(comps, index=norm.index)
     cw = pd.Series({k: c.weight for k, c in scheme.components.items()})
     base, _ = _weighted_mean(components, cw, scheme.aggregation)
@@ -299,43 +307,53 @@ def _flag_table(
     return table.sort_values(["_pos", "_order"], kind="stable").drop(columns=["_order", "_pos"]).reset_index(drop=True)
 
 
-def prepare(
-    dataset: Dataset, year: int, as_of: str | pd.Timestamp | None, scheme: Scheme
-) -> tuple[Window, pd.DataFrame, ratings.Leniency, pd.DataFrame]:
+def prepare(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None, scheme: Scheme) -> tuple[Window, pd.DataFrame, pd.DataFrame]:
     """The steps before normalisation, shared by :func:`score` and the uncertainty engine.
 
-    Returns the assessment window, the rating responses (leniency-corrected when the
-    scheme asks and the design allows), the leniency fit and the raw indicators (indexed by
+    Returns the assessment window, the rating responses and the raw indicators (indexed by
     ``group_id``). Raises :class:`~assess.errors.SchemeError` for an indicator that exists nowhere.
     """
     if as_of is None:
         as_of = scheme.as_of or f"{year}-12-31"
     window = Window(int(year), pd.Timestamp(as_of).normalize())
     responses = rating_responses(dataset.tables, window, scheme)
-    lenient = ratings.leniency(responses)
-    if scheme.rating_leniency and lenient.identified:
-        responses = responses.assign(score=responses["score"] - responses["recipient_id"].map(lenient.rater_effects).to_numpy())
     raw = compute_indicators(dataset.tables, window, scheme, responses)
     _check_indicators(raw, scheme)
-    return window, responses, lenient, raw
+    return window, responses, raw
 
 
-def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, scheme: Scheme | None = None) -> Result:
+def score(
+    dataset: Dataset,
+    year: int,
+    as_of: str | pd.Timestamp | None = None,
+    scheme: Scheme | None = None,
+    *,
+    raw: pd.DataFrame | None = None,
+    present: pd.DataFrame | None = None,
+) -> Result:
     """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: DESIGN §3).
 
     ``as_of`` defaults to the scheme's ``as_of``, else 31 December of ``year``.
     Raises :class:`~assess.errors.SchemeError` when the scheme names an indicator that
     exists nowhere.
+
+    Two keyword arguments exist for checking the uncertainty analysis draw by draw
+    (:meth:`assess.analysis.Uncertainty.raw_for_draw`): ``raw`` replaces the raw indicators
+    computed from the dataset (same index and columns), and ``present`` (groups ×
+    components, booleans) fixes which components count as available instead of comparing
+    their coverage with ``min_coverage`` under this scheme's weights.
     """
     scheme = scheme or default_scheme()
-    window, responses, lenient, raw = prepare(dataset, year, as_of, scheme)
+    window, responses, computed = prepare(dataset, year, as_of, scheme)
+    raw = computed if raw is None else raw.reindex(index=computed.index, columns=computed.columns)
     tables = dataset.tables
     groups = raw.index
     norm = normalize(raw, scheme)
-    components, base = aggregate(norm, scheme)
+    components, base = aggregate(norm, scheme, present)
     adj = adjust(base, tables["adjustments"], window, scheme)
     insufficient = components.isna().any(axis=1)
     grades = grade(adj["final_score"], components, adj["veto"], insufficient, scheme)
+    ranked = ~insufficient & ~adj["veto"]  # a rank never contradicts a grade (DESIGN §3)
     in_window = rating_rows(tables, window)
     quality, overall = ratings.quality(responses, in_window, groups, scheme.rating_min_raters)
     flag_table = _flag_table(groups, components, adj, grades, quality, norm, tables["adjustments"], window, scheme)
@@ -353,7 +371,7 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
             "deduction": adj["deduction"].to_numpy(),
             "final_score": adj["final_score"].to_numpy(),
             "grade": grades["grade"].to_numpy(),
-            "rank": competition_rank(adj["final_score"]).to_numpy(),
+            "rank": competition_rank(adj["final_score"].where(ranked)).array,
             "flags": flags.to_numpy(),
         }
     )
@@ -373,12 +391,7 @@ def score(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None = None, 
         "input_sha256": dataset.sha256,
         "version": __version__,
         "generated_at": _now(),
-        "ratings": {
-            **{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in overall.items()},
-            "leniency_identified": lenient.identified,
-            "leniency_applied": bool(scheme.rating_leniency and lenient.identified),
-            "leniency_note": lenient.reason,
-        },
+        "ratings": {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in overall.items()},
     }
     return Result(
         scores=scores.reset_index(drop=True),

@@ -16,25 +16,38 @@ Uncertain factors (each switchable in the scheme's ``uncertainty`` section):
 (b) **normalisation** — each draw picks one method from ``methods`` with equal probability
     and applies it to every indicator. ``goalposts`` uses the indicator's own bounds, so an
     indicator the scheme normalises another way keeps its own method under ``goalposts``;
-(c) **aggregation** — arithmetic or geometric, with equal probability;
-(d) **ratings** — each group's responses (one recipient in one quarter) are resampled with
-    replacement, ``n`` out of ``n`` (bootstrap), before the shrunk mean ``rating_score`` is
-    taken; the grand mean is that of the resampled responses. With ``rating_leniency`` the
-    leniency correction is estimated once, on the real responses.
+(c) **aggregation** — arithmetic or geometric, with equal probability (off by default:
+    geometric means lower every score against the same fixed thresholds);
+(d) **evidence** — each group's data-based indicators are drawn from their posteriors
+    given the evidence behind them: every share indicator (``ledger_on_time``,
+    ``visit_coverage``, ``problem_resolution``, ``problem_on_time``,
+    ``milestone_on_time``, ``rating_response``) from ``Beta(x + ½, n − x + ½)`` given its
+    ``x`` out of ``n`` (Jeffreys' prior), and ``rating_score`` from the normal posterior of
+    the shrinkage model: mean the shrunk score ``(n·ȳ + k·m)/(n + k)``, variance
+    ``σ²_w/(n + k)`` with ``σ²_w`` the pooled within-group variance of the responses. So
+    one response, or one due problem, is weak evidence and moves a lot; twenty are strong
+    and move little. (A bootstrap of one response has no variance at all.) Indicators
+    that are not counts — ``ledger_completeness``, ``investment_completion``, the office's
+    own — stay as they are.
 
-Each draw runs the **whole** scoring of DESIGN §3: ``min_coverage``, adjustments and caps,
-vetoes, ``insufficient_data``, grade bands and quotas with their tie rule and tie-break, and
-competition ranks. The engine is vectorised: the raw indicators are computed once, every
-normalisation of them once, and each block of draws is scored with NumPy arrays shaped
-draws × groups; a loop that rescores each draw through :func:`assess.score` gives the same
+Each draw runs the whole scoring of DESIGN §3 — normalisation, adjustments and caps,
+vetoes, grade bands and quotas with their tie rule and tie-break, ranks — but **whether a
+group is graded is a fact, not a draw**: which components a group has (coverage against
+``min_coverage``) is decided once, at the scheme's nominal weights, so draws vary scores,
+never whether a group is graded, and the quota base is the same in every draw. The engine
+is vectorised: the raw indicators are computed once, every normalisation of them once,
+and each block of draws is scored with NumPy arrays shaped draws × groups; rescoring each
+draw through :func:`assess.score` with that draw's scheme and evidence
+(:meth:`Uncertainty.scheme_for_draw`, :meth:`Uncertainty.raw_for_draw`) gives the same
 numbers (``tests/test_uncertainty.py``). Draws are reproducible: a seed gives one
 :class:`numpy.random.SeedSequence` whose independent child streams feed the four factors.
 
-Sensitivity: first-order and total Sobol indices of the **mean absolute rank shift**
-against the nominal ranking, for the factor groups (a)–(d); see :mod:`assess.sensitivity`
-for the estimators and the sample design. ``A`` is the first ``N`` uncertainty draws,
-``B`` a further ``N`` independent draws, and ``A_B^i`` each of the ``k`` switched-on
-factor groups taken from ``B``: ``N·(k + 1)`` extra model runs.
+Sensitivity: first-order and total Sobol indices of two outputs against the nominal
+result — the **mean absolute rank shift** and the **number of grade changes** — for the
+factor groups (a)–(d); see :mod:`assess.sensitivity` for the estimators and the sample
+design. ``A`` is the first ``N`` uncertainty draws, ``B`` a further ``N`` independent
+draws, and ``A_B^i`` each of the ``k`` switched-on factor groups taken from ``B``:
+``N·(k + 1)`` extra model runs.
 
 >>> import assess
 >>> ds = assess.load("data/sample-2025.xlsx")                     # doctest: +SKIP
@@ -53,7 +66,8 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from .indicators import Window, rating_rows
+from .errors import SchemeError
+from .indicators import Window, share_counts
 from .result import Result
 from .scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
 from .scoring import TOL, adjust, normalize_series, prepare
@@ -76,9 +90,12 @@ __all__ = [
 ]
 
 #: The factor groups, in the order of the sensitivity table.
-FACTORS = ("weights", "normalisation", "aggregation", "ratings")
+FACTORS = ("weights", "normalisation", "aggregation", "evidence")
+#: The outputs whose sensitivity is analysed.
+OUTPUTS = ("rank_shift", "grade_changes")
+#: At most this many draws × groups in one analysis (about 40 bytes each at the peak).
+MAX_CELLS = 20_000_000
 _BLOCK = 64  # draws scored at once
-_RESAMPLE_BLOCK = 128  # draws whose bootstrap indices are generated at once (fixed: keeps draws reproducible)
 
 
 # ---- what stays fixed across draws ----------------------------------------------------------
@@ -96,6 +113,20 @@ def alternative(own: Normalize, method: str) -> Normalize:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """The posterior one indicator's draws come from, per group (NaN: no value, not drawn).
+
+    ``kind`` is ``"beta"`` (``a``, ``b``: Beta parameters) or ``"normal"`` (``a``: mean,
+    ``b``: standard deviation; draws clipped to 0–100).
+    """
+
+    indicator: str
+    kind: str
+    a: np.ndarray
+    b: np.ndarray
+
+
+@dataclass(frozen=True)
 class Model:
     """Everything of one dataset under one scheme that stays fixed across draws."""
 
@@ -104,6 +135,7 @@ class Model:
     window: Window
     groups: pd.Index
     names: np.ndarray
+    raw: pd.DataFrame  # the nominal raw indicators (groups × every indicator)
     indicators: tuple[str, ...]
     components: tuple[str, ...]
     members: tuple[np.ndarray, ...]  # indicator positions of each component
@@ -112,24 +144,42 @@ class Model:
     methods: tuple[str, ...]  # "scheme", then the settings' alternatives
     normalized: np.ndarray  # methods × groups × indicators
     available: np.ndarray  # groups × indicators
-    terms: np.ndarray  # (arithmetic, geometric) × methods × groups × indicators: the summands of the weighted means
-    rating: int | None  # position of rating_score among the indicators, when the ratings can vary
-    responses: pd.DataFrame  # one row per response, ordered by group position
-    scores: np.ndarray  # the responses' 0–100 scores
-    counts: np.ndarray  # responses per group (G,)
-    rated: np.ndarray  # positions of groups with responses
-    starts: np.ndarray  # first response of each rated group
-    slot_start: np.ndarray  # for each response slot: the first response of its group (int32)
-    slot_n: np.ndarray  # for each response slot: the number of responses of its group (int32)
-    grand_order: np.ndarray | None  # slots in the order assess.score averages them (group_id as text), None: as they are
+    present: np.ndarray  # groups × components: the component counts (decided at the nominal weights)
+    graded: np.ndarray  # groups: every component present
+    ranked: np.ndarray  # groups: graded and not vetoed
+    evidence: tuple[int, ...]  # positions of the indicators drawn from their posteriors
+    posteriors: tuple[Evidence, ...]
     bonus: np.ndarray
     deduction: np.ndarray
     veto: np.ndarray
     tie_break: tuple[int, ...]  # component positions
 
 
+def _posteriors(dataset: Dataset, window: Window, scheme: Scheme, responses: pd.DataFrame, raw: pd.DataFrame) -> list[Evidence]:
+    """The posterior of every scheme indicator that rests on counts (see the module docstring)."""
+    groups = raw.index
+    out = []
+    for name, share in share_counts(dataset.tables, window, scheme, responses).items():
+        if name not in scheme.indicators:
+            continue
+        n = share.n.reindex(groups).to_numpy(dtype=float)
+        x = np.minimum(share.x.reindex(groups).to_numpy(dtype=float), n)
+        have = n > 0
+        out.append(Evidence(name, "beta", np.where(have, x + 0.5, np.nan), np.where(have, n - x + 0.5, np.nan)))
+    if "rating_score" in scheme.indicators and len(responses):
+        by = responses.groupby("group_id")["score"]
+        n = by.size().reindex(groups, fill_value=0).to_numpy(dtype=float)
+        dev = responses["score"] - by.transform("mean")
+        dof = len(responses) - int((n > 0).sum())
+        within = float((dev**2).sum() / dof) if dof > 0 else float(responses["score"].var(ddof=0))
+        mean = raw["rating_score"].to_numpy(dtype=float)
+        sd = np.sqrt(within / (n + scheme.rating_prior_weight))
+        out.append(Evidence("rating_score", "normal", np.where(n > 0, mean, np.nan), np.where(n > 0, sd, np.nan)))
+    return out
+
+
 def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: UncertaintySettings) -> Model:
-    window, responses, _, raw = prepare(dataset, year, as_of, scheme)  # the same steps as assess.score
+    window, responses, raw = prepare(dataset, year, as_of, scheme)  # the same steps as assess.score
     tables = dataset.tables
     groups = raw.index
 
@@ -144,43 +194,38 @@ def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: Un
         ]
     )
     available = ~np.isnan(normalized[0])
-
-    position = pd.Series(np.arange(len(groups)), index=groups)
-    responses = responses[responses["group_id"].isin(groups)]
-    responses = responses.assign(_g=responses["group_id"].map(position).to_numpy()).sort_values("_g", kind="stable").reset_index(drop=True)
-    counts = np.bincount(responses["_g"].to_numpy(), minlength=len(groups))
-    rated = np.flatnonzero(counts)
-    starts = np.r_[0, np.cumsum(counts)][rated]
-    rating = names.index("rating_score") if "rating_score" in names and len(responses) else None
-
+    indicator_weights = np.array([i.weight for i in scheme.indicators.values()])
+    # a component counts when the nominal weight of its available indicators reaches min_coverage
+    present = np.column_stack(
+        [(available[:, idx] @ indicator_weights[idx]) / indicator_weights[idx].sum() >= scheme.min_coverage - TOL for idx in members]
+    )
+    posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
     adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
+    veto = adj["veto"].to_numpy(dtype=bool)
+    graded = present.all(axis=1)
     return Model(
         scheme=scheme,
         settings=settings,
         window=window,
         groups=groups,
         names=tables["groups"].set_index("group_id")["name"].reindex(groups).to_numpy(),
+        raw=raw,
         indicators=names,
         components=comps,
         members=members,
         component_weights=np.array([c.weight for c in scheme.components.values()]),
-        indicator_weights=np.array([i.weight for i in scheme.indicators.values()]),
+        indicator_weights=indicator_weights,
         methods=methods,
         normalized=normalized,
         available=available,
-        terms=np.stack([_terms(normalized, available, False), _terms(normalized, available, True)]),
-        rating=rating,
-        responses=responses.drop(columns="_g"),
-        scores=responses["score"].to_numpy(dtype=float),
-        counts=counts,
-        rated=rated,
-        starts=starts,
-        slot_start=np.repeat(starts, counts[rated]).astype(np.int32),
-        slot_n=np.repeat(counts[rated], counts[rated]).astype(np.int32),
-        grand_order=_text_order(responses["group_id"]),
+        present=present,
+        graded=graded,
+        ranked=graded & ~veto,
+        evidence=tuple(names.index(e.indicator) for e in posteriors),
+        posteriors=posteriors,
         bonus=adj["bonus"].to_numpy(dtype=float),
         deduction=adj["deduction"].to_numpy(dtype=float),
-        veto=adj["veto"].to_numpy(dtype=bool),
+        veto=veto,
         tie_break=tuple(comps.index(c) for c in scheme.grades.tie_break),
     )
 
@@ -200,25 +245,19 @@ class Factors:
     method : ndarray (draws,)
         Index into ``Model.methods``: 0 is the scheme's own normalisation.
     geometric : ndarray of bool (draws,)
-    resample : ndarray (draws × responses) or None
-        Bootstrap: which of its group's responses fills each response slot, counted from
-        the group's first response (uint16 while groups have fewer than 65,536 responses);
-        :meth:`responses` gives positions in ``Model.responses``. ``None``: the ratings as
-        they are.
+    evidence : ndarray (draws × groups × evidence indicators, float32) or None
+        The raw values of ``Model.evidence`` drawn from their posteriors (NaN where a
+        group has no value). ``None``: the data as they are.
     """
 
     component_weights: np.ndarray
     indicator_weights: np.ndarray
     method: np.ndarray
     geometric: np.ndarray
-    resample: np.ndarray | None
+    evidence: np.ndarray | None
 
     def __len__(self) -> int:
         return len(self.method)
-
-    def responses(self, model: Model, lo: int = 0, hi: int | None = None) -> np.ndarray:
-        """Positions in ``model.responses`` of the responses filling each slot, draws ``lo:hi``."""
-        return model.slot_start + self.resample[lo:hi]  # int32
 
     def rows(self, lo: int, hi: int) -> Factors:
         """Draws ``lo`` to ``hi - 1``."""
@@ -227,7 +266,7 @@ class Factors:
             self.indicator_weights[lo:hi],
             self.method[lo:hi],
             self.geometric[lo:hi],
-            None if self.resample is None else self.resample[lo:hi],
+            None if self.evidence is None else self.evidence[lo:hi],
         )
 
     def with_factor(self, other: Factors, factor: str) -> Factors:
@@ -238,7 +277,7 @@ class Factors:
             return dataclasses.replace(self, method=other.method)
         if factor == "aggregation":
             return dataclasses.replace(self, geometric=other.geometric)
-        return dataclasses.replace(self, resample=other.resample)
+        return dataclasses.replace(self, evidence=other.evidence)
 
 
 def _nominal_factors(model: Model, n: int) -> Factors:
@@ -254,21 +293,37 @@ def _nominal_factors(model: Model, n: int) -> Factors:
 def _active(model: Model) -> list[str]:
     on = model.settings.factors
     active = [f for f in FACTORS if getattr(on, f)]
-    return [f for f in active if f != "ratings" or model.rating is not None]
+    return [f for f in active if f != "evidence" or model.evidence]
+
+
+def _draw_evidence(model: Model, n: int, seeds: np.random.SeedSequence) -> np.ndarray:
+    """``n`` draws of every evidence indicator from its posterior (one stream each)."""
+    out = np.full((n, len(model.groups), len(model.posteriors)), np.nan, dtype=np.float32)
+    for e, (post, seq) in enumerate(zip(model.posteriors, seeds.spawn(len(model.posteriors)), strict=True)):
+        rng = np.random.default_rng(seq)
+        have = ~np.isnan(post.a)
+        if not have.any():
+            continue
+        a, b = post.a[have], post.b[have]
+        if post.kind == "beta":
+            out[:, have, e] = rng.beta(a, b, size=(n, len(a)))
+        else:
+            out[:, have, e] = np.clip(rng.normal(a, b, size=(n, len(a))), 0.0, 100.0)
+    return out
 
 
 def _draw_factors(model: Model, n: int, seeds: np.random.SeedSequence) -> Factors:
     """``n`` draws of the switched-on factors.
 
-    Each factor group, and each set of sibling weights, has its own random stream, so that
-    switching one factor off leaves the draws of the others as they were, and the first
-    ``n`` of a longer run are the draws of a run of ``n``.
+    Each factor group, and each set of sibling weights and each evidence indicator, has
+    its own random stream, so that switching one factor off leaves the draws of the
+    others as they were.
     """
-    weights_seq, method_seq, agg_seq, ratings_seq = seeds.spawn(4)
-    method_rng, agg_rng, ratings_rng = (np.random.default_rng(s) for s in (method_seq, agg_seq, ratings_seq))
+    weights_seq, method_seq, agg_seq, evidence_seq = seeds.spawn(4)
+    method_rng, agg_rng = (np.random.default_rng(s) for s in (method_seq, agg_seq))
     f = _nominal_factors(model, n)
     active = _active(model)
-    cw, iw, method, geometric, resample = f.component_weights, f.indicator_weights, f.method, f.geometric, None
+    cw, iw, method, geometric, evidence = f.component_weights, f.indicator_weights, f.method, f.geometric, None
     c = model.settings.concentration
     if "weights" in active:
         component_rng, *member_rngs = (np.random.default_rng(s) for s in weights_seq.spawn(1 + len(model.members)))
@@ -281,19 +336,9 @@ def _draw_factors(model: Model, n: int, seeds: np.random.SeedSequence) -> Factor
         method = (1 + method_rng.integers(0, len(model.methods) - 1, size=n)).astype(np.int8)
     if "aggregation" in active:
         geometric = agg_rng.integers(0, 2, size=n).astype(bool)
-    if "ratings" in active:
-        slot_n = model.slot_n
-        small = len(slot_n) == 0 or slot_n.max() < 2**16
-        resample = np.empty((n, len(slot_n)), dtype=np.uint16 if small else np.int32)
-        slot_nf = slot_n.astype(np.float32)
-        for lo in range(0, n, _RESAMPLE_BLOCK):
-            hi = min(lo + _RESAMPLE_BLOCK, n)
-            u = ratings_rng.random((hi - lo, len(slot_n)), dtype=np.float32)  # 24 bits: ample for groups of ≪ 2**24 responses
-            u *= slot_nf
-            local = u.astype(np.int32)
-            np.minimum(local, slot_n - 1, out=local)
-            resample[lo:hi] = local
-    return Factors(cw, iw, method, geometric, resample)
+    if "evidence" in active:
+        evidence = _draw_evidence(model, n, evidence_seq)
+    return Factors(cw, iw, method, geometric, evidence)
 
 
 # ---- the vectorised scoring -----------------------------------------------------------------
@@ -332,6 +377,7 @@ def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
     v = x[:, have]
     if v.shape[1] == 0:
         return out
+    v = snap_rows(v)  # values equal within TOL are one value, as in normalize_series
     if how.method == "minmax":
         vmin, vmax = v.min(axis=1, keepdims=True), v.max(axis=1, keepdims=True)
         span = vmax - vmin
@@ -451,71 +497,41 @@ def competition_ranks(final: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _text_order(group_ids: pd.Series) -> np.ndarray | None:
-    """The stable order of the responses by group_id as text, or None when they are in it."""
-    order = np.argsort(group_ids.astype(str).to_numpy(), kind="stable")
-    return None if np.array_equal(order, np.arange(len(order))) else order
-
-
-def _rating_raw(model: Model, f: Factors) -> np.ndarray:
-    """``rating_score`` of every group in every draw from the resampled responses.
-
-    The sums run in the order :func:`assess.score` takes them for the dataset of
-    :meth:`Uncertainty.dataset_for_draw` (a group's slots in turn; the grand mean over
-    the groups in text order), so that both give the same bits and the same exact ties,
-    which the ``rank`` normalisation sees.
-    """
-    x = model.scores[f.responses(model)]
-    totals = np.add.reduceat(x, model.starts, axis=1)
-    grand = (x if model.grand_order is None else x[:, model.grand_order]).sum(axis=1, keepdims=True) / x.shape[1]
-    k = model.scheme.rating_prior_weight
-    n = model.counts[model.rated].astype(float)
-    out = np.full((len(x), len(model.groups)), np.nan)
-    out[:, model.rated] = (totals + k * grand) / (n + k)
-    return out
-
-
 def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
     """The summands of the weighted mean: the value, or ln max(value, 1); 0 where missing."""
     logs = np.where(available, np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0)), 0.0)
-    return np.where(geometric, logs, np.nan_to_num(x))
+    return np.where(geometric, logs, np.where(available, np.nan_to_num(x), 0.0))
 
 
-def _score_block(model: Model, f: Factors, grades: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Final scores, ranks and grade levels of a block of draws (``grades=False``: no levels)."""
+def _normalized_block(model: Model, f: Factors) -> np.ndarray:
+    """Normalised scores of a block of draws: draws × groups × indicators."""
+    norm = model.normalized[f.method.astype(np.intp)]  # a copy, one method per draw
+    if f.evidence is not None:
+        for e, j in enumerate(model.evidence):
+            ind = model.scheme.indicators[model.indicators[j]]
+            raw = f.evidence[:, :, e].astype(float)
+            for m in np.unique(f.method):
+                sel = f.method == m
+                norm[sel, :, j] = normalize_rows(raw[sel], alternative(ind.normalize, model.methods[m]), ind.direction)
+    return norm
+
+
+def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Final scores, ranks and grade levels of a block of draws."""
     d, g = len(f), len(model.groups)
     scheme = model.scheme
-    avail = model.available.astype(float)
     geo = f.geometric
-    varying = model.rating if f.resample is not None else None
-    if varying is not None:
-        raw_r = _rating_raw(model, f)
-        norm_r = np.empty((d, g))
-        own = scheme.indicators["rating_score"]
-        for m in np.unique(f.method):
-            sel = f.method == m
-            norm_r[sel] = normalize_rows(raw_r[sel], alternative(own.normalize, model.methods[m]), own.direction)
-        term_r = _terms(norm_r, model.available[:, varying][None, :], geo[:, None])
-    combos = {(int(m), bool(a)) for m, a in zip(f.method, geo, strict=True)}
+    terms = _terms(_normalized_block(model, f), model.available[None], geo[:, None, None])
+    avail = model.available.astype(float)
     comps = np.empty((d, g, len(model.components)))
     for ci, idx in enumerate(model.members):
         w = f.indicator_weights[:, idx]
         covered = w @ avail[:, idx].T
-        num = np.zeros((d, g))
-        for m, a in combos:
-            sel = (f.method == m) & (geo == a)
-            terms = model.terms[int(a), m][:, idx]
-            if varying is not None and varying in idx:
-                terms = np.where(idx[None, :] == varying, 0.0, terms)
-            num[sel] = w[sel] @ terms.T
-        if varying is not None and varying in idx:
-            num += f.indicator_weights[:, [varying]] * avail[:, varying][None, :] * term_r
+        num = np.einsum("dk,dgk->dg", w, terms[:, :, idx])
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = num / covered
             mean = np.where(geo[:, None], np.exp(mean), mean)
-            coverage = covered / w.sum(axis=1, keepdims=True)
-        mean = np.where(covered > 0, mean, np.nan)
-        comps[:, :, ci] = np.where(coverage >= scheme.min_coverage - TOL, mean, np.nan)
+        comps[:, :, ci] = np.where(model.present[None, :, ci] & (covered > 0), mean, np.nan)
     have = ~np.isnan(comps)
     cw = f.component_weights[:, None, :] * have
     covered = cw.sum(axis=-1)
@@ -524,11 +540,10 @@ def _score_block(model: Model, f: Factors, grades: bool = True) -> tuple[np.ndar
         base = np.where(geo[:, None], np.exp(base), base)
     base = np.where(covered > 0, base, np.nan)
     final = np.clip(base + model.bonus - model.deduction, 0, 100)
-    if not grades:
-        return final, competition_ranks(final), None
-    graded = have.all(axis=-1)
+    graded = np.broadcast_to(model.graded, (d, g))
     keys = [final] + [comps[:, :, c] for c in model.tie_break]
-    return final, competition_ranks(final), grade_levels(final, keys, model.veto, graded, scheme)
+    rank = competition_ranks(np.where(model.ranked[None, :], final, np.nan))
+    return final, rank, grade_levels(final, keys, model.veto, graded, scheme)
 
 
 def _score(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -541,16 +556,16 @@ def _score(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return final, rank, level
 
 
-def _ranks(model: Model, f: Factors) -> np.ndarray:
-    """Ranks of all draws (what the sensitivity analysis needs: no grades)."""
-    return np.concatenate([_score_block(model, f.rows(lo, min(lo + _BLOCK, len(f))), grades=False)[1] for lo in range(0, len(f), _BLOCK)])
-
-
 def _rank_shift(rank: np.ndarray, nominal: np.ndarray) -> np.ndarray:
     """Mean absolute rank shift from the nominal ranking, per draw (groups ranked in both)."""
     both = (rank > 0) & (nominal > 0)[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(both, np.abs(rank - nominal[None, :]), 0).sum(axis=1) / np.maximum(both.sum(axis=1), 1)
+
+
+def _outputs(rank: np.ndarray, level: np.ndarray, nominal: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+    """The outputs the sensitivity analysis explains, per draw."""
+    return {"rank_shift": _rank_shift(rank, nominal[1]), "grade_changes": (level != nominal[2][None, :]).sum(axis=1).astype(float)}
 
 
 # ---- the analysis --------------------------------------------------------------------------
@@ -566,15 +581,19 @@ class Uncertainty:
         One row per group: ``group_id, name, nominal_score, nominal_rank, nominal_grade,
         score_median, score_p05, score_p95, rank_median, rank_p05, rank_p95, p_keep``, then
         ``p_<band>`` for every grade band and ``p_ungraded`` (insufficient data); the grade
-        probabilities of a group add up to 1. Rank quantiles are ranks that occurred
-        (inverted-CDF quantiles); ``rank_p05`` is the best end of the interval.
+        probabilities of a group add up to 1. Whether a group is graded does not vary, so
+        ``p_ungraded`` is 0 or 1. Rank quantiles are ranks that occurred (inverted-CDF
+        quantiles); ``rank_p05`` is the best end of the interval; unranked groups (vetoed or
+        ungraded) have none.
     sensitivity : DataFrame
-        One row per factor group: ``factor, active, S1, S1_conf, ST, ST_conf`` (empty when
-        the sensitivity analysis was skipped).
+        One row per output (``rank_shift``: the mean absolute rank shift; ``grade_changes``:
+        how many groups' grades differ from the nominal ones) and factor group:
+        ``output, factor, active, S1, S1_conf, ST, ST_conf`` (empty when the sensitivity
+        analysis was skipped).
     settings : UncertaintySettings
         The settings used (draws and seed as run).
     final, rank, grade : ndarray (draws × groups)
-        Every draw's final score, rank (0: no score) and band position (0 = best band,
+        Every draw's final score, rank (0: not ranked) and band position (0 = best band,
         −1 = ungraded).
     factors : Factors
         The sampled factors, draw by draw.
@@ -613,26 +632,20 @@ class Uncertainty:
         data["aggregation"] = "geometric" if f.geometric[d] else "arithmetic"
         return parse_scheme(data, f"draw {d}")
 
-    def dataset_for_draw(self, dataset: Dataset, d: int) -> Dataset:
-        """``dataset`` with the ratings of draw ``d``: each group's responses resampled.
+    def raw_for_draw(self, d: int) -> pd.DataFrame:
+        """The raw indicators draw ``d`` scores with: the nominal ones, with the evidence
+        indicators replaced by their draws (``assess.score(..., raw=...)`` takes it)."""
+        model, raw = self.model, self.model.raw.copy()
+        if self.factors.evidence is not None:
+            for e, j in enumerate(model.evidence):
+                raw[model.indicators[j]] = self.factors.evidence[d, :, e].astype(float)
+        return raw
 
-        A resampled response keeps its items and quarter; its recipient becomes
-        ``<slot>#<recipient>`` (the slot zero-padded) so that copies of one response stay
-        separate responses and each group's responses come in slot order.
-        """
-        if self.factors.resample is None:
-            return dataset
-        model = self.model
-        ratings_t = dataset.tables["ratings"]
-        inside = rating_rows(dataset.tables, model.window)
-        keys = model.responses[["group_id", "recipient_id", "quarter"]].assign(_resp=np.arange(len(model.responses)))
-        items = inside.reset_index().merge(keys, on=["group_id", "recipient_id", "quarter"], how="inner").sort_values(["_resp", "index"])
-        slots = pd.DataFrame({"_resp": self.factors.responses(model, d, d + 1)[0], "_slot": np.arange(self.factors.resample.shape[1])})
-        copies = slots.merge(items, on="_resp", how="inner").sort_values(["_slot", "index"])
-        copies["recipient_id"] = copies["_slot"].map("{:09d}#".format) + copies["recipient_id"]
-        others = ratings_t.drop(index=inside.index)
-        new = pd.concat([others, copies[ratings_t.columns]], ignore_index=True)
-        return Dataset(tables={**dataset.tables, "ratings": new}, source=dataset.source, sha256=dataset.sha256, meta=dict(dataset.meta))
+    @property
+    def present(self) -> pd.DataFrame:
+        """Groups × components: which components a group has, decided once at the nominal
+        weights (``assess.score(..., present=...)`` takes it)."""
+        return pd.DataFrame(self.model.present, index=self.model.groups, columns=list(self.model.components))
 
     def _repr_html_(self) -> str:
         n = len(self.table)
@@ -706,7 +719,9 @@ def uncertainty(
         The scheme (default: DESIGN §3); its ``uncertainty`` section sets the factors, the
         Dirichlet concentration, the normalisation methods, draws and seed.
     draws, seed : int, optional
-        Override the scheme's ``uncertainty.draws`` (default 1000) and ``seed`` (default 0).
+        Override the scheme's ``uncertainty.draws`` (default 1000, at most
+        :data:`~assess.scheme.MAX_DRAWS`, and at most :data:`MAX_CELLS` draws × groups) and
+        ``seed`` (default 0).
     year, as_of
         As for :func:`assess.score`.
     sensitivity : int, optional
@@ -728,6 +743,13 @@ def uncertainty(
         except ValidationError as exc:
             raise _scheme_error(exc, "uncertainty") from None
     model = _model(dataset, year, as_of, scheme, settings)
+    cells = settings.draws * max(len(model.groups), 1)
+    if cells > MAX_CELLS:
+        most = max(MAX_CELLS // max(len(model.groups), 1), 1)
+        raise SchemeError(
+            "uncertainty",
+            [f"uncertainty.draws: {settings.draws:,} draws × {len(model.groups):,} groups is more than {MAX_CELLS:,} scored cells; use at most {most:,} draws for this many groups"],
+        )
     nom_final, nom_rank, nom_level = _score(model, _nominal_factors(model, 1))
     nominal = (nom_final[0], nom_rank[0], nom_level[0])
 
@@ -741,13 +763,18 @@ def uncertainty(
     if n > 1:
         a = factors.rows(0, n)
         b = _draw_factors(model, n, b_seeds)
-        f_a = _rank_shift(rank[:n], nominal[1])
-        f_b = _rank_shift(_ranks(model, b), nominal[1])
-        f_ab = {f: _rank_shift(_ranks(model, a.with_factor(b, f)), nominal[1]) for f in active}
-        sens = sobol_indices(f_a, f_b, [f_ab.get(f, f_a) for f in FACTORS], FACTORS, seed=settings.seed)
-        sens.insert(1, "active", [f in active for f in FACTORS])
+        f_a = _outputs(rank[:n], level[:n], nominal)
+        f_b = _outputs(*_score(model, b)[1:], nominal)
+        f_ab = {f: _outputs(*_score(model, a.with_factor(b, f))[1:], nominal) for f in active}
+        parts = []
+        for out in OUTPUTS:
+            part = sobol_indices(f_a[out], f_b[out], [f_ab[f][out] if f in f_ab else f_a[out] for f in FACTORS], FACTORS, seed=settings.seed)
+            part.insert(0, "output", out)
+            part.insert(2, "active", [f in active for f in FACTORS])
+            parts.append(part)
+        sens = pd.concat(parts, ignore_index=True)
     else:
-        sens = pd.DataFrame(columns=["factor", "active", "S1", "S1_conf", "ST", "ST_conf"])
+        sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf"])
     return Uncertainty(table=table, sensitivity=sens, settings=settings, final=final, rank=rank, grade=level, factors=factors, model=model)
 
 
@@ -760,14 +787,14 @@ def attach(result: Result, analysis: Uncertainty) -> Result:
 
 _WORDS = {
     "en": {
-        "every": "In every plausible variation this group keeps the grade {grade}",
-        "none": "In none of the plausible variations does this group keep the grade {grade}",
+        "every": "In all {draws}draws this group keeps the grade {grade}",
+        "none": "In none of the {draws}draws does this group keep the grade {grade}",
         "some": "In {p} of the plausible variations this group keeps the grade {grade}",
         "else": " (otherwise most often {alt}, {p})",
-        "ungraded_keep": "This group has no grade (insufficient data); in {p} of the plausible variations it stays ungraded",
-        "ungraded_alt": "left ungraded",
-        "range": "; its rank ranges from {lo} to {hi}.",
-        "holds": "; its rank holds at {lo}.",
+        "no_grade": "This group has no grade (insufficient data); the variations change scores, not the data a grade needs.",
+        "range": "; its rank lies between {lo} and {hi} in 90 % of the plausible variations.",
+        "holds": "; its rank is {lo} in at least 90 % of the plausible variations.",
+        "unranked": "; it is not ranked (veto).",
         "end": ".",
         "rank_axis": "Rank (1 = best); line: 5–95 % of the variations",
         "prob_axis": "Grade probability",
@@ -778,14 +805,14 @@ _WORDS = {
         "title_one": "How sure the grade of {group_id} is",
     },
     "zh": {
-        "every": "在所有合理变动情形下，本组均保持“{grade}”等次",
-        "none": "在所有合理变动情形下，本组均不能保持“{grade}”等次",
+        "every": "在全部{draws}抽样中，本组均保持“{grade}”等次",
+        "none": "在全部{draws}抽样中，本组均不能保持“{grade}”等次",
         "some": "在{p}的合理变动情形下，本组保持“{grade}”等次",
         "else": "（否则多为{alt}，{p}）",
-        "ungraded_keep": "本组因数据不足未评定等次；在{p}的合理变动情形下仍不评定等次",
-        "ungraded_alt": "不评定等次",
-        "range": "；排名在第{lo}至第{hi}名之间。",
-        "holds": "；排名稳定在第{lo}名。",
+        "no_grade": "本组因数据不足未评定等次；各种变动情形只改变得分，不改变评定等次所需的数据。",
+        "range": "；在90%的合理变动情形下，排名在第{lo}至第{hi}名之间。",
+        "holds": "；在至少90%的合理变动情形下，排名为第{lo}名。",
+        "unranked": "；因一票否决不参与排名。",
         "end": "。",
         "rank_axis": "排名（1 = 最好）；横线：90% 变动情形的范围",
         "prob_axis": "等次概率",
@@ -798,16 +825,17 @@ _WORDS = {
 }
 
 
-def _source(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """The per-group table and the (band, label) pairs of a result or an analysis."""
+def _source(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]], int | None]:
+    """The per-group table, the (band, label) pairs and the number of draws of a result or an analysis."""
     if lang not in _WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_WORDS)}.")
     if isinstance(source, Uncertainty):
-        return source.table, [(b.name, getattr(b.label, lang)) for b in source.model.scheme.grades.bands]
+        return source.table, [(b.name, getattr(b.label, lang)) for b in source.model.scheme.grades.bands], source.settings.draws
     if source.uncertainty is None:
         raise ValueError("This result has no uncertainty analysis; add one with assess.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`.")
     bands = ((source.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
-    return source.uncertainty, [(b["name"], (b.get("label") or {}).get(lang, b["name"])) for b in bands]
+    draws = (source.meta.get("uncertainty") or {}).get("draws")
+    return source.uncertainty, [(b["name"], (b.get("label") or {}).get(lang, b["name"])) for b in bands], draws
 
 
 def _row(table: pd.DataFrame, group_id: str) -> pd.Series:
@@ -832,43 +860,50 @@ def percent(p: float, lang: str = "en") -> str:
     return f"{math.floor(p * 100 + 0.5)}{unit}"
 
 
+def _count(n: int | None, lang: str) -> str:
+    """``1,000 `` / ``1000次``, to stand before "draws" / "抽样"; blank when unknown."""
+    if n is None:
+        return ""
+    return f"{n:,} " if lang == "en" else f"{n}次"
+
+
 def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> str:
     """How sure the group's grade and rank are, in one plain sentence (``en`` or ``zh``).
 
     ``source`` is a result with an uncertainty analysis attached (as a report loads it)
     or the analysis itself. For example: "In 97 % of the plausible variations this group
-    keeps the grade Good (otherwise most often Pass, 3 %); its rank ranges from 4 to 9."
-    The rank range is the 5–95 % interval over the variations.
+    keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9
+    in 90 % of the plausible variations." The rank interval is the 5–95 % interval over
+    the draws, and said to be one: 10 % of the draws fall outside it. A sure grade is
+    said of the draws, never of every variation: "In all 1,000 draws ...".
     """
-    table, bands = _source(source, lang)
+    table, bands, draws = _source(source, lang)
     words = _WORDS[lang]
     row = _row(table, group_id)
     labels = dict(bands)
-    outcomes = {labels[b]: float(row[f"p_{b}"]) for b, _ in bands} | {words["ungraded_alt"]: float(row["p_ungraded"])}
-    keep = float(row["p_keep"])
     nominal = row["nominal_grade"]
     if nominal is None or pd.isna(nominal):
-        text = words["ungraded_keep"].format(p=percent(keep, lang))
-        outcomes.pop(words["ungraded_alt"])
-    else:
-        grade = labels.get(nominal, str(nominal))
-        key = "every" if keep >= 1 else "none" if keep <= 0 else "some"
-        text = words[key].format(grade=grade, p=percent(keep, lang))
-        outcomes.pop(grade)
+        return words["no_grade"]
+    outcomes = {labels[b]: float(row[f"p_{b}"]) for b, _ in bands}
+    keep = float(row["p_keep"])
+    grade = labels.get(nominal, str(nominal))
+    key = "every" if keep >= 1 else "none" if keep <= 0 else "some"
+    text = words[key].format(grade=grade, p=percent(keep, lang), draws=_count(draws, lang))
+    outcomes.pop(grade)
     if 0 < keep < 1:
         alt, p = max(outcomes.items(), key=lambda kv: kv[1])
-        if lang == "zh" and alt != words["ungraded_alt"]:
+        if lang == "zh":
             alt = f"“{alt}”"
         text += words["else"].format(alt=alt, p=percent(p, lang))
     lo, hi = row["rank_p05"], row["rank_p95"]
     if pd.isna(lo) or pd.isna(hi):
-        return text + words["end"]
+        return text + (words["unranked"] if pd.isna(row["nominal_rank"]) else words["end"])
     return text + (words["holds"].format(lo=int(lo)) if lo == hi else words["range"].format(lo=int(lo), hi=int(hi)))
 
 
 def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:
     """:func:`sentence` for every group: ``group_id, p_keep, sentence``, least certain first."""
-    table, _ = _source(source, lang)
+    table, _, _ = _source(source, lang)
     order = table.sort_values(["p_keep", "group_id"], kind="stable")
     return pd.DataFrame({"group_id": order["group_id"], "p_keep": order["p_keep"], "sentence": [sentence(source, g, lang) for g in order["group_id"]]}).reset_index(drop=True)
 
@@ -922,8 +957,11 @@ def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Fig
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from .plots import literal
+
     lang, font = _figure_lang(lang)
-    table, bands = _source(source, lang)
+    table, bands, _ = _source(source, lang)
+    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
     words = _WORDS[lang]
     t = table.assign(_r=table["nominal_rank"].astype("Float64").fillna(np.inf)).sort_values(["_r", "group_id"], kind="stable")
     n = len(t)
@@ -997,8 +1035,11 @@ def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") 
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
+    from .plots import literal
+
     lang, font = _figure_lang(lang)
-    table, bands = _source(source, lang)
+    table, bands, _ = _source(source, lang)
+    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
     words = _WORDS[lang]
     row = _row(table, group_id)
     n = int(table["nominal_rank"].astype("Float64").max()) if table["nominal_rank"].notna().any() else 1
