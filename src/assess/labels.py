@@ -194,7 +194,7 @@ _TEXT: dict[str, dict[str, str]] = {
         # uncertainty
         "uncertainty": "How sure is this grade?",
         "uncertainty_index": "How sure are the grades? Rank intervals and grade probabilities",
-        "uncertainty_note": "Over {draws} plausible variations of the scoring choices (weights, aggregation, the ratings sample) each group was scored again in full, quotas included.",
+        "uncertainty_note": "Over {draws} plausible variations of the weights and of the evidence behind each indicator (how many months, problems, visits and ratings it rests on) each group was scored again in full, quotas included.",
         "uncertainty_alt": "Rank interval and grade probabilities",
         # data quality
         "quality": "Data-quality notes",
@@ -439,7 +439,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_adjustments": "考核年度内无加分、扣分或一票否决。",
         "uncertainty": "等次的稳健性",
         "uncertainty_index": "等次有多稳健？排名区间与等次概率",
-        "uncertainty_note": "在 {draws} 种合理的评分选择变化（权重、汇总方式、评价样本）下，每个工作组均按完整规则（含名额限制）重新评分。",
+        "uncertainty_note": "在 {draws} 种合理变动情形下（权重的变化，以及各项指标所依据的台账月份、问题、走访和评价数量带来的不确定性），每个工作组均按完整规则（含名额限制）重新评分。",
         "uncertainty_alt": "排名区间与等次概率",
         "quality": "数据质量说明",
         "quality.none": "未发现数据质量问题。",
