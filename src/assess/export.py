@@ -29,7 +29,9 @@ Examples
 
 from __future__ import annotations
 
+import base64
 import functools
+import gc
 import html
 import io
 import logging
@@ -64,20 +66,29 @@ def _weasyprint() -> ModuleType:
     return weasyprint
 
 
-def _offline_fetcher() -> Any:
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+#: The scheme of the page's own images once :func:`_print_source` has taken them out of the HTML.
+_IMAGE_SCHEME = "assess-image:"
+
+
+def _offline_fetcher(images: Sequence[tuple[str, bytes]] = ()) -> Any:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class OfflineFetcher(URLFetcher):
-        """Serves ``data:`` URLs only; any other URL stops the export."""
+        """Serves ``data:`` URLs and the page's own images; any other URL stops the export."""
 
         def fetch(self, url: str, headers: dict | None = None) -> Any:
+            if url.startswith(_IMAGE_SCHEME):
+                number = url[len(_IMAGE_SCHEME) :]
+                if number.isdigit() and int(number) < len(images):
+                    mime, body = images[int(number)]
+                    return URLFetcherResponse(url, body, {"Content-Type": mime})
             if not url.startswith("data:"):
                 raise FatalURLFetchingError(
                     f"The report refers to {url[:200]!r}; reports must be self-contained, so nothing is fetched."
                 )
             return super().fetch(url, headers)
 
-    return OfflineFetcher(allowed_protocols={"data"})
+    return OfflineFetcher(allowed_protocols={"data", _IMAGE_SCHEME[:-1]})
 
 
 @functools.cache
@@ -101,6 +112,14 @@ MIN_LAST_PAGE_FILL = 0.4
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+# nbconvert's wrappers around each cell's output (``basic`` template): nothing of the report's
+# own, but a fifth of the page's elements, each styled and laid out.
+_WRAPPER = re.compile(
+    r'<div class="(?:cell border-box-sizing code_cell rendered[^"]*|output_wrapper|output|output_area'
+    r'|output_html rendered_html output_subarea)"(?: id="[^"]*")?>'
+)
+_DIV = re.compile(r"<div\b[^>]*>|</div>")
+_DATA_IMAGE = re.compile(r'src="data:(image/(?:png|jpeg|gif));base64,([A-Za-z0-9+/=]+)"')
 
 
 @functools.lru_cache(maxsize=8)
@@ -111,16 +130,45 @@ def _stylesheet(css: str) -> Any:
     return CSS(string=css, font_config=_font_config(), media_type="print")
 
 
-def _render(weasyprint: ModuleType, source: str) -> Any:
-    """Lay the page out; its first ``<style>`` in the head is taken out and given to
-    WeasyPrint as a stylesheet parsed once per process (same cascade, less work per page)."""
-    stylesheets = []
+def _print_source(source: str) -> tuple[str, str | None, list[tuple[str, bytes]]]:
+    """What WeasyPrint is given of a page: its HTML without nbconvert's output wrappers, its
+    first ``<style>`` (parsed once per process, :func:`_stylesheet`) and its inline images
+    (decoded here and served by the fetcher, not read character by character by the HTML
+    parser). The cascade is the same: the wrappers carry no style of the report's own."""
+    css = None
     head, sep, rest = source.partition("</head>")
     match = _STYLE.search(head) if sep else None
     if match:
-        stylesheets.append(_stylesheet(match.group(1)))
-        source = head[: match.start()] + head[match.end() :] + sep + rest
-    document = weasyprint.HTML(string=source, base_url=None, url_fetcher=_offline_fetcher(), media_type="print")
+        css = match.group(1)
+        head = head[: match.start()] + head[match.end() :]
+    pieces, position, keep = [], 0, []
+    for tag in _DIV.finditer(rest):
+        if tag.group(0) == "</div>":
+            drop = keep.pop() if keep else False
+        else:
+            drop = _WRAPPER.fullmatch(tag.group(0)) is not None
+            keep.append(drop)
+        if drop:
+            pieces.append(rest[position : tag.start()])
+            position = tag.end()
+    pieces.append(rest[position:])
+    body = "".join(pieces)
+    images: list[tuple[str, bytes]] = []
+
+    def take(image: re.Match) -> str:
+        images.append((image.group(1), base64.b64decode(image.group(2))))
+        return f'src="{_IMAGE_SCHEME}{len(images) - 1}"'
+
+    return head + sep + _DATA_IMAGE.sub(take, body), css, images
+
+
+def _render(weasyprint: ModuleType, source: str) -> Any:
+    """Lay the page out (:func:`_print_source` says what WeasyPrint is given)."""
+    source, css, images = _print_source(source)
+    stylesheets = [_stylesheet(css)] if css is not None else []
+    document = weasyprint.HTML(
+        string=source, base_url=None, url_fetcher=_offline_fetcher(images), media_type="print"
+    )
     return document.render(font_config=_font_config(), stylesheets=stylesheets)
 
 
@@ -149,6 +197,10 @@ def html_string_to_pdf(source: str, name: str = "page") -> bytes:
     css_log = logging.getLogger("weasyprint")
     level = css_log.level
     css_log.setLevel(logging.ERROR)
+    # A page makes some hundred thousand short-lived objects: the cyclic collector would walk
+    # the worker's whole heap many times over for them; it is off while the page is made.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         document = _render(weasyprint, source)
         if len(document.pages) > 1 and _last_page_fill(document) < MIN_LAST_PAGE_FILL:
@@ -160,6 +212,8 @@ def html_string_to_pdf(source: str, name: str = "page") -> bytes:
         raise ExportError(f"{name}: {exc}") from exc
     finally:
         css_log.setLevel(level)
+        if collecting:
+            gc.enable()
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> None:

@@ -44,9 +44,10 @@ __all__ = ["render_html", "write_index", "write_atomic", "page"]
 
 _CSS = """
 :root { color-scheme: light; }
-body { font-family: "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC",
-       "Source Han Sans SC", "WenQuanYi Micro Hei", Helvetica, Arial, sans-serif;
-       color: #222; margin: 0; background: #f6f7f9; line-height: 1.45; }
+/* on the root, so the printed page's margin boxes (page numbers) use it too, not a serif fallback */
+html { font-family: "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC",
+       "Source Han Sans SC", "WenQuanYi Micro Hei", Helvetica, Arial, sans-serif; }
+body { color: #222; margin: 0; background: #f6f7f9; line-height: 1.45; }
 main { max-width: 980px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
 h1 { font-size: 1.7em; margin: 0.2em 0 0.1em; }
 h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; padding-bottom: 0.2em; border-bottom: 2px solid #d5dbe1; }
