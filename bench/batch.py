@@ -19,7 +19,8 @@ again at larger sizes, to show that time grows linearly with the groups.
     .venv/bin/python bench/batch.py --pdf-ratio        # the cost of --pdf: assess run --lang zh with and without it
 
 ``--pdf-ratio`` runs ``assess run --lang zh`` without and with ``--pdf`` on the same year,
-alternating, ``--repeat`` times each, and prints the median wall times, their ratio, the
+alternating, ``--repeat`` times each, and prints the median wall times, their ratio, the CPU
+seconds of each (steadier than wall time on a busy machine), the
 pages per group PDF and what binding ``reports.pdf`` costs (``--source`` measures another
 checkout's package and template, e.g. the code before a change, the same way).
 """
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,11 +43,22 @@ BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: CPU seconds (user + system) of the last :func:`sh` command and everything it started and waited for.
+last_cpu = 0.0
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def sh(*command: str | Path, env: dict[str, str] | None = None) -> float:
     """Run a command quietly; its wall time in seconds (raises if it fails)."""
-    started = time.perf_counter()
+    global last_cpu
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run([str(c) for c in command], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
+    last_cpu = _children_cpu() - cpu
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(map(str, command))}\n{done.stderr[-3000:]}")
     return seconds
@@ -137,13 +150,19 @@ def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repe
     from pypdf import PdfReader
 
     times: dict[str, list[float]] = {"html": [], "pdf": []}
+    cpu: dict[str, list[float]] = {"html": [], "pdf": []}
     for i in range(repeat):
         for kind in ("html", "pdf"):
             out = folder / f"{kind}-{i}"
             shutil.rmtree(out, ignore_errors=True)
             extra = ("--pdf",) if kind == "pdf" else ()
             times[kind].append(run(data, out, template, "--lang", "zh", *workers, *extra))
-            print(f"  run {i + 1} {kind:4s}: {times[kind][-1]:6.1f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
+            cpu[kind].append(last_cpu)
+            print(
+                f"  run {i + 1} {kind:4s}: {times[kind][-1]:6.1f} s, CPU {cpu[kind][-1]:6.1f} s  "
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
     html, pdf = statistics.median(times["html"]), statistics.median(times["pdf"])
     out = folder / f"pdf-{repeat - 1}"
     pages = [len(PdfReader(p).pages) for p in sorted((out / "reports").glob("*.pdf"))]
@@ -151,6 +170,9 @@ def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repe
     print(f"  assess run          {html:6.1f} s")
     print(f"  assess run --pdf    {pdf:6.1f} s")
     print(f"  ratio               {pdf / html:6.2f} ×")
+    # The wall times swing with whatever else the machine runs; CPU seconds much less.
+    cpu_html, cpu_pdf = statistics.median(cpu["html"]), statistics.median(cpu["pdf"])
+    print(f"  CPU (all processes) {cpu_html:6.1f} s without, {cpu_pdf:6.1f} s with --pdf: {cpu_pdf / cpu_html:.2f} ×")
     print(f"  pages per group PDF: min {min(pages)}, median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)")
     bound = out / "reports.pdf"
     if bound.is_file():
