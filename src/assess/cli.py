@@ -157,7 +157,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"  - {p.text(args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, args.year, args.as_of)]
+    year = args.year or (int(args.as_of[:4]) if args.as_of else None)  # --as-of alone names its year
+    if args.as_of and int(args.as_of[:4]) != year:
+        from .errors import OptionError
+
+        raise OptionError([f"--as-of {args.as_of} is outside --year {year}: the assessment date must lie in the year ({year}-01-01 to {year}-12-31)"])
+    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
     for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
@@ -295,8 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
-    c.add_argument("--year", type=int, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
-    c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
+    c.add_argument("--year", type=_year, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
+    c.add_argument("--as-of", dest="as_of", type=_iso_date, help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
     c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the problems, warnings and the marked copy: en (default) or zh")
     c.add_argument("--annotate", metavar="MARKED.xlsx", help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group")
     c.set_defaults(func=_cmd_validate)

@@ -407,13 +407,20 @@ class _CellParser(WorkSheetParser):
             else:
                 raw = element.findtext(VALUE_TAG) or None
                 if raw is not None and kind == "s":
-                    value = self.shared_strings[int(raw)]
+                    value = self._shared(raw, coordinate or f"{_letter(column)}{row}")
                 elif raw is not None:
                     value = self._number(raw, style)
             cell = {"row": row, "column": column, "value": value, "data_type": kind, "style_id": style}
         if element.find(FORMULA_TAG) is not None:
             cell["formula"] = True
         return cell
+
+    def _shared(self, raw: str, where: str) -> str:
+        """The shared string a cell points to; an index that is not one of them (``-1`` would be the last) is damage."""
+        index = raw.strip()
+        if not index.isdigit() or int(index) >= len(self.shared_strings):
+            raise ValueError(f"cell {where} points to shared text {raw!r}, but the file holds {len(self.shared_strings)}")
+        return self.shared_strings[int(index)]
 
     def _number(self, raw: str, style: int) -> object:
         if not _PLAIN_NUMBER.match(raw):
@@ -442,8 +449,10 @@ def _read_xlsx(path: Path) -> RawTables:
     origins: dict[str, Origin] = {}
     titles: dict[str, str] = {}
     missing: set[tuple[str, str]] = set()
+    where = ""  # the sheet being read, for a damaged part
     try:
         for ws in book.worksheets:
+            where = f"sheet {ws.title!r}: "
             sheet = _sheet_name(ws.title)
             if sheet is None:
                 continue
@@ -474,7 +483,7 @@ def _read_xlsx(path: Path) -> RawTables:
     except InputError:
         raise
     except Exception as exc:  # a damaged sheet part: bad XML, a broken deflate stream, a CRC error
-        raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+        raise _damaged(source, f"{where}{type(exc).__name__}: {exc}") from None
     finally:
         book.close()
     return _finish(source, found, problems, warnings, origins, missing)

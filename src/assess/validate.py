@@ -235,6 +235,16 @@ def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
     return None
 
 
+#: Excel's error values: what a cell shows when its formula failed (a CSV saved from Excel holds them as text).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                          "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})  # fmt: skip
+_EXCEL_ERROR = (
+    "the cell holds an Excel error value: the formula or lookup behind it failed",
+    "correct the formula (or the lookup's source) so that the cell shows the real value, or type the value in",
+    "该单元格是 Excel 错误值，说明其公式或查找引用出错",
+    "修正公式（或被查找的数据），使单元格显示实际内容，或直接填写该内容",
+)
+
 _COERCE: dict[str, tuple[Callable[[object, dt.tzinfo], object], str, str, str, str]] = {
     "date": (_date, "not a date", "write a date such as 2025-03-31 (or use an Excel date cell)",
              "不是有效日期", "填写日期，如 2025-03-31 或 2025年3月31日（也可用 Excel 日期单元格）"),
@@ -286,7 +296,11 @@ def _coerce_column(
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
             out = out.map(lambda v: aliases.get(v, v.lower()))
-        return out.reindex(raw.index).astype(object).where(present, None)
+        failed = out.map(lambda v: isinstance(v, str) and v.upper() in EXCEL_ERRORS)
+        for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
+            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
+        out = out.where(~failed, None)
+        return out.reindex(raw.index).astype(object).where(present & ~failed.reindex(raw.index, fill_value=False), None)
     convert, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
     converted = fast.astype(object) if fast is not None else pd.Series(None, index=values.index, dtype=object)
     if col.kind == "date" and fast is not None:  # dates pandas could read may still be out of range
@@ -301,6 +315,8 @@ def _coerce_column(
         why = converted[idx]
         if isinstance(why, _Bad):
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], why.rule, why.fix, rule_zh=why.rule_zh, fix_zh=why.fix_zh))
+        elif isinstance(raw[idx], str) and raw[idx].strip().upper() in EXCEL_ERRORS:
+            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
         else:
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix, rule_zh=rule_zh, fix_zh=fix_zh))
     out = converted.where(~bad, None).reindex(raw.index)

@@ -1,0 +1,192 @@
+"""Hostile inputs found by a red-team pass over issue 9: each one a located error (exit 2,
+nothing written) or a correct result — never a traceback or a silently wrong one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assess.cli import main
+from assess.errors import SchemeError
+from assess.scheme import DEFAULT_SCHEME_TEXT, load_scheme
+from workbooks import minimal_sheets, write_workbook
+
+
+def _score(tmp_path: Path, scheme_text: str, capsys: pytest.CaptureFixture) -> tuple[int, str, Path]:
+    data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    scheme = tmp_path / "s.yaml"
+    scheme.write_text(scheme_text, encoding="utf-8")
+    out = tmp_path / "out"
+    status = main(["score", str(data), "--year", "2025", "--out", str(out), "--scheme", str(scheme)])
+    return status, capsys.readouterr().err, out
+
+
+# ---- schemes --------------------------------------------------------------------------------
+
+INDICATOR = "  rating_response:       {component: service_rating, weight: 0.2}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "line", "first"),
+    [
+        # a setting added again at the end of the file: the last one would silently win
+        (DEFAULT_SCHEME_TEXT + "min_coverage: 0.1\n", "min_coverage", len(DEFAULT_SCHEME_TEXT.splitlines()) + 1, 4),
+        # an indicator line copied and edited: the copy would replace the original
+        (DEFAULT_SCHEME_TEXT.replace(INDICATOR, INDICATOR + "  rating_score: {component: service_rating, weight: 0.8, direction: lower}\n"),
+         "rating_score", 20, 18),
+        # a key twice in one flow mapping
+        (DEFAULT_SCHEME_TEXT.replace("{component: daily_work, weight: 0.4}", "{component: daily_work, weight: 0.4, weight: 0.9}", 1),
+         "weight", 11, 11),
+    ],
+)
+def test_a_key_written_twice_is_refused_with_both_lines(tmp_path, capsys, text, key, line, first):
+    assert yaml.safe_load(text)  # plain YAML accepts it, keeping the last value
+    status, err, out = _score(tmp_path, text, capsys)
+    assert status == 2
+    assert f"line {line}, column" in err and f"the key {key!r} is written twice in one mapping (first on line {first})" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_the_same_name_in_two_different_mappings_is_fine(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(DEFAULT_SCHEME_TEXT, encoding="utf-8")  # `weight`, `label` repeat across mappings
+    assert load_scheme(path).indicators["rating_score"].weight == 0.8
+
+
+@pytest.mark.parametrize("text", ["\x00\x01garbage", "name: a\x07b\n", "\ufffe", "name: x\x1b[31m\n"])
+def test_characters_yaml_does_not_allow_are_a_scheme_error(tmp_path, capsys, text):
+    status, err, out = _score(tmp_path, text, capsys)
+    assert status == 2 and "not valid YAML: unacceptable character" in err
+    assert "Traceback" not in err and not out.exists()
+    path = tmp_path / "s.yaml"
+    with pytest.raises(SchemeError, match="unacceptable character"):
+        load_scheme(path)
+
+
+def test_a_quota_on_the_last_band_is_refused_not_ignored(tmp_path, capsys):
+    text = DEFAULT_SCHEME_TEXT.replace("{name: fail, min: 0,", "{name: fail, min: 0, quota: 0.1,")
+    status, err, out = _score(tmp_path, text, capsys)
+    assert status == 2
+    assert "grades.bands: the last band (fail) has quota 0.1, but there is no band below it" in err
+    assert not out.exists()
+    single = DEFAULT_SCHEME_TEXT.split("grades:")[0] + "grades:\n  bands:\n    - {name: pass, min: 0, quota: 0.5, label: {en: Pass, zh: 合格}}\n"
+    status, err, out = _score(tmp_path, single, capsys)
+    assert status == 2 and "the last band (pass) has quota 0.5" in err
+
+
+# ---- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "0"], "argument --year: 0 is not a year assess can assess"),
+        (["--year", "99999"], "argument --year: 99999 is not a year assess can assess"),
+        (["--as-of", "abc"], "argument --as-of: 'abc' is not a date"),
+        (["--as-of", "June 30"], "argument --as-of: 'June 30' is not a date"),
+        (["--as-of", "2025-02-30"], "argument --as-of: '2025-02-30' is not a date on the calendar"),
+    ],
+)
+def test_validate_checks_year_and_as_of_like_score(tmp_path, capsys, args, message):
+    data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    with pytest.raises(SystemExit) as exit_:
+        main(["validate", str(data), *args])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_validate_refuses_an_as_of_outside_its_year(tmp_path, capsys):
+    data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    assert main(["validate", str(data), "--year", "2025", "--as-of", "2024-06-30"]) == 2
+    assert "--as-of 2024-06-30 is outside --year 2025" in capsys.readouterr().err
+    assert main(["validate", str(data), "--as-of", "2025-06-30"]) == 0  # --as-of alone names its year
+
+
+# ---- workbooks ------------------------------------------------------------------------------
+
+
+def _with_shared_strings(path: Path) -> Path:
+    """Rewrite the inline strings openpyxl writes as a shared-strings table, as Excel saves them."""
+    import re
+    import zipfile
+
+    target = path.with_name("sst-" + path.name)
+    strings: list[str] = []
+
+    def shared(m: re.Match) -> bytes:
+        strings.append(m.group(2).decode())
+        return m.group(1) + b' t="s"><v>' + str(len(strings) - 1).encode() + b"</v></c>"
+
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        items = {i.filename: zin.read(i.filename) for i in zin.infolist()}
+        for name in items:
+            if name.startswith("xl/worksheets/sheet"):
+                items[name] = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, items[name])
+        sst = "".join(f"<si><t>{s}</t></si>" for s in strings)
+        items["xl/sharedStrings.xml"] = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sst}</sst>'.encode()
+        items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        )
+        items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
+        for name, body in items.items():
+            zout.writestr(name, body)
+    return target
+
+
+@pytest.mark.parametrize("index", ["-1", "99999", "abc", "1.5"])
+def test_a_shared_string_index_that_points_nowhere_is_damage(tmp_path, capsys, index):
+    import re
+    import zipfile
+
+    good = _with_shared_strings(write_workbook(tmp_path / "in.xlsx", minimal_sheets()))
+    assert main(["validate", str(good)]) == 0  # the shared-strings form itself reads fine
+    capsys.readouterr()
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":  # groups: B2 is the first group's name
+                body, n = re.subn(rb'(<c r="B2" t="s"><v>)\d+', rb"\g<1>" + index.encode(), body)
+                assert n == 1
+            zout.writestr(item, body)
+    out = tmp_path / "out"
+    assert main(["score", str(bad), "--year", "2025", "--out", str(out)]) == 2  # -1 was the last string, silently
+    err = capsys.readouterr().err
+    assert f"damaged or incomplete (sheet 'groups': ValueError: cell B2 points to shared text {index!r}" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?"])
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_excel_error_values_are_located_problems_in_every_column(tmp_path, capsys, error, form):
+    sheets = minimal_sheets()
+    sheets["groups"][1][1] = error  # a group's name (text)
+    sheets["adjustments"][1][4] = error  # a reason (text)
+    sheets["ledger"][1][4] = error  # completeness (number)
+    sheets["visits"][1][2] = error  # a date
+    if form == "xlsx":
+        data = write_workbook(tmp_path / "in.xlsx", sheets)  # openpyxl stores them as error cells (t="e")
+    else:
+        import csv
+
+        data = tmp_path / "csv"
+        data.mkdir()
+        for name, rows in sheets.items():
+            with (data / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows(rows)
+    out = tmp_path / "out"
+    assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    where = [line for line in err.splitlines() if "the cell holds an Excel error value" in line]
+    assert len(where) == 4, err
+    for text in ("groups, row 2, column name", "adjustments, row 2, column reason", "ledger, row 2, column completeness", "visits, row 2, column date"):
+        assert any(text in line and repr(error) in line for line in where), (text, err)
+    assert not out.exists()
+    assert main(["validate", str(data), "--lang", "zh"]) == 2
+    assert capsys.readouterr().err.count("该单元格是 Excel 错误值") == 4
