@@ -190,3 +190,144 @@ def test_excel_error_values_are_located_problems_in_every_column(tmp_path, capsy
     assert not out.exists()
     assert main(["validate", str(data), "--lang", "zh"]) == 2
     assert capsys.readouterr().err.count("该单元格是 Excel 错误值") == 4
+
+
+# ---- CSV folders ----------------------------------------------------------------------------
+
+
+def _csv_folder(folder: Path, sheets: dict[str, list[list]]) -> Path:
+    import csv
+
+    folder.mkdir()
+    for name, rows in sheets.items():
+        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(rows)
+    return folder
+
+
+@pytest.mark.parametrize("entry", ["folder", "dangling", "loop", "fifo"])
+@pytest.mark.parametrize("sheet", ["adjustments", "visits"])
+def test_a_csv_entry_named_like_a_table_but_unreadable_is_never_skipped(tmp_path, capsys, entry, sheet):
+    """An optional table (adjustments: the vetoes) behind a broken link was silently left out: exit 0, no veto."""
+    import os
+
+    data = _csv_folder(tmp_path / "csv", minimal_sheets())
+    target = data / f"{sheet}.csv"
+    target.unlink()
+    if entry == "folder":
+        target.mkdir()
+    elif entry == "dangling":
+        target.symlink_to(tmp_path / "on-a-drive-not-mounted.csv")
+    elif entry == "loop":
+        target.symlink_to(target)
+    else:
+        os.mkfifo(target)  # reading it would block for ever
+    out = tmp_path / "out"
+    assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    kind = {"folder": "a folder", "dangling": "a link to nothing (its target is missing or a loop)", "fifo": "not a regular file"}
+    assert f"csv/{sheet}.csv: {sheet}: '{sheet}.csv' is {kind.get(entry, kind['dangling'])}, so the {sheet} table cannot be read from it" in err
+    assert "required sheet is missing" not in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_a_csv_file_above_the_size_limit_is_refused_unread(tmp_path, capsys, monkeypatch):
+    import assess.io
+
+    data = _csv_folder(tmp_path / "csv", minimal_sheets())
+    size = (data / "recipients.csv").stat().st_size
+    monkeypatch.setattr(assess.io, "MAX_UNCOMPRESSED", size - 1)  # the limit is 500 MB; the rule is the same
+    assert main(["validate", str(data)]) == 2
+    err = capsys.readouterr().err
+    assert f"csv/recipients.csv: recipients: is {size:,} bytes, more than the 0 MB assess reads" in err
+    assert "required sheet is missing" not in err  # the file is there: one problem says what is wrong with it
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1 990", 1990.0), ("12 345.6", 12345.6), ("1\u00a0000", 1000.0), ("\u00a00.5 ", 0.5), ("0 5", None), ("99 5", None), ("12 34", None), ("1 0000", None)],
+)
+def test_a_space_inside_a_number_only_groups_thousands(tmp_path, capsys, text, expected):
+    sheets = minimal_sheets()
+    sheets["milestones"][1][5] = text  # investment_planned
+    data = write_workbook(tmp_path / "in.xlsx", sheets)
+    if expected is None:  # "0 5" was read as 5 and "99 5" as 995
+        assert main(["validate", str(data)]) == 2
+        err = capsys.readouterr().err
+        assert f"milestones, row 2, column investment_planned: {text!r}: a space inside the number" in err
+    else:
+        import assess
+
+        assert assess.load(data).tables["milestones"]["investment_planned"].iloc[0] == expected
+
+
+# ---- --previous: last year's scores.xlsx, as hostile as the workbook ------------------------
+
+
+@pytest.fixture(scope="module")
+def last_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("last")
+    data = write_workbook(folder / "in.xlsx", minimal_sheets())
+    assert main(["score", str(data), "--year", "2025", "--out", str(folder / "out")]) == 0
+    return folder / "out" / "scores.xlsx"
+
+
+def _edited(source: Path, target: Path, cell: str, value: object) -> Path:
+    import openpyxl
+
+    book = openpyxl.load_workbook(source)
+    book["scores"][cell].value = value
+    book.save(target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "where"),
+    [
+        ("A3", "G1", "scores, row 3, column group_id: 'G1': the group appears more than once (rows 2, 3)"),  # G1 counted twice
+        ("I2", "abc", "scores, row 2, column final_score: 'abc': is not a finite number"),  # was a TypeError traceback
+        ("I2", "inf", "scores, row 2, column final_score: 'inf': is not a finite number"),
+        ("I2", True, "scores, row 2, column final_score: True: is not a finite number"),
+        ("K2", "first", "scores, row 2, column rank: 'first': is not a whole number from 1"),
+        ("K2", 2.5, "scores, row 2, column rank: 2.5: is not a whole number from 1"),
+        ("A2", " ", "scores, row 2, column group_id: a row without a group ID"),
+    ],
+)
+def test_a_tampered_previous_is_a_located_problem(tmp_path, capsys, last_year, cell, value, where):
+    import openpyxl
+
+    assert [c.value for c in openpyxl.load_workbook(last_year)["scores"][1]][:11] == [
+        "group_id", "name", "daily_work", "effectiveness", "service_rating", "base_score", "bonus", "deduction", "final_score", "grade", "rank"]
+    previous = _edited(last_year, tmp_path / "previous.xlsx", cell, value)
+    data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    out = tmp_path / "out"
+    assert main(["score", str(data), "--year", "2025", "--out", str(out), "--previous", str(previous)]) == 2
+    err = capsys.readouterr().err
+    assert f"previous.xlsx: {where}" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a zip", "chartsheet", "folder", "encrypted"])
+def test_a_damaged_previous_is_a_located_problem(tmp_path, capsys, last_year, damage):
+    previous = tmp_path / "previous.xlsx"
+    body = last_year.read_bytes()
+    if damage == "truncated":
+        previous.write_bytes(body[: len(body) // 2])  # was a BadZipFile traceback
+    elif damage == "not a zip":
+        previous.write_bytes(b"group_id,final_score\nG1,80\n")
+    elif damage == "encrypted":
+        previous.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    elif damage == "folder":
+        previous.mkdir()
+    else:  # a chart sheet openpyxl cannot read back: was an AttributeError traceback
+        import openpyxl
+
+        book = openpyxl.load_workbook(last_year)
+        book.create_chartsheet("chart")
+        book.save(previous)
+    data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    out = tmp_path / "out"
+    assert main(["score", str(data), "--year", "2025", "--out", str(out), "--previous", str(previous)]) == 2
+    err = capsys.readouterr().err
+    assert "previous.xlsx: scores" in err and "last year's scores" in err and "Traceback" not in err
+    assert not out.exists()

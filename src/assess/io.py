@@ -553,6 +553,8 @@ def _finish(
         if spec.optional:
             found[sheet], _, _ = _frame(source, sheet, "", {i: c.name for i, c in enumerate(spec.columns, 1)}, [], [], [])
             continue
+        if files and sheet in files:  # its file is there but could not be read: that problem is already named
+            continue
         close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6)
         hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
         hint_zh = f"；工作簿中有“{close[0]}”，是否应为“{spec.zh}”？" if close else ""
@@ -577,6 +579,24 @@ def _read_csv_folder(path: Path) -> RawTables:
     origins: dict[str, Origin] = {}
     missing: set[tuple[str, str]] = set()
     csvs = _csv_files(path)
+    broken: dict[str, str] = {}
+    for entry in sorted(path.iterdir()):  # named like a table but no file to read: never silently left out
+        sheet = _sheet_name(entry.stem) if entry.suffix.lower() == ".csv" else None
+        if sheet is None or entry.is_file():
+            continue
+        kind_en, kind_zh = (
+            ("a folder", "文件夹") if entry.is_dir()
+            else ("a link to nothing (its target is missing or a loop)", "指向不存在目标（或循环）的链接") if entry.is_symlink() and not entry.exists()
+            else ("not a regular file", "不是普通文件")
+        )  # fmt: skip
+        problems.append(
+            Problem(f"{source}/{entry.name}", sheet, None, None, None, sheet_label=entry.stem,
+                    rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
+                    fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
+                    rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
+                    fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项")
+        )
+        broken.setdefault(sheet, f"{source}/{entry.name}")
     for file in csvs:
         sheet = _sheet_name(file.stem)
         if sheet is None:
@@ -601,12 +621,30 @@ def _read_csv_folder(path: Path) -> RawTables:
         found[sheet] = frame
         origins[sheet] = origin
         missing |= {(sheet, c) for c in lacking}
-    return _finish(source, found, problems, warnings, origins, missing, files, [p.stem for p in csvs])
+    return _finish(source, found, problems, warnings, origins, missing, broken | files, [p.stem for p in csvs])
 
 
 def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
-    """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV."""
-    data = file.read_bytes()
+    """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV, too large or unreadable."""
+    try:
+        size = file.stat().st_size
+        data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
+    except OSError as exc:
+        problems.append(
+            Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                    rule=f"cannot be read: {exc.strerror or exc}", fix="check that the file is there and that you may open it, then run again",
+                    rule_zh=f"无法读取该文件：{exc.strerror or exc}", fix_zh="确认文件存在且有权限打开，然后重新运行")
+        )
+        return None
+    if size > MAX_UNCOMPRESSED:
+        problems.append(
+            Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                    rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
+                    fix="check that the file holds one year of one office's data",
+                    rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
+                    fix_zh="确认该文件只含本单位一年的数据")
+        )
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -49,6 +49,7 @@ _QUARTER_FORMS = (  # applied to the NFKC-normalised, upper-cased cell without s
 )
 _NUMBER_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _THOUSANDS_RE = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACED_RE = re.compile(r"^[-+]?\d{1,3}( \d{3})+(\.\d+)?$")
 _NON_FINITE_RE = re.compile(r"^[-+]?(inf|infinity|nan)$", re.IGNORECASE)
 _YYYYMMDD = re.compile(r"^(19|20)\d{6}$")
 _DTYPES = {"date": "datetime64[ns]", "number": "float64"} | dict.fromkeys(("id", "text", "enum", "month", "quarter"), object)
@@ -210,6 +211,13 @@ _DECIMAL_COMMA = _Bad(
     "小数点请用“.”（写 0.5，不要写 0,5）；千位写作 1,000 或 1000",
 )
 
+_SPACED = _Bad(
+    "a space inside the number: it is read only as a thousands separator in groups of three (1 000 or 12 345.6)",
+    "remove the space, or write the decimal point (0.5, not 0 5)",
+    "数字中间有空格：空格只能用作千位分隔，每三位一组（如 1 000 或 12 345.6）",
+    "删除空格，或补上小数点（写 0.5，不要写 0 5）",
+)
+
 
 def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
     if isinstance(v, bool):
@@ -221,7 +229,11 @@ def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
             return _NON_FINITE
         return number if math.isfinite(number) else _NON_FINITE
     if isinstance(v, str):
-        s = _nfkc(v).replace(" ", "")
+        s = _nfkc(v)
+        if re.search(r"\d\s+\d", s):  # "1 000" groups thousands; "0 5" or "99 5" is a typo, never 5 or 995
+            if not _SPACED_RE.match(re.sub(r"\s+", " ", s)):
+                return _SPACED
+        s = re.sub(r"\s+", "", s)
         if _NON_FINITE_RE.match(s):
             return _NON_FINITE
         if "," in s:
