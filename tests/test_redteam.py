@@ -331,3 +331,89 @@ def test_a_damaged_previous_is_a_located_problem(tmp_path, capsys, last_year, da
     err = capsys.readouterr().err
     assert "previous.xlsx: scores" in err and "last year's scores" in err and "Traceback" not in err
     assert not out.exists()
+
+
+# ---- template, sample, status ---------------------------------------------------------------
+
+
+def test_template_and_sample_never_replace_a_file_or_a_csv_folder(tmp_path, capsys):
+    data = write_workbook(tmp_path / "data.xlsx", minimal_sheets())
+    before = data.read_bytes()
+    folder = _csv_folder(tmp_path / "csv", minimal_sheets())
+    csv_before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for argv, message in [
+        (["template", str(data)], "already exists and assess does not replace it"),  # the office's filled workbook
+        (["sample", str(data)], "already exists and assess does not replace it"),
+        (["sample", str(folder)], "already holds adjustments.csv, groups.csv, ledger.csv ..., and assess does not replace them"),
+        (["template", str(tmp_path)], "does not end in .xlsx"),  # a folder: was an IsADirectoryError traceback
+        (["template", str(tmp_path / "blank.csv")], "does not end in .xlsx"),  # an .xlsx named .csv
+        (["sample", str(data / "x")], "is a file, not a folder"),  # was a NotADirectoryError traceback
+        (["sample", str(tmp_path / "big.xlsx"), "--groups", "100000"], "give 1 to 10,000 groups"),  # overflowed Excel's rows
+    ]:
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and message in err and "Traceback" not in err, (argv, err)
+    assert data.read_bytes() == before
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == csv_before
+    assert not (tmp_path / "big.xlsx").exists() and not (tmp_path / "blank.csv").exists()
+    assert main(["template", str(tmp_path / "new" / "blank.xlsx")]) == 0  # a new file, in a folder made for it
+    assert main(["sample", str(tmp_path / "other")]) == 0  # a new folder
+    assert main(["validate", str(tmp_path / "other")]) == 0
+
+
+@pytest.mark.parametrize(
+    "ledger",
+    [
+        b"garbage\n\xff\xfe\x00\n",  # not UTF-8, not JSON: was a UnicodeDecodeError traceback
+        b'{"event": "report", "status": "ok"}\n',  # no group_id
+    ],
+)
+def test_status_on_a_damaged_ledger_says_so(tmp_path, capsys, ledger):
+    (tmp_path / "run.jsonl").write_bytes(ledger)
+    assert main(["status", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "run.jsonl holds no record assess can read (damaged, or not written by assess)" in err
+
+
+def test_status_reports_what_it_can_of_records_with_wrong_types(tmp_path, capsys):
+    import json
+
+    records = [
+        {"event": "run", "run_id": "r1", "groups": 2, "to_run": 2, "options": None, "started": "2025-12-31T00:00:00+00:00"},
+        {"event": "report", "run_id": "r1", "group_id": "G1", "status": "ok", "seconds": "abc", "peak_memory_mb": "9" * 40, "attempts": "2"},
+        {"event": "report", "run_id": "r1", "group_id": "G2", "status": "failed", "error": "boom", "error_class": "kernel", "seconds": 2.0, "attempts": 1},
+        {"event": "end", "run_id": "r1", "seconds": "1e999", "written": 1, "skipped": 0, "failed": 1},
+    ]
+    (tmp_path / "run.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert main(["status", str(tmp_path)]) == 1  # one report failed
+    out = capsys.readouterr().out
+    assert "G2" in out and "boom" in out
+    assert main(["status", str(tmp_path), "--json"]) == 1
+    status = json.loads(capsys.readouterr().out)
+    assert status["last_run_counts"]["failed"] == 1
+
+
+def test_hidden_rows_and_columns_are_read_and_said_so(tmp_path, capsys):
+    """A filter or hidden rows look like deletions in Excel; assess reads them, like hidden sheets, and says so."""
+    import openpyxl
+
+    sheets = minimal_sheets()
+    sheets["ratings"] += [["2025-Q2", "E1", "G1", "服务态度", 1, ""], ["2025-Q3", "E1", "G1", "服务态度", 2, ""], ["2025-Q4", "E1", "G1", "服务态度", 5, ""]]
+    path = write_workbook(tmp_path / "in.xlsx", sheets)
+    book = openpyxl.load_workbook(path)
+    for row in (3, 4, 40):  # two rows with data; row 40 is empty
+        book["ratings"].row_dimensions[row].hidden = True
+    book["groups"].column_dimensions.group("C", "D", hidden=True)  # leader (C) is a column; D is empty
+    book.save(path)
+    import assess
+
+    ds = assess.load(path)
+    assert len(ds.tables["ratings"]) == 4  # read like visible rows
+    assert main(["validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "ratings, row 3: 2 row(s) with data are hidden (rows 3, 4); they were read like visible ones" in out
+    assert "groups, row 1, column leader: 'leader': column C (leader) is hidden; it was read like a visible one" in out
+    assert out.count(" hidden") == 2
+    assert main(["validate", str(path), "--lang", "zh"]) == 0
+    assert "有 2 行数据处于隐藏状态（第 3、4 行），已与可见行一样读取" in capsys.readouterr().out

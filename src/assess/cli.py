@@ -96,6 +96,49 @@ def _out_folder(text: str) -> str:
     return text
 
 
+def _writable_parent(text: str, path: Path) -> None:
+    probe = path.parent
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: {str(probe)!r} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
+        raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another place")
+
+
+def _new_workbook(text: str) -> str:
+    """``template``/``sample`` PATH.xlsx: a new file, never one that is there (it may be the office's filled workbook)."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".xlsx":
+        raise argparse.ArgumentTypeError(f"{text!r} does not end in .xlsx; give the workbook's file name, e.g. blank.xlsx")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give the workbook's file name inside it, e.g. {str(path / 'blank.xlsx')!r}")
+    if path.exists() or path.is_symlink():
+        raise argparse.ArgumentTypeError(f"{text!r} already exists and assess does not replace it (it may hold the office's data); choose another name, or delete it first")
+    _writable_parent(text, path)
+    return text
+
+
+def _new_sample(text: str) -> str:
+    """``sample PATH``: a new ``.xlsx`` file, or a folder that holds no CSV file of an input table yet."""
+    from .io import _sheet_name
+
+    path = Path(text).expanduser()
+    if path.suffix.lower() == ".xlsx":
+        return _new_workbook(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file; give a folder for the CSV files (it is made if missing), or a name ending in .xlsx")
+    if path.is_dir():
+        taken = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv" and _sheet_name(p.stem))
+        if taken:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} already holds {', '.join(taken[:3])}{' ...' if len(taken) > 3 else ''}, and assess does not replace them "
+                "(they may be the office's data); choose another folder"
+            )
+    _writable_parent(text, path / "x")
+    return text
+
+
 def _can_write_in(folder: Path) -> bool:
     import tempfile
 
@@ -270,13 +313,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("template", help="write a blank input workbook with a bilingual README sheet")
-    c.add_argument("path", help="where to write the .xlsx")
+    c.add_argument("path", type=_new_workbook, help="where to write the .xlsx (a new file)")
     c.set_defaults(func=_cmd_template)
 
     c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
-    c.add_argument("path")
+    c.add_argument("path", type=_new_sample, help="a new .xlsx file, or a folder for CSV files")
     c.add_argument("--year", type=_year, default=2025)
-    c.add_argument("--groups", type=_number(int, 1, "give at least 1 group", 100_000), default=38)
+    c.add_argument("--groups", type=_number(int, 1, "give 1 to 10,000 groups", 10_000), default=38)  # 10,000 fill half an Excel sheet of ratings
     c.add_argument("--seed", type=_number(int, 0, "give a seed of 0 or more"), default=0)
     c.set_defaults(func=_cmd_sample)
 

@@ -524,6 +524,7 @@ def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warni
             return joined
 
         frame, origin, lacking = _frame(source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged)
+    _hidden_rows_and_columns(source, sheet, ws.title, parser, frame, origin, warnings)
     reverse = {ci: name for name, (_, ci) in origin.columns.items()}
     for idx, ci, _ in uncalculated:
         if ci in reverse:
@@ -535,6 +536,44 @@ def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warni
                         fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存")
             )
     return frame, origin, lacking
+
+
+def _hidden_rows_and_columns(
+    source: str, sheet: str, label: str, parser: WorkSheetParser, frame: pd.DataFrame, origin: Origin, warnings: list[Problem]
+) -> None:
+    """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
+
+    def hidden(attrs: dict) -> bool:
+        return str(attrs.get("hidden", "")).lower() in ("1", "true")
+
+    rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
+    rows = sorted(rows & set(frame[ROW].tolist())) if rows else []
+    if rows:
+        shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
+        shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")
+        warnings.append(
+            Problem(source, sheet, rows[0], None, None, severity="warning", sheet_label=label,
+                    rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
+                    fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
+                    rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
+                    fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除")
+        )
+    spans = []
+    for attrs in parser.column_dimensions.values():
+        if hidden(attrs):
+            try:
+                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
+            except ValueError:
+                continue
+    columns = [(ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)]
+    for ci, name, text in sorted(columns):
+        warnings.append(
+            Problem(source, sheet, 1, name, text, severity="warning", sheet_label=label, col_index=ci, column_label=text,
+                    rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
+                    fix="unhide the column to check its values",
+                    rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
+                    fix_zh="取消隐藏该列并核对其内容")
+        )
 
 
 def _finish(
