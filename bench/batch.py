@@ -16,6 +16,12 @@ again at larger sizes, to show that time grows linearly with the groups.
     .venv/bin/python bench/batch.py --skip-cli         # leave out (a), the slow part
     .venv/bin/python bench/batch.py --cli-groups 8     # (a) on 8 groups, scaled to all
     .venv/bin/python bench/batch.py --sizes            # no scaling runs
+    .venv/bin/python bench/batch.py --pdf-ratio        # the cost of --pdf: assess run --lang zh with and without it
+
+``--pdf-ratio`` runs ``assess run --lang zh`` without and with ``--pdf`` on the same year,
+alternating, ``--repeat`` times each, and prints the median wall times, their ratio, the
+pages per group PDF and what binding ``reports.pdf`` costs (``--source`` measures another
+checkout's package and template, e.g. the code before a change, the same way).
 """
 
 from __future__ import annotations
@@ -124,6 +130,46 @@ def floor(results: Path, template: Path, groups: list[str], cwd: Path) -> float:
         kernel.shutdown()
 
 
+def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repeat: int, groups: int) -> None:
+    """``assess run --lang zh`` without and with ``--pdf``, alternating; medians and their ratio."""
+    import statistics
+
+    from pypdf import PdfReader
+
+    times: dict[str, list[float]] = {"html": [], "pdf": []}
+    for i in range(repeat):
+        for kind in ("html", "pdf"):
+            out = folder / f"{kind}-{i}"
+            shutil.rmtree(out, ignore_errors=True)
+            extra = ("--pdf",) if kind == "pdf" else ()
+            times[kind].append(run(data, out, template, "--lang", "zh", *workers, *extra))
+            print(f"  run {i + 1} {kind:4s}: {times[kind][-1]:6.1f} s  (load {os.getloadavg()[0]:.1f})", flush=True)
+    html, pdf = statistics.median(times["html"]), statistics.median(times["pdf"])
+    out = folder / f"pdf-{repeat - 1}"
+    pages = [len(PdfReader(p).pages) for p in sorted((out / "reports").glob("*.pdf"))]
+    print(f"\n{groups} groups, --lang zh, {workers[-1]} workers, median of {repeat}:")
+    print(f"  assess run          {html:6.1f} s")
+    print(f"  assess run --pdf    {pdf:6.1f} s")
+    print(f"  ratio               {pdf / html:6.2f} ×")
+    print(f"  pages per group PDF: min {min(pages)}, median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)")
+    bound = out / "reports.pdf"
+    if bound.is_file():
+        from assess import pages, report  # noqa: F401  (imported by the run before it binds)
+        from assess.export import bind_reports, warm
+        from assess.result import load_result
+
+        result = load_result(out / "results")
+        warm()
+        pdfs = {p.stem: p for p in (out / "reports").glob("*.pdf")}
+        started = time.perf_counter()
+        bind_reports(result, pdfs, folder / "bound-again.pdf", "zh")
+        seconds = time.perf_counter() - started
+        print(
+            f"  reports.pdf: {len(PdfReader(bound).pages)} pages, {len(PdfReader(bound).outline)} bookmarks; "
+            f"binding it again alone: {seconds:.2f} s = {seconds / pdf:.1%} of the --pdf run"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=38, help="groups of the side-by-side run (default 38)")
@@ -135,7 +181,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--template", type=Path, default=ROOT / "notebooks" / "group_report.ipynb")
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    parser.add_argument("--pdf-ratio", action="store_true", help="only: assess run --lang zh with and without --pdf")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each kind for --pdf-ratio (default 2)")
+    parser.add_argument("--source", type=Path, default=ROOT, help="the checkout whose package (and template) is measured")
     args = parser.parse_args()
+    if args.source != ROOT and args.template == ROOT / "notebooks" / "group_report.ipynb":
+        args.template = args.source / "notebooks" / "group_report.ipynb"
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="assess-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -146,13 +197,18 @@ def main() -> None:
     template = folder / "template.ipynb"
     snapshot = folder / "snapshot"
     shutil.rmtree(snapshot, ignore_errors=True)
-    shutil.copytree(ROOT / "src" / "assess", snapshot / "assess", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(args.source / "src" / "assess", snapshot / "assess", ignore=shutil.ignore_patterns("__pycache__"))
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot), os.environ.get("PYTHONPATH")]))
     sys.path.insert(0, str(snapshot))  # and for the floor's kernel, started from here
     workers = ["--workers", str(args.workers)]
     data = sample(folder, args.groups)
     ids = [f"G{i:0{max(2, len(str(args.groups)))}d}" for i in range(1, args.groups + 1)]
     print(f"{args.groups} groups, {args.workers} workers, template {args.template}, load {os.getloadavg()[0]:.1f}")
+    if args.pdf_ratio:
+        pdf_ratio(data, folder, template, workers, args.repeat, args.groups)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
 
     rows: list[tuple[str, float]] = []
     c = run(data, folder / "c", template, *workers)

@@ -59,7 +59,9 @@ def score_planted(folder: Path, workbook: Path | None = None) -> Path:
     return folder / "out"
 
 
-SECTIONS = ("header", "summary", "indicators", "ratings", "problems", "milestones", "adjustments", "quality")
+SECTIONS = (
+    "header", "summary", "improvements", "indicators", "ratings", "problems", "milestones", "adjustments", "quality", "closing",
+)
 
 
 def page_for(result: Result, group_id: str, lang: str = "en") -> str:

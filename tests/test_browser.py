@@ -260,3 +260,33 @@ def test_index_renders_and_sorts_without_errors(rendered: Path, browser: Browser
     assert browser.problems(url) == {"requests": [], "errors": []}
     width, height, distinct = _non_blank_png(browser.screenshot(tmp_path / "index.png"))
     assert distinct > 50, "the screenshot is blank"
+
+
+@pytest.fixture(scope="module")
+def rendered_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """G01 in Chinese, rendered by the real batch, and the Chinese index."""
+    scored = score_planted(tmp_path_factory.mktemp("planted-zh"))
+    out = tmp_path_factory.mktemp("site-zh")
+    outcomes = render_reports(scored / "results", out, ["G01"], progress=False, lang="zh")
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    write_index(load_result(scored / "results"), outcomes, out, lang="zh")
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["reports/G01.html", "index.html"])
+def test_chinese_report_and_index_render_without_errors(rendered_zh: Path, browser: Browser, tmp_path: Path, page: str) -> None:
+    """A Chinese report and the Chinese index: no request, no error, Chinese headings, the
+    print-only running header hidden on screen, and a screenshot that is not blank."""
+    url = (rendered_zh / page).as_uri()
+    browser.open(url)
+    assert browser.problems(url) == {"requests": [], "errors": []}
+    assert browser.evaluate("document.documentElement.lang") == "zh-CN"
+    headings = browser.evaluate("Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+    assert headings and all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in headings), headings
+    if page.startswith("reports/"):
+        assert "存在问题及改进建议" in headings and "考核意见" in headings
+    running = "getComputedStyle(document.querySelector('.assess-running')).display"
+    assert browser.evaluate(running) == "none"
+    _, _, distinct = _non_blank_png(browser.screenshot(tmp_path / f"zh-{Path(page).stem}.png"))
+    assert distinct > 50, "the screenshot is blank"

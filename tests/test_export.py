@@ -50,8 +50,9 @@ def test_pdf_holds_chinese_name_score_and_grade(result, exported) -> None:
     assert "第一工作组" in text
     assert report.format_score(row["final_score"]) in text
     assert report.grade_label(result, row["grade"], "zh") in text
-    assert f"第{int(row['rank'])}名（共6个）" in text
-    assert "数据来源" in text and result.meta["input_sha256"] in text
+    ranked = result.scores[~result.scores["flags"].fillna("").str.contains("veto|insufficient_data")]
+    assert f"第{int(row['rank'])}名，共{len(ranked)}个" in text
+    assert "数据来源" in text and result.meta["input_sha256"] in text  # the last line of small print
 
 
 def test_planted_markup_is_literal_text_in_the_pdf(exported) -> None:
@@ -60,10 +61,28 @@ def test_planted_markup_is_literal_text_in_the_pdf(exported) -> None:
         assert re.sub(r"\s+", "", probe) in text, probe
 
 
+@pytest.mark.parametrize(("key", "footer"), [(("G01", "zh"), "第{n}页共{m}页"), (("G02", "en"), "Page{n}of{m}")])
+def test_at_most_three_pages_each_with_its_number_and_the_running_header(result, exported, key, footer: str) -> None:
+    reader = PdfReader(exported[key])
+    m = len(reader.pages)
+    assert 1 <= m <= 3
+    head = "考核办·2025年度·第一工作组" if key[1] == "zh" else "Assessmentoffice·2025·"
+    for n, page in enumerate(reader.pages, start=1):
+        text = re.sub(r"\s+", "", page.extract_text() or "")
+        assert footer.format(n=n, m=m) in text, (n, text[-200:])
+        assert head in text, text[:200]
+    last = re.sub(r"\s+", "", reader.pages[-1].extract_text() or "")
+    if key[1] == "zh":
+        assert "考核意见" in last and "考核人（签字）" in last and "日期" in last
+
+
 def test_pdf_metadata_and_pages(result, exported) -> None:
     reader = PdfReader(exported["G01", "zh"])
-    assert len(reader.pages) >= 5  # the print stylesheet starts each main section on a new page
     info = reader.metadata
+    # provenance in the PDF metadata (WeasyPrint keeps the letters and digits of each meta name)
+    assert info["/assessinputsha256"] == result.meta["input_sha256"]
+    assert info["/assessschemesha256"] == result.meta["scheme_sha256"]
+    assert info["/assessgroupid"] == "G01"
     assert info.title.startswith("G01")
     assert info.creator == f"assess {result.meta['version']}"
     assert info.creation_date is not None
@@ -84,3 +103,63 @@ def test_nothing_is_fetched_from_outside(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="self-contained"):
         html_to_pdf(html_path, tmp_path / "probe.pdf")
     assert list(tmp_path.iterdir()) == [html_path]  # no PDF, not even a partial one
+
+
+def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp_path: Path) -> None:
+    """reports.pdf: cover, contents and summary, then each group's PDF (copied, not laid out
+    again), one outline item per group, ranked groups first and the vetoed G03 last."""
+    from assess.export import bind_reports
+
+    pdfs = {}
+    for group_id in ("G01", "G02", "G03", "G04"):
+        path = tmp_path / f"{group_id}.pdf"
+        html_path = tmp_path / f"{group_id}.html"
+        html_path.write_text(page_for(result, group_id, "zh"), encoding="utf-8")
+        html_to_pdf(html_path, path)
+        pdfs[group_id] = path
+    bound = bind_reports(result, pdfs, tmp_path / "reports.pdf", "zh")
+    reader = PdfReader(bound)
+    outline = reader.outline
+    assert len(outline) == 4
+    titles = [item.title for item in outline]
+    ranks = result.scores.set_index("group_id")["rank"]
+    ranked = sorted(["G01", "G02", "G04"], key=lambda g: ranks[g])
+    assert [t.split(" · ")[1].split()[0] for t in titles] == [*ranked, "G03"]
+    assert titles[-1].startswith("未参与排名——一票否决")
+    lengths = {g: len(PdfReader(p).pages) for g, p in pdfs.items()}
+    starts = [reader.get_destination_page_number(item) for item in outline]
+    front = starts[0]
+    assert len(reader.pages) == front + sum(lengths.values())
+    order = [*ranked, "G03"]
+    for i in range(1, 4):
+        assert starts[i] - starts[i - 1] == lengths[order[i - 1]]
+    # the group pages are the group PDFs' pages, and the contents give their page numbers
+    first = re.sub(r"\s+", "", reader.pages[starts[0]].extract_text())
+    assert first == re.sub(r"\s+", "", PdfReader(pdfs[ranked[0]]).pages[0].extract_text())
+    contents = re.sub(r"\s+", "", "".join(reader.pages[i].extract_text() for i in range(front)))
+    assert "2025年度年终考核报告汇编" in contents and "目录" in contents and "考核结果汇总" in contents
+    assert f"{ranked[0]}{report._group_name(result, ranked[0])}{front + 1}" in contents
+
+
+def test_run_pdfs_index_and_bound_file_written_once(result, tmp_path: Path) -> None:
+    """After a run: OUT/index.pdf and OUT/reports.pdf; a second call with nothing changed writes neither."""
+    from assess.export import BOUND_NAME, write_run_pdfs
+    from assess.reports import ReportOutcome, write_index
+
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "meta.json").write_text("{}", encoding="utf-8")
+    outcomes = []
+    for group_id in ("G01", "G02"):
+        html_path = tmp_path / "reports" / f"{group_id}.html"
+        html_path.write_text(page_for(result, group_id, "en"), encoding="utf-8")
+        html_to_pdf(html_path, html_path.with_suffix(".pdf"))
+        outcomes.append(ReportOutcome(group_id, True, html_path, None, None, 0.1, pdf_path=html_path.with_suffix(".pdf")))
+    write_index(result, outcomes, tmp_path, lang="en")
+    written = write_run_pdfs(result, outcomes, tmp_path, lang="en")
+    assert written == {"index": tmp_path / "index.pdf", "bound": tmp_path / BOUND_NAME}
+    assert BOUND_NAME == "reports.pdf"
+    index_text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(tmp_path / "index.pdf").pages))
+    assert "Year-endassessment2025:allgroups" in index_text and "Page1of" in index_text
+    assert [item.title.split(" · ")[1].split()[0] for item in PdfReader(tmp_path / BOUND_NAME).outline] == ["G02", "G01"]
+    assert write_run_pdfs(result, outcomes, tmp_path, lang="en") == {}

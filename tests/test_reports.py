@@ -67,6 +67,21 @@ def built(result):
     return get
 
 
+def _expected_rank(scores: pd.DataFrame, group_id: str, lang: str = "en") -> str:
+    """The rank in words, worked out from ``scores``: vetoed and ungraded groups are not
+    ranked; N counts the groups that are ranked."""
+    flags = scores["flags"].fillna("").astype(str)
+    out = flags.str.contains("veto") | flags.str.contains("insufficient_data")
+    row = scores.set_index("group_id").loc[group_id]
+    flag = str(row["flags"]) if isinstance(row["flags"], str) else ""
+    if "veto" in flag:
+        return {"en": "not ranked — veto", "zh": "未参与排名——一票否决"}[lang]
+    if "insufficient_data" in flag:
+        return {"en": "not ranked — insufficient data", "zh": "未参与排名——数据不足"}[lang]
+    n = int((scores["rank"].notna() & ~out).sum())
+    return f"{int(row['rank'])} of {n}" if lang == "en" else f"第{int(row['rank'])}名，共{n}个"
+
+
 def _value(page: str, key: str) -> str:
     """The text of the element with ``data-key=key`` (unescaped)."""
     match = re.search(rf'data-key="{key}">([^<]*)<', page)
@@ -140,7 +155,14 @@ def test_quality_notes_of_the_minimal_workbook(minimal) -> None:
     assert g1["ledger_missing"] == {"months": [f"2025-{m:02d}" for m in range(2, 13)]}
     assert g1["few_raters"] == {"raters": 1, "min": 3}
     g2 = dict(facts.quality_notes(minimal, "G2"))
-    assert g2["insufficient_data"] == {"components": ["effectiveness", "service_rating"]}
+    assert g2["insufficient_data"] == {
+        "components": ["effectiveness", "service_rating"],
+        "missing": [
+            ("problems", {"year": 2025, "indicators": ["problem_resolution", "problem_on_time"]}),
+            ("milestones", {"year": 2025, "indicators": ["milestone_on_time", "investment_completion"]}),
+            ("ratings", {"year": 2025, "indicators": ["rating_score"]}),
+        ],
+    }
     assert "problem_resolution" in g2["missing_indicators"]["indicators"]
     assert len(g2["ledger_missing"]["months"]) == 12
     zh = report.quality_section(minimal, "G2", "zh").data
@@ -208,7 +230,7 @@ def test_summary_numbers_equal_scores_xlsx(result, xlsx, built, group_id: str) -
     row = xlsx["scores"].set_index("group_id").loc[group_id]
     page = built(group_id)
     assert _value(page, "final_score") == report.format_score(row["final_score"])
-    assert _value(page, "rank") == f"{int(row['rank'])} of 6"
+    assert _value(page, "rank") == _expected_rank(xlsx["scores"], group_id)
     assert _value(page, "base_score") == report.format_score(row["base_score"])
     for name in ("daily_work", "effectiveness", "service_rating"):
         assert _value(page, name) == report.format_score(row[name])
@@ -259,7 +281,7 @@ def test_planted_markup_is_escaped_in_every_section(result, built) -> None:
     assert ESCAPED[PLANTED_REASON] in report.adjustments_section(result, "G02").data
 
 
-def test_chinese_report_has_chinese_labels(result, built) -> None:
+def test_chinese_report_has_chinese_labels(result, xlsx, built) -> None:
     page = built("G03", "zh")
     en = built("G03", "en")
     for key in (
@@ -272,22 +294,29 @@ def test_chinese_report_has_chinese_labels(result, built) -> None:
         "milestones",
         "adjustments",
         "quality",
-        "provenance",
+        "improve",
+        "closing",
     ):
         assert labels.text(key, "zh") in page, key
-        assert f">{labels.text(key, 'en')}<" not in page, key
-        assert f">{labels.text(key, 'en')}<" in en, key
+        assert f">{html.escape(labels.text(key, 'en'))}<" not in page, key
+        assert f">{html.escape(labels.text(key, 'en'))}<" in en, key
     grade = result.group("G03")["grade"]
     assert _value(page, "grade") == report.grade_label(result, grade, "zh")
-    assert _value(page, "rank") == f"第{int(result.group('G03')['rank'])}名（共6个）"
+    assert _value(page, "rank") == _expected_rank(xlsx["scores"], "G03", "zh") == "未参与排名——一票否决"
+    assert '<p class="assess-provenance">数据来源：planted.xlsx' in page
     assert '<html lang="zh-CN">' in page
 
 
 def test_vetoed_group_says_why(result) -> None:
     vetoed = result.scores.loc[result.scores["flags"].str.contains("veto"), "group_id"].tolist()
     assert vetoed == ["G03"]
-    page = report.quality_section(result, "G03").data
-    assert "Veto: lowest grade whatever the score. Reason: 工作组成员在帮促工作中违反廉洁纪律，造成不良影响." in page
+    page = report.summary_section(result, "G03").data
+    assert (
+        '<p class="assess-standing" data-note="veto">Veto: the lowest grade whatever the score, and no rank. '
+        "Reason: 工作组成员在帮促工作中违反廉洁纪律，造成不良影响.</p>"
+    ) in page
+    assert _value(page, "rank") == "not ranked — veto"
+    assert "Veto" not in report.quality_section(result, "G03").data  # a decision, not a data-quality note
     assert "A veto forces the lowest grade" in report.adjustments_section(result, "G03").data
 
 
@@ -402,8 +431,10 @@ def test_pages_forbid_every_request(built) -> None:
     assert "default-src 'none'" in csp and "script-src 'none'" in csp and "img-src data:" in csp
     lowered = page.lower()
     assert "http://" not in lowered and "https://" not in lowered and "<link" not in lowered
-    assert "@media print" in page and ".assess-break { break-before: page; }" in page
-    assert page.count('class="assess-section assess-break"') == 5
+    assert "@media print" in page and "assess-break" not in page and "break-before: page" not in page  # sections flow
+    assert "thead { display: table-header-group; }" in page and "tr, img, figure, .assess-card" in page  # never split
+    assert '@bottom-right { content: "Page " counter(page) " of " counter(pages); }' in page
+    assert page.count('class="assess-running"') == 1
 
 
 def _outcomes(out: Path, ok: list[str], failed: dict[str, str]) -> list[ReportOutcome]:
@@ -440,8 +471,10 @@ def test_index_lists_links_and_failures(result, tmp_path: Path) -> None:
 
 def test_index_in_chinese(result, tmp_path: Path) -> None:
     page = write_index(result, _outcomes(tmp_path, ["G01"], {}), tmp_path, lang="zh").read_text(encoding="utf-8")
-    for key in ("group_id", "final_score", "grade", "rank", "provenance"):
+    for key in ("group_id", "final_score", "grade", "rank"):
         assert f">{labels.text(key, 'zh')}<" in page
+    assert '<p class="assess-provenance">数据来源：planted.xlsx' in page
+    assert '<div class="assess-running" aria-hidden="true">考核办 · 2025年度 · 全部工作组</div>' in page
     assert "Final score" not in page and "生成失败的报告" not in page
     assert report.grade_label(result, "excellent", "zh") in page
     assert "日常工作" in page  # component labels from the scheme
@@ -475,7 +508,7 @@ def test_report_numbers_equal_scores_xlsx(rendered: Path, xlsx) -> None:
     row = xlsx["scores"].set_index("group_id").loc["G01"]
     for key in ("final_score", "base_score", "daily_work", "effectiveness", "service_rating"):
         assert _value(page, key) == report.format_score(row[key])
-    assert _value(page, "rank") == f"{int(row['rank'])} of 6"
+    assert _value(page, "rank") == _expected_rank(xlsx["scores"], "G01")
     indicators = xlsx["indicators"][xlsx["indicators"]["group_id"] == "G01"]
     table = page.split('class="assess-table assess-wide assess-indicators"', 1)[1].split("</table>", 1)[0]
     cells = [html.unescape(c) for c in re.findall(r"<td[^>]*>([^<]*)</td>", table)]
@@ -606,3 +639,160 @@ def test_unknown_group_is_refused(result) -> None:
         report.summary_section(result, "G99")
     assert math.isnan(facts.summary(result, "G01")["bonus"]) is False
     assert np.isfinite(facts.summary(result, "G01")["final_score"])
+
+
+# --- standing in words, what to improve ------------------------------------------------------
+
+
+def test_ranks_and_partial_scores_in_words(result, xlsx, minimal) -> None:
+    """Vetoed and ungraded groups are not ranked; N counts the ranked groups; an ungraded
+    group's score is labelled partial and the missing data is named."""
+    assert report.rank_text(result, "G03", "en") == "not ranked — veto"
+    assert report.rank_text(result, "G03", "zh") == "未参与排名——一票否决"
+    ranked = xlsx["scores"][~xlsx["scores"]["flags"].fillna("").str.contains("veto|insufficient_data")]
+    assert report.rank_text(result, "G04", "zh") == f"第{int(ranked.set_index('group_id').loc['G04', 'rank'])}名，共{len(ranked)}个"
+    assert report.rank_text(minimal, "G2", "en") == "not ranked — insufficient data"
+    assert report.rank_text(minimal, "G2", "zh") == "未参与排名——数据不足"
+    assert report.rank_text(minimal, "G1", "en") == "1 of 1"
+    page = report.summary_section(minimal, "G2", "en").data
+    assert _value(page, "final_score") == f"{report.format_score(minimal.group('G2')['final_score'])} (partial)"
+    assert "no project milestones planned in 2025" in page and "no ratings in 2025" in page
+    zh = report.summary_section(minimal, "G2", "zh").data
+    assert "（部分得分）" in _value(zh, "final_score") and "2025年无计划项目节点" in zh
+
+
+def test_index_labels_partial_scores_and_unranked_groups(minimal, result, tmp_path: Path) -> None:
+    page = write_index(minimal, [], tmp_path / "min", lang="zh").read_text(encoding="utf-8")
+    g2 = page.split(">G2<", 1)[1].split("</tr>", 1)[0]
+    assert f"{report.format_score(minimal.group('G2')['final_score'])}（部分得分）" in g2
+    assert "未参与排名——数据不足" in g2
+    en = write_index(result, [], tmp_path / "planted", lang="en").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>(.*?)</tr>", en.split("<tbody>", 1)[1])
+    assert "not ranked — veto" in rows[-1] and ">G03<" in rows[-1]  # unranked groups last
+    assert '<td class="name">' in en
+
+
+def test_quota_demotion_is_in_the_result_card_with_its_numbers(result) -> None:
+    """Six graded groups, a 20 % quota on excellent (floor): one place; G02 met the threshold second."""
+    assert facts.standing(result, "G02")["quota"] == {"band": "excellent", "quota": 0.2, "cap": 1, "position": 2, "met": 2}
+    zh = report.summary_section(result, "G02", "zh").data
+    assert "达到“优秀”分数线，但“优秀”名额1个（已评等次工作组的20%），达线2个组中本组第2，评为“良好”。" in zh
+    assert "quota" not in dict(facts.quality_notes(result, "G02"))
+
+
+def _weak_frames() -> dict[str, pd.DataFrame]:
+    """The planted year with G05 weakened on purpose: five problems open past their deadline
+    (the longest 228 days at 2025-12-31), no visits at all, the July and September ledgers
+    late, every milestone on time."""
+    from planted import planted_frames
+
+    frames = planted_frames()
+    p = frames["problems"]
+    recipient = p.loc[p["group_id"] == "G05", "recipient_id"].iloc[0]
+    deadlines = ["2025-05-17", "2025-08-01", "2025-09-30", "2025-11-01", "2025-12-01"]
+    planted = pd.DataFrame(
+        {
+            "problem_id": [f"Q9-{i:04d}" for i in range(1, 6)],
+            "group_id": "G05",
+            "recipient_id": recipient,
+            "raised_on": pd.to_datetime(["2025-04-01"] * 5),
+            "category": ["审批手续", "用地报批", "水电配套", "融资", "用工"],
+            "priority": "common",
+            "responsible_unit": ["县行政审批局", "县自然资源局", "县供电公司", "县金融办", "县人社局"],
+            "responsible_person": "张三",
+            "deadline": pd.to_datetime(deadlines),
+            "status": "open",
+            "resolved_on": pd.NaT,
+        }
+    )
+    frames["problems"] = pd.concat([p[p["group_id"] != "G05"], planted.astype(p.dtypes.to_dict())], ignore_index=True)
+    frames["visits"] = frames["visits"][frames["visits"]["group_id"] != "G05"].reset_index(drop=True)
+    ledger = frames["ledger"]
+    own = ledger["group_id"] == "G05"
+    ledger.loc[own, "submitted_on"] = ledger.loc[own, "due_date"] - pd.Timedelta(days=1)
+    for month in ("2025-07", "2025-09"):
+        row = own & (ledger["month"] == month)
+        ledger.loc[row, "submitted_on"] = ledger.loc[row, "due_date"] + pd.Timedelta(days=6)
+    m = frames["milestones"]
+    m.loc[m["group_id"] == "G05", "completed_on"] = m.loc[m["group_id"] == "G05", "planned_date"]
+    return frames
+
+
+@pytest.fixture(scope="module")
+def weak(tmp_path_factory: pytest.TempPathFactory):
+    from assess.excel import write_tables
+    from planted import score_planted
+
+    folder = tmp_path_factory.mktemp("weak")
+    return load_result(score_planted(folder, write_tables(folder / "weak.xlsx", _weak_frames())) / "results")
+
+
+def test_improvement_sentences_of_a_planted_weak_group(weak) -> None:
+    # the two indicators costing most points against the median, worked out from the scored tables
+    ind = weak.indicators.pivot(index="group_id", columns="indicator", values="normalized")
+    eff = weak.contributions[weak.contributions["group_id"] == "G05"].set_index("indicator")["effective_weight"]
+    lost = ((ind.median() - ind.loc["G05"]) * eff).dropna().sort_values(ascending=False, kind="stable")
+    assert lost.index[0] == "visit_coverage"  # no visits at all
+    expected = ["5个问题超期未办结，最长228天：Q9-0001（审批手续，县行政审批局）。建议会同责任单位逐项督办，限期办结并反馈。"]
+    for name in lost.index[:2]:
+        expected.append(
+            f"{labels.indicator_label(name, 'zh')}{report.format_score(ind.loc['G05', name])}分，低于全体工作组中位数"
+            f"（{report.format_score(ind[name].median())}分），基础得分因此少{labels.format_number(lost[name], 1)}分。"
+            + labels.text(f"advice.{name}", "zh")
+        )
+    expected.append("2个月月度台账逾期报送（2025年7月、2025年9月），建议在规定时限内报送。")
+    assert report.improvement_sentences(weak, "G05", "zh") == expected
+    en = report.improvement_sentences(weak, "G05", "en")
+    assert en[0].startswith("5 problem(s) overdue and still open at the assessment date, the longest by 228 days: Q9-0001")
+    assert en[-1] == "Monthly ledger submitted late for 2 month(s) (2025-07, 2025-09): file it by the due date."
+    page = report.improvements_section(weak, "G05", "zh").data
+    assert page.count("<li>") == 4 and "存在问题及改进建议" in page
+
+
+def test_an_indicator_with_zero_effective_weight_is_never_the_weakest(weak) -> None:
+    import dataclasses
+
+    contributions = weak.contributions.copy()
+    contributions.loc[(contributions["group_id"] == "G05") & (contributions["indicator"] == "visit_coverage"), "effective_weight"] = 0.0
+    weak = dataclasses.replace(weak, contributions=contributions)
+    assert "visit_coverage" not in facts.strengths(weak, "G05")[1]["indicator"].tolist()
+    assert "visit_coverage" not in [v["indicator"] for k, v in facts.improvements(weak, "G05") if k == "weak"]
+    assert "走访覆盖率" not in report.indicators_section(weak, "G05", "zh").data.split("薄弱指标", 1)[1].split("</li>", 1)[0]
+
+
+def test_reliability_in_plain_words_and_no_leniency(result) -> None:
+    s = facts.rating_summary(result, "G01")
+    zh = report.ratings_section(result, "G01", "zh").data
+    body, footnote = zh.split('class="assess-footnote"', 1)
+    assert "各组平均评价" in body and f"信度 {labels.format_number(s['icc1k'], 2)}" in body
+    assert "ICC" not in body and "Krippendorff" not in body and "收缩" not in body
+    assert "ICC(1,k)" in footnote and "Krippendorff" in footnote
+    assert "leniency" not in report.ratings_section(result, "G01", "en").data.lower() and "宽严" not in zh
+    # without icc1k in the result (written before it existed): Spearman–Brown from ICC(1), k = responses per rated group
+    k = result.meta["ratings"]["responses"] / int((result.ratings_quality["responses"] > 0).sum())
+    icc = result.meta["ratings"]["icc1"]
+    if "icc1k" not in result.meta["ratings"]:
+        assert s["icc1k"] == pytest.approx(k * icc / (1 + (k - 1) * icc)) and s["icc1k_estimated"]
+
+
+def test_no_raters_is_said_plainly(minimal) -> None:
+    assert facts.rating_summary(minimal, "G2")["raters"] == 0
+    assert "2025年没有服务对象对本组作出评价（0份），本组无评价得分。" in report.ratings_section(minimal, "G2", "zh").data
+
+
+def test_deductions_carry_one_sign_everywhere(result) -> None:
+    """G01 has one deduction of 1 point: -1.0 in the card, the table and the applied line."""
+    assert _value(report.summary_section(result, "G01").data, "deduction") == "-1.0"
+    adjustments = report.adjustments_section(result, "G01", "zh").data
+    assert '<td class="num">-1.0</td>' in adjustments and "扣分-1.0（上限20.0）" in adjustments
+
+
+def test_chinese_report_has_no_english_words(result, built) -> None:
+    """Body text of a Chinese report: no English word outside the statistics footnote, the
+    provenance small print and the data itself."""
+    page = built("G01", "zh")
+    body = page.split("<main>", 1)[1]
+    body = re.sub(r'<p class="assess-(footnote|provenance)">.*?</p>', "", body, flags=re.S)
+    body = re.sub(r"<[^>]+>", " ", body)
+    words = set(re.findall(r"[A-Za-z]{3,}", html.unescape(body)))
+    assert words <= {"SHA"}, words

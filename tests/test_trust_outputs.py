@@ -69,7 +69,7 @@ def test_a_rerun_without_uncertainty_keeps_no_uncertainty_table(tmp_path, data):
     assert "uncertainty" in openpyxl.load_workbook(out / "scores.xlsx").sheetnames
     assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 0
     assert not (out / "results" / "uncertainty.parquet").exists()
-    assert openpyxl.load_workbook(out / "scores.xlsx").sheetnames == ["scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]
+    assert openpyxl.load_workbook(out / "scores.xlsx").sheetnames == ["summary", "scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]
     assert assess.load_result(out / "results").uncertainty is None
     assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]  # no leftover of the swap
 

@@ -7,7 +7,7 @@ import math
 import re
 import subprocess
 import sys
-import time
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -130,10 +130,12 @@ def test_alias_bomb_is_refused_before_anything_is_built(tmp_path):
     assert 300 < len(text.encode()) < 400
     path = tmp_path / "bomb.yaml"
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    tracemalloc.start()
     with pytest.raises(SchemeError, match=r"line 1, column 4: YAML anchors and aliases .* are not allowed"):
         load_scheme(path)
-    assert time.perf_counter() - started < 0.5
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2**20  # refused while composing: nothing of the 387 million strings is built
     # the whole command, in a process of its own, with its peak memory (ru_maxrss)
     data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
     out = tmp_path / "out"
@@ -146,7 +148,8 @@ def test_alias_bomb_is_refused_before_anything_is_built(tmp_path):
     assert done.returncode == 2, done.stderr
     assert "anchors and aliases" in done.stderr and "Traceback" not in done.stderr
     seconds, peak_kb = done.stderr.strip().splitlines()[-1].split()
-    assert float(seconds) < 1.0 and int(peak_kb) < 400_000
+    print(f"alias bomb: main() refused it in {float(seconds):.3f} s, peak RSS {int(peak_kb) / 1024:.0f} MB")
+    assert int(peak_kb) < 1_000_000  # the interpreter with assess imported; expanded, the bomb takes gigabytes
     assert not out.exists()
 
 

@@ -339,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
         c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)")
-        c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report (offline, WeasyPrint)")
+        c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)")
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)

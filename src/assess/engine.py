@@ -757,6 +757,8 @@ def run_task(task: ReportTask) -> ReportPayload:
 
     started = time.perf_counter()
     payload = ReportPayload(group_id=task.group_id, ok=False, worker=f"{socket.gethostname()}:{os.getpid()}")
+    if task.pdf:
+        _warm_pdf()
     template = _load_template(task.template)
     nb = None
     for attempt in range(1, task.retries + 2):
@@ -803,12 +805,30 @@ def run_task(task: ReportTask) -> ReportPayload:
     return payload
 
 
-def _to_pdf(html: str, group_id: str) -> bytes:
-    from assess.export import html_to_pdf  # written for the PDF option; imported only when asked
+_pdf_warmup: threading.Thread | None = None
 
-    with tempfile.TemporaryDirectory(prefix="assess-pdf-") as folder:
-        html_path = Path(folder) / f"{group_id}.html"
-        pdf_path = Path(folder) / f"{group_id}.pdf"
-        html_path.write_text(html, encoding="utf-8", newline="\n")
-        html_to_pdf(html_path, pdf_path)
-        return pdf_path.read_bytes()
+
+def _warm_pdf() -> None:
+    """Load WeasyPrint, Pango and the fonts in the background of this worker while its
+    first report runs in the kernel, so the first PDF does not pay for them."""
+    global _pdf_warmup
+    if _pdf_warmup is None:
+
+        def warm() -> None:
+            try:
+                from assess.export import warm as warm_export
+
+                warm_export()
+            except Exception:  # the export itself will report what is missing
+                log.debug("PDF warm-up failed", exc_info=True)
+
+        _pdf_warmup = threading.Thread(target=warm, name="assess-pdf-warmup", daemon=True)
+        _pdf_warmup.start()
+
+
+def _to_pdf(html: str, group_id: str) -> bytes:
+    from assess.export import html_string_to_pdf  # written for the PDF option; imported only when asked
+
+    if _pdf_warmup is not None:
+        _pdf_warmup.join()
+    return html_string_to_pdf(html, f"{group_id}.html")

@@ -39,6 +39,9 @@ __all__ = [
     "adjustments",
     "adjustment_totals",
     "quality_notes",
+    "standing",
+    "missing_data",
+    "improvements",
     "PRIORITIES",
 ]
 
@@ -206,9 +209,11 @@ def strengths(result: Result, group_id: str, n: int = 2) -> tuple[pd.DataFrame, 
 
     Returns ``(strongest, weakest)``, each with the columns of :func:`indicators`;
     strongest only holds indicators above the median, weakest only those below, the
-    furthest first (ties keep the scheme's order).
+    furthest first (ties keep the scheme's order). An indicator with an effective weight
+    of 0 (it does not count for this group) is neither.
     """
     table = indicators(result, group_id).dropna(subset=["vs_median"])
+    table = table[~(table["effective_weight"].abs() <= _TOL)]  # an indicator that weighs nothing says nothing
     above = table[table["vs_median"] > _TOL].sort_values("vs_median", ascending=False, kind="stable")
     below = table[table["vs_median"] < -_TOL].sort_values("vs_median", ascending=True, kind="stable")
     return above.head(n).reset_index(drop=True), below.head(n).reset_index(drop=True)
@@ -275,8 +280,13 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
 
     ``responses, raters, straight_liners, few_raters`` (from ``result.ratings_quality``),
     ``possible`` (assigned recipients × quarters of the year), ``response_rate`` and
-    ``rating_score`` (the raw indicators), ``min_raters``, and the overall ``icc1, alpha,
-    total_responses, leniency_applied, leniency_note`` of ``meta['ratings']``.
+    ``rating_score`` (the raw indicators), ``min_raters``, ``prior_weight`` (the shrinkage's
+    ``k``), and the overall ``icc1, alpha, total_responses, icc1k`` of ``meta['ratings']``.
+
+    ``icc1k`` is the reliability of a group's mean rating, ICC(1,k); a result without it
+    (written before it was computed) gets it from ICC(1) by the Spearman–Brown formula
+    with k the mean number of responses per rated group, which is the same number for
+    balanced groups. ``icc1k_estimated`` says which.
     """
     result.group(group_id)
     quality = {}
@@ -289,6 +299,16 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
         raw = rows.iloc[0].to_dict() if len(rows) else {}
     overall = result.meta.get("ratings") or {}
     n_recipients = len(_rows(result, "recipients", group_id))
+    icc1k, estimated = _number(overall.get("icc1k")), False
+    if math.isnan(icc1k):
+        icc1, estimated = _number(overall.get("icc1")), True
+        rated = 0
+        if result.ratings_quality is not None and "responses" in result.ratings_quality.columns:
+            per_group = result.ratings_quality[result.ratings_quality["group_id"] != "(all)"]["responses"]
+            rated = int((pd.to_numeric(per_group, errors="coerce") > 0).sum())
+        k = int(overall.get("responses", 0) or 0) / rated if rated else math.nan
+        if not math.isnan(icc1) and k > 0 and 1 + (k - 1) * icc1 > 0:
+            icc1k = k * icc1 / (1 + (k - 1) * icc1)
     return {
         "responses": int(quality.get("responses", 0) or 0),
         "raters": int(quality.get("raters", 0) or 0),
@@ -298,11 +318,12 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
         "response_rate": _number(raw.get("rating_response")),
         "rating_score": _number(raw.get("rating_score")),
         "min_raters": int(_scheme(result).get("rating_min_raters", 3) or 3),
+        "prior_weight": _number(_scheme(result).get("rating_prior_weight", 5)),
         "icc1": _number(overall.get("icc1")),
+        "icc1k": icc1k,
+        "icc1k_estimated": estimated,
         "alpha": _number(overall.get("alpha")),
         "total_responses": int(overall.get("responses", 0) or 0),
-        "leniency_applied": bool(overall.get("leniency_applied", False)),
-        "leniency_note": str(overall.get("leniency_note") or ""),
     }
 
 
@@ -542,45 +563,242 @@ def adjustment_totals(result: Result, group_id: str) -> dict[str, Any]:
 def quality_notes(result: Result, group_id: str) -> list[tuple[str, dict[str, Any]]]:
     """Data-quality notes as ``(key, values)`` pairs; ``key`` names a ``quality.*`` label.
 
-    In order: ``insufficient_data`` (``components``: names), ``veto`` (``reasons``),
-    ``quota_demoted``, ``missing_indicators`` (``indicators``: names), ``no_recipients``,
+    In order: ``insufficient_data`` (``components``: names, ``missing``: what data is
+    lacking, as :func:`missing_data`), ``missing_indicators`` (``indicators``: names), ``no_recipients``,
     ``ledger_missing`` / ``ledger_late`` (``months``), ``few_raters`` (``raters, min``),
-    ``straight_lining`` (``n``). Empty when there is nothing to say.
+    ``straight_lining`` (``n``). Empty when there is nothing to say. A veto or a quota
+    demotion is not a data-quality matter: :func:`standing` gives them to the result card.
     """
     card = summary(result, group_id)
     notes: list[tuple[str, dict[str, Any]]] = []
     missing = [name for name, value in card["components"].items() if math.isnan(value)]
     if "insufficient_data" in card["flags"] or missing:
-        notes.append(("insufficient_data", {"components": missing}))
-    if "veto" in card["flags"]:
-        reasons = adjustments(result, group_id)
-        reasons = reasons.loc[reasons["kind"] == "veto", "reason"].dropna().astype(str).tolist()
-        notes.append(("veto", {"reasons": reasons}))
-    if "quota_demoted" in card["flags"]:
-        notes.append(("quota_demoted", {}))
+        notes.append(("insufficient_data", {"components": missing, "missing": missing_data(result, group_id, missing)}))
     table = indicators(result, group_id)
     absent = table.loc[table["normalized"].isna(), "indicator"].tolist()
     if absent:
         notes.append(("missing_indicators", {"indicators": absent}))
     if result.inputs and _rows(result, "recipients", group_id).empty:
         notes.append(("no_recipients", {}))
-    if result.inputs:
-        ledger = _rows(result, "ledger", group_id)
-        as_of = window(result).as_of
-        submitted = _dates(ledger, "submitted_on")
-        filed = ledger.assign(_submitted=submitted)[submitted.notna() & (submitted <= as_of)]
-        filed_months = set(_col(filed, "month").astype(str))
-        months = _months(result)
-        not_filed = [m for m in months if m not in filed_months]
-        if not_filed:
-            notes.append(("ledger_missing", {"months": not_filed}))
-        late = filed[filed["_submitted"] > _dates(filed, "due_date")]
-        late_months = sorted(m for m in _col(late, "month").astype(str) if m in months)
-        if late_months:
-            notes.append(("ledger_late", {"months": late_months}))
+    months = ledger_months(result, group_id)
+    if months["missing"]:
+        notes.append(("ledger_missing", {"months": months["missing"]}))
+    if months["late"]:
+        notes.append(("ledger_late", {"months": months["late"]}))
     ratings = rating_summary(result, group_id)
     if ratings["few_raters"]:
         notes.append(("few_raters", {"raters": ratings["raters"], "min": ratings["min_raters"]}))
     if ratings["straight_liners"] > 0:
         notes.append(("straight_lining", {"n": ratings["straight_liners"]}))
     return notes
+
+
+# ---- standing: rank, grade decision, partial scores ---------------------------------------
+
+#: What an indicator without a value says about the data behind it (a ``missing.*`` label).
+MISSING_DATA = {
+    "ledger_on_time": "ledger",
+    "ledger_completeness": "ledger",
+    "visit_coverage": "recipients",
+    "visits_per_recipient": "recipients",
+    "problem_resolution": "problems",
+    "problem_on_time": "problems_due",
+    "problem_overdue_open": "problems",
+    "milestone_on_time": "milestones",
+    "investment_completion": "investment",
+    "rating_score": "ratings",
+    "rating_response": "ratings",
+}
+
+
+def _flagged(result: Result, flag: str) -> pd.Series:
+    flags = result.scores["flags"] if "flags" in result.scores.columns else pd.Series("", index=result.scores.index)
+    return flags.fillna("").astype(str).str.split(";").map(lambda names: flag in [n.strip() for n in names])
+
+
+def missing_data(result: Result, group_id: str, components: list[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """What data the group lacks, as ``(key, values)`` pairs naming ``missing.*`` labels.
+
+    One entry per kind of missing data behind the indicators without a value (``milestones``:
+    no project milestones planned in the year, ``ratings``, ``problems_due``, ...); the
+    office's own indicators give ``indicator`` with ``{"indicator": name}``. ``values``
+    always holds ``year`` and ``indicators`` (the indicator names concerned). With
+    ``components``, only the indicators of those components count.
+    """
+    table = indicators(result, group_id)
+    if components is not None:
+        table = table[table["component"].isin(components)]
+    absent = table.loc[table["normalized"].isna(), "indicator"].tolist()
+    year = result.meta.get("year", "")
+    found: dict[str, dict[str, Any]] = {}
+    for name in absent:
+        key = MISSING_DATA.get(name, "indicator")
+        entry = found.setdefault(key if key != "indicator" else f"indicator:{name}", {"year": year, "indicators": []})
+        entry["indicators"].append(name)
+        if key == "indicator":
+            entry["indicator"] = name
+    for broad, narrow in (("milestones", "investment"), ("problems", "problems_due")):  # the broader fact says it all
+        if broad in found and narrow in found:
+            found[broad]["indicators"] += found.pop(narrow)["indicators"]
+    return [(key.split(":")[0], values) for key, values in found.items()]
+
+
+def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None:
+    """The quota that demoted the group: the best band it met above its grade, that band's
+    quota size (as scoring computes it) and the group's place among the groups that met it."""
+    grades = _scheme(result).get("grades") or {}
+    bands = grades.get("bands") or []
+    names = [band.get("name") for band in bands]
+    grade = result.group(group_id).get("grade")
+    if grade not in names:
+        return None
+    scores = result.scores
+    graded = scores["grade"].notna() & (scores["grade"].astype(str) != "")
+    finals = pd.to_numeric(scores["final_score"], errors="coerce")
+    for band in bands[: names.index(grade)]:
+        share, floor = band.get("quota"), float(band.get("min", 0))
+        if share is None or final < floor - _TOL:
+            continue
+        x = float(share) * int(graded.sum())
+        rounding = grades.get("quota_rounding", "floor")
+        if rounding == "ceil":
+            cap = math.ceil(x - _TOL)
+        elif rounding == "round":
+            cap = math.floor(x + 0.5 + _TOL)
+        else:
+            cap = math.floor(x + _TOL)
+        met = graded & ~_flagged(result, "veto") & (finals >= floor - _TOL)
+        position = int((finals[met] > final + _TOL).sum()) + 1
+        return {"band": band.get("name"), "quota": float(share), "cap": cap, "position": position, "met": int(met.sum())}
+    return None
+
+
+def standing(result: Result, group_id: str) -> dict[str, Any]:
+    """Where the group stands, for the result card and the index.
+
+    Returns
+    -------
+    dict
+        ``ranked`` (bool), ``rank`` (int or None), ``n_ranked`` (groups that are ranked:
+        graded, not vetoed, with a rank), ``unranked_reason`` (``"veto"``,
+        ``"insufficient_data"`` or None), ``partial`` (an ungraded group whose score is
+        built from the components it has), ``missing_components``, ``missing_data``
+        (:func:`missing_data`), ``veto_reasons`` and ``quota`` (``{band, quota, cap,
+        position, met}`` when a quota demoted the group, else None).
+
+    A vetoed or ``insufficient_data`` group is never ranked, whatever ``scores.rank`` holds
+    (DESIGN §3, revised: only graded, not vetoed groups are ranked).
+    """
+    card = summary(result, group_id)
+    scores = result.scores
+    out_of_ranking = _flagged(result, "veto") | _flagged(result, "insufficient_data")
+    ranks = pd.to_numeric(scores["rank"], errors="coerce") if "rank" in scores.columns else pd.Series(np.nan, index=scores.index)
+    n_ranked = int((ranks.notna() & ~out_of_ranking).sum())
+    reason = None
+    if "veto" in card["flags"]:
+        reason = "veto"
+    elif "insufficient_data" in card["flags"] or card["grade"] is None:
+        reason = "insufficient_data"
+    missing = [name for name, value in card["components"].items() if math.isnan(value)]
+    veto_reasons: list[str] = []
+    if "veto" in card["flags"]:
+        table = adjustments(result, group_id)
+        veto_reasons = table.loc[table["kind"] == "veto", "reason"].dropna().astype(str).tolist()
+    quota = None
+    if "quota_demoted" in card["flags"] and not math.isnan(card["final_score"]):
+        quota = _quota(result, group_id, card["final_score"])
+    ranked = reason is None and card["rank"] is not None
+    return {
+        "ranked": ranked,
+        "rank": card["rank"] if ranked else None,
+        "n_ranked": n_ranked,
+        "unranked_reason": reason,
+        "partial": reason == "insufficient_data" and not math.isnan(card["final_score"]),
+        "missing_components": missing,
+        "missing_data": missing_data(result, group_id, missing) if reason == "insufficient_data" else [],
+        "veto_reasons": veto_reasons,
+        "quota": quota,
+    }
+
+
+# ---- what to improve ------------------------------------------------------------------------
+
+
+def ledger_months(result: Result, group_id: str) -> dict[str, list[str]]:
+    """Months of the window whose ledger was ``missing`` (not submitted by ``as_of``) or
+    ``late`` (submitted after its due date)."""
+    if not result.inputs:
+        return {"missing": [], "late": []}
+    ledger = _rows(result, "ledger", group_id)
+    as_of = window(result).as_of
+    submitted = _dates(ledger, "submitted_on")
+    filed = ledger.assign(_submitted=submitted)[submitted.notna() & (submitted <= as_of)]
+    filed_months = set(_col(filed, "month").astype(str))
+    months = _months(result)
+    late = filed[filed["_submitted"] > _dates(filed, "due_date")]
+    return {
+        "missing": [m for m in months if m not in filed_months],
+        "late": sorted({m for m in _col(late, "month").astype(str) if m in months}),
+    }
+
+
+def improvements(result: Result, group_id: str, limit: int = 4, min_points: float = 0.3) -> list[tuple[str, dict[str, Any]]]:
+    """What the group should improve, by rules on its numbers, as ``(key, values)`` pairs.
+
+    In order, at most ``limit``:
+
+    - ``overdue``: problems overdue at ``as_of`` (``n``, ``longest`` days, and the longest
+      one's ``problem_id, category, responsible_unit``);
+    - ``weak``: the indicators costing the most points against the median group — points
+      lost = (median's normalised score − the group's) × effective weight, at least
+      ``min_points``; never an indicator with an effective weight of 0 (``indicator,
+      value, median, lost``); at most two;
+    - ``ledger_missing`` / ``ledger_late``: months whose ledger is missing or was late
+      (``n, months``);
+    - ``milestones_open``: milestones planned by ``as_of`` and not completed (``n``).
+
+    Empty when there is nothing to improve against these rules.
+    """
+    items: list[tuple[str, dict[str, Any]]] = []
+    overdue = overdue_problems(result, group_id)
+    if len(overdue):
+        worst = overdue.sort_values("days_overdue", ascending=False, kind="stable").iloc[0]
+        items.append(
+            (
+                "overdue",
+                {
+                    "n": len(overdue),
+                    "longest": int(worst["days_overdue"]),
+                    "problem_id": worst["problem_id"],
+                    "category": worst["category"],
+                    "responsible_unit": worst["responsible_unit"],
+                },
+            )
+        )
+    table = indicators(result, group_id).dropna(subset=["vs_median", "effective_weight", "normalized"])
+    table = table[table["effective_weight"] > _TOL]
+    lost = -table["vs_median"] * table["effective_weight"]
+    table = table.assign(lost=lost)[lost >= min_points].sort_values("lost", ascending=False, kind="stable")
+    for row in table.head(2).itertuples():
+        items.append(
+            (
+                "weak",
+                {
+                    "indicator": row.indicator,
+                    "value": float(row.normalized),
+                    "median": float(row.normalized - row.vs_median),
+                    "lost": float(row.lost),
+                },
+            )
+        )
+    months = ledger_months(result, group_id)
+    if months["missing"]:
+        items.append(("ledger_missing", {"n": len(months["missing"]), "months": months["missing"]}))
+    elif months["late"]:
+        items.append(("ledger_late", {"n": len(months["late"]), "months": months["late"]}))
+    if result.inputs:
+        planned = milestones(result, group_id)
+        open_ = int((planned["status"] == "not_done").sum())
+        if open_:
+            items.append(("milestones_open", {"n": open_, "of": len(planned)}))
+    return items[:limit]

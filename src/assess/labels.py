@@ -35,6 +35,8 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_signed",
+    "quarter_label",
+    "month_label",
 ]
 
 #: How a missing value is shown.
@@ -54,7 +56,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "leader": "Leader",
         "department_head": "Department head",
         "staff": "Staff",
-        "unit": "Unit",
+        "unit": "Lead unit",
         "members": "Members",
         "recipients": "Service recipients",
         "recipients_count": "{enterprises} enterprise(s), {projects} project(s)",
@@ -100,10 +102,10 @@ _TEXT: dict[str, dict[str, str]] = {
         ),
         "strongest": "Strongest",
         "weakest": "Weakest",
-        "vs_median_above": "{label}: {value}, {diff} points above the median group",
-        "vs_median_below": "{label}: {value}, {diff} points below the median group",
-        "none_above": "No indicator is above the median group.",
-        "none_below": "No indicator is below the median group.",
+        "vs_median_above": "{label}: {value}, {diff} points above the median of all groups",
+        "vs_median_below": "{label}: {value}, {diff} points below the median of all groups",
+        "none_above": "No indicator is above the median of all groups.",
+        "none_below": "No indicator is below the median of all groups.",
         # ratings
         "ratings": "Service-recipient ratings",
         "quarter": "Quarter",
@@ -116,12 +118,18 @@ _TEXT: dict[str, dict[str, str]] = {
         "raters": "Recipients who rated",
         "response_rate": "Response rate",
         "response_rate_value": "{rate} ({responses} of {possible} recipient-quarters)",
-        "rating_score": "Rating score (shrunk toward the mean of all groups)",
+        "rating_score": "Rating score",
         "reliability": "Reliability",
-        "reliability_value": "ICC(1) {icc} · Krippendorff's alpha {alpha} (all groups, {responses} responses)",
-        "leniency": "Rater leniency",
-        "leniency_applied": "corrected: {note}",
-        "leniency_not_applied": "not corrected: {note}",
+        "reliability.high": "the groups' average ratings are consistent enough to compare: reliability {value}",
+        "reliability.medium": "the groups' average ratings can be compared, with care where they are close: reliability {value}",
+        "reliability.low": "the groups' average ratings are not consistent enough to tell close groups apart: reliability {value}",
+        "reliability_note": (
+            "Reliability is that of a group's mean rating, ICC(1,k) {icc1k}{estimated}; a single rating: ICC(1) {icc}; "
+            "Krippendorff's alpha {alpha}; all groups, {responses} responses. A group rated by few recipients has its "
+            "rating score drawn toward the mean of all groups, as if {k} average responses were added."
+        ),
+        "reliability_estimated": " (from ICC(1) by the Spearman–Brown formula)",
+        "no_raters": "No service recipient rated this group in {year} (0 responses), so it has no rating score.",
         "comments": "Recipients' comments",
         "recipient": "Recipient",
         "comment": "Comment",
@@ -184,17 +192,15 @@ _TEXT: dict[str, dict[str, str]] = {
         "veto_applied": "A veto forces the lowest grade whatever the score.",
         "no_adjustments": "No bonus, deduction or veto in the assessment year.",
         # uncertainty
+        "web_page": "HTML",
         "uncertainty": "How sure is this grade?",
         "uncertainty_index": "How sure are the grades? Rank intervals and grade probabilities",
-        "uncertainty_note": "Over {draws} plausible variations of the scoring choices (weights, aggregation, the ratings sample) each group was scored again in full, quotas included.",
+        "uncertainty_note": "Over {draws} plausible variations of the weights and of the evidence behind each indicator (how many months, problems, visits and ratings it rests on) each group was scored again in full, quotas included.",
         "uncertainty_alt": "Rank interval and grade probabilities",
         # data quality
         "quality": "Data-quality notes",
         "quality.none": "No data-quality issue found.",
-        "quality.insufficient_data": (
-            "Insufficient data: {components} could not be scored (too few indicators with a value), "
-            "so the group is not graded."
-        ),
+        "quality.insufficient_data": "Insufficient data: {components} could not be scored ({missing}), so the group is not graded.",
         "quality.missing_indicators": "Indicators without a value (left out, the others' weights renormalised): {indicators}.",
         "quality.ledger_missing": "Monthly ledger not submitted by the assessment date for {n} month(s): {months}.",
         "quality.ledger_late": "Monthly ledger submitted after its due date for {n} month(s): {months}.",
@@ -202,13 +208,72 @@ _TEXT: dict[str, dict[str, str]] = {
             "Rated by {raters} recipient(s) only (at least {min} wanted): the rating score leans on the mean of all groups."
         ),
         "quality.straight_lining": "{n} recipient(s) gave the same score to every item in every quarter.",
-        "quality.quota_demoted": "Met the threshold of a higher grade but not its quota.",
-        "quality.veto": "Veto: lowest grade whatever the score. Reason: {reasons}.",
         "quality.no_recipients": "No service recipients are assigned to this group.",
         # flags (short form)
         "flag.insufficient_data": "Insufficient data: not graded",
         "flag.veto": "Veto: lowest grade",
         "flag.quota_demoted": "Demoted by the grade quota",
+        # standing, in the result card
+        "not_ranked.veto": "not ranked — veto",
+        "not_ranked.insufficient_data": "not ranked — insufficient data",
+        "partial_score": "{score} (partial)",
+        "partial_note": "Partial score: built from the components the group has; the group is not graded.",
+        "card.veto": "Veto: the lowest grade whatever the score, and no rank. Reason: {reasons}.",
+        "card.quota": (
+            "Met the threshold of “{band}”, but its quota is {cap} group(s) ({share} of the graded groups) "
+            "and this group came {position} of the {met} that met it: graded “{grade}”."
+        ),
+        "card.insufficient_data": "Not graded and not ranked: {components} could not be scored — {missing}.",
+        "missing.ledger": "no monthly ledger in {year}",
+        "missing.recipients": "no service recipients assigned",
+        "missing.problems": "no problems raised in {year}",
+        "missing.problems_due": "no problem due by the assessment date",
+        "missing.milestones": "no project milestones planned in {year}",
+        "missing.investment": "no investment planned in {year}",
+        "missing.ratings": "no ratings in {year}",
+        "missing.indicator": "no value for {indicator}",
+        # what to improve
+        "improve": "What to improve",
+        "improve.overdue": (
+            "{n} problem(s) overdue and still open at the assessment date, the longest by {longest} days: "
+            "{problem_id} ({category}, {unit}). Settle them with the responsible units and report back."
+        ),
+        "improve.weak": "{indicator}: {value} points against {median} for the median of all groups, {lost} points of the base score lost. {advice}",
+        "improve.ledger_missing": "Monthly ledger not submitted for {n} month(s) ({months}): submit them and file every month.",
+        "improve.ledger_late": "Monthly ledger submitted late for {n} month(s) ({months}): file it by the due date.",
+        "improve.milestones_open": "{n} of {of} project milestones due by the assessment date not completed: speed up the work behind them.",
+        "improve.none": "No indicator falls clearly below the median of all groups, and nothing is overdue or missing.",
+        "improve_note": "Drawn by fixed rules from the numbers of this report: overdue problems, the indicators that cost most points against the median of all groups, ledgers and milestones.",
+        "advice.ledger_on_time": "File the monthly ledger by its due date.",
+        "advice.ledger_completeness": "Fill in every item of the monthly ledger.",
+        "advice.visit_coverage": "Visit every assigned recipient each quarter.",
+        "advice.visits_per_recipient": "Visit the recipients more often.",
+        "advice.problem_resolution": "Follow up on the open problems until they are resolved.",
+        "advice.problem_on_time": "Track each problem against its deadline and resolve it in time.",
+        "advice.problem_overdue_open": "Clear the overdue problems first.",
+        "advice.milestone_on_time": "Plan the milestones backwards from their dates and keep to them.",
+        "advice.investment_completion": "Push the planned investment to completion.",
+        "advice.rating_score": "Ask the recipients what they miss and act on their comments.",
+        "advice.rating_response": "Get more recipients to rate the group each quarter.",
+        "advice.other": "Find the cause and set measures to close the gap.",
+        # closing block and page furniture
+        "office_default": "Assessment office",
+        "running_head": "{office} · {year} · {group}",
+        "page_of": "Page {n} of {m}",
+        "closing": "Reviewer's opinion",
+        "signature": "Reviewer (signature)",
+        "sign_date": "Date",
+        "provenance_line": "Provenance: {input} (SHA-256 {input_sha256}) · scheme {scheme} (SHA-256 {scheme_sha256}) · assess {version} · source {commit} · generated {generated}",
+        "quarter.1": "Q1",
+        "quarter.2": "Q2",
+        "quarter.3": "Q3",
+        "quarter.4": "Q4",
+        # bound file
+        "bound_title": "Year-end assessment {year}: group reports",
+        "contents": "Contents",
+        "summary_table": "Summary of results",
+        "page": "Page",
+        "not_ranked": "not ranked",
         # provenance
         "provenance": "Provenance",
         "input_file": "Input file",
@@ -250,7 +315,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "leader": "组长",
         "department_head": "部门负责人",
         "staff": "专职人员",
-        "unit": "单位",
+        "unit": "牵头单位",
         "members": "成员",
         "recipients": "服务对象",
         "recipients_count": "企业{enterprises}家，项目{projects}个",
@@ -259,7 +324,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "final_score": "最终得分",
         "grade": "等次",
         "rank": "排名",
-        "rank_of": "第{rank}名（共{n}个）",
+        "rank_of": "第{rank}名，共{n}个",
         "base_score": "基础得分",
         "bonus": "加分",
         "deduction": "扣分",
@@ -289,10 +354,10 @@ _TEXT: dict[str, dict[str, str]] = {
         "indicators_note": "得分贡献 = 标准化得分 × 实际权重（指标在本部分内的权重乘以该部分权重，按本组有数据的指标重新分配）；各项之和即基础得分。",
         "strongest": "优势指标",
         "weakest": "薄弱指标",
-        "vs_median_above": "{label}：{value}分，高于中位数工作组{diff}分",
-        "vs_median_below": "{label}：{value}分，低于中位数工作组{diff}分",
-        "none_above": "没有指标高于中位数工作组。",
-        "none_below": "没有指标低于中位数工作组。",
+        "vs_median_above": "{label}：{value}分，高于全体工作组中位数{diff}分",
+        "vs_median_below": "{label}：{value}分，低于全体工作组中位数{diff}分",
+        "none_above": "没有指标高于全体工作组中位数。",
+        "none_below": "没有指标低于全体工作组中位数。",
         "ratings": "服务对象评价",
         "quarter": "季度",
         "rating_mean": "平均评价（0–100）",
@@ -304,12 +369,17 @@ _TEXT: dict[str, dict[str, str]] = {
         "raters": "参与评价的服务对象",
         "response_rate": "评价参与率",
         "response_rate_value": "{rate}（{possible}个服务对象季度中{responses}个有评价）",
-        "rating_score": "评价得分（向全体平均值收缩）",
+        "rating_score": "评价得分",
         "reliability": "评价信度",
-        "reliability_value": "ICC(1) {icc} · Krippendorff α {alpha}（全部工作组，{responses}份评价）",
-        "leniency": "评价宽严校正",
-        "leniency_applied": "已校正：{note}",
-        "leniency_not_applied": "未校正：{note}",
+        "reliability.high": "各组平均评价足以相互比较：信度 {value}",
+        "reliability.medium": "各组平均评价大体可以比较，相差不大时宜审慎：信度 {value}",
+        "reliability.low": "各组平均评价一致性不足，相差不大的组不宜区分高下：信度 {value}",
+        "reliability_note": (
+            "注：信度指各组平均评价的信度，ICC(1,k) {icc1k}{estimated}；单份评价 ICC(1) {icc}；Krippendorff α {alpha}；"
+            "全部工作组共{responses}份评价。评价份数较少的组，其评价得分向全体工作组平均水平适当靠拢（相当于增加{k}份平均评价）。"
+        ),
+        "reliability_estimated": "（由 ICC(1) 按 Spearman–Brown 公式推算）",
+        "no_raters": "{year}年没有服务对象对本组作出评价（0份），本组无评价得分。",
         "comments": "服务对象意见",
         "recipient": "服务对象",
         "comment": "意见",
@@ -368,24 +438,74 @@ _TEXT: dict[str, dict[str, str]] = {
         "adjustments_applied": "计入得分：加分{bonus}（上限{bonus_cap}），扣分{deduction}（上限{deduction_cap}）。",
         "veto_applied": "一票否决：无论得分高低，均评为最低等次。",
         "no_adjustments": "考核年度内无加分、扣分或一票否决。",
+        "web_page": "网页",
         "uncertainty": "等次的稳健性",
         "uncertainty_index": "等次有多稳健？排名区间与等次概率",
-        "uncertainty_note": "在 {draws} 种合理的评分选择变化（权重、汇总方式、评价样本）下，每个工作组均按完整规则（含名额限制）重新评分。",
+        "uncertainty_note": "在 {draws} 种合理变动情形下（权重的变化，以及各项指标所依据的台账月份、问题、走访和评价数量带来的不确定性），每个工作组均按完整规则（含名额限制）重新评分。",
         "uncertainty_alt": "排名区间与等次概率",
         "quality": "数据质量说明",
         "quality.none": "未发现数据质量问题。",
-        "quality.insufficient_data": "数据不足：{components}无法计算得分（有数据的指标不足），本组不评定等次。",
+        "quality.insufficient_data": "数据不足：{components}无法计算得分（{missing}），本组不评定等次。",
         "quality.missing_indicators": "以下指标无数据（不计入，其余指标权重重新分配）：{indicators}。",
         "quality.ledger_missing": "截至考核日期有{n}个月未报送月度台账：{months}。",
         "quality.ledger_late": "有{n}个月月度台账逾期报送：{months}。",
         "quality.few_raters": "仅{raters}个服务对象参与评价（应不少于{min}个），评价得分更多参考全体平均水平。",
         "quality.straight_lining": "{n}个服务对象在各季度对所有评价项目打分完全相同。",
-        "quality.quota_demoted": "达到更高等次分数线，但受该等次名额比例限制未能评定。",
-        "quality.veto": "一票否决：无论得分高低，均评为最低等次。事由：{reasons}。",
         "quality.no_recipients": "本组未分配服务对象。",
         "flag.insufficient_data": "数据不足：不评定等次",
         "flag.veto": "一票否决：最低等次",
         "flag.quota_demoted": "受等次名额限制降档",
+        "not_ranked.veto": "未参与排名——一票否决",
+        "not_ranked.insufficient_data": "未参与排名——数据不足",
+        "partial_score": "{score}（部分得分）",
+        "partial_note": "部分得分：仅由本组已有数据的考核部分计算，本组不评定等次。",
+        "card.veto": "一票否决：无论得分高低，均评为最低等次，不参与排名。事由：{reasons}。",
+        "card.quota": "达到“{band}”分数线，但“{band}”名额{cap}个（已评等次工作组的{share}），达线{met}个组中本组第{position}，评为“{grade}”。",
+        "card.insufficient_data": "数据不足，不评定等次、不参与排名：{components}无法计分——{missing}。",
+        "missing.ledger": "{year}年无月度台账",
+        "missing.recipients": "未分配服务对象",
+        "missing.problems": "{year}年未收集问题",
+        "missing.problems_due": "截至考核日期无到期问题",
+        "missing.milestones": "{year}年无计划项目节点",
+        "missing.investment": "{year}年无计划投资",
+        "missing.ratings": "{year}年无服务对象评价",
+        "missing.indicator": "“{indicator}”无数据",
+        "improve": "存在问题及改进建议",
+        "improve.overdue": "{n}个问题超期未办结，最长{longest}天：{problem_id}（{category}，{unit}）。建议会同责任单位逐项督办，限期办结并反馈。",
+        "improve.weak": "{indicator}{value}分，低于全体工作组中位数（{median}分），基础得分因此少{lost}分。{advice}",
+        "improve.ledger_missing": "{n}个月未报送月度台账（{months}），建议及时补报，今后按月报送。",
+        "improve.ledger_late": "{n}个月月度台账逾期报送（{months}），建议在规定时限内报送。",
+        "improve.milestones_open": "截至考核日期应完成的{of}个项目节点中有{n}个未完成，建议倒排工期，加快推进。",
+        "improve.none": "各项指标均未明显低于全体工作组中位数，无超期未办结问题，台账齐全。",
+        "improve_note": "以上内容按固定规则由本报告数据生成：超期问题、相对全体工作组中位数失分最多的指标、月度台账和项目节点。",
+        "advice.ledger_on_time": "建议按规定时限报送月度台账。",
+        "advice.ledger_completeness": "建议完整填报月度台账各项内容。",
+        "advice.visit_coverage": "建议每季度走访全部服务对象。",
+        "advice.visits_per_recipient": "建议增加走访频次。",
+        "advice.problem_resolution": "建议跟踪未办结问题，直至办结。",
+        "advice.problem_on_time": "建议对照办结时限逐项跟踪，按时办结。",
+        "advice.problem_overdue_open": "建议优先清理超期问题。",
+        "advice.milestone_on_time": "建议倒排工期，确保项目节点按时完成。",
+        "advice.investment_completion": "建议加快推进计划投资落实。",
+        "advice.rating_score": "建议主动听取服务对象意见，逐条改进。",
+        "advice.rating_response": "建议动员更多服务对象每季度参与评价。",
+        "advice.other": "建议查找原因，制定整改措施。",
+        "office_default": "考核办",
+        "running_head": "{office} · {year} · {group}",
+        "page_of": "第 {n} 页 共 {m} 页",
+        "closing": "考核意见",
+        "signature": "考核人（签字）",
+        "sign_date": "日期",
+        "provenance_line": "数据来源：{input}（SHA-256 {input_sha256}）· 考核方案 {scheme}（SHA-256 {scheme_sha256}）· assess {version} · 源代码 {commit} · 生成于 {generated}",
+        "quarter.1": "第一季度",
+        "quarter.2": "第二季度",
+        "quarter.3": "第三季度",
+        "quarter.4": "第四季度",
+        "bound_title": "{year}年度年终考核报告汇编",
+        "contents": "目录",
+        "summary_table": "考核结果汇总",
+        "page": "页码",
+        "not_ranked": "未参与排名",
         "provenance": "数据来源",
         "input_file": "输入文件",
         "input_sha256": "输入文件 SHA-256",
@@ -476,6 +596,32 @@ def text(key: str, lang: str = "en", **values: Any) -> str:
     """
     template = _TEXT[check_lang(lang)][key]
     return template.format(**values) if values else template
+
+
+def quarter_label(quarter: Any, lang: str = "en") -> str:
+    """A quarter ``YYYY-Qn`` as the reader says it: ``Q1`` (``第一季度``); the year is the report's.
+
+    Examples
+    --------
+    >>> quarter_label("2025-Q1", "zh"), quarter_label("2025-Q3", "en"), quarter_label("x")
+    ('第一季度', 'Q3', 'x')
+    """
+    match = re.fullmatch(r"(?:\d{4}-?)?Q([1-4])", str(quarter).strip())
+    return text(f"quarter.{match.group(1)}", lang) if match else display_text(quarter)
+
+
+def month_label(month: Any, lang: str = "en") -> str:
+    """A month ``YYYY-MM`` for the reader: ``2025-07`` (``2025年7月``).
+
+    Examples
+    --------
+    >>> month_label("2025-07", "zh"), month_label("2025-07", "en")
+    ('2025年7月', '2025-07')
+    """
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(month).strip())
+    if check_lang(lang) == "zh" and match:
+        return f"{match.group(1)}年{int(match.group(2))}月"
+    return display_text(month)
 
 
 def has_text(key: str) -> bool:

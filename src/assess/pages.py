@@ -14,6 +14,7 @@ import copy
 import functools
 import hashlib
 import html
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,8 +23,9 @@ from urllib.parse import quote
 import nbformat
 from nbconvert import HTMLExporter
 
-from assess import __version__, plots, report
+from assess import __version__, facts, plots, report
 from assess.atomic import atomic_write
+from assess.importance import importance_sentence
 from assess.labels import (
     check_lang,
     component_labels,
@@ -72,11 +74,29 @@ table.assess-wide { width: 100%; }
 .assess-status-late, .assess-status-not_done { color: #a61b1b; }
 .assess-status-on_time { color: #1e7b34; }
 .assess-figure { margin: 0.4em 0; }
-.assess-footer { margin-top: 2.5em; }
-.assess-provenance { font-size: 0.8em; color: #555; }
-.assess-provenance td { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; word-break: break-all; }
+.assess-figure figcaption { font-size: 0.85em; color: #666; margin-top: 2px; }
+.assess-figures { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
+.assess-figures .assess-figure { flex: 1 1 420px; margin: 0; }
+.assess-small img { max-width: 640px; }
+.assess-side { display: flex; flex-wrap: wrap-reverse; gap: 12px; align-items: flex-start; }
+.assess-side > div { flex: 1 1 360px; }
+.assess-standing { color: #8a1c1c; background: #fdf1f1; padding: 4px 8px; border-left: 3px solid #c0392b; margin: 0.4em 0; }
+.assess-improve li { margin: 0.2em 0; }
+.assess-footnote { font-size: 0.8em; color: #666; }
+.assess-closing { margin-top: 1.6em; }
+.assess-opinion { height: 9em; border: 1px solid #999; margin: 0.3em 0 0.8em; }
+.assess-sign { display: flex; justify-content: space-between; gap: 2em; }
+.assess-line { display: inline-block; width: 12em; border-bottom: 1px solid #333; height: 1.1em; vertical-align: bottom; }
+.assess-footer { margin-top: 1.5em; }
+.assess-provenance { font-size: 0.72em; color: #777; word-break: break-all; }
+.assess-running { display: none; }
+td.name { min-width: 9em; }
+td.links { white-space: nowrap; }
 img { max-width: 100%; height: auto; }
-table.sortable th { cursor: pointer; user-select: none; }
+table.sortable th { cursor: pointer; user-select: none; white-space: normal; }
+table.sortable th:nth-child(-n+5) { white-space: nowrap; }
+table.sortable td:first-child, table.sortable td.grade, td.links { white-space: nowrap; }
+table.sortable td.unranked { font-size: 0.85em; color: #555; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
 table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
 .failed td { color: #a61b1b; }
@@ -84,20 +104,89 @@ code { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0
 /* nbconvert's cell wrappers: no prompts, no borders */
 .prompt, .input_prompt, .output_prompt { display: none; }
 .output_subarea { padding: 0; }
-@page { size: A4; margin: 14mm 12mm 16mm; }
+@page { size: A4; margin: 13mm 12mm 15mm;
+  @top-center { content: element(head); vertical-align: bottom; padding-bottom: 2mm; }
+  @bottom-left { content: element(provenance); width: 80%; vertical-align: top; padding-top: 2mm; }
+  @bottom-right { font-size: 7.5pt; color: #555; vertical-align: top; padding-top: 2mm; width: 20%; text-align: right; }
+}
 @media print {
-  body { background: #fff; font-size: 10pt; }
-  table { font-size: 8.5pt; }
-  th, td { padding: 3px 6px; }
+  body { background: #fff; font-size: 8pt; line-height: 1.22; }
   main { max-width: none; padding: 0; }
-  .assess-break { break-before: page; }
+  .assess-running { display: block; position: running(head); font-size: 7.5pt; color: #555;
+                    border-bottom: 0.5pt solid #999; width: 100%; text-align: center; }
+  h1 { font-size: 15pt; margin: 0 0 2pt; }
+  h2 { font-size: 11pt; margin: 6pt 0 3pt; padding-bottom: 1pt; border-bottom-width: 1pt; }
+  h3 { font-size: 9.5pt; margin: 5pt 0 2pt; }
+  p { margin: 3pt 0; }
+  table { font-size: 7.2pt; margin: 2pt 0; line-height: 1.2; }
+  th, td { padding: 0.8pt 4pt; }
+  .assess-kv th { min-width: 0; }
+  .assess-card { gap: 6pt; margin: 3pt 0 4pt; }
+  .assess-metric { padding: 3pt 8pt; }
+  .assess-metric-value { font-size: 13pt; }
+  .assess-figures { display: block; }
+  .assess-figures .assess-figure { display: inline-block; width: 49%; vertical-align: top; text-align: center; }
+  .assess-figures img { max-height: 34mm; width: auto; }
+  figcaption { text-align: left; }
+  .assess-side { display: table; width: 100%; table-layout: fixed; }
+  .assess-side > * { display: table-cell; vertical-align: top; }
+  .assess-side > .assess-figure { width: 48%; padding-left: 6pt; }
+  .assess-side .assess-kv { display: table; width: 100%; }
+  .assess-side .assess-small img { max-height: 32mm; width: auto; }
+  .assess-small img { max-width: 100%; }
+  .assess-opinion { height: 16mm; margin: 2pt 0 5pt; }
+  .assess-closing { margin-top: 6pt; }
+  .assess-note { font-size: 7.5pt; margin: 1pt 0; }
+  .assess-footer { position: running(provenance); margin: 0; }
+  .assess-provenance { font-size: 5.6pt; line-height: 1.25; margin: 0; }
+  /* wide tables: fixed column widths, laid out without measuring every cell */
+  table.assess-wide { table-layout: fixed; }
+  .assess-indicators th:nth-child(1) { width: 24%; } .assess-indicators th:nth-child(2) { width: 15%; }
+  .assess-indicators th:nth-child(4) { width: 15%; }
+  .assess-comments th:nth-child(1) { width: 20%; } .assess-comments th:nth-child(2) { width: 32%; }
+  .assess-overdue th:nth-child(1) { width: 11%; } .assess-overdue th:nth-child(2) { width: 18%; }
+  .assess-overdue th:nth-child(3), .assess-overdue th:nth-child(8) { width: 10.5%; }
+  .assess-overdue th:nth-child(4) { width: 7%; } .assess-overdue th:nth-child(5) { width: 9%; }
+  .assess-overdue th:nth-child(6) { width: 13%; } .assess-overdue th:nth-child(7) { width: 9%; }
+  .assess-milestones th:nth-child(1) { width: 17%; } .assess-milestones th:nth-child(2) { width: 15%; }
+  .assess-adjustments th:nth-child(1) { width: 12%; } .assess-adjustments th:nth-child(2) { width: 11%; }
+  .assess-adjustments th:nth-child(3) { width: 10%; }
   h2, h3 { break-after: avoid; }
-  tr, img, figure, .assess-card, .assess-metric { break-inside: avoid; }
+  tr, img, figure, .assess-card, .assess-metric, .assess-standing, .assess-closing, .assess-improve li { break-inside: avoid; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
   table.sortable th::after { content: none !important; }
+  td.name { min-width: 11em; }
+  td.links, .assess-kv th, table.sortable th { white-space: nowrap; }
+  .screen-only { display: none; }
+  /* second layout, when the first left a last page almost empty (assess.export) */
+  html.assess-tight body { font-size: 7.6pt; line-height: 1.18; }
+  html.assess-tight table { font-size: 6.9pt; }
+  html.assess-tight .assess-figures img { max-height: 28mm; }
+  html.assess-tight .assess-side .assess-small img { max-height: 26mm; }
+  html.assess-tight .assess-opinion { height: 12mm; }
+  html.assess-tight h2 { margin: 4pt 0 2pt; }
 }
 """
+
+
+def _css_string(value: str) -> str:
+    """``value`` as a CSS string literal (quotes, backslashes, angle brackets and control
+    characters escaped as CSS hex escapes)."""
+    return '"' + "".join(f"\\{ord(ch):x} " if ch in '"\\<>' or ord(ch) < 32 else ch for ch in value) + '"'
+
+
+def print_css(lang: str = "en") -> str:
+    """The printed page's footer, ``第 n 页 共 m 页`` (``Page n of m``), as ``@page`` CSS."""
+    parts = []
+    for piece in re.split(r"(\{n\}|\{m\})", text("page_of", lang)):
+        if piece == "{n}":
+            parts.append("counter(page)")
+        elif piece == "{m}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(_css_string(piece))
+    return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
 
 _SORT_JS = """
 (function () {
@@ -172,7 +261,7 @@ def page(title: str, body: str, lang: str = "en", script: str = "", meta: Mappin
         f'<meta http-equiv="Content-Security-Policy" content="{_csp(script)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"{meta_html}"
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}{print_css(lang)}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n{script_tag}</body>\n</html>\n"
     )
 
@@ -212,8 +301,9 @@ def render_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     return page(title, body, lang, meta=meta)
 
 
-def _cell(value: str, sort: float | str | None = None, numeric: bool = False) -> str:
-    attrs = ' class="num"' if numeric else ""
+def _cell(value: str, sort: float | str | None = None, numeric: bool = False, css: str = "") -> str:
+    css = " ".join(c for c in ("num" if numeric else "", css) if c)
+    attrs = f' class="{css}"' if css else ""
     if sort is not None:
         attrs += f' data-sort="{html.escape(str(sort))}"'
     return f"<td{attrs}>{value}</td>"
@@ -277,7 +367,12 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     esc = html.escape
     with_change = "score_change" in result.scores.columns
 
-    scores = result.scores.sort_values(["rank", "group_id"], kind="stable", na_position="last")
+    unranked = facts._flagged(result, "veto") | facts._flagged(result, "insufficient_data")
+    scores = (
+        result.scores.assign(_rank=result.scores["rank"].where(~unranked))
+        .sort_values(["_rank", "final_score", "group_id"], ascending=[True, False, True], kind="stable", na_position="last")
+        .drop(columns="_rank")
+    )
     heads = [(text("group_id", lang), "text"), (text("name", lang), "text"), (text("final_score", lang), "num")]
     heads += [(text("grade", lang), "text"), (text("rank", lang), "num")]
     heads += [(label, "num") for label in components.values()]
@@ -302,17 +397,24 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         label = esc(group_id)
         if html_link:
             label = f'<a href="{esc(html_link)}">{label}</a>'
-        rank = _number(row["rank"])
+        standing = facts.standing(result, group_id)
+        rank = standing["rank"]
         final = _number(row["final_score"])
         grade = row.get("grade")
+        shown = format_score(final)
+        if standing["partial"]:
+            shown = text("partial_score", lang, score=shown)
+        if standing["unranked_reason"] is not None:
+            rank_shown = text(f"not_ranked.{standing['unranked_reason']}", lang)
+        else:
+            rank_shown = str(rank) if rank is not None else "—"
         cells = [
             _cell(label, sort=group_id),
-            _cell(esc(display_text(row.get("name")))),
-            _cell(esc(format_score(final)), sort=final if final is not None else "", numeric=True),
-            _cell(esc(grade_label(result, grade, lang)), sort=level.get(grade, len(level))),
-            _cell(
-                esc(str(int(rank))) if rank is not None else "—", sort=rank if rank is not None else "", numeric=True
-            ),
+            f'<td class="name">{esc(display_text(row.get("name")))}</td>',
+            _cell(esc(shown), sort=final if final is not None else "", numeric=True),
+            _cell(esc(grade_label(result, grade, lang)), sort=level.get(grade, len(level)), css="grade"),
+            # a rank is a number; "not ranked — veto" is words, which may wrap in a narrow column
+            _cell(esc(rank_shown), sort=rank if rank is not None else "", numeric=rank is not None, css="" if rank is not None else "unranked"),
         ]
         for name in components:
             value = _number(row.get(name))
@@ -322,14 +424,14 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
             cells.append(_cell(esc(format_signed(change)), sort=change if change is not None else "", numeric=True))
         links = []
         if html_link:
-            links.append(f'<a href="{esc(html_link)}">HTML</a>')
+            links.append(f'<a href="{esc(html_link)}">{esc(text("web_page", lang))}</a>')
         if pdf_link:
             links.append(f'<a href="{esc(pdf_link)}">PDF</a>')
         if outcome is not None and not outcome.ok:
             links.append(f'<span class="failed-note">{esc(text("report_failed", lang))}</span>')
         elif not links:
             links.append(esc(text("not_rendered", lang)))
-        cells.append(_cell(" · ".join(links)))
+        cells.append(f'<td class="links">{" · ".join(links)}</td>')
         cells.append(_cell(esc(flag_labels(row.get("flags"), lang))))
         css = ' class="failed"' if outcome is not None and not outcome.ok else ""
         rows.append(f"<tr{css}>{''.join(cells)}</tr>")
@@ -361,6 +463,8 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     image = base64.b64encode(figure).decode("ascii")
     title = text("index_title", lang, year=meta.get("year", ""))
     footer = report.provenance_section(result, None, lang)
+    coherence = importance_sentence(result, lang)  # nominal weight against what really moves the ranking
+    importance_html = f'<p class="muted">{esc(coherence)}</p>\n' if coherence else ""
     uncertainty_html = ""
     if result.uncertainty is not None:
         from .uncertainty import rank_intervals_figure
@@ -373,17 +477,19 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
             f'<figure class="assess-figure"><img alt="{esc(text("uncertainty_alt", lang))}" src="data:image/png;base64,{intervals}"></figure>\n'
         )
     body = (
+        f"{report.running_head(result, None, lang)}\n"
         f"<h1>{esc(title)}</h1>\n"
-        f'<p class="muted">{esc(text("index_summary", lang, n=len(result.scores), as_of=display_text(meta.get("as_of")), ok=n_ok, failed=len(failed)))}</p>\n'
+        f'<p class="muted">{esc(text("index_summary", lang, n=len(result.scores), as_of=report.date_text(meta.get("as_of"), lang), ok=n_ok, failed=len(failed)))}</p>\n'
         f'<p class="muted">{esc(text("grade_counts", lang, counts=" · ".join(grade_counts)))}</p>\n'
         f"{failed_html}"
         f"<h2>{esc(text('groups', lang))}</h2>\n"
-        f'<p class="muted">{esc(text("sort_hint", lang))}</p>\n'
+        f'<p class="muted screen-only">{esc(text("sort_hint", lang))}</p>\n'
         f'<table class="sortable assess-table"><thead><tr>{head_html}</tr></thead>\n<tbody>\n'
         + "\n".join(rows)
         + "\n</tbody></table>\n"
         f"<h2>{esc(text('distribution', lang))}</h2>\n"
         f'<figure class="assess-figure"><img alt="{esc(text("distribution_alt", lang))}" src="data:image/png;base64,{image}"></figure>\n'
+        f"{importance_html}"
         f"{uncertainty_html}"
         f"{footer.html}\n"
     )

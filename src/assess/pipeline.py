@@ -204,7 +204,8 @@ def run_assessment(
     uncertainty: int | None = None,
     **report_options,
 ) -> RunSummary:
-    """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``.
+    """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``
+    (with ``pdf=True`` also each report's PDF, ``index.pdf`` and the bound ``reports.pdf``).
 
     ``report_options`` go to :class:`assess.reports.ReportBatch` (``template``, ``lang``,
     ``workers``, ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...).
@@ -222,6 +223,10 @@ def run_assessment(
         result = _score_and_write(dataset, year, out, as_of, scheme, previous, uncertainty, report_options.get("lang", "en"))
         outcomes = batch.run(out / "results", list(result.scores["group_id"]))
         index = batch.write_index(result, outcomes)
+    if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
+        from .export import write_run_pdfs
+
+        write_run_pdfs(result, outcomes, out, lang=report_options.get("lang", "en"))
     return RunSummary(result, outcomes, index)
 
 

@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from assess import facts
-from assess.labels import check_lang, component_labels, format_score, grade_label, text
+from assess.labels import check_lang, component_labels, format_score, grade_label, quarter_label, text
 from assess.result import Result
 
 __all__ = [
@@ -350,7 +350,7 @@ def ratings_by_quarter(result: Result, group_id: str, lang: str = "en") -> Figur
         else:
             ax.set_ylim(0, 100)
             ax.text(0.5, 0.5, text("no_ratings", lang), transform=ax.transAxes, ha="center", va="center")
-        ax.set_xticks(x, [literal(q).split("-")[-1] for q in table["quarter"]])
+        ax.set_xticks(x, [literal(quarter_label(q, lang)) for q in table["quarter"]])
         ax.set_xlim(-0.3, max(len(table) - 1, 0) + 0.3)
         ax.set_xlabel(text("quarter", lang))
         ax.set_ylabel(text("rating_mean", lang))

@@ -7,7 +7,10 @@ grade labels from the scheme), the figures from :mod:`assess.plots` (inlined as 
 Every piece of data — names, comments, reasons, IDs — goes through :func:`html.escape`:
 a comment ``<script>alert(1)</script>`` is shown as text and never runs.
 
-Sections carry the class ``assess-break`` where a printed report starts a new page.
+Sections flow one after the other in print (no forced page breaks): the print stylesheet of
+:mod:`assess.pages` keeps a chart with its caption and a heading with what follows, and
+repeats a table's header on a new page. :func:`header_section` carries the running header
+(office, year, group) that WeasyPrint repeats on every printed page.
 
 Examples
 --------
@@ -21,6 +24,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from typing import Any
 
 import pandas as pd
@@ -45,8 +49,9 @@ from assess.labels import (
     has_text,
     indicator_label,
     is_missing,
+    month_label,
+    quarter_label,
     text,
-    translate_note,
 )
 from assess.result import Result
 
@@ -60,6 +65,12 @@ __all__ = [
     "flag_labels",
     "format_score",
     "rank_text",
+    "rank_short",
+    "score_text",
+    "office_name",
+    "running_head",
+    "standing_notes",
+    "improvement_sentences",
     "header_section",
     "summary_section",
     "indicators_section",
@@ -68,6 +79,8 @@ __all__ = [
     "milestones_section",
     "adjustments_section",
     "quality_section",
+    "improvements_section",
+    "closing_section",
     "provenance_section",
     "page_meta",
     "PAGE_META_MIME",
@@ -123,10 +136,13 @@ def figure_png(fig: Figure, dpi: int = 120) -> bytes:
     return buffer.getvalue()
 
 
-def _img(fig: Figure, dpi: int = 120) -> str:
+def _img(fig: Figure, dpi: int = 120, caption: str = "", css: str = "assess-figure") -> str:
+    """``fig`` as an inline PNG in a ``<figure>`` (with ``caption``, plain text, below it);
+    the print stylesheet never splits a figure from its caption."""
     data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
     alt = html.escape(fig.get_label() or "")
-    return f'<figure class="assess-figure"><img alt="{alt}" src="data:image/png;base64,{data}"></figure>'
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="{css}"><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>'
 
 
 def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
@@ -134,10 +150,9 @@ def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
     return Image(data=figure_png(fig, dpi=dpi), format="png", embed=True, alt=alt or fig.get_label() or None)
 
 
-def _section(key: str, lang: str, body: str, page_break: bool = True, heading: str | None = None) -> HTML:
-    css = "assess-section assess-break" if page_break else "assess-section"
+def _section(key: str, lang: str, body: str, heading: str | None = None) -> HTML:
     title = html.escape(heading if heading is not None else text(key, lang))
-    return HTML(f'<section class="{css}" id="section-{key}">\n<h2>{title}</h2>\n{body}\n</section>')
+    return HTML(f'<section class="assess-section" id="section-{key}">\n<h2>{title}</h2>\n{body}\n</section>')
 
 
 def _p(content: str, css: str = "assess-note") -> str:
@@ -146,6 +161,34 @@ def _p(content: str, css: str = "assess-note") -> str:
 
 def _join(items: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
+
+
+def months_text(months: list[str], lang: str = "en") -> str:
+    """Months ``YYYY-MM`` in words, runs of consecutive months as a range:
+    ``2025年2月至12月、2026年1月`` (``2025-02 to 2025-12, 2026-01``)."""
+    runs: list[list[tuple[int, int]]] = []
+    for month in sorted(set(months)):
+        try:
+            y, m = (int(x) for x in str(month).split("-")[:2])
+        except ValueError:
+            runs.append([(0, 0)])
+            continue
+        last = runs[-1][-1] if runs else None
+        if last and last != (0, 0) and (last[0] * 12 + last[1]) + 1 == y * 12 + m:
+            runs[-1].append((y, m))
+        else:
+            runs.append([(y, m)])
+    parts = []
+    for run in runs:
+        first, end = run[0], run[-1]
+        a, b = month_label(f"{first[0]}-{first[1]:02d}", lang), month_label(f"{end[0]}-{end[1]:02d}", lang)
+        if len(run) == 1:
+            parts.append(a)
+        elif lang == "zh":
+            parts.append(f"{a}至{b[5:] if end[0] == first[0] else b}")
+        else:
+            parts.append(f"{a} to {b}")
+    return _join(parts, lang)
 
 
 # ---- header and summary -----------------------------------------------------------------
@@ -163,16 +206,107 @@ def _group_name(result: Result, group_id: str) -> str:
     return display_text(name)
 
 
+def date_text(day: Any, lang: str) -> str:
+    """An ISO date as the reader writes it: ``2025年12月31日`` in Chinese, ISO in English."""
+    if lang == "zh" and isinstance(day, str) and len(day) == 10:
+        from .localtime import format_date
+
+        return format_date(day, "zh")
+    return display_text(day)
+
+
+def office_name(result: Result, lang: str = "en") -> str:
+    """The office that assesses: ``office`` of the result's metadata or of its scheme (text,
+    or ``{en, zh}``), else "Assessment office" (考核办)."""
+    for source in (result.meta, result.meta.get("scheme") or {}):
+        office = source.get("office")
+        if isinstance(office, dict):
+            office = office.get(lang) or office.get("en") or office.get("zh")
+        if isinstance(office, str) and office.strip():
+            return office.strip()
+    return text("office_default", lang)
+
+
+def running_head(result: Result, group_id: str | None, lang: str = "en", label: str | None = None) -> str:
+    """The running header of every printed page: office, year and group (escaped HTML).
+
+    An element WeasyPrint moves into the page's top margin (``position: running(head)``);
+    browsers hide it on screen.
+    """
+    year = display_text(result.meta.get("year"))
+    year = f"{year}年度" if lang == "zh" and year != MISSING else year
+    group = label if label is not None else _group_name(result, group_id) if group_id is not None else text("all_groups", lang)
+    head = text("running_head", lang, office=office_name(result, lang), year=year, group=group)
+    return f'<div class="assess-running" aria-hidden="true">{html.escape(head)}</div>'
+
+
 def rank_text(result: Result, group_id: str, lang: str = "en") -> str:
-    """``"r of N"`` (``第r名（共N个）``), N being every ranked group."""
-    card = facts.summary(result, group_id)
-    if card["rank"] is None:
+    """The group's rank in words: ``"r of N"`` (``第r名，共N个``), N being the ranked groups;
+    a vetoed or ungraded group is ``"not ranked — veto"`` / ``"not ranked — insufficient data"``."""
+    s = facts.standing(result, group_id)
+    if s["unranked_reason"] is not None:
+        return text(f"not_ranked.{s['unranked_reason']}", lang)
+    if s["rank"] is None:
         return MISSING
-    return text("rank_of", lang, rank=card["rank"], n=card["n_groups"])
+    return text("rank_of", lang, rank=s["rank"], n=s["n_ranked"])
+
+
+def rank_short(result: Result, group_id: str, lang: str = "en") -> str:
+    """The rank alone (``3``), or why there is none (``not ranked — veto``), for tables."""
+    s = facts.standing(result, group_id)
+    if s["unranked_reason"] is not None:
+        return text(f"not_ranked.{s['unranked_reason']}", lang)
+    return str(s["rank"]) if s["rank"] is not None else MISSING
+
+
+def score_text(result: Result, group_id: str, lang: str = "en") -> str:
+    """The final score for display, labelled partial for an ungraded group."""
+    score = format_score(facts.summary(result, group_id)["final_score"])
+    return text("partial_score", lang, score=score) if facts.standing(result, group_id)["partial"] else score
+
+
+def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lang: str) -> str:
+    """What data a group lacks, in words (``no project milestones planned in 2025``)."""
+    parts = []
+    for key, values in missing:
+        shown = dict(values)
+        if key == "indicator":
+            shown["indicator"] = indicator_label(values["indicator"], lang)
+        parts.append(text(f"missing.{key}", lang, **{k: v for k, v in shown.items() if k != "indicators"}))
+    return ("；" if lang == "zh" else "; ").join(parts) or MISSING
+
+
+def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
+    """Why the group is not ranked, not graded or graded below its threshold, in words:
+    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data``."""
+    s = facts.standing(result, group_id)
+    notes = []
+    if s["unranked_reason"] == "veto":
+        reasons = ("；" if lang == "zh" else "; ").join(s["veto_reasons"]) or MISSING
+        notes.append(("veto", text("card.veto", lang, reasons=reasons)))
+    if s["unranked_reason"] == "insufficient_data":
+        labels = component_labels(result, lang)
+        comps = _join([labels.get(c, c) for c in s["missing_components"]], lang) or MISSING
+        notes.append(
+            ("insufficient_data", text("card.insufficient_data", lang, components=comps, missing=_missing_text(result, s["missing_data"], lang)))
+        )
+    q = s["quota"]
+    if q is not None:
+        notes.append(
+            (
+                "quota",
+                text(
+                    "card.quota", lang, band=grade_label(result, q["band"], lang), cap=q["cap"], share=format_percent(q["quota"], 0),
+                    position=q["position"], met=q["met"], grade=grade_label(result, facts.summary(result, group_id)["grade"], lang),
+                ),
+            )
+        )  # fmt: skip
+    return notes
 
 
 def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
-    """The report's head: the group's name, the year, the assessment date and its members.
+    """The report's head: the group's name, the year, the assessment date and its members,
+    and the running header of the printed pages (office, year, group).
 
     Parameters
     ----------
@@ -209,15 +343,28 @@ def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         rows.append((text("recipients", lang), count, "recipients"))
     rows += [
         (text("year", lang), display_text(result.meta.get("year")), "year"),
-        (text("as_of", lang), display_text(result.meta.get("as_of")), "as_of"),
+        (text("as_of", lang), date_text(result.meta.get("as_of"), lang), "as_of"),
     ]
-    subtitle = f"{text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
+    subtitle = f"{office_name(result, lang)} · {text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
     return HTML(
+        f"{running_head(result, group_id, lang)}\n"
         '<header class="assess-header">\n'
         f'<h1 class="assess-title">{_e(_group_name(result, group_id))}</h1>\n'
         f'<p class="assess-subtitle">{html.escape(subtitle)}</p>\n'
-        f"{_kv(rows, 'assess-kv assess-members')}\n</header>"
+        f"{_kv_grid(rows, 'assess-kv assess-members')}\n</header>"
     )
+
+
+def _kv_grid(rows: list[tuple[str, str, str | None]], css: str, pairs: int = 2) -> str:
+    """Label/value pairs laid out ``pairs`` to a table row (compact on paper)."""
+
+    def attr(key: str | None) -> str:
+        return f' data-key="{html.escape(key)}"' if key else ""
+
+    cells = [f'<th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td>' for label, value, key in rows]
+    lines = ["".join(cells[i : i + pairs]) for i in range(0, len(cells), pairs)]
+    body = "\n".join(f"<tr>{line}</tr>" for line in lines)
+    return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
 
 
 def _metric(label: str, value: str, key: str, extra: str = "") -> str:
@@ -228,8 +375,10 @@ def _metric(label: str, value: str, key: str, extra: str = "") -> str:
 
 
 def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
-    """Where the group stands: a card with the final score, grade, rank and the change
-    from last year, the parts of the score, and the group against all groups.
+    """Where the group stands: a card with the final score (labelled partial for an
+    ungraded group), grade, rank in words and the change from last year; why the group
+    is not ranked or graded lower (veto with its reason, quota with its numbers, the
+    missing data); the parts of the score, and the group against all groups.
 
     Parameters
     ----------
@@ -247,7 +396,7 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """
     card = facts.summary(result, group_id)
     metrics = [
-        _metric(text("final_score", lang), format_score(card["final_score"]), "final_score"),
+        _metric(text("final_score", lang), score_text(result, group_id, lang), "final_score"),
         _metric(text("grade", lang), grade_label(result, card["grade"], lang), "grade"),
         _metric(text("rank", lang), rank_text(result, group_id, lang), "rank"),
     ]
@@ -284,16 +433,21 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]
     if card["flags"]:
         rows.append((text("flags", lang), flag_labels(";".join(card["flags"]), lang), "flags"))
-    body = (
-        f'<div class="assess-card">{"".join(metrics)}</div>\n'
-        f"{_kv(rows, 'assess-kv assess-parts')}\n"
-        f"<h3>{html.escape(text('components', lang))}</h3>\n"
-        f"{_img(plots.components_vs_peers(result, group_id, lang))}\n"
-        f"{_p(text('components_note', lang))}\n"
-        f"<h3>{html.escape(text('distribution', lang))}</h3>\n"
-        f"{_img(plots.score_distribution(result, lang, highlight=group_id))}"
+    notes = "".join(
+        f'<p class="assess-standing" data-note="{key}">{html.escape(sentence)}</p>'
+        for key, sentence in standing_notes(result, group_id, lang)
     )
-    return _section("summary", lang, body, page_break=False)
+    if facts.standing(result, group_id)["partial"]:
+        notes += _p(text("partial_note", lang))
+    body = (
+        f'<div class="assess-card">{"".join(metrics)}</div>\n{notes}\n'
+        f"{_kv_grid(rows, 'assess-kv assess-parts', pairs=3)}\n"
+        '<div class="assess-figures">\n'
+        f"{_img(plots.components_vs_peers(result, group_id, lang), caption=text('components', lang) + ('：' if lang == 'zh' else ': ') + text('components_note', lang))}\n"
+        f"{_img(plots.score_distribution(result, lang, highlight=group_id), caption=text('distribution', lang))}\n"
+        "</div>"
+    )
+    return _section("summary", lang, body)
 
 
 # ---- indicators -------------------------------------------------------------------------
@@ -371,8 +525,9 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     below = _vs_median_items(weak, "vs_median_below", lang) or [text("none_below", lang)]
     colon = "：" if lang == "zh" else ": "
     strongest, weakest = html.escape(text("strongest", lang) + colon), html.escape(text("weakest", lang) + colon)
-    items = "".join(f'<li class="assess-strong"><strong>{strongest}</strong>{html.escape(s)}</li>' for s in above)
-    items += "".join(f'<li class="assess-weak"><strong>{weakest}</strong>{html.escape(s)}</li>' for s in below)
+    sep = "；" if lang == "zh" else "; "
+    items = f'<li class="assess-strong"><strong>{strongest}</strong>{html.escape(sep.join(above))}</li>'
+    items += f'<li class="assess-weak"><strong>{weakest}</strong>{html.escape(sep.join(below))}</li>'
     body = (
         f'<ul class="assess-strengths">{items}</ul>\n'
         f"{_table(columns, rows, 'assess-table assess-wide assess-indicators')}\n"
@@ -402,6 +557,7 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     IPython.display.HTML
     """
     s = facts.rating_summary(result, group_id)
+    year = result.meta.get("year", "")
     rows: list[tuple[str, str, str | None]] = [
         (text("responses", lang), str(s["responses"]), "responses"),
         (text("raters", lang), str(s["raters"]), "raters"),
@@ -417,25 +573,19 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             "response_rate",
         ),
         (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
-        (
-            text("reliability", lang),
-            text(
-                "reliability_value",
-                lang,
-                icc=format_number(s["icc1"], 2),
-                alpha=format_number(s["alpha"], 2),
-                responses=s["total_responses"],
-            ),
-            "reliability",
-        ),
     ]
-    if s["leniency_note"]:
-        key = "leniency_applied" if s["leniency_applied"] else "leniency_not_applied"
-        rows.append(
-            (text("leniency", lang), text(key, lang, note=translate_note(s["leniency_note"], lang)), "leniency")
-        )
+    if not is_missing(s["icc1k"]) and not math.isnan(s["icc1k"]):
+        level = "high" if s["icc1k"] >= 0.8 - 1e-9 else "medium" if s["icc1k"] >= 0.6 - 1e-9 else "low"
+        rows.append((text("reliability", lang), text(f"reliability.{level}", lang, value=format_number(s["icc1k"], 2)), "reliability"))
+    footnote = text(
+        "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
+        responses=s["total_responses"], k=format_number(s["prior_weight"], 0),
+        estimated=text("reliability_estimated", lang) if s["icc1k_estimated"] else "",
+    )  # fmt: skip
     notes = []
-    if s["few_raters"]:
+    if s["raters"] == 0:
+        notes.append(text("no_raters", lang, year=year))
+    elif s["few_raters"]:
         notes.append(text("quality.few_raters", lang, raters=s["raters"], min=s["min_raters"]))
     if s["straight_liners"]:
         notes.append(text("quality.straight_lining", lang, n=s["straight_liners"]))
@@ -444,16 +594,22 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         comments_html = _p(text("no_comments", lang))
     else:
         columns = [(text("quarter", lang), "date"), (text("recipient", lang), "text"), (text("comment", lang), "text")]
+        # one row per recipient and comment, with the quarters it was made in (compact on paper)
+        merged: dict[tuple[str, str], list[str]] = {}
+        for r in said.itertuples(index=False):
+            merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(quarter_label(r.quarter, lang))
         comments_html = _table(
             columns,
-            [[_e(v) for v in row] for row in said.itertuples(index=False)],
+            [[html.escape(_join(quarters, lang)), html.escape(who), html.escape(what)] for (who, what), quarters in merged.items()],
             "assess-table assess-wide assess-comments",
         )
     body = (
-        f"{_img(plots.ratings_by_quarter(result, group_id, lang))}\n"
-        f"{_kv(rows)}\n"
+        '<div class="assess-side">\n'
+        f"<div>{_kv(rows)}</div>\n"
+        f"{_img(plots.ratings_by_quarter(result, group_id, lang), css='assess-figure assess-small')}\n</div>\n"
         + "".join(_p(n, "assess-warning") for n in notes)
-        + f"\n<h3>{html.escape(text('comments', lang))}</h3>\n{comments_html}"
+        + f"\n<h3>{html.escape(text('comments', lang))}</h3>\n{comments_html}\n"
+        + _p(footnote, "assess-footnote")
     )
     return _section("ratings", lang, body)
 
@@ -498,7 +654,7 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             [html.escape(text("all", lang) if key == "all" else _priority(key, lang)), *(str(int(v)) for v in row)]
             for key, row in zip(counts.index, counts[["open", "resolved", "all"]].to_numpy(), strict=True)
         ]
-        parts.append(_table(columns, rows, "assess-table assess-problem-counts"))
+        counts_html = _table(columns, rows, "assess-table assess-problem-counts")
         r = facts.resolution(result, group_id)
         kv = [
             (text("resolved_on_time", lang), text("resolved_on_time_value", lang, on_time=r["on_time"], due=r["due"]), "resolved_on_time"),
@@ -511,7 +667,7 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
                 "time_to_resolve",
             ),
         ]  # fmt: skip
-        parts.append(_kv(kv))
+        parts.append(f'<div class="assess-side">\n<div>{counts_html}</div>\n<div>{_kv(kv)}</div>\n</div>')
     overdue = facts.overdue_problems(result, group_id)
     parts.append(f"<h3>{html.escape(text('overdue', lang))}</h3>")
     parts.append(_p(text("overdue_note", lang)))
@@ -618,6 +774,15 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
 # ---- adjustments, data quality, provenance ----------------------------------------------
 
 
+def _adjustment_points(kind: Any, points: Any) -> str:
+    """Points as they act on the score: a bonus ``+2.0``, a deduction ``-1.0`` (one sign
+    convention in every place a deduction shows), a veto none."""
+    if kind == "veto" or is_missing(points):
+        return MISSING
+    value = abs(float(points))
+    return format_signed(-value if kind == "deduction" else value)
+
+
 def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Bonuses, deductions and vetoes of the year with their reasons, and what was applied.
 
@@ -648,7 +813,7 @@ def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML
         ]
         rows = [
             [_e(r.date), html.escape(text(f"kind.{r.kind}", lang) if r.kind in ("bonus", "deduction", "veto") else display_text(r.kind)),
-             format_number(r.points, 1), _e(r.reason)]
+             _adjustment_points(r.kind, r.points), _e(r.reason)]
             for r in table.itertuples()
         ]  # fmt: skip
         parts.append(_table(columns, rows, "assess-table assess-wide assess-adjustments"))
@@ -656,7 +821,7 @@ def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML
         parts.append(
             _p(
                 text(
-                    "adjustments_applied", lang, bonus=format_score(totals["bonus"]), deduction=format_score(totals["deduction"]),
+                    "adjustments_applied", lang, bonus=format_signed(totals["bonus"]), deduction=format_signed(-totals["deduction"]),
                     bonus_cap=format_number(totals["bonus_cap"], 1), deduction_cap=format_number(totals["deduction_cap"], 1),
                 )
             )
@@ -669,13 +834,14 @@ def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML
 def _quality_text(result: Result, key: str, values: dict[str, Any], lang: str) -> str:
     if key == "insufficient_data":
         labels = component_labels(result, lang)
-        values = {"components": _join([labels.get(c, c) for c in values["components"]], lang) or MISSING}
+        values = {
+            "components": _join([labels.get(c, c) for c in values["components"]], lang) or MISSING,
+            "missing": _missing_text(result, values.get("missing") or [], lang),
+        }
     elif key == "missing_indicators":
         values = {"indicators": _join([indicator_label(i, lang) for i in values["indicators"]], lang)}
     elif key in ("ledger_missing", "ledger_late"):
-        values = {"n": len(values["months"]), "months": _join(values["months"], lang)}
-    elif key == "veto":
-        values = {"reasons": ("；" if lang == "zh" else "; ").join(values["reasons"]) or MISSING}
+        values = {"n": len(values["months"]), "months": months_text(values["months"], lang)}
     return text(f"quality.{key}", lang, **values)
 
 
@@ -691,7 +857,7 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     draws = (result.meta.get("uncertainty") or {}).get("draws", "")
     body = _p(sentence(result, group_id, lang)) + _p(text("uncertainty_note", lang, draws=draws))
     body += _img(group_figure(result, group_id, lang))
-    return _section("uncertainty", lang, body, page_break=False)
+    return _section("uncertainty", lang, body)
 
 
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
@@ -718,7 +884,70 @@ def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         body = '<ul class="assess-quality">' + "".join(
             f'<li data-key="{key}">{html.escape(_quality_text(result, key, values, lang))}</li>' for key, values in notes
         ) + "</ul>"  # fmt: skip
-    return _section("quality", lang, body, page_break=False)
+    return _section("quality", lang, body)
+
+
+def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> list[str]:
+    """存在问题及改进建议: 2–4 sentences drawn by rules from :func:`assess.facts.improvements`
+    (one sentence saying so when nothing calls for improvement)."""
+    sentences = []
+    for key, v in facts.improvements(result, group_id):
+        if key == "overdue":
+            sentences.append(
+                text("improve.overdue", lang, n=v["n"], longest=v["longest"], problem_id=display_text(v["problem_id"]),
+                     category=display_text(v["category"]), unit=display_text(v["responsible_unit"]))
+            )  # fmt: skip
+        elif key == "weak":
+            name = v["indicator"]
+            advice = text(f"advice.{name}" if has_text(f"advice.{name}") else "advice.other", lang)
+            sentences.append(
+                text("improve.weak", lang, indicator=indicator_label(name, lang), value=format_score(v["value"]),
+                     median=format_score(v["median"]), lost=format_number(v["lost"], 1), advice=advice)
+            )  # fmt: skip
+        elif key in ("ledger_missing", "ledger_late"):
+            months = months_text(v["months"], lang)
+            sentences.append(text(f"improve.{key}", lang, n=v["n"], months=months))
+        elif key == "milestones_open":
+            sentences.append(text("improve.milestones_open", lang, n=v["n"], of=v["of"]))
+    return sentences or [text("improve.none", lang)]
+
+
+def improvements_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """存在问题及改进建议 (what to improve): overdue problems, the indicators that cost the
+    most points against the median of all groups, missing or late ledgers and open
+    milestones, as 2–4 numbered sentences generated from the numbers by fixed rules.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in improvement_sentences(result, group_id, lang))
+    body = f'<ol class="assess-improve">{items}</ol>\n' + _p(text("improve_note", lang), "assess-footnote")
+    return _section("improve", lang, body)
+
+
+def closing_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """The closing block of the printed report: 考核意见 (the reviewer's opinion) with room
+    to write, and the signature and date lines, left blank to be filled in by hand."""
+    check_lang(lang)
+    return HTML(
+        '<section class="assess-section assess-closing" id="section-closing">\n'
+        f"<h2>{html.escape(text('closing', lang))}</h2>\n"
+        '<div class="assess-opinion"></div>\n'
+        '<p class="assess-sign">'
+        f'<span>{html.escape(text("signature", lang))}：<span class="assess-line"></span></span>'
+        f'<span>{html.escape(text("sign_date", lang))}：<span class="assess-line"></span></span></p>\n'
+        "</section>"
+    )
 
 
 def page_meta(result: Result, group_id: str | None, lang: str = "en") -> dict[str, str]:
@@ -758,29 +987,31 @@ class _Footer:
         return self.html
 
 
-def _provenance_rows(result: Result, lang: str) -> list[tuple[str, str, str | None]]:
+def provenance_line(result: Result, lang: str = "en") -> str:
+    """The provenance in one line of small print (plain text): input file and SHA-256,
+    scheme and SHA-256, package version, source commit, generation time."""
     values = prov.facts(result.meta)
-    rows = []
-    for key, label in prov.FIELDS:
-        value = values[key]
-        if key == "git_commit" and value is None:
-            value = text("not_in_git", lang)
-        rows.append((text(label, lang), display_text(value), key))
-    return rows
+    commit = values.get("git_commit") or text("not_in_git", lang)
+    return text(
+        "provenance_line", lang, input=display_text(values.get("input")), input_sha256=display_text(values.get("input_sha256")),
+        scheme=display_text(values.get("scheme_name")), scheme_sha256=display_text(values.get("scheme_sha256")),
+        version=display_text(values.get("version")), commit=commit, generated=display_text(values.get("generated_at")),
+    )  # fmt: skip
 
 
 def provenance_section(result: Result, group_id: str | None = None, lang: str = "en") -> _Footer:
-    """The provenance footer: input file and its SHA-256, scheme and its SHA-256, package
-    version, source commit and generation time (``SOURCE_DATE_EPOCH`` pins it at scoring).
+    """The provenance, a last line of small print: input file and its SHA-256, scheme and
+    its SHA-256, package version, source commit and generation time (``SOURCE_DATE_EPOCH``
+    pins it at scoring). The same values are the page's ``<meta>`` tags, which the PDF
+    keeps as its metadata.
 
     Displayed in a notebook it also hands the page's ``<meta>`` tags to
     :func:`assess.pages.render_html`.
     """
     check_lang(lang)
     body = (
-        f'<footer class="assess-section assess-footer" id="section-provenance">\n'
-        f"<h2>{html.escape(text('provenance', lang))}</h2>\n"
-        f"{_kv(_provenance_rows(result, lang), 'assess-kv assess-provenance')}\n</footer>"
+        '<footer class="assess-footer" id="section-provenance">'
+        f'<p class="assess-provenance">{html.escape(provenance_line(result, lang))}</p></footer>'
     )
     return _Footer(body, page_meta(result, group_id, lang))
 
