@@ -417,3 +417,13 @@ def test_hidden_rows_and_columns_are_read_and_said_so(tmp_path, capsys):
     assert out.count(" hidden") == 2
     assert main(["validate", str(path), "--lang", "zh"]) == 0
     assert "有 2 行数据处于隐藏状态（第 3、4 行），已与可见行一样读取" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("only", ["", ",,,", " , "])
+def test_only_naming_no_group_is_refused(tmp_path, capsys, only):
+    data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_:  # ran no report and exited 0
+        main(["run", str(data), "--year", "2025", "--out", str(out), "--only", only])
+    assert exit_.value.code == 2 and "names no group" in capsys.readouterr().err
+    assert not out.exists()

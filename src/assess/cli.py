@@ -62,6 +62,13 @@ def _number(kind: type, low: float, what: str, high: float | None = None) -> Cal
     return parse
 
 
+def _group_list(text: str) -> str:
+    """``--only``: at least one group ID (``--only ,`` or ``--only ""`` would run nothing, and say all is well)."""
+    if not any(g.strip() for g in text.split(",")):
+        raise argparse.ArgumentTypeError(f"{text!r} names no group; give group IDs separated by commas, e.g. G01,G02")
+    return text
+
+
 def _notebook(text: str) -> str:
     """``--template``: an existing ``.ipynb`` file holding a Jupyter notebook."""
     path = Path(text)
@@ -365,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--recycle-after", dest="recycle_after", type=_number(int, 0, "give 0 (never) or more reports"), default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
     b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=_number(float, 0, "give 0 (no limit) or more megabytes"), default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
     b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
-    b.add_argument("--only", metavar="G01,G02", help="run just these groups")
+    b.add_argument("--only", metavar="G01,G02", type=_group_list, help="run just these groups")
     b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
     b.add_argument("--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)")
     report_options(b)
