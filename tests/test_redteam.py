@@ -427,3 +427,34 @@ def test_only_naming_no_group_is_refused(tmp_path, capsys, only):
         main(["run", str(data), "--year", "2025", "--out", str(out), "--only", only])
     assert exit_.value.code == 2 and "names no group" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_deduction_or_rating_pasted_twice_is_said(tmp_path, capsys):
+    """A block pasted twice counts twice (a deduction of 4 becomes 8); where a repeat is implausible, validate says so."""
+    sheets = minimal_sheets()
+    deduction = ["G1", "2025-07-01", "deduction", 4, "台账逾期"]
+    sheets["adjustments"] += [deduction, ["G1", "2025-07-02", "deduction", 4, "台账逾期"], deduction]
+    sheets["ratings"].append(list(sheets["ratings"][1]))
+    sheets["visits"].append(list(sheets["visits"][1]))  # two visits on one day happen: not said
+    path = write_workbook(tmp_path / "in.xlsx", sheets)
+    import assess
+
+    ds = assess.load(path)
+    assert len(ds.tables["adjustments"]) == 4  # counted, as written
+    said = {w.sheet: w.rule for w in ds.warnings}
+    assert said == {
+        "ratings": "1 row(s) repeat an earlier row in every column: 3 (= row 2); each is counted",
+        "adjustments": "1 row(s) repeat an earlier row in every column: 5 (= row 3); each is counted",
+    }
+    assert main(["validate", str(path), "--lang", "zh"]) == 0
+    assert "有 1 行与前面某行完全相同：第5行（同第3行）；每一行都会计入" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("written", "suggested"), [("1e-3", "1.0e-3"), ("5e0", "5.0e+0"), ("5.0e0", "5.0e+0"), ("-2E2", "-2.0e+2")])
+def test_exponent_numbers_yaml_reads_as_text_are_explained(tmp_path, capsys, written, suggested):
+    """YAML 1.1 reads 1e-3 (no decimal point) and 5.0e0 (unsigned exponent) as text; the message said 'write it without quotes'."""
+    assert isinstance(yaml.safe_load(f"x: {written}")["x"], str) and isinstance(yaml.safe_load(f"x: {suggested}")["x"], float)
+    text = DEFAULT_SCHEME_TEXT.replace("rating_prior_weight: 5", f"rating_prior_weight: {written}")
+    status, err, out = _score(tmp_path, text, capsys)
+    assert status == 2
+    assert f"rating_prior_weight: {written!r} is read by YAML as text, not a number: write it as {suggested} (a decimal point and a signed exponent)" in err

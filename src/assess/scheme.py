@@ -97,6 +97,11 @@ def _number_check(lo: float | None, hi: float | None, gt: float | None, integer:
 
     def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
+            m = re.fullmatch(r"([-+]?)(\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)", value.strip()) if isinstance(value, str) else None
+            if m:  # YAML 1.1 reads 1e-3 or 5.0e0 as text: it wants a decimal point and a signed exponent
+                sign, whole, frac, esign, exp = m.groups()
+                written = f"{sign}{whole}.{frac or '0'}e{esign or '+'}{exp}"
+                raise ValueError(f"{_shown(value)} is read by YAML as text, not a number: write it as {written} (a decimal point and a signed exponent); {rule}")
             raise ValueError(f"{_shown(value)} is not a number; {rule}, written without quotes")
         if integer and isinstance(value, float) and not value.is_integer():
             raise ValueError(f"{_shown(value)} is invalid; {rule}")

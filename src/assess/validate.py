@@ -594,6 +594,36 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
     return out
 
 
+_REPEATS = ("milestones", "ratings", "adjustments")
+
+
+def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Problem]:
+    """Rows that repeat an earlier row in every column (a block pasted twice) where a repeat is
+    implausible and counts: a rating, a milestone, a bonus or deduction. Both are counted, so say so.
+    (Visits are left alone: two visits to one recipient on one day happen, and count little.)"""
+    out = []
+    for sheet, frame in typed.items():
+        if sheet not in _REPEATS or len(frame) < 2:
+            continue
+        columns = [c.name for c in SHEETS[sheet].columns]
+        key = pd.util.hash_pandas_object(frame[columns].astype(str), index=False)  # one hash per row; blanks compare equal
+        again = key.duplicated(keep="first")
+        if not again.any():
+            continue
+        rows = frame.loc[again, ROW].astype(int).tolist()
+        first_of = frame[ROW].groupby(key).transform("first")[again].astype(int).tolist()
+        shown = ", ".join(f"{r} (= row {f})" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (" ..." if len(rows) > 5 else "")
+        shown_zh = "、".join(f"第{r}行（同第{f}行）" for r, f in list(zip(rows, first_of, strict=True))[:5]) + ("等" if len(rows) > 5 else "")
+        out.append(
+            Problem(raw.file(sheet), sheet, rows[0], None, None, severity="warning",
+                    rule=f"{len(rows)} row(s) repeat an earlier row in every column: {shown}; each is counted",
+                    fix="delete the rows pasted twice; keep them only if the same thing really happened twice",
+                    rule_zh=f"有 {len(rows)} 行与前面某行完全相同：{shown_zh}；每一行都会计入",
+                    fix_zh="删除重复粘贴的行；只有同一事项确实发生了两次时才保留")
+        )
+    return out
+
+
 def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
     """Name each problem as the office's workbook does: sheet and header labels, Excel column, group."""
     groups: dict[str, dict[int, str]] = {}
@@ -669,6 +699,7 @@ def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str
             unparsable = {(p.row, p.column) for p in problems if p.sheet == sheet}
             problems.extend(_problems_from(exc, sheet, raw.file(sheet), frame, unparsable))
     problems.extend(_case_collisions(typed, raw, absent))
+    warnings.extend(_repeated_rows(typed, raw))
     problems, warnings = _dress(problems, raw), _dress(warnings, raw)
     if problems:
         _fail(problems, warnings)
