@@ -458,3 +458,32 @@ def test_exponent_numbers_yaml_reads_as_text_are_explained(tmp_path, capsys, wri
     status, err, out = _score(tmp_path, text, capsys)
     assert status == 2
     assert f"rating_prior_weight: {written!r} is read by YAML as text, not a number: write it as {suggested} (a decimal point and a signed exponent)" in err
+
+
+@pytest.mark.parametrize("damage", ["empty", "not a zip", "encrypted"])
+def test_annotate_of_a_workbook_that_cannot_be_opened_lists_the_problem(tmp_path, capsys, damage):
+    """The marked copy of a damaged workbook was a BadZipFile traceback; it now holds the problem list alone."""
+    import openpyxl
+
+    data = tmp_path / "in.xlsx"
+    data.write_bytes({"empty": b"", "not a zip": b"group_id,name\nG1,x\n", "encrypted": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600}[damage])
+    marked = tmp_path / "marked.xlsx"
+    assert main(["validate", str(data), "--annotate", str(marked)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "marked copy:" in err
+    rows = list(openpyxl.load_workbook(marked).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and ("damaged" in rows[1][5] or "encrypted" in rows[1][5])
+
+
+@pytest.mark.parametrize("where", ["under a file", "a folder"])
+def test_annotate_target_that_cannot_be_a_file_is_refused(tmp_path, capsys, where):
+    sheets = minimal_sheets()
+    sheets["groups"][1][1] = "#N/A"
+    data = write_workbook(tmp_path / "in.xlsx", sheets)
+    target = tmp_path / "in.xlsx" / "m.xlsx" if where == "under a file" else tmp_path / "dir.xlsx"
+    if where == "a folder":
+        target.mkdir()
+    assert main(["validate", str(data), "--annotate", str(target)]) == 2  # was FileExistsError / IsADirectoryError
+    err = capsys.readouterr().err
+    assert ("is a file, not a folder" if where == "under a file" else "is a folder; give the marked copy's file name") in err
+    assert "Traceback" not in err
