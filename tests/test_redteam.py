@@ -487,3 +487,17 @@ def test_annotate_target_that_cannot_be_a_file_is_refused(tmp_path, capsys, wher
     err = capsys.readouterr().err
     assert ("is a file, not a folder" if where == "under a file" else "is a folder; give the marked copy's file name") in err
     assert "Traceback" not in err
+
+
+def test_score_prints_the_intake_warnings_too(tmp_path, capsys) -> None:
+    """A hidden sheet is read with a warning: `score` says so on stderr as `validate` does, and scores."""
+    import openpyxl
+
+    path = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
+    book = openpyxl.load_workbook(path)
+    book["groups"].sheet_state = "hidden"
+    book.save(path)
+    assert main(["score", str(path), "--year", "2025", "--out", str(tmp_path / "out"), "--lang", "zh"]) == 0
+    err = capsys.readouterr().err
+    assert "提醒：" in err and "隐藏" in err
+    assert (tmp_path / "out" / "scores.xlsx").is_file()

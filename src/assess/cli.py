@@ -189,6 +189,11 @@ def _warning_line(w: Problem, lang: str) -> str:
     return f"warning: {w.rule}" + (f" — fix: {w.fix}" if w.fix else "")
 
 
+def _warn_to_stderr(lang: str) -> Callable[[Problem], None]:
+    """Print each intake warning (a hidden sheet read, rows pasted twice, ...) as ``validate`` does."""
+    return lambda w: print(_warning_line(w, lang), file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .annotate import annotate, check_target
     from .preflight import preflight
@@ -234,7 +239,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
     _check_outputs(args)
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, lang=args.lang)
+    result = score_to(
+        args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
+        uncertainty=args.uncertainty, lang=args.lang, on_warning=_warn_to_stderr(args.lang),
+    )  # fmt: skip
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -293,7 +301,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
     _check_outputs(args)
-    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, **_batch_options(args))
+    summary = run_assessment(
+        args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
+        uncertainty=args.uncertainty, on_warning=_warn_to_stderr(args.lang), **_batch_options(args),
+    )  # fmt: skip
     return _report_run(summary, Path(args.out))
 
 
