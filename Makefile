@@ -17,9 +17,9 @@ SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-s
 help:
 	@grep -E '^## ' $(MAKEFILE_LIST) | sed -e 's/^## /  /' -e 's/: /\t/'
 
-## demo: generate the sample year and run the whole assessment (reports/demo/)
+## demo: generate the sample year and run the whole assessment in Chinese, with PDFs (reports/demo/)
 demo: $(STAMP)
-	$(BIN)/assess demo --out reports/demo
+	$(BIN)/assess demo --out reports/demo --lang zh --pdf
 
 ## test: run the test suite
 test: $(STAMP)

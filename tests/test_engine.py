@@ -50,10 +50,12 @@ def write_template(path: Path, *cells: str) -> Path:
 SCORES = """
 from assess.result import load_result
 import matplotlib.pyplot as plt
+import pandas as pd
 result = load_result(result_dir)
 row = result.group(group_id)
 comments = sorted(result.rows("ratings", group_id)["comment"].fillna("").astype(str))
-print(group_id, round(float(row["final_score"]), 4), int(row["rank"]), "|".join(comments))
+rank = "-" if pd.isna(row["rank"]) else int(row["rank"])  # a vetoed or ungraded group has no rank
+print(group_id, round(float(row["final_score"]), 4), rank, "|".join(comments))
 fig, ax = plt.subplots(figsize=(3, 2))
 ax.bar(["final"], [float(row["final_score"])])
 plt.show()

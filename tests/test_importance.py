@@ -92,3 +92,20 @@ def test_importance_figure_in_both_languages() -> None:
         assert [t.get_text() for t in zh.axes[0].get_yticklabels()][0] == "月度台账按时报送率"
     with pytest.raises(ValueError, match="'fr' is not supported"):
         importance_figure(result, "fr")
+
+
+def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
+    from assess.importance import importance_sentence
+    from assess.pages import write_index
+
+    result = _hand_result()
+    # gaps (share − weight): ledger_on_time 0.8 − 0.12 = +0.68 (largest), rating_score 0 − 0.24 (smallest)
+    assert importance_sentence(result) == (
+        "What carries the ranking: Monthly ledger on time (12 % of the nominal weight) accounts for 80 % of the spread "
+        "of the weighted scores, Rating score (24 %) for 0 %; an indicator on which groups differ little "
+        "decides little, whatever its weight."
+    )
+    assert importance_sentence(result, "zh").startswith("实际影响：月度台账按时报送率（名义权重12%）占加权得分差异的80%")
+    sample = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
+    page = write_index(sample, [], tmp_path / "index", lang="zh").read_text(encoding="utf-8")
+    assert "问题按时办结率（名义权重12%）占加权得分差异的49%" in page

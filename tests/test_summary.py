@@ -209,3 +209,20 @@ def test_cli_score_lang_and_office(workbook, tmp_path, capsys):
     assert main(["score", str(workbook), "--year", "2025", "--out", str(tmp_path / "en")]) == 0
     assert openpyxl.load_workbook(tmp_path / "en" / "scores.xlsx").worksheets[0].title == "summary"
     assert np.isfinite(pd.read_excel(out / "scores.xlsx", sheet_name="scores")["final_score"]).sum() == 38
+
+
+def test_bonus_and_deduction_carry_the_reports_sign_convention(tmp_path) -> None:
+    """Stored as the amounts (like the scores sheet), shown +2.0 and -4.0 as in the reports."""
+    from pathlib import Path
+
+    from assess.excel import write_scores
+
+    root = Path(__file__).resolve().parents[1]
+    result = assess.score(assess.load(root / "data" / "sample-2025.xlsx"), year=2025)
+    ws = openpyxl.load_workbook(write_scores(result, tmp_path / "s.xlsx", lang="zh")).worksheets[0]
+    header = [c.value for c in ws[HEADER_ROW]]
+    bonus, deduction = header.index("加分") + 1, header.index("扣分") + 1
+    g11 = next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "G11")
+    assert ws.cell(row=g11, column=deduction).value == 4  # sample: G11 has 4 points deducted
+    assert ws.cell(row=g11, column=deduction).number_format == "-0.0;+0.0;0.0"
+    assert ws.cell(row=g11, column=bonus).number_format == "+0.0;-0.0;0.0"

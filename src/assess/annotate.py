@@ -76,6 +76,13 @@ def check_target(source: str | Path, target: str | Path) -> Path:
     same = target.resolve() == source.resolve() or (target.exists() and source.exists() and target.samefile(source))
     if same:
         raise AssessError(f"--annotate {target} is the input itself; the original is never modified — give another path, e.g. {source.with_name(source.stem + '-marked.xlsx')}")
+    if target.is_dir():
+        raise AssessError(f"--annotate {target} is a folder; give the marked copy's file name, e.g. {target / (source.stem + '-marked.xlsx')}")
+    probe = target.parent
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise AssessError(f"--annotate {target}: {probe} is a file, not a folder; give a path in a folder")
     return target
 
 
@@ -174,7 +181,11 @@ def annotate(source: str | Path, target: str | Path, problems: list[Problem], la
     source = Path(source)
     target = check_target(source, target)
     words = _WORDS[lang]
-    book = _open(source)
+    try:
+        book = _open(source)
+    except Exception:  # encrypted, damaged, not a workbook: intake has said why; the copy holds the list alone
+        book = openpyxl.Workbook()
+        book.remove(book.active)
     marks: dict[tuple[str, int, int], list[Problem]] = {}
     rows = []
     order = list(SHEETS)

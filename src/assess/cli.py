@@ -62,6 +62,13 @@ def _number(kind: type, low: float, what: str, high: float | None = None) -> Cal
     return parse
 
 
+def _group_list(text: str) -> str:
+    """``--only``: at least one group ID (``--only ,`` or ``--only ""`` would run nothing, and say all is well)."""
+    if not any(g.strip() for g in text.split(",")):
+        raise argparse.ArgumentTypeError(f"{text!r} names no group; give group IDs separated by commas, e.g. G01,G02")
+    return text
+
+
 def _notebook(text: str) -> str:
     """``--template``: an existing ``.ipynb`` file holding a Jupyter notebook."""
     path = Path(text)
@@ -93,6 +100,49 @@ def _out_folder(text: str) -> str:
         raise argparse.ArgumentTypeError(f"cannot make the folder {text!r}: {str(probe)!r} is a file")
     if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
         raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another --out folder")
+    return text
+
+
+def _writable_parent(text: str, path: Path) -> None:
+    probe = path.parent
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: {str(probe)!r} is a file, not a folder")
+    if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
+        raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another place")
+
+
+def _new_workbook(text: str) -> str:
+    """``template``/``sample`` PATH.xlsx: a new file, never one that is there (it may be the office's filled workbook)."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".xlsx":
+        raise argparse.ArgumentTypeError(f"{text!r} does not end in .xlsx; give the workbook's file name, e.g. blank.xlsx")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give the workbook's file name inside it, e.g. {str(path / 'blank.xlsx')!r}")
+    if path.exists() or path.is_symlink():
+        raise argparse.ArgumentTypeError(f"{text!r} already exists and assess does not replace it (it may hold the office's data); choose another name, or delete it first")
+    _writable_parent(text, path)
+    return text
+
+
+def _new_sample(text: str) -> str:
+    """``sample PATH``: a new ``.xlsx`` file, or a folder that holds no CSV file of an input table yet."""
+    from .io import _sheet_name
+
+    path = Path(text).expanduser()
+    if path.suffix.lower() == ".xlsx":
+        return _new_workbook(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file; give a folder for the CSV files (it is made if missing), or a name ending in .xlsx")
+    if path.is_dir():
+        taken = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv" and _sheet_name(p.stem))
+        if taken:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} already holds {', '.join(taken[:3])}{' ...' if len(taken) > 3 else ''}, and assess does not replace them "
+                "(they may be the office's data); choose another folder"
+            )
+    _writable_parent(text, path / "x")
     return text
 
 
@@ -139,6 +189,11 @@ def _warning_line(w: Problem, lang: str) -> str:
     return f"warning: {w.rule}" + (f" — fix: {w.fix}" if w.fix else "")
 
 
+def _warn_to_stderr(lang: str) -> Callable[[Problem], None]:
+    """Print each intake warning (a hidden sheet read, rows pasted twice, ...) as ``validate`` does."""
+    return lambda w: print(_warning_line(w, lang), file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .annotate import annotate, check_target
     from .preflight import preflight
@@ -157,7 +212,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         for p in exc.problems:
             print(f"  - {p.text(args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, args.year, args.as_of)]
+    year = args.year or (int(args.as_of[:4]) if args.as_of else None)  # --as-of alone names its year
+    if args.as_of and int(args.as_of[:4]) != year:
+        from .errors import OptionError
+
+        raise OptionError([f"--as-of {args.as_of} is outside --year {year}: the assessment date must lie in the year ({year}-01-01 to {year}-12-31)"])
+    warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
     for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
@@ -179,7 +239,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .pipeline import score_to
 
     _check_outputs(args)
-    result = score_to(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, lang=args.lang)
+    result = score_to(
+        args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
+        uncertainty=args.uncertainty, lang=args.lang, on_warning=_warn_to_stderr(args.lang),
+    )  # fmt: skip
     print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
@@ -238,7 +301,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .pipeline import run_assessment
 
     _check_outputs(args)
-    summary = run_assessment(args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous, uncertainty=args.uncertainty, **_batch_options(args))
+    summary = run_assessment(
+        args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
+        uncertainty=args.uncertainty, on_warning=_warn_to_stderr(args.lang), **_batch_options(args),
+    )  # fmt: skip
     return _report_run(summary, Path(args.out))
 
 
@@ -265,13 +331,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     c = sub.add_parser("template", help="write a blank input workbook with a bilingual README sheet")
-    c.add_argument("path", help="where to write the .xlsx")
+    c.add_argument("path", type=_new_workbook, help="where to write the .xlsx (a new file)")
     c.set_defaults(func=_cmd_template)
 
     c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
-    c.add_argument("path")
+    c.add_argument("path", type=_new_sample, help="a new .xlsx file, or a folder for CSV files")
     c.add_argument("--year", type=_year, default=2025)
-    c.add_argument("--groups", type=_number(int, 1, "give at least 1 group", 100_000), default=38)
+    c.add_argument("--groups", type=_number(int, 1, "give 1 to 10,000 groups", 10_000), default=38)  # 10,000 fill half an Excel sheet of ratings
     c.add_argument("--seed", type=_number(int, 0, "give a seed of 0 or more"), default=0)
     c.set_defaults(func=_cmd_sample)
 
@@ -295,8 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
-    c.add_argument("--year", type=int, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
-    c.add_argument("--as-of", dest="as_of", help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
+    c.add_argument("--year", type=_year, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
+    c.add_argument("--as-of", dest="as_of", type=_iso_date, help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
     c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the problems, warnings and the marked copy: en (default) or zh")
     c.add_argument("--annotate", metavar="MARKED.xlsx", help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group")
     c.set_defaults(func=_cmd_validate)
@@ -317,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--recycle-after", dest="recycle_after", type=_number(int, 0, "give 0 (never) or more reports"), default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
     b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=_number(float, 0, "give 0 (no limit) or more megabytes"), default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
     b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
-    b.add_argument("--only", metavar="G01,G02", help="run just these groups")
+    b.add_argument("--only", metavar="G01,G02", type=_group_list, help="run just these groups")
     b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
     b.add_argument("--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)")
     report_options(b)

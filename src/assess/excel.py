@@ -35,6 +35,7 @@ __all__ = ["write_tables", "write_template", "write_scores", "provenance_table",
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _FORMULA_START = ("=", "+", "-", "@")
+_SIGNED = {"bonus": "+0.0;-0.0;0.0", "deduction": "-0.0;+0.0;0.0"}
 _NUMBER_FORMATS = {"float": "0.0###", "date": "yyyy-mm-dd", "int": "0"}
 
 
@@ -404,7 +405,9 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
                 cell.data_type = "s"  # literal text, never a formula
             cell.border = _BORDER
             if col in numeric:
-                cell.number_format = "0.0"
+                # one sign convention with the reports: a bonus shows +2.0, a deduction −4.0 (stored as
+                # the amount deducted, 4, like the scores sheet; the sign is display only)
+                cell.number_format = _SIGNED.get(col, "0.0")
             elif col == "rank":
                 cell.number_format = "0"
                 cell.alignment = Alignment(horizontal="center")

@@ -283,8 +283,11 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
 
 def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Mapping[str, int], lang: str) -> str:
     """Cover, contents (with the bound file's page numbers) and the summary table, as a page."""
+    import pandas as pd
+
     from assess import pages, report
-    from assess.labels import component_labels, display_text, format_score, format_signed, grade_label, text
+    from assess.labels import component_labels, format_score, format_signed, grade_label, text
+    from assess.summary import SUMMARY_WORDS, summary_table
 
     order = list(groups)
 
@@ -293,9 +296,7 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     year = meta.get("year", "")
     office = report.office_name(result, lang)
     colon = "：" if lang == "zh" else ": "
-    as_of = display_text(meta.get("as_of"))
-    if lang == "zh" and len(as_of) == 10 and as_of[4] == "-":
-        as_of = f"{int(as_of[:4])}年{int(as_of[5:7])}月{int(as_of[8:])}日"
+    as_of = report.date_text(meta.get("as_of"), lang)
     cover = (
         '<section class="assess-cover">'
         f'<p class="assess-cover-office">{esc(office)}</p>'
@@ -319,14 +320,20 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     components = component_labels(result, lang)
     heads = [text("rank", lang), text("group_id", lang), text("name", lang), *components.values()]
     heads += [text("base_score", lang), text("bonus", lang), text("deduction", lang), text("final_score", lang), text("grade", lang)]
+    heads.append(SUMMARY_WORDS[lang]["remarks"])
+    # the summary sheet's remarks (veto and its reason, missing data, quota places): an unranked
+    # group's reason goes there, so the rank column stays narrow and the names stay on one line
+    remarks = summary_table(result, lang).set_index("group_id")["remarks"]
     body_rows = []
 
     def num(i: int, n: int) -> str:  # the score columns (between the name and the grade) align right
-        return ' class="num"' if 3 <= i < n - 1 else ""
+        return ' class="num"' if 3 <= i < n - 2 else ""
 
     for group_id in order:
         card = groups[group_id]["card"]
-        cells = [esc(groups[group_id]["rank_short"]), esc(group_id), esc(groups[group_id]["name"])]
+        ranked = not pd.isna(result.scores.set_index("group_id").loc[group_id, "rank"])
+        rank_cell = groups[group_id]["rank_short"] if ranked else "—"
+        cells = [esc(rank_cell), esc(group_id), f'<span class="assess-nowrap">{esc(groups[group_id]["name"])}</span>']
         cells += [esc(format_score(card["components"].get(c))) for c in components]
         deduction = card["deduction"]
         cells += [
@@ -335,6 +342,7 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
             esc(format_signed(-deduction) if not math.isnan(deduction) else "—"),
             esc(groups[group_id]["score"]),
             esc(grade_label(result, card["grade"], lang)),
+            f'<span class="assess-remark">{esc(remarks.get(group_id, ""))}</span>',
         ]
         body_rows.append("<tr>" + "".join(f"<td{num(i, len(cells))}>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
     summary = (
@@ -347,7 +355,12 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
         "<style>.assess-cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; "
         "text-align: center; break-after: page; } .assess-cover-title { font-size: 22pt; margin: 8mm 0; } "
         ".assess-cover-office, .assess-cover-date { font-size: 12pt; color: #444; } "
-        ".assess-toc { break-after: page; }</style>"
+        ".assess-toc { break-after: page; } .assess-nowrap { white-space: nowrap; } "
+        ".assess-summary-table td, .assess-summary-table th { padding-left: 1.2mm; padding-right: 1.2mm; } "
+        ".assess-remark { font-size: 7.5pt; color: #444; } "
+        ".assess-summary-table th:nth-child(1) { width: 5%; } .assess-summary-table th:nth-child(2) { width: 7%; } "
+        ".assess-summary-table th:nth-child(3) { width: 14%; } .assess-summary-table th:nth-last-child(2) { width: 6%; } "
+        ".assess-summary-table th:last-child { width: 20%; } .assess-summary-table th { white-space: normal; }</style>"
     )
     head = report.running_head(result, None, lang, label=text("bound_title", lang, year=year))
     footer = report.provenance_section(result, None, lang)

@@ -36,7 +36,7 @@ from .result import Result
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["importance", "importance_figure", "nominal_weights", "IMPORTANCE_COLUMNS"]
+__all__ = ["importance", "importance_figure", "importance_sentence", "nominal_weights", "IMPORTANCE_COLUMNS"]
 
 IMPORTANCE_COLUMNS = [
     "indicator",
@@ -129,3 +129,36 @@ def importance_figure(result: Result, lang: str = "en") -> Figure:
         ax.set_axisbelow(True)
     fig.set_label(words["title"])
     return fig
+
+
+_SENTENCE = {
+    "en": (
+        "What carries the ranking: {top} ({top_w} of the nominal weight) accounts for {top_s} of the spread "
+        "of the weighted scores, {low} ({low_w}) for {low_s}; an indicator on which groups differ little "
+        "decides little, whatever its weight."
+    ),
+    "zh": "实际影响：{top}（名义权重{top_w}）占加权得分差异的{top_s}，{low}（名义权重{low_w}）仅占{low_s}；各组差别小的指标，权重再大也难以拉开差距。",
+}
+
+
+def importance_sentence(result: Result, lang: str = "en") -> str:
+    """One plain sentence for the index: the indicator whose share of the weighted spread
+    most exceeds its nominal weight, and the one that falls most short of it ("" with
+    fewer than three graded groups)."""
+    from .labels import indicator_label
+
+    if lang not in _SENTENCE:
+        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_SENTENCE)}.")
+    table = importance(result)
+    if table.empty or table["weighted_variance_share"].isna().all():
+        return ""
+    gap = table["weighted_variance_share"] - table["nominal_weight"]
+    top, low = table.loc[gap.idxmax()], table.loc[gap.idxmin()]
+
+    def pct(x: float) -> str:
+        return f"{x * 100:.0f} %" if lang == "en" else f"{x * 100:.0f}%"
+
+    return _SENTENCE[lang].format(
+        top=indicator_label(top["indicator"], lang), top_w=pct(top["nominal_weight"]), top_s=pct(top["weighted_variance_share"]),
+        low=indicator_label(low["indicator"], lang), low_w=pct(low["nominal_weight"]), low_s=pct(low["weighted_variance_share"]),
+    )

@@ -407,13 +407,20 @@ class _CellParser(WorkSheetParser):
             else:
                 raw = element.findtext(VALUE_TAG) or None
                 if raw is not None and kind == "s":
-                    value = self.shared_strings[int(raw)]
+                    value = self._shared(raw, coordinate or f"{_letter(column)}{row}")
                 elif raw is not None:
                     value = self._number(raw, style)
             cell = {"row": row, "column": column, "value": value, "data_type": kind, "style_id": style}
         if element.find(FORMULA_TAG) is not None:
             cell["formula"] = True
         return cell
+
+    def _shared(self, raw: str, where: str) -> str:
+        """The shared string a cell points to; an index that is not one of them (``-1`` would be the last) is damage."""
+        index = raw.strip()
+        if not index.isdigit() or int(index) >= len(self.shared_strings):
+            raise ValueError(f"cell {where} points to shared text {raw!r}, but the file holds {len(self.shared_strings)}")
+        return self.shared_strings[int(index)]
 
     def _number(self, raw: str, style: int) -> object:
         if not _PLAIN_NUMBER.match(raw):
@@ -442,8 +449,10 @@ def _read_xlsx(path: Path) -> RawTables:
     origins: dict[str, Origin] = {}
     titles: dict[str, str] = {}
     missing: set[tuple[str, str]] = set()
+    where = ""  # the sheet being read, for a damaged part
     try:
         for ws in book.worksheets:
+            where = f"sheet {ws.title!r}: "
             sheet = _sheet_name(ws.title)
             if sheet is None:
                 continue
@@ -474,7 +483,7 @@ def _read_xlsx(path: Path) -> RawTables:
     except InputError:
         raise
     except Exception as exc:  # a damaged sheet part: bad XML, a broken deflate stream, a CRC error
-        raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+        raise _damaged(source, f"{where}{type(exc).__name__}: {exc}") from None
     finally:
         book.close()
     return _finish(source, found, problems, warnings, origins, missing)
@@ -515,6 +524,7 @@ def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warni
             return joined
 
         frame, origin, lacking = _frame(source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged)
+    _hidden_rows_and_columns(source, sheet, ws.title, parser, frame, origin, warnings)
     reverse = {ci: name for name, (_, ci) in origin.columns.items()}
     for idx, ci, _ in uncalculated:
         if ci in reverse:
@@ -526,6 +536,44 @@ def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warni
                         fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存")
             )
     return frame, origin, lacking
+
+
+def _hidden_rows_and_columns(
+    source: str, sheet: str, label: str, parser: WorkSheetParser, frame: pd.DataFrame, origin: Origin, warnings: list[Problem]
+) -> None:
+    """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
+
+    def hidden(attrs: dict) -> bool:
+        return str(attrs.get("hidden", "")).lower() in ("1", "true")
+
+    rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
+    rows = sorted(rows & set(frame[ROW].tolist())) if rows else []
+    if rows:
+        shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
+        shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")
+        warnings.append(
+            Problem(source, sheet, rows[0], None, None, severity="warning", sheet_label=label,
+                    rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
+                    fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
+                    rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
+                    fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除")
+        )
+    spans = []
+    for attrs in parser.column_dimensions.values():
+        if hidden(attrs):
+            try:
+                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
+            except ValueError:
+                continue
+    columns = [(ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)]
+    for ci, name, text in sorted(columns):
+        warnings.append(
+            Problem(source, sheet, 1, name, text, severity="warning", sheet_label=label, col_index=ci, column_label=text,
+                    rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
+                    fix="unhide the column to check its values",
+                    rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
+                    fix_zh="取消隐藏该列并核对其内容")
+        )
 
 
 def _finish(
@@ -543,6 +591,8 @@ def _finish(
             continue
         if spec.optional:
             found[sheet], _, _ = _frame(source, sheet, "", {i: c.name for i, c in enumerate(spec.columns, 1)}, [], [], [])
+            continue
+        if files and sheet in files:  # its file is there but could not be read: that problem is already named
             continue
         close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6)
         hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
@@ -568,6 +618,24 @@ def _read_csv_folder(path: Path) -> RawTables:
     origins: dict[str, Origin] = {}
     missing: set[tuple[str, str]] = set()
     csvs = _csv_files(path)
+    broken: dict[str, str] = {}
+    for entry in sorted(path.iterdir()):  # named like a table but no file to read: never silently left out
+        sheet = _sheet_name(entry.stem) if entry.suffix.lower() == ".csv" else None
+        if sheet is None or entry.is_file():
+            continue
+        kind_en, kind_zh = (
+            ("a folder", "文件夹") if entry.is_dir()
+            else ("a link to nothing (its target is missing or a loop)", "指向不存在目标（或循环）的链接") if entry.is_symlink() and not entry.exists()
+            else ("not a regular file", "不是普通文件")
+        )  # fmt: skip
+        problems.append(
+            Problem(f"{source}/{entry.name}", sheet, None, None, None, sheet_label=entry.stem,
+                    rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
+                    fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
+                    rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
+                    fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项")
+        )
+        broken.setdefault(sheet, f"{source}/{entry.name}")
     for file in csvs:
         sheet = _sheet_name(file.stem)
         if sheet is None:
@@ -592,12 +660,30 @@ def _read_csv_folder(path: Path) -> RawTables:
         found[sheet] = frame
         origins[sheet] = origin
         missing |= {(sheet, c) for c in lacking}
-    return _finish(source, found, problems, warnings, origins, missing, files, [p.stem for p in csvs])
+    return _finish(source, found, problems, warnings, origins, missing, broken | files, [p.stem for p in csvs])
 
 
 def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
-    """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV."""
-    data = file.read_bytes()
+    """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV, too large or unreadable."""
+    try:
+        size = file.stat().st_size
+        data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
+    except OSError as exc:
+        problems.append(
+            Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                    rule=f"cannot be read: {exc.strerror or exc}", fix="check that the file is there and that you may open it, then run again",
+                    rule_zh=f"无法读取该文件：{exc.strerror or exc}", fix_zh="确认文件存在且有权限打开，然后重新运行")
+        )
+        return None
+    if size > MAX_UNCOMPRESSED:
+        problems.append(
+            Problem(name, sheet, None, None, None, sheet_label=file.stem,
+                    rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
+                    fix="check that the file holds one year of one office's data",
+                    rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
+                    fix_zh="确认该文件只含本单位一年的数据")
+        )
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -192,6 +192,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "veto_applied": "A veto forces the lowest grade whatever the score.",
         "no_adjustments": "No bonus, deduction or veto in the assessment year.",
         # uncertainty
+        "web_page": "HTML",
         "uncertainty": "How sure is this grade?",
         "uncertainty_index": "How sure are the grades? Rank intervals and grade probabilities",
         "uncertainty_note": "Over {draws} plausible variations of the weights and of the evidence behind each indicator (how many months, problems, visits and ratings it rests on) each group was scored again in full, quotas included.",
@@ -437,6 +438,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "adjustments_applied": "计入得分：加分{bonus}（上限{bonus_cap}），扣分{deduction}（上限{deduction_cap}）。",
         "veto_applied": "一票否决：无论得分高低，均评为最低等次。",
         "no_adjustments": "考核年度内无加分、扣分或一票否决。",
+        "web_page": "网页",
         "uncertainty": "等次的稳健性",
         "uncertainty_index": "等次有多稳健？排名区间与等次概率",
         "uncertainty_note": "在 {draws} 种合理变动情形下（权重的变化，以及各项指标所依据的台账月份、问题、走访和评价数量带来的不确定性），每个工作组均按完整规则（含名额限制）重新评分。",

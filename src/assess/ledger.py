@@ -22,6 +22,7 @@ compare its ``fingerprint`` with the one the group would have now.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import uuid
 from dataclasses import dataclass, field
@@ -53,15 +54,35 @@ def read_ledger(out_dir: str | Path) -> list[dict[str, Any]]:
     if not path.is_file():
         return []
     records = []
-    with path.open(encoding="utf-8") as lines:
+    with path.open(encoding="utf-8", errors="replace") as lines:  # a damaged line fails to parse and is skipped
         for line in lines:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(record, dict) and "event" in record:
-                records.append(record)
+            if isinstance(record, dict) and "event" in record and (record["event"] != "report" or isinstance(record.get("group_id"), str)):
+                records.append(_typed(record))
     return records
+
+
+_NUMBERS = ("seconds", "peak_memory_mb", "attempts", "groups", "to_run", "failed", "skipped", "written", "timeout", "workers", "retries")
+_TEXTS = ("event", "status", "error", "error_class", "run_id", "worker", "started", "finished", "fingerprint", "version")
+
+
+def _typed(record: dict[str, Any]) -> dict[str, Any]:
+    """A record with each known field of its expected type; a value of another type (a hand-edited
+    or damaged line) is dropped, so that `assess status` reports what it can instead of failing."""
+    out = dict(record)
+    for key in _NUMBERS:
+        value = out.get(key)
+        if value is not None and not (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and abs(value) < 1e12):
+            out[key] = None
+    for key in _TEXTS:
+        if out.get(key) is not None and not isinstance(out[key], str):
+            out[key] = None
+    if not isinstance(out.get("options", {}), dict):
+        out["options"] = {}
+    return out
 
 
 def current_state(records: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -199,9 +220,10 @@ def run_status(out_dir: str | Path) -> RunStatus:
     """
     records = read_ledger(out_dir)
     if not records:
-        raise FileNotFoundError(
-            f"{Path(out_dir) / LEDGER_NAME} does not exist; run `assess run ... --out {out_dir}` first."
-        )
+        path = Path(out_dir) / LEDGER_NAME
+        if path.is_file():  # there, but damaged or not assess's
+            raise FileNotFoundError(f"{path} holds no record assess can read (damaged, or not written by assess); run `assess run ... --out {out_dir}` again.")
+        raise FileNotFoundError(f"{path} does not exist; run `assess run ... --out {out_dir}` first.")
     run = next((r for r in reversed(records) if r.get("event") == "run"), None)
     run_id = run.get("run_id") if run else None
     end = next((r for r in reversed(records) if r.get("event") == "end" and r.get("run_id") == run_id), None)
@@ -222,9 +244,9 @@ def format_status(status: RunStatus) -> str:
         if end is None:
             state = "no end recorded: still running, or killed"
         elif end.get("interrupted"):
-            state = f"interrupted after {end['seconds']:.1f} s"
+            state = f"interrupted after {end.get('seconds') or 0:.1f} s"
         else:
-            state = f"finished in {end['seconds']:.1f} s"
+            state = f"finished in {end.get('seconds') or 0:.1f} s"
         options = run.get("options", {})
         lines.append(
             f"last run {run['started']} ({run.get('run_id')}), assess {run.get('version')}, "

@@ -25,6 +25,7 @@ from nbconvert import HTMLExporter
 
 from assess import __version__, facts, plots, report
 from assess.atomic import atomic_write
+from assess.importance import importance_sentence
 from assess.labels import (
     check_lang,
     component_labels,
@@ -93,7 +94,10 @@ table.assess-wide { width: 100%; }
 td.name { min-width: 9em; }
 td.links { white-space: nowrap; }
 img { max-width: 100%; height: auto; }
-table.sortable th { cursor: pointer; user-select: none; }
+table.sortable th { cursor: pointer; user-select: none; white-space: normal; }
+table.sortable th:nth-child(-n+5) { white-space: nowrap; }
+table.sortable td:first-child, table.sortable td.grade, td.links { white-space: nowrap; }
+table.sortable td.unranked { font-size: 0.85em; color: #555; }
 table.sortable th[aria-sort="ascending"]::after { content: " ▲"; }
 table.sortable th[aria-sort="descending"]::after { content: " ▼"; }
 .failed td { color: #a61b1b; }
@@ -298,8 +302,9 @@ def render_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     return page(title, body, lang, meta=meta)
 
 
-def _cell(value: str, sort: float | str | None = None, numeric: bool = False) -> str:
-    attrs = ' class="num"' if numeric else ""
+def _cell(value: str, sort: float | str | None = None, numeric: bool = False, css: str = "") -> str:
+    css = " ".join(c for c in ("num" if numeric else "", css) if c)
+    attrs = f' class="{css}"' if css else ""
     if sort is not None:
         attrs += f' data-sort="{html.escape(str(sort))}"'
     return f"<td{attrs}>{value}</td>"
@@ -408,8 +413,9 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
             _cell(label, sort=group_id),
             f'<td class="name">{esc(display_text(row.get("name")))}</td>',
             _cell(esc(shown), sort=final if final is not None else "", numeric=True),
-            _cell(esc(grade_label(result, grade, lang)), sort=level.get(grade, len(level))),
-            _cell(esc(rank_shown), sort=rank if rank is not None else "", numeric=True),
+            _cell(esc(grade_label(result, grade, lang)), sort=level.get(grade, len(level)), css="grade"),
+            # a rank is a number; "not ranked — veto" is words, which may wrap in a narrow column
+            _cell(esc(rank_shown), sort=rank if rank is not None else "", numeric=rank is not None, css="" if rank is not None else "unranked"),
         ]
         for name in components:
             value = _number(row.get(name))
@@ -419,7 +425,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
             cells.append(_cell(esc(format_signed(change)), sort=change if change is not None else "", numeric=True))
         links = []
         if html_link:
-            links.append(f'<a href="{esc(html_link)}">HTML</a>')
+            links.append(f'<a href="{esc(html_link)}">{esc(text("web_page", lang))}</a>')
         if pdf_link:
             links.append(f'<a href="{esc(pdf_link)}">PDF</a>')
         if outcome is not None and not outcome.ok:
@@ -458,6 +464,8 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     image = base64.b64encode(figure).decode("ascii")
     title = text("index_title", lang, year=meta.get("year", ""))
     footer = report.provenance_section(result, None, lang)
+    coherence = importance_sentence(result, lang)  # nominal weight against what really moves the ranking
+    importance_html = f'<p class="muted">{esc(coherence)}</p>\n' if coherence else ""
     uncertainty_html = ""
     if result.uncertainty is not None:
         from .uncertainty import rank_intervals_figure
@@ -472,7 +480,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     body = (
         f"{report.running_head(result, None, lang)}\n"
         f"<h1>{esc(title)}</h1>\n"
-        f'<p class="muted">{esc(text("index_summary", lang, n=len(result.scores), as_of=display_text(meta.get("as_of")), ok=n_ok, failed=len(failed)))}</p>\n'
+        f'<p class="muted">{esc(text("index_summary", lang, n=len(result.scores), as_of=report.date_text(meta.get("as_of"), lang), ok=n_ok, failed=len(failed)))}</p>\n'
         f'<p class="muted">{esc(text("grade_counts", lang, counts=" · ".join(grade_counts)))}</p>\n'
         f"{failed_html}"
         f"<h2>{esc(text('groups', lang))}</h2>\n"
@@ -482,6 +490,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         + "\n</tbody></table>\n"
         f"<h2>{esc(text('distribution', lang))}</h2>\n"
         f'<figure class="assess-figure"><img alt="{esc(text("distribution_alt", lang))}" src="data:image/png;base64,{image}"></figure>\n'
+        f"{importance_html}"
         f"{uncertainty_html}"
         f"{footer.html}\n"
     )

@@ -7,21 +7,21 @@ atomically, so an interrupted run never leaves a half-written file.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .atomic import atomic_write
-from .errors import OptionError
+from .errors import OptionError, Problem
 from .excel import write_scores, write_tables
 from .history import compare, read_previous
 from .result import Result, save_result
 from .sample import make_sample
 from .scheme import Scheme
 from .scoring import score
-from .validate import load
+from .validate import Dataset, load
 
 __all__ = ["score_to", "run_assessment", "RunSummary", "write_sample", "check_outputs", "check_targets", "check_dates", "check_only", "OUTPUT_NAMES"]
 
@@ -146,19 +146,30 @@ def score_to(
     previous: str | Path | None = None,
     uncertainty: int | None = None,
     lang: str = "en",
+    on_warning: Callable[[Problem], None] | None = None,
 ) -> Result:
     """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``.
 
     ``previous`` is last year's ``scores.xlsx``: the change per group is added.
     ``uncertainty`` is a number of Monte Carlo draws: the uncertainty analysis
     (:func:`assess.uncertainty`, seeded by the scheme) is added. ``lang`` is the language of
-    the workbook's summary sheet and header labels (``en`` or ``zh``).
+    the workbook's summary sheet and header labels (``en`` or ``zh``). ``on_warning`` is
+    called with each warning of the intake (a hidden sheet read, control characters
+    removed, rows pasted twice, ...), which do not stop the run.
     Bad input raises before anything is written.
     """
     check_outputs(out, data=data, previous=previous)
-    dataset = load(data, scheme)
+    dataset = _load(data, scheme, on_warning)
     check_dates(dataset, year, as_of, scheme)
     return _score_and_write(dataset, year, out, as_of, scheme, previous, uncertainty, lang)
+
+
+def _load(data: str | Path, scheme: Scheme | None, on_warning: Callable[[Problem], None] | None) -> Dataset:
+    """The validated dataset; its warnings go to ``on_warning`` (the run goes on)."""
+    dataset = load(data, scheme)
+    for warning in dataset.warnings if on_warning else ():
+        on_warning(warning)
+    return dataset
 
 
 def _score_and_write(
@@ -202,6 +213,7 @@ def run_assessment(
     previous: str | Path | None = None,
     progress: bool = True,
     uncertainty: int | None = None,
+    on_warning: Callable[[Problem], None] | None = None,
     **report_options,
 ) -> RunSummary:
     """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``
@@ -217,7 +229,7 @@ def run_assessment(
     check_outputs(out, data=data, previous=previous, template=report_options.get("template"))
     # Entering the batch starts the workers and their kernels, which warm up while we score.
     with ReportBatch(out, progress=progress, **report_options) as batch:
-        dataset = load(data, scheme)
+        dataset = _load(data, scheme, on_warning)
         check_dates(dataset, year, as_of, scheme)
         check_only(dataset, report_options.get("only"))
         result = _score_and_write(dataset, year, out, as_of, scheme, previous, uncertainty, report_options.get("lang", "en"))

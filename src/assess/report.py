@@ -206,6 +206,15 @@ def _group_name(result: Result, group_id: str) -> str:
     return display_text(name)
 
 
+def date_text(day: Any, lang: str) -> str:
+    """An ISO date as the reader writes it: ``2025年12月31日`` in Chinese, ISO in English."""
+    if lang == "zh" and isinstance(day, str) and len(day) == 10:
+        from .localtime import format_date
+
+        return format_date(day, "zh")
+    return display_text(day)
+
+
 def office_name(result: Result, lang: str = "en") -> str:
     """The office that assesses: ``office`` of the result's metadata or of its scheme (text,
     or ``{en, zh}``), else "Assessment office" (考核办)."""
@@ -334,7 +343,7 @@ def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         rows.append((text("recipients", lang), count, "recipients"))
     rows += [
         (text("year", lang), display_text(result.meta.get("year")), "year"),
-        (text("as_of", lang), display_text(result.meta.get("as_of")), "as_of"),
+        (text("as_of", lang), date_text(result.meta.get("as_of"), lang), "as_of"),
     ]
     subtitle = f"{office_name(result, lang)} · {text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
     return HTML(

@@ -97,6 +97,11 @@ def _number_check(lo: float | None, hi: float | None, gt: float | None, integer:
 
     def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
+            m = re.fullmatch(r"([-+]?)(\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)", value.strip()) if isinstance(value, str) else None
+            if m:  # YAML 1.1 reads 1e-3 or 5.0e0 as text: it wants a decimal point and a signed exponent
+                sign, whole, frac, esign, exp = m.groups()
+                written = f"{sign}{whole}.{frac or '0'}e{esign or '+'}{exp}"
+                raise ValueError(f"{_shown(value)} is read by YAML as text, not a number: write it as {written} (a decimal point and a signed exponent); {rule}")
             raise ValueError(f"{_shown(value)} is not a number; {rule}, written without quotes")
         if integer and isinstance(value, float) and not value.is_integer():
             raise ValueError(f"{_shown(value)} is invalid; {rule}")
@@ -213,6 +218,11 @@ class Grades(_Frozen):
         names = [b.name for b in bands]
         if len(set(names)) != len(names):
             raise ValueError(f"band names {names} must be unique")
+        if bands[-1].quota is not None:  # a quota demotes to the next band down; the last has none
+            raise ValueError(
+                f"the last band ({bands[-1].name}) has quota {bands[-1].quota:g}, but there is no band below it to demote "
+                "groups to, so the quota would be ignored; remove it (quotas limit the better bands)"
+            )
         return bands
 
 
@@ -407,11 +417,19 @@ class _NoAliasError(Exception):
         self.mark = mark
 
 
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark) -> None:
+        self.key, self.first, self.again = key, first, again
+
+
 class _SchemeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without anchors and aliases (``&name``, ``*name``, ``<<: *name``).
+    """PyYAML's safe loader without anchors and aliases (``&name``, ``*name``, ``<<: *name``)
+    and without duplicate keys.
 
     Aliases let a few hundred bytes expand into gigabytes ("billion laughs"); a scheme has
     no need for them. The refusal happens while composing, before any object is built.
+    A key written twice in one mapping (a line copied and edited, a setting added at the end
+    of the file) would silently let the last one win; it is refused with both lines.
     """
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -420,23 +438,48 @@ class _SchemeLoader(yaml.SafeLoader):
             raise _NoAliasError(event.start_mark)
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Mark] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # `<<`: PyYAML's own merge rules apply
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: PyYAML's own error names it
+                    break
+                if first is not None:
+                    raise _DuplicateKeyError(key, first, key_node.start_mark)
+                seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
 
 def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
-    """Parse scheme YAML safely: no aliases or anchors, bounded nesting; errors as :class:`SchemeError`."""
-    loader = _SchemeLoader(text)
+    """Parse scheme YAML safely: no aliases or anchors, no duplicate keys, bounded nesting;
+    errors (including characters YAML does not allow, such as NUL) as :class:`SchemeError`."""
+    loader = None
     try:
+        loader = _SchemeLoader(text)  # checks that every character is printable
         return loader.get_single_data()
     except _NoAliasError as exc:
         where = f"line {exc.mark.line + 1}, column {exc.mark.column + 1}"
         raise SchemeError(
             source, [f"{where}: YAML anchors and aliases (&name, *name, <<: *name) are not allowed in a scheme file; write each setting out in full"]
         ) from None
+    except _DuplicateKeyError as exc:
+        raise SchemeError(
+            source,
+            [f"line {exc.again.line + 1}, column {exc.again.column + 1}: the key {_shown(exc.key)} is written twice in one mapping "
+             f"(first on line {exc.first.line + 1}); YAML would silently keep the last one — keep one and delete the other"],
+        ) from None
     except RecursionError:
         raise SchemeError(source, ["the YAML is nested far too deeply for a scheme file"]) from None
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # PyYAML raises ValueError for impossible dates such as 2025-13-45
         raise SchemeError(source, [f"not valid YAML: {exc}"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def load_scheme(path: str | Path | None = None) -> Scheme:

@@ -49,6 +49,7 @@ _QUARTER_FORMS = (  # applied to the NFKC-normalised, upper-cased cell without s
 )
 _NUMBER_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _THOUSANDS_RE = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACED_RE = re.compile(r"^[-+]?\d{1,3}( \d{3})+(\.\d+)?$")
 _NON_FINITE_RE = re.compile(r"^[-+]?(inf|infinity|nan)$", re.IGNORECASE)
 _YYYYMMDD = re.compile(r"^(19|20)\d{6}$")
 _DTYPES = {"date": "datetime64[ns]", "number": "float64"} | dict.fromkeys(("id", "text", "enum", "month", "quarter"), object)
@@ -210,6 +211,13 @@ _DECIMAL_COMMA = _Bad(
     "小数点请用“.”（写 0.5，不要写 0,5）；千位写作 1,000 或 1000",
 )
 
+_SPACED = _Bad(
+    "a space inside the number: it is read only as a thousands separator in groups of three (1 000 or 12 345.6)",
+    "remove the space, or write the decimal point (0.5, not 0 5)",
+    "数字中间有空格：空格只能用作千位分隔，每三位一组（如 1 000 或 12 345.6）",
+    "删除空格，或补上小数点（写 0.5，不要写 0 5）",
+)
+
 
 def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
     if isinstance(v, bool):
@@ -221,7 +229,11 @@ def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
             return _NON_FINITE
         return number if math.isfinite(number) else _NON_FINITE
     if isinstance(v, str):
-        s = _nfkc(v).replace(" ", "")
+        s = _nfkc(v)
+        if re.search(r"\d\s+\d", s):  # "1 000" groups thousands; "0 5" or "99 5" is a typo, never 5 or 995
+            if not _SPACED_RE.match(re.sub(r"\s+", " ", s)):
+                return _SPACED
+        s = re.sub(r"\s+", "", s)
         if _NON_FINITE_RE.match(s):
             return _NON_FINITE
         if "," in s:
@@ -234,6 +246,16 @@ def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
         return number if math.isfinite(number) else _NON_FINITE
     return None
 
+
+#: Excel's error values: what a cell shows when its formula failed (a CSV saved from Excel holds them as text).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                          "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})  # fmt: skip
+_EXCEL_ERROR = (
+    "the cell holds an Excel error value: the formula or lookup behind it failed",
+    "correct the formula (or the lookup's source) so that the cell shows the real value, or type the value in",
+    "该单元格是 Excel 错误值，说明其公式或查找引用出错",
+    "修正公式（或被查找的数据），使单元格显示实际内容，或直接填写该内容",
+)
 
 _COERCE: dict[str, tuple[Callable[[object, dt.tzinfo], object], str, str, str, str]] = {
     "date": (_date, "not a date", "write a date such as 2025-03-31 (or use an Excel date cell)",
@@ -286,7 +308,11 @@ def _coerce_column(
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
             out = out.map(lambda v: aliases.get(v, v.lower()))
-        return out.reindex(raw.index).astype(object).where(present, None)
+        failed = out.map(lambda v: isinstance(v, str) and v.upper() in EXCEL_ERRORS)
+        for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
+            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
+        out = out.where(~failed, None)
+        return out.reindex(raw.index).astype(object).where(present & ~failed.reindex(raw.index, fill_value=False), None)
     convert, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
     converted = fast.astype(object) if fast is not None else pd.Series(None, index=values.index, dtype=object)
     if col.kind == "date" and fast is not None:  # dates pandas could read may still be out of range
@@ -301,6 +327,8 @@ def _coerce_column(
         why = converted[idx]
         if isinstance(why, _Bad):
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], why.rule, why.fix, rule_zh=why.rule_zh, fix_zh=why.fix_zh))
+        elif isinstance(raw[idx], str) and raw[idx].strip().upper() in EXCEL_ERRORS:
+            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
         else:
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix, rule_zh=rule_zh, fix_zh=fix_zh))
     out = converted.where(~bad, None).reindex(raw.index)
@@ -566,6 +594,36 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
     return out
 
 
+_REPEATS = ("milestones", "ratings", "adjustments")
+
+
+def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Problem]:
+    """Rows that repeat an earlier row in every column (a block pasted twice) where a repeat is
+    implausible and counts: a rating, a milestone, a bonus or deduction. Both are counted, so say so.
+    (Visits are left alone: two visits to one recipient on one day happen, and count little.)"""
+    out = []
+    for sheet, frame in typed.items():
+        if sheet not in _REPEATS or len(frame) < 2:
+            continue
+        columns = [c.name for c in SHEETS[sheet].columns]
+        key = pd.util.hash_pandas_object(frame[columns].astype(str), index=False)  # one hash per row; blanks compare equal
+        again = key.duplicated(keep="first")
+        if not again.any():
+            continue
+        rows = frame.loc[again, ROW].astype(int).tolist()
+        first_of = frame[ROW].groupby(key).transform("first")[again].astype(int).tolist()
+        shown = ", ".join(f"{r} (= row {f})" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (" ..." if len(rows) > 5 else "")
+        shown_zh = "、".join(f"第{r}行（同第{f}行）" for r, f in list(zip(rows, first_of, strict=True))[:5]) + ("等" if len(rows) > 5 else "")
+        out.append(
+            Problem(raw.file(sheet), sheet, rows[0], None, None, severity="warning",
+                    rule=f"{len(rows)} row(s) repeat an earlier row in every column: {shown}; each is counted",
+                    fix="delete the rows pasted twice; keep them only if the same thing really happened twice",
+                    rule_zh=f"有 {len(rows)} 行与前面某行完全相同：{shown_zh}；每一行都会计入",
+                    fix_zh="删除重复粘贴的行；只有同一事项确实发生了两次时才保留")
+        )
+    return out
+
+
 def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
     """Name each problem as the office's workbook does: sheet and header labels, Excel column, group."""
     groups: dict[str, dict[int, str]] = {}
@@ -641,6 +699,7 @@ def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str
             unparsable = {(p.row, p.column) for p in problems if p.sheet == sheet}
             problems.extend(_problems_from(exc, sheet, raw.file(sheet), frame, unparsable))
     problems.extend(_case_collisions(typed, raw, absent))
+    warnings.extend(_repeated_rows(typed, raw))
     problems, warnings = _dress(problems, raw), _dress(warnings, raw)
     if problems:
         _fail(problems, warnings)
