@@ -145,10 +145,12 @@ code { font-family: Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 0
   .assess-indicators th:nth-child(1) { width: 24%; } .assess-indicators th:nth-child(2) { width: 15%; }
   .assess-indicators th:nth-child(4) { width: 15%; }
   .assess-comments th:nth-child(1) { width: 20%; } .assess-comments th:nth-child(2) { width: 32%; }
-  .assess-overdue th:nth-child(1) { width: 11%; } .assess-overdue th:nth-child(2) { width: 18%; }
-  .assess-overdue th:nth-child(3), .assess-overdue th:nth-child(8) { width: 10.5%; }
-  .assess-overdue th:nth-child(4) { width: 7%; } .assess-overdue th:nth-child(5) { width: 9%; }
-  .assess-overdue th:nth-child(6) { width: 13%; } .assess-overdue th:nth-child(7) { width: 9%; }
+  /* nine columns: the widths add up to 85 %, the cells' padding (8pt each) takes the rest */
+  .assess-overdue th:nth-child(1) { width: 10%; } .assess-overdue th:nth-child(2) { width: 15%; }
+  .assess-overdue th:nth-child(3), .assess-overdue th:nth-child(8) { width: 9%; }
+  .assess-overdue th:nth-child(4) { width: 6%; } .assess-overdue th:nth-child(5) { width: 8%; }
+  .assess-overdue th:nth-child(6) { width: 12%; } .assess-overdue th:nth-child(7) { width: 8%; }
+  .assess-overdue th:nth-child(9) { width: 8%; }
   .assess-milestones th:nth-child(1) { width: 17%; } .assess-milestones th:nth-child(2) { width: 15%; }
   .assess-adjustments th:nth-child(1) { width: 12%; } .assess-adjustments th:nth-child(2) { width: 11%; }
   .assess-adjustments th:nth-child(3) { width: 10%; }
