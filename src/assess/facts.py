@@ -659,14 +659,9 @@ def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None
         share, floor = band.get("quota"), float(band.get("min", 0))
         if share is None or final < floor - _TOL:
             continue
-        x = float(share) * int(graded.sum())
-        rounding = grades.get("quota_rounding", "floor")
-        if rounding == "ceil":
-            cap = math.ceil(x - _TOL)
-        elif rounding == "round":
-            cap = math.floor(x + 0.5 + _TOL)
-        else:
-            cap = math.floor(x + _TOL)
+        from assess.scoring import quota_size  # the scoring's own rule, only when a quota is shown
+
+        cap = quota_size(float(share), int(graded.sum()), grades.get("quota_rounding", "floor"))
         met = graded & ~_flagged(result, "veto") & (finals >= floor - _TOL)
         position = int((finals[met] > final + _TOL).sum()) + 1
         return {"band": band.get("name"), "quota": float(share), "cap": cap, "position": position, "met": int(met.sum())}

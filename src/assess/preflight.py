@@ -17,7 +17,8 @@ import pandas as pd
 from .errors import Problem
 from .indicators import Window
 from .scheme import Scheme, default_scheme
-from .summary import _quota_size, missing_data
+from .scoring import quota_size
+from .summary import missing_data
 from .validate import Dataset
 
 __all__ = ["preflight", "infer_year"]
@@ -124,7 +125,7 @@ def preflight(dataset: Dataset, scheme: Scheme | None = None, year: int | None =
     for band in scheme.grades.bands[:-1]:
         if band.quota is None or band.quota <= 0:
             continue
-        places = _quota_size(band.quota, graded, scheme.grades.quota_rounding)
+        places = quota_size(band.quota, graded, scheme.grades.quota_rounding)
         if places == 0 and graded > 0:
             pct = f"{band.quota * 100:g} %"
             out.append(

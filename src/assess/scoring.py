@@ -184,7 +184,9 @@ def adjust(base: pd.Series, adjustments: pd.DataFrame, window: Window, scheme: S
 # ---- grades and ranks -------------------------------------------------------------------------
 
 
-def _quota_size(share: float, graded: int, rounding: str) -> int:
+def quota_size(share: float, graded: int, rounding: str) -> int:
+    """Places a quota of ``share`` leaves among ``graded`` groups (``floor``, ``round`` halves up,
+    or ``ceil``), with the 1e-9 tolerance: ``0.15 × 20`` gives 3 under ``ceil``."""
     x = share * graded
     if rounding == "ceil":
         return math.ceil(x - TOL)
@@ -232,7 +234,7 @@ def grade(final: pd.Series, components: pd.DataFrame, vetoed: pd.Series, ungrade
     for b, band in enumerate(bands[:-1]):
         if band.quota is None:
             continue
-        cap = _quota_size(band.quota, n_graded, scheme.grades.quota_rounding)
+        cap = quota_size(band.quota, n_graded, scheme.grades.quota_rounding)
         cand = np.flatnonzero(graded & (level == b))
         if len(cand) <= cap:
             continue

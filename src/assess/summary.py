@@ -10,7 +10,6 @@ They work whether or not vetoed and ungraded groups carry a rank: rows are order
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .result import Result
+from .scoring import quota_size
 
 __all__ = ["MissingComponent", "QuotaNote", "missing_data", "quota_notes", "summary_table", "SUMMARY_WORDS"]
 
@@ -170,15 +170,6 @@ def missing_data(result: Result, group_id: str) -> list[MissingComponent]:
     return out
 
 
-def _quota_size(share: float, graded: int, rounding: str) -> int:
-    x = share * graded
-    if rounding == "ceil":
-        return math.ceil(x - _TOL)
-    if rounding == "round":
-        return math.floor(x + 0.5 + _TOL)
-    return math.floor(x + _TOL)
-
-
 def quota_notes(result: Result) -> dict[str, QuotaNote]:
     """For every group flagged ``quota_demoted``: the band it met, its places and the group's position.
 
@@ -208,7 +199,7 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
         if band is None:
             continue
         b = level_of[band["name"]]
-        places = _quota_size(float(band["quota"]), int(graded.sum()), str(grades.get("quota_rounding", "floor")))
+        places = quota_size(float(band["quota"]), int(graded.sum()), str(grades.get("quota_rounding", "floor")))
         cand = np.flatnonzero(graded & ~vetoed & (final >= band["min"] - _TOL) & (grade_level >= b))
         mine = np.array([k[i] for k in keys])
         ahead = sum(1 for j in cand if _better(np.array([k[j] for k in keys]), mine))
