@@ -501,3 +501,20 @@ def test_score_prints_the_intake_warnings_too(tmp_path, capsys) -> None:
     err = capsys.readouterr().err
     assert "提醒：" in err and "隐藏" in err
     assert (tmp_path / "out" / "scores.xlsx").is_file()
+
+
+def test_a_text_longer_than_an_excel_cell_is_a_located_problem(tmp_path, capsys) -> None:
+    """A CSV may hold a name of 40,000 characters; scores.xlsx could only keep 32,767 of them."""
+    import pandas as pd
+
+    from assess.pipeline import write_sample
+
+    folder = write_sample(tmp_path / "csv", groups=3)
+    groups = pd.read_csv(folder / "groups.csv", dtype=str)
+    groups.loc[1, "name"] = "长" * 40_000
+    groups.to_csv(folder / "groups.csv", index=False)
+    out = tmp_path / "out"
+    assert main(["score", str(folder), "--year", "2025", "--out", str(out), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert "groups" in err and "第3行" in err and "超过 Excel 单元格的上限（32767 个字符）" in err
+    assert not out.exists()

@@ -250,6 +250,14 @@ def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
 #: Excel's error values: what a cell shows when its formula failed (a CSV saved from Excel holds them as text).
 EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
                           "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})  # fmt: skip
+#: The most characters an Excel cell holds: a longer text (from a CSV) could not be written back whole.
+EXCEL_CELL_MAX = 32_767
+_TOO_LONG = (
+    f"the text is longer than an Excel cell holds ({EXCEL_CELL_MAX:,} characters), so scores.xlsx could not keep it whole",
+    "shorten it (keep the full text in a separate document if it is needed)",
+    f"文字超过 Excel 单元格的上限（{EXCEL_CELL_MAX} 个字符），考核结果表无法完整保存",
+    "请精简内容（如需保留全文，可另附文档）",
+)
 _EXCEL_ERROR = (
     "the cell holds an Excel error value: the formula or lookup behind it failed",
     "correct the formula (or the lookup's source) so that the cell shows the real value, or type the value in",
@@ -311,6 +319,10 @@ def _coerce_column(
         failed = out.map(lambda v: isinstance(v, str) and v.upper() in EXCEL_ERRORS)
         for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
+        too_long = out.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_MAX) & ~failed
+        for idx in out.index[too_long]:  # never cut short without a word in scores.xlsx
+            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_TOO_LONG))
+        failed = failed | too_long
         out = out.where(~failed, None)
         return out.reindex(raw.index).astype(object).where(present & ~failed.reindex(raw.index, fill_value=False), None)
     convert, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
