@@ -271,6 +271,7 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
         info = {
             "card": card,
             "name": report._group_name(result, group_id),
+            "ranked": standing["ranked"],
             "rank_short": short,
             "rank_text": full,
             "score": text("partial_score", lang, score=score) if standing["partial"] else score,
@@ -283,8 +284,6 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
 
 def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Mapping[str, int], lang: str) -> str:
     """Cover, contents (with the bound file's page numbers) and the summary table, as a page."""
-    import pandas as pd
-
     from assess import pages, report
     from assess.labels import component_labels, format_score, format_signed, grade_label, text
     from assess.summary import SUMMARY_WORDS, summary_table
@@ -331,8 +330,7 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
 
     for group_id in order:
         card = groups[group_id]["card"]
-        ranked = not pd.isna(result.scores.set_index("group_id").loc[group_id, "rank"])
-        rank_cell = groups[group_id]["rank_short"] if ranked else "—"
+        rank_cell = groups[group_id]["rank_short"] if groups[group_id]["ranked"] else "—"
         cells = [esc(rank_cell), esc(group_id), f'<span class="assess-nowrap">{esc(groups[group_id]["name"])}</span>']
         cells += [esc(format_score(card["components"].get(c))) for c in components]
         deduction = card["deduction"]
