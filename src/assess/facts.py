@@ -659,12 +659,13 @@ def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None
         share, floor = band.get("quota"), float(band.get("min", 0))
         if share is None or final < floor - _TOL:
             continue
-        from assess.scoring import quota_size  # the scoring's own rule, only when a quota is shown
+        from assess.summary import quota_notes  # the summary sheet's numbers, only when a quota is shown
 
-        cap = quota_size(float(share), int(graded.sum()), grades.get("quota_rounding", "floor"))
         met = graded & ~_flagged(result, "veto") & (finals >= floor - _TOL)
-        position = int((finals[met] > final + _TOL).sum()) + 1
-        return {"band": band.get("name"), "quota": float(share), "cap": cap, "position": position, "met": int(met.sum())}
+        note = quota_notes(result).get(group_id)
+        if note is None or note.band != band.get("name"):
+            return None
+        return {"band": note.band, "quota": float(share), "cap": note.places, "position": note.position, "met": int(met.sum())}
     return None
 
 
