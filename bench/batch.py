@@ -173,7 +173,9 @@ def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repe
     # The wall times swing with whatever else the machine runs; CPU seconds much less.
     cpu_html, cpu_pdf = statistics.median(cpu["html"]), statistics.median(cpu["pdf"])
     print(f"  CPU (all processes) {cpu_html:6.1f} s without, {cpu_pdf:6.1f} s with --pdf: {cpu_pdf / cpu_html:.2f} ×")
-    print(f"  pages per group PDF: min {min(pages)}, median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)")
+    print(
+        f"  pages per group PDF: min {min(pages)}, median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)"
+    )
     bound = out / "reports.pdf"
     if bound.is_file():
         from assess import pages, report  # noqa: F401  (imported by the run before it binds)
@@ -205,7 +207,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     parser.add_argument("--pdf-ratio", action="store_true", help="only: assess run --lang zh with and without --pdf")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind for --pdf-ratio (default 2)")
-    parser.add_argument("--source", type=Path, default=ROOT, help="the checkout whose package (and template) is measured")
+    parser.add_argument(
+        "--source", type=Path, default=ROOT, help="the checkout whose package (and template) is measured"
+    )
     args = parser.parse_args()
     if args.source != ROOT and args.template == ROOT / "notebooks" / "group_report.ipynb":
         args.template = args.source / "notebooks" / "group_report.ipynb"

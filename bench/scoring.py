@@ -49,7 +49,9 @@ def main() -> None:
     table = pd.DataFrame(rows)
     table["ms_per_group"] = table["seconds"] / table["groups"] * 1000
     # growth against the previous size: (time ratio) / (size ratio); 1.0 is exactly linear
-    table["growth_vs_previous"] = (table["seconds"] / table["seconds"].shift()) / (table["groups"] / table["groups"].shift())
+    table["growth_vs_previous"] = (table["seconds"] / table["seconds"].shift()) / (
+        table["groups"] / table["groups"].shift()
+    )
     print(table.to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
 
 

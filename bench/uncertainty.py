@@ -37,14 +37,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_sample(Path(tmp) / "sample", year=args.year, groups=args.groups, seed=1)
         dataset = assess.load(folder)
-    print(f"{args.groups} groups, {len(dataset.tables['ratings'])} rating rows; {args.draws} draws; {os.cpu_count()} cores")
+    print(
+        f"{args.groups} groups, {len(dataset.tables['ratings'])} rating rows; {args.draws} draws; {os.cpu_count()} cores"
+    )
 
     times = []
     for _i in range(args.repeat):
         start = time.perf_counter()
         result = assess.uncertainty(dataset, draws=args.draws, seed=0, year=args.year)
         times.append(time.perf_counter() - start)
-    print(f"assess.uncertainty, whole analysis: best {min(times):.2f} s, median {statistics.median(times):.2f} s of {args.repeat}")
+    print(
+        f"assess.uncertainty, whole analysis: best {min(times):.2f} s, median {statistics.median(times):.2f} s of {args.repeat}"
+    )
 
     # one run, stage by stage
     settings = UncertaintySettings(draws=args.draws)

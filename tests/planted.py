@@ -60,7 +60,16 @@ def score_planted(folder: Path, workbook: Path | None = None) -> Path:
 
 
 SECTIONS = (
-    "header", "summary", "improvements", "indicators", "ratings", "problems", "milestones", "adjustments", "quality", "closing",
+    "header",
+    "summary",
+    "improvements",
+    "indicators",
+    "ratings",
+    "problems",
+    "milestones",
+    "adjustments",
+    "quality",
+    "closing",
 )
 
 

@@ -17,7 +17,13 @@ NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if"]
 EXPECTED = {
     "01-data-quality": ["Monthly ledgers", "Anomalies", "earlier_years", "<img"],
     "02-ratings": ["Reliability", "ICC(1,k)", "Krippendorff", "<img"],
-    "03-scores": ["Correlations between indicators", "effective_mean", "Top 10 by final score", "weighted_variance_share", "<img"],
+    "03-scores": [
+        "Correlations between indicators",
+        "effective_mean",
+        "Top 10 by final score",
+        "weighted_variance_share",
+        "<img",
+    ],
     "04-what-if": ["A fixed alternative", "grade_changed", "ST_conf", "plausible variations", "<img"],
 }
 
@@ -37,7 +43,9 @@ def test_parameters_cell_and_only_package_calls(name: str) -> None:
     for cell in code[1:]:
         tree = ast.parse(cell.source)
         # no functions, classes or loops of their own: logic lives in the package
-        assert not any(isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda)) for n in ast.walk(tree)), cell.source
+        assert not any(
+            isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.For, ast.While, ast.Lambda)) for n in ast.walk(tree)
+        ), cell.source
         assert all(n.module.startswith("assess") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom))
         assert all(a.name.startswith("assess") for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names)
     assert not any(c.get("outputs") for c in code), "commit the notebooks without outputs"
@@ -51,14 +59,21 @@ def test_notebook_runs_clean_and_renders_without_code(name: str, tmp_path: Path)
     if name == "04-what-if":
         parameters["draws"] = 300
     papermill.execute_notebook(
-        ROOT / "notebooks" / f"{name}.ipynb", out, parameters=parameters, cwd=str(ROOT / "notebooks"), progress_bar=False, kernel_name="python3"
+        ROOT / "notebooks" / f"{name}.ipynb",
+        out,
+        parameters=parameters,
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        kernel_name="python3",
     )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     stderr = "".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.get("name") == "stderr")
     assert "Warning" not in stderr and "Traceback" not in stderr, stderr
-    html, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    html, _ = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    ).from_notebook_node(nb)
     assert "import assess" not in html and "explore." not in html and "data_path =" not in html
     for text in EXPECTED[name]:
         assert text in html, f"{name}: {text!r} not shown"

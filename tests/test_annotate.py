@@ -31,9 +31,13 @@ def bad(tmp_path: Path) -> Path:
     s = minimal_sheets()
     s["ledger"].append(["G2", "2025-02", "tomorrow", None, 3])  # C3 not a date, E3 out of [0, 1]
     s["ratings"].append(["2025-Q1", "E2", "G1", None, 4, None])  # B3: E2 belongs to G2
-    s["problems"].append(["Q2", "G2", "E2", "2025-03-01", "urgent", "2025-04-01", "resolved", None])  # G3: resolved, no date
+    s["problems"].append(
+        ["Q2", "G2", "E2", "2025-03-01", "urgent", "2025-04-01", "resolved", None]
+    )  # G3: resolved, no date
     s["problems"][0] = [SHEETS["problems"].column(c).zh for c in s["problems"][0]]
-    s["visits"].append(["G2", "E2", pd.Timestamp("2025-05-06").to_pydatetime(), "电话", "=1+1"])  # a date cell, text like a formula
+    s["visits"].append(
+        ["G2", "E2", pd.Timestamp("2025-05-06").to_pydatetime(), "电话", "=1+1"]
+    )  # a date cell, text like a formula
     return write_workbook(tmp_path / "bad.xlsx", {SHEETS[k].zh: v for k, v in s.items()}, formulas=False)
 
 
@@ -138,7 +142,9 @@ def test_csv_folder_gives_an_xlsx_with_one_sheet_per_file(tmp_path: Path) -> Non
     cell = book["ledger"].cell(row=6, column=column)  # data row 4 is Excel row 6
     assert cell.value == "1.5" and _fill(cell).endswith(RED)
     assert book["ledger"].cell(row=2, column=1).value == ledger.iloc[0, 0]
-    assert [r[:3] for r in book["problem_list"].iter_rows(min_row=2, values_only=True)] == [(ledger.loc[4, "group_id"], "ledger", 6)]
+    assert [r[:3] for r in book["problem_list"].iter_rows(min_row=2, values_only=True)] == [
+        (ledger.loc[4, "group_id"], "ledger", 6)
+    ]
 
 
 def test_valid_workbook_lists_the_warnings_without_marking_cells(tmp_path: Path, capsys) -> None:

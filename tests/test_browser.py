@@ -275,7 +275,9 @@ def rendered_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", ["reports/G01.html", "index.html"])
-def test_chinese_report_and_index_render_without_errors(rendered_zh: Path, browser: Browser, tmp_path: Path, page: str) -> None:
+def test_chinese_report_and_index_render_without_errors(
+    rendered_zh: Path, browser: Browser, tmp_path: Path, page: str
+) -> None:
     """A Chinese report and the Chinese index: no request, no error, Chinese headings, the
     print-only running header hidden on screen, and a screenshot that is not blank."""
     url = (rendered_zh / page).as_uri()

@@ -48,7 +48,15 @@ def test_score_writes_the_three_named_sheets(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 0
     book = openpyxl.load_workbook(out / "scores.xlsx")
-    assert book.sheetnames == ["summary", "scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]
+    assert book.sheetnames == [
+        "summary",
+        "scores",
+        "indicators",
+        "contributions",
+        "ratings_quality",
+        "flags",
+        "provenance",
+    ]
     scores = pd.read_excel(out / "scores.xlsx", sheet_name="scores")
     assert list(scores.columns) == SCORE_COLUMNS
     assert list(pd.read_excel(out / "scores.xlsx", sheet_name="indicators").columns) == INDICATOR_COLUMNS

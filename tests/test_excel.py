@@ -31,12 +31,23 @@ def planted(tmp_path_factory):
 def test_sheets_and_layout(planted):
     result, path = planted
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["summary", "scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]  # no importance: fewer than 3 graded groups
+    assert book.sheetnames == [
+        "summary",
+        "scores",
+        "indicators",
+        "contributions",
+        "ratings_quality",
+        "flags",
+        "provenance",
+    ]  # no importance: fewer than 3 graded groups
     for ws in book.worksheets[1:]:  # the summary has a title above its header (tests/test_summary.py)
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     scores = book["scores"]
     grade_col = [c.value for c in scores[1]].index("grade") + 1
-    fills = {scores.cell(row=r, column=grade_col).value: scores.cell(row=r, column=grade_col).fill.fgColor.rgb for r in range(2, scores.max_row + 1)}
+    fills = {
+        scores.cell(row=r, column=grade_col).value: scores.cell(row=r, column=grade_col).fill.fgColor.rgb
+        for r in range(2, scores.max_row + 1)
+    }
     assert fills.get("fail", "").endswith("F8CBAD")  # the vetoed G1
     assert scores.column_dimensions["B"].width >= 8
 
@@ -66,7 +77,12 @@ def test_contributions_add_up_and_flags_explain(planted):
 def test_year_over_year_marks_new_and_gone(planted, tmp_path):
     result, path = planted
     previous = read_previous(path)
-    previous = pd.concat([previous[previous["group_id"] != "G4"], pd.DataFrame([{"group_id": "G9", "final_score": 50.0, "rank": 9, "grade": "fail"}])])
+    previous = pd.concat(
+        [
+            previous[previous["group_id"] != "G4"],
+            pd.DataFrame([{"group_id": "G9", "final_score": 50.0, "rank": 9, "grade": "fail"}]),
+        ]
+    )
     previous.loc[previous["group_id"] == "G2", "final_score"] -= 10
     previous.loc[previous["group_id"] == "G2", "rank"] = 4
     s = compare(result, previous).scores.set_index("group_id")

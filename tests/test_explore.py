@@ -81,7 +81,10 @@ def test_indicator_views(result: assess.Result) -> None:
 
 
 def test_reweighted_renormalises_and_names_bad_keys() -> None:
-    s = explore.reweighted(components={"daily_work": 1, "effectiveness": 1, "service_rating": 2}, indicators={"rating_score": 0.6, "rating_response": 0.6})
+    s = explore.reweighted(
+        components={"daily_work": 1, "effectiveness": 1, "service_rating": 2},
+        indicators={"rating_score": 0.6, "rating_response": 0.6},
+    )
     assert [c.weight for c in s.components.values()] == [0.25, 0.25, 0.5]
     assert (s.indicators["rating_score"].weight, s.indicators["rating_response"].weight) == (0.5, 0.5)
     with pytest.raises(assess.SchemeError, match="components.daily: no such component"):
@@ -91,7 +94,11 @@ def test_reweighted_renormalises_and_names_bad_keys() -> None:
 def test_what_if_orders_grade_changes_first(sample: Dataset, result: assess.Result) -> None:
     same = explore.what_if(result, result)
     assert not same["grade_changed"].any() and (same["score_change"].fillna(0) == 0).all()
-    alt = assess.score(sample, YEAR, scheme=explore.reweighted(components={"daily_work": 0.1, "effectiveness": 0.8, "service_rating": 0.1}))
+    alt = assess.score(
+        sample,
+        YEAR,
+        scheme=explore.reweighted(components={"daily_work": 0.1, "effectiveness": 0.8, "service_rating": 0.1}),
+    )
     table = explore.what_if(result, alt)
     changed = table["grade_changed"].to_numpy()
     assert changed.any() and not (np.diff(changed.astype(int)) > 0).any()  # all changes first
@@ -99,7 +106,11 @@ def test_what_if_orders_grade_changes_first(sample: Dataset, result: assess.Resu
 
 
 def test_figures_and_html_summary(sample: Dataset, result: assess.Result) -> None:
-    for fig in (explore.ledger_figure(sample, YEAR), explore.rating_figure(sample, YEAR), explore.correlation_figure(result)):
+    for fig in (
+        explore.ledger_figure(sample, YEAR),
+        explore.rating_figure(sample, YEAR),
+        explore.correlation_figure(result),
+    ):
         assert isinstance(fig, Figure) and fig.get_label()
     html = result._repr_html_()
     top = result.scores.sort_values("rank").iloc[0]
@@ -110,7 +121,16 @@ def test_figures_and_html_summary(sample: Dataset, result: assess.Result) -> Non
 def test_views_in_chinese(sample: Dataset, result: assess.Result) -> None:
     """lang="zh": the same numbers under Chinese headers, index labels, values and chart labels."""
     cover, cover_zh = explore.coverage(sample, YEAR), explore.coverage(sample, YEAR, lang="zh")
-    assert list(cover_zh.columns) == ["服务对象数", "月度台账", "走访", "问题台账", "项目节点", "服务对象评价", "加扣分", "考核期外行数"]
+    assert list(cover_zh.columns) == [
+        "服务对象数",
+        "月度台账",
+        "走访",
+        "问题台账",
+        "项目节点",
+        "服务对象评价",
+        "加扣分",
+        "考核期外行数",
+    ]
     assert cover_zh.index.name == "工作组编号"
     np.testing.assert_array_equal(cover_zh.to_numpy(), cover.to_numpy())
     by_month = explore.ledger_by_month(sample, YEAR, lang="zh")
@@ -119,26 +139,42 @@ def test_views_in_chinese(sample: Dataset, result: assess.Result) -> None:
     status = explore.ledger_status(sample, YEAR, lang="zh")
     assert set(np.unique(status.to_numpy())) <= {"按时报送", "逾期报送", "未报送", "无台账"}
     window = explore.out_of_window(sample, YEAR, lang="zh")
-    assert list(window.columns) == ["行数", "考核期内", "以前年度", "考核日期之后", "以后年度"] and "月度台账" in window.index
+    assert (
+        list(window.columns) == ["行数", "考核期内", "以前年度", "考核日期之后", "以后年度"]
+        and "月度台账" in window.index
+    )
     summary = explore.indicator_summary(result, lang="zh")
     assert {"日常工作", "工作成效", "服务对象评价", "问题按时办结率", "走访覆盖率"} <= set(summary.index)
     assert list(summary.columns)[:3] == ["缺失数", "平均值", "标准差"]
     weights = explore.effective_weights(result, lang="zh")
-    assert list(weights.columns) == ["名义权重", "平均实际权重", "加权得分差异占比", "方差贡献占比", "与最终得分的相关比"] and "月度台账按时报送率" in weights.index
+    assert (
+        list(weights.columns) == ["名义权重", "平均实际权重", "加权得分差异占比", "方差贡献占比", "与最终得分的相关比"]
+        and "月度台账按时报送率" in weights.index
+    )
     reliability = explore.rating_reliability(result, lang="zh")
     assert "各组平均评价的信度 ICC(1,k)" in reliability.index and reliability.columns.tolist() == ["数值"]
-    alt = assess.score(sample, YEAR, scheme=explore.reweighted(components={"daily_work": 0.2, "effectiveness": 0.5, "service_rating": 0.3}))
+    alt = assess.score(
+        sample,
+        YEAR,
+        scheme=explore.reweighted(components={"daily_work": 0.2, "effectiveness": 0.5, "service_rating": 0.3}),
+    )
     table = explore.what_if(result, alt, lang="zh")
     assert {"工作组名称", "最终得分", "调整后最终得分", "等次是否变化", "等次", "调整后等次"} <= set(table.columns)
     assert set(table["等次"].dropna()) <= {"优秀", "良好", "合格", "不合格"}
     grades = explore.grade_counts(result, lang="zh")
     assert list(grades.index) == ["优秀", "良好", "合格", "不合格", "不评定等次"] and grades["工作组数"].sum() == 38
     flags = explore.rating_flags(result, lang="zh")
-    assert set(flags["标记"]) <= {"参与评价者过少", "各项打分完全相同"} and len(flags) == len(explore.rating_flags(result))
+    assert set(flags["标记"]) <= {"参与评价者过少", "各项打分完全相同"} and len(flags) == len(
+        explore.rating_flags(result)
+    )
     assert all("服务对象" in d for d in flags["说明"])
     fig = explore.ledger_figure(sample, YEAR, lang="zh")
     ax = fig.axes[0]
-    assert ax.get_xlabel() == "2025年各月" and ax.get_ylabel() == "工作组数" and fig.get_label() == "2025年月度台账报送情况"
+    assert (
+        ax.get_xlabel() == "2025年各月"
+        and ax.get_ylabel() == "工作组数"
+        and fig.get_label() == "2025年月度台账报送情况"
+    )
     assert "Noto Sans CJK SC" in ax.xaxis.label.get_fontfamily() or "CJK" in str(ax.xaxis.label.get_fontfamily())
     assert explore.what_if_figure(table, lang="zh").axes[0].get_xlabel() == "按考核方案的最终得分"
     corr = explore.correlation_figure(result, lang="zh")

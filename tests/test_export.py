@@ -154,12 +154,17 @@ def test_run_pdfs_index_and_bound_file_written_once(result, tmp_path: Path) -> N
         html_path = tmp_path / "reports" / f"{group_id}.html"
         html_path.write_text(page_for(result, group_id, "en"), encoding="utf-8")
         html_to_pdf(html_path, html_path.with_suffix(".pdf"))
-        outcomes.append(ReportOutcome(group_id, True, html_path, None, None, 0.1, pdf_path=html_path.with_suffix(".pdf")))
+        outcomes.append(
+            ReportOutcome(group_id, True, html_path, None, None, 0.1, pdf_path=html_path.with_suffix(".pdf"))
+        )
     write_index(result, outcomes, tmp_path, lang="en")
     written = write_run_pdfs(result, outcomes, tmp_path, lang="en")
     assert written == {"index": tmp_path / "index.pdf", "bound": tmp_path / BOUND_NAME}
     assert BOUND_NAME == "reports.pdf"
     index_text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(tmp_path / "index.pdf").pages))
     assert "Year-endassessment2025:allgroups" in index_text and "Page1of" in index_text
-    assert [item.title.split(" · ")[1].split()[0] for item in PdfReader(tmp_path / BOUND_NAME).outline] == ["G02", "G01"]
+    assert [item.title.split(" · ")[1].split()[0] for item in PdfReader(tmp_path / BOUND_NAME).outline] == [
+        "G02",
+        "G01",
+    ]
     assert write_run_pdfs(result, outcomes, tmp_path, lang="en") == {}

@@ -25,9 +25,13 @@ def _hand_result() -> assess.Result:
     for g, lp, pp in zip(groups, [12, 6, 0, 6], [0, 3, 6, 3], strict=True):
         rows.append({"group_id": g, "indicator": "ledger_on_time", "normalized": lp / 0.12, "points": float(lp)})
         rows.append({"group_id": g, "indicator": "problem_on_time", "normalized": pp / 0.12, "points": float(pp)})
-    scores = pd.DataFrame({"group_id": groups, "grade": "pass", "base_score": [12.0, 9, 6, 9], "final_score": [12.0, 9, 6, 9]})
+    scores = pd.DataFrame(
+        {"group_id": groups, "grade": "pass", "base_score": [12.0, 9, 6, 9], "final_score": [12.0, 9, 6, 9]}
+    )
     meta = {"scheme": default_scheme().model_dump(mode="json")}
-    return assess.Result(scores=scores, indicators=pd.DataFrame(), groups=pd.DataFrame(), meta=meta, contributions=pd.DataFrame(rows))
+    return assess.Result(
+        scores=scores, indicators=pd.DataFrame(), groups=pd.DataFrame(), meta=meta, contributions=pd.DataFrame(rows)
+    )
 
 
 def test_importance_by_hand() -> None:
@@ -70,7 +74,13 @@ def test_importance_on_the_sample_and_in_scores_xlsx(tmp_path: Path) -> None:
 
 def test_importance_needs_graded_groups() -> None:
     r = _hand_result()
-    few = assess.Result(scores=r.scores.assign(grade=[None, None, "pass", "pass"]), indicators=r.indicators, groups=r.groups, meta=r.meta, contributions=r.contributions)
+    few = assess.Result(
+        scores=r.scores.assign(grade=[None, None, "pass", "pass"]),
+        indicators=r.indicators,
+        groups=r.groups,
+        meta=r.meta,
+        contributions=r.contributions,
+    )
     assert importance(few).empty
 
 
@@ -105,7 +115,9 @@ def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
         "of the weighted scores, Rating score (24 %) for 0 %; an indicator on which groups differ little "
         "decides little, whatever its weight."
     )
-    assert importance_sentence(result, "zh").startswith("实际影响：月度台账按时报送率（名义权重12%）占加权得分差异的80%")
+    assert importance_sentence(result, "zh").startswith(
+        "实际影响：月度台账按时报送率（名义权重12%）占加权得分差异的80%"
+    )
     sample = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
     page = write_index(sample, [], tmp_path / "index", lang="zh").read_text(encoding="utf-8")
     assert "问题按时办结率（名义权重12%）占加权得分差异的49%" in page

@@ -73,10 +73,24 @@ def test_a_huge_numeric_cell_is_a_problem(tmp_path):
     set_xml_value(path, 6, "F2", "1E+999")
     set_xml_value(path, 6, "G2", "1" + "0" * 400)  # an integer beyond any float
     probs = problems_of(path)
-    assert located(probs) == [("h.xlsx", "milestones", 2, "investment_completed", 7), ("h.xlsx", "milestones", 2, "investment_planned", 6)]
+    assert located(probs) == [
+        ("h.xlsx", "milestones", 2, "investment_completed", 7),
+        ("h.xlsx", "milestones", 2, "investment_planned", 6),
+    ]
 
 
-@pytest.mark.parametrize(("text", "value"), [("1,000", 1000.0), ("12,345.6", 12345.6), ("1,234,567", 1234567.0), ("１２．５", 12.5), ("１，０００", 1000.0), (" 7 ", 7.0), ("+3", 3.0)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,000", 1000.0),
+        ("12,345.6", 12345.6),
+        ("1,234,567", 1234567.0),
+        ("１２．５", 12.5),
+        ("１，０００", 1000.0),
+        (" 7 ", 7.0),
+        ("+3", 3.0),
+    ],
+)
 def test_accepted_number_forms(tmp_path, text, value):
     sheets = minimal_sheets()
     sheets["milestones"][1][5] = text
@@ -98,7 +112,18 @@ def test_a_comma_that_is_not_a_thousands_separator_is_never_a_number(tmp_path, t
 # ---- 2, 4. dates ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["２０２５－０３－０４", "２０２５年３月４日", "2025年3月4日", "２０２５/３/４", 20250304, "20250304", "2025-03-04T00:00"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "２０２５－０３－０４",
+        "２０２５年３月４日",
+        "2025年3月4日",
+        "２０２５/３/４",
+        20250304,
+        "20250304",
+        "2025-03-04T00:00",
+    ],
+)
 def test_accepted_date_forms(tmp_path, text):
     sheets = minimal_sheets()
     sheets["visits"][1][2] = text
@@ -107,7 +132,19 @@ def test_accepted_date_forms(tmp_path, text):
 
 @pytest.mark.parametrize(
     "value",
-    ["3025-03-04", "9999-12-31", "0001-01-01", "1800-01-01", "10000-01-01", dt.datetime(3025, 3, 4), dt.datetime(9999, 12, 31), dt.datetime(1, 1, 1), dt.date(2262, 4, 12), 3_000_000, 10**7],
+    [
+        "3025-03-04",
+        "9999-12-31",
+        "0001-01-01",
+        "1800-01-01",
+        "10000-01-01",
+        dt.datetime(3025, 3, 4),
+        dt.datetime(9999, 12, 31),
+        dt.datetime(1, 1, 1),
+        dt.date(2262, 4, 12),
+        3_000_000,
+        10**7,
+    ],
 )
 def test_dates_outside_the_accepted_years_are_located_problems(tmp_path, value):
     sheets = minimal_sheets()
@@ -118,7 +155,10 @@ def test_dates_outside_the_accepted_years_are_located_problems(tmp_path, value):
 
 
 def test_a_date_cell_with_a_serial_beyond_excel_is_a_located_problem(tmp_path):
-    path = write_workbook(tmp_path / "s.xlsx", {**minimal_sheets(), "visits": [["group_id", "recipient_id", "date"], ["G1", "E1", dt.datetime(2025, 2, 1)]]})
+    path = write_workbook(
+        tmp_path / "s.xlsx",
+        {**minimal_sheets(), "visits": [["group_id", "recipient_id", "date"], ["G1", "E1", dt.datetime(2025, 2, 1)]]},
+    )
     set_xml_value(path, 4, "C2", "99999999")  # date-formatted cell, serial past 9999-12-31
     probs = problems_of(path)
     assert located(probs) == [("s.xlsx", "visits", 2, "date", 3)] and "outside the years" in probs[0].rule
@@ -150,8 +190,18 @@ def test_time_zoned_strings_become_the_offices_local_date(tmp_path, text, zone, 
 
 @pytest.mark.parametrize(
     ("text", "quarter"),
-    [("2025年一季度", "2025-Q1"), ("2025年第一季度", "2025-Q1"), ("2025年第3季度", "2025-Q3"), ("Q1 2025", "2025-Q1"), ("2025 Q2", "2025-Q2"),
-     ("2025Q4", "2025-Q4"), ("2025-q1", "2025-Q1"), ("２０２５年第四季度", "2025-Q4"), ("2025第二季度", "2025-Q2"), ("Ｑ３ ２０２５", "2025-Q3")],
+    [
+        ("2025年一季度", "2025-Q1"),
+        ("2025年第一季度", "2025-Q1"),
+        ("2025年第3季度", "2025-Q3"),
+        ("Q1 2025", "2025-Q1"),
+        ("2025 Q2", "2025-Q2"),
+        ("2025Q4", "2025-Q4"),
+        ("2025-q1", "2025-Q1"),
+        ("２０２５年第四季度", "2025-Q4"),
+        ("2025第二季度", "2025-Q2"),
+        ("Ｑ３ ２０２５", "2025-Q3"),
+    ],
 )
 def test_accepted_quarter_forms(tmp_path, text, quarter):
     sheets = minimal_sheets()
@@ -161,11 +211,20 @@ def test_accepted_quarter_forms(tmp_path, text, quarter):
 
 def test_quarters_without_a_year_take_the_year_of_the_other_quarters(tmp_path):
     sheets = minimal_sheets()
-    sheets["ratings"] += [["一季度", "E1", "G1", "效率", 4, None], ["第二季度", "E1", "G1", "效率", 4, None], ["Q3", "E1", "G1", "效率", 3, None]]
+    sheets["ratings"] += [
+        ["一季度", "E1", "G1", "效率", 4, None],
+        ["第二季度", "E1", "G1", "效率", 4, None],
+        ["Q3", "E1", "G1", "效率", 3, None],
+    ]
     ds = assess.load(write_workbook(tmp_path / "q.xlsx", sheets))
     assert ds.ratings["quarter"].tolist() == ["2025-Q1", "2025-Q1", "2025-Q2", "2025-Q3"]
     [w] = ds.warnings
-    assert (w.sheet, w.row, w.column, w.severity) == ("ratings", 3, "quarter", "warning") and "3 quarter(s) have no year" in w.rule
+    assert (w.sheet, w.row, w.column, w.severity) == (
+        "ratings",
+        3,
+        "quarter",
+        "warning",
+    ) and "3 quarter(s) have no year" in w.rule
 
 
 def test_quarters_without_a_year_fall_back_on_the_ledger_months(tmp_path):
@@ -199,7 +258,12 @@ def test_ids_that_differ_only_in_case_are_located_problems(tmp_path, capsys):
         ("case.xlsx", "recipients", 2, "recipient_id", 1), ("case.xlsx", "recipients", 5, "recipient_id", 1),
     ]  # fmt: skip
     first = next(p for p in probs if p.sheet == "groups" and p.row == 2)
-    assert first.value == "G1" and "'g1' (row 4)" in first.rule and "Windows and macOS" in first.rule and "大小写" in first.rule_zh
+    assert (
+        first.value == "G1"
+        and "'g1' (row 4)" in first.rule
+        and "Windows and macOS" in first.rule
+        and "大小写" in first.rule_zh
+    )
     out = tmp_path / "out"
     assert main(["score", str(path), "--year", "2025", "--out", str(out)]) == 2 and not out.exists()
     assert "differs only in letter case" in capsys.readouterr().err
@@ -220,12 +284,22 @@ def chinese_workbook(path: Path) -> Path:
 def test_problems_name_the_sheet_and_column_as_the_office_wrote_them(tmp_path):
     [p] = problems_of(chinese_workbook(tmp_path / "data.xlsx"))
     assert (p.sheet, p.row, p.column) == ("problems", 7, "resolved_on")
-    assert (p.sheet_label, p.column_label, p.col_index, p.group_id, p.severity) == ("问题台账", "办结日期", 6, "G2", "error")
+    assert (p.sheet_label, p.column_label, p.col_index, p.group_id, p.severity) == (
+        "问题台账",
+        "办结日期",
+        6,
+        "G2",
+        "error",
+    )
     assert p.text("zh") == (
         "data.xlsx：问题台账 第7行 办结日期：'2025-13-01'：不是有效日期 —— 改正：填写日期，如 2025-03-31 或 2025年3月31日（也可用 Excel 日期单元格）"
     )
-    assert p.text("en") == str(p) == (
-        "data.xlsx: problems, row 7, column resolved_on: '2025-13-01': not a date — fix: write a date such as 2025-03-31 (or use an Excel date cell)"
+    assert (
+        p.text("en")
+        == str(p)
+        == (
+            "data.xlsx: problems, row 7, column resolved_on: '2025-13-01': not a date — fix: write a date such as 2025-03-31 (or use an Excel date cell)"
+        )
     )
 
 
@@ -253,7 +327,11 @@ def test_every_problem_and_warning_of_intake_speaks_chinese_and_is_located(tmp_p
         ["Q1", "G2", None, "2025-03-01", "common", "2025-04-01", "open", None],
     ]
     sheets["milestones"] += [["P1", "G1", "x", "2025-05-01", None, -5, "inf"]]
-    sheets["ratings"] += [["2025-Q2", "E2", "G1", "效率", 4, None], ["2025-Q2", "E1", "G1", "效率", 6, None], ["2025-Q9", "E1", "G1", None, None, None]]
+    sheets["ratings"] += [
+        ["2025-Q2", "E2", "G1", "效率", 4, None],
+        ["2025-Q2", "E1", "G1", "效率", 6, None],
+        ["2025-Q9", "E1", "G1", None, None, None],
+    ]
     sheets["adjustments"] += [["G1", "2025-06-01", "deduction", None, "迟报"]]
     path = write_workbook(tmp_path / "bad.xlsx", sheets)
     with pytest.raises(InputError) as info:

@@ -34,7 +34,9 @@ def refused_by_cli(path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str
     return capsys.readouterr().err
 
 
-def book_of(sheets: dict[str, list[list]], hidden: tuple[str, ...] = (), order: list[str] | None = None) -> openpyxl.Workbook:
+def book_of(
+    sheets: dict[str, list[list]], hidden: tuple[str, ...] = (), order: list[str] | None = None
+) -> openpyxl.Workbook:
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name in order or list(sheets):
@@ -96,7 +98,9 @@ def test_a_hidden_sheet_alone_is_read_and_said(tmp_path, capsys):
     assert "is hidden" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("first", "second"), [("Groups.csv", "groups.csv"), ("groups.csv", "工作组.csv"), ("GROUPS.CSV", "groups.csv")])
+@pytest.mark.parametrize(
+    ("first", "second"), [("Groups.csv", "groups.csv"), ("groups.csv", "工作组.csv"), ("GROUPS.CSV", "groups.csv")]
+)
 def test_two_csv_files_for_one_table_are_refused_naming_both(tmp_path, capsys, first, second):
     folder = tmp_path / "csv"
     folder.mkdir()
@@ -124,7 +128,9 @@ def test_control_characters_are_removed_with_a_located_warning_from_xlsx(tmp_pat
     located = sorted((w.sheet, w.row, w.column, w.col_index) for w in ds.warnings)
     assert located == [("groups", 2, "name", 2), ("visits", 2, "note", 5)]
     assert all("control characters" in w.rule and w.rule_zh for w in ds.warnings)
-    assert not any(re.search("[\x00-\x08\x0b-\x1f\x7f]", str(v)) for t in ds.tables.values() for v in t.to_numpy().ravel())
+    assert not any(
+        re.search("[\x00-\x08\x0b-\x1f\x7f]", str(v)) for t in ds.tables.values() for v in t.to_numpy().ravel()
+    )
 
 
 def test_control_characters_are_removed_with_a_located_warning_from_csv(tmp_path):
@@ -136,7 +142,9 @@ def test_control_characters_are_removed_with_a_located_warning_from_csv(tmp_path
     (folder / "groups.csv").write_text(text, encoding="utf-8")
     ds = assess.load(folder)
     assert ds.groups.loc[0, "name"] == "第一工作组"
-    assert [(w.file, w.sheet, w.row, w.column, w.group_id) for w in ds.warnings] == [("csv/groups.csv", "groups", 2, "name", "G1")]
+    assert [(w.file, w.sheet, w.row, w.column, w.group_id) for w in ds.warnings] == [
+        ("csv/groups.csv", "groups", 2, "name", "G1")
+    ]
 
 
 # ---- 6. files that are not a readable .xlsx ---------------------------------------------------
@@ -144,7 +152,9 @@ def test_control_characters_are_removed_with_a_located_warning_from_csv(tmp_path
 
 def test_encrypted_workbook_is_refused_with_a_fix(tmp_path, capsys):
     path = tmp_path / "secret.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # an OLE container, as Excel writes encrypted files
+    path.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)
+    )  # an OLE container, as Excel writes encrypted files
     err = problems_of(path)
     assert len(err.problems) == 1
     p = err.problems[0]
@@ -182,7 +192,9 @@ def test_csv_that_is_not_utf8_is_a_problem_naming_the_encoding(tmp_path, capsys)
     folder = tmp_path / "gbk"
     folder.mkdir()
     for name, rows in minimal_sheets().items():
-        pd.DataFrame(rows[1:], columns=rows[0]).to_csv(folder / f"{name}.csv", index=False, encoding="gbk" if name == "groups" else "utf-8")
+        pd.DataFrame(rows[1:], columns=rows[0]).to_csv(
+            folder / f"{name}.csv", index=False, encoding="gbk" if name == "groups" else "utf-8"
+        )
     p = problems_of(folder).problems[0]
     assert (p.file, p.sheet) == ("gbk/groups.csv", "groups")
     assert "UTF-8" in p.rule and "GBK" in p.rule and "CSV UTF-8" in p.fix and "UTF-8" in p.fix_zh
@@ -232,7 +244,9 @@ def test_a_zip_bomb_is_refused_before_parsing(tmp_path, capsys):
 def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path, monkeypatch):
     path = write_workbook(tmp_path / "big.xlsx", minimal_sheets())
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/media/noise.bin", os.urandom(300_000))  # incompressible: the ratio is fine, the total is not
+        archive.writestr(
+            "xl/media/noise.bin", os.urandom(300_000)
+        )  # incompressible: the ratio is fine, the total is not
     monkeypatch.setattr(intake, "MAX_UNCOMPRESSED", 250_000)
     p = problems_of(path).problems[0]
     assert "unpacks to" in p.rule and "解压后" in p.rule_zh
@@ -272,7 +286,11 @@ def test_a_mistyped_header_is_named_with_the_closest_known_one_and_other_rows_st
     del sheets["problems"]
     err = problems_of(write_workbook(tmp_path / "m.xlsx", sheets))
     missing = [p for p in err.problems if p.rule.startswith("required column is missing")]
-    assert len(missing) == 1 and (missing[0].sheet, missing[0].column, missing[0].sheet_label) == ("problems", "group_id", "问题台账")
+    assert len(missing) == 1 and (missing[0].sheet, missing[0].column, missing[0].sheet_label) == (
+        "problems",
+        "group_id",
+        "问题台账",
+    )
     assert "did you mean 工作组编号 (group_id)?" in missing[0].rule and "'工作组编码' in column B" in missing[0].fix
     # the row-level problems of the other columns are reported too
     assert [(p.row, p.column, p.rule) for p in err.problems if p.row == 3] == [(3, "raised_on", "not a date")]

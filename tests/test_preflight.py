@@ -43,18 +43,25 @@ def test_sample_year_warns_only_about_few_raters(frames, tmp_path) -> None:
     assert few and sorted(w.group_id for w in warnings) == few
     for w in warnings:
         assert w.sheet == "ratings" and w.value == raters[w.group_id]
-        assert w.rule_zh.startswith(f"{w.group_id} 仅有 {raters[w.group_id]} 个服务对象参与评价，少于考核方案要求的 3 个")
+        assert w.rule_zh.startswith(
+            f"{w.group_id} 仅有 {raters[w.group_id]} 个服务对象参与评价，少于考核方案要求的 3 个"
+        )
 
 
 def test_ungraded_group_named_with_its_cause_and_coverage(frames, tmp_path) -> None:
     f = dict(frames)
     f["milestones"] = f["milestones"][f["milestones"]["group_id"] != "G12"]
-    warnings = [w for w in preflight(_load(f, tmp_path / "s.xlsx"), year=YEAR) if "graded" in w.rule and w.group_id == "G12"]
+    warnings = [
+        w for w in preflight(_load(f, tmp_path / "s.xlsx"), year=YEAR) if "graded" in w.rule and w.group_id == "G12"
+    ]
     assert len(warnings) == 1
     w = warnings[0]
     # effectiveness keeps problem_resolution and problem_on_time: (0.3 + 0.3) / 1.0 of its weight
     assert w.rule_zh == "G12 无项目节点，工作成效覆盖率 0.60 < 0.65，将不评定等次"
-    assert w.rule == "G12 will not be graded: no project milestones planned in 2025, so Work effectiveness has coverage 0.60 < 0.65 (min_coverage)"
+    assert (
+        w.rule
+        == "G12 will not be graded: no project milestones planned in 2025, so Work effectiveness has coverage 0.60 < 0.65 (min_coverage)"
+    )
     assert w.sheet == "milestones" and w.row is None
 
 
@@ -64,7 +71,9 @@ def test_quota_that_rounds_to_zero(tmp_path) -> None:
     graded = int(result.scores["grade"].notna().sum())
     assert graded == 3  # 3 × 0.2 = 0.6, floored to 0
     quota = [w for w in preflight(ds, year=YEAR) if "place" in w.rule]
-    assert [w.rule for w in quota] == ["3 graded group(s) × 20 % → 0 Excellent place(s) (quota_rounding: floor): no group can be graded Excellent"]
+    assert [w.rule for w in quota] == [
+        "3 graded group(s) × 20 % → 0 Excellent place(s) (quota_rounding: floor): no group can be graded Excellent"
+    ]
     assert quota[0].rule_zh == "参评工作组 3 个 × 20 % → 优秀名额 0 个（向下取整）：没有工作组能评为优秀"
     assert "excellent" not in set(result.scores["grade"])
 

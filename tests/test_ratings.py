@@ -43,7 +43,9 @@ def test_icc1k_by_hand():
     assert ratings.icc1k(data) == pytest.approx(8 / 9, abs=1e-12)
     r1, k0 = ratings.icc1(data), 2.4
     assert ratings.icc1k(data) == pytest.approx(k0 * r1 / (1 + (k0 - 1) * r1), abs=1e-12)
-    assert np.isnan(ratings.icc1k(pd.DataFrame({"group_id": ["a", "b"], "score": [1.0, 2.0]})))  # no within-group spread to measure
+    assert np.isnan(
+        ratings.icc1k(pd.DataFrame({"group_id": ["a", "b"], "score": [1.0, 2.0]}))
+    )  # no within-group spread to measure
 
 
 def test_icc1_unbalanced_uses_k0():
@@ -59,7 +61,14 @@ def test_alpha_agrees_with_krippendorff_on_the_coder_matrix():
     for g in range(6):  # 6 groups, 2–5 raters each, two items, scores 1–5
         for r in range(rng.integers(2, 6)):
             for item in ("attitude", "speed"):
-                rows.append({"group_id": f"G{g}", "recipient_id": f"R{g}{r}", "item": item, "score": float(min(5, max(1, g // 2 + 2 + rng.integers(-1, 2))))})
+                rows.append(
+                    {
+                        "group_id": f"G{g}",
+                        "recipient_id": f"R{g}{r}",
+                        "item": item,
+                        "score": float(min(5, max(1, g // 2 + 2 + rng.integers(-1, 2)))),
+                    }
+                )
     data = pd.DataFrame(rows)
     # the textbook form: one row per coder (recipient × item), one column per unit (group), NaN where not rated
     matrix = data.pivot_table(index=["recipient_id", "item"], columns="group_id", values="score").to_numpy()
@@ -75,7 +84,9 @@ def test_straight_liners_need_evidence_beyond_a_ceiling():
     def rate(recipient: str, group: str, quarters: list[str], scores: list[int]) -> None:
         for quarter in quarters:
             for item, score in zip(("attitude", "speed"), scores, strict=True):
-                rows.append({"group_id": group, "recipient_id": recipient, "quarter": quarter, "item": item, "score": score})
+                rows.append(
+                    {"group_id": group, "recipient_id": recipient, "quarter": quarter, "item": item, "score": score}
+                )
 
     rate("A", "G1", q, [3, 3])  # 3 on every item in four quarters: flagged
     rate("B", "G1", q[:3], [2, 2])  # the same, but three responses only: too little evidence
@@ -89,8 +100,16 @@ def test_straight_liners_need_evidence_beyond_a_ceiling():
 
 
 def test_quality_table_flags_few_raters():
-    resp = pd.DataFrame({"group_id": ["G1", "G1", "G2"], "recipient_id": ["A", "B", "C"], "quarter": "2025-Q1", "score": [80.0, 60, 90]})
+    resp = pd.DataFrame(
+        {"group_id": ["G1", "G1", "G2"], "recipient_id": ["A", "B", "C"], "quarter": "2025-Q1", "score": [80.0, 60, 90]}
+    )
     table, overall = ratings.quality(resp, resp.assign(score=[4.0, 3, 5]), pd.Index(["G1", "G2", "G3"]), min_raters=2)
     assert table["raters"].tolist() == [2, 1, 0] and table["few_raters"].tolist() == [False, True, True]
     assert table["mean"].tolist()[:2] == [70, 90]
-    assert overall == {"responses": 3, "raters": 3, "icc1": pytest.approx(ratings.icc1(resp)), "icc1k": pytest.approx(ratings.icc1k(resp)), "alpha": overall["alpha"]}
+    assert overall == {
+        "responses": 3,
+        "raters": 3,
+        "icc1": pytest.approx(ratings.icc1(resp)),
+        "icc1k": pytest.approx(ratings.icc1k(resp)),
+        "alpha": overall["alpha"],
+    }

@@ -34,18 +34,33 @@ INDICATOR = "  rating_response:       {component: service_rating, weight: 0.2}\n
         # a setting added again at the end of the file: the last one would silently win
         (DEFAULT_SCHEME_TEXT + "min_coverage: 0.1\n", "min_coverage", len(DEFAULT_SCHEME_TEXT.splitlines()) + 1, 4),
         # an indicator line copied and edited: the copy would replace the original
-        (DEFAULT_SCHEME_TEXT.replace(INDICATOR, INDICATOR + "  rating_score: {component: service_rating, weight: 0.8, direction: lower}\n"),
-         "rating_score", 20, 18),
+        (
+            DEFAULT_SCHEME_TEXT.replace(
+                INDICATOR, INDICATOR + "  rating_score: {component: service_rating, weight: 0.8, direction: lower}\n"
+            ),
+            "rating_score",
+            20,
+            18,
+        ),
         # a key twice in one flow mapping
-        (DEFAULT_SCHEME_TEXT.replace("{component: daily_work, weight: 0.4}", "{component: daily_work, weight: 0.4, weight: 0.9}", 1),
-         "weight", 11, 11),
+        (
+            DEFAULT_SCHEME_TEXT.replace(
+                "{component: daily_work, weight: 0.4}", "{component: daily_work, weight: 0.4, weight: 0.9}", 1
+            ),
+            "weight",
+            11,
+            11,
+        ),
     ],
 )
 def test_a_key_written_twice_is_refused_with_both_lines(tmp_path, capsys, text, key, line, first):
     assert yaml.safe_load(text)  # plain YAML accepts it, keeping the last value
     status, err, out = _score(tmp_path, text, capsys)
     assert status == 2
-    assert f"line {line}, column" in err and f"the key {key!r} is written twice in one mapping (first on line {first})" in err
+    assert (
+        f"line {line}, column" in err
+        and f"the key {key!r} is written twice in one mapping (first on line {first})" in err
+    )
     assert "Traceback" not in err and not out.exists()
 
 
@@ -71,7 +86,10 @@ def test_a_quota_on_the_last_band_is_refused_not_ignored(tmp_path, capsys):
     assert status == 2
     assert "grades.bands: the last band (fail) has quota 0.1, but there is no band below it" in err
     assert not out.exists()
-    single = DEFAULT_SCHEME_TEXT.split("grades:")[0] + "grades:\n  bands:\n    - {name: pass, min: 0, quota: 0.5, label: {en: Pass, zh: 合格}}\n"
+    single = (
+        DEFAULT_SCHEME_TEXT.split("grades:")[0]
+        + "grades:\n  bands:\n    - {name: pass, min: 0, quota: 0.5, label: {en: Pass, zh: 合格}}\n"
+    )
     status, err, out = _score(tmp_path, single, capsys)
     assert status == 2 and "the last band (pass) has quota 0.5" in err
 
@@ -124,11 +142,16 @@ def _with_shared_strings(path: Path) -> Path:
         items = {i.filename: zin.read(i.filename) for i in zin.infolist()}
         for name in items:
             if name.startswith("xl/worksheets/sheet"):
-                items[name] = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, items[name])
+                items[name] = re.sub(
+                    rb'(<c r="[A-Z]+\d+"(?: s="\d+")?) t="inlineStr"><is><t>([^<]*)</t></is></c>', shared, items[name]
+                )
         sst = "".join(f"<si><t>{s}</t></si>" for s in strings)
-        items["xl/sharedStrings.xml"] = f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sst}</sst>'.encode()
+        items["xl/sharedStrings.xml"] = (
+            f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{sst}</sst>'.encode()
+        )
         items["[Content_Types].xml"] = items["[Content_Types].xml"].replace(
-            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
         )
         items["xl/_rels/workbook.xml.rels"] = items["xl/_rels/workbook.xml.rels"].replace(
             b"</Relationships>",
@@ -185,7 +208,12 @@ def test_excel_error_values_are_located_problems_in_every_column(tmp_path, capsy
     err = capsys.readouterr().err
     where = [line for line in err.splitlines() if "the cell holds an Excel error value" in line]
     assert len(where) == 4, err
-    for text in ("groups, row 2, column name", "adjustments, row 2, column reason", "ledger, row 2, column completeness", "visits, row 2, column date"):
+    for text in (
+        "groups, row 2, column name",
+        "adjustments, row 2, column reason",
+        "ledger, row 2, column completeness",
+        "visits, row 2, column date",
+    ):
         assert any(text in line and repr(error) in line for line in where), (text, err)
     assert not out.exists()
     assert main(["validate", str(data), "--lang", "zh"]) == 2
@@ -225,8 +253,15 @@ def test_a_csv_entry_named_like_a_table_but_unreadable_is_never_skipped(tmp_path
     out = tmp_path / "out"
     assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    kind = {"folder": "a folder", "dangling": "a link to nothing (its target is missing or a loop)", "fifo": "not a regular file"}
-    assert f"csv/{sheet}.csv: {sheet}: '{sheet}.csv' is {kind.get(entry, kind['dangling'])}, so the {sheet} table cannot be read from it" in err
+    kind = {
+        "folder": "a folder",
+        "dangling": "a link to nothing (its target is missing or a loop)",
+        "fifo": "not a regular file",
+    }
+    assert (
+        f"csv/{sheet}.csv: {sheet}: '{sheet}.csv' is {kind.get(entry, kind['dangling'])}, so the {sheet} table cannot be read from it"
+        in err
+    )
     assert "required sheet is missing" not in err
     assert "Traceback" not in err and not out.exists()
 
@@ -245,7 +280,16 @@ def test_a_csv_file_above_the_size_limit_is_refused_unread(tmp_path, capsys, mon
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1 990", 1990.0), ("12 345.6", 12345.6), ("1\u00a0000", 1000.0), ("\u00a00.5 ", 0.5), ("0 5", None), ("99 5", None), ("12 34", None), ("1 0000", None)],
+    [
+        ("1 990", 1990.0),
+        ("12 345.6", 12345.6),
+        ("1\u00a0000", 1000.0),
+        ("\u00a00.5 ", 0.5),
+        ("0 5", None),
+        ("99 5", None),
+        ("12 34", None),
+        ("1 0000", None),
+    ],
 )
 def test_a_space_inside_a_number_only_groups_thousands(tmp_path, capsys, text, expected):
     sheets = minimal_sheets()
@@ -284,7 +328,11 @@ def _edited(source: Path, target: Path, cell: str, value: object) -> Path:
 @pytest.mark.parametrize(
     ("cell", "value", "where"),
     [
-        ("A3", "G1", "scores, row 3, column group_id: 'G1': the group appears more than once (rows 2, 3)"),  # G1 counted twice
+        (
+            "A3",
+            "G1",
+            "scores, row 3, column group_id: 'G1': the group appears more than once (rows 2, 3)",
+        ),  # G1 counted twice
         ("I2", "abc", "scores, row 2, column final_score: 'abc': is not a finite number"),  # was a TypeError traceback
         ("I2", "inf", "scores, row 2, column final_score: 'inf': is not a finite number"),
         ("I2", True, "scores, row 2, column final_score: True: is not a finite number"),
@@ -297,7 +345,18 @@ def test_a_tampered_previous_is_a_located_problem(tmp_path, capsys, last_year, c
     import openpyxl
 
     assert [c.value for c in openpyxl.load_workbook(last_year)["scores"][1]][:11] == [
-        "group_id", "name", "daily_work", "effectiveness", "service_rating", "base_score", "bonus", "deduction", "final_score", "grade", "rank"]
+        "group_id",
+        "name",
+        "daily_work",
+        "effectiveness",
+        "service_rating",
+        "base_score",
+        "bonus",
+        "deduction",
+        "final_score",
+        "grade",
+        "rank",
+    ]
     previous = _edited(last_year, tmp_path / "previous.xlsx", cell, value)
     data = write_workbook(tmp_path / "in.xlsx", minimal_sheets())
     out = tmp_path / "out"
@@ -344,11 +403,17 @@ def test_template_and_sample_never_replace_a_file_or_a_csv_folder(tmp_path, caps
     for argv, message in [
         (["template", str(data)], "already exists and assess does not replace it"),  # the office's filled workbook
         (["sample", str(data)], "already exists and assess does not replace it"),
-        (["sample", str(folder)], "already holds adjustments.csv, groups.csv, ledger.csv ..., and assess does not replace them"),
+        (
+            ["sample", str(folder)],
+            "already holds adjustments.csv, groups.csv, ledger.csv ..., and assess does not replace them",
+        ),
         (["template", str(tmp_path)], "does not end in .xlsx"),  # a folder: was an IsADirectoryError traceback
         (["template", str(tmp_path / "blank.csv")], "does not end in .xlsx"),  # an .xlsx named .csv
         (["sample", str(data / "x")], "is a file, not a folder"),  # was a NotADirectoryError traceback
-        (["sample", str(tmp_path / "big.xlsx"), "--groups", "100000"], "give 1 to 10,000 groups"),  # overflowed Excel's rows
+        (
+            ["sample", str(tmp_path / "big.xlsx"), "--groups", "100000"],
+            "give 1 to 10,000 groups",
+        ),  # overflowed Excel's rows
     ]:
         with pytest.raises(SystemExit) as exit_:
             main(argv)
@@ -380,9 +445,33 @@ def test_status_reports_what_it_can_of_records_with_wrong_types(tmp_path, capsys
     import json
 
     records = [
-        {"event": "run", "run_id": "r1", "groups": 2, "to_run": 2, "options": None, "started": "2025-12-31T00:00:00+00:00"},
-        {"event": "report", "run_id": "r1", "group_id": "G1", "status": "ok", "seconds": "abc", "peak_memory_mb": "9" * 40, "attempts": "2"},
-        {"event": "report", "run_id": "r1", "group_id": "G2", "status": "failed", "error": "boom", "error_class": "kernel", "seconds": 2.0, "attempts": 1},
+        {
+            "event": "run",
+            "run_id": "r1",
+            "groups": 2,
+            "to_run": 2,
+            "options": None,
+            "started": "2025-12-31T00:00:00+00:00",
+        },
+        {
+            "event": "report",
+            "run_id": "r1",
+            "group_id": "G1",
+            "status": "ok",
+            "seconds": "abc",
+            "peak_memory_mb": "9" * 40,
+            "attempts": "2",
+        },
+        {
+            "event": "report",
+            "run_id": "r1",
+            "group_id": "G2",
+            "status": "failed",
+            "error": "boom",
+            "error_class": "kernel",
+            "seconds": 2.0,
+            "attempts": 1,
+        },
         {"event": "end", "run_id": "r1", "seconds": "1e999", "written": 1, "skipped": 0, "failed": 1},
     ]
     (tmp_path / "run.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -399,7 +488,11 @@ def test_hidden_rows_and_columns_are_read_and_said_so(tmp_path, capsys):
     import openpyxl
 
     sheets = minimal_sheets()
-    sheets["ratings"] += [["2025-Q2", "E1", "G1", "服务态度", 1, ""], ["2025-Q3", "E1", "G1", "服务态度", 2, ""], ["2025-Q4", "E1", "G1", "服务态度", 5, ""]]
+    sheets["ratings"] += [
+        ["2025-Q2", "E1", "G1", "服务态度", 1, ""],
+        ["2025-Q3", "E1", "G1", "服务态度", 2, ""],
+        ["2025-Q4", "E1", "G1", "服务态度", 5, ""],
+    ]
     path = write_workbook(tmp_path / "in.xlsx", sheets)
     book = openpyxl.load_workbook(path)
     for row in (3, 4, 40):  # two rows with data; row 40 is empty
@@ -450,14 +543,21 @@ def test_a_deduction_or_rating_pasted_twice_is_said(tmp_path, capsys):
     assert "有 1 行与前面某行完全相同：第5行（同第3行）；每一行都会计入" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("written", "suggested"), [("1e-3", "1.0e-3"), ("5e0", "5.0e+0"), ("5.0e0", "5.0e+0"), ("-2E2", "-2.0e+2")])
+@pytest.mark.parametrize(
+    ("written", "suggested"), [("1e-3", "1.0e-3"), ("5e0", "5.0e+0"), ("5.0e0", "5.0e+0"), ("-2E2", "-2.0e+2")]
+)
 def test_exponent_numbers_yaml_reads_as_text_are_explained(tmp_path, capsys, written, suggested):
     """YAML 1.1 reads 1e-3 (no decimal point) and 5.0e0 (unsigned exponent) as text; the message said 'write it without quotes'."""
-    assert isinstance(yaml.safe_load(f"x: {written}")["x"], str) and isinstance(yaml.safe_load(f"x: {suggested}")["x"], float)
+    assert isinstance(yaml.safe_load(f"x: {written}")["x"], str) and isinstance(
+        yaml.safe_load(f"x: {suggested}")["x"], float
+    )
     text = DEFAULT_SCHEME_TEXT.replace("rating_prior_weight: 5", f"rating_prior_weight: {written}")
     status, err, out = _score(tmp_path, text, capsys)
     assert status == 2
-    assert f"rating_prior_weight: {written!r} is read by YAML as text, not a number: write it as {suggested} (a decimal point and a signed exponent)" in err
+    assert (
+        f"rating_prior_weight: {written!r} is read by YAML as text, not a number: write it as {suggested} (a decimal point and a signed exponent)"
+        in err
+    )
 
 
 @pytest.mark.parametrize("damage", ["empty", "not a zip", "encrypted"])
@@ -466,7 +566,13 @@ def test_annotate_of_a_workbook_that_cannot_be_opened_lists_the_problem(tmp_path
     import openpyxl
 
     data = tmp_path / "in.xlsx"
-    data.write_bytes({"empty": b"", "not a zip": b"group_id,name\nG1,x\n", "encrypted": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600}[damage])
+    data.write_bytes(
+        {
+            "empty": b"",
+            "not a zip": b"group_id,name\nG1,x\n",
+            "encrypted": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        }[damage]
+    )
     marked = tmp_path / "marked.xlsx"
     assert main(["validate", str(data), "--annotate", str(marked)]) == 2
     err = capsys.readouterr().err
@@ -485,7 +591,9 @@ def test_annotate_target_that_cannot_be_a_file_is_refused(tmp_path, capsys, wher
         target.mkdir()
     assert main(["validate", str(data), "--annotate", str(target)]) == 2  # was FileExistsError / IsADirectoryError
     err = capsys.readouterr().err
-    assert ("is a file, not a folder" if where == "under a file" else "is a folder; give the marked copy's file name") in err
+    assert (
+        "is a file, not a folder" if where == "under a file" else "is a folder; give the marked copy's file name"
+    ) in err
     assert "Traceback" not in err
 
 

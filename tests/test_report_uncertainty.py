@@ -31,7 +31,9 @@ def test_report_section_states_the_keep_probability_in_words(results):
     grade = with_u.scores.set_index("group_id").loc["G01", "grade"]
     label = assess.default_scheme().grade_label(grade)
     if row["p_keep"] < 1:
-        assert f"In {round(row['p_keep'] * 100)} % of the plausible variations this group keeps the grade {label}" in html
+        assert (
+            f"In {round(row['p_keep'] * 100)} % of the plausible variations this group keeps the grade {label}" in html
+        )
     else:
         assert f"In all 120 draws this group keeps the grade {label}" in html
     assert "Over 120 plausible variations" in html and "data:image/png;base64," in html
@@ -45,5 +47,7 @@ def test_index_shows_rank_intervals_only_with_an_analysis(results, tmp_path):
     with_fig = write_index(with_u, [], tmp_path / "b").read_text(encoding="utf-8")
     assert "Rank intervals and grade probabilities" not in without
     assert "Rank intervals and grade probabilities" in with_fig
-    assert len(re.findall(r"data:image/png;base64,", with_fig)) == len(re.findall(r"data:image/png;base64,", without)) + 1
+    assert (
+        len(re.findall(r"data:image/png;base64,", with_fig)) == len(re.findall(r"data:image/png;base64,", without)) + 1
+    )
     assert isinstance(with_u.uncertainty, pd.DataFrame)

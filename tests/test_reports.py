@@ -650,7 +650,10 @@ def test_ranks_and_partial_scores_in_words(result, xlsx, minimal) -> None:
     assert report.rank_text(result, "G03", "en") == "not ranked — veto"
     assert report.rank_text(result, "G03", "zh") == "未参与排名——一票否决"
     ranked = xlsx["scores"][~xlsx["scores"]["flags"].fillna("").str.contains("veto|insufficient_data")]
-    assert report.rank_text(result, "G04", "zh") == f"第{int(ranked.set_index('group_id').loc['G04', 'rank'])}名，共{len(ranked)}个"
+    assert (
+        report.rank_text(result, "G04", "zh")
+        == f"第{int(ranked.set_index('group_id').loc['G04', 'rank'])}名，共{len(ranked)}个"
+    )
     assert report.rank_text(minimal, "G2", "en") == "not ranked — insufficient data"
     assert report.rank_text(minimal, "G2", "zh") == "未参与排名——数据不足"
     assert report.rank_text(minimal, "G1", "en") == "1 of 1"
@@ -674,7 +677,13 @@ def test_index_labels_partial_scores_and_unranked_groups(minimal, result, tmp_pa
 
 def test_quota_demotion_is_in_the_result_card_with_its_numbers(result) -> None:
     """Six graded groups, a 20 % quota on excellent (floor): one place; G02 met the threshold second."""
-    assert facts.standing(result, "G02")["quota"] == {"band": "excellent", "quota": 0.2, "cap": 1, "position": 2, "met": 2}
+    assert facts.standing(result, "G02")["quota"] == {
+        "band": "excellent",
+        "quota": 0.2,
+        "cap": 1,
+        "position": 2,
+        "met": 2,
+    }
     zh = report.summary_section(result, "G02", "zh").data
     assert "达到“优秀”分数线，但“优秀”名额1个（已评等次工作组的20%），达线2个组中本组第2，评为“良好”。" in zh
     assert "quota" not in dict(facts.quality_notes(result, "G02"))
@@ -733,7 +742,9 @@ def test_improvement_sentences_of_a_planted_weak_group(weak) -> None:
     eff = weak.contributions[weak.contributions["group_id"] == "G05"].set_index("indicator")["effective_weight"]
     lost = ((ind.median() - ind.loc["G05"]) * eff).dropna().sort_values(ascending=False, kind="stable")
     assert lost.index[0] == "visit_coverage"  # no visits at all
-    expected = ["5个问题超期未办结，最长228天：Q9-0001（审批手续，县行政审批局）。建议会同责任单位逐项督办，限期办结并反馈。"]
+    expected = [
+        "5个问题超期未办结，最长228天：Q9-0001（审批手续，县行政审批局）。建议会同责任单位逐项督办，限期办结并反馈。"
+    ]
     for name in lost.index[:2]:
         expected.append(
             f"{labels.indicator_label(name, 'zh')}{report.format_score(ind.loc['G05', name])}分，低于全体工作组中位数"
@@ -743,7 +754,9 @@ def test_improvement_sentences_of_a_planted_weak_group(weak) -> None:
     expected.append("2个月月度台账逾期报送（2025年7月、2025年9月），建议在规定时限内报送。")
     assert report.improvement_sentences(weak, "G05", "zh") == expected
     en = report.improvement_sentences(weak, "G05", "en")
-    assert en[0].startswith("5 problem(s) overdue and still open at the assessment date, the longest by 228 days: Q9-0001")
+    assert en[0].startswith(
+        "5 problem(s) overdue and still open at the assessment date, the longest by 228 days: Q9-0001"
+    )
     assert en[-1] == "Monthly ledger submitted late for 2 month(s) (2025-07, 2025-09): file it by the due date."
     page = report.improvements_section(weak, "G05", "zh").data
     assert page.count("<li>") == 4 and "存在问题及改进建议" in page
@@ -753,11 +766,16 @@ def test_an_indicator_with_zero_effective_weight_is_never_the_weakest(weak) -> N
     import dataclasses
 
     contributions = weak.contributions.copy()
-    contributions.loc[(contributions["group_id"] == "G05") & (contributions["indicator"] == "visit_coverage"), "effective_weight"] = 0.0
+    contributions.loc[
+        (contributions["group_id"] == "G05") & (contributions["indicator"] == "visit_coverage"), "effective_weight"
+    ] = 0.0
     weak = dataclasses.replace(weak, contributions=contributions)
     assert "visit_coverage" not in facts.strengths(weak, "G05")[1]["indicator"].tolist()
     assert "visit_coverage" not in [v["indicator"] for k, v in facts.improvements(weak, "G05") if k == "weak"]
-    assert "走访覆盖率" not in report.indicators_section(weak, "G05", "zh").data.split("薄弱指标", 1)[1].split("</li>", 1)[0]
+    assert (
+        "走访覆盖率"
+        not in report.indicators_section(weak, "G05", "zh").data.split("薄弱指标", 1)[1].split("</li>", 1)[0]
+    )
 
 
 def test_reliability_in_plain_words_and_no_leniency(result) -> None:
@@ -777,7 +795,9 @@ def test_reliability_in_plain_words_and_no_leniency(result) -> None:
 
 def test_no_raters_is_said_plainly(minimal) -> None:
     assert facts.rating_summary(minimal, "G2")["raters"] == 0
-    assert "2025年没有服务对象对本组作出评价（0份），本组无评价得分。" in report.ratings_section(minimal, "G2", "zh").data
+    assert (
+        "2025年没有服务对象对本组作出评价（0份），本组无评价得分。" in report.ratings_section(minimal, "G2", "zh").data
+    )
 
 
 def test_deductions_carry_one_sign_everywhere(result) -> None:

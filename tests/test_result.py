@@ -14,7 +14,9 @@ from assess.validate import Dataset
 @pytest.fixture
 def saved(tmp_path):
     frames = make_sample(groups=5, seed=7)
-    result = assess.score(Dataset(tables={k: v.assign(_row=range(2, len(v) + 2)) for k, v in frames.items()}), year=2025)
+    result = assess.score(
+        Dataset(tables={k: v.assign(_row=range(2, len(v) + 2)) for k, v in frames.items()}), year=2025
+    )
     return result, save_result(result, tmp_path / "results")
 
 
@@ -22,7 +24,9 @@ def test_round_trip_keeps_tables_inputs_and_meta(saved):
     result, folder = saved
     back = load_result(folder)
     for name in ("scores", "indicators", "contributions", "ratings_quality", "flags"):
-        pd.testing.assert_frame_equal(getattr(back, name), getattr(result, name).reset_index(drop=True), check_dtype=False)
+        pd.testing.assert_frame_equal(
+            getattr(back, name), getattr(result, name).reset_index(drop=True), check_dtype=False
+        )
     assert back.meta == result.meta
     pd.testing.assert_frame_equal(back.rows("problems", "G01"), result.rows("problems", "G01"), check_dtype=False)
 

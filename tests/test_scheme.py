@@ -15,10 +15,19 @@ def default_data() -> dict:
 
 def test_default_scheme_is_design_section_3():
     s = default_scheme()
-    assert {k: c.weight for k, c in s.components.items()} == {"daily_work": 0.3, "effectiveness": 0.4, "service_rating": 0.3}
+    assert {k: c.weight for k, c in s.components.items()} == {
+        "daily_work": 0.3,
+        "effectiveness": 0.4,
+        "service_rating": 0.3,
+    }
     assert s.indicators["rating_score"].normalize.bounds == (0, 100)
     assert s.indicators["ledger_on_time"].normalize.bounds == (0, 1)
-    assert [(b.name, b.min, b.quota) for b in s.grades.bands] == [("excellent", 90, 0.2), ("good", 80, None), ("pass", 60, None), ("fail", 0, None)]
+    assert [(b.name, b.min, b.quota) for b in s.grades.bands] == [
+        ("excellent", 90, 0.2),
+        ("good", 80, None),
+        ("pass", 60, None),
+        ("fail", 0, None),
+    ]
     assert s.grades.tie_break == ("effectiveness", "service_rating", "daily_work")
     assert (s.min_coverage, s.rating_prior_weight, s.rating_scale) == (0.65, 5, (1, 5))
     assert s.grade_label("excellent", "zh") == "优秀" and s.grade_label(None) == ""
@@ -34,10 +43,19 @@ def test_dump_and_reload_is_identical(tmp_path):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (lambda d: d["grades"]["bands"][0].update(quota=1.5), "grades.bands[0].quota: 1.5 is invalid; a quota is a share between 0 and 1"),
+        (
+            lambda d: d["grades"]["bands"][0].update(quota=1.5),
+            "grades.bands[0].quota: 1.5 is invalid; a quota is a share between 0 and 1",
+        ),
         (lambda d: d["components"]["daily_work"].update(weight=0.5), "components: weights sum to 1.2, not 1"),
-        (lambda d: d["indicators"]["ledger_on_time"].update(weight=0.5), "indicators of component daily_work (ledger_on_time, ledger_completeness, visit_coverage): weights sum to 1.1, not 1"),
-        (lambda d: d["indicators"]["ledger_on_time"].update(component="daily"), "indicators.ledger_on_time.component: 'daily' is not a component"),
+        (
+            lambda d: d["indicators"]["ledger_on_time"].update(weight=0.5),
+            "indicators of component daily_work (ledger_on_time, ledger_completeness, visit_coverage): weights sum to 1.1, not 1",
+        ),
+        (
+            lambda d: d["indicators"]["ledger_on_time"].update(component="daily"),
+            "indicators.ledger_on_time.component: 'daily' is not a component",
+        ),
         (lambda d: d.update(aggregation="median"), "aggregation: 'median' is invalid"),
         (lambda d: d.update(colour="red"), "colour: is not a known setting"),
         (lambda d: d["grades"].update(tie_break=["speed"]), "grades.tie_break: 'speed' is not a component"),

@@ -34,7 +34,9 @@ def test_minmax_rank_tscore():
     # ranks 1 (worst) .. n; ties share the average rank: [1, 2.5, 2.5, 4] -> (r-1)/3
     r = normalize_series(s([1, 4, 4, 9]), Normalize(method="rank"), "higher")
     assert r.tolist() == pytest.approx([0, 50, 50, 100])
-    assert normalize_series(s([1, 4, 4, 9]), Normalize(method="rank"), "lower").tolist() == pytest.approx([100, 50, 50, 0])
+    assert normalize_series(s([1, 4, 4, 9]), Normalize(method="rank"), "lower").tolist() == pytest.approx(
+        [100, 50, 50, 0]
+    )
     assert normalize_series(s([7]), Normalize(method="rank"), "higher").tolist() == [100]
     # population sd of [2, 4, 4, 4, 5, 5, 7, 9] is 2, mean 5
     t = normalize_series(pd.Series([2, 4, 4, 4, 5, 5, 7, 9], dtype=float), Normalize(method="tscore"), "higher")
@@ -86,7 +88,9 @@ def yaml_default() -> dict:
 
 def _grade(final, eff=None, vetoed=(), ungraded=(), scheme=None):
     idx = [f"g{i}" for i in range(len(final))]
-    comps = pd.DataFrame({"effectiveness": eff or [50.0] * len(final), "service_rating": 50.0, "daily_work": 50.0}, index=idx)
+    comps = pd.DataFrame(
+        {"effectiveness": eff or [50.0] * len(final), "service_rating": 50.0, "daily_work": 50.0}, index=idx
+    )
     out = grade(
         pd.Series(final, index=idx, dtype=float),
         comps,

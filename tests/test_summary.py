@@ -72,7 +72,11 @@ def test_summary_rows_order_labels_and_numbers(scored):
         g = by_id.loc[r[1]]
         assert r[2] == g["name"]
         # stored unrounded: exactly the scores sheet's numbers
-        for value, col in zip(r[3:10], ["daily_work", "effectiveness", "service_rating", "base_score", "bonus", "deduction", "final_score"], strict=True):
+        for value, col in zip(
+            r[3:10],
+            ["daily_work", "effectiveness", "service_rating", "base_score", "bonus", "deduction", "final_score"],
+            strict=True,
+        ):
             assert (value is None and pd.isna(g[col])) or value == pytest.approx(g[col], abs=1e-12)
         assert r[10] == (labels[g["grade"]] if isinstance(g["grade"], str) else "不评定等次")
         assert (r[0] is None) == pd.isna(g["rank"]) and (r[0] is None or r[0] == g["rank"])
@@ -98,7 +102,9 @@ def test_summary_remarks_in_words(scored):
     s = result.scores
     graded = s[s["grade"].notna()]
     places = math.floor(0.2 * len(graded) + 1e-9)
-    candidates = graded[(graded["final_score"] >= 90) & ~graded["flags"].str.contains("veto")].sort_values("final_score", ascending=False)
+    candidates = graded[(graded["final_score"] >= 90) & ~graded["flags"].str.contains("veto")].sort_values(
+        "final_score", ascending=False
+    )
     demoted = s[s["flags"].str.contains("quota_demoted")]["group_id"].tolist()
     assert sorted(demoted) == ["G14", "G22"]
     for gid in demoted:
@@ -117,14 +123,21 @@ def test_summary_title_office_dates_and_print_setup(scored):
     _, out = scored
     ws = openpyxl.load_workbook(out / "zh" / "scores.xlsx")["考核结果汇总"]
     assert ws["A1"].value == "2025年度工作组年终考核结果汇总"
-    assert ws["A2"].value == "考核单位：桥驿区重点项目帮促考核办　　考核日期：2025年12月31日　　生成时间：2026年1月1日 00:30（UTC+08:00）"
+    assert (
+        ws["A2"].value
+        == "考核单位：桥驿区重点项目帮促考核办　　考核日期：2025年12月31日　　生成时间：2026年1月1日 00:30（UTC+08:00）"
+    )
     n = len(_rows(ws))
     assert ws.print_area == f"'考核结果汇总'!$A$1:$L${HEADER_ROW + n}"
     assert ws.print_title_rows == "$3:$3"
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert (
+        ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    )
     assert ws.freeze_panes == "D4"
-    assert ws.column_dimensions["C"].width >= 16 and ws.column_dimensions["L"].width >= 30  # 7 CJK characters of a name fit
+    assert (
+        ws.column_dimensions["C"].width >= 16 and ws.column_dimensions["L"].width >= 30
+    )  # 7 CJK characters of a name fit
     assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
     prov = dict(pd.read_excel(out / "zh" / "scores.xlsx", sheet_name="provenance").values.tolist())
     assert prov["generated_at"] == "2026-01-01T00:30:00+08:00" and prov["timezone"] == "Asia/Shanghai"
@@ -151,7 +164,10 @@ def test_other_sheets_keep_machine_headers_with_chinese_comments(scored):
     assert en["summary"]["A2"].value.startswith("Assessment date: 31 December 2025")
     rows = {r[1]: r for r in _rows(en["summary"])}
     assert rows["G22"][11] == "Limited by the Excellent quota (7 place(s); this group is 8th)"
-    assert "Insufficient data: no Work effectiveness score (no project milestones planned in 2025)" in rows[NO_MILESTONES][11]
+    assert (
+        "Insufficient data: no Work effectiveness score (no project milestones planned in 2025)"
+        in rows[NO_MILESTONES][11]
+    )
 
 
 def test_unranked_groups_come_last_vetoed_first(scored):
@@ -195,7 +211,10 @@ def test_timezone_setting(workbook, tmp_path):
     write_scores(result, tmp_path / "s.xlsx", lang="en")
     prov = dict(pd.read_excel(tmp_path / "s.xlsx", sheet_name="provenance").values.tolist())
     assert prov["generated_at"] == "2025-12-31T16:30:00+00:00" and prov["timezone"] == "Europe/London"
-    assert "Generated: 31 December 2025, 16:30 (UTC+00:00)" in openpyxl.load_workbook(tmp_path / "s.xlsx")["summary"]["A2"].value
+    assert (
+        "Generated: 31 December 2025, 16:30 (UTC+00:00)"
+        in openpyxl.load_workbook(tmp_path / "s.xlsx")["summary"]["A2"].value
+    )
     with pytest.raises(SchemeError, match="timezone: 'Asia/Beijing' is not a known time zone"):
         parse_scheme({**default_scheme().model_dump(mode="json"), "timezone": "Asia/Beijing"})
     assert default_scheme().timezone == "Asia/Shanghai" and default_scheme().office is None
@@ -203,7 +222,10 @@ def test_timezone_setting(workbook, tmp_path):
 
 def test_cli_score_lang_and_office(workbook, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["score", str(workbook), "--year", "2025", "--out", str(out), "--lang", "zh", "--office", "某区考核办"]) == 0
+    assert (
+        main(["score", str(workbook), "--year", "2025", "--out", str(out), "--lang", "zh", "--office", "某区考核办"])
+        == 0
+    )
     ws = openpyxl.load_workbook(out / "scores.xlsx").worksheets[0]
     assert ws.title == "考核结果汇总" and ws["A2"].value.startswith("考核单位：某区考核办　　考核日期：2025年12月31日")
     assert main(["score", str(workbook), "--year", "2025", "--out", str(tmp_path / "en")]) == 0

@@ -51,7 +51,11 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture, folder: Path) -> str
         ("--year", "twenty", "argument --year: 'twenty' is not a year"),
         ("--as-of", "June 30", "argument --as-of: 'June 30' is not a date; write it as YYYY-MM-DD"),
         ("--as-of", "abc", "argument --as-of: 'abc' is not a date"),
-        ("--as-of", "2025-02-30", "argument --as-of: '2025-02-30' is not a date on the calendar (day is out of range for month)"),
+        (
+            "--as-of",
+            "2025-02-30",
+            "argument --as-of: '2025-02-30' is not a date on the calendar (day is out of range for month)",
+        ),
         ("--as-of", "0001-06-30", "argument --as-of: '0001-06-30' is outside the years assess can assess"),
     ],
 )
@@ -66,7 +70,10 @@ def test_years_and_dates_are_checked_by_argparse(tmp_path, data, capsys, option,
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--as-of", "2024-12-31"], "--as-of 2024-12-31 is before the year starts: the assessment date must lie in --year 2025 (2025-01-01 to 2025-12-31)"),
+        (
+            ["--as-of", "2024-12-31"],
+            "--as-of 2024-12-31 is before the year starts: the assessment date must lie in --year 2025 (2025-01-01 to 2025-12-31)",
+        ),
         (["--as-of", "2026-01-01"], "--as-of 2026-01-01 is after the year ends"),
         (["--year", "2024"], "the workbook's dates run from 2025-01-20 to 2025-06-01; --year 2024 matches none"),
     ],
@@ -81,11 +88,20 @@ def test_dates_outside_the_year_or_the_data_are_refused(tmp_path, data, capsys, 
 def test_a_scheme_as_of_outside_the_year_is_refused_and_as_of_wins(tmp_path, data, capsys):
     scheme = tmp_path / "s.yaml"
     scheme.write_text(DEFAULT_SCHEME_TEXT + "as_of: 2024-06-30\n", encoding="utf-8")
-    err = refused(["score", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--scheme", str(scheme)], capsys, tmp_path)
+    err = refused(
+        ["score", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--scheme", str(scheme)],
+        capsys,
+        tmp_path,
+    )
     assert "the scheme's as_of 2024-06-30 is before the year starts" in err
     # --as-of wins over the scheme's, so the run goes ahead
     out = tmp_path / "ok"
-    assert main(["score", str(data), "--year", "2025", "--out", str(out), "--scheme", str(scheme), "--as-of", "2025-06-30"]) == 0
+    assert (
+        main(
+            ["score", str(data), "--year", "2025", "--out", str(out), "--scheme", str(scheme), "--as-of", "2025-06-30"]
+        )
+        == 0
+    )
     assert (out / "scores.xlsx").is_file()
 
 
@@ -120,7 +136,11 @@ def test_a_template_that_is_not_a_notebook_is_refused(tmp_path, data, capsys):
         (other, "is not a Jupyter notebook (no cells or nbformat)"),
         (tmp_path / "missing.ipynb", "cannot read"),
     ]:
-        err = refused(["run", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--template", str(path)], capsys, tmp_path)
+        err = refused(
+            ["run", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--template", str(path)],
+            capsys,
+            tmp_path,
+        )
         assert f"argument --template: '{path}' {message}" in err or f"argument --template: cannot read '{path}'" in err
 
 
@@ -160,7 +180,9 @@ def test_an_input_that_is_an_output_is_refused_before_anything_is_written(tmp_pa
     original = write_workbook(out / "scores.xlsx", minimal_sheets())  # the input is the file the run would write
     for command in ("score", "run"):
         err = refused([command, str(original), "--year", "2025", "--out", str(out)], capsys, tmp_path)
-        assert f"the input '{original}' is scores.xlsx, which this run writes under '{out}': it would be replaced" in err
+        assert (
+            f"the input '{original}' is scores.xlsx, which this run writes under '{out}': it would be replaced" in err
+        )
 
 
 def test_previous_scheme_and_links_that_are_outputs_are_refused(tmp_path, data, capsys):
@@ -168,7 +190,11 @@ def test_previous_scheme_and_links_that_are_outputs_are_refused(tmp_path, data, 
     assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 0
     capsys.readouterr()
     # --previous is this year's own output
-    err = refused(["score", str(data), "--year", "2025", "--out", str(out), "--previous", str(out / "scores.xlsx")], capsys, tmp_path)
+    err = refused(
+        ["score", str(data), "--year", "2025", "--out", str(out), "--previous", str(out / "scores.xlsx")],
+        capsys,
+        tmp_path,
+    )
     assert f"--previous '{out / 'scores.xlsx'}' is scores.xlsx, which this run writes" in err
     # the scheme file lives in results/, which a run replaces whole
     scheme = out / "results" / "office.yaml"
@@ -198,7 +224,11 @@ def test_a_csv_folder_inside_an_output_folder_is_refused(tmp_path, capsys):
 
 def test_only_with_unknown_groups_refuses_before_scoring(tmp_path, data, capsys):
     out = tmp_path / "out"
-    err = refused(["run", str(data), "--year", "2025", "--out", str(out), "--only", "G1,G9,G7", "--workers", "1"], capsys, tmp_path)
+    err = refused(
+        ["run", str(data), "--year", "2025", "--out", str(out), "--only", "G1,G9,G7", "--workers", "1"],
+        capsys,
+        tmp_path,
+    )
     assert "--only: G7, G9 are not in the groups sheet; it has G1, G2" in err
     assert not out.exists()
 
@@ -209,13 +239,33 @@ def test_only_with_unknown_groups_refuses_before_scoring(tmp_path, data, capsys)
 def test_status_json_into_a_closed_pipe_is_quiet(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    records = [{"event": "run", "run_id": "r1", "started": "2025-12-31T00:00:00+00:00", "version": "0.1.0", "options": {}, "groups": 300, "to_run": 300}]
+    records = [
+        {
+            "event": "run",
+            "run_id": "r1",
+            "started": "2025-12-31T00:00:00+00:00",
+            "version": "0.1.0",
+            "options": {},
+            "groups": 300,
+            "to_run": 300,
+        }
+    ]
     records += [
         {"event": "report", "run_id": "r1", "group_id": f"G{i:03d}", "status": "ok", "error_class": None, "error": None, "seconds": 1.0,
          "peak_memory_mb": 200.0, "attempts": 1, "fingerprint": "f" * 64, "worker": 1, "finished": "2025-12-31T00:00:01+00:00"}
         for i in range(300)
     ]  # fmt: skip
-    records.append({"event": "end", "run_id": "r1", "seconds": 300.0, "written": 300, "skipped": 0, "failed": 0, "interrupted": False})
+    records.append(
+        {
+            "event": "end",
+            "run_id": "r1",
+            "seconds": 300.0,
+            "written": 300,
+            "skipped": 0,
+            "failed": 0,
+            "interrupted": False,
+        }
+    )
     (out / "run.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     proc = subprocess.Popen(
         [sys.executable, "-c", "import sys; from assess.cli import main; sys.exit(main())", "status", str(out), "--json"],
@@ -240,7 +290,11 @@ def test_a_scheme_naming_an_output_column_writes_nothing(tmp_path, data, capsys)
     d = yaml.safe_load(DEFAULT_SCHEME_TEXT)
     d["components"]["final_score"] = d["components"].pop("daily_work")
     scheme.write_text(yaml.safe_dump(d), encoding="utf-8")
-    err = refused(["score", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--scheme", str(scheme)], capsys, tmp_path)
+    err = refused(
+        ["score", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--scheme", str(scheme)],
+        capsys,
+        tmp_path,
+    )
     assert "components.final_score: 'final_score' is the name of a column assess writes itself" in err
 
 
@@ -249,7 +303,9 @@ def test_check_targets_guards_any_file_a_command_writes(tmp_path, data):
     from assess.errors import OptionError
     from assess.pipeline import check_targets
 
-    with pytest.raises(OptionError, match=f"the input '{data}' is in.xlsx, which this run writes: it would be replaced"):
+    with pytest.raises(
+        OptionError, match=f"the input '{data}' is in.xlsx, which this run writes: it would be replaced"
+    ):
         check_targets([data], data=data)
     link = tmp_path / "link.xlsx"
     link.symlink_to(data)

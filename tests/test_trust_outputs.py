@@ -42,7 +42,14 @@ def test_every_output_file_gets_the_users_umask(tmp_path, data, mask, expected):
         assert main(["sample", str(tmp_path / "sample.xlsx"), "--groups", "3"]) == 0
         assert main(["sample", str(tmp_path / "csv"), "--groups", "3"]) == 0
         text = atomic_write(tmp_path / "index.html", "<p>页</p>\n")
-        files = [out / "scores.xlsx", tmp_path / "blank.xlsx", tmp_path / "sample.xlsx", text, *out.glob("results/**/*.*"), *(tmp_path / "csv").glob("*.csv")]
+        files = [
+            out / "scores.xlsx",
+            tmp_path / "blank.xlsx",
+            tmp_path / "sample.xlsx",
+            text,
+            *out.glob("results/**/*.*"),
+            *(tmp_path / "csv").glob("*.csv"),
+        ]
         assert len(files) > 10
         assert {f.name: oct(mode(f)) for f in files} == {f.name: oct(expected) for f in files}
         assert text.read_bytes() == "<p>页</p>\n".encode()
@@ -69,7 +76,15 @@ def test_a_rerun_without_uncertainty_keeps_no_uncertainty_table(tmp_path, data):
     assert "uncertainty" in openpyxl.load_workbook(out / "scores.xlsx").sheetnames
     assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 0
     assert not (out / "results" / "uncertainty.parquet").exists()
-    assert openpyxl.load_workbook(out / "scores.xlsx").sheetnames == ["summary", "scores", "indicators", "contributions", "ratings_quality", "flags", "provenance"]
+    assert openpyxl.load_workbook(out / "scores.xlsx").sheetnames == [
+        "summary",
+        "scores",
+        "indicators",
+        "contributions",
+        "ratings_quality",
+        "flags",
+        "provenance",
+    ]
     assert assess.load_result(out / "results").uncertainty is None
     assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]  # no leftover of the swap
 
@@ -94,7 +109,9 @@ def test_a_folder_swap_that_fails_keeps_the_old_folder(tmp_path):
     with pytest.raises(RuntimeError), atomic_folder(target) as new:
         (new / "meta.json").write_text("new", encoding="utf-8")
         raise RuntimeError("interrupted")
-    assert (target / "meta.json").read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["results"]
+    assert (target / "meta.json").read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == [
+        "results"
+    ]
 
 
 def _formulas(path: Path) -> list[str]:
@@ -103,7 +120,7 @@ def _formulas(path: Path) -> list[str]:
 
 
 def test_no_formula_anywhere_in_a_written_workbook_headers_included(tmp_path):
-    frame = pd.DataFrame({"=HYPERLINK(\"http://x\",\"y\")": ["=1+1", "+A1", "-2+3", "@SUM(A1)"], "@cmd": [1, 2, 3, 4]})
+    frame = pd.DataFrame({'=HYPERLINK("http://x","y")': ["=1+1", "+A1", "-2+3", "@SUM(A1)"], "@cmd": [1, 2, 3, 4]})
     path = write_tables(tmp_path / "t.xlsx", {"scores": frame})
     assert _formulas(path) == []
     sheet = openpyxl.load_workbook(path)["scores"]
@@ -119,11 +136,14 @@ def test_no_formula_in_scores_xlsx_whatever_the_scheme_and_workbook_say(tmp_path
     scheme = yaml.safe_load(DEFAULT_SCHEME_TEXT)
     scheme["name"] = "=1+1"
     for band in scheme["grades"]["bands"]:
-        band["label"]["en"] = f"=HYPERLINK(\"{band['name']}\")"
+        band["label"]["en"] = f'=HYPERLINK("{band["name"]}")'
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump(scheme, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["score", str(data), "--year", "2025", "--out", str(out), "--scheme", str(path), "--uncertainty", "10"]) == 0
+    assert (
+        main(["score", str(data), "--year", "2025", "--out", str(out), "--scheme", str(path), "--uncertainty", "10"])
+        == 0
+    )
     book = out / "scores.xlsx"
     assert "uncertainty" in openpyxl.load_workbook(book).sheetnames
     assert _formulas(book) == []

@@ -49,25 +49,93 @@ INF, NAN = math.inf, math.nan
 @pytest.mark.parametrize(
     ("path", "value", "message"),
     [
-        (("indicators", "rating_score", "normalize", "bounds"), [-INF, INF], "indicators.rating_score.normalize.bounds[0]: -inf is invalid; it must be a finite number"),
-        (("indicators", "ledger_on_time", "normalize"), {"method": "goalposts", "bounds": [0, NAN]}, "indicators.ledger_on_time.normalize.bounds[1]: nan is invalid"),
-        (("indicators", "ledger_on_time", "normalize"), {"method": "goalposts", "bounds": [0, 1e300]}, "indicators.ledger_on_time.normalize.bounds[1]: 1e+300 is invalid; it must be a finite number from -1,000,000,000,000 to 1,000,000,000,000"),
-        (("rating_prior_weight",), INF, "rating_prior_weight: inf is invalid; it must be a finite number from 0 to 1,000"),
-        (("rating_prior_weight",), 1e308, "rating_prior_weight: 1e+308 is invalid; it must be a finite number from 0 to 1,000"),
-        (("rating_scale",), [1, INF], "rating_scale[1]: inf is invalid; it must be a finite number from -1,000 to 1,000"),
-        (("rating_min_raters",), 10**40, f"rating_min_raters: {10**40} is invalid; it must be a whole number from 1 to 1,000"),
+        (
+            ("indicators", "rating_score", "normalize", "bounds"),
+            [-INF, INF],
+            "indicators.rating_score.normalize.bounds[0]: -inf is invalid; it must be a finite number",
+        ),
+        (
+            ("indicators", "ledger_on_time", "normalize"),
+            {"method": "goalposts", "bounds": [0, NAN]},
+            "indicators.ledger_on_time.normalize.bounds[1]: nan is invalid",
+        ),
+        (
+            ("indicators", "ledger_on_time", "normalize"),
+            {"method": "goalposts", "bounds": [0, 1e300]},
+            "indicators.ledger_on_time.normalize.bounds[1]: 1e+300 is invalid; it must be a finite number from -1,000,000,000,000 to 1,000,000,000,000",
+        ),
+        (
+            ("rating_prior_weight",),
+            INF,
+            "rating_prior_weight: inf is invalid; it must be a finite number from 0 to 1,000",
+        ),
+        (
+            ("rating_prior_weight",),
+            1e308,
+            "rating_prior_weight: 1e+308 is invalid; it must be a finite number from 0 to 1,000",
+        ),
+        (
+            ("rating_scale",),
+            [1, INF],
+            "rating_scale[1]: inf is invalid; it must be a finite number from -1,000 to 1,000",
+        ),
+        (
+            ("rating_min_raters",),
+            10**40,
+            f"rating_min_raters: {10**40} is invalid; it must be a whole number from 1 to 1,000",
+        ),
         (("min_coverage",), 1.5, "min_coverage: 1.5 is invalid; it must be a finite number from 0 to 1"),
-        (("components", "daily_work", "weight"), NAN, "components.daily_work.weight: nan is invalid; it must be a finite number above 0 up to 1"),
+        (
+            ("components", "daily_work", "weight"),
+            NAN,
+            "components.daily_work.weight: nan is invalid; it must be a finite number above 0 up to 1",
+        ),
         (("components", "daily_work", "weight"), True, "components.daily_work.weight: True is not a number"),
-        (("indicators", "visit_coverage", "weight"), "0.4", "indicators.visit_coverage.weight: '0.4' is not a number; it must be a finite number above 0 up to 1, written without quotes"),
-        (("adjustments", "bonus_cap"), INF, "adjustments.bonus_cap: inf is invalid; it must be a finite number from 0 to 100"),
-        (("adjustments", "deduction_cap"), -1, "adjustments.deduction_cap: -1 is invalid; it must be a finite number from 0 to 100"),
-        (("grades", "bands", 0, "quota"), NAN, "grades.bands[0].quota: nan is invalid; a quota is a share between 0 and 1"),
-        (("grades", "bands", 1, "min"), INF, "grades.bands[1].min: inf is invalid; it must be a finite number from 0 to 100"),
-        (("uncertainty",), {"concentration": INF}, "uncertainty.concentration: inf is invalid; it must be a finite number above 0 up to 1,000,000"),
-        (("uncertainty",), {"draws": 10**9}, "uncertainty.draws: 1000000000 is invalid; it must be a whole number from 1 to 100,000"),
-        (("uncertainty",), {"seed": -1}, "uncertainty.seed: -1 is invalid; it must be a whole number from 0 to 4,294,967,295"),
-        (("uncertainty",), {"sensitivity": 2.5}, "uncertainty.sensitivity: 2.5 is invalid; it must be a whole number from 0 to 10,000"),
+        (
+            ("indicators", "visit_coverage", "weight"),
+            "0.4",
+            "indicators.visit_coverage.weight: '0.4' is not a number; it must be a finite number above 0 up to 1, written without quotes",
+        ),
+        (
+            ("adjustments", "bonus_cap"),
+            INF,
+            "adjustments.bonus_cap: inf is invalid; it must be a finite number from 0 to 100",
+        ),
+        (
+            ("adjustments", "deduction_cap"),
+            -1,
+            "adjustments.deduction_cap: -1 is invalid; it must be a finite number from 0 to 100",
+        ),
+        (
+            ("grades", "bands", 0, "quota"),
+            NAN,
+            "grades.bands[0].quota: nan is invalid; a quota is a share between 0 and 1",
+        ),
+        (
+            ("grades", "bands", 1, "min"),
+            INF,
+            "grades.bands[1].min: inf is invalid; it must be a finite number from 0 to 100",
+        ),
+        (
+            ("uncertainty",),
+            {"concentration": INF},
+            "uncertainty.concentration: inf is invalid; it must be a finite number above 0 up to 1,000,000",
+        ),
+        (
+            ("uncertainty",),
+            {"draws": 10**9},
+            "uncertainty.draws: 1000000000 is invalid; it must be a whole number from 1 to 100,000",
+        ),
+        (
+            ("uncertainty",),
+            {"seed": -1},
+            "uncertainty.seed: -1 is invalid; it must be a whole number from 0 to 4,294,967,295",
+        ),
+        (
+            ("uncertainty",),
+            {"sensitivity": 2.5},
+            "uncertainty.sensitivity: 2.5 is invalid; it must be a whole number from 0 to 10,000",
+        ),
         (("as_of",), 1751241600, "as_of: 1751241600 is not a date; write it as YYYY-MM-DD"),
     ],
 )
@@ -84,13 +152,21 @@ def test_every_scheme_number_is_finite_and_in_range(tmp_path, capsys, path, valu
 
 
 def test_yaml_spellings_of_infinity_are_refused(tmp_path, capsys):
-    text = DEFAULT_SCHEME_TEXT.replace("rating_prior_weight: 5", "rating_prior_weight: .inf").replace("rating_scale: [1, 5]", "rating_scale: [1, .Inf]")
+    text = DEFAULT_SCHEME_TEXT.replace("rating_prior_weight: 5", "rating_prior_weight: .inf").replace(
+        "rating_scale: [1, 5]", "rating_scale: [1, .Inf]"
+    )
     status, err, out = run_with_scheme(tmp_path, text, capsys)
     assert status == 2 and not out.exists()
     assert "rating_prior_weight: inf is invalid" in err and "rating_scale[1]: inf is invalid" in err
 
 
-@pytest.mark.parametrize("name", sorted(RESERVED_NAMES & {"bonus", "name", "final_score", "group_id", "rank", "grade", "flags", "base_score", "deduction", "weight"}))
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        RESERVED_NAMES
+        & {"bonus", "name", "final_score", "group_id", "rank", "grade", "flags", "base_score", "deduction", "weight"}
+    ),
+)
 def test_component_and_indicator_names_that_are_output_columns_are_refused(tmp_path, capsys, name):
     data = default_data()
     data["components"][name] = data["components"].pop("daily_work")
@@ -103,7 +179,9 @@ def test_component_and_indicator_names_that_are_output_columns_are_refused(tmp_p
     assert f"components.{name}: {name!r} is the name of a column assess writes itself" in err
 
 
-@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "daily work", "1st", "工作", "a-b", "x" * 41, "p_excellent"])
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://x","y")', "daily work", "1st", "工作", "a-b", "x" * 41, "p_excellent"]
+)
 def test_names_that_are_not_plain_identifiers_are_refused(tmp_path, capsys, name):
     data = default_data()
     data["indicators"][name] = data["indicators"].pop("rating_response")
@@ -144,7 +222,13 @@ def test_alias_bomb_is_refused_before_anything_is_built(tmp_path):
         f"s = main(['score', {str(data)!r}, '--year', '2025', '--out', {str(out)!r}, '--scheme', {str(path)!r}]);"
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(s)"
     )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert "anchors and aliases" in done.stderr and "Traceback" not in done.stderr
     seconds, peak_kb = done.stderr.strip().splitlines()[-1].split()
@@ -185,15 +269,54 @@ _scalars = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
-    st.sampled_from(["goalposts", "minmax", "rank", "tscore", "higher", "lower", "floor", "demote", "daily_work", "2025-06-30", "inf", ".nan"]),
+    st.sampled_from(
+        [
+            "goalposts",
+            "minmax",
+            "rank",
+            "tscore",
+            "higher",
+            "lower",
+            "floor",
+            "demote",
+            "daily_work",
+            "2025-06-30",
+            "inf",
+            ".nan",
+        ]
+    ),
     st.dates(),
 )
 _keys = st.one_of(
-    st.sampled_from(["name", "weight", "label", "en", "zh", "component", "bounds", "method", "min", "quota", "bands", "components", "indicators", "grades", "as_of", "uncertainty", "draws"]),
+    st.sampled_from(
+        [
+            "name",
+            "weight",
+            "label",
+            "en",
+            "zh",
+            "component",
+            "bounds",
+            "method",
+            "min",
+            "quota",
+            "bands",
+            "components",
+            "indicators",
+            "grades",
+            "as_of",
+            "uncertainty",
+            "draws",
+        ]
+    ),
     st.text(max_size=8),
     st.integers(-3, 3),
 )
-_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)), max_leaves=20)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)),
+    max_leaves=20,
+)
 
 
 def _paths(node: object, prefix: tuple = ()) -> list[tuple]:
@@ -229,7 +352,9 @@ def near_valid(draw: st.DrawFn) -> dict:
     return data
 
 
-_LINE = re.compile(r"^(line \d+, column \d+|[^\s:][^\n]*?): .+|^scheme: expected a mapping.*|^not valid YAML: .+|^the YAML is nested.*")
+_LINE = re.compile(
+    r"^(line \d+, column \d+|[^\s:][^\n]*?): .+|^scheme: expected a mapping.*|^not valid YAML: .+|^the YAML is nested.*"
+)
 
 
 def _check(text: str) -> None:

@@ -87,7 +87,15 @@ def hard(sample: Dataset) -> Dataset:
     t["milestones"] = t["milestones"][~t["milestones"]["group_id"].isin(["G05", "G06"])]
     t["ratings"] = t["ratings"][t["ratings"]["group_id"] != "G07"]
     top = ranked["group_id"].iloc[0]
-    bonus = pd.DataFrame({"group_id": [top, "T0"], "date": pd.to_datetime(["2025-06-01"] * 2), "kind": ["bonus"] * 2, "points": [20.0, 20.0], "reason": ["award"] * 2})
+    bonus = pd.DataFrame(
+        {
+            "group_id": [top, "T0"],
+            "date": pd.to_datetime(["2025-06-01"] * 2),
+            "kind": ["bonus"] * 2,
+            "points": [20.0, 20.0],
+            "reason": ["award"] * 2,
+        }
+    )
     t["adjustments"] = pd.concat([t["adjustments"], bonus], ignore_index=True)
     return Dataset(tables=t, source="hard", sha256="")
 
@@ -106,7 +114,9 @@ def test_every_factor_off_is_the_nominal_result(hard: Dataset) -> None:
     assert (t["p_keep"] == 1).all()
     assert (t["rank_p05"] == t["nominal_rank"]).all() and (t["rank_p95"] == t["nominal_rank"]).all()
     assert (t["rank_median"] == t["nominal_rank"]).all()
-    np.testing.assert_allclose(t[["score_p05", "score_median", "score_p95"]].to_numpy(), np.tile(t[["nominal_score"]].to_numpy(), 3), atol=1e-9)
+    np.testing.assert_allclose(
+        t[["score_p05", "score_median", "score_p95"]].to_numpy(), np.tile(t[["nominal_score"]].to_numpy(), 3), atol=1e-9
+    )
     for _, row in t.iterrows():
         expected = "ungraded" if pd.isna(row["nominal_grade"]) else row["nominal_grade"]
         assert row[f"p_{expected}"] == 1
@@ -121,7 +131,9 @@ def test_every_factor_off_is_the_nominal_result(hard: Dataset) -> None:
 @pytest.fixture(scope="module")
 def everything_on(hard: Dataset):
     factors = dict.fromkeys(OFF, True)
-    return assess.uncertainty(hard, scheme_with(factors=factors, concentration=20), draws=400, seed=11, year=YEAR, sensitivity=64)
+    return assess.uncertainty(
+        hard, scheme_with(factors=factors, concentration=20), draws=400, seed=11, year=YEAR, sensitivity=64
+    )
 
 
 def test_grade_probabilities_sum_to_one(everything_on) -> None:
@@ -165,7 +177,9 @@ def test_rank_interval_contains_the_median_and_ranks_are_competition_ranks(every
     assert ((t["score_p05"] <= t["score_median"]) & (t["score_median"] <= t["score_p95"])).all()
     ranked = everything_on.model.ranked
     for d in range(0, 400, 57):
-        expected = competition_rank(pd.Series(np.where(ranked, everything_on.final[d], np.nan))).to_numpy(dtype=float, na_value=0)
+        expected = competition_rank(pd.Series(np.where(ranked, everything_on.final[d], np.nan))).to_numpy(
+            dtype=float, na_value=0
+        )
         np.testing.assert_array_equal(everything_on.rank[d], expected)
 
 
@@ -178,12 +192,19 @@ def thin(sample: Dataset) -> Dataset:
     t = dict(sample.tables)
     r = t["ratings"]
     first = r[r["group_id"] == "G01"].iloc[0]
-    t["ratings"] = r[(r["group_id"] != "G01") | ((r["recipient_id"] == first["recipient_id"]) & (r["quarter"] == first["quarter"]))]
+    t["ratings"] = r[
+        (r["group_id"] != "G01") | ((r["recipient_id"] == first["recipient_id"]) & (r["quarter"] == first["quarter"]))
+    ]
     p = t["problems"]
     mine = p[p["group_id"] == "G03"]
     keep = mine.index[:1]
     p = p.drop(index=mine.index.difference(keep))
-    p.loc[keep, ["raised_on", "deadline", "status", "resolved_on"]] = [pd.Timestamp("2025-02-01"), pd.Timestamp("2025-03-01"), "open", pd.NaT]
+    p.loc[keep, ["raised_on", "deadline", "status", "resolved_on"]] = [
+        pd.Timestamp("2025-02-01"),
+        pd.Timestamp("2025-03-01"),
+        "open",
+        pd.NaT,
+    ]
     t["problems"] = p
     return Dataset(tables=t, source="thin", sha256="")
 
@@ -191,7 +212,9 @@ def thin(sample: Dataset) -> Dataset:
 def test_posterior_draws_spread_with_thin_evidence(thin: Dataset) -> None:
     """A group rated once is uncertain; one rated twenty times is not (a bootstrap of one
     response had no variance at all). One overdue problem out of one due is Beta(0.5, 1.5)."""
-    u = assess.uncertainty(thin, scheme_with(factors={**OFF, "evidence": True}), draws=4000, seed=3, year=YEAR, sensitivity=0)
+    u = assess.uncertainty(
+        thin, scheme_with(factors={**OFF, "evidence": True}), draws=4000, seed=3, year=YEAR, sensitivity=0
+    )
     m = u.model
     responses = assess.score(thin, YEAR).ratings_quality.set_index("group_id")["responses"]
     many = responses[responses >= 20].index[0]
@@ -214,12 +237,19 @@ def test_posterior_draws_spread_with_thin_evidence(thin: Dataset) -> None:
 
 def test_share_posteriors_follow_the_counts(sample: Dataset) -> None:
     """Beta(x + ½, n − x + ½) with x and n counted here from the tables: problem_resolution."""
-    u = assess.uncertainty(sample, scheme_with(factors={**OFF, "evidence": True}), draws=3000, seed=8, year=YEAR, sensitivity=0)
+    u = assess.uncertainty(
+        sample, scheme_with(factors={**OFF, "evidence": True}), draws=3000, seed=8, year=YEAR, sensitivity=0
+    )
     m = u.model
     p = sample.tables["problems"]
     raised = p[p["raised_on"].dt.year == YEAR]
     n = raised.groupby("group_id").size()
-    x = raised[(raised["status"] == "resolved") & (raised["resolved_on"] <= pd.Timestamp("2025-12-31"))].groupby("group_id").size().reindex(n.index, fill_value=0)
+    x = (
+        raised[(raised["status"] == "resolved") & (raised["resolved_on"] <= pd.Timestamp("2025-12-31"))]
+        .groupby("group_id")
+        .size()
+        .reindex(n.index, fill_value=0)
+    )
     e = m.evidence.index(m.indicators.index("problem_resolution"))
     drawn = pd.DataFrame(u.factors.evidence[:, :, e].astype(float), columns=m.groups)[n.index]
     a, b = x + 0.5, n - x + 0.5
@@ -228,7 +258,14 @@ def test_share_posteriors_follow_the_counts(sample: Dataset) -> None:
 
 
 def test_dirichlet_weights_are_centred_on_the_scheme(sample: Dataset) -> None:
-    u = assess.uncertainty(sample, scheme_with(factors={**OFF, "weights": True}, concentration=50), draws=4000, seed=2, year=YEAR, sensitivity=0)
+    u = assess.uncertainty(
+        sample,
+        scheme_with(factors={**OFF, "weights": True}, concentration=50),
+        draws=4000,
+        seed=2,
+        year=YEAR,
+        sensitivity=0,
+    )
     f, m = u.factors, u.model
     np.testing.assert_allclose(f.component_weights.sum(axis=1), 1.0, atol=1e-12)
     np.testing.assert_allclose(f.component_weights.mean(axis=0), [0.3, 0.4, 0.3], atol=0.005)
@@ -281,7 +318,9 @@ def test_draws_times_groups_is_bounded(sample: Dataset, monkeypatch: pytest.Monk
     says how many draws fit (here a bound of 20,000 cells for 38 groups: 526 draws)."""
     engine = sys.modules["assess.uncertainty"]  # the module (assess.uncertainty is also the function)
     monkeypatch.setattr(engine, "MAX_CELLS", 20_000)
-    with pytest.raises(assess.SchemeError, match=r"1,000 draws × 38 groups is more than 20,000 scored cells; use at most 526 draws"):
+    with pytest.raises(
+        assess.SchemeError, match=r"1,000 draws × 38 groups is more than 20,000 scored cells; use at most 526 draws"
+    ):
         assess.uncertainty(sample, draws=1000, year=YEAR)
     assert len(assess.uncertainty(sample, draws=526, year=YEAR, sensitivity=0).final) == 526
 
@@ -294,7 +333,9 @@ def _loop_agrees(u, dataset: Dataset, draws: range) -> None:
         scheme = u.scheme_for_draw(d)
         result = assess.score(dataset, YEAR, scheme=scheme, raw=u.raw_for_draw(d), present=u.present)
         s = result.scores
-        np.testing.assert_allclose(u.final[d], s["final_score"].to_numpy(dtype=float), atol=1e-9, rtol=0, err_msg=f"draw {d}")
+        np.testing.assert_allclose(
+            u.final[d], s["final_score"].to_numpy(dtype=float), atol=1e-9, rtol=0, err_msg=f"draw {d}"
+        )
         np.testing.assert_array_equal(u.rank[d], s["rank"].to_numpy(dtype=float, na_value=0), err_msg=f"draw {d}")
         names = np.array([b.name for b in scheme.grades.bands], dtype=object)
         vectorised = np.where(u.grade[d] >= 0, names[np.maximum(u.grade[d], 0)], "-")
@@ -338,7 +379,9 @@ def test_vectorised_engine_agrees_with_rescoring_each_draw(hard: Dataset, edits:
 
 @pytest.mark.slow
 def test_engine_agrees_with_rescoring_on_the_plain_sample(sample: Dataset) -> None:
-    u = assess.uncertainty(sample, scheme_with(factors=dict.fromkeys(OFF, True)), draws=8, seed=0, year=YEAR, sensitivity=0)
+    u = assess.uncertainty(
+        sample, scheme_with(factors=dict.fromkeys(OFF, True)), draws=8, seed=0, year=YEAR, sensitivity=0
+    )
     _loop_agrees(u, sample, range(8))
 
 
@@ -376,7 +419,9 @@ def test_normalize_rows_is_normalize_series_per_row(rows, method, direction) -> 
 
 @settings(max_examples=80, deadline=None)
 @given(
-    scores=st.lists(st.lists(st.integers(min_value=55, max_value=100), min_size=12, max_size=12), min_size=1, max_size=3),
+    scores=st.lists(
+        st.lists(st.integers(min_value=55, max_value=100), min_size=12, max_size=12), min_size=1, max_size=3
+    ),
     tie=st.lists(st.integers(min_value=0, max_value=3), min_size=12, max_size=12),
     ungraded=st.lists(st.booleans(), min_size=12, max_size=12),
     veto=st.lists(st.booleans(), min_size=12, max_size=12),
@@ -431,7 +476,9 @@ def test_sobol_indices_of_an_additive_function() -> None:
 
 
 def test_sensitivity_names_the_factor_that_moves_the_ranking(sample: Dataset) -> None:
-    only_weights = assess.uncertainty(sample, scheme_with(factors={**OFF, "weights": True}), draws=128, seed=1, year=YEAR, sensitivity=128)
+    only_weights = assess.uncertainty(
+        sample, scheme_with(factors={**OFF, "weights": True}), draws=128, seed=1, year=YEAR, sensitivity=128
+    )
     table = only_weights.sensitivity
     assert list(table["output"]) == [o for o in OUTPUTS for _ in FACTORS]
     off = ["normalisation", "aggregation", "evidence"]
@@ -441,9 +488,13 @@ def test_sensitivity_names_the_factor_that_moves_the_ranking(sample: Dataset) ->
         assert s.loc["weights", "active"] and not s.loc[off, "active"].any()
         assert s.loc["weights", "ST"] == pytest.approx(1.0, abs=0.15)  # the only factor explains everything
         assert (s.loc[off, ["S1", "ST"]] == 0).all().all()
-    both = assess.uncertainty(sample, scheme_with(factors={**OFF, "weights": True, "normalisation": True}), draws=256, seed=1, year=YEAR).sensitivity
+    both = assess.uncertainty(
+        sample, scheme_with(factors={**OFF, "weights": True, "normalisation": True}), draws=256, seed=1, year=YEAR
+    ).sensitivity
     both = both[both["output"] == "rank_shift"].set_index("factor")
-    assert both.loc["normalisation", "ST"] > both.loc["weights", "ST"]  # rank/minmax/tscore reorder more than weights do
+    assert (
+        both.loc["normalisation", "ST"] > both.loc["weights", "ST"]
+    )  # rank/minmax/tscore reorder more than weights do
 
 
 def test_sensitivity_of_the_grade_decision(sample: Dataset) -> None:
@@ -461,7 +512,15 @@ def test_sensitivity_of_the_grade_decision(sample: Dataset) -> None:
 
 
 def _table(rows: list[dict]) -> pd.DataFrame:
-    base = {"name": "x", "nominal_score": 80.0, "score_median": 80.0, "score_p05": 78.0, "score_p95": 82.0, "rank_median": 5, "p_ungraded": 0.0}
+    base = {
+        "name": "x",
+        "nominal_score": 80.0,
+        "score_median": 80.0,
+        "score_p05": 78.0,
+        "score_p95": 82.0,
+        "rank_median": 5,
+        "p_ungraded": 0.0,
+    }
     frame = pd.DataFrame([{**base, **r} for r in rows])
     for c in ("nominal_rank", "rank_median", "rank_p05", "rank_p95"):
         frame[c] = frame[c].astype("Int64")
@@ -470,27 +529,112 @@ def _table(rows: list[dict]) -> pd.DataFrame:
 
 def _result_with(table: pd.DataFrame) -> assess.Result:
     meta = {"scheme": default_scheme().model_dump(mode="json"), "uncertainty": {"draws": 1000}}
-    return assess.Result(scores=pd.DataFrame(), indicators=pd.DataFrame(), groups=pd.DataFrame(), meta=meta, uncertainty=table)
+    return assess.Result(
+        scores=pd.DataFrame(), indicators=pd.DataFrame(), groups=pd.DataFrame(), meta=meta, uncertainty=table
+    )
 
 
 def test_sentences_in_plain_words() -> None:
     table = _table(
         [
-            {"group_id": "A", "nominal_rank": 6, "nominal_grade": "good", "rank_p05": 4, "rank_p95": 9, "p_keep": 0.97, "p_excellent": 0.0, "p_good": 0.97, "p_pass": 0.03, "p_fail": 0.0},
-            {"group_id": "B", "nominal_rank": 1, "nominal_grade": "excellent", "rank_p05": 1, "rank_p95": 1, "p_keep": 1.0, "p_excellent": 1.0, "p_good": 0.0, "p_pass": 0.0, "p_fail": 0.0},
-            {"group_id": "C", "nominal_rank": 9, "nominal_grade": None, "rank_p05": 8, "rank_p95": 12, "p_keep": 0.6, "p_excellent": 0.0, "p_good": 0.0, "p_pass": 0.4, "p_fail": 0.0, "p_ungraded": 0.6},
-            {"group_id": "D", "nominal_rank": None, "nominal_grade": None, "rank_p05": None, "rank_p95": None, "p_keep": 1.0, "p_excellent": 0.0, "p_good": 0.0, "p_pass": 0.0, "p_fail": 0.0, "p_ungraded": 1.0},
+            {
+                "group_id": "A",
+                "nominal_rank": 6,
+                "nominal_grade": "good",
+                "rank_p05": 4,
+                "rank_p95": 9,
+                "p_keep": 0.97,
+                "p_excellent": 0.0,
+                "p_good": 0.97,
+                "p_pass": 0.03,
+                "p_fail": 0.0,
+            },
+            {
+                "group_id": "B",
+                "nominal_rank": 1,
+                "nominal_grade": "excellent",
+                "rank_p05": 1,
+                "rank_p95": 1,
+                "p_keep": 1.0,
+                "p_excellent": 1.0,
+                "p_good": 0.0,
+                "p_pass": 0.0,
+                "p_fail": 0.0,
+            },
+            {
+                "group_id": "C",
+                "nominal_rank": 9,
+                "nominal_grade": None,
+                "rank_p05": 8,
+                "rank_p95": 12,
+                "p_keep": 0.6,
+                "p_excellent": 0.0,
+                "p_good": 0.0,
+                "p_pass": 0.4,
+                "p_fail": 0.0,
+                "p_ungraded": 0.6,
+            },
+            {
+                "group_id": "D",
+                "nominal_rank": None,
+                "nominal_grade": None,
+                "rank_p05": None,
+                "rank_p95": None,
+                "p_keep": 1.0,
+                "p_excellent": 0.0,
+                "p_good": 0.0,
+                "p_pass": 0.0,
+                "p_fail": 0.0,
+                "p_ungraded": 1.0,
+            },
         ]
     )
-    table = pd.concat([table, _table([{"group_id": "E", "nominal_rank": None, "nominal_grade": "fail", "rank_p05": None, "rank_p95": None, "p_keep": 1.0, "p_excellent": 0.0, "p_good": 0.0, "p_pass": 0.0, "p_fail": 1.0}])], ignore_index=True)
+    table = pd.concat(
+        [
+            table,
+            _table(
+                [
+                    {
+                        "group_id": "E",
+                        "nominal_rank": None,
+                        "nominal_grade": "fail",
+                        "rank_p05": None,
+                        "rank_p95": None,
+                        "p_keep": 1.0,
+                        "p_excellent": 0.0,
+                        "p_good": 0.0,
+                        "p_pass": 0.0,
+                        "p_fail": 1.0,
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     result = _result_with(table)
-    assert sentence(result, "A") == "In 97 % of the plausible variations this group keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9 in 90 % of the plausible variations."
-    assert sentence(result, "A", "zh") == "在97%的合理变动情形下，本组保持“良好”等次（否则多为“合格”，3%）；在90%的合理变动情形下，排名在第4至第9名之间。"
+    assert (
+        sentence(result, "A")
+        == "In 97 % of the plausible variations this group keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9 in 90 % of the plausible variations."
+    )
+    assert (
+        sentence(result, "A", "zh")
+        == "在97%的合理变动情形下，本组保持“良好”等次（否则多为“合格”，3%）；在90%的合理变动情形下，排名在第4至第9名之间。"
+    )
     # a sure grade is said of the draws there were, never of "every plausible variation"
-    assert sentence(result, "B") == "In all 1,000 draws this group keeps the grade Excellent; its rank is 1 in at least 90 % of the plausible variations."
-    assert sentence(result, "B", "zh") == "在全部1000次抽样中，本组均保持“优秀”等次；在至少90%的合理变动情形下，排名为第1名。"
+    assert (
+        sentence(result, "B")
+        == "In all 1,000 draws this group keeps the grade Excellent; its rank is 1 in at least 90 % of the plausible variations."
+    )
+    assert (
+        sentence(result, "B", "zh")
+        == "在全部1000次抽样中，本组均保持“优秀”等次；在至少90%的合理变动情形下，排名为第1名。"
+    )
     # graded-ness does not vary: an ungraded group is simply ungraded
-    assert sentence(result, "C") == sentence(result, "D") == "This group has no grade (insufficient data); the variations change scores, not the data a grade needs."
+    assert (
+        sentence(result, "C")
+        == sentence(result, "D")
+        == "This group has no grade (insufficient data); the variations change scores, not the data a grade needs."
+    )
     assert sentence(result, "D", "zh") == "本组因数据不足未评定等次；各种变动情形只改变得分，不改变评定等次所需的数据。"
     assert sentence(result, "E") == "In all 1,000 draws this group keeps the grade Fail; it is not ranked (veto)."
     assert sentence(result, "E", "zh") == "在全部1000次抽样中，本组均保持“不合格”等次；因一票否决不参与排名。"
@@ -498,7 +642,14 @@ def test_sentences_in_plain_words() -> None:
         sentence(result, "Z")
     with pytest.raises(ValueError, match="no uncertainty analysis"):
         sentence(_result_with(None), "A")
-    assert [percent(p) for p in (0.0, 0.004, 0.5, 0.9949, 0.996, 1.0)] == ["0 %", "less than 1 %", "50 %", "99 %", "more than 99 %", "100 %"]
+    assert [percent(p) for p in (0.0, 0.004, 0.5, 0.9949, 0.996, 1.0)] == [
+        "0 %",
+        "less than 1 %",
+        "50 %",
+        "99 %",
+        "more than 99 %",
+        "100 %",
+    ]
 
 
 def test_figures(everything_on, sample: Dataset) -> None:
@@ -506,7 +657,10 @@ def test_figures(everything_on, sample: Dataset) -> None:
     assert isinstance(fig, Figure) and fig.get_label() == "Rank intervals and grade probabilities of all groups"
     small = group_figure(everything_on, "G06", lang="zh")
     assert isinstance(small, Figure) and "G06" in small.get_label()
-    many = pd.concat([everything_on.table.assign(group_id=everything_on.table["group_id"] + f"-{k}") for k in range(3)], ignore_index=True)
+    many = pd.concat(
+        [everything_on.table.assign(group_id=everything_on.table["group_id"] + f"-{k}") for k in range(3)],
+        ignore_index=True,
+    )
     assert isinstance(rank_intervals_figure(_result_with(many)), Figure)  # > 60 groups: drawn as an image
     with pytest.raises(ValueError, match="Language 'fr' is not supported"):
         group_figure(everything_on, "G06", lang="fr")

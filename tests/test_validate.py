@@ -81,7 +81,9 @@ def test_every_problem_is_reported_at_once(tmp_path):
     bad_date = find(probs, "ledger", 3, "submitted_on", "not a date")[0]
     assert bad_date.value == "soon" and "2025-03-31" in bad_date.fix and bad_date.file == "bad.xlsx"
     # the first occurrences of the duplicated keys are reported too
-    assert find(probs, "groups", 2, "group_id", "duplicate key") and find(probs, "problems", 2, "problem_id", "duplicate key")
+    assert find(probs, "groups", 2, "group_id", "duplicate key") and find(
+        probs, "problems", 2, "problem_id", "duplicate key"
+    )
     assert len(probs) == len(expected) + 2
 
 
@@ -170,7 +172,18 @@ def test_unreadable_files(tmp_path):
 
 @pytest.mark.parametrize(
     ("value", "ok"),
-    [("G01", True), ("a.b-c_1", True), ("..", False), (".", False), ("CON", False), ("nul.txt", False), ("com1", False), ("../x", False), ("x" * 41, False), ("CONSOLE", True)],
+    [
+        ("G01", True),
+        ("a.b-c_1", True),
+        ("..", False),
+        (".", False),
+        ("CON", False),
+        ("nul.txt", False),
+        ("com1", False),
+        ("../x", False),
+        ("x" * 41, False),
+        ("CONSOLE", True),
+    ],
 )
 def test_safe_group_id(value, ok):
     assert safe_group_id(value) is ok
@@ -183,7 +196,9 @@ CELL_VALUES = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
-    st.sampled_from(["2025-02-30", "2025-Q0", "G1", "E1", "resolved", "已办结", "=SUM(A1)", "../x", "CON", " ", "1e309"]),
+    st.sampled_from(
+        ["2025-02-30", "2025-Q0", "G1", "E1", "resolved", "已办结", "=SUM(A1)", "../x", "CON", " ", "1e309"]
+    ),
 )
 
 

@@ -40,17 +40,31 @@ def minimal_sheets() -> dict[str, list[list]]:
             ["P1", "雙橋三路", "project", "G1"],
             ["E2", "长重机械", "enterprise", "G2"],
         ],
-        "ledger": [["group_id", "month", "due_date", "submitted_on", "completeness"], ["G1", "2025-01", "2025-01-25", "2025-01-20", 0.9]],
+        "ledger": [
+            ["group_id", "month", "due_date", "submitted_on", "completeness"],
+            ["G1", "2025-01", "2025-01-25", "2025-01-20", 0.9],
+        ],
         "visits": [["group_id", "recipient_id", "date", "kind", "note"], ["G1", "E1", "2025-02-01", "实地走访", ""]],
         "problems": [
             ["problem_id", "group_id", "recipient_id", "raised_on", "priority", "deadline", "status", "resolved_on"],
             ["Q1", "G1", "E1", "2025-03-01", "urgent", "2025-04-01", "resolved", "2025-03-20"],
         ],
         "milestones": [
-            ["recipient_id", "group_id", "milestone", "planned_date", "completed_on", "investment_planned", "investment_completed"],
+            [
+                "recipient_id",
+                "group_id",
+                "milestone",
+                "planned_date",
+                "completed_on",
+                "investment_planned",
+                "investment_completed",
+            ],
             ["P1", "G1", "土方平整", "2025-05-31", "2025-05-20", 100, 80],
         ],
-        "ratings": [["quarter", "recipient_id", "group_id", "item", "score", "comment"], ["2025-Q1", "E1", "G1", "服务态度", 5, "很好"]],
+        "ratings": [
+            ["quarter", "recipient_id", "group_id", "item", "score", "comment"],
+            ["2025-Q1", "E1", "G1", "服务态度", 5, "很好"],
+        ],
         "adjustments": [["group_id", "date", "kind", "points", "reason"], ["G2", "2025-06-01", "bonus", 2, "招商引资"]],
     }
 
@@ -64,7 +78,9 @@ def set_cached_value(path: Path, sheet_index: int, cell: str, value: str) -> Non
             data = src.read(item.filename)
             if item.filename == name:
                 text = data.decode()
-                text = re.sub(rf'(<c r="{cell}"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?', rf"\g<1>\g<2><v>{value}</v>", text)
+                text = re.sub(
+                    rf'(<c r="{cell}"[^>]*>)(<f>[^<]*</f>)(<v\s*/>|<v></v>)?', rf"\g<1>\g<2><v>{value}</v>", text
+                )
                 data = text.encode()
             dst.writestr(item, data)
     tmp.replace(path)

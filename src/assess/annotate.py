@@ -75,9 +75,13 @@ def check_target(source: str | Path, target: str | Path) -> Path:
         raise AssessError(f"--annotate {target}: the marked copy is an Excel workbook; give a path ending in .xlsx")
     same = target.resolve() == source.resolve() or (target.exists() and source.exists() and target.samefile(source))
     if same:
-        raise AssessError(f"--annotate {target} is the input itself; the original is never modified — give another path, e.g. {source.with_name(source.stem + '-marked.xlsx')}")
+        raise AssessError(
+            f"--annotate {target} is the input itself; the original is never modified — give another path, e.g. {source.with_name(source.stem + '-marked.xlsx')}"
+        )
     if target.is_dir():
-        raise AssessError(f"--annotate {target} is a folder; give the marked copy's file name, e.g. {target / (source.stem + '-marked.xlsx')}")
+        raise AssessError(
+            f"--annotate {target} is a folder; give the marked copy's file name, e.g. {target / (source.stem + '-marked.xlsx')}"
+        )
     probe = target.parent
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
@@ -154,7 +158,11 @@ def _group_of(ws: Worksheet | None, p: Problem) -> str:
         return p.group_id
     if ws is None or p.row is None or p.row < 2:
         return ""
-    j = _header_index(ws, "group_id", p.sheet) if SHEETS.get(p.sheet) and any(c.name == "group_id" for c in SHEETS[p.sheet].columns) else None
+    j = (
+        _header_index(ws, "group_id", p.sheet)
+        if SHEETS.get(p.sheet) and any(c.name == "group_id" for c in SHEETS[p.sheet].columns)
+        else None
+    )
     value = ws.cell(row=p.row, column=j).value if j else None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -210,7 +218,12 @@ def annotate(source: str | Path, target: str | Path, problems: list[Problem], la
     for (title, r, c), found in marks.items():
         cell = book[title].cell(row=r, column=c)
         cell.fill = PatternFill("solid", fgColor=RED)
-        text = "\n".join(f"{words['problem']}：{rule}\n{words['fix']}：{fix}" if lang == "zh" else f"{words['problem']}: {rule}\n{words['fix']}: {fix}" for rule, fix in (_words(p, lang) for p in found))
+        text = "\n".join(
+            f"{words['problem']}：{rule}\n{words['fix']}：{fix}"
+            if lang == "zh"
+            else f"{words['problem']}: {rule}\n{words['fix']}: {fix}"
+            for rule, fix in (_words(p, lang) for p in found)
+        )
         if cell.comment is not None:
             text = f"{cell.comment.text}\n—\n{text}"
         comment = Comment(text, "assess")

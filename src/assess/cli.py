@@ -31,7 +31,9 @@ def _year(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year; write it as four digits, e.g. 2025") from None
     if not YEARS[0] <= year <= YEARS[1]:
-        raise argparse.ArgumentTypeError(f"{year} is not a year assess can assess; use a year from {YEARS[0]} to {YEARS[1]}, e.g. 2025")
+        raise argparse.ArgumentTypeError(
+            f"{year} is not a year assess can assess; use a year from {YEARS[0]} to {YEARS[1]}, e.g. 2025"
+        )
     return year
 
 
@@ -41,7 +43,9 @@ def _iso_date(text: str) -> str:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date on the calendar ({exc}); write it as YYYY-MM-DD, e.g. 2025-06-30") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date on the calendar ({exc}); write it as YYYY-MM-DD, e.g. 2025-06-30"
+        ) from None
     if not YEARS[0] <= day.year <= YEARS[1]:
         raise argparse.ArgumentTypeError(f"{text!r} is outside the years assess can assess ({YEARS[0]}–{YEARS[1]})")
     return day.isoformat()
@@ -54,7 +58,9 @@ def _number(kind: type, low: float, what: str, high: float | None = None) -> Cal
         try:
             value = kind(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}; {what}") from None
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not {'a whole number' if kind is int else 'a number'}; {what}"
+            ) from None
         if not math.isfinite(value) or value < low or (high is not None and value > high):
             raise argparse.ArgumentTypeError(f"{text} is out of range; {what}")
         return value
@@ -80,9 +86,13 @@ def _notebook(text: str) -> str:
     except OSError as exc:
         raise argparse.ArgumentTypeError(f"cannot read {text!r}: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Jupyter notebook (not notebook JSON); save it from Jupyter as .ipynb") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a Jupyter notebook (not notebook JSON); save it from Jupyter as .ipynb"
+        ) from None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("nbformat"), int):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a Jupyter notebook (no cells or nbformat); save it from Jupyter as .ipynb")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a Jupyter notebook (no cells or nbformat); save it from Jupyter as .ipynb"
+        )
     return text
 
 
@@ -90,7 +100,9 @@ def _out_folder(text: str) -> str:
     """``--out``: a folder that exists or can be made, and that this user can write in."""
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a file, not a folder; give a folder for the outputs (it is made if missing)")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a file, not a folder; give a folder for the outputs (it is made if missing)"
+        )
     probe = path
     while not probe.exists():
         if probe.parent == probe:
@@ -99,7 +111,9 @@ def _out_folder(text: str) -> str:
     if probe.exists() and not probe.is_dir():
         raise argparse.ArgumentTypeError(f"cannot make the folder {text!r}: {str(probe)!r} is a file")
     if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
-        raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another --out folder")
+        raise argparse.ArgumentTypeError(
+            f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another --out folder"
+        )
     return text
 
 
@@ -110,18 +124,26 @@ def _writable_parent(text: str, path: Path) -> None:
     if not probe.is_dir():
         raise argparse.ArgumentTypeError(f"cannot write {text!r}: {str(probe)!r} is a file, not a folder")
     if not os.access(probe, os.W_OK | os.X_OK) or not _can_write_in(probe):
-        raise argparse.ArgumentTypeError(f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another place")
+        raise argparse.ArgumentTypeError(
+            f"cannot write in {str(probe)!r} (no permission, or a read-only drive); choose another place"
+        )
 
 
 def _new_workbook(text: str) -> str:
     """``template``/``sample`` PATH.xlsx: a new file, never one that is there (it may be the office's filled workbook)."""
     path = Path(text).expanduser()
     if path.suffix.lower() != ".xlsx":
-        raise argparse.ArgumentTypeError(f"{text!r} does not end in .xlsx; give the workbook's file name, e.g. blank.xlsx")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} does not end in .xlsx; give the workbook's file name, e.g. blank.xlsx"
+        )
     if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a folder; give the workbook's file name inside it, e.g. {str(path / 'blank.xlsx')!r}")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a folder; give the workbook's file name inside it, e.g. {str(path / 'blank.xlsx')!r}"
+        )
     if path.exists() or path.is_symlink():
-        raise argparse.ArgumentTypeError(f"{text!r} already exists and assess does not replace it (it may hold the office's data); choose another name, or delete it first")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} already exists and assess does not replace it (it may hold the office's data); choose another name, or delete it first"
+        )
     _writable_parent(text, path)
     return text
 
@@ -134,7 +156,9 @@ def _new_sample(text: str) -> str:
     if path.suffix.lower() == ".xlsx":
         return _new_workbook(text)
     if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text!r} is a file; give a folder for the CSV files (it is made if missing), or a name ending in .xlsx")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is a file; give a folder for the CSV files (it is made if missing), or a name ending in .xlsx"
+        )
     if path.is_dir():
         taken = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv" and _sheet_name(p.stem))
         if taken:
@@ -216,7 +240,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.as_of and int(args.as_of[:4]) != year:
         from .errors import OptionError
 
-        raise OptionError([f"--as-of {args.as_of} is outside --year {year}: the assessment date must lie in the year ({year}-01-01 to {year}-12-31)"])
+        raise OptionError(
+            [
+                f"--as-of {args.as_of} is outside --year {year}: the assessment date must lie in the year ({year}-01-01 to {year}-12-31)"
+            ]
+        )
     warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     print(f"{args.data}: valid ({sizes})")
@@ -232,7 +260,9 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """Before anything is read or written: no output of this run may replace one of its inputs."""
     from .pipeline import check_outputs
 
-    check_outputs(args.out, data=args.data, previous=args.previous, scheme=args.scheme, template=getattr(args, "template", None))
+    check_outputs(
+        args.out, data=args.data, previous=args.previous, scheme=args.scheme, template=getattr(args, "template", None)
+    )
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
@@ -326,7 +356,9 @@ def _cmd_scheme_show(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="assess", description="Year-end assessment of working groups: scores, grades and one report per group.")
+    p = argparse.ArgumentParser(
+        prog="assess", description="Year-end assessment of working groups: scores, grades and one report per group."
+    )
     p.add_argument("--version", action="version", version=f"assess {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -337,7 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
     c.add_argument("path", type=_new_sample, help="a new .xlsx file, or a folder for CSV files")
     c.add_argument("--year", type=_year, default=2025)
-    c.add_argument("--groups", type=_number(int, 1, "give 1 to 10,000 groups", 10_000), default=38)  # 10,000 fill half an Excel sheet of ratings
+    c.add_argument(
+        "--groups", type=_number(int, 1, "give 1 to 10,000 groups", 10_000), default=38
+    )  # 10,000 fill half an Excel sheet of ratings
     c.add_argument("--seed", type=_number(int, 0, "give a seed of 0 or more"), default=0)
     c.set_defaults(func=_cmd_sample)
 
@@ -346,46 +380,123 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("--scheme", help="scheme YAML file (default: the shipped scheme; see `assess scheme show`)")
         if out:
             c.add_argument("--year", type=_year, required=True, help="assessment year")
-            c.add_argument("--as-of", dest="as_of", type=_iso_date, help="assessment date YYYY-MM-DD inside the year (default: 31 December of the year)")
+            c.add_argument(
+                "--as-of",
+                dest="as_of",
+                type=_iso_date,
+                help="assessment date YYYY-MM-DD inside the year (default: 31 December of the year)",
+            )
             c.add_argument("--out", type=_out_folder, required=True, help="output folder")
             c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
             c.add_argument(
                 "--uncertainty", type=_number(int, 1, f"give 1 to {MAX_DRAWS:,} draws", MAX_DRAWS), metavar="N",
                 help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
             )  # fmt: skip
-            c.add_argument("--office", help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)")
+            c.add_argument(
+                "--office",
+                help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)",
+            )
 
     def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-        c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)")
-        c.add_argument("--pdf", action="store_true", help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)")
+        c.add_argument(
+            "--lang",
+            choices=["en", "zh"],
+            default="en",
+            help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)",
+        )
+        c.add_argument(
+            "--pdf",
+            action="store_true",
+            help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)",
+        )
 
     c = sub.add_parser("validate", help="check a workbook and list every problem")
     data_options(c, out=False)
-    c.add_argument("--year", type=_year, help="assessment year of the pre-flight warnings (default: the year most dates fall in)")
-    c.add_argument("--as-of", dest="as_of", type=_iso_date, help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)")
-    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the problems, warnings and the marked copy: en (default) or zh")
-    c.add_argument("--annotate", metavar="MARKED.xlsx", help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group")
+    c.add_argument(
+        "--year", type=_year, help="assessment year of the pre-flight warnings (default: the year most dates fall in)"
+    )
+    c.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_iso_date,
+        help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)",
+    )
+    c.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default="en",
+        help="language of the problems, warnings and the marked copy: en (default) or zh",
+    )
+    c.add_argument(
+        "--annotate",
+        metavar="MARKED.xlsx",
+        help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group",
+    )
     c.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
     data_options(c)
-    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the workbook's summary sheet and header labels: en (default) or zh")
+    c.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default="en",
+        help="language of the workbook's summary sheet and header labels: en (default) or zh",
+    )
     c.set_defaults(func=_cmd_score)
 
     c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
     data_options(c)
-    b = c.add_argument_group("report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run")
-    b.add_argument("--workers", type=_number(int, 1, "give 1 or more workers"), help="parallel report workers (default: the number of cores)")
-    b.add_argument("--isolation", choices=["warm", "fresh"], default="warm", help="warm: one reused, reset kernel per worker (default); fresh: a new kernel per report")
-    b.add_argument("--executor", default="local", help="local (default) or dask://HOST:PORT, a dask.distributed scheduler")
-    b.add_argument("--timeout", type=_number(float, 1e-3, "give the seconds one report may take, more than 0"), default=600, help="seconds one report may take (default 600)")
-    b.add_argument("--retries", type=_number(int, 0, "give 0 or more retries", 100), default=2, help="extra attempts when a kernel dies or does not start (default 2)")
-    b.add_argument("--recycle-after", dest="recycle_after", type=_number(int, 0, "give 0 (never) or more reports"), default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)")
-    b.add_argument("--max-kernel-memory", dest="max_kernel_memory", type=_number(float, 0, "give 0 (no limit) or more megabytes"), default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)")
+    b = c.add_argument_group(
+        "report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run"
+    )
+    b.add_argument(
+        "--workers",
+        type=_number(int, 1, "give 1 or more workers"),
+        help="parallel report workers (default: the number of cores)",
+    )
+    b.add_argument(
+        "--isolation",
+        choices=["warm", "fresh"],
+        default="warm",
+        help="warm: one reused, reset kernel per worker (default); fresh: a new kernel per report",
+    )
+    b.add_argument(
+        "--executor", default="local", help="local (default) or dask://HOST:PORT, a dask.distributed scheduler"
+    )
+    b.add_argument(
+        "--timeout",
+        type=_number(float, 1e-3, "give the seconds one report may take, more than 0"),
+        default=600,
+        help="seconds one report may take (default 600)",
+    )
+    b.add_argument(
+        "--retries",
+        type=_number(int, 0, "give 0 or more retries", 100),
+        default=2,
+        help="extra attempts when a kernel dies or does not start (default 2)",
+    )
+    b.add_argument(
+        "--recycle-after",
+        dest="recycle_after",
+        type=_number(int, 0, "give 0 (never) or more reports"),
+        default=100,
+        metavar="N",
+        help="replace a warm kernel after N reports (default 100; 0 never)",
+    )
+    b.add_argument(
+        "--max-kernel-memory",
+        dest="max_kernel_memory",
+        type=_number(float, 0, "give 0 (no limit) or more megabytes"),
+        default=2048,
+        metavar="MB",
+        help="replace a warm kernel above this memory (default 2048; 0 no limit)",
+    )
     b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
     b.add_argument("--only", metavar="G01,G02", type=_group_list, help="run just these groups")
     b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
-    b.add_argument("--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)")
+    b.add_argument(
+        "--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)"
+    )
     report_options(b)
     c.set_defaults(func=_cmd_run)
 

@@ -60,7 +60,15 @@ def _write_frame(ws: Worksheet, frame: pd.DataFrame) -> None:
     kinds = {}
     for j, col in enumerate(frame.columns, start=1):
         dtype = frame[col].dtype
-        kinds[j] = "date" if pd.api.types.is_datetime64_any_dtype(dtype) else "float" if pd.api.types.is_float_dtype(dtype) else "int" if pd.api.types.is_integer_dtype(dtype) else "text"
+        kinds[j] = (
+            "date"
+            if pd.api.types.is_datetime64_any_dtype(dtype)
+            else "float"
+            if pd.api.types.is_float_dtype(dtype)
+            else "int"
+            if pd.api.types.is_integer_dtype(dtype)
+            else "text"
+        )
     for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
         for j, v in enumerate(row, start=1):
             value = _cell_value(v)
@@ -135,7 +143,9 @@ def _reproducible(xlsx: bytes) -> bytes:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", data)
+                data = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rb"\g<1>" + stamp + rb"\g<3>", data
+                )
             info = zipfile.ZipInfo(item.filename, date_time=when.timetuple()[:6])
             info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, item.external_attr
             dst.writestr(info, data)
@@ -159,7 +169,11 @@ def write_template(path: str | Path) -> Path:
                 required += " (optional sheet 可选表)"
             readme.append([sheet.name, sheet.zh, col.name, col.zh, required, col.en_help, col.zh_help])
     readme.append([])
-    readme.append(["Headers may be the English names or the Chinese aliases above; dates may be Excel dates or YYYY-MM-DD. 表头可用英文列名或上表的中文别名；日期可用 Excel 日期或 YYYY-MM-DD。"])
+    readme.append(
+        [
+            "Headers may be the English names or the Chinese aliases above; dates may be Excel dates or YYYY-MM-DD. 表头可用英文列名或上表的中文别名；日期可用 Excel 日期或 YYYY-MM-DD。"
+        ]
+    )
     for j, width in enumerate((14, 12, 22, 16, 22, 52, 40), start=1):
         readme.column_dimensions[get_column_letter(j)].width = width
     readme.freeze_panes = "A2"
@@ -173,7 +187,9 @@ def write_template(path: str | Path) -> Path:
             ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
             cells = f"{letter}2:{letter}5000"
             if col.kind == "enum":
-                dv = DataValidation(type="list", formula1='"' + ",".join(col.values) + '"', allow_blank=not col.required)
+                dv = DataValidation(
+                    type="list", formula1='"' + ",".join(col.values) + '"', allow_blank=not col.required
+                )
                 dv.error, dv.errorTitle = f"Use one of: {', '.join(col.values)}", "Invalid value"
                 ws.add_data_validation(dv)
                 dv.add(cells)
@@ -188,7 +204,11 @@ def write_template(path: str | Path) -> Path:
                 for row in range(2, 502):
                     ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
             if col.kind == "number" and col.min is not None:
-                op = {"type": "decimal", "operator": "between", "formula1": str(col.min), "formula2": str(col.max)} if col.max is not None else {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(col.min)}
+                op = (
+                    {"type": "decimal", "operator": "between", "formula1": str(col.min), "formula2": str(col.max)}
+                    if col.max is not None
+                    else {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(col.min)}
+                )
                 dv = DataValidation(allow_blank=True, **op)
                 ws.add_data_validation(dv)
                 dv.add(cells)
@@ -203,7 +223,17 @@ _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
 
 def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
     """The provenance of a result as a two-column key/value table (times in the scheme's time zone)."""
-    keys = ("input", "input_sha256", "scheme_name", "scheme_sha256", "version", "year", "as_of", "generated_at", "timezone")
+    keys = (
+        "input",
+        "input_sha256",
+        "scheme_name",
+        "scheme_sha256",
+        "version",
+        "year",
+        "as_of",
+        "generated_at",
+        "timezone",
+    )
     timezone = (meta.get("scheme") or {}).get("timezone") or DEFAULT_TIMEZONE
     values = {**meta, "scheme_name": (meta.get("scheme") or {}).get("name", ""), "timezone": timezone}
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
@@ -224,7 +254,10 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     if lang not in SUMMARY_WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(SUMMARY_WORDS)}.")
     bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
-    colours = {"column": "grade", **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)}}
+    colours = {
+        "column": "grade",
+        **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)},
+    }
     tables = {"scores": result.scores, "indicators": result.indicators}
     if result.contributions is not None:
         tables["contributions"] = result.contributions
@@ -372,7 +405,18 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     table = summary_table(result, lang)
     components = [c for c in (scheme.get("components") or {}) if c in result.scores]
     comp_labels = {c: ((scheme["components"][c].get("label") or {}).get(lang) or c) for c in components}
-    columns = ["rank", "group_id", "name", *components, "base_score", "bonus", "deduction", "final_score", "grade", "remarks"]
+    columns = [
+        "rank",
+        "group_id",
+        "name",
+        *components,
+        "base_score",
+        "bonus",
+        "deduction",
+        "final_score",
+        "grade",
+        "remarks",
+    ]
     heads = [comp_labels.get(c) or words[c] for c in columns]
     last = get_column_letter(len(columns))
 
@@ -387,7 +431,9 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     if meta.get("as_of"):
         parts.append(words["as_of"].format(date=format_date(meta["as_of"], lang)))
     if meta.get("generated_at"):
-        parts.append(words["generated"].format(moment=format_datetime(meta["generated_at"], lang, scheme.get("timezone"))))
+        parts.append(
+            words["generated"].format(moment=format_datetime(meta["generated_at"], lang, scheme.get("timezone")))
+        )
     ws.append(["　　".join(parts) if lang == "zh" else "    ".join(parts)])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="center")

@@ -146,7 +146,9 @@ def _word(key: Any, lang: str) -> Any:
     return _ZH.get(key) or indicator_label(key, "zh")
 
 
-def localise(frame: pd.DataFrame, lang: str = "en", labels: dict[str, str] | None = None, values: tuple[str, ...] = ()) -> pd.DataFrame:
+def localise(
+    frame: pd.DataFrame, lang: str = "en", labels: dict[str, str] | None = None, values: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """``frame`` with its headers, index labels and the text of the ``values`` columns in ``lang``.
 
     ``labels`` adds names of this result (components, grades) to the catalogue. English
@@ -177,7 +179,10 @@ def _scheme_labels(result: Result, lang: str) -> dict[str, str]:
     """Component and grade names of ``result``'s scheme → their labels in ``lang``."""
     scheme = result.meta.get("scheme") or {}
     out = {k: (v.get("label") or {}).get(lang) or k for k, v in (scheme.get("components") or {}).items()}
-    out |= {b["name"]: (b.get("label") or {}).get(lang) or b["name"] for b in (scheme.get("grades") or {}).get("bands") or []}
+    out |= {
+        b["name"]: (b.get("label") or {}).get(lang) or b["name"]
+        for b in (scheme.get("grades") or {}).get("bands") or []
+    }
     return out
 
 
@@ -209,7 +214,8 @@ def coverage(dataset: Dataset, year: int, as_of: str | None = None, lang: str = 
         "visits": w.contains(t["visits"]["date"]),
         "problems": w.contains(t["problems"]["raised_on"]),
         "milestones": w.contains(t["milestones"]["planned_date"]),
-        "ratings": w.contains_period(t["ratings"]["quarter"], "quarter") & t["ratings"]["quarter"].str.startswith(f"{year}-"),
+        "ratings": w.contains_period(t["ratings"]["quarter"], "quarter")
+        & t["ratings"]["quarter"].str.startswith(f"{year}-"),
         "adjustments": w.contains(t["adjustments"]["date"]),
     }
     out = pd.DataFrame({"recipients": t["recipients"].groupby("group_id").size()}, index=groups)
@@ -309,22 +315,49 @@ def anomalies(dataset: Dataset, year: int, as_of: str | None = None, lang: str =
         hit = frame.loc[mask.to_numpy(), "group_id"]
         if len(hit):
             counts = hit.value_counts().sort_index()
-            parts.append(pd.DataFrame({"check": check, "group_id": counts.index, "rows": counts.to_numpy(), "detail": detail}))
+            parts.append(
+                pd.DataFrame({"check": check, "group_id": counts.index, "rows": counts.to_numpy(), "detail": detail})
+            )
 
     led = t["ledger"]
     starts = w.period_starts(led["month"], "month")
     add("ledger before its month", led["submitted_on"] < starts, led, "submitted before the month it reports on began")
     p = t["problems"]
-    add("resolved the day raised", (p["status"] == "resolved") & (p["resolved_on"] == p["raised_on"]), p, "a problem resolved on the day it was raised")
+    add(
+        "resolved the day raised",
+        (p["status"] == "resolved") & (p["resolved_on"] == p["raised_on"]),
+        p,
+        "a problem resolved on the day it was raised",
+    )
     v = t["visits"]
-    add("duplicate visits", v.duplicated(["group_id", "recipient_id", "date"], keep="first"), v, "a second visit to the same recipient on the same day")
+    add(
+        "duplicate visits",
+        v.duplicated(["group_id", "recipient_id", "date"], keep="first"),
+        v,
+        "a second visit to the same recipient on the same day",
+    )
     m = t["milestones"]
-    add("investment above plan", m["investment_completed"] > m["investment_planned"], m, "completed investment exceeds the planned amount")
-    add("completed after as_of", m["completed_on"] > as_of_ts, m, f"completion dated after the assessment date {as_of_ts.date()}")
+    add(
+        "investment above plan",
+        m["investment_completed"] > m["investment_planned"],
+        m,
+        "completed investment exceeds the planned amount",
+    )
+    add(
+        "completed after as_of",
+        m["completed_on"] > as_of_ts,
+        m,
+        f"completion dated after the assessment date {as_of_ts.date()}",
+    )
     r = rating_rows(t, w)
     low = r.groupby(["group_id", "recipient_id"])["score"].agg(["min", "max", "size"]).reset_index()
     lo = r["score"].min() if len(r) else np.nan
-    add("all-minimum rater", (low["max"] == lo) & (low["size"] >= 2), low, "a recipient gave the lowest score to every item")
+    add(
+        "all-minimum rater",
+        (low["max"] == lo) & (low["size"] >= 2),
+        low,
+        "a recipient gave the lowest score to every item",
+    )
     from .scoring import score  # late: scoring imports this package's modules
 
     raw = score(dataset, year, as_of=as_of).raw.set_index("group_id")
@@ -335,14 +368,23 @@ def anomalies(dataset: Dataset, year: int, as_of: str | None = None, lang: str =
         far = z[col].abs() > 3.5
         if far.any():
             frame = pd.DataFrame({"group_id": raw.index})
-            add(f"outlier: {col}", far.reset_index(drop=True), frame, f"{col} is more than 3.5 robust SDs from the median {med[col]:.3g}")
+            add(
+                f"outlier: {col}",
+                far.reset_index(drop=True),
+                frame,
+                f"{col} is more than 3.5 robust SDs from the median {med[col]:.3g}",
+            )
     cols = ["check", "group_id", "rows", "detail"]
     table = pd.concat(parts, ignore_index=True)[cols] if parts else pd.DataFrame(columns=cols)
     if lang == "zh" and len(table):
         from .labels import indicator_label
 
         def zh_check(c: str) -> str:
-            return f"异常值：{indicator_label(c.removeprefix('outlier: '), 'zh')}" if c.startswith("outlier: ") else _ZH.get(c, c)
+            return (
+                f"异常值：{indicator_label(c.removeprefix('outlier: '), 'zh')}"
+                if c.startswith("outlier: ")
+                else _ZH.get(c, c)
+            )
 
         def zh_detail(d: str) -> str:
             m = re.fullmatch(r"(\w+) is more than 3\.5 robust SDs from the median (.+)", d)
@@ -394,7 +436,9 @@ def rating_reliability(result: Result, lang: str = "en") -> pd.DataFrame:
 def indicator_summary(result: Result, lang: str = "en") -> pd.DataFrame:
     """Distribution of each weighted indicator's normalised score and each component."""
     wide = result.indicators.pivot(index="group_id", columns="indicator", values="normalized")
-    comps = result.scores.set_index("group_id")[[c for c in (result.meta.get("scheme") or {}).get("components", {}) if c in result.scores]]
+    comps = result.scores.set_index("group_id")[
+        [c for c in (result.meta.get("scheme") or {}).get("components", {}) if c in result.scores]
+    ]
     table = pd.concat([comps, wide[list(dict.fromkeys(result.indicators["indicator"]))]], axis=1).describe().T
     table.insert(0, "missing", len(result.scores) - table["count"].astype(int))
     return localise(table.drop(columns="count"), lang, labels=_scheme_labels(result, lang) | {"missing": "缺失数"})
@@ -432,7 +476,9 @@ def effective_weights(result: Result, lang: str = "en") -> pd.DataFrame:
     return localise(table.reindex(nominal.index), lang)
 
 
-def reweighted(scheme: Scheme | None = None, components: dict[str, float] | None = None, indicators: dict[str, float] | None = None) -> Scheme:
+def reweighted(
+    scheme: Scheme | None = None, components: dict[str, float] | None = None, indicators: dict[str, float] | None = None
+) -> Scheme:
     """``scheme`` with new weights, each sibling set renormalised to sum to 1.
 
     Weights not given keep their value before the renormalisation. Raises
@@ -467,7 +513,9 @@ def what_if(nominal: Result, alternative: Result, lang: str = "en") -> pd.DataFr
     table["rank_change"] = (table["rank"] - table["rank_alt"]).astype("Int64")  # positive: moves up
     table["grade_changed"] = table["grade"].fillna("-") != table["grade_alt"].fillna("-")
     order = table["rank_change"].abs().astype("Float64").fillna(0)
-    table = table.assign(_o=order).sort_values(["grade_changed", "_o"], ascending=False, kind="stable").drop(columns="_o")
+    table = (
+        table.assign(_o=order).sort_values(["grade_changed", "_o"], ascending=False, kind="stable").drop(columns="_o")
+    )
     return localise(table, lang, labels=_scheme_labels(nominal, lang), values=("grade", "grade_alt"))
 
 
@@ -529,7 +577,12 @@ def result_html(result: Result, top: int = 10) -> str:
     cols = [c for c in ("rank", "group_id", "name", "final_score", "grade", "flags") if c in s]
     best = s.sort_values("rank", kind="stable").head(top)[cols] if "rank" in s else s.head(top)[cols]
     best_html = best.to_html(index=False, float_format=lambda v: f"{v:.1f}", na_rep="—", escape=True, border=0)
-    parts = [f"<div class='assess-result'><p>{head}</p>", "<table border='0'><tr><th>grade</th><th>等次</th><th>groups</th></tr>", grade_rows, "</table>"]
+    parts = [
+        f"<div class='assess-result'><p>{head}</p>",
+        "<table border='0'><tr><th>grade</th><th>等次</th><th>groups</th></tr>",
+        grade_rows,
+        "</table>",
+    ]
     parts.append(f"<p>Top {min(top, len(s))} by final score:</p>{best_html}")
     if result.flags is not None and len(result.flags):
         flags = result.flags["flag"].value_counts()
@@ -562,7 +615,14 @@ def ledger_figure(dataset: Dataset, year: int, lang: str = "en") -> Figure:
         colours = {"on time": "#1a9850", "late": "#fdae61", "not submitted": "#d73027", "missing": "#bdbdbd"}
         bottom = np.zeros(counts.shape[1])
         for status in counts.index:
-            ax.bar(counts.columns, counts.loc[status], bottom=bottom, color=colours[status], label=_word(status, lang), width=0.8)
+            ax.bar(
+                counts.columns,
+                counts.loc[status],
+                bottom=bottom,
+                color=colours[status],
+                label=_word(status, lang),
+                width=0.8,
+            )
             bottom += counts.loc[status].to_numpy()
         ax.set_xlabel(f"{year}年各月" if lang == "zh" else f"Month of {year}")
         ax.set_ylabel(_word("groups", lang) if lang == "zh" else "Groups")
@@ -582,7 +642,9 @@ def rating_figure(dataset: Dataset, year: int, as_of: str | None = None, lang: s
         cmap = colormaps["RdYlGn"]
         left = np.zeros(len(table))
         for k, col in enumerate(table.columns):
-            ax.barh(table.index, table[col], left=left, color=cmap(k / max(len(table.columns) - 1, 1)), label=f"{col:g}")
+            ax.barh(
+                table.index, table[col], left=left, color=cmap(k / max(len(table.columns) - 1, 1)), label=f"{col:g}"
+            )
             left += table[col].to_numpy()
         ax.set_xlim(0, 1)
         ax.invert_yaxis()
@@ -606,9 +668,19 @@ def correlation_figure(result: Result, method: str = "spearman", lang: str = "en
             for j in range(n):
                 v = corr.iat[i, j]
                 if not np.isnan(v):
-                    ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white" if abs(v) > 0.6 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{v:.2f}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if abs(v) > 0.6 else "black",
+                    )
         name = {"spearman": "Spearman", "pearson": "Pearson", "kendall": "Kendall"}.get(method, method)
-        fig.colorbar(image, ax=ax, shrink=0.8, label=f"{name} 相关系数" if lang == "zh" else f"{method.capitalize()} correlation")
+        fig.colorbar(
+            image, ax=ax, shrink=0.8, label=f"{name} 相关系数" if lang == "zh" else f"{method.capitalize()} correlation"
+        )
         fig.set_label(f"指标间相关系数（{name}）" if lang == "zh" else f"Correlations between indicators ({method})")
     return fig
 
@@ -623,10 +695,28 @@ def what_if_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
         ax = fig.add_subplot()
         changed = table["grade_changed"].to_numpy(dtype=bool)
         ax.plot([0, 100], [0, 100], color="0.7", linewidth=1)
-        ax.scatter(table.loc[~changed, "final_score"], table.loc[~changed, "final_score_alt"], s=18, color="#4a6fa5", label="等次不变" if zh else "same grade")
-        ax.scatter(table.loc[changed, "final_score"], table.loc[changed, "final_score_alt"], s=30, color="#d73027", label="等次变化" if zh else "grade changes")
+        ax.scatter(
+            table.loc[~changed, "final_score"],
+            table.loc[~changed, "final_score_alt"],
+            s=18,
+            color="#4a6fa5",
+            label="等次不变" if zh else "same grade",
+        )
+        ax.scatter(
+            table.loc[changed, "final_score"],
+            table.loc[changed, "final_score_alt"],
+            s=30,
+            color="#d73027",
+            label="等次变化" if zh else "grade changes",
+        )
         for gid, row in table[changed].iterrows():
-            ax.annotate(str(gid), (row["final_score"], row["final_score_alt"]), xytext=(3, 3), textcoords="offset points", fontsize=7)
+            ax.annotate(
+                str(gid),
+                (row["final_score"], row["final_score_alt"]),
+                xytext=(3, 3),
+                textcoords="offset points",
+                fontsize=7,
+            )
         lo = float(np.nanmin(table[["final_score", "final_score_alt"]].to_numpy(dtype=float))) - 2 if len(table) else 0
         ax.set_xlim(lo, 100)
         ax.set_ylim(lo, 100)
@@ -637,7 +727,9 @@ def what_if_figure(table: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
-def weight_sliders(dataset: Dataset, year: int, scheme: Scheme | None = None, as_of: str | None = None, lang: str = "en") -> Any:
+def weight_sliders(
+    dataset: Dataset, year: int, scheme: Scheme | None = None, as_of: str | None = None, lang: str = "en"
+) -> Any:
     """ipywidgets sliders for the component weights; moving them rescores and shows the
     groups whose grade or rank changes (the weights are renormalised to sum to 1)."""
     import ipywidgets as widgets
@@ -647,13 +739,24 @@ def weight_sliders(dataset: Dataset, year: int, scheme: Scheme | None = None, as
 
     scheme = scheme or default_scheme()
     nominal = score(dataset, year, as_of=as_of, scheme=scheme)
-    sliders = {name: widgets.FloatSlider(value=c.weight, min=0.05, max=1.0, step=0.05, description=name, continuous_update=False) for name, c in scheme.components.items()}
+    sliders = {
+        name: widgets.FloatSlider(
+            value=c.weight, min=0.05, max=1.0, step=0.05, description=name, continuous_update=False
+        )
+        for name, c in scheme.components.items()
+    }
 
     def show(**weights: float) -> None:
         alt = score(dataset, year, as_of=as_of, scheme=reweighted(scheme, components=weights))
         table = what_if(nominal, alt)
         moved, largest = int(table["grade_changed"].sum()), int(table["rank_change"].abs().max())
-        print(f"{moved} 个工作组等次变化；排名最大变动 {largest} 位" if lang == "zh" else f"{moved} group(s) change grade; largest rank move {largest}")
-        display(localise(table, lang, labels=_scheme_labels(nominal, lang), values=("grade", "grade_alt")).head(15).round(1))
+        print(
+            f"{moved} 个工作组等次变化；排名最大变动 {largest} 位"
+            if lang == "zh"
+            else f"{moved} group(s) change grade; largest rank move {largest}"
+        )
+        display(
+            localise(table, lang, labels=_scheme_labels(nominal, lang), values=("grade", "grade_alt")).head(15).round(1)
+        )
 
     return widgets.interactive(show, **sliders)

@@ -166,9 +166,7 @@ def _render(weasyprint: ModuleType, source: str) -> Any:
     """Lay the page out (:func:`_print_source` says what WeasyPrint is given)."""
     source, css, images = _print_source(source)
     stylesheets = [_stylesheet(css)] if css is not None else []
-    document = weasyprint.HTML(
-        string=source, base_url=None, url_fetcher=_offline_fetcher(images), media_type="print"
-    )
+    document = weasyprint.HTML(string=source, base_url=None, url_fetcher=_offline_fetcher(images), media_type="print")
     return document.render(font_config=_font_config(), stylesheets=stylesheets)
 
 
@@ -277,7 +275,11 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
             "score": text("partial_score", lang, score=score) if standing["partial"] else score,
         }
         final = card["final_score"]
-        key = (standing["rank"] if standing["ranked"] else math.inf, -final if not math.isnan(final) else math.inf, group_id)
+        key = (
+            standing["rank"] if standing["ranked"] else math.inf,
+            -final if not math.isnan(final) else math.inf,
+            group_id,
+        )
         rows.append((key, group_id, info))
     return {group_id: info for _, group_id, info in sorted(rows, key=lambda r: r[0])}
 
@@ -301,7 +303,7 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
         f'<p class="assess-cover-office">{esc(office)}</p>'
         f'<h1 class="assess-cover-title">{esc(text("bound_title", lang, year=year))}</h1>'
         f'<p class="assess-cover-date">{esc(text("as_of", lang))}{colon}{esc(as_of)} · '
-        f'{esc(text("groups_count", lang))}{colon}{len(order)}</p></section>'
+        f"{esc(text('groups_count', lang))}{colon}{len(order)}</p></section>"
     )
     toc_rows = []
     for group_id in order:
@@ -318,7 +320,13 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     )
     components = component_labels(result, lang)
     heads = [text("rank", lang), text("group_id", lang), text("name", lang), *components.values()]
-    heads += [text("base_score", lang), text("bonus", lang), text("deduction", lang), text("final_score", lang), text("grade", lang)]
+    heads += [
+        text("base_score", lang),
+        text("bonus", lang),
+        text("deduction", lang),
+        text("final_score", lang),
+        text("grade", lang),
+    ]
     heads.append(SUMMARY_WORDS[lang]["remarks"])
     # the summary sheet's remarks (veto and its reason, missing data, quota places): an unranked
     # group's reason goes there, so the rank column stays narrow and the names stay on one line
@@ -362,7 +370,9 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     )
     head = report.running_head(result, None, lang, label=text("bound_title", lang, year=year))
     footer = report.provenance_section(result, None, lang)
-    return pages.page(text("bound_title", lang, year=year), style + head + cover + toc + summary, lang, meta=footer.meta)
+    return pages.page(
+        text("bound_title", lang, year=year), style + head + cover + toc + summary, lang, meta=footer.meta
+    )
 
 
 def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:

@@ -616,7 +616,9 @@ def _flagged(result: Result, flag: str) -> pd.Series:
     return flags.fillna("").astype(str).str.split(";").map(lambda names: flag in [n.strip() for n in names])
 
 
-def missing_data(result: Result, group_id: str, components: list[str] | None = None) -> list[tuple[str, dict[str, Any]]]:
+def missing_data(
+    result: Result, group_id: str, components: list[str] | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """What data the group lacks, as ``(key, values)`` pairs naming ``missing.*`` labels.
 
     One entry per kind of missing data behind the indicators without a value (``milestones``:
@@ -665,7 +667,13 @@ def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None
         note = quota_notes(result).get(group_id)
         if note is None or note.band != band.get("name"):
             return None
-        return {"band": note.band, "quota": float(share), "cap": note.places, "position": note.position, "met": int(met.sum())}
+        return {
+            "band": note.band,
+            "quota": float(share),
+            "cap": note.places,
+            "position": note.position,
+            "met": int(met.sum()),
+        }
     return None
 
 
@@ -688,7 +696,11 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
     card = summary(result, group_id)
     scores = result.scores
     out_of_ranking = _flagged(result, "veto") | _flagged(result, "insufficient_data")
-    ranks = pd.to_numeric(scores["rank"], errors="coerce") if "rank" in scores.columns else pd.Series(np.nan, index=scores.index)
+    ranks = (
+        pd.to_numeric(scores["rank"], errors="coerce")
+        if "rank" in scores.columns
+        else pd.Series(np.nan, index=scores.index)
+    )
     n_ranked = int((ranks.notna() & ~out_of_ranking).sum())
     reason = None
     if "veto" in card["flags"]:
@@ -738,7 +750,9 @@ def ledger_months(result: Result, group_id: str) -> dict[str, list[str]]:
     }
 
 
-def improvements(result: Result, group_id: str, limit: int = 4, min_points: float = 0.3) -> list[tuple[str, dict[str, Any]]]:
+def improvements(
+    result: Result, group_id: str, limit: int = 4, min_points: float = 0.3
+) -> list[tuple[str, dict[str, Any]]]:
     """What the group should improve, by rules on its numbers, as ``(key, values)`` pairs.
 
     In order, at most ``limit``:

@@ -39,14 +39,28 @@ def read_previous(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     try:
         if not path.is_file():
-            raise FileNotFoundError(f"no such file: {str(path)!r}" if not path.exists() else f"{str(path)!r} is not a file")
+            raise FileNotFoundError(
+                f"no such file: {str(path)!r}" if not path.exists() else f"{str(path)!r} is not a file"
+            )
         _check_archive(path)
         frame = pd.read_excel(path, sheet_name="scores", dtype=object, engine="openpyxl")
     except InputError as exc:  # encrypted, .xls, damaged or a zip bomb: intake's own words
-        raise InputError([dataclasses.replace(p, sheet="scores", rule=f"last year's scores: {p.rule}") for p in exc.problems]) from None
+        raise InputError(
+            [dataclasses.replace(p, sheet="scores", rule=f"last year's scores: {p.rule}") for p in exc.problems]
+        ) from None
     except Exception as exc:  # openpyxl and pandas raise many kinds for a file that is not a workbook
-        raise InputError([_problem(path, None, None, None, f"cannot read last year's scores ({type(exc).__name__}: {exc})",
-                                   f"无法读取上一年度的考核结果（{type(exc).__name__}: {exc}）")]) from None
+        raise InputError(
+            [
+                _problem(
+                    path,
+                    None,
+                    None,
+                    None,
+                    f"cannot read last year's scores ({type(exc).__name__}: {exc})",
+                    f"无法读取上一年度的考核结果（{type(exc).__name__}: {exc}）",
+                )
+            ]
+        ) from None
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
         raise InputError([_problem(path, 1, c, None, "required column is missing", "缺少必需的列") for c in missing])
@@ -57,19 +71,35 @@ def read_previous(path: str | Path) -> pd.DataFrame:
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
         ids.append(text)
         if not text:
-            problems.append(_problem(path, int(idx) + 2, "group_id", None, "a row without a group ID", "该行没有工作组编号"))
+            problems.append(
+                _problem(path, int(idx) + 2, "group_id", None, "a row without a group ID", "该行没有工作组编号")
+            )
     frame["group_id"] = ids
     for gid in sorted({g for g in ids if g and ids.count(g) > 1}):
         rows = [i + 2 for i, g in enumerate(ids) if g == gid]
-        problems.append(_problem(path, rows[1], "group_id", gid, f"the group appears more than once (rows {', '.join(map(str, rows))})",
-                                 f"该工作组出现了不止一次（第{'、'.join(map(str, rows))}行）"))
+        problems.append(
+            _problem(
+                path,
+                rows[1],
+                "group_id",
+                gid,
+                f"the group appears more than once (rows {', '.join(map(str, rows))})",
+                f"该工作组出现了不止一次（第{'、'.join(map(str, rows))}行）",
+            )
+        )
     for column, whole in (("final_score", False), ("rank", True)):
         numbers = []
         for idx, value in frame[column].items():
             number = _number(value)
-            blank = value is None or (isinstance(value, float) and math.isnan(value)) or (isinstance(value, str) and not value.strip())
+            blank = (
+                value is None
+                or (isinstance(value, float) and math.isnan(value))
+                or (isinstance(value, str) and not value.strip())
+            )
             if not blank and (number is None or (whole and not number.is_integer()) or (whole and number < 1)):
-                kind_en, kind_zh = ("a whole number from 1", "不小于 1 的整数") if whole else ("a finite number", "有限的数值")
+                kind_en, kind_zh = (
+                    ("a whole number from 1", "不小于 1 的整数") if whole else ("a finite number", "有限的数值")
+                )
                 problems.append(_problem(path, int(idx) + 2, column, value, f"is not {kind_en}", f"不是{kind_zh}"))
             numbers.append(number if not blank else math.nan)
         frame[column] = pd.Series(numbers, index=frame.index, dtype="float64")
@@ -99,7 +129,9 @@ def compare(result: Result, previous: pd.DataFrame) -> Result:
     """
     order = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
     level = {name: i for i, name in enumerate(order)}
-    prev = previous.rename(columns={"final_score": "previous_score", "rank": "previous_rank", "grade": "previous_grade"})
+    prev = previous.rename(
+        columns={"final_score": "previous_score", "rank": "previous_rank", "grade": "previous_grade"}
+    )
     prev = prev.assign(group_id=prev["group_id"].astype(str))
     now = result.scores[["group_id", "name", "final_score", "rank", "grade"]]
     both = now.merge(prev, on="group_id", how="outer", indicator=True, sort=False)
@@ -113,5 +145,20 @@ def compare(result: Result, previous: pd.DataFrame) -> Result:
     both.loc[both["status"] == "gone", "grade_change"] = "gone"
     columns = ["previous_score", "score_change", "previous_rank", "rank_change", "previous_grade", "grade_change"]
     scores = result.scores.merge(both[["group_id", *columns]], on="group_id", how="left")
-    table = both[["group_id", "name", "status", "final_score", "previous_score", "score_change", "rank", "previous_rank", "rank_change", "grade", "previous_grade", "grade_change"]]
+    table = both[
+        [
+            "group_id",
+            "name",
+            "status",
+            "final_score",
+            "previous_score",
+            "score_change",
+            "rank",
+            "previous_rank",
+            "rank_change",
+            "grade",
+            "previous_grade",
+            "grade_change",
+        ]
+    ]
     return replace(result, scores=scores, year_over_year=table.reset_index(drop=True))

@@ -52,7 +52,9 @@ IMPORTANCE_COLUMNS = [
 def nominal_weights(scheme: dict[str, Any]) -> pd.Series:
     """Each indicator's weight within its component × the component's weight (a scheme as a plain dict)."""
     comps = scheme["components"]
-    return pd.Series({k: i["weight"] * comps[i["component"]]["weight"] for k, i in scheme["indicators"].items()}, dtype=float)
+    return pd.Series(
+        {k: i["weight"] * comps[i["component"]]["weight"] for k, i in scheme["indicators"].items()}, dtype=float
+    )
 
 
 def importance(result: Result) -> pd.DataFrame:
@@ -66,8 +68,12 @@ def importance(result: Result) -> pd.DataFrame:
     if result.contributions is None or len(graded) < 3:
         return empty
     c = result.contributions
-    points = c.pivot(index="group_id", columns="indicator", values="points").reindex(index=graded, columns=nominal.index)
-    norm = c.pivot(index="group_id", columns="indicator", values="normalized").reindex(index=graded, columns=nominal.index)
+    points = c.pivot(index="group_id", columns="indicator", values="points").reindex(
+        index=graded, columns=nominal.index
+    )
+    norm = c.pivot(index="group_id", columns="indicator", values="normalized").reindex(
+        index=graded, columns=nominal.index
+    )
     base = scores.loc[graded, "base_score"].astype(float)
     final = scores.loc[graded, "final_score"].astype(float)
     p = points.fillna(0.0)
@@ -76,7 +82,9 @@ def importance(result: Result) -> pd.DataFrame:
     var_base = float((centred**2).mean())
     cov = (p - p.mean()).mul(centred, axis=0).mean()
     with np.errstate(invalid="ignore", divide="ignore"):
-        r2 = norm.apply(lambda col: col.corr(final) ** 2 if col.nunique() > 1 and final.nunique() > 1 else 0.0).fillna(0.0)
+        r2 = norm.apply(lambda col: col.corr(final) ** 2 if col.nunique() > 1 and final.nunique() > 1 else 0.0).fillna(
+            0.0
+        )
     table = pd.DataFrame(
         {
             "indicator": nominal.index,
@@ -88,12 +96,24 @@ def importance(result: Result) -> pd.DataFrame:
             "corr_ratio_share": (r2 / r2.sum()).to_numpy() if r2.sum() > 0 else np.nan,
         }
     )
-    return table.sort_values(["weighted_variance_share", "indicator"], ascending=[False, True], kind="stable", ignore_index=True)
+    return table.sort_values(
+        ["weighted_variance_share", "indicator"], ascending=[False, True], kind="stable", ignore_index=True
+    )
 
 
 _WORDS = {
-    "en": {"title": "Nominal weight and effective importance", "weight": "Nominal weight", "share": "Share of the weighted spread", "axis": "Share (0–1)"},
-    "zh": {"title": "名义权重与实际影响", "weight": "名义权重", "share": "在加权得分差异中的占比", "axis": "占比（0–1）"},
+    "en": {
+        "title": "Nominal weight and effective importance",
+        "weight": "Nominal weight",
+        "share": "Share of the weighted spread",
+        "axis": "Share (0–1)",
+    },
+    "zh": {
+        "title": "名义权重与实际影响",
+        "weight": "名义权重",
+        "share": "在加权得分差异中的占比",
+        "axis": "占比（0–1）",
+    },
 }
 
 
@@ -159,6 +179,10 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
         return f"{x * 100:.0f} %" if lang == "en" else f"{x * 100:.0f}%"
 
     return _SENTENCE[lang].format(
-        top=indicator_label(top["indicator"], lang), top_w=pct(top["nominal_weight"]), top_s=pct(top["weighted_variance_share"]),
-        low=indicator_label(low["indicator"], lang), low_w=pct(low["nominal_weight"]), low_s=pct(low["weighted_variance_share"]),
+        top=indicator_label(top["indicator"], lang),
+        top_w=pct(top["nominal_weight"]),
+        top_s=pct(top["weighted_variance_share"]),
+        low=indicator_label(low["indicator"], lang),
+        low_w=pct(low["nominal_weight"]),
+        low_s=pct(low["weighted_variance_share"]),
     )

@@ -35,7 +35,9 @@ class Window:
         if kind == "month":
             return pd.to_datetime(labels + "-01", format="%Y-%m-%d")
         q = labels.str[-1].astype(int)
-        return pd.to_datetime(labels.str[:4] + "-" + ((q - 1) * 3 + 1).astype(str).str.zfill(2) + "-01", format="%Y-%m-%d")
+        return pd.to_datetime(
+            labels.str[:4] + "-" + ((q - 1) * 3 + 1).astype(str).str.zfill(2) + "-01", format="%Y-%m-%d"
+        )
 
     def contains_period(self, labels: pd.Series, kind: str) -> pd.Series:
         """Months or quarters of the year that have begun by ``as_of``."""
@@ -76,7 +78,10 @@ def _ledger(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index) -> dict[str
     on_time = submitted & (led["submitted_on"] <= led["due_date"])
     months = pd.Series(12.0, index=groups)
     completeness = led.loc[submitted, "completeness"].groupby(led.loc[submitted, "group_id"]).mean()
-    return {"ledger_on_time": _share(on_time.groupby(led["group_id"]).sum(), months, groups), "ledger_completeness": _per_group(completeness, groups)}
+    return {
+        "ledger_on_time": _share(on_time.groupby(led["group_id"]).sum(), months, groups),
+        "ledger_completeness": _per_group(completeness, groups),
+    }
 
 
 def _recipient_counts(t: dict[str, pd.DataFrame], groups: pd.Index) -> pd.Series:
@@ -87,7 +92,9 @@ def _visits(t: dict[str, pd.DataFrame], w: Window, groups: pd.Index, n_rec: pd.S
     """``visit_coverage`` (recipient-quarters with a visit ÷ 4 × assigned recipients), ``visits_per_recipient``."""
     v = t["visits"]
     v = v[w.contains(v["date"])]
-    pairs = pd.DataFrame({"group_id": v["group_id"], "recipient_id": v["recipient_id"], "q": v["date"].dt.quarter}).drop_duplicates()
+    pairs = pd.DataFrame(
+        {"group_id": v["group_id"], "recipient_id": v["recipient_id"], "q": v["date"].dt.quarter}
+    ).drop_duplicates()
     covered = pairs.groupby("group_id").size()
     return {
         "visit_coverage": _share(covered, n_rec * 4, groups),
@@ -136,7 +143,9 @@ def rating_responses(t: dict[str, pd.DataFrame], w: Window, scheme: Scheme) -> p
     r = rating_rows(t, w)
     lo, hi = scheme.rating_scale
     scaled = (r["score"] - lo) / (hi - lo) * 100.0
-    frame = pd.DataFrame({"group_id": r["group_id"], "recipient_id": r["recipient_id"], "quarter": r["quarter"], "score": scaled})
+    frame = pd.DataFrame(
+        {"group_id": r["group_id"], "recipient_id": r["recipient_id"], "quarter": r["quarter"], "score": scaled}
+    )
     return frame.groupby(["group_id", "recipient_id", "quarter"], as_index=False)["score"].mean()
 
 

@@ -195,29 +195,52 @@ def _frame(
             hint_en = f"; did you mean {guess.zh} ({guess.name})?" if guess else ""
             hint_zh = f"；是否应为“{guess.zh}”（{guess.name}）？" if guess else ""
             warnings.append(
-                Problem(**here, row=1, column=f"column {_letter(ci)}", value=text, col_index=ci, severity="warning",
-                        rule=f"unknown column header in column {_letter(ci)}: its values are ignored{hint_en}",
-                        fix="rename the header to one of the sheet's columns (see the template's README sheet), or delete the column",
-                        rule_zh=f"第{_letter(ci)}列的列名不是本表的列名，该列内容不会读取{hint_zh}",
-                        fix_zh="把列名改为本表规定的列名（见模板的“README”说明页），或删除该列")
+                Problem(
+                    **here,
+                    row=1,
+                    column=f"column {_letter(ci)}",
+                    value=text,
+                    col_index=ci,
+                    severity="warning",
+                    rule=f"unknown column header in column {_letter(ci)}: its values are ignored{hint_en}",
+                    fix="rename the header to one of the sheet's columns (see the template's README sheet), or delete the column",
+                    rule_zh=f"第{_letter(ci)}列的列名不是本表的列名，该列内容不会读取{hint_zh}",
+                    fix_zh="把列名改为本表规定的列名（见模板的“README”说明页），或删除该列",
+                )
             )
             continue
         if name in origin:
             problems.append(
-                Problem(**here, row=1, column=name, value=text, col_index=ci, column_label=text,
-                        rule=f"the column appears twice (columns {_letter(origin[name][1])} and {_letter(ci)})",
-                        fix="keep one of the two columns",
-                        rule_zh=f"该列出现了两次（第{_letter(origin[name][1])}列和第{_letter(ci)}列）", fix_zh="只保留其中一列")
+                Problem(
+                    **here,
+                    row=1,
+                    column=name,
+                    value=text,
+                    col_index=ci,
+                    column_label=text,
+                    rule=f"the column appears twice (columns {_letter(origin[name][1])} and {_letter(ci)})",
+                    fix="keep one of the two columns",
+                    rule_zh=f"该列出现了两次（第{_letter(origin[name][1])}列和第{_letter(ci)}列）",
+                    fix_zh="只保留其中一列",
+                )
             )
             continue
         col = spec.column(name)
         if text.lower() not in (col.name.lower(), col.zh):  # read, but not as written: say so
             warnings.append(
-                Problem(**here, row=1, column=name, value=text, col_index=ci, column_label=text, severity="warning",
-                        rule=f"the header was read as {col.name} ({col.zh}); it holds spaces, invisible or full-width characters",
-                        fix=f"retype the header as {col.name} or {col.zh}",
-                        rule_zh=f"该列名按“{col.zh}”（{col.name}）读取；其中含有空格、不可见字符或全角字符",
-                        fix_zh=f"把列名重新输入为“{col.zh}”或 {col.name}")
+                Problem(
+                    **here,
+                    row=1,
+                    column=name,
+                    value=text,
+                    col_index=ci,
+                    column_label=text,
+                    severity="warning",
+                    rule=f"the header was read as {col.name} ({col.zh}); it holds spaces, invisible or full-width characters",
+                    fix=f"retype the header as {col.name} or {col.zh}",
+                    rule_zh=f"该列名按“{col.zh}”（{col.name}）读取；其中含有空格、不可见字符或全角字符",
+                    fix_zh=f"把列名重新输入为“{col.zh}”或 {col.name}",
+                )
             )
         kept[ci] = name
         origin[name] = (text, ci)
@@ -230,13 +253,20 @@ def _frame(
             continue
         count += 1
         if count > MAX_ROWS:
-            raise InputError([
-                Problem(**here, row=None, column=None, value=None,
+            raise InputError(
+                [
+                    Problem(
+                        **here,
+                        row=None,
+                        column=None,
+                        value=None,
                         rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
                         fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
                         rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
-                        fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行")
-            ])
+                        fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行",
+                    )
+                ]
+            )
         record: list[object] = []
         for ci, name in kept.items():
             value = cells.get(ci)
@@ -244,11 +274,18 @@ def _frame(
                 value, stripped = _clean_text(value, escaped)
                 if stripped:
                     warnings.append(
-                        Problem(**here, row=number, column=name, value=value, col_index=ci, severity="warning",
-                                rule="control characters (such as NUL, BEL or ESC) were removed from the text",
-                                fix="check the cell; retype it if text is missing",
-                                rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
-                                fix_zh="核对该单元格，如有缺字请重新输入")
+                        Problem(
+                            **here,
+                            row=number,
+                            column=name,
+                            value=value,
+                            col_index=ci,
+                            severity="warning",
+                            rule="control characters (such as NUL, BEL or ESC) were removed from the text",
+                            fix="check the cell; retype it if text is missing",
+                            rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
+                            fix_zh="核对该单元格，如有缺字请重新输入",
+                        )
                     )
                 if not value.strip():
                     value = None
@@ -266,11 +303,18 @@ def _frame(
         note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
         note_zh = "（该列的列名单元格与左侧单元格合并了）" if ci in joined else ""
         warnings.append(
-            Problem(**here, row=first, column=f"column {_letter(ci)}", value=None, col_index=ci, severity="warning",
-                    rule=f"column {_letter(ci)} has values but no header{note_en}; they are ignored",
-                    fix="give the column a header from the template (unmerge merged header cells), or delete the stray values",
-                    rule_zh=f"第{_letter(ci)}列有内容但没有列名{note_zh}，该列内容不会读取",
-                    fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容")
+            Problem(
+                **here,
+                row=first,
+                column=f"column {_letter(ci)}",
+                value=None,
+                col_index=ci,
+                severity="warning",
+                rule=f"column {_letter(ci)} has values but no header{note_en}; they are ignored",
+                fix="give the column a header from the template (unmerge merged header cells), or delete the stray values",
+                rule_zh=f"第{_letter(ci)}列有内容但没有列名{note_zh}，该列内容不会读取",
+                fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容",
+            )
         )
     frame = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
     frame[ROW] = frame[ROW].astype("int64")
@@ -279,16 +323,23 @@ def _frame(
         if col not in missing:
             continue
         zh = spec.column(col).zh
-        found = [(ci, text) for ci, text in unknown.items() if (g := _suggest(sheet, text)) is not None and g.name == col]
+        found = [
+            (ci, text) for ci, text in unknown.items() if (g := _suggest(sheet, text)) is not None and g.name == col
+        ]
         hint_en = "".join(f"; the header {text!r} in column {_letter(ci)} looks like it" for ci, text in found)
         hint_zh = "".join(f"；第{_letter(ci)}列的列名“{text}”与之相近" for ci, text in found)
         problems.append(
-            Problem(**here, row=1, column=col, value=None,
-                    col_index=found[0][0] if found else None,
-                    rule="required column is missing" + (f" (did you mean {zh} ({col})?)" if found else ""),
-                    fix=f"add a header cell '{col}' (or '{zh}') in row 1{hint_en}",
-                    rule_zh=f"缺少必填列“{zh}”（{col}）",
-                    fix_zh=f"在第1行添加列名“{zh}”或 {col}{hint_zh}")
+            Problem(
+                **here,
+                row=1,
+                column=col,
+                value=None,
+                col_index=found[0][0] if found else None,
+                rule="required column is missing" + (f" (did you mean {zh} ({col})?)" if found else ""),
+                fix=f"add a header cell '{col}' (or '{zh}') in row 1{hint_en}",
+                rule_zh=f"缺少必填列“{zh}”（{col}）",
+                fix_zh=f"在第1行添加列名“{zh}”或 {col}{hint_zh}",
+            )
         )
     for col in spec.columns:  # optional columns absent from the file are simply blank
         if col.name not in frame.columns:
@@ -324,8 +375,13 @@ def _check_archive(path: Path) -> None:
         head = fh.read(8)
     if head == _OLE_MAGIC:
         if path.suffix.lower() == ".xls":
-            raise _refuse(source, "is an old Excel 97–2003 workbook (.xls), which assess does not read", _RESAVE,
-                          "是旧版 Excel 97–2003 工作簿（.xls），本工具不读取该格式", _RESAVE_ZH)
+            raise _refuse(
+                source,
+                "is an old Excel 97–2003 workbook (.xls), which assess does not read",
+                _RESAVE,
+                "是旧版 Excel 97–2003 工作簿（.xls），本工具不读取该格式",
+                _RESAVE_ZH,
+            )
         raise _refuse(
             source,
             "cannot be opened: the workbook is password-protected (encrypted) or saved in the old .xls format",
@@ -338,7 +394,9 @@ def _check_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise _damaged(source, "not a complete zip archive" if not str(exc) else f"{type(exc).__name__}: {exc}") from None
+        raise _damaged(
+            source, "not a complete zip archive" if not str(exc) else f"{type(exc).__name__}: {exc}"
+        ) from None
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names:
         raise _damaged(source, "it holds no xl/workbook.xml")
@@ -386,9 +444,19 @@ class _CellParser(WorkSheetParser):
             try:
                 cell = super().parse_cell(element)
             except (ValueError, OverflowError):  # e.g. an ISO date cell (t="d") that is no date: its text
-                row, column = coordinate_to_tuple(element.get("r")) if element.get("r") else (self.row_counter, self.col_counter + 1)
+                row, column = (
+                    coordinate_to_tuple(element.get("r"))
+                    if element.get("r")
+                    else (self.row_counter, self.col_counter + 1)
+                )
                 self.col_counter = column
-                cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG), "data_type": "s", "style_id": 0}
+                cell = {
+                    "row": row,
+                    "column": column,
+                    "value": element.findtext(VALUE_TAG),
+                    "data_type": "s",
+                    "style_id": 0,
+                }
         else:
             coordinate = element.get("r")
             if coordinate:
@@ -403,7 +471,11 @@ class _CellParser(WorkSheetParser):
                 text = element.find(INLINE_STRING)
                 if text is not None:
                     plain = text.find(_T)
-                    value = plain.text or "" if plain is not None else "".join(r.findtext(_T) or "" for r in text.iterfind(_R))
+                    value = (
+                        plain.text or ""
+                        if plain is not None
+                        else "".join(r.findtext(_T) or "" for r in text.iterfind(_R))
+                    )
             else:
                 raw = element.findtext(VALUE_TAG) or None
                 if raw is not None and kind == "s":
@@ -419,7 +491,9 @@ class _CellParser(WorkSheetParser):
         """The shared string a cell points to; an index that is not one of them (``-1`` would be the last) is damage."""
         index = raw.strip()
         if not index.isdigit() or int(index) >= len(self.shared_strings):
-            raise ValueError(f"cell {where} points to shared text {raw!r}, but the file holds {len(self.shared_strings)}")
+            raise ValueError(
+                f"cell {where} points to shared text {raw!r}, but the file holds {len(self.shared_strings)}"
+            )
         return self.shared_strings[int(index)]
 
     def _number(self, raw: str, style: int) -> object:
@@ -459,20 +533,35 @@ def _read_xlsx(path: Path) -> RawTables:
             hidden = ws.sheet_state != "visible"
             if hidden:
                 warnings.append(
-                    Problem(source, sheet, None, None, None, severity="warning", sheet_label=ws.title,
-                            rule=f"the sheet {ws.title!r} is hidden; it was read like a visible one",
-                            fix="unhide it to check its rows, or delete it if it is not meant to count",
-                            rule_zh=f"工作表“{ws.title}”处于隐藏状态，已与可见工作表一样读取",
-                            fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表")
+                    Problem(
+                        source,
+                        sheet,
+                        None,
+                        None,
+                        None,
+                        severity="warning",
+                        sheet_label=ws.title,
+                        rule=f"the sheet {ws.title!r} is hidden; it was read like a visible one",
+                        fix="unhide it to check its rows, or delete it if it is not meant to count",
+                        rule_zh=f"工作表“{ws.title}”处于隐藏状态，已与可见工作表一样读取",
+                        fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表",
+                    )
                 )
             if sheet in found:
                 first = titles[sheet]
                 problems.append(
-                    Problem(source, sheet, None, None, None, sheet_label=ws.title,
-                            rule=f"two sheets hold the {sheet} table: {first!r} and {ws.title!r}",
-                            fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
-                            rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{ws.title}”",
-                            fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张")
+                    Problem(
+                        source,
+                        sheet,
+                        None,
+                        None,
+                        None,
+                        sheet_label=ws.title,
+                        rule=f"two sheets hold the {sheet} table: {first!r} and {ws.title!r}",
+                        fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
+                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{ws.title}”",
+                        fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张",
+                    )
                 )
                 continue
             frame, origin, lacking = _read_sheet(source, sheet, ws, problems, warnings)
@@ -489,11 +578,19 @@ def _read_xlsx(path: Path) -> RawTables:
     return _finish(source, found, problems, warnings, origins, missing)
 
 
-def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem]) -> tuple[pd.DataFrame, Origin, set[str]]:
+def _read_sheet(
+    source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem]
+) -> tuple[pd.DataFrame, Origin, set[str]]:
     """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value."""
     with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
-        parser = _CellParser(src, ws._shared_strings, data_only=True, epoch=ws.parent.epoch,
-                             date_formats=ws.parent._date_formats, timedelta_formats=ws.parent._timedelta_formats)
+        parser = _CellParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=ws.parent.epoch,
+            date_formats=ws.parent._date_formats,
+            timedelta_formats=ws.parent._timedelta_formats,
+        )
         cells = parser.parse()
         header: Cells = {}
         first: list[tuple[int, list[dict]]] = []
@@ -523,23 +620,39 @@ def _read_sheet(source: str, sheet: str, ws: Any, problems: list[Problem], warni
                     joined |= set(range(lo_col + 1, hi_col + 1))
             return joined
 
-        frame, origin, lacking = _frame(source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged)
+        frame, origin, lacking = _frame(
+            source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged
+        )
     _hidden_rows_and_columns(source, sheet, ws.title, parser, frame, origin, warnings)
     reverse = {ci: name for name, (_, ci) in origin.columns.items()}
     for idx, ci, _ in uncalculated:
         if ci in reverse:
             problems.append(
-                Problem(source, sheet, idx, reverse[ci], None, sheet_label=ws.title, col_index=ci,
-                        rule="the cell holds a formula with no saved value",
-                        fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
-                        rule_zh="该单元格是公式，但没有保存计算结果",
-                        fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存")
+                Problem(
+                    source,
+                    sheet,
+                    idx,
+                    reverse[ci],
+                    None,
+                    sheet_label=ws.title,
+                    col_index=ci,
+                    rule="the cell holds a formula with no saved value",
+                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
+                    rule_zh="该单元格是公式，但没有保存计算结果",
+                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
+                )
             )
     return frame, origin, lacking
 
 
 def _hidden_rows_and_columns(
-    source: str, sheet: str, label: str, parser: WorkSheetParser, frame: pd.DataFrame, origin: Origin, warnings: list[Problem]
+    source: str,
+    sheet: str,
+    label: str,
+    parser: WorkSheetParser,
+    frame: pd.DataFrame,
+    origin: Origin,
+    warnings: list[Problem],
 ) -> None:
     """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
 
@@ -552,11 +665,19 @@ def _hidden_rows_and_columns(
         shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
         shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")
         warnings.append(
-            Problem(source, sheet, rows[0], None, None, severity="warning", sheet_label=label,
-                    rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
-                    fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
-                    rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
-                    fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除")
+            Problem(
+                source,
+                sheet,
+                rows[0],
+                None,
+                None,
+                severity="warning",
+                sheet_label=label,
+                rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
+                fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
+                rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
+                fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除",
+            )
         )
     spans = []
     for attrs in parser.column_dimensions.values():
@@ -565,14 +686,26 @@ def _hidden_rows_and_columns(
                 spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
             except ValueError:
                 continue
-    columns = [(ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)]
+    columns = [
+        (ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)
+    ]
     for ci, name, text in sorted(columns):
         warnings.append(
-            Problem(source, sheet, 1, name, text, severity="warning", sheet_label=label, col_index=ci, column_label=text,
-                    rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
-                    fix="unhide the column to check its values",
-                    rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
-                    fix_zh="取消隐藏该列并核对其内容")
+            Problem(
+                source,
+                sheet,
+                1,
+                name,
+                text,
+                severity="warning",
+                sheet_label=label,
+                col_index=ci,
+                column_label=text,
+                rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
+                fix="unhide the column to check its values",
+                rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
+                fix_zh="取消隐藏该列并核对其内容",
+            )
         )
 
 
@@ -590,20 +723,39 @@ def _finish(
         if sheet in found:
             continue
         if spec.optional:
-            found[sheet], _, _ = _frame(source, sheet, "", {i: c.name for i, c in enumerate(spec.columns, 1)}, [], [], [])
+            found[sheet], _, _ = _frame(
+                source, sheet, "", {i: c.name for i, c in enumerate(spec.columns, 1)}, [], [], []
+            )
             continue
         if files and sheet in files:  # its file is there but could not be read: that problem is already named
             continue
-        close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6)
+        close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(
+            sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6
+        )
         hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
         hint_zh = f"；工作簿中有“{close[0]}”，是否应为“{spec.zh}”？" if close else ""
         problems.append(
-            Problem(source, sheet, None, None, None, "required sheet is missing",
-                    f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one{hint_en}",
-                    rule_zh=f"缺少必需的工作表“{spec.zh}”（{sheet}）",
-                    fix_zh=f"添加名为“{spec.zh}”或 {sheet} 的工作表（`assess template` 可生成空白模板）{hint_zh}")
+            Problem(
+                source,
+                sheet,
+                None,
+                None,
+                None,
+                "required sheet is missing",
+                f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one{hint_en}",
+                rule_zh=f"缺少必需的工作表“{spec.zh}”（{sheet}）",
+                fix_zh=f"添加名为“{spec.zh}”或 {sheet} 的工作表（`assess template` 可生成空白模板）{hint_zh}",
+            )
         )
-    return RawTables(source, {name: found[name] for name in SHEETS if name in found}, problems, files or {}, warnings, origins, frozenset(missing))
+    return RawTables(
+        source,
+        {name: found[name] for name in SHEETS if name in found},
+        problems,
+        files or {},
+        warnings,
+        origins,
+        frozenset(missing),
+    )
 
 
 # ---- CSV folders ----------------------------------------------------------------------------
@@ -629,11 +781,18 @@ def _read_csv_folder(path: Path) -> RawTables:
             else ("not a regular file", "不是普通文件")
         )  # fmt: skip
         problems.append(
-            Problem(f"{source}/{entry.name}", sheet, None, None, None, sheet_label=entry.stem,
-                    rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
-                    fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
-                    rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
-                    fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项")
+            Problem(
+                f"{source}/{entry.name}",
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=entry.stem,
+                rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
+                fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
+                rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
+                fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项",
+            )
         )
         broken.setdefault(sheet, f"{source}/{entry.name}")
     for file in csvs:
@@ -643,11 +802,18 @@ def _read_csv_folder(path: Path) -> RawTables:
         name = f"{source}/{file.name}"
         if sheet in files:
             problems.append(
-                Problem(name, sheet, None, None, None, sheet_label=file.stem,
-                        rule=f"two files hold the {sheet} table: {Path(files[sheet]).name!r} and {file.name!r}",
-                        fix="keep one of the two files and delete or rename the other",
-                        rule_zh=f"有两个文件都对应{SHEETS[sheet].zh}（{sheet}）表：“{Path(files[sheet]).name}”和“{file.name}”",
-                        fix_zh="只保留其中一个文件，删除或改名另一个")
+                Problem(
+                    name,
+                    sheet,
+                    None,
+                    None,
+                    None,
+                    sheet_label=file.stem,
+                    rule=f"two files hold the {sheet} table: {Path(files[sheet]).name!r} and {file.name!r}",
+                    fix="keep one of the two files and delete or rename the other",
+                    rule_zh=f"有两个文件都对应{SHEETS[sheet].zh}（{sheet}）表：“{Path(files[sheet]).name}”和“{file.name}”",
+                    fix_zh="只保留其中一个文件，删除或改名另一个",
+                )
             )
             continue
         files[sheet] = name
@@ -670,18 +836,34 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
         data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
     except OSError as exc:
         problems.append(
-            Problem(name, sheet, None, None, None, sheet_label=file.stem,
-                    rule=f"cannot be read: {exc.strerror or exc}", fix="check that the file is there and that you may open it, then run again",
-                    rule_zh=f"无法读取该文件：{exc.strerror or exc}", fix_zh="确认文件存在且有权限打开，然后重新运行")
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"cannot be read: {exc.strerror or exc}",
+                fix="check that the file is there and that you may open it, then run again",
+                rule_zh=f"无法读取该文件：{exc.strerror or exc}",
+                fix_zh="确认文件存在且有权限打开，然后重新运行",
+            )
         )
         return None
     if size > MAX_UNCOMPRESSED:
         problems.append(
-            Problem(name, sheet, None, None, None, sheet_label=file.stem,
-                    rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
-                    fix="check that the file holds one year of one office's data",
-                    rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
-                    fix_zh="确认该文件只含本单位一年的数据")
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
+                fix="check that the file holds one year of one office's data",
+                rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
+                fix_zh="确认该文件只含本单位一年的数据",
+            )
         )
         return None
     try:
@@ -689,15 +871,25 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
     except UnicodeDecodeError as exc:
         try:
             data.decode("gb18030")
-            guess_en, guess_zh = " — it looks like GBK/GB18030, Excel's plain 'CSV' on Chinese Windows", "——看起来是 GBK/GB18030 编码（中文 Windows 上 Excel 默认的“CSV”格式）"
+            guess_en, guess_zh = (
+                " — it looks like GBK/GB18030, Excel's plain 'CSV' on Chinese Windows",
+                "——看起来是 GBK/GB18030 编码（中文 Windows 上 Excel 默认的“CSV”格式）",
+            )
         except UnicodeDecodeError:
             guess_en = guess_zh = ""
         problems.append(
-            Problem(name, sheet, None, None, None, sheet_label=file.stem,
-                    rule=f"cannot be read as UTF-8 CSV (byte {exc.start} is not UTF-8){guess_en}",
-                    fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
-                    rule_zh=f"不是 UTF-8 编码的 CSV 文件，无法读取（第 {exc.start} 字节）{guess_zh}",
-                    fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式")
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"cannot be read as UTF-8 CSV (byte {exc.start} is not UTF-8){guess_en}",
+                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+                rule_zh=f"不是 UTF-8 编码的 CSV 文件，无法读取（第 {exc.start} 字节）{guess_zh}",
+                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+            )
         )
         return None
     try:
@@ -706,11 +898,18 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
         return []
     except pd.errors.ParserError as exc:
         problems.append(
-            Problem(name, sheet, None, None, None, sheet_label=file.stem,
-                    rule=f"cannot be read as CSV ({exc})".replace("\n", " "),
-                    fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
-                    rule_zh="CSV 格式有误（各行的列数不一致或引号不配对），无法读取",
-                    fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式")
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"cannot be read as CSV ({exc})".replace("\n", " "),
+                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+                rule_zh="CSV 格式有误（各行的列数不一致或引号不配对），无法读取",
+                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+            )
         )
         return None
     return list(table.itertuples(index=False, name=None))
@@ -727,8 +926,15 @@ def read_tables(path: str | Path) -> RawTables:
     if path.is_dir():
         return _read_csv_folder(path)
     if not path.exists():
-        raise _refuse(path.name, "file not found", f"check the path {str(path)!r}", "找不到该文件", f"检查路径 {str(path)!r}")
+        raise _refuse(
+            path.name, "file not found", f"check the path {str(path)!r}", "找不到该文件", f"检查路径 {str(path)!r}"
+        )
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
-        raise _refuse(path.name, "is neither an .xlsx workbook nor a folder of CSV files", "save it from Excel as .xlsx",
-                      "既不是 .xlsx 工作簿，也不是 CSV 文件夹", "在 Excel 中另存为 .xlsx 工作簿")
+        raise _refuse(
+            path.name,
+            "is neither an .xlsx workbook nor a folder of CSV files",
+            "save it from Excel as .xlsx",
+            "既不是 .xlsx 工作簿，也不是 CSV 文件夹",
+            "在 Excel 中另存为 .xlsx 工作簿",
+        )
     return _read_xlsx(path)

@@ -60,13 +60,40 @@ def read_ledger(out_dir: str | Path) -> list[dict[str, Any]]:
                 record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(record, dict) and "event" in record and (record["event"] != "report" or isinstance(record.get("group_id"), str)):
+            if (
+                isinstance(record, dict)
+                and "event" in record
+                and (record["event"] != "report" or isinstance(record.get("group_id"), str))
+            ):
                 records.append(_typed(record))
     return records
 
 
-_NUMBERS = ("seconds", "peak_memory_mb", "attempts", "groups", "to_run", "failed", "skipped", "written", "timeout", "workers", "retries")
-_TEXTS = ("event", "status", "error", "error_class", "run_id", "worker", "started", "finished", "fingerprint", "version")
+_NUMBERS = (
+    "seconds",
+    "peak_memory_mb",
+    "attempts",
+    "groups",
+    "to_run",
+    "failed",
+    "skipped",
+    "written",
+    "timeout",
+    "workers",
+    "retries",
+)
+_TEXTS = (
+    "event",
+    "status",
+    "error",
+    "error_class",
+    "run_id",
+    "worker",
+    "started",
+    "finished",
+    "fingerprint",
+    "version",
+)
 
 
 def _typed(record: dict[str, Any]) -> dict[str, Any]:
@@ -75,7 +102,12 @@ def _typed(record: dict[str, Any]) -> dict[str, Any]:
     out = dict(record)
     for key in _NUMBERS:
         value = out.get(key)
-        if value is not None and not (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and abs(value) < 1e12):
+        if value is not None and not (
+            isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and abs(value) < 1e12
+        ):
             out[key] = None
     for key in _TEXTS:
         if out.get(key) is not None and not isinstance(out[key], str):
@@ -131,7 +163,9 @@ class Ledger:
         index = next((r for r in reversed(self.records) if r.get("event") == "index"), None)
         if index is not None and id(index) not in {id(r) for r in kept}:
             kept.insert(0, index)
-        atomic_write(self.path, "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in kept))
+        atomic_write(
+            self.path, "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in kept)
+        )
         self.records = kept
 
     def start(self, options: dict[str, Any], groups: int, to_run: int) -> None:
@@ -222,7 +256,9 @@ def run_status(out_dir: str | Path) -> RunStatus:
     if not records:
         path = Path(out_dir) / LEDGER_NAME
         if path.is_file():  # there, but damaged or not assess's
-            raise FileNotFoundError(f"{path} holds no record assess can read (damaged, or not written by assess); run `assess run ... --out {out_dir}` again.")
+            raise FileNotFoundError(
+                f"{path} holds no record assess can read (damaged, or not written by assess); run `assess run ... --out {out_dir}` again."
+            )
         raise FileNotFoundError(f"{path} does not exist; run `assess run ... --out {out_dir}` first.")
     run = next((r for r in reversed(records) if r.get("event") == "run"), None)
     run_id = run.get("run_id") if run else None

@@ -15,7 +15,20 @@ __all__ = ["DEFAULT_TIMEZONE", "local_datetime", "format_date", "format_datetime
 #: The time zone of the outputs when the scheme names none.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def local_datetime(moment: str | datetime, timezone: str | None = None) -> datetime:

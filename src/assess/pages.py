@@ -191,6 +191,7 @@ def print_css(lang: str = "en") -> str:
             parts.append(_css_string(piece))
     return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
 
+
 _SORT_JS = """
 (function () {
   function key(cell, numeric) {
@@ -272,7 +273,9 @@ def page(title: str, body: str, lang: str = "en", script: str = "", meta: Mappin
 @functools.cache
 def _exporter() -> HTMLExporter:
     """One exporter per process: building one compiles nbconvert's templates (~0.2 s)."""
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
 
 
 def render_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
@@ -373,7 +376,9 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     unranked = facts._flagged(result, "veto") | facts._flagged(result, "insufficient_data")
     scores = (
         result.scores.assign(_rank=result.scores["rank"].where(~unranked))
-        .sort_values(["_rank", "final_score", "group_id"], ascending=[True, False, True], kind="stable", na_position="last")
+        .sort_values(
+            ["_rank", "final_score", "group_id"], ascending=[True, False, True], kind="stable", na_position="last"
+        )
         .drop(columns="_rank")
     )
     heads = [(text("group_id", lang), "text"), (text("name", lang), "text"), (text("final_score", lang), "num")]
@@ -417,7 +422,12 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
             _cell(esc(shown), sort=final if final is not None else "", numeric=True),
             _cell(esc(grade_label(result, grade, lang)), sort=level.get(grade, len(level)), css="grade"),
             # a rank is a number; "not ranked — veto" is words, which may wrap in a narrow column
-            _cell(esc(rank_shown), sort=rank if rank is not None else "", numeric=rank is not None, css="" if rank is not None else "unranked"),
+            _cell(
+                esc(rank_shown),
+                sort=rank if rank is not None else "",
+                numeric=rank is not None,
+                css="" if rank is not None else "unranked",
+            ),
         ]
         for name in components:
             value = _number(row.get(name))

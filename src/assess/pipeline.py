@@ -23,7 +23,17 @@ from .scheme import Scheme
 from .scoring import score
 from .validate import Dataset, load
 
-__all__ = ["score_to", "run_assessment", "RunSummary", "write_sample", "check_outputs", "check_targets", "check_dates", "check_only", "OUTPUT_NAMES"]
+__all__ = [
+    "score_to",
+    "run_assessment",
+    "RunSummary",
+    "write_sample",
+    "check_outputs",
+    "check_targets",
+    "check_dates",
+    "check_only",
+    "OUTPUT_NAMES",
+]
 
 #: What a run writes under ``OUT/`` (files and folders it replaces).
 OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl")
@@ -84,7 +94,14 @@ def check_targets(targets: Sequence[str | Path], where: str = "", **inputs: str 
 
 
 #: The column that dates each row of a dated sheet (``YYYY-MM`` and ``YYYY-Qn`` count by their year).
-DATED = {"ledger": "month", "visits": "date", "problems": "raised_on", "milestones": "planned_date", "ratings": "quarter", "adjustments": "date"}
+DATED = {
+    "ledger": "month",
+    "visits": "date",
+    "problems": "raised_on",
+    "milestones": "planned_date",
+    "ratings": "quarter",
+    "adjustments": "date",
+}
 
 
 def _row_years(table: pd.DataFrame, column: str) -> pd.Series:
@@ -106,7 +123,9 @@ def check_dates(dataset, year: int, as_of: str | None, scheme: Scheme | None) ->
         stamp = pd.Timestamp(day)
         if stamp.year != year:
             side = "before the year starts" if stamp.year < year else "after the year ends"
-            lines.append(f"{source} {stamp.date().isoformat()} is {side}: the assessment date must lie in --year {year} ({year}-01-01 to {year}-12-31)")
+            lines.append(
+                f"{source} {stamp.date().isoformat()} is {side}: the assessment date must lie in --year {year} ({year}-01-01 to {year}-12-31)"
+            )
     dates, counted = [], 0
     for name, table in dataset.tables.items():
         if table.empty:
@@ -121,7 +140,9 @@ def check_dates(dataset, year: int, as_of: str | None, scheme: Scheme | None) ->
         if every.empty:
             found = "the workbook has no dated rows (ledger, visits, problems, milestones, ratings, adjustments)"
         else:
-            found = f"the workbook's dates run from {every.min().date().isoformat()} to {every.max().date().isoformat()}"
+            found = (
+                f"the workbook's dates run from {every.min().date().isoformat()} to {every.max().date().isoformat()}"
+            )
         lines.append(f"{found}; --year {year} matches none. Check --year, or the workbook")
     if lines:
         raise OptionError(lines)
@@ -134,7 +155,11 @@ def check_only(dataset, only: Sequence[str] | None) -> None:
     known = [str(g) for g in dataset.tables["groups"]["group_id"]]
     unknown = sorted(set(map(str, only)) - set(known))
     if unknown:
-        raise OptionError([f"--only: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the groups sheet; it has {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}"])
+        raise OptionError(
+            [
+                f"--only: {', '.join(unknown)} {'is' if len(unknown) == 1 else 'are'} not in the groups sheet; it has {', '.join(known[:10])}{' ...' if len(known) > 10 else ''}"
+            ]
+        )
 
 
 def score_to(
@@ -173,7 +198,14 @@ def _load(data: str | Path, scheme: Scheme | None, on_warning: Callable[[Problem
 
 
 def _score_and_write(
-    dataset, year: int, out: str | Path, as_of: str | None, scheme: Scheme | None, previous: str | Path | None, uncertainty: int | None, lang: str = "en"
+    dataset,
+    year: int,
+    out: str | Path,
+    as_of: str | None,
+    scheme: Scheme | None,
+    previous: str | Path | None,
+    uncertainty: int | None,
+    lang: str = "en",
 ) -> Result:
     last_year = read_previous(previous) if previous else None
     result = score(dataset, year=year, as_of=as_of, scheme=scheme)
@@ -232,7 +264,9 @@ def run_assessment(
         dataset = _load(data, scheme, on_warning)
         check_dates(dataset, year, as_of, scheme)
         check_only(dataset, report_options.get("only"))
-        result = _score_and_write(dataset, year, out, as_of, scheme, previous, uncertainty, report_options.get("lang", "en"))
+        result = _score_and_write(
+            dataset, year, out, as_of, scheme, previous, uncertainty, report_options.get("lang", "en")
+        )
         outcomes = batch.run(out / "results", list(result.scores["group_id"]))
         index = batch.write_index(result, outcomes)
     if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf

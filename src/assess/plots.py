@@ -243,7 +243,12 @@ def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figu
             Patch(facecolor="#ecf0f1", edgecolor="#bdc3c7", label=text("quartiles", lang)),
             Line2D([], [], color="black", linewidth=2.2, label=text("median", lang)),
             Line2D(
-                [], [], marker="D", linestyle="", color=_HIGHLIGHT, label=literal(text("this_group", lang, group_id=group_id))
+                [],
+                [],
+                marker="D",
+                linestyle="",
+                color=_HIGHLIGHT,
+                label=literal(text("this_group", lang, group_id=group_id)),
             ),
         ]
         fig.legend(handles=handles, loc="outside lower center", ncols=4, frameon=False, fontsize=8.5)

@@ -32,7 +32,13 @@ def infer_year(dataset: Dataset) -> int | None:
     """The year most dated rows of ``dataset`` fall in (``None`` without any dated row)."""
     t = dataset.tables
     years: Counter[int] = Counter()
-    for sheet, column in (("visits", "date"), ("problems", "raised_on"), ("milestones", "planned_date"), ("ledger", "due_date"), ("adjustments", "date")):
+    for sheet, column in (
+        ("visits", "date"),
+        ("problems", "raised_on"),
+        ("milestones", "planned_date"),
+        ("ledger", "due_date"),
+        ("adjustments", "date"),
+    ):
         years.update(int(y) for y in t[sheet][column].dropna().dt.year)
     for sheet, column in (("ledger", "month"), ("ratings", "quarter")):
         years.update(int(str(v)[:4]) for v in t[sheet][column].dropna())
@@ -84,7 +90,9 @@ def _missing_periods(dataset: Dataset, window: Window, source: str) -> list[Prob
     return out
 
 
-def preflight(dataset: Dataset, scheme: Scheme | None = None, year: int | None = None, as_of: str | None = None) -> list[Problem]:
+def preflight(
+    dataset: Dataset, scheme: Scheme | None = None, year: int | None = None, as_of: str | None = None
+) -> list[Problem]:
     """Warnings about a valid ``dataset`` before it is scored for ``year`` (default: :func:`infer_year`).
 
     Four kinds, each a :class:`~assess.errors.Problem` with ``severity="warning"``:

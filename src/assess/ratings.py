@@ -84,7 +84,9 @@ def alpha(ratings: pd.DataFrame) -> float:
         return float("nan")
     with np.errstate(divide="ignore", invalid="ignore"):  # degenerate designs give NaN, not a warning
         value = krippendorff.alpha(
-            value_counts=counts.to_numpy(dtype=float), value_domain=counts.columns.to_numpy(dtype=float), level_of_measurement="ordinal"
+            value_counts=counts.to_numpy(dtype=float),
+            value_domain=counts.columns.to_numpy(dtype=float),
+            level_of_measurement="ordinal",
         )
     return float(value) if np.isfinite(value) else float("nan")
 
@@ -99,14 +101,23 @@ def straight_liners(ratings: pd.DataFrame, min_responses: int = 4) -> pd.DataFra
     ``group_id, recipient_id, scores, value`` for each straight-liner.
     """
     by = ratings.groupby(["group_id", "recipient_id"])
-    stats = pd.DataFrame({"scores": by["score"].size(), "responses": by["quarter"].nunique(), "distinct": by["score"].nunique(), "value": by["score"].first()})
+    stats = pd.DataFrame(
+        {
+            "scores": by["score"].size(),
+            "responses": by["quarter"].nunique(),
+            "distinct": by["score"].nunique(),
+            "value": by["score"].first(),
+        }
+    )
     shares = ratings["score"].value_counts(normalize=True)
     majority = shares.index[shares > 0.5]
     flagged = stats[(stats["responses"] >= min_responses) & (stats["distinct"] == 1) & ~stats["value"].isin(majority)]
     return flagged.drop(columns=["distinct", "responses"]).reset_index()
 
 
-def quality(responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, min_raters: int) -> tuple[pd.DataFrame, dict[str, float]]:
+def quality(
+    responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, min_raters: int
+) -> tuple[pd.DataFrame, dict[str, float]]:
     """Per-group rating quality and the overall reliability.
 
     ``responses``: one row per (group, recipient, quarter) with the 0–100 ``score``;
@@ -125,7 +136,9 @@ def quality(responses: pd.DataFrame, ratings: pd.DataFrame, groups: pd.Index, mi
             "straight_liners": liners.groupby("group_id").size(),
         }
     ).reindex(groups)
-    table[["responses", "raters", "straight_liners"]] = table[["responses", "raters", "straight_liners"]].fillna(0).astype(int)
+    table[["responses", "raters", "straight_liners"]] = (
+        table[["responses", "raters", "straight_liners"]].fillna(0).astype(int)
+    )
     table["few_raters"] = table["raters"] < min_raters
     overall = {
         "responses": int(len(responses)),

@@ -235,7 +235,13 @@ def running_head(result: Result, group_id: str | None, lang: str = "en", label: 
     """
     year = display_text(result.meta.get("year"))
     year = f"{year}年度" if lang == "zh" and year != MISSING else year
-    group = label if label is not None else _group_name(result, group_id) if group_id is not None else text("all_groups", lang)
+    group = (
+        label
+        if label is not None
+        else _group_name(result, group_id)
+        if group_id is not None
+        else text("all_groups", lang)
+    )
     head = text("running_head", lang, office=office_name(result, lang), year=year, group=group)
     return f'<div class="assess-running" aria-hidden="true">{html.escape(head)}</div>'
 
@@ -288,7 +294,15 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
         labels = component_labels(result, lang)
         comps = _join([labels.get(c, c) for c in s["missing_components"]], lang) or MISSING
         notes.append(
-            ("insufficient_data", text("card.insufficient_data", lang, components=comps, missing=_missing_text(result, s["missing_data"], lang)))
+            (
+                "insufficient_data",
+                text(
+                    "card.insufficient_data",
+                    lang,
+                    components=comps,
+                    missing=_missing_text(result, s["missing_data"], lang),
+                ),
+            )
         )
     q = s["quota"]
     if q is not None:
@@ -345,7 +359,9 @@ def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         (text("year", lang), display_text(result.meta.get("year")), "year"),
         (text("as_of", lang), date_text(result.meta.get("as_of"), lang), "as_of"),
     ]
-    subtitle = f"{office_name(result, lang)} · {text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
+    subtitle = (
+        f"{office_name(result, lang)} · {text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
+    )
     return HTML(
         f"{running_head(result, group_id, lang)}\n"
         '<header class="assess-header">\n'
@@ -361,7 +377,10 @@ def _kv_grid(rows: list[tuple[str, str, str | None]], css: str, pairs: int = 2) 
     def attr(key: str | None) -> str:
         return f' data-key="{html.escape(key)}"' if key else ""
 
-    cells = [f'<th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td>' for label, value, key in rows]
+    cells = [
+        f'<th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td>'
+        for label, value, key in rows
+    ]
     lines = ["".join(cells[i : i + pairs]) for i in range(0, len(cells), pairs)]
     body = "\n".join(f"<tr>{line}</tr>" for line in lines)
     return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
@@ -576,7 +595,13 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]
     if not is_missing(s["icc1k"]) and not math.isnan(s["icc1k"]):
         level = "high" if s["icc1k"] >= 0.8 - 1e-9 else "medium" if s["icc1k"] >= 0.6 - 1e-9 else "low"
-        rows.append((text("reliability", lang), text(f"reliability.{level}", lang, value=format_number(s["icc1k"], 2)), "reliability"))
+        rows.append(
+            (
+                text("reliability", lang),
+                text(f"reliability.{level}", lang, value=format_number(s["icc1k"], 2)),
+                "reliability",
+            )
+        )
     footnote = text(
         "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
         responses=s["total_responses"], k=format_number(s["prior_weight"], 0),
@@ -597,10 +622,15 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         # one row per recipient and comment, with the quarters it was made in (compact on paper)
         merged: dict[tuple[str, str], list[str]] = {}
         for r in said.itertuples(index=False):
-            merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(quarter_label(r.quarter, lang))
+            merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(
+                quarter_label(r.quarter, lang)
+            )
         comments_html = _table(
             columns,
-            [[html.escape(_join(quarters, lang)), html.escape(who), html.escape(what)] for (who, what), quarters in merged.items()],
+            [
+                [html.escape(_join(quarters, lang)), html.escape(who), html.escape(what)]
+                for (who, what), quarters in merged.items()
+            ],
             "assess-table assess-wide assess-comments",
         )
     body = (

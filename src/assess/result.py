@@ -36,7 +36,17 @@ SCORE_COLUMNS = [
 #: Columns of the long ``indicators`` table, in order (DESIGN §4).
 INDICATOR_COLUMNS = ["group_id", "indicator", "component", "raw", "normalized", "weight"]
 
-_TABLES = ("scores", "indicators", "groups", "raw", "contributions", "ratings_quality", "flags", "year_over_year", "uncertainty")
+_TABLES = (
+    "scores",
+    "indicators",
+    "groups",
+    "raw",
+    "contributions",
+    "ratings_quality",
+    "flags",
+    "year_over_year",
+    "uncertainty",
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,9 @@ def save_result(result: Result, folder: str | Path) -> Path:
             (new / "inputs").mkdir()
             for name, table in result.inputs.items():
                 table.to_parquet(new / "inputs" / f"{name}.parquet", index=False)
-        (new / "meta.json").write_text(json.dumps(result.meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+        (new / "meta.json").write_text(
+            json.dumps(result.meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
+        )
     return folder
 
 
@@ -149,11 +161,17 @@ def load_result(folder: str | Path) -> Result:
     """
     folder = Path(folder).resolve()
     if not (folder / "meta.json").is_file():
-        raise FileNotFoundError(f"{folder} holds no saved result (no meta.json); run `assess score` or `assess run` first")
+        raise FileNotFoundError(
+            f"{folder} holds no saved result (no meta.json); run `assess score` or `assess run` first"
+        )
     key = _fingerprint(folder)
     hit = _cache.get(folder)
     if hit is None or hit[0] != key:
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in _TABLES if (folder / f"{name}.parquet").exists()}
+        tables = {
+            name: pd.read_parquet(folder / f"{name}.parquet")
+            for name in _TABLES
+            if (folder / f"{name}.parquet").exists()
+        }
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         inputs = {p.stem: pd.read_parquet(p) for p in sorted((folder / "inputs").glob("*.parquet"))}
         _cache.clear()
@@ -163,5 +181,9 @@ def load_result(folder: str | Path) -> Result:
         cached,
         meta=copy.deepcopy(cached.meta),
         inputs={name: table.copy(deep=False) for name, table in cached.inputs.items()},
-        **{f.name: getattr(cached, f.name).copy(deep=False) for f in fields(Result) if isinstance(getattr(cached, f.name), pd.DataFrame)},
+        **{
+            f.name: getattr(cached, f.name).copy(deep=False)
+            for f in fields(Result)
+            if isinstance(getattr(cached, f.name), pd.DataFrame)
+        },
     )

@@ -30,7 +30,14 @@ from pydantic import (
 
 from .errors import SchemeError
 
-__all__ = ["Scheme", "UncertaintySettings", "load_scheme", "default_scheme", "DEFAULT_SCHEME_TEXT", "BUILTIN_INDICATORS"]
+__all__ = [
+    "Scheme",
+    "UncertaintySettings",
+    "load_scheme",
+    "default_scheme",
+    "DEFAULT_SCHEME_TEXT",
+    "BUILTIN_INDICATORS",
+]
 
 #: Indicators computed by :mod:`assess.indicators` (DESIGN §3).
 BUILTIN_INDICATORS = (
@@ -97,11 +104,17 @@ def _number_check(lo: float | None, hi: float | None, gt: float | None, integer:
 
     def check(value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            m = re.fullmatch(r"([-+]?)(\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)", value.strip()) if isinstance(value, str) else None
+            m = (
+                re.fullmatch(r"([-+]?)(\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)", value.strip())
+                if isinstance(value, str)
+                else None
+            )
             if m:  # YAML 1.1 reads 1e-3 or 5.0e0 as text: it wants a decimal point and a signed exponent
                 sign, whole, frac, esign, exp = m.groups()
                 written = f"{sign}{whole}.{frac or '0'}e{esign or '+'}{exp}"
-                raise ValueError(f"{_shown(value)} is read by YAML as text, not a number: write it as {written} (a decimal point and a signed exponent); {rule}")
+                raise ValueError(
+                    f"{_shown(value)} is read by YAML as text, not a number: write it as {written} (a decimal point and a signed exponent); {rule}"
+                )
             raise ValueError(f"{_shown(value)} is not a number; {rule}, written without quotes")
         if integer and isinstance(value, float) and not value.is_integer():
             raise ValueError(f"{_shown(value)} is invalid; {rule}")
@@ -109,7 +122,12 @@ def _number_check(lo: float | None, hi: float | None, gt: float | None, integer:
             number = float(value)
         except OverflowError:
             raise ValueError(f"{_shown(value)} is invalid; {rule}") from None
-        if not math.isfinite(number) or (lo is not None and number < lo) or (hi is not None and number > hi) or (gt is not None and number <= gt):
+        if (
+            not math.isfinite(number)
+            or (lo is not None and number < lo)
+            or (hi is not None and number > hi)
+            or (gt is not None and number <= gt)
+        ):
             raise ValueError(f"{_shown(value)} is invalid; {rule}")
         return int(value) if integer else number
 
@@ -306,7 +324,9 @@ class Scheme(_Frozen):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{v!r} is not a known time zone; use an IANA name such as Asia/Shanghai or Europe/London") from None
+            raise ValueError(
+                f"{v!r} is not a known time zone; use an IANA name such as Asia/Shanghai or Europe/London"
+            ) from None
         return v
 
     @field_validator("as_of", mode="before")
@@ -331,10 +351,14 @@ class Scheme(_Frozen):
         errors = []
         lo, hi = self.rating_scale
         if not hi > lo:
-            errors.append(f"rating_scale: [{lo:g}, {hi:g}] is invalid; it must be [lowest, highest] with lowest < highest")
+            errors.append(
+                f"rating_scale: [{lo:g}, {hi:g}] is invalid; it must be [lowest, highest] with lowest < highest"
+            )
         for key, ind in self.indicators.items():
             if ind.component not in self.components:
-                errors.append(f"indicators.{key}.component: {ind.component!r} is not a component; use one of {', '.join(self.components)}")
+                errors.append(
+                    f"indicators.{key}.component: {ind.component!r} is not a component; use one of {', '.join(self.components)}"
+                )
         total = sum(c.weight for c in self.components.values())
         if not math.isclose(total, 1, abs_tol=1e-6):
             errors.append(f"components: weights sum to {total:g}, not 1; adjust them so that they add up to 1")
@@ -344,7 +368,9 @@ class Scheme(_Frozen):
             if not members:
                 errors.append(f"components.{name}: no indicator belongs to it; add one or remove the component")
             elif not math.isclose(s, 1, abs_tol=1e-6):
-                errors.append(f"indicators of component {name} ({', '.join(members)}): weights sum to {s:g}, not 1; adjust them so that they add up to 1")
+                errors.append(
+                    f"indicators of component {name} ({', '.join(members)}): weights sum to {s:g}, not 1; adjust them so that they add up to 1"
+                )
         for c in self.grades.tie_break:
             if c not in self.components:
                 errors.append(f"grades.tie_break: {c!r} is not a component; use any of {', '.join(self.components)}")
@@ -465,17 +491,26 @@ def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
     except _NoAliasError as exc:
         where = f"line {exc.mark.line + 1}, column {exc.mark.column + 1}"
         raise SchemeError(
-            source, [f"{where}: YAML anchors and aliases (&name, *name, <<: *name) are not allowed in a scheme file; write each setting out in full"]
+            source,
+            [
+                f"{where}: YAML anchors and aliases (&name, *name, <<: *name) are not allowed in a scheme file; write each setting out in full"
+            ],
         ) from None
     except _DuplicateKeyError as exc:
         raise SchemeError(
             source,
-            [f"line {exc.again.line + 1}, column {exc.again.column + 1}: the key {_shown(exc.key)} is written twice in one mapping "
-             f"(first on line {exc.first.line + 1}); YAML would silently keep the last one — keep one and delete the other"],
+            [
+                f"line {exc.again.line + 1}, column {exc.again.column + 1}: the key {_shown(exc.key)} is written twice in one mapping "
+                f"(first on line {exc.first.line + 1}); YAML would silently keep the last one — keep one and delete the other"
+            ],
         ) from None
     except RecursionError:
         raise SchemeError(source, ["the YAML is nested far too deeply for a scheme file"]) from None
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # PyYAML raises ValueError for impossible dates such as 2025-13-45
+    except (
+        yaml.YAMLError,
+        ValueError,
+        OverflowError,
+    ) as exc:  # PyYAML raises ValueError for impossible dates such as 2025-13-45
         raise SchemeError(source, [f"not valid YAML: {exc}"]) from None
     finally:
         if loader is not None:
@@ -489,7 +524,12 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
     path = Path(path)
     try:
         if path.stat().st_size > MAX_SCHEME_BYTES:
-            raise SchemeError(str(path), [f"the file is {path.stat().st_size:,} bytes; a scheme file is at most {MAX_SCHEME_BYTES:,} (a scheme is a few kilobytes)"])
+            raise SchemeError(
+                str(path),
+                [
+                    f"the file is {path.stat().st_size:,} bytes; a scheme file is at most {MAX_SCHEME_BYTES:,} (a scheme is a few kilobytes)"
+                ],
+            )
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SchemeError(str(path), [f"cannot read the scheme file: {exc.strerror}"]) from None

@@ -97,7 +97,9 @@ def _weighted_mean(values: pd.DataFrame, weights: pd.Series, how: str) -> tuple[
     return pd.Series(mean, index=values.index), pd.Series(covered / w.sum(), index=values.index)
 
 
-def aggregate(norm: pd.DataFrame, scheme: Scheme, present: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.Series]:
+def aggregate(
+    norm: pd.DataFrame, scheme: Scheme, present: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
     """Component scores (NaN below ``min_coverage``) and the base score.
 
     Returns ``(components, base)``; ``base`` uses the components available, so a group
@@ -110,7 +112,11 @@ def aggregate(norm: pd.DataFrame, scheme: Scheme, present: pd.DataFrame | None =
         members = [k for k, i in scheme.indicators.items() if i.component == cname]
         w = pd.Series({k: scheme.indicators[k].weight for k in members})
         mean, coverage = _weighted_mean(norm[members], w, scheme.aggregation)
-        available = coverage >= scheme.min_coverage - TOL if present is None else present[cname].reindex(norm.index).astype(bool)
+        available = (
+            coverage >= scheme.min_coverage - TOL
+            if present is None
+            else present[cname].reindex(norm.index).astype(bool)
+        )
         comps[cname] = mean.where(available)
     components = pd.DataFrame(comps, index=norm.index)
     cw = pd.Series({k: c.weight for k, c in scheme.components.items()})
@@ -140,7 +146,9 @@ def contributions(norm: pd.DataFrame, components: pd.DataFrame, base: pd.Series,
     eff = np.zeros_like(x)
     for cname in scheme.components:
         cols = comp_of == cname
-        within = w[:, cols] / np.where(w[:, cols].sum(axis=1, keepdims=True) > 0, w[:, cols].sum(axis=1, keepdims=True), 1)
+        within = w[:, cols] / np.where(
+            w[:, cols].sum(axis=1, keepdims=True) > 0, w[:, cols].sum(axis=1, keepdims=True), 1
+        )
         eff[:, cols] = within * comp_share[cname].to_numpy()[:, None]
     if scheme.aggregation == "geometric":
         logs = eff * np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0))
@@ -178,7 +186,9 @@ def adjust(base: pd.Series, adjustments: pd.DataFrame, window: Window, scheme: S
     deduction = totals["deduction"].clip(upper=scheme.adjustments.deduction_cap)
     final = (base + bonus - deduction).clip(0, 100)
     vetoed = base.index.isin(a.loc[a["kind"] == "veto", "group_id"])
-    return pd.DataFrame({"bonus": bonus, "deduction": deduction, "final_score": final, "veto": vetoed}, index=base.index)
+    return pd.DataFrame(
+        {"bonus": bonus, "deduction": deduction, "final_score": final, "veto": vetoed}, index=base.index
+    )
 
 
 # ---- grades and ranks -------------------------------------------------------------------------
@@ -214,7 +224,9 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.all(both_nan | (np.abs(a - b) <= TOL)))
 
 
-def grade(final: pd.Series, components: pd.DataFrame, vetoed: pd.Series, ungraded: pd.Series, scheme: Scheme) -> pd.DataFrame:
+def grade(
+    final: pd.Series, components: pd.DataFrame, vetoed: pd.Series, ungraded: pd.Series, scheme: Scheme
+) -> pd.DataFrame:
     """Grade band per group, with quotas filled from the top (DESIGN §3).
 
     Returns a frame with ``grade`` (band name, or None when ungraded) and ``demoted`` (the
@@ -275,13 +287,23 @@ def _check_indicators(raw: pd.DataFrame, scheme: Scheme) -> None:
         known = ", ".join(raw.columns)
         raise SchemeError(
             "scheme",
-            [f"indicators.{k}: no such indicator, neither built in nor in the workbook's indicators sheet; known indicators: {known}" for k in unknown],
+            [
+                f"indicators.{k}: no such indicator, neither built in nor in the workbook's indicators sheet; known indicators: {known}"
+                for k in unknown
+            ],
         )
 
 
 def _flag_table(
-    groups: pd.Index, components: pd.DataFrame, adj: pd.DataFrame, grades: pd.DataFrame, quality: pd.DataFrame,
-    norm: pd.DataFrame, adjustments: pd.DataFrame, window: Window, scheme: Scheme,
+    groups: pd.Index,
+    components: pd.DataFrame,
+    adj: pd.DataFrame,
+    grades: pd.DataFrame,
+    quality: pd.DataFrame,
+    norm: pd.DataFrame,
+    adjustments: pd.DataFrame,
+    window: Window,
+    scheme: Scheme,
 ) -> pd.DataFrame:
     """One row per (group, flag) with a plain-words detail."""
     parts = []
@@ -291,25 +313,50 @@ def _flag_table(
         ids = groups[mask.to_numpy()]
         parts.append(pd.DataFrame({"group_id": ids, "flag": flag, "detail": detail.reindex(ids).to_numpy()}))
 
-    missing_comps = components.isna().apply(lambda r: ", ".join(c for c in components.columns if r[c]), axis=1) if len(components) else pd.Series(dtype=str)
+    missing_comps = (
+        components.isna().apply(lambda r: ", ".join(c for c in components.columns if r[c]), axis=1)
+        if len(components)
+        else pd.Series(dtype=str)
+    )
     add(components.isna().any(axis=1), "insufficient_data", "missing component(s): " + missing_comps)
     a = adjustments[window.contains(adjustments["date"]) & (adjustments["kind"] == "veto")]
     reasons = a.groupby("group_id")["reason"].agg("; ".join)
     add(adj["veto"], "veto", reasons.reindex(groups).fillna(""))
     add(grades["demoted"], "quota_demoted", "met a band's threshold but not its quota")
     q = quality.set_index("group_id").reindex(groups)
-    add(q["few_raters"].astype(bool), "few_raters", "rated by " + q["raters"].astype(str) + f" recipient(s); at least {scheme.rating_min_raters} wanted")
-    add(q["straight_liners"] > 0, "straight_lining", q["straight_liners"].astype(str) + " recipient(s) gave the same score to every item in every quarter")
-    missing_ind = norm.isna().apply(lambda r: ", ".join(c for c in norm.columns if r[c]), axis=1) if len(norm) else pd.Series(dtype=str)
+    add(
+        q["few_raters"].astype(bool),
+        "few_raters",
+        "rated by " + q["raters"].astype(str) + f" recipient(s); at least {scheme.rating_min_raters} wanted",
+    )
+    add(
+        q["straight_liners"] > 0,
+        "straight_lining",
+        q["straight_liners"].astype(str) + " recipient(s) gave the same score to every item in every quarter",
+    )
+    missing_ind = (
+        norm.isna().apply(lambda r: ", ".join(c for c in norm.columns if r[c]), axis=1)
+        if len(norm)
+        else pd.Series(dtype=str)
+    )
     add(norm.isna().any(axis=1), "missing_indicators", missing_ind)
-    order = {"insufficient_data": 0, "veto": 1, "quota_demoted": 2, "missing_indicators": 3, "few_raters": 4, "straight_lining": 5}
+    order = {
+        "insufficient_data": 0,
+        "veto": 1,
+        "quota_demoted": 2,
+        "missing_indicators": 3,
+        "few_raters": 4,
+        "straight_lining": 5,
+    }
     table = pd.concat(parts, ignore_index=True)
     table["_order"] = table["flag"].map(order)
     table["_pos"] = table["group_id"].map({g: i for i, g in enumerate(groups)})
     return table.sort_values(["_pos", "_order"], kind="stable").drop(columns=["_order", "_pos"]).reset_index(drop=True)
 
 
-def prepare(dataset: Dataset, year: int, as_of: str | pd.Timestamp | None, scheme: Scheme) -> tuple[Window, pd.DataFrame, pd.DataFrame]:
+def prepare(
+    dataset: Dataset, year: int, as_of: str | pd.Timestamp | None, scheme: Scheme
+) -> tuple[Window, pd.DataFrame, pd.DataFrame]:
     """The steps before normalisation, shared by :func:`score` and the uncertainty engine.
 
     Returns the assessment window, the rating responses and the raw indicators (indexed by
@@ -378,11 +425,15 @@ def score(
         }
     )
     # DESIGN §4 order, with the scheme's components (whatever their names) after the name
-    scores = scores[["group_id", "name", *scheme.components] + [c for c in SCORE_COLUMNS[2:] if c not in COMPONENT_COLUMNS]]
+    scores = scores[
+        ["group_id", "name", *scheme.components] + [c for c in SCORE_COLUMNS[2:] if c not in COMPONENT_COLUMNS]
+    ]
 
     contrib = contributions(norm, components, base, scheme)
     contrib.insert(3, "raw", raw[list(scheme.indicators)].to_numpy().ravel())
-    indicators = contrib.assign(weight=contrib["indicator"].map({k: i.weight for k, i in scheme.indicators.items()}))[INDICATOR_COLUMNS]
+    indicators = contrib.assign(weight=contrib["indicator"].map({k: i.weight for k, i in scheme.indicators.items()}))[
+        INDICATOR_COLUMNS
+    ]
 
     meta = {
         "year": int(year),

@@ -57,7 +57,12 @@ def total_order(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> float:
 
 
 def sobol_indices(
-    f_a: np.ndarray, f_b: np.ndarray, f_ab: Sequence[np.ndarray], names: Sequence[str], resamples: int = 200, seed: int = 0
+    f_a: np.ndarray,
+    f_b: np.ndarray,
+    f_ab: Sequence[np.ndarray],
+    names: Sequence[str],
+    resamples: int = 200,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """First-order and total indices with bootstrap confidence half-widths.
 

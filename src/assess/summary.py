@@ -166,7 +166,15 @@ def missing_data(result: Result, group_id: str) -> list[MissingComponent]:
             cause = (sheet, en.format(year=year), zh.format(year=year))
             if cause not in causes:
                 causes.append(cause)
-        out.append(MissingComponent(name, _label(entry, name), have / total if total > 0 else 0.0, float(scheme.get("min_coverage", 0.65)), tuple(causes)))
+        out.append(
+            MissingComponent(
+                name,
+                _label(entry, name),
+                have / total if total > 0 else 0.0,
+                float(scheme.get("min_coverage", 0.65)),
+                tuple(causes),
+            )
+        )
     return out
 
 
@@ -195,7 +203,9 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
     notes: dict[str, QuotaNote] = {}
     for i in np.flatnonzero(demoted.to_numpy()):
         met = next((b for b, band in enumerate(bands) if final[i] >= band["min"] - _TOL), len(bands) - 1)
-        band = next((bands[b] for b in range(met, len(bands)) if bands[b].get("quota") is not None and b < grade_level[i]), None)
+        band = next(
+            (bands[b] for b in range(met, len(bands)) if bands[b].get("quota") is not None and b < grade_level[i]), None
+        )
         if band is None:
             continue
         b = level_of[band["name"]]
@@ -204,7 +214,9 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
         mine = np.array([k[i] for k in keys])
         ahead = sum(1 for j in cand if _better(np.array([k[j] for k in keys]), mine))
         position = ahead + 1
-        notes[str(s.at[i, "group_id"])] = QuotaNote(band["name"], _label(band, band["name"]), places, position, position <= places)
+        notes[str(s.at[i, "group_id"])] = QuotaNote(
+            band["name"], _label(band, band["name"]), places, position, position <= places
+        )
     return notes
 
 
@@ -239,7 +251,9 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
     bands = {b["name"]: _label(b, b["name"])[lang] for b in (scheme.get("grades") or {}).get("bands") or []}
     s = result.scores.reset_index(drop=True)
     flags_of = result.flags if result.flags is not None else pd.DataFrame(columns=["group_id", "flag", "detail"])
-    veto_reason = flags_of[flags_of["flag"] == "veto"].groupby("group_id")["detail"].agg(lambda d: "；".join(x for x in d if x))
+    veto_reason = (
+        flags_of[flags_of["flag"] == "veto"].groupby("group_id")["detail"].agg(lambda d: "；".join(x for x in d if x))
+    )
     quotas = quota_notes(result)
     rows = []
     for _, row in s.iterrows():
@@ -261,7 +275,11 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
         if gid in quotas:
             q = quotas[gid]
             position = str(q.position) if lang == "zh" else _ordinal(q.position)
-            remarks.append(words["quota"].format(band=q.label[lang], places=q.places, position=position, tied=words["tied"] if q.tied else ""))
+            remarks.append(
+                words["quota"].format(
+                    band=q.label[lang], places=q.places, position=position, tied=words["tied"] if q.tied else ""
+                )
+            )
         order = 0 if not unranked else 1 if "veto" in flags else 2
         rows.append(
             {
@@ -273,10 +291,16 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
                 "bonus": row["bonus"],
                 "deduction": row["deduction"],
                 "final_score": row["final_score"],
-                "grade": bands.get(row["grade"], str(row["grade"])) if isinstance(row["grade"], str) else words["ungraded"],
+                "grade": bands.get(row["grade"], str(row["grade"]))
+                if isinstance(row["grade"], str)
+                else words["ungraded"],
                 "remarks": words["sep"].join(remarks),
                 "partial": partial,
-                "partial_note": words["partial_comment"].format(missing=words["and"].join(m.label[lang] for m in missing)) if partial else "",
+                "partial_note": words["partial_comment"].format(
+                    missing=words["and"].join(m.label[lang] for m in missing)
+                )
+                if partial
+                else "",
                 "_order": order,
             }
         )

@@ -155,7 +155,9 @@ class Model:
     tie_break: tuple[int, ...]  # component positions
 
 
-def _posteriors(dataset: Dataset, window: Window, scheme: Scheme, responses: pd.DataFrame, raw: pd.DataFrame) -> list[Evidence]:
+def _posteriors(
+    dataset: Dataset, window: Window, scheme: Scheme, responses: pd.DataFrame, raw: pd.DataFrame
+) -> list[Evidence]:
     """The posterior of every scheme indicator that rests on counts (see the module docstring)."""
     groups = raw.index
     out = []
@@ -189,7 +191,12 @@ def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: Un
     methods = ("scheme", *settings.methods)
     normalized = np.stack(
         [
-            np.column_stack([normalize_series(raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(dtype=float) for k, ind in scheme.indicators.items()])
+            np.column_stack(
+                [
+                    normalize_series(raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(dtype=float)
+                    for k, ind in scheme.indicators.items()
+                ]
+            )
             for m in methods
         ]
     )
@@ -197,7 +204,10 @@ def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: Un
     indicator_weights = np.array([i.weight for i in scheme.indicators.values()])
     # a component counts when the nominal weight of its available indicators reaches min_coverage
     present = np.column_stack(
-        [(available[:, idx] @ indicator_weights[idx]) / indicator_weights[idx].sum() >= scheme.min_coverage - TOL for idx in members]
+        [
+            (available[:, idx] @ indicator_weights[idx]) / indicator_weights[idx].sum() >= scheme.min_coverage - TOL
+            for idx in members
+        ]
     )
     posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
     adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
@@ -272,7 +282,9 @@ class Factors:
     def with_factor(self, other: Factors, factor: str) -> Factors:
         """These draws with factor group ``factor`` taken from ``other`` (a Sobol hybrid)."""
         if factor == "weights":
-            return dataclasses.replace(self, component_weights=other.component_weights, indicator_weights=other.indicator_weights)
+            return dataclasses.replace(
+                self, component_weights=other.component_weights, indicator_weights=other.indicator_weights
+            )
         if factor == "normalisation":
             return dataclasses.replace(self, method=other.method)
         if factor == "aggregation":
@@ -423,7 +435,9 @@ def snap_rows(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), np.nan, out)
 
 
-def grade_levels(final: np.ndarray, keys: list[np.ndarray], veto: np.ndarray, graded: np.ndarray, scheme: Scheme) -> np.ndarray:
+def grade_levels(
+    final: np.ndarray, keys: list[np.ndarray], veto: np.ndarray, graded: np.ndarray, scheme: Scheme
+) -> np.ndarray:
     """Band positions (0 = best, −1 = ungraded) for draws × groups: :func:`assess.scoring.grade` per row.
 
     ``keys`` are the quota's ordering keys (final score, then the tie-break components),
@@ -563,9 +577,14 @@ def _rank_shift(rank: np.ndarray, nominal: np.ndarray) -> np.ndarray:
         return np.where(both, np.abs(rank - nominal[None, :]), 0).sum(axis=1) / np.maximum(both.sum(axis=1), 1)
 
 
-def _outputs(rank: np.ndarray, level: np.ndarray, nominal: tuple[np.ndarray, np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+def _outputs(
+    rank: np.ndarray, level: np.ndarray, nominal: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
     """The outputs the sensitivity analysis explains, per draw."""
-    return {"rank_shift": _rank_shift(rank, nominal[1]), "grade_changes": (level != nominal[2][None, :]).sum(axis=1).astype(float)}
+    return {
+        "rank_shift": _rank_shift(rank, nominal[1]),
+        "grade_changes": (level != nominal[2][None, :]).sum(axis=1).astype(float),
+    }
 
 
 # ---- the analysis --------------------------------------------------------------------------
@@ -628,7 +647,9 @@ class Uncertainty:
         for j, name in enumerate(model.indicators):
             ind = model.scheme.indicators[name]
             data["indicators"][name]["weight"] = float(f.indicator_weights[d, j])
-            data["indicators"][name]["normalize"] = alternative(ind.normalize, model.methods[f.method[d]]).model_dump(mode="json", exclude_none=True)
+            data["indicators"][name]["normalize"] = alternative(ind.normalize, model.methods[f.method[d]]).model_dump(
+                mode="json", exclude_none=True
+            )
         data["aggregation"] = "geometric" if f.geometric[d] else "arithmetic"
         return parse_scheme(data, f"draw {d}")
 
@@ -658,7 +679,13 @@ class Uncertainty:
         return head + self.sensitivity.round(3).to_html(index=False) + self.table.head(20).round(3).to_html(index=False)
 
 
-def _summary(model: Model, final: np.ndarray, rank: np.ndarray, level: np.ndarray, nominal: tuple[np.ndarray, np.ndarray, np.ndarray]) -> pd.DataFrame:
+def _summary(
+    model: Model,
+    final: np.ndarray,
+    rank: np.ndarray,
+    level: np.ndarray,
+    nominal: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
     nom_final, nom_rank, nom_level = nominal
     bands = [b.name for b in model.scheme.grades.bands]
     qs = [0.5, 0.05, 0.95]
@@ -675,7 +702,9 @@ def _summary(model: Model, final: np.ndarray, rank: np.ndarray, level: np.ndarra
         rank_q[:, always] = np.quantile(rank[:, always], qs, axis=0, method="inverted_cdf")
     some = (rank > 0).any(axis=0) & ~always
     if some.any():
-        rank_q[:, some] = np.nanquantile(np.where(rank[:, some] > 0, rank[:, some], np.nan), qs, axis=0, method="inverted_cdf")
+        rank_q[:, some] = np.nanquantile(
+            np.where(rank[:, some] > 0, rank[:, some], np.nan), qs, axis=0, method="inverted_cdf"
+        )
     table = pd.DataFrame(
         {
             "group_id": model.groups.to_numpy(),
@@ -748,7 +777,9 @@ def uncertainty(
         most = max(MAX_CELLS // max(len(model.groups), 1), 1)
         raise SchemeError(
             "uncertainty",
-            [f"uncertainty.draws: {settings.draws:,} draws × {len(model.groups):,} groups is more than {MAX_CELLS:,} scored cells; use at most {most:,} draws for this many groups"],
+            [
+                f"uncertainty.draws: {settings.draws:,} draws × {len(model.groups):,} groups is more than {MAX_CELLS:,} scored cells; use at most {most:,} draws for this many groups"
+            ],
         )
     nom_final, nom_rank, nom_level = _score(model, _nominal_factors(model, 1))
     nominal = (nom_final[0], nom_rank[0], nom_level[0])
@@ -768,14 +799,29 @@ def uncertainty(
         f_ab = {f: _outputs(*_score(model, a.with_factor(b, f))[1:], nominal) for f in active}
         parts = []
         for out in OUTPUTS:
-            part = sobol_indices(f_a[out], f_b[out], [f_ab[f][out] if f in f_ab else f_a[out] for f in FACTORS], FACTORS, seed=settings.seed)
+            part = sobol_indices(
+                f_a[out],
+                f_b[out],
+                [f_ab[f][out] if f in f_ab else f_a[out] for f in FACTORS],
+                FACTORS,
+                seed=settings.seed,
+            )
             part.insert(0, "output", out)
             part.insert(2, "active", [f in active for f in FACTORS])
             parts.append(part)
         sens = pd.concat(parts, ignore_index=True)
     else:
         sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf"])
-    return Uncertainty(table=table, sensitivity=sens, settings=settings, final=final, rank=rank, grade=level, factors=factors, model=model)
+    return Uncertainty(
+        table=table,
+        sensitivity=sens,
+        settings=settings,
+        final=final,
+        rank=rank,
+        grade=level,
+        factors=factors,
+        model=model,
+    )
 
 
 def attach(result: Result, analysis: Uncertainty) -> Result:
@@ -830,9 +876,15 @@ def _source(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list
     if lang not in _WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_WORDS)}.")
     if isinstance(source, Uncertainty):
-        return source.table, [(b.name, getattr(b.label, lang)) for b in source.model.scheme.grades.bands], source.settings.draws
+        return (
+            source.table,
+            [(b.name, getattr(b.label, lang)) for b in source.model.scheme.grades.bands],
+            source.settings.draws,
+        )
     if source.uncertainty is None:
-        raise ValueError("This result has no uncertainty analysis; add one with assess.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`.")
+        raise ValueError(
+            "This result has no uncertainty analysis; add one with assess.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`."
+        )
     bands = ((source.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
     draws = (source.meta.get("uncertainty") or {}).get("draws")
     return source.uncertainty, [(b["name"], (b.get("label") or {}).get(lang, b["name"])) for b in bands], draws
@@ -905,7 +957,13 @@ def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:
     """:func:`sentence` for every group: ``group_id, p_keep, sentence``, least certain first."""
     table, _, _ = _source(source, lang)
     order = table.sort_values(["p_keep", "group_id"], kind="stable")
-    return pd.DataFrame({"group_id": order["group_id"], "p_keep": order["p_keep"], "sentence": [sentence(source, g, lang) for g in order["group_id"]]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "group_id": order["group_id"],
+            "p_keep": order["p_keep"],
+            "sentence": [sentence(source, g, lang) for g in order["group_id"]],
+        }
+    ).reset_index(drop=True)
 
 
 _UNGRADED_COLOUR = "#bdbdbd"
@@ -930,7 +988,9 @@ def _band_colours(n: int) -> list[str]:
 
 
 def _probabilities(table: pd.DataFrame, bands: list[tuple[str, str]]) -> np.ndarray:
-    return np.column_stack([table[f"p_{b}"].to_numpy(dtype=float) for b, _ in bands] + [table["p_ungraded"].to_numpy(dtype=float)])
+    return np.column_stack(
+        [table[f"p_{b}"].to_numpy(dtype=float) for b, _ in bands] + [table["p_ungraded"].to_numpy(dtype=float)]
+    )
 
 
 def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Figure:
@@ -963,7 +1023,9 @@ def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Fig
     table, bands, _ = _source(source, lang)
     bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
     words = _WORDS[lang]
-    t = table.assign(_r=table["nominal_rank"].astype("Float64").fillna(np.inf)).sort_values(["_r", "group_id"], kind="stable")
+    t = table.assign(_r=table["nominal_rank"].astype("Float64").fillna(np.inf)).sort_values(
+        ["_r", "group_id"], kind="stable"
+    )
     n = len(t)
     y = np.arange(n)
     probs = _probabilities(t, bands)
@@ -1058,7 +1120,15 @@ def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") 
             left.scatter([row["rank_median"]], [0], s=30, color="white", edgecolor="#4a6fa5", zorder=3)
         if not pd.isna(row["nominal_rank"]):
             left.scatter([row["nominal_rank"]], [0], marker="|", s=300, color="black", zorder=4)
-            left.annotate(str(int(row["nominal_rank"])), (row["nominal_rank"], 0), xytext=(0, 9), textcoords="offset points", ha="center", fontsize=9, fontweight="bold")
+            left.annotate(
+                str(int(row["nominal_rank"])),
+                (row["nominal_rank"], 0),
+                xytext=(0, 9),
+                textcoords="offset points",
+                ha="center",
+                fontsize=9,
+                fontweight="bold",
+            )
         left.set_xlim(0.5, n + 0.5)
         left.set_ylim(-1, 1)
         left.set_yticks([])

@@ -52,7 +52,9 @@ _THOUSANDS_RE = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _SPACED_RE = re.compile(r"^[-+]?\d{1,3}( \d{3})+(\.\d+)?$")
 _NON_FINITE_RE = re.compile(r"^[-+]?(inf|infinity|nan)$", re.IGNORECASE)
 _YYYYMMDD = re.compile(r"^(19|20)\d{6}$")
-_DTYPES = {"date": "datetime64[ns]", "number": "float64"} | dict.fromkeys(("id", "text", "enum", "month", "quarter"), object)
+_DTYPES = {"date": "datetime64[ns]", "number": "float64"} | dict.fromkeys(
+    ("id", "text", "enum", "month", "quarter"), object
+)
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(\..*)?$", re.IGNORECASE)
 _YEARLESS = "????"  # year placeholder of a quarter written without one, resolved workbook-wide
 #: IDs that name a file or a key: two spellings that differ only in letter case collide.
@@ -75,7 +77,9 @@ class Dataset:
     def __post_init__(self) -> None:
         for name, sheet in SHEETS.items():  # an optional sheet left out is an empty one
             if name not in self.tables and sheet.optional:
-                self.tables[name] = pd.DataFrame({c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in sheet.columns} | {ROW: pd.Series(dtype="int64")})
+                self.tables[name] = pd.DataFrame(
+                    {c.name: pd.Series(dtype=_DTYPES[c.kind]) for c in sheet.columns} | {ROW: pd.Series(dtype="int64")}
+                )
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -266,14 +270,28 @@ _EXCEL_ERROR = (
 )
 
 _COERCE: dict[str, tuple[Callable[[object, dt.tzinfo], object], str, str, str, str]] = {
-    "date": (_date, "not a date", "write a date such as 2025-03-31 (or use an Excel date cell)",
-             "不是有效日期", "填写日期，如 2025-03-31 或 2025年3月31日（也可用 Excel 日期单元格）"),
-    "month": (_month, "not a month", "write the month as YYYY-MM, e.g. 2025-03",
-              "不是有效月份", "按“年-月”填写，如 2025-03 或 2025年3月"),
-    "quarter": (_quarter, "not a quarter", "write the quarter as YYYY-Qn, e.g. 2025-Q1",
-                "不是有效季度", "填写季度，如 2025-Q1 或 2025年第一季度"),
-    "number": (_number, "not a number", "write a plain number such as 0.8",
-               "不是数字", "填写数字，如 0.8"),
+    "date": (
+        _date,
+        "not a date",
+        "write a date such as 2025-03-31 (or use an Excel date cell)",
+        "不是有效日期",
+        "填写日期，如 2025-03-31 或 2025年3月31日（也可用 Excel 日期单元格）",
+    ),
+    "month": (
+        _month,
+        "not a month",
+        "write the month as YYYY-MM, e.g. 2025-03",
+        "不是有效月份",
+        "按“年-月”填写，如 2025-03 或 2025年3月",
+    ),
+    "quarter": (
+        _quarter,
+        "not a quarter",
+        "write the quarter as YYYY-Qn, e.g. 2025-Q1",
+        "不是有效季度",
+        "填写季度，如 2025-Q1 或 2025年第一季度",
+    ),
+    "number": (_number, "not a number", "write a plain number such as 0.8", "不是数字", "填写数字，如 0.8"),
 }
 
 
@@ -334,15 +352,31 @@ def _coerce_column(
     retry = converted.isna()
     if retry.any():  # the cell-by-cell rules, for whatever the fast path left
         converted[retry] = values[retry].map(lambda v: convert(v, tz))
-    bad = converted.map(lambda c: c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT)
+    bad = converted.map(
+        lambda c: c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
+    )
     for idx in converted.index[bad]:
         why = converted[idx]
         if isinstance(why, _Bad):
-            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], why.rule, why.fix, rule_zh=why.rule_zh, fix_zh=why.fix_zh))
+            problems.append(
+                Problem(
+                    source,
+                    sheet,
+                    int(rows[idx]),
+                    col.name,
+                    raw[idx],
+                    why.rule,
+                    why.fix,
+                    rule_zh=why.rule_zh,
+                    fix_zh=why.fix_zh,
+                )
+            )
         elif isinstance(raw[idx], str) and raw[idx].strip().upper() in EXCEL_ERRORS:
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
         else:
-            problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix, rule_zh=rule_zh, fix_zh=fix_zh))
+            problems.append(
+                Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)
+            )
     out = converted.where(~bad, None).reindex(raw.index)
     if col.kind == "date":
         return pd.to_datetime(out).astype("datetime64[ns]")
@@ -363,7 +397,9 @@ def _coerce(raw: RawTables, problems: list[Problem], tz: dt.tzinfo) -> dict[str,
     return typed
 
 
-def _resolve_quarters(typed: dict[str, pd.DataFrame], raw: RawTables, problems: list[Problem], warnings: list[Problem]) -> None:
+def _resolve_quarters(
+    typed: dict[str, pd.DataFrame], raw: RawTables, problems: list[Problem], warnings: list[Problem]
+) -> None:
     """Give quarters written without a year (``一季度``, ``Q1``) the workbook's one year, or name them.
 
     The year is that of the sheet's other quarters when they all share one; failing any, that
@@ -388,22 +424,35 @@ def _resolve_quarters(typed: dict[str, pd.DataFrame], raw: RawTables, problems: 
         ratings.loc[yearless, "quarter"] = quarters[yearless].str.replace(_YEARLESS, year, regex=False)
         first = int(rows.iloc[0])
         warnings.append(
-            Problem(file, "ratings", first, "quarter", raw.tables["ratings"]["quarter"].iloc[rows.index[0]], severity="warning",
-                    rule=f"{len(rows)} quarter(s) have no year (first at row {first}); read as {year}, the year of {where_en}",
-                    fix=f"write the year too, e.g. {year}-Q1 or {year}年第一季度",
-                    rule_zh=f"有 {len(rows)} 个季度未写年份（首个在第{first}行），已按{where_zh}所在的 {year} 年读取",
-                    fix_zh=f"请同时写明年份，如 {year}-Q1 或 {year}年第一季度")
+            Problem(
+                file,
+                "ratings",
+                first,
+                "quarter",
+                raw.tables["ratings"]["quarter"].iloc[rows.index[0]],
+                severity="warning",
+                rule=f"{len(rows)} quarter(s) have no year (first at row {first}); read as {year}, the year of {where_en}",
+                fix=f"write the year too, e.g. {year}-Q1 or {year}年第一季度",
+                rule_zh=f"有 {len(rows)} 个季度未写年份（首个在第{first}行），已按{where_zh}所在的 {year} 年读取",
+                fix_zh=f"请同时写明年份，如 {year}-Q1 或 {year}年第一季度",
+            )
         )
         return
     found_en = f"they span {', '.join(sorted(years))}" if years else "nothing in the workbook says which year"
     found_zh = f"其年份不止一个（{'、'.join(sorted(years))}）" if years else "工作簿中没有可据以确定年份的内容"
     for idx in rows.index:
         problems.append(
-            Problem(file, "ratings", int(rows[idx]), "quarter", raw.tables["ratings"]["quarter"].iloc[idx],
-                    rule=f"the quarter has no year, and it cannot be taken from {where_en}: {found_en}",
-                    fix="write the year too, e.g. 2025-Q1 or 2025年第一季度",
-                    rule_zh=f"季度未写年份，且无法从{where_zh}推定：{found_zh}",
-                    fix_zh="请写明年份，如 2025-Q1 或 2025年第一季度")
+            Problem(
+                file,
+                "ratings",
+                int(rows[idx]),
+                "quarter",
+                raw.tables["ratings"]["quarter"].iloc[idx],
+                rule=f"the quarter has no year, and it cannot be taken from {where_en}: {found_en}",
+                fix="write the year too, e.g. 2025-Q1 or 2025年第一季度",
+                rule_zh=f"季度未写年份，且无法从{where_zh}推定：{found_zh}",
+                fix_zh="请写明年份，如 2025-Q1 或 2025年第一季度",
+            )
         )
         ratings.at[idx, "quarter"] = None
 
@@ -433,47 +482,89 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
     checks: list[pa.Check] = []
     if col.kind == "id":
         checks.append(
-            _check(lambda s: s.str.match(ID_PATTERN), "an ID must be 1–40 letters, digits, '_', '.' or '-'", "remove spaces, slashes and other characters",
-                   "编号只能由 1 至 40 个字母、数字或“_”“.”“-”组成", "删除空格、斜杠等其他字符")
+            _check(
+                lambda s: s.str.match(ID_PATTERN),
+                "an ID must be 1–40 letters, digits, '_', '.' or '-'",
+                "remove spaces, slashes and other characters",
+                "编号只能由 1 至 40 个字母、数字或“_”“.”“-”组成",
+                "删除空格、斜杠等其他字符",
+            )
         )
         if sheet == "groups":
             checks.append(
-                _check(lambda s: s.map(safe_group_id), "a group ID must be usable as a file name",
-                       "do not use '.', '..' or a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9)",
-                       "工作组编号须能用作文件名", "不要使用“.”“..”或系统保留名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）")
+                _check(
+                    lambda s: s.map(safe_group_id),
+                    "a group ID must be usable as a file name",
+                    "do not use '.', '..' or a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9)",
+                    "工作组编号须能用作文件名",
+                    "不要使用“.”“..”或系统保留名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）",
+                )
             )
         ref = {"group_id": "groups", "recipient_id": "recipients"}.get(col.name)
         if ref and ref != sheet and known.get(ref) is not None:
             ref_zh = SHEETS[ref].zh
             checks.append(
-                _isin(known[ref], f"unknown {col.name}: not in the {ref} sheet", f"add it to the {ref} sheet or correct the ID",
-                      f"{col.zh}不存在：“{ref_zh}”表中没有该编号", f"在“{ref_zh}”表中补充该编号，或改正编号")
+                _isin(
+                    known[ref],
+                    f"unknown {col.name}: not in the {ref} sheet",
+                    f"add it to the {ref} sheet or correct the ID",
+                    f"{col.zh}不存在：“{ref_zh}”表中没有该编号",
+                    f"在“{ref_zh}”表中补充该编号，或改正编号",
+                )
             )
     if sheet == "indicators" and col.name == "indicator":
         checks.append(
-            _check(lambda s: ~s.isin(BUILTIN_INDICATORS), "is the name of a built-in indicator", "give the office's own indicator another name",
-                   "与内置指标同名", "为考核办自定义的指标另取名称")
+            _check(
+                lambda s: ~s.isin(BUILTIN_INDICATORS),
+                "is the name of a built-in indicator",
+                "give the office's own indicator another name",
+                "与内置指标同名",
+                "为考核办自定义的指标另取名称",
+            )
         )
     if col.kind == "enum":
         allowed = ", ".join(f"{k} ({v})" for k, v in col.values.items())
         checks.append(
-            _isin(set(col.values), f"must be one of {allowed}", f"use one of {', '.join(col.values)}",
-                  f"须为{'、'.join(col.values.values())}之一", f"填写{'、'.join(col.values.values())}之一（或英文 {', '.join(col.values)}）")
+            _isin(
+                set(col.values),
+                f"must be one of {allowed}",
+                f"use one of {', '.join(col.values)}",
+                f"须为{'、'.join(col.values.values())}之一",
+                f"填写{'、'.join(col.values.values())}之一（或英文 {', '.join(col.values)}）",
+            )
         )
     if col.min is not None or col.max is not None:
         lo, hi = col.min, col.max
         if hi is None:
-            checks.append(_check(lambda s, lo=lo: s >= lo, f"must be ≥ {lo:g}", "enter a non-negative amount", f"须 ≥ {lo:g}", "填写非负数"))
+            checks.append(
+                _check(
+                    lambda s, lo=lo: s >= lo,
+                    f"must be ≥ {lo:g}",
+                    "enter a non-negative amount",
+                    f"须 ≥ {lo:g}",
+                    "填写非负数",
+                )
+            )
         else:
             checks.append(
-                _check(lambda s, lo=lo, hi=hi: s.between(lo, hi), f"must be between {lo:g} and {hi:g}", f"enter a share between {lo:g} and {hi:g} (80% is 0.8)",
-                       f"须在 {lo:g} 至 {hi:g} 之间", f"填写 {lo:g} 至 {hi:g} 之间的比例（80% 写作 0.8）")
+                _check(
+                    lambda s, lo=lo, hi=hi: s.between(lo, hi),
+                    f"must be between {lo:g} and {hi:g}",
+                    f"enter a share between {lo:g} and {hi:g} (80% is 0.8)",
+                    f"须在 {lo:g} 至 {hi:g} 之间",
+                    f"填写 {lo:g} 至 {hi:g} 之间的比例（80% 写作 0.8）",
+                )
             )
     if sheet == "ratings" and col.name == "score":
         lo, hi = scheme.rating_scale
         checks.append(
-            _check(lambda s, lo=lo, hi=hi: s.between(lo, hi), f"a score must lie on the rating scale [{lo:g}, {hi:g}]", "correct the score or set rating_scale in the scheme",
-                   f"评分须在评分量表 [{lo:g}, {hi:g}] 范围内", "改正评分，或在考核方案中设置 rating_scale")
+            _check(
+                lambda s, lo=lo, hi=hi: s.between(lo, hi),
+                f"a score must lie on the rating scale [{lo:g}, {hi:g}]",
+                "correct the score or set rating_scale in the scheme",
+                f"评分须在评分量表 [{lo:g}, {hi:g}] 范围内",
+                "改正评分，或在考核方案中设置 rating_scale",
+            )
         )
     return pa.Column(None, nullable=not col.required, checks=checks, required=True)
 
@@ -483,7 +574,9 @@ def _row_checks(sheet: str, assigned: pd.Series | None) -> list[pa.Check]:
     if sheet == "problems":
         return [
             _check(
-                lambda d: (d["status"] == "resolved") == d["resolved_on"].notna() | ~d["status"].isin(["open", "resolved"]),
+                lambda d: (
+                    (d["status"] == "resolved") == d["resolved_on"].notna() | ~d["status"].isin(["open", "resolved"])
+                ),
                 "status and resolved_on disagree: a resolved problem needs resolved_on, an open one must not have it",
                 "set status to resolved and fill resolved_on, or set status to open and clear resolved_on",
                 "办理状态与办结日期不一致：已办结的问题须填写办结日期，未办结的问题不得填写",
@@ -524,7 +617,9 @@ def _row_checks(sheet: str, assigned: pd.Series | None) -> list[pa.Check]:
     return []
 
 
-def _schema(sheet: str, scheme: Scheme, known: dict[str, set[str] | None], assigned: pd.Series | None, absent: set[str]) -> pa.DataFrameSchema:
+def _schema(
+    sheet: str, scheme: Scheme, known: dict[str, set[str] | None], assigned: pd.Series | None, absent: set[str]
+) -> pa.DataFrameSchema:
     """The sheet's schema over the columns it has: a missing required column is reported once, by intake."""
     spec = SHEETS[sheet]
     columns = {c.name: _column_schema(c, scheme, known, sheet) for c in spec.columns if c.name not in absent}
@@ -533,12 +628,20 @@ def _schema(sheet: str, scheme: Scheme, known: dict[str, set[str] | None], assig
     if spec.key:
         names = ", ".join(spec.key)
         names_zh = "、".join(spec.column(k).zh for k in spec.key)
-        _FIXES[f"duplicate key ({names})"] = ("keep one row per key, or correct the ID", f"重复（{names_zh}相同的行不止一行）", "每个编号只保留一行，或改正编号")
+        _FIXES[f"duplicate key ({names})"] = (
+            "keep one row per key, or correct the ID",
+            f"重复（{names_zh}相同的行不止一行）",
+            "每个编号只保留一行，或改正编号",
+        )
     return pa.DataFrameSchema(columns, checks=checks, unique=key, report_duplicates="all", name=sheet)
 
 
 def _problems_from(
-    exc: pa.errors.SchemaErrors, sheet: str, source: str, frame: pd.DataFrame, unparsable: set[tuple[int | None, str | None]]
+    exc: pa.errors.SchemaErrors,
+    sheet: str,
+    source: str,
+    frame: pd.DataFrame,
+    unparsable: set[tuple[int | None, str | None]],
 ) -> list[Problem]:
     """Turn pandera's failure cases into problems; cells already reported as unparsable are skipped."""
     spec = SHEETS[sheet]
@@ -595,13 +698,21 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
             rows = ids[folded == fold]
             for idx, value in rows.items():
                 others = sorted({v for v in rows if v != value})
-                where = ", ".join(f"{o!r} (row {int(frame.at[i, ROW])})" for o in others for i in rows.index[rows == o][:1])
+                where = ", ".join(
+                    f"{o!r} (row {int(frame.at[i, ROW])})" for o in others for i in rows.index[rows == o][:1]
+                )
                 out.append(
-                    Problem(raw.file(sheet), sheet, int(frame.at[idx, ROW]), col, value,
-                            rule=f"differs only in letter case from {where}: the two would name the same file on Windows and macOS",
-                            fix="write one ID the same way everywhere, or give different things clearly different IDs",
-                            rule_zh=f"与{'、'.join(repr(o) for o in others)}仅大小写不同：在 Windows 和 macOS 上会成为同一个文件名",
-                            fix_zh="同一编号请统一写法；不同对象请使用明显不同的编号")
+                    Problem(
+                        raw.file(sheet),
+                        sheet,
+                        int(frame.at[idx, ROW]),
+                        col,
+                        value,
+                        rule=f"differs only in letter case from {where}: the two would name the same file on Windows and macOS",
+                        fix="write one ID the same way everywhere, or give different things clearly different IDs",
+                        rule_zh=f"与{'、'.join(repr(o) for o in others)}仅大小写不同：在 Windows 和 macOS 上会成为同一个文件名",
+                        fix_zh="同一编号请统一写法；不同对象请使用明显不同的编号",
+                    )
                 )
     return out
 
@@ -618,20 +729,33 @@ def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Probl
         if sheet not in _REPEATS or len(frame) < 2:
             continue
         columns = [c.name for c in SHEETS[sheet].columns]
-        key = pd.util.hash_pandas_object(frame[columns].astype(str), index=False)  # one hash per row; blanks compare equal
+        key = pd.util.hash_pandas_object(
+            frame[columns].astype(str), index=False
+        )  # one hash per row; blanks compare equal
         again = key.duplicated(keep="first")
         if not again.any():
             continue
         rows = frame.loc[again, ROW].astype(int).tolist()
         first_of = frame[ROW].groupby(key).transform("first")[again].astype(int).tolist()
-        shown = ", ".join(f"{r} (= row {f})" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (" ..." if len(rows) > 5 else "")
-        shown_zh = "、".join(f"第{r}行（同第{f}行）" for r, f in list(zip(rows, first_of, strict=True))[:5]) + ("等" if len(rows) > 5 else "")
+        shown = ", ".join(f"{r} (= row {f})" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (
+            " ..." if len(rows) > 5 else ""
+        )
+        shown_zh = "、".join(f"第{r}行（同第{f}行）" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (
+            "等" if len(rows) > 5 else ""
+        )
         out.append(
-            Problem(raw.file(sheet), sheet, rows[0], None, None, severity="warning",
-                    rule=f"{len(rows)} row(s) repeat an earlier row in every column: {shown}; each is counted",
-                    fix="delete the rows pasted twice; keep them only if the same thing really happened twice",
-                    rule_zh=f"有 {len(rows)} 行与前面某行完全相同：{shown_zh}；每一行都会计入",
-                    fix_zh="删除重复粘贴的行；只有同一事项确实发生了两次时才保留")
+            Problem(
+                raw.file(sheet),
+                sheet,
+                rows[0],
+                None,
+                None,
+                severity="warning",
+                rule=f"{len(rows)} row(s) repeat an earlier row in every column: {shown}; each is counted",
+                fix="delete the rows pasted twice; keep them only if the same thing really happened twice",
+                rule_zh=f"有 {len(rows)} 行与前面某行完全相同：{shown_zh}；每一行都会计入",
+                fix_zh="删除重复粘贴的行；只有同一事项确实发生了两次时才保留",
+            )
         )
     return out
 
@@ -647,7 +771,11 @@ def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
                 groups[sheet] = {}
             else:
                 ids = frame["group_id"]
-                groups[sheet] = {int(r): _nfkc(_text(g)) for r, g in zip(frame[ROW], ids, strict=True) if g is not None and not pd.isna(g)}
+                groups[sheet] = {
+                    int(r): _nfkc(_text(g))
+                    for r, g in zip(frame[ROW], ids, strict=True)
+                    if g is not None and not pd.isna(g)
+                }
         return groups[sheet].get(row, "")
 
     out = []
@@ -676,7 +804,9 @@ def _zone(scheme: Scheme) -> dt.tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SchemeError("scheme", [f"timezone: {name!r} is not a known time zone — fix: use an IANA name such as Asia/Shanghai"]) from None
+        raise SchemeError(
+            "scheme", [f"timezone: {name!r} is not a known time zone — fix: use an IANA name such as Asia/Shanghai"]
+        ) from None
 
 
 def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
@@ -693,8 +823,19 @@ def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str
     typed = _coerce(raw, problems, tz)
     _resolve_quarters(typed, raw, problems, warnings)
     if "groups" in typed and typed["groups"].empty:
-        problems.append(Problem(raw.file("groups"), "groups", None, None, None, "the groups sheet has no rows", "list every working group, one per row",
-                                rule_zh="“工作组”表没有数据", fix_zh="逐行列出全部工作组，每组一行"))
+        problems.append(
+            Problem(
+                raw.file("groups"),
+                "groups",
+                None,
+                None,
+                None,
+                "the groups sheet has no rows",
+                "list every working group, one per row",
+                rule_zh="“工作组”表没有数据",
+                fix_zh="逐行列出全部工作组，每组一行",
+            )
+        )
     known: dict[str, set[str] | None] = {
         ref: set(typed[ref][key].dropna()) if ref in typed and (ref, key) not in absent else None
         for ref, key in (("groups", "group_id"), ("recipients", "recipient_id"))
