@@ -95,7 +95,7 @@ def run(data: Path, out: Path, template: Path, *extra: str) -> float:
 
 def report_phase(out: Path) -> float:
     """Wall time of the last run's report phase (after scoring, before the index), from its ledger."""
-    from assess.ledger import read_ledger
+    from assess.batch.ledger import read_ledger
 
     return [r for r in read_ledger(out) if r["event"] == "end"][-1]["seconds"]
 
@@ -108,8 +108,8 @@ def floor(results: Path, template: Path, groups: list[str], cwd: Path) -> float:
     """
     from jupyter_client import BlockingKernelClient
 
-    from assess.engine import KernelSettings, WarmKernel
-    from assess.reports import template_imports
+    from assess.batch.engine import KernelSettings, WarmKernel
+    from assess.batch.runner import template_imports
 
     text = template.read_text(encoding="utf-8")
     settings = KernelSettings(preload=KernelSettings().preload + template_imports(text))
@@ -178,9 +178,10 @@ def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repe
     )
     bound = out / "reports.pdf"
     if bound.is_file():
-        from assess import pages, report  # noqa: F401  (imported by the run before it binds)
-        from assess.export import bind_reports, warm
-        from assess.result import load_result
+        from assess.reporting import pages
+        from assess.reporting import sections as report  # noqa: F401  (imported by the run before it binds)
+        from assess.reporting.pdf import bind_reports, warm
+        from assess.scoring.result import load_result
 
         result = load_result(out / "results")
         warm()

@@ -17,8 +17,8 @@ import tracemalloc
 import pandas as pd
 
 import assess
-from assess.sample import make_sample
-from assess.validate import Dataset
+from assess.intake.sample import make_sample
+from assess.intake.validate import Dataset
 
 
 def dataset(groups: int) -> Dataset:

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assess import pages, report
-from assess.excel import write_tables
-from assess.pipeline import score_to
-from assess.result import Result
-from assess.sample import make_sample
+from assess.batch.pipeline import score_to
+from assess.intake.sample import make_sample
+from assess.reporting import pages
+from assess.reporting import sections as report
+from assess.reporting.workbook import write_tables
+from assess.scoring.result import Result
 
 PLANTED_NAME = "<script>alert(1)</script>"
 PLANTED_COMMENT = '<img src=x onerror="alert(2)">'

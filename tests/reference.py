@@ -2,7 +2,7 @@
 
 This module is the test suite's second opinion on the scoring.  It was written from
 DESIGN.md alone (plus the package's documented choices where DESIGN leaves room) and never
-looks at ``assess.indicators`` or ``assess.scoring``.  Everything is a loop over groups and
+looks at ``assess.scoring.indicators`` or ``assess.scoring.compute``.  Everything is a loop over groups and
 rows with plain Python numbers and ``datetime.date``; no vectorised pandas.
 
 Choices where DESIGN leaves room (the same ones the package documents):

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.annotate import LIST_SHEET, RED, annotate
+from assess.batch.pipeline import write_sample
 from assess.cli import main
-from assess.pipeline import write_sample
-from assess.spec import SHEETS
+from assess.intake.annotate import LIST_SHEET, RED, annotate
+from assess.intake.spec import SHEETS
 from workbooks import minimal_sheets, write_workbook
 
 # planted problems: (sheet as written, Excel row, column letter, group)

@@ -17,9 +17,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
-from assess import engine, executors
-from assess.engine import clean_stale_temp, pin_notebook, temp_prefix
-from assess.pipeline import write_sample
+from assess.batch import engine, executors
+from assess.batch.engine import clean_stale_temp, pin_notebook, temp_prefix
+from assess.batch.pipeline import write_sample
 
 SRC = str(Path(assess.__file__).resolve().parents[1])
 EPOCH = "1767139200"
@@ -53,7 +53,7 @@ def test_workers_are_capped_at_the_cores_with_a_warning(
 ) -> None:
     monkeypatch.setattr(executors, "default_workers", lambda: 4)
     monkeypatch.setattr(psutil, "virtual_memory", lambda: SimpleNamespace(available=64 * 2**30))
-    with caplog.at_level(logging.WARNING, logger="assess.executors"):
+    with caplog.at_level(logging.WARNING, logger="assess.batch.executors"):
         assert executors.cap_workers(3) == 3
         assert not caplog.records
         assert executors.cap_workers(16) == 4
@@ -68,7 +68,7 @@ def test_workers_are_capped_by_available_memory(
     monkeypatch.setattr(executors, "default_workers", lambda: 32)
     # 1 GB available: 1024 // 220 = 4 warm kernels
     monkeypatch.setattr(psutil, "virtual_memory", lambda: SimpleNamespace(available=2**30))
-    with caplog.at_level(logging.WARNING, logger="assess.executors"):
+    with caplog.at_level(logging.WARNING, logger="assess.batch.executors"):
         assert executors.cap_workers(8) == 4
         assert executors.cap_workers(4) == 4
     (message,) = [r.getMessage() for r in caplog.records]

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from assess.reports import render_reports, write_index
-from assess.result import load_result
+from assess.batch.runner import render_reports, write_index
+from assess.scoring.result import load_result
 from planted import score_planted
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -25,8 +25,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
-from assess.ledger import read_ledger
-from assess.pipeline import write_sample
+from assess.batch.ledger import read_ledger
+from assess.batch.pipeline import write_sample
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow

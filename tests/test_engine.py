@@ -23,13 +23,13 @@ import yaml
 from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
-from assess import engine, kernel_state
+from assess.batch import engine, kernel_state
+from assess.batch.executors import BatchError, open_executor
+from assess.batch.fingerprint import code_digest, group_digests, report_fingerprints
+from assess.batch.ledger import Ledger, format_status, read_ledger, run_status
+from assess.batch.pipeline import write_sample
+from assess.batch.runner import ReportBatch, render_reports
 from assess.cli import main
-from assess.executors import BatchError, open_executor
-from assess.fingerprint import code_digest, group_digests, report_fingerprints
-from assess.ledger import Ledger, format_status, read_ledger, run_status
-from assess.pipeline import write_sample
-from assess.reports import ReportBatch, render_reports
 
 GROUPS = ["G01", "G02", "G03", "G04"]
 EPOCH = "1767139200"  # 2025-12-31: pins generated_at for byte-equal runs
@@ -48,7 +48,7 @@ def write_template(path: Path, *cells: str) -> Path:
 
 # Reads the saved result: score, rank, the group's own rating comments, and a figure.
 SCORES = """
-from assess.result import load_result
+from assess.scoring.result import load_result
 import matplotlib.pyplot as plt
 import pandas as pd
 result = load_result(result_dir)
@@ -64,7 +64,7 @@ plt.show()
 PLANT = """
 import os, random, warnings
 import numpy as np, pandas as pd, matplotlib as mpl, matplotlib.pyplot as plt, seaborn as sns
-import assess.report
+import assess.reporting.sections
 if group_id == "G01":
     planted = "secret"
     sns.set_theme(style="darkgrid", palette="husl")
@@ -76,7 +76,7 @@ if group_id == "G01":
     np.random.seed(123)
     random.seed(123)
     os.environ["ASSESS_PLANTED"] = "1"
-    assess.report.PLANTED = True
+    assess.reporting.sections.PLANTED = True
     warnings.simplefilter("ignore")
     os.chdir("/")
 """
@@ -94,7 +94,7 @@ state = {
     "numpy_draw": float(np.random.random()),
     "python_draw": random.random(),
     "env": os.environ.get("ASSESS_PLANTED"),
-    "patched": hasattr(assess.report, "PLANTED"),
+    "patched": hasattr(assess.reporting.sections, "PLANTED"),
     "warning_filters": len(warnings.filters),
     "cwd": os.getcwd(),
     "execution_count": get_ipython().execution_count,
@@ -180,9 +180,9 @@ def test_bad_options_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         ReportBatch(tmp_path, template, workers=0)
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "assess.export" else real(name, *a)
+        importlib.util, "find_spec", lambda name, *a: None if name == "assess.reporting.pdf" else real(name, *a)
     )
-    with pytest.raises(BatchError, match="PDF reports need assess.export"):
+    with pytest.raises(BatchError, match="PDF reports need assess.reporting.pdf"):
         ReportBatch(tmp_path, template, pdf=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.ipynb"]  # nothing written
 
@@ -256,11 +256,11 @@ def test_kernel_state_restores_what_a_report_changed(monkeypatch: pytest.MonkeyP
     import numpy as np
     import seaborn as sns
 
-    import assess.report
+    import assess.reporting.sections
 
     monkeypatch.delenv("ASSESS_PLANTED", raising=False)
     with mpl.rc_context():  # leave the test process's style as it was, whatever happens
-        kernel_state.preload(["numpy", "pandas", "matplotlib", "seaborn", "assess.report"])
+        kernel_state.preload(["numpy", "pandas", "matplotlib", "seaborn", "assess.reporting.sections"])
         rc, max_rows = dict(mpl.rcParams), pd.get_option("display.max_rows")
         draws = (random.random(), float(np.random.random()))  # noqa: NPY002 (the global RNG is the point)
         sns.set_theme(style="darkgrid")
@@ -268,12 +268,12 @@ def test_kernel_state_restores_what_a_report_changed(monkeypatch: pytest.MonkeyP
         pd.set_option("display.max_rows", 3)
         np.random.seed(1)  # noqa: NPY002
         os.environ["ASSESS_PLANTED"] = "1"
-        assess.report.PLANTED = True
+        assess.reporting.sections.PLANTED = True
         kernel_state.restore()
         assert dict(mpl.rcParams) == rc
         assert pd.get_option("display.max_rows") == max_rows
         assert (random.random(), float(np.random.random())) == draws  # noqa: NPY002 (rewound)
-        assert "ASSESS_PLANTED" not in os.environ and not hasattr(assess.report, "PLANTED")
+        assert "ASSESS_PLANTED" not in os.environ and not hasattr(assess.reporting.sections, "PLANTED")
 
 
 # --- notebooks: isolation, failures, incremental runs, resume, dask ---------------------------
@@ -350,12 +350,12 @@ def test_a_lost_worker_process_is_replaced(results: Path, tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_export_error_is_its_own_class(results: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import assess.pages
+    import assess.reporting.pages
 
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("no converter")
 
-    monkeypatch.setattr(assess.pages, "render_html", broken)
+    monkeypatch.setattr(assess.reporting.pages, "render_html", broken)
     template = write_template(tmp_path / "t.ipynb", 'print("hello")')
     task = engine.ReportTask(
         "G01", "t", template.read_text(), {"group_id": "G01", "result_dir": str(results), "lang": "en"}, timeout=60

@@ -1,4 +1,4 @@
-"""The analysts' views (assess.explore): tables, what-if, the notebook summary of a result."""
+"""The analysts' views (assess.reporting.explore): tables, what-if, the notebook summary of a result."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import assess
-from assess import explore
-from assess.validate import Dataset
+from assess.intake.validate import Dataset
+from assess.reporting import explore
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2025

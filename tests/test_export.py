@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assess import pages, report
-from assess.export import ExportError, html_to_pdf
-from assess.result import load_result
+from assess.reporting import pages
+from assess.reporting import sections as report
+from assess.reporting.pdf import ExportError, html_to_pdf
+from assess.scoring.result import load_result
 from planted import GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for, score_planted
 
 pytestmark = pytest.mark.slow  # WeasyPrint lays out a few pages per test (about a second each)
@@ -108,7 +109,7 @@ def test_nothing_is_fetched_from_outside(tmp_path: Path) -> None:
 def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp_path: Path) -> None:
     """reports.pdf: cover, contents and summary, then each group's PDF (copied, not laid out
     again), one outline item per group, ranked groups first and the vetoed G03 last."""
-    from assess.export import bind_reports
+    from assess.reporting.pdf import bind_reports
 
     pdfs = {}
     for group_id in ("G01", "G02", "G03", "G04"):
@@ -143,8 +144,8 @@ def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp
 
 def test_run_pdfs_index_and_bound_file_written_once(result, tmp_path: Path) -> None:
     """After a run: OUT/index.pdf and OUT/reports.pdf; a second call with nothing changed writes neither."""
-    from assess.export import BOUND_NAME, write_run_pdfs
-    from assess.reports import ReportOutcome, write_index
+    from assess.batch.runner import ReportOutcome, write_index
+    from assess.reporting.pdf import BOUND_NAME, write_run_pdfs
 
     (tmp_path / "reports").mkdir()
     (tmp_path / "results").mkdir()

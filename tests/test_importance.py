@@ -1,4 +1,4 @@
-"""Nominal weight against effective importance (assess.importance), by hand and on the sample."""
+"""Nominal weight against effective importance (assess.analysis.importance), by hand and on the sample."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.excel import write_scores
-from assess.importance import IMPORTANCE_COLUMNS, importance
-from assess.scheme import default_scheme
+from assess.analysis.importance import IMPORTANCE_COLUMNS, importance
+from assess.intake.scheme import default_scheme
+from assess.reporting.workbook import write_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,7 +87,7 @@ def test_importance_needs_graded_groups() -> None:
 def test_importance_figure_in_both_languages() -> None:
     from matplotlib.figure import Figure
 
-    from assess.importance import importance_figure
+    from assess.reporting.figures import importance_figure
 
     result = _hand_result()
     fig = importance_figure(result)
@@ -105,8 +105,8 @@ def test_importance_figure_in_both_languages() -> None:
 
 
 def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
-    from assess.importance import importance_sentence
-    from assess.pages import write_index
+    from assess.reporting.figures import importance_sentence
+    from assess.reporting.pages import write_index
 
     result = _hand_result()
     # gaps (share − weight): ledger_on_time 0.8 − 0.12 = +0.68 (largest), rating_score 0 − 0.24 (smallest)

@@ -13,9 +13,9 @@ import pytest
 
 import assess
 from assess.cli import main
-from assess.errors import InputError, Problem
-from assess.io import read_tables
-from assess.validate import check_tables
+from assess.intake.problems import InputError, Problem
+from assess.intake.read import read_tables
+from assess.intake.validate import check_tables
 from workbooks import minimal_sheets, write_workbook
 
 

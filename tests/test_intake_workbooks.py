@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 import assess
-from assess import io as intake
 from assess.cli import main
-from assess.errors import InputError
+from assess.intake import read as intake
+from assess.intake.problems import InputError
 from workbooks import minimal_sheets, write_workbook
 
 

@@ -1,4 +1,4 @@
-"""Pre-flight warnings (assess.preflight): what a valid workbook will do to the assessment."""
+"""Pre-flight warnings (assess.scoring.preflight): what a valid workbook will do to the assessment."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 
 import assess
 from assess.cli import main
-from assess.excel import write_tables
-from assess.preflight import infer_year, preflight
-from assess.sample import make_sample
-from assess.validate import Dataset
+from assess.intake.sample import make_sample
+from assess.intake.validate import Dataset
+from assess.reporting.workbook import write_tables
+from assess.scoring.preflight import infer_year, preflight
 
 YEAR = 2025
 

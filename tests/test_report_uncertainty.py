@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 import assess
-from assess import report
-from assess.pages import write_index
-from assess.sample import make_sample
-from assess.uncertainty import attach, uncertainty
-from assess.validate import Dataset
+from assess.analysis.uncertainty import attach, uncertainty
+from assess.intake.sample import make_sample
+from assess.intake.validate import Dataset
+from assess.reporting import sections as report
+from assess.reporting.pages import write_index
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,14 @@ import pytest
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from assess import facts, labels, pages, plots, provenance, report
-from assess.reports import DEFAULT_TEMPLATE, ReportOutcome, render_reports, write_index
-from assess.result import load_result
-from assess.scoring import score
-from assess.validate import load
+from assess.batch.runner import DEFAULT_TEMPLATE, ReportOutcome, render_reports, write_index
+from assess.intake.validate import load
+from assess.reporting import facts, pages, provenance
+from assess.reporting import figures as plots
+from assess.reporting import i18n as labels
+from assess.reporting import sections as report
+from assess.scoring.compute import score
+from assess.scoring.result import load_result
 from planted import EPOCH, GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for, score_planted
 from workbooks import minimal_sheets, write_workbook
 
@@ -173,7 +176,7 @@ def test_quality_notes_of_the_minimal_workbook(minimal) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sections_render_with_sparse_or_missing_data(minimal, lang: str) -> None:
     """No problems, milestones, ratings or adjustments (G2), and a result without its inputs."""
-    from assess.result import Result
+    from assess.scoring.result import Result
 
     for group_id in ("G1", "G2"):
         page = page_for(minimal, group_id, lang)
@@ -321,7 +324,7 @@ def test_vetoed_group_says_why(result) -> None:
 
 
 def test_change_from_last_year(result) -> None:
-    from assess.history import compare
+    from assess.analysis.history import compare
 
     previous = result.scores[["group_id", "final_score", "rank", "grade"]].copy()
     previous["final_score"] = previous["final_score"] - 2.0
@@ -729,7 +732,7 @@ def _weak_frames() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def weak(tmp_path_factory: pytest.TempPathFactory):
-    from assess.excel import write_tables
+    from assess.reporting.workbook import write_tables
     from planted import score_planted
 
     folder = tmp_path_factory.mktemp("weak")

@@ -1,4 +1,4 @@
-"""Tests of :mod:`assess.sample`: every DESIGN §2 rule is re-checked here with plain pandas."""
+"""Tests of :mod:`assess.intake.sample`: every DESIGN §2 rule is re-checked here with plain pandas."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assess.sample import make_sample
-from assess.spec import ID_PATTERN, SHEETS
+from assess.intake.sample import make_sample
+from assess.intake.spec import ID_PATTERN, SHEETS
 
 YEAR = 2025
 CJK = re.compile(r"[\u4e00-\u9fff]")

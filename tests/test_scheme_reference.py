@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.sample import make_sample
-from assess.scheme import load_scheme, parse_scheme
-from assess.validate import Dataset
+from assess.intake.sample import make_sample
+from assess.intake.scheme import load_scheme, parse_scheme
+from assess.intake.validate import Dataset
 from reference_scheme import SCORING_FLAGS, scheme_score
 from test_scoring_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.scheme import Normalize, default_scheme, parse_scheme
-from assess.scoring import aggregate, competition_rank, grade, normalize_series
+from assess.intake.scheme import Normalize, default_scheme, parse_scheme
+from assess.scoring.compute import aggregate, competition_rank, grade, normalize_series
 
 IDX = ["a", "b", "c", "d"]
 
@@ -81,7 +81,7 @@ def test_geometric_aggregation_floors_zero_at_one_point():
 def yaml_default() -> dict:
     import yaml
 
-    from assess.scheme import DEFAULT_SCHEME_TEXT
+    from assess.intake.scheme import DEFAULT_SCHEME_TEXT
 
     return yaml.safe_load(DEFAULT_SCHEME_TEXT)
 
@@ -135,9 +135,9 @@ def test_quota_rounding_ceil_with_float_noise():
 
 
 def test_office_indicator_usable_and_unknown_one_named():
-    from assess.errors import SchemeError
-    from assess.sample import make_sample
-    from assess.validate import Dataset
+    from assess.common.errors import SchemeError
+    from assess.intake.sample import make_sample
+    from assess.intake.validate import Dataset
 
     frames = make_sample(groups=6, seed=2)
     ds = Dataset(tables={k: v.assign(_row=range(2, len(v) + 2)) for k, v in frames.items()})
@@ -157,7 +157,7 @@ def test_office_indicator_usable_and_unknown_one_named():
 
 
 def assess_score(ds, scheme):
-    from assess.scoring import score
+    from assess.scoring.compute import score
 
     return score(ds, year=2025, scheme=scheme)
 

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.sample import make_sample
-from assess.spec import SHEETS
-from assess.validate import Dataset
+from assess.intake.sample import make_sample
+from assess.intake.spec import SHEETS
+from assess.intake.validate import Dataset
 from reference import GroupScore, reference_score
 
 YEAR = 2025

@@ -1,4 +1,4 @@
-"""assess.sensitivity against SALib (an independent implementation) and the exact indices of
+"""assess.analysis.sensitivity against SALib (an independent implementation) and the exact indices of
 the Ishigami function."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from SALib.analyze import sobol as salib_sobol
 from SALib.sample import sobol as salib_sample
 
-from assess.sensitivity import sobol_indices
+from assess.analysis.sensitivity import sobol_indices
 
 A, B = 7.0, 0.1
 # Ishigami & Homma (1990): exact first-order and total indices for a = 7, b = 0.1

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.cli import main
-from assess.errors import SchemeError
-from assess.scheme import DEFAULT_SCHEME_TEXT, RESERVED_NAMES, Scheme, load_scheme, parse_scheme
+from assess.common.errors import SchemeError
+from assess.intake.scheme import DEFAULT_SCHEME_TEXT, RESERVED_NAMES, Scheme, load_scheme, parse_scheme
 from workbooks import minimal_sheets, write_workbook
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -358,7 +358,7 @@ _LINE = re.compile(
 
 
 def _check(text: str) -> None:
-    from assess.scheme import read_scheme_yaml
+    from assess.intake.scheme import read_scheme_yaml
 
     try:
         scheme = parse_scheme(read_scheme_yaml(text), "fuzz.yaml")

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.errors import InputError
-from assess.io import RawTables
-from assess.spec import SHEETS
-from assess.validate import safe_group_id, validate_tables
+from assess.intake.problems import InputError
+from assess.intake.read import RawTables
+from assess.intake.spec import SHEETS
+from assess.intake.validate import safe_group_id, validate_tables
 from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 

@@ -6,19 +6,14 @@
 >>> result.scores.head()                            # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("assess")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
-
-from .errors import AssessError, InputError, Problem, SchemeError  # noqa: E402
-from .result import Result, load_result, save_result  # noqa: E402
-from .scheme import Scheme, default_scheme, load_scheme  # noqa: E402
-from .scoring import score  # noqa: E402
-from .uncertainty import uncertainty  # noqa: E402  (the function; the module is assess.uncertainty in sys.modules)
-from .validate import Dataset, load  # noqa: E402
+from assess.analysis.uncertainty import uncertainty  # noqa: E402  (the function; the module is assess.uncertainty in sys.modules)
+from assess.common.errors import AssessError, SchemeError  # noqa: E402
+from assess.common.version import __version__
+from assess.intake.problems import InputError, Problem
+from assess.intake.scheme import Scheme, default_scheme, load_scheme  # noqa: E402
+from assess.intake.validate import Dataset, load  # noqa: E402
+from assess.scoring.compute import score  # noqa: E402
+from assess.scoring.result import Result, load_result, save_result  # noqa: E402
 
 __all__ = [
     "AssessError",

@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from . import __version__
-from .errors import AssessError, InputError, Problem
-from .scheme import MAX_DRAWS
+from assess.common.errors import AssessError
+from assess.common.version import __version__
+from assess.intake.problems import InputError, Problem
+from assess.intake.scheme import MAX_DRAWS
 
 __all__ = ["main"]
 
@@ -150,7 +151,7 @@ def _new_workbook(text: str) -> str:
 
 def _new_sample(text: str) -> str:
     """``sample PATH``: a new ``.xlsx`` file, or a folder that holds no CSV file of an input table yet."""
-    from .io import _sheet_name
+    from assess.intake.read import _sheet_name
 
     path = Path(text).expanduser()
     if path.suffix.lower() == ".xlsx":
@@ -181,7 +182,7 @@ def _can_write_in(folder: Path) -> bool:
 
 
 def _scheme(args: argparse.Namespace):
-    from .scheme import load_scheme, parse_scheme
+    from assess.intake.scheme import load_scheme, parse_scheme
 
     scheme = load_scheme(getattr(args, "scheme", None))
     if getattr(args, "office", None):  # --office names the office, over the scheme's `office`
@@ -190,14 +191,14 @@ def _scheme(args: argparse.Namespace):
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from .excel import write_template
+    from assess.reporting.workbook import write_template
 
     print(f"wrote {write_template(args.path)}")
     return EXIT_OK
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .pipeline import write_sample
+    from assess.batch.pipeline import write_sample
 
     print(f"wrote {write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)}")
     return EXIT_OK
@@ -219,9 +220,9 @@ def _warn_to_stderr(lang: str) -> Callable[[Problem], None]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .annotate import annotate, check_target
-    from .preflight import preflight
-    from .validate import load
+    from assess.intake.annotate import annotate, check_target
+    from assess.intake.validate import load
+    from assess.scoring.preflight import preflight
 
     if args.annotate:
         check_target(args.data, args.annotate)  # refused before anything is read
@@ -238,7 +239,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     year = args.year or (int(args.as_of[:4]) if args.as_of else None)  # --as-of alone names its year
     if args.as_of and int(args.as_of[:4]) != year:
-        from .errors import OptionError
+        from assess.common.errors import OptionError
 
         raise OptionError(
             [
@@ -258,7 +259,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Before anything is read or written: no output of this run may replace one of its inputs."""
-    from .pipeline import check_outputs
+    from assess.batch.pipeline import check_outputs
 
     check_outputs(
         args.out, data=args.data, previous=args.previous, scheme=args.scheme, template=getattr(args, "template", None)
@@ -266,7 +267,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .pipeline import score_to
+    from assess.batch.pipeline import score_to
 
     _check_outputs(args)
     result = score_to(
@@ -316,7 +317,7 @@ def _batch_options(args: argparse.Namespace) -> dict:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from .ledger import format_status, run_status
+    from assess.batch.ledger import format_status, run_status
 
     try:
         status = run_status(args.out)
@@ -328,7 +329,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import run_assessment
+    from assess.batch.pipeline import run_assessment
 
     _check_outputs(args)
     summary = run_assessment(
@@ -339,7 +340,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .pipeline import run_assessment, write_sample
+    from assess.batch.pipeline import run_assessment, write_sample
 
     out = Path(args.out)
     data = write_sample(out / "sample.xlsx", year=args.year)
@@ -349,7 +350,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_scheme_show(args: argparse.Namespace) -> int:
-    from .scheme import DEFAULT_SCHEME_TEXT
+    from assess.intake.scheme import DEFAULT_SCHEME_TEXT
 
     print(DEFAULT_SCHEME_TEXT if args.scheme is None else _scheme(args).text, end="")
     return EXIT_OK

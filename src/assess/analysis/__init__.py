@@ -1,0 +1,1 @@
+"""Analysis: uncertainty and sensitivity of the grades, indicator importance, year over year."""

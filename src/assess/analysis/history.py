@@ -1,0 +1,164 @@
+"""Year over year: this year's scores against last year's ``scores.xlsx``."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from assess.intake.problems import InputError, Problem
+from assess.scoring.result import Result
+
+__all__ = ["read_previous", "compare"]
+
+_NEEDED = ("group_id", "final_score", "rank", "grade")
+
+
+def _problem(path: Path, row: int | None, column: str | None, value: object, rule: str, rule_zh: str) -> Problem:
+    return Problem(path.name, "scores", row, column, value, rule, _FIX, rule_zh=rule_zh, fix_zh=_FIX_ZH)
+
+
+_FIX = "pass the scores.xlsx written by `assess score` or `assess run`, unchanged"
+_FIX_ZH = "请使用 `assess score` 或 `assess run` 生成且未经改动的 scores.xlsx"
+
+
+def read_previous(path: str | Path) -> pd.DataFrame:
+    """The ``scores`` sheet of a previous ``scores.xlsx`` (``group_id, final_score, rank, grade``).
+
+    The file gets intake's checks (not encrypted, not damaged, no zip bomb) and every cell the
+    comparison uses is checked: one row per group, a finite score, a whole rank or blank.
+    Anything else is an :class:`InputError` naming the cell, never a traceback or a group
+    counted twice.
+    """
+    from assess.intake.read import _check_archive
+
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"no such file: {str(path)!r}" if not path.exists() else f"{str(path)!r} is not a file"
+            )
+        _check_archive(path)
+        frame = pd.read_excel(path, sheet_name="scores", dtype=object, engine="openpyxl")
+    except InputError as exc:  # encrypted, .xls, damaged or a zip bomb: intake's own words
+        raise InputError(
+            [dataclasses.replace(p, sheet="scores", rule=f"last year's scores: {p.rule}") for p in exc.problems]
+        ) from None
+    except Exception as exc:  # openpyxl and pandas raise many kinds for a file that is not a workbook
+        raise InputError(
+            [
+                _problem(
+                    path,
+                    None,
+                    None,
+                    None,
+                    f"cannot read last year's scores ({type(exc).__name__}: {exc})",
+                    f"无法读取上一年度的考核结果（{type(exc).__name__}: {exc}）",
+                )
+            ]
+        ) from None
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise InputError([_problem(path, 1, c, None, "required column is missing", "缺少必需的列") for c in missing])
+    frame = frame[list(_NEEDED)].copy()
+    problems = []
+    ids = []
+    for idx, value in frame["group_id"].items():
+        text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+        ids.append(text)
+        if not text:
+            problems.append(
+                _problem(path, int(idx) + 2, "group_id", None, "a row without a group ID", "该行没有工作组编号")
+            )
+    frame["group_id"] = ids
+    for gid in sorted({g for g in ids if g and ids.count(g) > 1}):
+        rows = [i + 2 for i, g in enumerate(ids) if g == gid]
+        problems.append(
+            _problem(
+                path,
+                rows[1],
+                "group_id",
+                gid,
+                f"the group appears more than once (rows {', '.join(map(str, rows))})",
+                f"该工作组出现了不止一次（第{'、'.join(map(str, rows))}行）",
+            )
+        )
+    for column, whole in (("final_score", False), ("rank", True)):
+        numbers = []
+        for idx, value in frame[column].items():
+            number = _number(value)
+            blank = (
+                value is None
+                or (isinstance(value, float) and math.isnan(value))
+                or (isinstance(value, str) and not value.strip())
+            )
+            if not blank and (number is None or (whole and not number.is_integer()) or (whole and number < 1)):
+                kind_en, kind_zh = (
+                    ("a whole number from 1", "不小于 1 的整数") if whole else ("a finite number", "有限的数值")
+                )
+                problems.append(_problem(path, int(idx) + 2, column, value, f"is not {kind_en}", f"不是{kind_zh}"))
+            numbers.append(number if not blank else math.nan)
+        frame[column] = pd.Series(numbers, index=frame.index, dtype="float64")
+    frame["grade"] = frame["grade"].map(lambda v: v if isinstance(v, str) and v.strip() else None)
+    if problems:
+        raise InputError(problems)
+    return frame
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value) if isinstance(value, int | float | str) else None
+    except (ValueError, OverflowError):
+        return None
+    return number if number is not None and math.isfinite(number) else None
+
+
+def compare(result: Result, previous: pd.DataFrame) -> Result:
+    """Add the change in score, rank and grade per group.
+
+    ``scores`` gains ``previous_score, score_change, previous_rank, rank_change`` (positive:
+    moved up), ``previous_grade`` and ``grade_change`` (``up``, ``down``, ``same`` or ``new``).
+    ``year_over_year`` lists every group of either year with ``status`` ``both``, ``new``
+    or ``gone``: groups are marked, never dropped.
+    """
+    order = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
+    level = {name: i for i, name in enumerate(order)}
+    prev = previous.rename(
+        columns={"final_score": "previous_score", "rank": "previous_rank", "grade": "previous_grade"}
+    )
+    prev = prev.assign(group_id=prev["group_id"].astype(str))
+    now = result.scores[["group_id", "name", "final_score", "rank", "grade"]]
+    both = now.merge(prev, on="group_id", how="outer", indicator=True, sort=False)
+    both["status"] = both.pop("_merge").map({"both": "both", "left_only": "new", "right_only": "gone"}).astype(str)
+    both["score_change"] = both["final_score"] - both["previous_score"]
+    both["rank_change"] = both["previous_rank"] - both["rank"].astype(float)
+    a = both["grade"].map(level)
+    b = both["previous_grade"].map(level)
+    change = np.select([a.isna() | b.isna(), a < b, a > b], ["", "up", "down"], "same")
+    both["grade_change"] = np.where(both["status"] == "new", "new", change)
+    both.loc[both["status"] == "gone", "grade_change"] = "gone"
+    columns = ["previous_score", "score_change", "previous_rank", "rank_change", "previous_grade", "grade_change"]
+    scores = result.scores.merge(both[["group_id", *columns]], on="group_id", how="left")
+    table = both[
+        [
+            "group_id",
+            "name",
+            "status",
+            "final_score",
+            "previous_score",
+            "score_change",
+            "rank",
+            "previous_rank",
+            "rank_change",
+            "grade",
+            "previous_grade",
+            "grade_change",
+        ]
+    ]
+    return replace(result, scores=scores, year_over_year=table.reset_index(drop=True))

@@ -1,0 +1,964 @@
+"""How sure is each grade? Monte Carlo uncertainty and Sobol sensitivity of the ranking.
+
+A grade decided by 0.3 points under one arbitrary choice of weights is not the same as a
+grade that holds under every reasonable choice. :func:`uncertainty` rescores every group
+under many plausible variations of the scheme and the ratings (OECD/JRC Handbook on
+Constructing Composite Indicators, step 8; Saisana, Saltelli & Tarantola 2005) and reports,
+per group, the median and 5–95 % interval of the final score and of the rank, the
+probability of each grade and the probability of keeping the nominal grade.
+
+Uncertain factors (each switchable in the scheme's ``uncertainty`` section):
+
+(a) **weights** — each set of sibling weights (the component weights; each component's
+    indicator weights) is drawn from a Dirichlet distribution centred on the scheme's
+    weights, ``Dirichlet(c · w)`` with concentration ``c``: its mean is ``w`` and each
+    weight's standard deviation ``sqrt(w (1 − w) / (c + 1))``;
+(b) **normalisation** — each draw picks one method from ``methods`` with equal probability
+    and applies it to every indicator. ``goalposts`` uses the indicator's own bounds, so an
+    indicator the scheme normalises another way keeps its own method under ``goalposts``;
+(c) **aggregation** — arithmetic or geometric, with equal probability (off by default:
+    geometric means lower every score against the same fixed thresholds);
+(d) **evidence** — each group's data-based indicators are drawn from their posteriors
+    given the evidence behind them: every share indicator (``ledger_on_time``,
+    ``visit_coverage``, ``problem_resolution``, ``problem_on_time``,
+    ``milestone_on_time``, ``rating_response``) from ``Beta(x + ½, n − x + ½)`` given its
+    ``x`` out of ``n`` (Jeffreys' prior), and ``rating_score`` from the normal posterior of
+    the shrinkage model: mean the shrunk score ``(n·ȳ + k·m)/(n + k)``, variance
+    ``σ²_w/(n + k)`` with ``σ²_w`` the pooled within-group variance of the responses. So
+    one response, or one due problem, is weak evidence and moves a lot; twenty are strong
+    and move little. (A bootstrap of one response has no variance at all.) Indicators
+    that are not counts — ``ledger_completeness``, ``investment_completion``, the office's
+    own — stay as they are.
+
+Each draw runs the whole scoring of DESIGN §3 — normalisation, adjustments and caps,
+vetoes, grade bands and quotas with their tie rule and tie-break, ranks — but **whether a
+group is graded is a fact, not a draw**: which components a group has (coverage against
+``min_coverage``) is decided once, at the scheme's nominal weights, so draws vary scores,
+never whether a group is graded, and the quota base is the same in every draw. The engine
+is vectorised: the raw indicators are computed once, every normalisation of them once,
+and each block of draws is scored with NumPy arrays shaped draws × groups; rescoring each
+draw through :func:`assess.score` with that draw's scheme and evidence
+(:meth:`Uncertainty.scheme_for_draw`, :meth:`Uncertainty.raw_for_draw`) gives the same
+numbers (``tests/test_uncertainty.py``). Draws are reproducible: a seed gives one
+:class:`numpy.random.SeedSequence` whose independent child streams feed the four factors.
+
+Sensitivity: first-order and total Sobol indices of two outputs against the nominal
+result — the **mean absolute rank shift** and the **number of grade changes** — for the
+factor groups (a)–(d); see :mod:`assess.analysis.sensitivity` for the estimators and the sample
+design. ``A`` is the first ``N`` uncertainty draws, ``B`` a further ``N`` independent
+draws, and ``A_B^i`` each of the ``k`` switched-on factor groups taken from ``B``:
+``N·(k + 1)`` extra model runs.
+
+>>> import assess
+>>> ds = assess.load("data/sample-2025.xlsx")                     # doctest: +SKIP
+>>> u = assess.uncertainty(ds, draws=1000, seed=1, year=2025)     # doctest: +SKIP
+>>> u.table[["group_id", "nominal_grade", "p_keep", "rank_p05", "rank_p95"]]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from assess.analysis.sensitivity import sobol_indices
+from assess.common.errors import SchemeError
+from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
+from assess.intake.validate import Dataset
+from assess.scoring.compute import TOL, adjust, normalize_series, prepare
+from assess.scoring.indicators import Window, share_counts
+from assess.scoring.result import Result
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = [
+    "FACTORS",
+    "Factors",
+    "Uncertainty",
+    "uncertainty",
+    "attach",
+    "sentence",
+    "sentences",
+]
+
+#: The factor groups, in the order of the sensitivity table.
+FACTORS = ("weights", "normalisation", "aggregation", "evidence")
+#: The outputs whose sensitivity is analysed.
+OUTPUTS = ("rank_shift", "grade_changes")
+#: At most this many draws × groups in one analysis (about 40 bytes each at the peak).
+MAX_CELLS = 20_000_000
+_BLOCK = 64  # draws scored at once
+
+
+# ---- what stays fixed across draws ----------------------------------------------------------
+
+
+def alternative(own: Normalize, method: str) -> Normalize:
+    """The normalisation an indicator gets when a draw picks ``method``.
+
+    ``"scheme"`` (and the indicator's own method) keep the scheme's normalisation with its
+    bounds; ``"goalposts"`` needs bounds, so an indicator without them keeps its own method.
+    """
+    if method in ("scheme", own.method) or method == "goalposts":
+        return own
+    return Normalize(method=method)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The posterior one indicator's draws come from, per group (NaN: no value, not drawn).
+
+    ``kind`` is ``"beta"`` (``a``, ``b``: Beta parameters) or ``"normal"`` (``a``: mean,
+    ``b``: standard deviation; draws clipped to 0–100).
+    """
+
+    indicator: str
+    kind: str
+    a: np.ndarray
+    b: np.ndarray
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything of one dataset under one scheme that stays fixed across draws."""
+
+    scheme: Scheme
+    settings: UncertaintySettings
+    window: Window
+    groups: pd.Index
+    names: np.ndarray
+    raw: pd.DataFrame  # the nominal raw indicators (groups × every indicator)
+    indicators: tuple[str, ...]
+    components: tuple[str, ...]
+    members: tuple[np.ndarray, ...]  # indicator positions of each component
+    component_weights: np.ndarray  # (C,)
+    indicator_weights: np.ndarray  # (I,)
+    methods: tuple[str, ...]  # "scheme", then the settings' alternatives
+    normalized: np.ndarray  # methods × groups × indicators
+    available: np.ndarray  # groups × indicators
+    present: np.ndarray  # groups × components: the component counts (decided at the nominal weights)
+    graded: np.ndarray  # groups: every component present
+    ranked: np.ndarray  # groups: graded and not vetoed
+    evidence: tuple[int, ...]  # positions of the indicators drawn from their posteriors
+    posteriors: tuple[Evidence, ...]
+    bonus: np.ndarray
+    deduction: np.ndarray
+    veto: np.ndarray
+    tie_break: tuple[int, ...]  # component positions
+
+
+def _posteriors(
+    dataset: Dataset, window: Window, scheme: Scheme, responses: pd.DataFrame, raw: pd.DataFrame
+) -> list[Evidence]:
+    """The posterior of every scheme indicator that rests on counts (see the module docstring)."""
+    groups = raw.index
+    out = []
+    for name, share in share_counts(dataset.tables, window, scheme, responses).items():
+        if name not in scheme.indicators:
+            continue
+        n = share.n.reindex(groups).to_numpy(dtype=float)
+        x = np.minimum(share.x.reindex(groups).to_numpy(dtype=float), n)
+        have = n > 0
+        out.append(Evidence(name, "beta", np.where(have, x + 0.5, np.nan), np.where(have, n - x + 0.5, np.nan)))
+    if "rating_score" in scheme.indicators and len(responses):
+        by = responses.groupby("group_id")["score"]
+        n = by.size().reindex(groups, fill_value=0).to_numpy(dtype=float)
+        dev = responses["score"] - by.transform("mean")
+        dof = len(responses) - int((n > 0).sum())
+        within = float((dev**2).sum() / dof) if dof > 0 else float(responses["score"].var(ddof=0))
+        mean = raw["rating_score"].to_numpy(dtype=float)
+        sd = np.sqrt(within / (n + scheme.rating_prior_weight))
+        out.append(Evidence("rating_score", "normal", np.where(n > 0, mean, np.nan), np.where(n > 0, sd, np.nan)))
+    return out
+
+
+def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: UncertaintySettings) -> Model:
+    window, responses, raw = prepare(dataset, year, as_of, scheme)  # the same steps as assess.score
+    tables = dataset.tables
+    groups = raw.index
+
+    names = tuple(scheme.indicators)
+    comps = tuple(scheme.components)
+    members = tuple(np.array([j for j, k in enumerate(names) if scheme.indicators[k].component == c]) for c in comps)
+    methods = ("scheme", *settings.methods)
+    normalized = np.stack(
+        [
+            np.column_stack(
+                [
+                    normalize_series(raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(dtype=float)
+                    for k, ind in scheme.indicators.items()
+                ]
+            )
+            for m in methods
+        ]
+    )
+    available = ~np.isnan(normalized[0])
+    indicator_weights = np.array([i.weight for i in scheme.indicators.values()])
+    # a component counts when the nominal weight of its available indicators reaches min_coverage
+    present = np.column_stack(
+        [
+            (available[:, idx] @ indicator_weights[idx]) / indicator_weights[idx].sum() >= scheme.min_coverage - TOL
+            for idx in members
+        ]
+    )
+    posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
+    adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
+    veto = adj["veto"].to_numpy(dtype=bool)
+    graded = present.all(axis=1)
+    return Model(
+        scheme=scheme,
+        settings=settings,
+        window=window,
+        groups=groups,
+        names=tables["groups"].set_index("group_id")["name"].reindex(groups).to_numpy(),
+        raw=raw,
+        indicators=names,
+        components=comps,
+        members=members,
+        component_weights=np.array([c.weight for c in scheme.components.values()]),
+        indicator_weights=indicator_weights,
+        methods=methods,
+        normalized=normalized,
+        available=available,
+        present=present,
+        graded=graded,
+        ranked=graded & ~veto,
+        evidence=tuple(names.index(e.indicator) for e in posteriors),
+        posteriors=posteriors,
+        bonus=adj["bonus"].to_numpy(dtype=float),
+        deduction=adj["deduction"].to_numpy(dtype=float),
+        veto=veto,
+        tie_break=tuple(comps.index(c) for c in scheme.grades.tie_break),
+    )
+
+
+# ---- the draws -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Factors:
+    """The sampled factors of a block of draws (row ``d`` is draw ``d``).
+
+    Attributes
+    ----------
+    component_weights : ndarray (draws × components)
+    indicator_weights : ndarray (draws × indicators)
+        Each component's indicator weights sum to 1 in every draw.
+    method : ndarray (draws,)
+        Index into ``Model.methods``: 0 is the scheme's own normalisation.
+    geometric : ndarray of bool (draws,)
+    evidence : ndarray (draws × groups × evidence indicators, float32) or None
+        The raw values of ``Model.evidence`` drawn from their posteriors (NaN where a
+        group has no value). ``None``: the data as they are.
+    """
+
+    component_weights: np.ndarray
+    indicator_weights: np.ndarray
+    method: np.ndarray
+    geometric: np.ndarray
+    evidence: np.ndarray | None
+
+    def __len__(self) -> int:
+        return len(self.method)
+
+    def rows(self, lo: int, hi: int) -> Factors:
+        """Draws ``lo`` to ``hi - 1``."""
+        return Factors(
+            self.component_weights[lo:hi],
+            self.indicator_weights[lo:hi],
+            self.method[lo:hi],
+            self.geometric[lo:hi],
+            None if self.evidence is None else self.evidence[lo:hi],
+        )
+
+    def with_factor(self, other: Factors, factor: str) -> Factors:
+        """These draws with factor group ``factor`` taken from ``other`` (a Sobol hybrid)."""
+        if factor == "weights":
+            return dataclasses.replace(
+                self, component_weights=other.component_weights, indicator_weights=other.indicator_weights
+            )
+        if factor == "normalisation":
+            return dataclasses.replace(self, method=other.method)
+        if factor == "aggregation":
+            return dataclasses.replace(self, geometric=other.geometric)
+        return dataclasses.replace(self, evidence=other.evidence)
+
+
+def _nominal_factors(model: Model, n: int) -> Factors:
+    return Factors(
+        np.tile(model.component_weights, (n, 1)),
+        np.tile(model.indicator_weights, (n, 1)),
+        np.zeros(n, dtype=np.int8),
+        np.full(n, model.scheme.aggregation == "geometric"),
+        None,
+    )
+
+
+def _active(model: Model) -> list[str]:
+    on = model.settings.factors
+    active = [f for f in FACTORS if getattr(on, f)]
+    return [f for f in active if f != "evidence" or model.evidence]
+
+
+def _draw_evidence(model: Model, n: int, seeds: np.random.SeedSequence) -> np.ndarray:
+    """``n`` draws of every evidence indicator from its posterior (one stream each)."""
+    out = np.full((n, len(model.groups), len(model.posteriors)), np.nan, dtype=np.float32)
+    for e, (post, seq) in enumerate(zip(model.posteriors, seeds.spawn(len(model.posteriors)), strict=True)):
+        rng = np.random.default_rng(seq)
+        have = ~np.isnan(post.a)
+        if not have.any():
+            continue
+        a, b = post.a[have], post.b[have]
+        if post.kind == "beta":
+            out[:, have, e] = rng.beta(a, b, size=(n, len(a)))
+        else:
+            out[:, have, e] = np.clip(rng.normal(a, b, size=(n, len(a))), 0.0, 100.0)
+    return out
+
+
+def _draw_factors(model: Model, n: int, seeds: np.random.SeedSequence) -> Factors:
+    """``n`` draws of the switched-on factors.
+
+    Each factor group, and each set of sibling weights and each evidence indicator, has
+    its own random stream, so that switching one factor off leaves the draws of the
+    others as they were.
+    """
+    weights_seq, method_seq, agg_seq, evidence_seq = seeds.spawn(4)
+    method_rng, agg_rng = (np.random.default_rng(s) for s in (method_seq, agg_seq))
+    f = _nominal_factors(model, n)
+    active = _active(model)
+    cw, iw, method, geometric, evidence = f.component_weights, f.indicator_weights, f.method, f.geometric, None
+    c = model.settings.concentration
+    if "weights" in active:
+        component_rng, *member_rngs = (np.random.default_rng(s) for s in weights_seq.spawn(1 + len(model.members)))
+        cw = component_rng.dirichlet(c * model.component_weights / model.component_weights.sum(), size=n)
+        iw = iw.copy()
+        for idx, rng in zip(model.members, member_rngs, strict=True):
+            w = model.indicator_weights[idx]
+            iw[:, idx] = rng.dirichlet(c * w / w.sum(), size=n)
+    if "normalisation" in active:
+        method = (1 + method_rng.integers(0, len(model.methods) - 1, size=n)).astype(np.int8)
+    if "aggregation" in active:
+        geometric = agg_rng.integers(0, 2, size=n).astype(bool)
+    if "evidence" in active:
+        evidence = _draw_evidence(model, n, evidence_seq)
+    return Factors(cw, iw, method, geometric, evidence)
+
+
+# ---- the vectorised scoring -----------------------------------------------------------------
+
+
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """Average ranks along each row (1 = smallest; ties share their mean rank), no NaN."""
+    n = x.shape[1]
+    order = np.argsort(x, axis=1, kind="stable")
+    s = np.take_along_axis(x, order, axis=1)
+    pos = np.arange(1, n + 1)
+    start = np.ones(s.shape, dtype=bool)
+    start[:, 1:] = s[:, 1:] != s[:, :-1]
+    end = np.ones(s.shape, dtype=bool)
+    end[:, :-1] = start[:, 1:]
+    first = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
+    last = np.minimum.accumulate(np.where(end, pos, n + 1)[:, ::-1], axis=1)[:, ::-1]
+    out = np.empty(s.shape)
+    np.put_along_axis(out, order, (first + last) / 2.0, axis=1)
+    return out
+
+
+def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
+    """:func:`assess.scoring.compute.normalize_series` applied to each row of ``x`` (draws × groups).
+
+    NaN cells must be the same in every row (they are: a group without ratings has none
+    in any bootstrap).
+    """
+    lower = direction == "lower"
+    if how.method == "goalposts":
+        lo, hi = how.bounds
+        t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
+        return np.clip(t, 0, 1) * 100
+    out = np.full(x.shape, np.nan)
+    have = ~np.isnan(x[0]) if len(x) else np.zeros(x.shape[1], dtype=bool)
+    v = x[:, have]
+    if v.shape[1] == 0:
+        return out
+    v = snap_rows(v)  # values equal within TOL are one value, as in normalize_series
+    if how.method == "minmax":
+        vmin, vmax = v.min(axis=1, keepdims=True), v.max(axis=1, keepdims=True)
+        span = vmax - vmin
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.where(span > 0, (v - vmin) / span, 1.0)
+        t = np.where(lower & (span > 0), 1 - t, t)
+        out[:, have] = t * 100
+    elif how.method == "rank":
+        n = v.shape[1]
+        r = _average_ranks(-v if lower else v)
+        out[:, have] = ((r - 1) / (n - 1) if n > 1 else np.ones_like(v)) * 100
+    else:  # tscore, population standard deviation
+        mean = v.mean(axis=1, keepdims=True)
+        sd = v.std(axis=1, keepdims=True)
+        spread = sd > 1e-12 * np.maximum(1.0, np.abs(mean))  # equal values: sd of ~1e-16 from rounding is 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            z = np.where(spread, (v - mean) / sd, 0.0)
+        if lower:
+            z = -z
+        out[:, have] = np.clip(50 + 10 * z, 0, 100)
+    return out
+
+
+def _quota_sizes(share: float, graded: np.ndarray, rounding: str) -> np.ndarray:
+    x = share * graded
+    if rounding == "ceil":
+        return np.ceil(x - TOL).astype(int)
+    if rounding == "round":
+        return np.floor(x + 0.5 + TOL).astype(int)
+    return np.floor(x + TOL).astype(int)
+
+
+def snap_rows(x: np.ndarray) -> np.ndarray:
+    """``assess.scoring.compute._snap`` per row: values within ``TOL`` of their sorted neighbour
+    become one value (the block's smallest), so that sorting sees them as equal."""
+    order = np.argsort(x, axis=1, kind="stable")  # NaN last
+    v = np.take_along_axis(x, order, axis=1)
+    starts = np.ones(v.shape, dtype=bool)
+    starts[:, 1:] = np.diff(v, axis=1) > TOL
+    first = np.maximum.accumulate(np.where(starts, np.arange(v.shape[1]), 0), axis=1)
+    out = np.empty_like(x)
+    np.put_along_axis(out, order, np.take_along_axis(v, first, axis=1), axis=1)
+    return np.where(np.isnan(x), np.nan, out)
+
+
+def grade_levels(
+    final: np.ndarray, keys: list[np.ndarray], veto: np.ndarray, graded: np.ndarray, scheme: Scheme
+) -> np.ndarray:
+    """Band positions (0 = best, −1 = ungraded) for draws × groups: :func:`assess.scoring.compute.grade` per row.
+
+    ``keys`` are the quota's ordering keys (final score, then the tie-break components),
+    each draws × groups; like the ordinary scoring, each is first snapped (values within
+    ``TOL`` count as one) so that the next key decides between them.
+    """
+    bands = scheme.grades.bands
+    nb = len(bands)
+    mins = np.array([b.min for b in bands])
+    level = np.minimum((~(final[..., None] >= mins - TOL)).sum(axis=-1), nb - 1)
+    level[:, veto] = nb - 1
+    n_graded = graded.sum(axis=1)
+    g = final.shape[1]
+    j = np.arange(g)
+    for b, band in enumerate(bands[:-1]):
+        if band.quota is None:
+            continue
+        cap = _quota_sizes(band.quota, n_graded, scheme.grades.quota_rounding)
+        cand = graded & (level == b)
+        count = cand.sum(axis=1)
+        rows = np.flatnonzero(count > cap)
+        if not len(rows):
+            continue
+        c, cap_r, count_r = cand[rows], cap[rows], count[rows]
+        # by final score, then the tie-break components, best first; others after. The
+        # candidates are graded, so none of their keys is NaN. One sort by the (snapped)
+        # final score decides unless two candidates share it: only those draws need the
+        # tie-break keys and the tie rule (without a shared score, no tie crosses the cut).
+        first_key = snap_rows(keys[0][rows])
+        primary = np.where(c, -first_key, np.inf)
+        order = np.argsort(primary, axis=1, kind="stable")
+        s = np.take_along_axis(primary, order, axis=1)
+        admitted = np.where(cap_r == 0, 0, cap_r)
+        er = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & np.isfinite(s[:, 1:])).any(axis=1))
+        if len(er):
+            k = [first_key[er]] + [snap_rows(key[rows[er]]) for key in keys[1:]]
+            if len(k) > 1:
+                order[er] = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~c[er]], axis=-1)
+            sorted_keys = [np.take_along_axis(key, order[er], axis=1) for key in k]
+            r = np.arange(len(er))
+            ref_at = np.maximum(cap_r[er] - 1, 0)
+            same = j[None, :] < count_r[er][:, None]
+            for key in sorted_keys:
+                ref = key[r, ref_at][:, None]
+                same &= (np.isnan(key) & np.isnan(ref)) | (np.abs(key - ref) <= TOL)
+            tie = same[r, np.minimum(cap_r[er], g - 1)]
+            first = same.argmax(axis=1)
+            last = g - 1 - same[:, ::-1].argmax(axis=1)
+            spill = first if scheme.grades.ties == "demote" else last + 1
+            admitted[er] = np.where(cap_r[er] == 0, 0, np.where(tie, spill, cap_r[er]))
+        out_sorted = (j[None, :] >= admitted[:, None]) & (j[None, :] < count_r[:, None])
+        out = np.zeros_like(c)
+        np.put_along_axis(out, order, out_sorted, axis=1)
+        sub = level[rows]
+        sub[out] = b + 1
+        level[rows] = sub
+    return np.where(graded, level, -1).astype(np.int8)
+
+
+def competition_ranks(final: np.ndarray) -> np.ndarray:
+    """:func:`assess.scoring.compute.competition_rank` per row; 0 where the score is missing."""
+    g = final.shape[1]
+    order = np.argsort(-final, axis=1, kind="stable")
+    s = np.take_along_axis(final, order, axis=1)
+    new = np.ones(s.shape, dtype=bool)
+    new[:, 1:] = np.abs(np.diff(s, axis=1)) > TOL
+    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
+    ranks = np.empty(s.shape, dtype=np.int32)
+    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
+    ranks[np.isnan(final)] = 0
+    return ranks
+
+
+def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
+    """The summands of the weighted mean: the value, or ln max(value, 1); 0 where missing."""
+    logs = np.where(available, np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0)), 0.0)
+    return np.where(geometric, logs, np.where(available, np.nan_to_num(x), 0.0))
+
+
+def _normalized_block(model: Model, f: Factors) -> np.ndarray:
+    """Normalised scores of a block of draws: draws × groups × indicators."""
+    norm = model.normalized[f.method.astype(np.intp)]  # a copy, one method per draw
+    if f.evidence is not None:
+        for e, j in enumerate(model.evidence):
+            ind = model.scheme.indicators[model.indicators[j]]
+            raw = f.evidence[:, :, e].astype(float)
+            for m in np.unique(f.method):
+                sel = f.method == m
+                norm[sel, :, j] = normalize_rows(raw[sel], alternative(ind.normalize, model.methods[m]), ind.direction)
+    return norm
+
+
+def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Final scores, ranks and grade levels of a block of draws."""
+    d, g = len(f), len(model.groups)
+    scheme = model.scheme
+    geo = f.geometric
+    terms = _terms(_normalized_block(model, f), model.available[None], geo[:, None, None])
+    avail = model.available.astype(float)
+    comps = np.empty((d, g, len(model.components)))
+    for ci, idx in enumerate(model.members):
+        w = f.indicator_weights[:, idx]
+        covered = w @ avail[:, idx].T
+        num = np.einsum("dk,dgk->dg", w, terms[:, :, idx])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = num / covered
+            mean = np.where(geo[:, None], np.exp(mean), mean)
+        comps[:, :, ci] = np.where(model.present[None, :, ci] & (covered > 0), mean, np.nan)
+    have = ~np.isnan(comps)
+    cw = f.component_weights[:, None, :] * have
+    covered = cw.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        base = (cw * _terms(comps, have, geo[:, None, None])).sum(axis=-1) / covered
+        base = np.where(geo[:, None], np.exp(base), base)
+    base = np.where(covered > 0, base, np.nan)
+    final = np.clip(base + model.bonus - model.deduction, 0, 100)
+    graded = np.broadcast_to(model.graded, (d, g))
+    keys = [final] + [comps[:, :, c] for c in model.tie_break]
+    rank = competition_ranks(np.where(model.ranked[None, :], final, np.nan))
+    return final, rank, grade_levels(final, keys, model.veto, graded, scheme)
+
+
+def _score(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Final scores, ranks and grade levels of all draws, scored in blocks."""
+    n, g = len(f), len(model.groups)
+    final, rank, level = np.empty((n, g)), np.empty((n, g), dtype=np.int32), np.empty((n, g), dtype=np.int8)
+    for lo in range(0, n, _BLOCK):
+        hi = min(lo + _BLOCK, n)
+        final[lo:hi], rank[lo:hi], level[lo:hi] = _score_block(model, f.rows(lo, hi))
+    return final, rank, level
+
+
+def _rank_shift(rank: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+    """Mean absolute rank shift from the nominal ranking, per draw (groups ranked in both)."""
+    both = (rank > 0) & (nominal > 0)[None, :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(both, np.abs(rank - nominal[None, :]), 0).sum(axis=1) / np.maximum(both.sum(axis=1), 1)
+
+
+def _outputs(
+    rank: np.ndarray, level: np.ndarray, nominal: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The outputs the sensitivity analysis explains, per draw."""
+    return {
+        "rank_shift": _rank_shift(rank, nominal[1]),
+        "grade_changes": (level != nominal[2][None, :]).sum(axis=1).astype(float),
+    }
+
+
+# ---- the analysis --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """The outcome of :func:`uncertainty`.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per group: ``group_id, name, nominal_score, nominal_rank, nominal_grade,
+        score_median, score_p05, score_p95, rank_median, rank_p05, rank_p95, p_keep``, then
+        ``p_<band>`` for every grade band and ``p_ungraded`` (insufficient data); the grade
+        probabilities of a group add up to 1. Whether a group is graded does not vary, so
+        ``p_ungraded`` is 0 or 1. Rank quantiles are ranks that occurred (inverted-CDF
+        quantiles); ``rank_p05`` is the best end of the interval; unranked groups (vetoed or
+        ungraded) have none.
+    sensitivity : DataFrame
+        One row per output (``rank_shift``: the mean absolute rank shift; ``grade_changes``:
+        how many groups' grades differ from the nominal ones) and factor group:
+        ``output, factor, active, S1, S1_conf, ST, ST_conf`` (empty when the sensitivity
+        analysis was skipped).
+    settings : UncertaintySettings
+        The settings used (draws and seed as run).
+    final, rank, grade : ndarray (draws × groups)
+        Every draw's final score, rank (0: not ranked) and band position (0 = best band,
+        −1 = ungraded).
+    factors : Factors
+        The sampled factors, draw by draw.
+    model : Model
+        The fixed part: indicators, normalisations, responses, adjustments.
+    """
+
+    table: pd.DataFrame
+    sensitivity: pd.DataFrame
+    settings: UncertaintySettings
+    final: np.ndarray
+    rank: np.ndarray
+    grade: np.ndarray
+    factors: Factors
+    model: Model
+
+    @property
+    def bands(self) -> tuple[str, ...]:
+        return tuple(b.name for b in self.model.scheme.grades.bands)
+
+    def meta(self) -> dict[str, Any]:
+        """Settings and sensitivity indices as plain JSON-ready data (for ``Result.meta``)."""
+        sens = self.sensitivity.astype(object).where(self.sensitivity.notna(), None)
+        return {**self.settings.model_dump(mode="json"), "sensitivity": sens.to_dict(orient="records")}
+
+    def scheme_for_draw(self, d: int) -> Scheme:
+        """The ordinary scheme that draw ``d`` scores under (weights, normalisation, aggregation)."""
+        model, f = self.model, self.factors
+        data = model.scheme.model_dump(mode="json", exclude_none=True)
+        for ci, name in enumerate(model.components):
+            data["components"][name]["weight"] = float(f.component_weights[d, ci])
+        for j, name in enumerate(model.indicators):
+            ind = model.scheme.indicators[name]
+            data["indicators"][name]["weight"] = float(f.indicator_weights[d, j])
+            data["indicators"][name]["normalize"] = alternative(ind.normalize, model.methods[f.method[d]]).model_dump(
+                mode="json", exclude_none=True
+            )
+        data["aggregation"] = "geometric" if f.geometric[d] else "arithmetic"
+        return parse_scheme(data, f"draw {d}")
+
+    def raw_for_draw(self, d: int) -> pd.DataFrame:
+        """The raw indicators draw ``d`` scores with: the nominal ones, with the evidence
+        indicators replaced by their draws (``assess.score(..., raw=...)`` takes it)."""
+        model, raw = self.model, self.model.raw.copy()
+        if self.factors.evidence is not None:
+            for e, j in enumerate(model.evidence):
+                raw[model.indicators[j]] = self.factors.evidence[d, :, e].astype(float)
+        return raw
+
+    @property
+    def present(self) -> pd.DataFrame:
+        """Groups × components: which components a group has, decided once at the nominal
+        weights (``assess.score(..., present=...)`` takes it)."""
+        return pd.DataFrame(self.model.present, index=self.model.groups, columns=list(self.model.components))
+
+    def _repr_html_(self) -> str:
+        n = len(self.table)
+        keep = self.table["p_keep"]
+        head = (
+            f"<p><b>Uncertainty</b>: {self.settings.draws} draws, seed {self.settings.seed}; "
+            f"{int((keep >= 0.95).sum())} of {n} groups keep their grade in at least 95 % of the draws, "
+            f"{int((keep < 0.5).sum())} in fewer than half.</p>"
+        )
+        return head + self.sensitivity.round(3).to_html(index=False) + self.table.head(20).round(3).to_html(index=False)
+
+
+def _summary(
+    model: Model,
+    final: np.ndarray,
+    rank: np.ndarray,
+    level: np.ndarray,
+    nominal: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> pd.DataFrame:
+    nom_final, nom_rank, nom_level = nominal
+    bands = [b.name for b in model.scheme.grades.bands]
+    qs = [0.5, 0.05, 0.95]
+    score_q = np.full((3, final.shape[1]), np.nan)
+    gaps = np.isnan(final).any(axis=0)
+    if (~gaps).any():
+        score_q[:, ~gaps] = np.quantile(final[:, ~gaps], qs, axis=0)
+    some = gaps & ~np.isnan(final).all(axis=0)
+    if some.any():
+        score_q[:, some] = np.nanquantile(final[:, some], qs, axis=0)
+    rank_q = np.full((3, rank.shape[1]), np.nan)
+    always = (rank > 0).all(axis=0)
+    if always.any():
+        rank_q[:, always] = np.quantile(rank[:, always], qs, axis=0, method="inverted_cdf")
+    some = (rank > 0).any(axis=0) & ~always
+    if some.any():
+        rank_q[:, some] = np.nanquantile(
+            np.where(rank[:, some] > 0, rank[:, some], np.nan), qs, axis=0, method="inverted_cdf"
+        )
+    table = pd.DataFrame(
+        {
+            "group_id": model.groups.to_numpy(),
+            "name": model.names,
+            "nominal_score": nom_final,
+            "nominal_rank": pd.array(np.where(nom_rank > 0, nom_rank, 0), dtype="Int64"),
+            "nominal_grade": np.array([bands[v] if v >= 0 else None for v in nom_level], dtype=object),
+            "score_median": score_q[0],
+            "score_p05": score_q[1],
+            "score_p95": score_q[2],
+            "rank_median": pd.array(rank_q[0], dtype="Int64"),
+            "rank_p05": pd.array(rank_q[1], dtype="Int64"),
+            "rank_p95": pd.array(rank_q[2], dtype="Int64"),
+            "p_keep": (level == nom_level[None, :]).mean(axis=0),
+        }
+    )
+    table["nominal_rank"] = table["nominal_rank"].where(nom_rank > 0)
+    for b, name in enumerate(bands):
+        table[f"p_{name}"] = (level == b).mean(axis=0)
+    table["p_ungraded"] = (level < 0).mean(axis=0)
+    return table
+
+
+def uncertainty(
+    dataset: Dataset,
+    scheme: Scheme | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    *,
+    year: int,
+    as_of: str | pd.Timestamp | None = None,
+    sensitivity: int | None = None,
+) -> Uncertainty:
+    """Monte Carlo uncertainty of every group's score, rank and grade, and Sobol sensitivity.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        A validated input (:func:`assess.load`).
+    scheme : Scheme, optional
+        The scheme (default: DESIGN §3); its ``uncertainty`` section sets the factors, the
+        Dirichlet concentration, the normalisation methods, draws and seed.
+    draws, seed : int, optional
+        Override the scheme's ``uncertainty.draws`` (default 1000, at most
+        :data:`~assess.intake.scheme.MAX_DRAWS`, and at most :data:`MAX_CELLS` draws × groups) and
+        ``seed`` (default 0).
+    year, as_of
+        As for :func:`assess.score`.
+    sensitivity : int, optional
+        Override the base sample size ``N`` of the Sobol analysis (default 256, at most
+        ``draws``; 0 skips it).
+
+    Returns
+    -------
+    Uncertainty
+        Per-group table, sensitivity table and every draw's scores, ranks and grades.
+        The same dataset, scheme, draws and seed give the same numbers.
+    """
+    scheme = scheme or default_scheme()
+    settings = scheme.uncertainty or UncertaintySettings()
+    update = {k: v for k, v in {"draws": draws, "seed": seed, "sensitivity": sensitivity}.items() if v is not None}
+    if update:
+        try:
+            settings = UncertaintySettings.model_validate({**settings.model_dump(), **update})
+        except ValidationError as exc:
+            raise _scheme_error(exc, "uncertainty") from None
+    model = _model(dataset, year, as_of, scheme, settings)
+    cells = settings.draws * max(len(model.groups), 1)
+    if cells > MAX_CELLS:
+        most = max(MAX_CELLS // max(len(model.groups), 1), 1)
+        raise SchemeError(
+            "uncertainty",
+            [
+                f"uncertainty.draws: {settings.draws:,} draws × {len(model.groups):,} groups is more than {MAX_CELLS:,} scored cells; use at most {most:,} draws for this many groups"
+            ],
+        )
+    nom_final, nom_rank, nom_level = _score(model, _nominal_factors(model, 1))
+    nominal = (nom_final[0], nom_rank[0], nom_level[0])
+
+    main_seeds, b_seeds = np.random.SeedSequence(settings.seed).spawn(2)
+    factors = _draw_factors(model, settings.draws, main_seeds)
+    final, rank, level = _score(model, factors)
+    table = _summary(model, final, rank, level, nominal)
+
+    active = _active(model)
+    n = min(settings.sensitivity, settings.draws)
+    if n > 1:
+        a = factors.rows(0, n)
+        b = _draw_factors(model, n, b_seeds)
+        f_a = _outputs(rank[:n], level[:n], nominal)
+        f_b = _outputs(*_score(model, b)[1:], nominal)
+        f_ab = {f: _outputs(*_score(model, a.with_factor(b, f))[1:], nominal) for f in active}
+        parts = []
+        for out in OUTPUTS:
+            part = sobol_indices(
+                f_a[out],
+                f_b[out],
+                [f_ab[f][out] if f in f_ab else f_a[out] for f in FACTORS],
+                FACTORS,
+                seed=settings.seed,
+            )
+            part.insert(0, "output", out)
+            part.insert(2, "active", [f in active for f in FACTORS])
+            parts.append(part)
+        sens = pd.concat(parts, ignore_index=True)
+    else:
+        sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf"])
+    return Uncertainty(
+        table=table,
+        sensitivity=sens,
+        settings=settings,
+        final=final,
+        rank=rank,
+        grade=level,
+        factors=factors,
+        model=model,
+    )
+
+
+def attach(result: Result, analysis: Uncertainty) -> Result:
+    """``result`` with the uncertainty table (``result.uncertainty``) and settings in its meta."""
+    return dataclasses.replace(result, uncertainty=analysis.table, meta={**result.meta, "uncertainty": analysis.meta()})
+
+
+# ---- where it shows: plain words and figures --------------------------------------------------
+
+UNCERTAINTY_WORDS = {
+    "en": {
+        "every": "In all {draws}draws this group keeps the grade {grade}",
+        "none": "In none of the {draws}draws does this group keep the grade {grade}",
+        "some": "In {p} of the plausible variations this group keeps the grade {grade}",
+        "else": " (otherwise most often {alt}, {p})",
+        "no_grade": "This group has no grade (insufficient data); the variations change scores, not the data a grade needs.",
+        "range": "; its rank lies between {lo} and {hi} in 90 % of the plausible variations.",
+        "holds": "; its rank is {lo} in at least 90 % of the plausible variations.",
+        "unranked": "; it is not ranked (veto).",
+        "end": ".",
+        "rank_axis": "Rank (1 = best); line: 5–95 % of the variations",
+        "prob_axis": "Grade probability",
+        "nominal": "Nominal rank",
+        "median": "Median rank",
+        "ungraded": "Ungraded",
+        "title_all": "Rank intervals and grade probabilities of all groups",
+        "title_one": "How sure the grade of {group_id} is",
+    },
+    "zh": {
+        "every": "在全部{draws}抽样中，本组均保持“{grade}”等次",
+        "none": "在全部{draws}抽样中，本组均不能保持“{grade}”等次",
+        "some": "在{p}的合理变动情形下，本组保持“{grade}”等次",
+        "else": "（否则多为{alt}，{p}）",
+        "no_grade": "本组因数据不足未评定等次；各种变动情形只改变得分，不改变评定等次所需的数据。",
+        "range": "；在90%的合理变动情形下，排名在第{lo}至第{hi}名之间。",
+        "holds": "；在至少90%的合理变动情形下，排名为第{lo}名。",
+        "unranked": "；因一票否决不参与排名。",
+        "end": "。",
+        "rank_axis": "排名（1 = 最好）；横线：90% 变动情形的范围",
+        "prob_axis": "等次概率",
+        "nominal": "实际排名",
+        "median": "排名中位数",
+        "ungraded": "未评定等次",
+        "title_all": "全部工作组的排名区间与等次概率",
+        "title_one": "{group_id} 等次的确定程度",
+    },
+}
+
+
+def per_group_table(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]], int | None]:
+    """The per-group table, the (band, label) pairs and the number of draws of a result or an analysis."""
+    if lang not in UNCERTAINTY_WORDS:
+        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(UNCERTAINTY_WORDS)}.")
+    if isinstance(source, Uncertainty):
+        return (
+            source.table,
+            [(b.name, getattr(b.label, lang)) for b in source.model.scheme.grades.bands],
+            source.settings.draws,
+        )
+    if source.uncertainty is None:
+        raise ValueError(
+            "This result has no uncertainty analysis; add one with assess.analysis.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`."
+        )
+    bands = ((source.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
+    draws = (source.meta.get("uncertainty") or {}).get("draws")
+    return source.uncertainty, [(b["name"], (b.get("label") or {}).get(lang, b["name"])) for b in bands], draws
+
+
+def group_row(table: pd.DataFrame, group_id: str) -> pd.Series:
+    rows = table[table["group_id"] == group_id]
+    if rows.empty:
+        known = ", ".join(table["group_id"].head(10))
+        raise KeyError(f"Group {group_id!r} is not in this uncertainty analysis; known groups start with: {known}")
+    return rows.iloc[0]
+
+
+def percent(p: float, lang: str = "en") -> str:
+    """A probability in words-friendly percent: ``97 %``, ``more than 99 %``, ``less than 1 %``.
+
+    >>> percent(0.966), percent(0.9972), percent(0.001, "zh")
+    ('97 %', 'more than 99 %', '不到1%')
+    """
+    unit = " %" if lang == "en" else "%"
+    if 0.995 <= p < 1:
+        return ("more than 99" if lang == "en" else "超过99") + unit
+    if 0 < p < 0.005:
+        return ("less than 1" if lang == "en" else "不到1") + unit
+    return f"{math.floor(p * 100 + 0.5)}{unit}"
+
+
+def _count(n: int | None, lang: str) -> str:
+    """``1,000 `` / ``1000次``, to stand before "draws" / "抽样"; blank when unknown."""
+    if n is None:
+        return ""
+    return f"{n:,} " if lang == "en" else f"{n}次"
+
+
+def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> str:
+    """How sure the group's grade and rank are, in one plain sentence (``en`` or ``zh``).
+
+    ``source`` is a result with an uncertainty analysis attached (as a report loads it)
+    or the analysis itself. For example: "In 97 % of the plausible variations this group
+    keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9
+    in 90 % of the plausible variations." The rank interval is the 5–95 % interval over
+    the draws, and said to be one: 10 % of the draws fall outside it. A sure grade is
+    said of the draws, never of every variation: "In all 1,000 draws ...".
+    """
+    table, bands, draws = per_group_table(source, lang)
+    words = UNCERTAINTY_WORDS[lang]
+    row = group_row(table, group_id)
+    labels = dict(bands)
+    nominal = row["nominal_grade"]
+    if nominal is None or pd.isna(nominal):
+        return words["no_grade"]
+    outcomes = {labels[b]: float(row[f"p_{b}"]) for b, _ in bands}
+    keep = float(row["p_keep"])
+    grade = labels.get(nominal, str(nominal))
+    key = "every" if keep >= 1 else "none" if keep <= 0 else "some"
+    text = words[key].format(grade=grade, p=percent(keep, lang), draws=_count(draws, lang))
+    outcomes.pop(grade)
+    if 0 < keep < 1:
+        alt, p = max(outcomes.items(), key=lambda kv: kv[1])
+        if lang == "zh":
+            alt = f"“{alt}”"
+        text += words["else"].format(alt=alt, p=percent(p, lang))
+    lo, hi = row["rank_p05"], row["rank_p95"]
+    if pd.isna(lo) or pd.isna(hi):
+        return text + (words["unranked"] if pd.isna(row["nominal_rank"]) else words["end"])
+    return text + (words["holds"].format(lo=int(lo)) if lo == hi else words["range"].format(lo=int(lo), hi=int(hi)))
+
+
+def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:
+    """:func:`sentence` for every group: ``group_id, p_keep, sentence``, least certain first."""
+    table, _, _ = per_group_table(source, lang)
+    order = table.sort_values(["p_keep", "group_id"], kind="stable")
+    return pd.DataFrame(
+        {
+            "group_id": order["group_id"],
+            "p_keep": order["p_keep"],
+            "sentence": [sentence(source, g, lang) for g in order["group_id"]],
+        }
+    ).reset_index(drop=True)

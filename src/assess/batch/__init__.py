@@ -1,0 +1,1 @@
+"""Batch: the year-end run, the warm-kernel papermill engine, executors, the run ledger."""

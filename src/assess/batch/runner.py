@@ -1,0 +1,620 @@
+"""The report batch: one executed notebook and one self-contained HTML page per group.
+
+:class:`ReportBatch` runs the report notebook for many groups against one saved
+:class:`~assess.scoring.result.Result` folder (scored once; the notebooks only read it):
+
+- in warm kernels (:mod:`assess.batch.engine`), one per worker, reset between reports, or with
+  ``isolation="fresh"`` one new kernel per report;
+- on ``workers`` local processes or on a dask.distributed cluster (:mod:`assess.batch.executors`),
+  with one progress bar for the run;
+- incrementally: a report whose inputs are unchanged (:mod:`assess.batch.fingerprint`) and whose
+  files exist is kept; ``force`` reruns all, ``only`` some, ``failed`` the failures;
+- resiliently: a failing group never stops the others and never leaves an HTML report
+  behind, stale or partial; infrastructure failures are retried; every file is written
+  under a temporary name and renamed, so Ctrl-C or SIGTERM leaves no half-written report;
+- with a ledger, ``OUT/run.jsonl`` (:mod:`assess.batch.ledger`), that ``assess status`` reads.
+
+:func:`render_reports` is the one-call form; ``index.html`` is written by
+:meth:`ReportBatch.write_index` only when its content changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import inspect
+import logging
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tqdm.auto import tqdm
+
+from assess.batch.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask, pid_alive
+from assess.batch.executors import BatchError, Executor, default_workers, open_executor
+from assess.batch.fingerprint import index_fingerprint, report_fingerprints
+from assess.batch.ledger import Ledger
+from assess.common.atomic import atomic_write
+from assess.intake.spec import ID_PATTERN
+from assess.reporting import sections as report
+from assess.reporting.pages import render_html, write_atomic, write_index
+from assess.scoring.result import Result, load_result
+
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "BatchError",
+    "ReportBatch",
+    "ReportOutcome",
+    "render_html",
+    "render_reports",
+    "write_index",
+]
+
+log = logging.getLogger(__name__)
+
+#: The report notebook shipped with the source tree.
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "reporting" / "templates" / "group_report.ipynb"
+
+_ID = re.compile(ID_PATTERN)
+_PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
+
+
+class _Bar(tqdm):  # type: ignore[misc]
+    """The run's progress bar, without tqdm's monitor thread: a process with one thread can
+    fork its workers (instant, imports shared) rather than start them from scratch."""
+
+    monitor_interval = 0
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    """What happened to one group's report.
+
+    Attributes
+    ----------
+    group_id : str
+        The group.
+    ok : bool
+        Whether the group has a current HTML report.
+    html_path : Path or None
+        The HTML report; ``None`` when ``ok`` is false (no file exists then).
+    notebook_path : Path or None
+        The executed notebook, kept for failed runs too (it shows the failing cell);
+        ``None`` if the kernel never got that far.
+    error : str or None
+        ``"ename: evalue"`` of the failure, ``None`` when ``ok``.
+    seconds : float
+        Wall time spent on this group in this run (0 when it was kept).
+    error_class : str or None
+        ``notebook_error``, ``timeout``, ``dead_kernel``, ``export_error`` or
+        ``invalid_group``; ``None`` when ``ok``.
+    attempts : int
+        Executions tried in this run (infrastructure failures are retried).
+    peak_memory_mb : float or None
+        The kernel's peak resident memory while it ran this report.
+    status : str
+        ``written`` (run now), ``skipped`` (unchanged, kept), ``kept`` (not selected by
+        ``only``/``failed``; state of an earlier run) or ``failed``.
+    pdf_path : Path or None
+        The PDF report, when asked for.
+    """
+
+    group_id: str
+    ok: bool
+    html_path: Path | None
+    notebook_path: Path | None
+    error: str | None
+    seconds: float
+    error_class: str | None = None
+    attempts: int = 0
+    peak_memory_mb: float | None = None
+    status: str = "written"
+    pdf_path: Path | None = None
+
+
+_write_bytes_atomic = atomic_write  # one atomic writer for every output (assess.common.atomic)
+
+
+def template_imports(notebook_text: str) -> tuple[str, ...]:
+    """Top-level modules the template's code cells import (preloaded into warm kernels)."""
+    import nbformat
+
+    found: list[str] = []
+    for cell in nbformat.reads(notebook_text, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics and the like
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.append(node.module)
+                # "from assess import plots": plots may be a module
+                found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
+    return tuple(dict.fromkeys(m for m in found if importlib.util.find_spec(m.split(".")[0]) is not None))
+
+
+class _Terminate:
+    """Within the block, SIGTERM raises KeyboardInterrupt in the main thread (like Ctrl-C)."""
+
+    def __enter__(self) -> _Terminate:
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+class ReportBatch:
+    """The reports of one output folder, run incrementally on warm kernels.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        Where ``notebooks/``, ``reports/``, ``index.html`` and ``run.jsonl`` go.
+    template : str or Path
+        The papermill notebook; it needs a cell tagged ``parameters`` taking
+        ``group_id``, ``result_dir`` and ``lang``.
+    timeout : float
+        Seconds one report may run before it fails with ``timeout``.
+    progress : bool
+        Show one progress bar for the run.
+    lang : {"en", "zh"}
+        Report language.
+    pdf : bool
+        Also write ``reports/<group_id>.pdf`` (needs :mod:`assess.reporting.pdf`).
+    kernel_name : str
+        Jupyter kernel to run the notebooks in.
+    isolation : {"warm", "fresh"}
+        Reuse a reset kernel per worker, or start one per report.
+    workers : int, optional
+        Parallel workers for the local executor (default: the number of cores).
+    executor : str
+        ``"local"`` or ``"dask://HOST:PORT"``.
+    retries : int
+        Extra attempts after a dead kernel or a kernel that did not start.
+    recycle_after : int
+        Replace a warm kernel after this many reports (0: never).
+    max_kernel_memory : float
+        Replace a warm kernel whose memory exceeds this many MB after a report (0: no limit).
+    force : bool
+        Rerun every selected report, changed or not.
+    only : sequence of str, optional
+        Run just these groups (the others keep their reports).
+    failed : bool
+        Run just the groups whose report failed last time.
+    parameters : dict, optional
+        Extra notebook parameters (part of every report's fingerprint).
+
+    Notes
+    -----
+    Use it as a context manager: entering starts the workers and their kernels in the
+    background (so scoring can run meanwhile); leaving stops them. Nothing is written to
+    ``out_dir`` before :meth:`run`.
+    """
+
+    def __init__(
+        self,
+        out_dir: str | Path,
+        template: str | Path = DEFAULT_TEMPLATE,
+        timeout: float = 600,
+        progress: bool = True,
+        *,
+        lang: str = "en",
+        pdf: bool = False,
+        kernel_name: str = "python3",
+        isolation: str = "warm",
+        workers: int | None = None,
+        executor: str = "local",
+        retries: int = 2,
+        recycle_after: int = 100,
+        max_kernel_memory: float = 2048,
+        force: bool = False,
+        only: Sequence[str] | None = None,
+        failed: bool = False,
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
+        report.check_lang(lang)
+        self.out_dir = Path(out_dir).resolve()
+        self.template = Path(template).resolve()
+        if not self.template.is_file():
+            raise FileNotFoundError(
+                f"Report template {self.template} does not exist; pass an existing .ipynb as template."
+            )
+        if timeout is not None and timeout <= 0:
+            raise BatchError(f"Timeout {timeout} is invalid. Timeout should be a positive number of seconds.")
+        if workers is not None and workers < 1:
+            raise BatchError(f"Workers {workers} is invalid. Workers should be a positive number of processes.")
+        if retries < 0:
+            raise BatchError(f"Retries {retries} is invalid. Retries should be 0 or more.")
+        if only is not None and failed:
+            raise BatchError("Give either only (some groups) or failed (the failures), not both.")
+        if pdf and importlib.util.find_spec("assess.reporting.pdf") is None:
+            raise BatchError(
+                "PDF reports need assess.reporting.pdf (html_to_pdf), which this installation lacks; run without pdf."
+            )
+        self.template_text = self.template.read_text(encoding="utf-8")
+        self.settings = KernelSettings(
+            kernel_name=kernel_name,
+            isolation=isolation,
+            preload=tuple(dict.fromkeys(DEFAULT_PRELOAD + template_imports(self.template_text))),
+            recycle_after=recycle_after,
+            max_memory_mb=max_kernel_memory,
+        )
+        self.timeout, self.progress, self.lang, self.pdf = timeout, progress, lang, pdf
+        self.workers = workers
+        self.executor_spec = executor
+        self.retries = retries
+        self.force, self.failed_only = force, failed
+        self.only = None if only is None else [str(g) for g in only]
+        self.parameters = dict(parameters or {})
+        self._executor: Executor | None = None
+        self._signals: _Terminate | None = None
+        self.ledger: Ledger | None = None
+
+    # lifecycle
+    def start(self, workers: int | None = None) -> ReportBatch:
+        """Start the executor now (kernels warm up in the background)."""
+        if self._executor is None:
+            self._executor = open_executor(
+                self.executor_spec, workers or self.workers or default_workers(), self.settings, self.retries
+            )
+        return self
+
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers (at once when ``cancel``) and close the ledger."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.close(cancel=cancel)
+        if self.ledger is not None:
+            self.ledger.close()
+
+    def __enter__(self) -> ReportBatch:
+        self._signals = _Terminate().__enter__()
+        try:
+            return self.start()
+        except BaseException:
+            self._signals.__exit__(None, None, None)
+            raise
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            self.close(cancel=exc_type is not None)
+        finally:
+            if self._signals is not None:
+                self._signals.__exit__(None, None, None)
+
+    # the run
+    def _options(self) -> dict[str, Any]:
+        """What, besides the data, changes a report's content (its fingerprint)."""
+        return {
+            "lang": self.lang,
+            "pdf": self.pdf,
+            "kernel": self.settings.kernel_name,
+            "parameters": self.parameters,
+        }
+
+    def _paths(self, group_id: str) -> tuple[Path, Path, Path]:
+        return (
+            self.out_dir / "reports" / f"{group_id}.html",
+            self.out_dir / "notebooks" / f"{group_id}.ipynb",
+            self.out_dir / "reports" / f"{group_id}.pdf",
+        )
+
+    def _has_outputs(self, group_id: str) -> bool:
+        html, notebook, pdf = self._paths(group_id)
+        return html.is_file() and notebook.is_file() and (pdf.is_file() or not self.pdf)
+
+    def _kept(self, group_id: str, record: dict[str, Any] | None, status: str) -> ReportOutcome | None:
+        """The outcome of a group that is not run now, from its latest ledger record."""
+        html, notebook, pdf = self._paths(group_id)
+        if record is None:
+            return None
+        if record.get("status") == "ok" and self._has_outputs(group_id):
+            return ReportOutcome(
+                group_id, True, html, notebook, None, 0.0, status=status, pdf_path=pdf if self.pdf else None
+            )
+        if record.get("status") == "failed":
+            return ReportOutcome(
+                group_id,
+                False,
+                None,
+                notebook if notebook.is_file() else None,
+                record.get("error"),
+                0.0,
+                error_class=record.get("error_class"),
+                attempts=record.get("attempts", 0),
+                status="kept",
+            )
+        return None
+
+    def run(self, result_dir: str | Path, group_ids: Iterable[str]) -> list[ReportOutcome]:
+        """Bring every group's report up to date; return one outcome per known group.
+
+        Groups run when their fingerprint changed, their files are missing, their last
+        report failed, or ``force`` is set (restricted to ``only``/``failed`` when given).
+
+        Returns
+        -------
+        list of ReportOutcome
+            In the order of ``group_ids``; groups neither run now nor ever reported are
+            left out.
+        """
+        result_dir = Path(result_dir).resolve()
+        result = load_result(result_dir)  # fails once, up front, if the folder holds no result
+        group_ids = [g if isinstance(g, str) else str(g) for g in group_ids]
+        valid = [g for g in group_ids if _ID.fullmatch(g)]
+        names = {
+            str(g): report.display_text(n)
+            for g, n in zip(result.scores["group_id"], result.scores["name"], strict=True)
+        }
+        year_title = report.text("title", self.lang, year=result.meta.get("year", ""))
+        fingerprints = report_fingerprints(result, self.template_text, valid, self._options())
+
+        self.ledger = ledger = Ledger(self.out_dir)
+        state = ledger.state
+        if self.only is not None:
+            unknown = sorted(set(self.only) - set(group_ids))
+            if unknown:
+                raise BatchError(
+                    f"Groups {', '.join(unknown)} are not in this result; --only takes IDs like {group_ids[0]}."
+                )
+            selected = set(self.only)
+        elif self.failed_only:
+            selected = {g for g in valid if state.get(g, {}).get("status") == "failed"}
+        else:
+            selected = set(group_ids)
+
+        # Named groups (only) and failures (failed) rerun whatever their fingerprint says.
+        rerun = self.force or self.only is not None or self.failed_only
+        outcomes: dict[str, ReportOutcome] = {}
+        to_run: list[str] = []
+        for group_id in group_ids:
+            if group_id not in selected:
+                kept = self._kept(group_id, state.get(group_id), "kept")
+                if kept is not None:
+                    outcomes[group_id] = kept
+            elif not _ID.fullmatch(group_id):
+                continue  # recorded below
+            elif (
+                not rerun
+                and state.get(group_id, {}).get("status") == "ok"
+                and state[group_id].get("fingerprint") == fingerprints[group_id]
+                and self._has_outputs(group_id)
+            ):
+                outcomes[group_id] = self._kept(group_id, state[group_id], "skipped")  # type: ignore[assignment]
+            else:
+                to_run.append(group_id)
+
+        for folder in ("reports", "notebooks"):
+            (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
+        for folder in (self.out_dir, self.out_dir / "reports", self.out_dir / "notebooks"):
+            for stray in folder.glob(".*.part"):  # left by a killed run (not by one still running)
+                owner = _PART_OWNER.search(stray.name)
+                if owner is None and folder != self.out_dir or owner and not pid_alive(int(owner.group(1))):
+                    stray.unlink(missing_ok=True)
+        if self.only is None and not self.failed_only:
+            for group_id in set(state) - set(group_ids):  # a group gone from the input: its report goes too
+                if _ID.fullmatch(group_id):
+                    for path in self._paths(group_id):
+                        path.unlink(missing_ok=True)
+        ledger.start(self._ledger_options(), groups=len(group_ids), to_run=len(to_run))
+        for group_id in group_ids:
+            if group_id in selected and not _ID.fullmatch(group_id):
+                # Never build a path from an ID the input contract does not allow (e.g. "../x").
+                error = f"InvalidGroupId: {group_id!r} does not match {ID_PATTERN}"
+                outcomes[group_id] = ReportOutcome(
+                    group_id, False, None, None, error, 0.0, error_class="invalid_group", status="failed"
+                )
+                ledger.report(group_id=group_id, status="failed", error_class="invalid_group", error=error, attempts=0)
+        for group_id, outcome in outcomes.items():
+            if outcome.status == "skipped":
+                ledger.report(group_id=group_id, status="skipped", fingerprint=fingerprints[group_id])
+
+        if not to_run and self._executor is not None:
+            self._executor.close(cancel=True)  # started early for nothing: stop it, warm or not
+            self._executor = None
+        started = time.perf_counter()
+        written = failed = 0
+        interrupted = True
+        try:
+            if to_run:
+                tasks = [self._task(g, names.get(g), year_title, result_dir) for g in to_run]
+                self.start(min(self.workers or default_workers(), len(to_run)))
+                assert self._executor is not None
+                bar = _Bar(total=len(to_run), desc="reports", unit="report", disable=not self.progress, smoothing=0.1)
+                bar.set_postfix(failed=0, unchanged=len(group_ids) - len(to_run))
+                try:
+                    for payload in self._executor.run(tasks):
+                        outcome = self._store(payload, fingerprints[payload.group_id])
+                        outcomes[payload.group_id] = outcome
+                        written += outcome.ok
+                        failed += not outcome.ok
+                        bar.set_postfix(failed=failed, unchanged=len(group_ids) - len(to_run), refresh=False)
+                        bar.update(1)
+                finally:
+                    bar.close()
+            interrupted = False
+        finally:
+            ledger.end(
+                time.perf_counter() - started,
+                written=written,
+                skipped=sum(o.status == "skipped" for o in outcomes.values()),
+                failed=failed,
+                interrupted=interrupted,
+            )
+        return [outcomes[g] for g in group_ids if g in outcomes]
+
+    def _ledger_options(self) -> dict[str, Any]:
+        return {
+            "template": str(self.template),
+            "executor": self.executor_spec,
+            "workers": getattr(self._executor, "workers", None) or self.workers or default_workers(),
+            "isolation": self.settings.isolation,
+            "timeout": self.timeout,
+            "retries": self.retries,
+            "lang": self.lang,
+            "pdf": self.pdf,
+            "force": self.force,
+            "only": self.only,
+            "failed": self.failed_only,
+        }
+
+    def _task(self, group_id: str, name: str | None, year_title: str, result_dir: Path) -> ReportTask:
+        title = f"{name} · {group_id} · {year_title}" if name else f"{group_id} · {year_title}"
+        return ReportTask(
+            group_id=group_id,
+            title=title,
+            template=self.template_text,
+            parameters={**self.parameters, "group_id": group_id, "result_dir": str(result_dir), "lang": self.lang},
+            lang=self.lang,
+            pdf=self.pdf,
+            timeout=self.timeout,
+            retries=self.retries,
+            cwd=str(self.out_dir),
+            settings=self.settings,
+        )
+
+    def _store(self, payload: ReportPayload, fingerprint: str) -> ReportOutcome:
+        """Write one payload's files (atomically) and its ledger line; return the outcome."""
+        group_id = payload.group_id
+        html, notebook, pdf = self._paths(group_id)
+        if payload.notebook is not None:
+            write_atomic(notebook, payload.notebook)
+        else:
+            notebook.unlink(missing_ok=True)
+        if payload.ok and payload.html is not None:
+            write_atomic(html, payload.html)
+            if self.pdf and payload.pdf is not None:
+                _write_bytes_atomic(pdf, payload.pdf)
+        else:  # no report at all rather than a stale one
+            html.unlink(missing_ok=True)
+            pdf.unlink(missing_ok=True)
+            log.warning("Report for group %s failed (%s): %s", group_id, payload.error_class, payload.error)
+        assert self.ledger is not None
+        self.ledger.report(
+            group_id=group_id,
+            status="ok" if payload.ok else "failed",
+            error_class=payload.error_class,
+            error=payload.error,
+            seconds=round(payload.seconds, 3),
+            peak_memory_mb=None if payload.peak_memory_mb is None else round(payload.peak_memory_mb, 1),
+            attempts=payload.attempts,
+            fingerprint=fingerprint if payload.ok else None,
+            worker=payload.worker,
+        )
+        return ReportOutcome(
+            group_id=group_id,
+            ok=payload.ok,
+            html_path=html if payload.ok else None,
+            notebook_path=notebook if payload.notebook is not None else None,
+            error=payload.error,
+            seconds=payload.seconds,
+            error_class=payload.error_class,
+            attempts=payload.attempts,
+            peak_memory_mb=payload.peak_memory_mb,
+            status="written" if payload.ok else "failed",
+            pdf_path=pdf if payload.ok and self.pdf else None,
+        )
+
+    def write_index(self, result: Result, outcomes: Sequence[ReportOutcome]) -> Path:
+        """Write ``index.html`` unless it exists and nothing it shows has changed."""
+        path = self.out_dir / "index.html"
+        fingerprint = index_fingerprint(result, outcomes, {"lang": self.lang})
+        ledger = self.ledger or Ledger(self.out_dir)
+        if path.is_file() and ledger.index_fingerprint == fingerprint:
+            return path
+        if "lang" in inspect.signature(write_index).parameters:
+            written = write_index(result, outcomes, self.out_dir, lang=self.lang)  # type: ignore[call-arg]
+        else:
+            written = write_index(result, outcomes, self.out_dir)
+        ledger.index(fingerprint)
+        if self.ledger is None:
+            ledger.close()
+        return written
+
+
+def render_reports(
+    result_dir: str | Path,
+    out_dir: str | Path,
+    group_ids: Iterable[str],
+    template: str | Path = DEFAULT_TEMPLATE,
+    timeout: float = 600,
+    progress: bool = True,
+    *,
+    lang: str = "en",
+    pdf: bool = False,
+    kernel_name: str = "python3",
+    **options: Any,
+) -> list[ReportOutcome]:
+    """Execute the report notebook for each group and convert it to HTML.
+
+    Writes ``out_dir/notebooks/<group_id>.ipynb`` (the executed notebook),
+    ``out_dir/reports/<group_id>.html`` (outputs only, self-contained), with ``pdf``
+    ``out_dir/reports/<group_id>.pdf``, and appends to ``out_dir/run.jsonl``. Each file
+    is written under a temporary name and renamed into place; a failed group has no HTML
+    at all. Reports that are up to date are kept (see :class:`ReportBatch`).
+
+    Parameters
+    ----------
+    result_dir : str or Path
+        A folder written by :func:`assess.scoring.result.save_result`; passed to the notebook as an
+        absolute path.
+    out_dir : str or Path
+        Where ``notebooks/`` and ``reports/`` go (created if needed); the kernels' working
+        directory.
+    group_ids : iterable of str
+        The groups to report on, in order. IDs must match :data:`assess.intake.spec.ID_PATTERN`.
+    template : str or Path
+        The papermill notebook; it needs a cell tagged ``parameters``.
+    timeout : float
+        Seconds one report may run before it fails.
+    progress : bool
+        Show one progress bar across the groups.
+    lang : {"en", "zh"}
+        Report language, passed to the notebook.
+    pdf : bool
+        Also export each report to PDF.
+    kernel_name : str
+        Jupyter kernel to run the notebook in.
+    **options
+        The other :class:`ReportBatch` options (``isolation``, ``workers``, ``executor``,
+        ``retries``, ``force``, ``only``, ``failed``, ...).
+
+    Returns
+    -------
+    list of ReportOutcome
+        One per group, in the order given; failures carry ``ok=False`` and the error.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``result_dir`` holds no saved result or ``template`` does not exist (checked
+        once, before any notebook runs).
+    BatchError
+        For invalid options, or an executor that cannot be used.
+    """
+    batch = ReportBatch(out_dir, template, timeout, progress, lang=lang, pdf=pdf, kernel_name=kernel_name, **options)
+    with _Terminate():
+        try:
+            return batch.run(result_dir, group_ids)
+        except BaseException:
+            batch.close(cancel=True)
+            raise
+        finally:
+            batch.close()

@@ -1,0 +1,1 @@
+"""Intake: the input contract, reading the office's workbooks, validation, sample data."""

@@ -1,0 +1,940 @@
+"""Reading the office's workbooks and writing ``scores.xlsx``: I/O only, no rules.
+
+:func:`read_tables` turns an ``.xlsx`` workbook or a folder of CSV files into one raw
+DataFrame per sheet (cells as read, plus the Excel row number in ``_row``), mapping
+Chinese sheet names and headers to the English ones. Type coercion and every rule live in
+:mod:`assess.intake.validate`.
+
+Workbooks are checked before they are parsed (encrypted, .xls, damaged, zip bombs) and then
+streamed cell by cell: only cells present in the file are visited, never the padded grid.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+import itertools
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
+from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
+from openpyxl.xml.constants import SHEET_MAIN_NS
+
+from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
+from assess.intake.problems import InputError, Problem
+from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
+
+__all__ = ["RawTables", "Origin", "read_tables", "file_sha256", "atomic_path", "normalise_name"]
+
+ROW = "_row"  # the Excel row number of each record (header is row 1)
+
+#: Limits checked before a workbook is parsed (see the README, "What assess refuses").
+MAX_UNCOMPRESSED = 500 * 1024**2  # bytes, all members of the .xlsx together
+MAX_RATIO = 100  # uncompressed : compressed, for a member larger than RATIO_FLOOR
+RATIO_FLOOR = 5 * 1024**2
+MAX_ROWS = 1_000_000  # data rows in one sheet
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE compound files
+# Characters that never belong in a cell: C0 controls except tab and newline, DEL, C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible characters that sneak into headers copied from web pages or chat messages.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")  # how .xlsx stores a control character (ECMA-376 ST_Xstring)
+_PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_LAST_SERIAL = 2958466  # Excel serial of 10000-01-01
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a table came from: the sheet (or CSV file) name and the headers as written."""
+
+    label: str  # the sheet title or CSV file stem as the office wrote it (``问题台账``)
+    columns: dict[str, tuple[str, int]] = field(default_factory=dict)  # column -> (header as written, 1-based index)
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class RawTables:
+    """Sheets as read: ``tables[sheet]`` holds raw cells and a ``_row`` column.
+
+    ``problems`` stop validation from passing; ``warnings`` do not (hidden sheets read, unknown
+    headers ignored, control characters removed). ``origins`` keeps the office's own names of
+    each sheet and column, and ``missing`` the required columns the sheets lack.
+    """
+
+    source: str
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem]
+    files: dict[str, str]  # the file each sheet came from, as problems name it
+    warnings: list[Problem] = field(default_factory=list)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    missing: frozenset[tuple[str, str]] = frozenset()
+
+    def file(self, sheet: str) -> str:
+        return self.files.get(sheet, self.source)
+
+
+def _csv_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, or of every CSV file of a folder in name order."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    paths = _csv_files(path) if path.is_dir() else [path]
+    for p in paths:
+        if path.is_dir():
+            digest.update(p.name.encode() + b"\0")
+        with p.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---- names: sheets and headers as the office writes them --------------------------------------
+
+
+def normalise_name(text: object) -> str:
+    """A sheet or header name as compared: invisible characters dropped, NFKC (full-width to ASCII), trimmed."""
+    text = _INVISIBLE.sub("", _CONTROL.sub("", str(text)))
+    return " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def _header_map(sheet: str) -> dict[str, str]:
+    mapping = {}
+    for col in SHEETS[sheet].columns:
+        mapping[col.name.lower()] = col.name
+        mapping[normalise_name(col.zh)] = col.name
+    return mapping
+
+
+def _suggest(sheet: str, text: str) -> Column | None:
+    """The known column whose English or Chinese name is closest to ``text`` (difflib), if any is close."""
+    names = {}
+    for col in SHEETS[sheet].columns:
+        names[col.name.lower()] = col
+        names[col.zh] = col
+    match = difflib.get_close_matches(normalise_name(text), list(names), n=1, cutoff=0.6)
+    return names[match[0]] if match else None
+
+
+def _sheet_name(name: str) -> str | None:
+    """The table a sheet (or CSV file stem) holds, by its English or Chinese name, or None."""
+    key = normalise_name(name)
+    return _SHEET_KEYS.get(key)
+
+
+_SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
+
+
+def _letter(index: int) -> str:
+    return openpyxl.utils.get_column_letter(index)
+
+
+def _clean_text(value: str, escaped: bool) -> tuple[str, bool]:
+    """Undo .xlsx escapes and drop control characters; say whether any were dropped."""
+    if escaped and "_x" in value:
+        value = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+    if "\r" in value:
+        value = value.replace("\r\n", "\n")
+    if _CONTROL.search(value):
+        return _CONTROL.sub("", value), True
+    return value, False
+
+
+# ---- one sheet: header and sparse rows -> raw frame ------------------------------------------
+
+
+Cells = dict[int, object]  # 1-based column index -> value, only the cells that hold something
+
+
+def _frame(
+    file: str,
+    sheet: str,
+    label: str,
+    header: Cells,
+    rows: Iterable[tuple[int, Cells]],
+    problems: list[Problem],
+    warnings: list[Problem],
+    *,
+    escaped: bool = False,
+    merged: Callable[[], set[int]] = set,
+) -> tuple[pd.DataFrame, Origin, set[str]]:
+    """Build the raw frame of one sheet from its header (row 1) and its data rows.
+
+    Only the cells present are visited, so a stray value far to the right or far below costs
+    nothing. Returns the frame, where each column came from, and the required columns missing.
+    """
+    mapping = _header_map(sheet)
+    spec = SHEETS[sheet]
+    here = {"file": file, "sheet": sheet, "sheet_label": label}
+    kept: dict[int, str] = {}
+    origin: dict[str, tuple[str, int]] = {}
+    unknown: dict[int, str] = {}
+    for ci in sorted(header):
+        cell = header[ci]
+        text = str(cell)
+        if not text.strip():
+            continue
+        name = mapping.get(normalise_name(text))
+        if name is None:
+            unknown[ci] = text
+            guess = _suggest(sheet, text)
+            hint_en = f"; did you mean {guess.zh} ({guess.name})?" if guess else ""
+            hint_zh = f"；是否应为“{guess.zh}”（{guess.name}）？" if guess else ""
+            warnings.append(
+                Problem(
+                    **here,
+                    row=1,
+                    column=f"column {_letter(ci)}",
+                    value=text,
+                    col_index=ci,
+                    severity="warning",
+                    rule=f"unknown column header in column {_letter(ci)}: its values are ignored{hint_en}",
+                    fix="rename the header to one of the sheet's columns (see the template's README sheet), or delete the column",
+                    rule_zh=f"第{_letter(ci)}列的列名不是本表的列名，该列内容不会读取{hint_zh}",
+                    fix_zh="把列名改为本表规定的列名（见模板的“README”说明页），或删除该列",
+                )
+            )
+            continue
+        if name in origin:
+            problems.append(
+                Problem(
+                    **here,
+                    row=1,
+                    column=name,
+                    value=text,
+                    col_index=ci,
+                    column_label=text,
+                    rule=f"the column appears twice (columns {_letter(origin[name][1])} and {_letter(ci)})",
+                    fix="keep one of the two columns",
+                    rule_zh=f"该列出现了两次（第{_letter(origin[name][1])}列和第{_letter(ci)}列）",
+                    fix_zh="只保留其中一列",
+                )
+            )
+            continue
+        col = spec.column(name)
+        if text.lower() not in (col.name.lower(), col.zh):  # read, but not as written: say so
+            warnings.append(
+                Problem(
+                    **here,
+                    row=1,
+                    column=name,
+                    value=text,
+                    col_index=ci,
+                    column_label=text,
+                    severity="warning",
+                    rule=f"the header was read as {col.name} ({col.zh}); it holds spaces, invisible or full-width characters",
+                    fix=f"retype the header as {col.name} or {col.zh}",
+                    rule_zh=f"该列名按“{col.zh}”（{col.name}）读取；其中含有空格、不可见字符或全角字符",
+                    fix_zh=f"把列名重新输入为“{col.zh}”或 {col.name}",
+                )
+            )
+        kept[ci] = name
+        origin[name] = (text, ci)
+    names = list(kept.values())
+    records: list[list[object]] = []
+    headerless: dict[int, int] = {}  # column without a header -> first row holding a value
+    count = 0
+    for number, cells in rows:
+        if not cells:
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise InputError(
+                [
+                    Problem(
+                        **here,
+                        row=None,
+                        column=None,
+                        value=None,
+                        rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
+                        fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
+                        rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
+                        fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行",
+                    )
+                ]
+            )
+        record: list[object] = []
+        for ci, name in kept.items():
+            value = cells.get(ci)
+            if isinstance(value, str):
+                value, stripped = _clean_text(value, escaped)
+                if stripped:
+                    warnings.append(
+                        Problem(
+                            **here,
+                            row=number,
+                            column=name,
+                            value=value,
+                            col_index=ci,
+                            severity="warning",
+                            rule="control characters (such as NUL, BEL or ESC) were removed from the text",
+                            fix="check the cell; retype it if text is missing",
+                            rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
+                            fix_zh="核对该单元格，如有缺字请重新输入",
+                        )
+                    )
+                if not value.strip():
+                    value = None
+            elif isinstance(value, float) and not math.isfinite(value):
+                value = repr(value)  # inf / nan: kept as text so that validation names it
+            record.append(value)
+        if len(cells) > len(kept) or any(ci not in kept for ci in cells):
+            for ci in cells:
+                if ci not in kept and ci not in unknown and ci not in headerless:
+                    headerless[ci] = number
+        if any(v is not None for v in record):
+            records.append([*record, number])
+    joined = merged()
+    for ci, first in sorted(headerless.items()):
+        note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
+        note_zh = "（该列的列名单元格与左侧单元格合并了）" if ci in joined else ""
+        warnings.append(
+            Problem(
+                **here,
+                row=first,
+                column=f"column {_letter(ci)}",
+                value=None,
+                col_index=ci,
+                severity="warning",
+                rule=f"column {_letter(ci)} has values but no header{note_en}; they are ignored",
+                fix="give the column a header from the template (unmerge merged header cells), or delete the stray values",
+                rule_zh=f"第{_letter(ci)}列有内容但没有列名{note_zh}，该列内容不会读取",
+                fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容",
+            )
+        )
+    frame = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
+    frame[ROW] = frame[ROW].astype("int64")
+    missing = {c for c in spec.required_columns if c not in origin}
+    for col in spec.required_columns:
+        if col not in missing:
+            continue
+        zh = spec.column(col).zh
+        found = [
+            (ci, text) for ci, text in unknown.items() if (g := _suggest(sheet, text)) is not None and g.name == col
+        ]
+        hint_en = "".join(f"; the header {text!r} in column {_letter(ci)} looks like it" for ci, text in found)
+        hint_zh = "".join(f"；第{_letter(ci)}列的列名“{text}”与之相近" for ci, text in found)
+        problems.append(
+            Problem(
+                **here,
+                row=1,
+                column=col,
+                value=None,
+                col_index=found[0][0] if found else None,
+                rule="required column is missing" + (f" (did you mean {zh} ({col})?)" if found else ""),
+                fix=f"add a header cell '{col}' (or '{zh}') in row 1{hint_en}",
+                rule_zh=f"缺少必填列“{zh}”（{col}）",
+                fix_zh=f"在第1行添加列名“{zh}”或 {col}{hint_zh}",
+            )
+        )
+    for col in spec.columns:  # optional columns absent from the file are simply blank
+        if col.name not in frame.columns:
+            frame[col.name] = pd.Series([None] * len(frame), dtype=object)
+    return frame, Origin(label, origin), missing
+
+
+# ---- workbooks ------------------------------------------------------------------------------
+
+
+def _refuse(source: str, rule: str, fix: str, rule_zh: str, fix_zh: str) -> InputError:
+    return InputError([Problem(source, "-", None, None, None, rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)])
+
+
+_RESAVE = "open it in Excel and save it again as .xlsx (File ▸ Save As ▸ Excel Workbook)"
+_RESAVE_ZH = "用 Excel 打开，再另存为 .xlsx 工作簿（文件 > 另存为 > Excel 工作簿）"
+
+
+def _damaged(source: str, detail: str) -> InputError:
+    return _refuse(
+        source,
+        f"cannot be opened as an .xlsx workbook: the file is damaged or incomplete ({detail})",
+        f"{_RESAVE}; if Excel cannot open it either, ask for the file again",
+        f"无法作为 .xlsx 工作簿打开：文件已损坏或不完整（{detail}）",
+        f"{_RESAVE_ZH}；如果 Excel 也打不开，请重新索取该文件",
+    )
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse, before any parsing, files that are not plain .xlsx: encrypted, .xls, damaged, zip bombs."""
+    source = path.name
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        if path.suffix.lower() == ".xls":
+            raise _refuse(
+                source,
+                "is an old Excel 97–2003 workbook (.xls), which assess does not read",
+                _RESAVE,
+                "是旧版 Excel 97–2003 工作簿（.xls），本工具不读取该格式",
+                _RESAVE_ZH,
+            )
+        raise _refuse(
+            source,
+            "cannot be opened: the workbook is password-protected (encrypted) or saved in the old .xls format",
+            "open it in Excel, remove the password (File ▸ Info ▸ Protect Workbook ▸ Encrypt with Password, clear it) "
+            "and save it again as .xlsx",
+            "无法打开：工作簿设置了打开密码（已加密），或是旧版 .xls 格式",
+            "用 Excel 打开，取消密码（文件 > 信息 > 保护工作簿 > 用密码进行加密，清空密码），再另存为 .xlsx",
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _damaged(
+            source, "not a complete zip archive" if not str(exc) else f"{type(exc).__name__}: {exc}"
+        ) from None
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names:
+        raise _damaged(source, "it holds no xl/workbook.xml")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise _refuse(
+            source,
+            f"unpacks to {total / 1024**2:,.0f} MB, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads "
+            "(a damaged file or a zip bomb)",
+            "check the file; a year of one office's data is a few MB — remove images, stray sheets and formatting far "
+            "outside the tables, and save it again",
+            f"解压后达 {total / 1024**2:,.0f} MB，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB（文件异常或为“压缩炸弹”）",
+            "检查该文件：一个单位一年的数据通常只有几 MB——删除图片、多余工作表和表格以外的格式后重新保存",
+        )
+    for m in members:
+        if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            ratio = m.file_size / max(m.compress_size, 1)
+            raise _refuse(
+                source,
+                f"member {m.filename} is compressed {ratio:,.0f}:1 (more than {MAX_RATIO}:1 for {m.file_size / 1024**2:,.0f} MB); "
+                "assess refuses it as a possible zip bomb",
+                "check the file; remove formatting or values far outside the tables and save it again",
+                f"其中的 {m.filename} 压缩比达 {ratio:,.0f}:1（超过 {MAX_RATIO}:1），疑似“压缩炸弹”，拒绝读取",
+                "检查该文件：删除表格以外的格式或内容后重新保存",
+            )
+
+
+_T = f"{{{SHEET_MAIN_NS}}}t"
+_R = f"{{{SHEET_MAIN_NS}}}r"
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser, made total and quicker for the cells intake meets.
+
+    Every ``<v>`` becomes a value, never an exception: a numeric value that is not a plain
+    number (``inf``, ``NaN``) is kept as its text and a date-formatted serial outside Excel's
+    dates as the number, so that validation names them. Numbers, shared and inline strings are
+    read here directly (openpyxl builds an object tree per inline string); other cells go to
+    openpyxl. ``formula`` marks cells holding a formula, whose value is the one Excel saved.
+    """
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        kind = element.get("t", "n")
+        if kind not in ("n", "s", "inlineStr"):
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, OverflowError):  # e.g. an ISO date cell (t="d") that is no date: its text
+                row, column = (
+                    coordinate_to_tuple(element.get("r"))
+                    if element.get("r")
+                    else (self.row_counter, self.col_counter + 1)
+                )
+                self.col_counter = column
+                cell = {
+                    "row": row,
+                    "column": column,
+                    "value": element.findtext(VALUE_TAG),
+                    "data_type": "s",
+                    "style_id": 0,
+                }
+        else:
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            style = int(element.get("s") or 0)
+            value: object = None
+            if kind == "inlineStr":
+                text = element.find(INLINE_STRING)
+                if text is not None:
+                    plain = text.find(_T)
+                    value = (
+                        plain.text or ""
+                        if plain is not None
+                        else "".join(r.findtext(_T) or "" for r in text.iterfind(_R))
+                    )
+            else:
+                raw = element.findtext(VALUE_TAG) or None
+                if raw is not None and kind == "s":
+                    value = self._shared(raw, coordinate or f"{_letter(column)}{row}")
+                elif raw is not None:
+                    value = self._number(raw, style)
+            cell = {"row": row, "column": column, "value": value, "data_type": kind, "style_id": style}
+        if element.find(FORMULA_TAG) is not None:
+            cell["formula"] = True
+        return cell
+
+    def _shared(self, raw: str, where: str) -> str:
+        """The shared string a cell points to; an index that is not one of them (``-1`` would be the last) is damage."""
+        index = raw.strip()
+        if not index.isdigit() or int(index) >= len(self.shared_strings):
+            raise ValueError(
+                f"cell {where} points to shared text {raw!r}, but the file holds {len(self.shared_strings)}"
+            )
+        return self.shared_strings[int(index)]
+
+    def _number(self, raw: str, style: int) -> object:
+        if not _PLAIN_NUMBER.match(raw):
+            return raw  # inf, NaN, or worse: text, for validation to name
+        number = _cast_number(raw)
+        if style in self.date_formats:
+            if not 0 <= float(number) < _LAST_SERIAL:
+                return float(number)  # validation says the date is out of range
+            try:
+                return from_excel(number, self.epoch, timedelta=style in self.timedelta_formats)
+            except (OverflowError, ValueError):
+                return float(number)
+        return number
+
+
+def _read_xlsx(path: Path) -> RawTables:
+    source = path.name
+    _check_archive(path)
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+    found: dict[str, pd.DataFrame] = {}
+    origins: dict[str, Origin] = {}
+    titles: dict[str, str] = {}
+    missing: set[tuple[str, str]] = set()
+    where = ""  # the sheet being read, for a damaged part
+    try:
+        for ws in book.worksheets:
+            where = f"sheet {ws.title!r}: "
+            sheet = _sheet_name(ws.title)
+            if sheet is None:
+                continue
+            hidden = ws.sheet_state != "visible"
+            if hidden:
+                warnings.append(
+                    Problem(
+                        source,
+                        sheet,
+                        None,
+                        None,
+                        None,
+                        severity="warning",
+                        sheet_label=ws.title,
+                        rule=f"the sheet {ws.title!r} is hidden; it was read like a visible one",
+                        fix="unhide it to check its rows, or delete it if it is not meant to count",
+                        rule_zh=f"工作表“{ws.title}”处于隐藏状态，已与可见工作表一样读取",
+                        fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表",
+                    )
+                )
+            if sheet in found:
+                first = titles[sheet]
+                problems.append(
+                    Problem(
+                        source,
+                        sheet,
+                        None,
+                        None,
+                        None,
+                        sheet_label=ws.title,
+                        rule=f"two sheets hold the {sheet} table: {first!r} and {ws.title!r}",
+                        fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
+                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{ws.title}”",
+                        fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张",
+                    )
+                )
+                continue
+            frame, origin, lacking = _read_sheet(source, sheet, ws, problems, warnings)
+            found[sheet] = frame
+            origins[sheet] = Origin(origin.label, origin.columns, hidden)
+            titles[sheet] = ws.title
+            missing |= {(sheet, c) for c in lacking}
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged sheet part: bad XML, a broken deflate stream, a CRC error
+        raise _damaged(source, f"{where}{type(exc).__name__}: {exc}") from None
+    finally:
+        book.close()
+    return _finish(source, found, problems, warnings, origins, missing)
+
+
+def _read_sheet(
+    source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem]
+) -> tuple[pd.DataFrame, Origin, set[str]]:
+    """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value."""
+    with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
+        parser = _CellParser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=ws.parent.epoch,
+            date_formats=ws.parent._date_formats,
+            timedelta_formats=ws.parent._timedelta_formats,
+        )
+        cells = parser.parse()
+        header: Cells = {}
+        first: list[tuple[int, list[dict]]] = []
+        for idx, row in cells:
+            if idx == 1:
+                header = {c["column"]: c["value"] for c in row if c["value"] is not None}
+            else:
+                first.append((idx, row))
+            break
+        uncalculated: list[tuple[int, int, object]] = []
+
+        def rows() -> Iterator[tuple[int, Cells]]:
+            for idx, row in itertools.chain(first, cells):
+                values = {}
+                for c in row:
+                    if c.get("formula") and c["value"] is None:
+                        uncalculated.append((idx, c["column"], None))
+                    elif c["value"] is not None:
+                        values[c["column"]] = c["value"]
+                yield idx, values
+
+        def merged() -> set[int]:
+            joined: set[int] = set()
+            for rng in getattr(parser.merged_cells, "mergeCell", None) or []:
+                lo_col, lo_row, hi_col, _ = range_boundaries(rng.ref)
+                if lo_row == 1:
+                    joined |= set(range(lo_col + 1, hi_col + 1))
+            return joined
+
+        frame, origin, lacking = _frame(
+            source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged
+        )
+    _hidden_rows_and_columns(source, sheet, ws.title, parser, frame, origin, warnings)
+    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
+    for idx, ci, _ in uncalculated:
+        if ci in reverse:
+            problems.append(
+                Problem(
+                    source,
+                    sheet,
+                    idx,
+                    reverse[ci],
+                    None,
+                    sheet_label=ws.title,
+                    col_index=ci,
+                    rule="the cell holds a formula with no saved value",
+                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
+                    rule_zh="该单元格是公式，但没有保存计算结果",
+                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
+                )
+            )
+    return frame, origin, lacking
+
+
+def _hidden_rows_and_columns(
+    source: str,
+    sheet: str,
+    label: str,
+    parser: WorkSheetParser,
+    frame: pd.DataFrame,
+    origin: Origin,
+    warnings: list[Problem],
+) -> None:
+    """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
+
+    def hidden(attrs: dict) -> bool:
+        return str(attrs.get("hidden", "")).lower() in ("1", "true")
+
+    rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
+    rows = sorted(rows & set(frame[ROW].tolist())) if rows else []
+    if rows:
+        shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
+        shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")
+        warnings.append(
+            Problem(
+                source,
+                sheet,
+                rows[0],
+                None,
+                None,
+                severity="warning",
+                sheet_label=label,
+                rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
+                fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
+                rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
+                fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除",
+            )
+        )
+    spans = []
+    for attrs in parser.column_dimensions.values():
+        if hidden(attrs):
+            try:
+                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
+            except ValueError:
+                continue
+    columns = [
+        (ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)
+    ]
+    for ci, name, text in sorted(columns):
+        warnings.append(
+            Problem(
+                source,
+                sheet,
+                1,
+                name,
+                text,
+                severity="warning",
+                sheet_label=label,
+                col_index=ci,
+                column_label=text,
+                rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
+                fix="unhide the column to check its values",
+                rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
+                fix_zh="取消隐藏该列并核对其内容",
+            )
+        )
+
+
+def _finish(
+    source: str,
+    found: dict[str, pd.DataFrame],
+    problems: list[Problem],
+    warnings: list[Problem],
+    origins: dict[str, Origin],
+    missing: set[tuple[str, str]],
+    files: dict[str, str] | None = None,
+    seen: list[str] | None = None,
+) -> RawTables:
+    for sheet, spec in SHEETS.items():
+        if sheet in found:
+            continue
+        if spec.optional:
+            found[sheet], _, _ = _frame(
+                source, sheet, "", {i: c.name for i, c in enumerate(spec.columns, 1)}, [], [], []
+            )
+            continue
+        if files and sheet in files:  # its file is there but could not be read: that problem is already named
+            continue
+        close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(
+            sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6
+        )
+        hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
+        hint_zh = f"；工作簿中有“{close[0]}”，是否应为“{spec.zh}”？" if close else ""
+        problems.append(
+            Problem(
+                source,
+                sheet,
+                None,
+                None,
+                None,
+                "required sheet is missing",
+                f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one{hint_en}",
+                rule_zh=f"缺少必需的工作表“{spec.zh}”（{sheet}）",
+                fix_zh=f"添加名为“{spec.zh}”或 {sheet} 的工作表（`assess template` 可生成空白模板）{hint_zh}",
+            )
+        )
+    return RawTables(
+        source,
+        {name: found[name] for name in SHEETS if name in found},
+        problems,
+        files or {},
+        warnings,
+        origins,
+        frozenset(missing),
+    )
+
+
+# ---- CSV folders ----------------------------------------------------------------------------
+
+
+def _read_csv_folder(path: Path) -> RawTables:
+    source = path.name
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    found: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = {}
+    origins: dict[str, Origin] = {}
+    missing: set[tuple[str, str]] = set()
+    csvs = _csv_files(path)
+    broken: dict[str, str] = {}
+    for entry in sorted(path.iterdir()):  # named like a table but no file to read: never silently left out
+        sheet = _sheet_name(entry.stem) if entry.suffix.lower() == ".csv" else None
+        if sheet is None or entry.is_file():
+            continue
+        kind_en, kind_zh = (
+            ("a folder", "文件夹") if entry.is_dir()
+            else ("a link to nothing (its target is missing or a loop)", "指向不存在目标（或循环）的链接") if entry.is_symlink() and not entry.exists()
+            else ("not a regular file", "不是普通文件")
+        )  # fmt: skip
+        problems.append(
+            Problem(
+                f"{source}/{entry.name}",
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=entry.stem,
+                rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
+                fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
+                rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
+                fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项",
+            )
+        )
+        broken.setdefault(sheet, f"{source}/{entry.name}")
+    for file in csvs:
+        sheet = _sheet_name(file.stem)
+        if sheet is None:
+            continue
+        name = f"{source}/{file.name}"
+        if sheet in files:
+            problems.append(
+                Problem(
+                    name,
+                    sheet,
+                    None,
+                    None,
+                    None,
+                    sheet_label=file.stem,
+                    rule=f"two files hold the {sheet} table: {Path(files[sheet]).name!r} and {file.name!r}",
+                    fix="keep one of the two files and delete or rename the other",
+                    rule_zh=f"有两个文件都对应{SHEETS[sheet].zh}（{sheet}）表：“{Path(files[sheet]).name}”和“{file.name}”",
+                    fix_zh="只保留其中一个文件，删除或改名另一个",
+                )
+            )
+            continue
+        files[sheet] = name
+        rows = _read_csv(file, name, sheet, problems)
+        if rows is None:
+            continue
+        header = {i: v for i, v in enumerate(rows[0], 1) if v != ""} if rows else {}
+        body = ((n, {i: v for i, v in enumerate(r, 1) if v != ""}) for n, r in enumerate(rows[1:], 2))
+        frame, origin, lacking = _frame(name, sheet, file.stem, header, body, problems, warnings)
+        found[sheet] = frame
+        origins[sheet] = origin
+        missing |= {(sheet, c) for c in lacking}
+    return _finish(source, found, problems, warnings, origins, missing, broken | files, [p.stem for p in csvs])
+
+
+def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
+    """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV, too large or unreadable."""
+    try:
+        size = file.stat().st_size
+        data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
+    except OSError as exc:
+        problems.append(
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"cannot be read: {exc.strerror or exc}",
+                fix="check that the file is there and that you may open it, then run again",
+                rule_zh=f"无法读取该文件：{exc.strerror or exc}",
+                fix_zh="确认文件存在且有权限打开，然后重新运行",
+            )
+        )
+        return None
+    if size > MAX_UNCOMPRESSED:
+        problems.append(
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
+                fix="check that the file holds one year of one office's data",
+                rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
+                fix_zh="确认该文件只含本单位一年的数据",
+            )
+        )
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            data.decode("gb18030")
+            guess_en, guess_zh = (
+                " — it looks like GBK/GB18030, Excel's plain 'CSV' on Chinese Windows",
+                "——看起来是 GBK/GB18030 编码（中文 Windows 上 Excel 默认的“CSV”格式）",
+            )
+        except UnicodeDecodeError:
+            guess_en = guess_zh = ""
+        problems.append(
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"cannot be read as UTF-8 CSV (byte {exc.start} is not UTF-8){guess_en}",
+                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+                rule_zh=f"不是 UTF-8 编码的 CSV 文件，无法读取（第 {exc.start} 字节）{guess_zh}",
+                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+            )
+        )
+        return None
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=None)
+    except pd.errors.EmptyDataError:
+        return []
+    except pd.errors.ParserError as exc:
+        problems.append(
+            Problem(
+                name,
+                sheet,
+                None,
+                None,
+                None,
+                sheet_label=file.stem,
+                rule=f"cannot be read as CSV ({exc})".replace("\n", " "),
+                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
+                rule_zh="CSV 格式有误（各行的列数不一致或引号不配对），无法读取",
+                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+            )
+        )
+        return None
+    return list(table.itertuples(index=False, name=None))
+
+
+def read_tables(path: str | Path) -> RawTables:
+    """Read a workbook (``.xlsx``) or a folder of CSV files named like the sheets.
+
+    Raises :class:`~assess.intake.problems.InputError` when the path cannot be read at all (missing,
+    encrypted, damaged, .xls, too large); problems with sheets or headers are returned in
+    ``problems`` for validation to report with the rest, and notices in ``warnings``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _read_csv_folder(path)
+    if not path.exists():
+        raise _refuse(
+            path.name, "file not found", f"check the path {str(path)!r}", "找不到该文件", f"检查路径 {str(path)!r}"
+        )
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
+        raise _refuse(
+            path.name,
+            "is neither an .xlsx workbook nor a folder of CSV files",
+            "save it from Excel as .xlsx",
+            "既不是 .xlsx 工作簿，也不是 CSV 文件夹",
+            "在 Excel 中另存为 .xlsx 工作簿",
+        )
+    return _read_xlsx(path)

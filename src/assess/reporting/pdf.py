@@ -1,0 +1,452 @@
+"""PDF copies of the HTML reports, made offline with WeasyPrint (Pango draws the text), and
+the run's bound file.
+
+A report page is self-contained, so converting it needs nothing from the network: the URL
+fetcher given to WeasyPrint serves ``data:`` URLs (the inline figures) and refuses
+everything else, so a stray external reference fails the export instead of reaching out.
+Chinese text needs a CJK font known to fontconfig (Debian: ``fonts-noto-cjk`` or
+``fonts-wqy-microhei``); the charts are PNG images, drawn with a CJK font by
+:mod:`assess.reporting.figures`.
+
+The print stylesheet (:mod:`assess.reporting.pages`) lets sections flow, repeats the running header
+(office, year, group) and ``第 n 页 共 m 页`` on every page; the page's ``<meta
+name="assess:...">`` provenance tags become the PDF's metadata (``/assessinputsha256``, ...;
+WeasyPrint keeps the letters and digits of each name).
+
+Reproducible: the PDF's creation date is the page's ``dcterms.created`` (the result's
+``generated_at``, which ``SOURCE_DATE_EPOCH`` pins), so the same HTML gives the same PDF.
+
+Fast in a batch: WeasyPrint is imported and its font configuration built once per process
+(:func:`warm` does it ahead of the first report); :func:`bind_reports` assembles
+``reports.pdf`` from the group PDFs with pypdf, rendering only its cover, contents and
+summary table.
+
+Examples
+--------
+>>> from pathlib import Path
+>>> html_to_pdf(Path("out/reports/G01.html"), Path("out/reports/G01.pdf"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import gc
+import html
+import io
+import logging
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from assess.common.atomic import atomic_path
+from assess.common.errors import AssessError
+
+__all__ = ["html_to_pdf", "html_string_to_pdf", "warm", "bind_reports", "write_run_pdfs", "BOUND_NAME", "ExportError"]
+
+#: The bound file of a run with ``--pdf``, in both languages: ``OUT/reports.pdf``.
+BOUND_NAME = "reports.pdf"
+
+
+class ExportError(AssessError):
+    """The PDF could not be written (WeasyPrint missing, or the page is not self-contained)."""
+
+
+def _weasyprint() -> ModuleType:
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: Pango's shared libraries are missing
+        raise ExportError(
+            f"PDF export needs WeasyPrint and Pango ({exc}). Install them with "
+            "`pip install weasyprint` and `sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0` (Debian/Ubuntu)."
+        ) from exc
+    return weasyprint
+
+
+#: The scheme of the page's own images once :func:`_print_source` has taken them out of the HTML.
+_IMAGE_SCHEME = "assess-image:"
+
+
+def _offline_fetcher(images: Sequence[tuple[str, bytes]] = ()) -> Any:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class OfflineFetcher(URLFetcher):
+        """Serves ``data:`` URLs and the page's own images; any other URL stops the export."""
+
+        def fetch(self, url: str, headers: dict | None = None) -> Any:
+            if url.startswith(_IMAGE_SCHEME):
+                number = url[len(_IMAGE_SCHEME) :]
+                if number.isdigit() and int(number) < len(images):
+                    mime, body = images[int(number)]
+                    return URLFetcherResponse(url, body, {"Content-Type": mime})
+            if not url.startswith("data:"):
+                raise FatalURLFetchingError(
+                    f"The report refers to {url[:200]!r}; reports must be self-contained, so nothing is fetched."
+                )
+            return super().fetch(url, headers)
+
+    return OfflineFetcher(allowed_protocols={"data", _IMAGE_SCHEME[:-1]})
+
+
+@functools.cache
+def _font_config() -> Any:
+    """One WeasyPrint font configuration per process (fontconfig's font list is read once)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def warm() -> None:
+    """Import WeasyPrint and lay out a small page with Chinese and Latin text once, so the
+    first report of a worker does not pay for loading Pango, fontconfig and the fonts."""
+    html_string_to_pdf(
+        '<html lang="zh-CN"><body><p style="font-family: sans-serif">考核 Assessment 0123</p></body></html>'
+    )
+
+
+#: A last page filled less than this (a closing block spilled over) is laid out again, tighter.
+MIN_LAST_PAGE_FILL = 0.4
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+# nbconvert's wrappers around each cell's output (``basic`` template): nothing of the report's
+# own, but a fifth of the page's elements, each styled and laid out.
+_WRAPPER = re.compile(
+    r'<div class="(?:cell border-box-sizing code_cell rendered[^"]*|output_wrapper|output|output_area'
+    r'|output_html rendered_html output_subarea)"(?: id="[^"]*")?>'
+)
+_DIV = re.compile(r"<div\b[^>]*>|</div>")
+_DATA_IMAGE = re.compile(r'src="data:(image/(?:png|jpeg|gif));base64,([A-Za-z0-9+/=]+)"')
+
+
+@functools.lru_cache(maxsize=8)
+def _stylesheet(css: str) -> Any:
+    """The page's stylesheet, parsed once per process (every report of a run has the same)."""
+    from weasyprint import CSS
+
+    return CSS(string=css, font_config=_font_config(), media_type="print")
+
+
+def _print_source(source: str) -> tuple[str, str | None, list[tuple[str, bytes]]]:
+    """What WeasyPrint is given of a page: its HTML without nbconvert's output wrappers, its
+    first ``<style>`` (parsed once per process, :func:`_stylesheet`) and its inline images
+    (decoded here and served by the fetcher, not read character by character by the HTML
+    parser). The cascade is the same: the wrappers carry no style of the report's own."""
+    css = None
+    head, sep, rest = source.partition("</head>")
+    match = _STYLE.search(head) if sep else None
+    if match:
+        css = match.group(1)
+        head = head[: match.start()] + head[match.end() :]
+    pieces, position, keep = [], 0, []
+    for tag in _DIV.finditer(rest):
+        if tag.group(0) == "</div>":
+            drop = keep.pop() if keep else False
+        else:
+            drop = _WRAPPER.fullmatch(tag.group(0)) is not None
+            keep.append(drop)
+        if drop:
+            pieces.append(rest[position : tag.start()])
+            position = tag.end()
+    pieces.append(rest[position:])
+    body = "".join(pieces)
+    images: list[tuple[str, bytes]] = []
+
+    def take(image: re.Match) -> str:
+        images.append((image.group(1), base64.b64decode(image.group(2))))
+        return f'src="{_IMAGE_SCHEME}{len(images) - 1}"'
+
+    return head + sep + _DATA_IMAGE.sub(take, body), css, images
+
+
+def _render(weasyprint: ModuleType, source: str) -> Any:
+    """Lay the page out (:func:`_print_source` says what WeasyPrint is given)."""
+    source, css, images = _print_source(source)
+    stylesheets = [_stylesheet(css)] if css is not None else []
+    document = weasyprint.HTML(string=source, base_url=None, url_fetcher=_offline_fetcher(images), media_type="print")
+    return document.render(font_config=_font_config(), stylesheets=stylesheets)
+
+
+def _last_page_fill(document: Any) -> float:
+    """How much of the last page's height the content fills (0–1; 1 when unknown)."""
+    try:
+        page = document.pages[-1]._page_box
+        return float(page.children[0].margin_height()) / float(page.height)
+    except (AttributeError, IndexError, TypeError, ZeroDivisionError):
+        return 1.0
+
+
+def html_string_to_pdf(source: str, name: str = "page") -> bytes:
+    """Convert a self-contained HTML page (a string) to PDF bytes; see :func:`html_to_pdf`.
+
+    When the layout leaves a last page less than :data:`MIN_LAST_PAGE_FILL` full (the
+    closing block pushed onto a page of its own), the page is laid out once more with the
+    print stylesheet's tighter variant (``html.assess-tight``: smaller figures and type),
+    and that layout is kept when it saves the page or fills the last one better.
+    """
+    weasyprint = _weasyprint()
+    from weasyprint.urls import FatalURLFetchingError
+
+    # WeasyPrint reports CSS it does not support (e.g. `user-select`) as log warnings; they
+    # say nothing about the result, so keep them out of the batch's output.
+    css_log = logging.getLogger("weasyprint")
+    level = css_log.level
+    css_log.setLevel(logging.ERROR)
+    # A page makes some hundred thousand short-lived objects: the cyclic collector would walk
+    # the worker's whole heap many times over for them; it is off while the page is made.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        document = _render(weasyprint, source)
+        if len(document.pages) > 1 and _last_page_fill(document) < MIN_LAST_PAGE_FILL:
+            tight = _render(weasyprint, source.replace("<html ", '<html class="assess-tight" ', 1))
+            if len(tight.pages) < len(document.pages) or _last_page_fill(tight) >= MIN_LAST_PAGE_FILL:
+                document = tight
+        return document.write_pdf(custom_metadata=True)
+    except FatalURLFetchingError as exc:
+        raise ExportError(f"{name}: {exc}") from exc
+    finally:
+        css_log.setLevel(level)
+        if collecting:
+            gc.enable()
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Convert the self-contained HTML page ``html_path`` to an A4 PDF at ``pdf_path``.
+
+    The page's print stylesheet applies (A4, running header and page numbers; the page's
+    ``assess:*`` meta tags become PDF metadata). The PDF is written
+    under a temporary name and renamed into place: a failed export leaves no partial file.
+
+    Parameters
+    ----------
+    html_path : Path
+        A page written by :func:`assess.reporting.pages.render_html` (or any self-contained page).
+    pdf_path : Path
+        Where to write the PDF; its folder must exist.
+
+    Raises
+    ------
+    ExportError
+        WeasyPrint or Pango is missing, or the page refers to something outside itself.
+    FileNotFoundError
+        ``html_path`` does not exist.
+    """
+    html_path, pdf_path = Path(html_path), Path(pdf_path)
+    source = html_path.read_text(encoding="utf-8")
+    _write_bytes(pdf_path, html_string_to_pdf(source, html_path.name))
+
+
+def _write_bytes(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` atomically (:func:`assess.common.atomic.atomic_path`)."""
+    with atomic_path(path) as tmp:
+        Path(tmp).write_bytes(content)
+
+
+# ---- the bound file ---------------------------------------------------------------------------
+
+
+def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
+    """Each group's standing, summary card, name and rank and score in words, worked out once,
+    in rank order; unranked groups (vetoed, insufficient data) last, by score."""
+    from assess.reporting import facts
+    from assess.reporting import sections as report
+    from assess.reporting.i18n import text
+
+    rows = []
+    for group_id in result.scores["group_id"].astype(str):
+        standing = facts.standing(result, group_id)
+        card = facts.summary(result, group_id)
+        if standing["unranked_reason"] is not None:
+            short = full = text(f"not_ranked.{standing['unranked_reason']}", lang)
+        elif standing["rank"] is not None:
+            short, full = str(standing["rank"]), text("rank_of", lang, rank=standing["rank"], n=standing["n_ranked"])
+        else:
+            short = full = "—"
+        score = report.format_score(card["final_score"])
+        info = {
+            "card": card,
+            "name": report._group_name(result, group_id),
+            "ranked": standing["ranked"],
+            "rank_short": short,
+            "rank_text": full,
+            "score": text("partial_score", lang, score=score) if standing["partial"] else score,
+        }
+        final = card["final_score"]
+        key = (
+            standing["rank"] if standing["ranked"] else math.inf,
+            -final if not math.isnan(final) else math.inf,
+            group_id,
+        )
+        rows.append((key, group_id, info))
+    return {group_id: info for _, group_id, info in sorted(rows, key=lambda r: r[0])}
+
+
+def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Mapping[str, int], lang: str) -> str:
+    """Cover, contents (with the bound file's page numbers) and the summary table, as a page."""
+    from assess.reporting import pages
+    from assess.reporting import sections as report
+    from assess.reporting.i18n import component_labels, format_score, format_signed, grade_label, text
+    from assess.scoring.summary import SUMMARY_WORDS, summary_table
+
+    order = list(groups)
+
+    esc = html.escape
+    meta = result.meta
+    year = meta.get("year", "")
+    office = report.office_name(result, lang)
+    colon = "：" if lang == "zh" else ": "
+    as_of = report.date_text(meta.get("as_of"), lang)
+    cover = (
+        '<section class="assess-cover">'
+        f'<p class="assess-cover-office">{esc(office)}</p>'
+        f'<h1 class="assess-cover-title">{esc(text("bound_title", lang, year=year))}</h1>'
+        f'<p class="assess-cover-date">{esc(text("as_of", lang))}{colon}{esc(as_of)} · '
+        f"{esc(text('groups_count', lang))}{colon}{len(order)}</p></section>"
+    )
+    toc_rows = []
+    for group_id in order:
+        toc_rows.append(
+            f"<tr><td>{esc(groups[group_id]['rank_short'])}</td><td>{esc(group_id)}</td>"
+            f"<td>{esc(groups[group_id]['name'])}</td>"
+            f'<td class="num">{starts.get(group_id, "")}</td></tr>'
+        )
+    toc = (
+        f'<section class="assess-toc"><h2>{esc(text("contents", lang))}</h2>'
+        f'<table class="assess-table assess-wide"><thead><tr><th>{esc(text("rank", lang))}</th>'
+        f"<th>{esc(text('group_id', lang))}</th><th>{esc(text('name', lang))}</th>"
+        f'<th class="num">{esc(text("page", lang))}</th></tr></thead><tbody>{"".join(toc_rows)}</tbody></table></section>'
+    )
+    components = component_labels(result, lang)
+    heads = [text("rank", lang), text("group_id", lang), text("name", lang), *components.values()]
+    heads += [
+        text("base_score", lang),
+        text("bonus", lang),
+        text("deduction", lang),
+        text("final_score", lang),
+        text("grade", lang),
+    ]
+    heads.append(SUMMARY_WORDS[lang]["remarks"])
+    # the summary sheet's remarks (veto and its reason, missing data, quota places): an unranked
+    # group's reason goes there, so the rank column stays narrow and the names stay on one line
+    remarks = summary_table(result, lang).set_index("group_id")["remarks"]
+    body_rows = []
+
+    def num(i: int, n: int) -> str:  # the score columns (between the name and the grade) align right
+        return ' class="num"' if 3 <= i < n - 2 else ""
+
+    for group_id in order:
+        card = groups[group_id]["card"]
+        rank_cell = groups[group_id]["rank_short"] if groups[group_id]["ranked"] else "—"
+        cells = [esc(rank_cell), esc(group_id), f'<span class="assess-nowrap">{esc(groups[group_id]["name"])}</span>']
+        cells += [esc(format_score(card["components"].get(c))) for c in components]
+        deduction = card["deduction"]
+        cells += [
+            esc(format_score(card["base_score"])),
+            esc(format_signed(card["bonus"])),
+            esc(format_signed(-deduction) if not math.isnan(deduction) else "—"),
+            esc(groups[group_id]["score"]),
+            esc(grade_label(result, card["grade"], lang)),
+            f'<span class="assess-remark">{esc(remarks.get(group_id, ""))}</span>',
+        ]
+        body_rows.append("<tr>" + "".join(f"<td{num(i, len(cells))}>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
+    summary = (
+        f'<section class="assess-summary-table"><h2>{esc(text("summary_table", lang))}</h2>'
+        '<table class="assess-table assess-wide"><thead><tr>'
+        + "".join(f"<th{num(i, len(heads))}>{esc(h)}</th>" for i, h in enumerate(heads))
+        + f"</tr></thead><tbody>{''.join(body_rows)}</tbody></table></section>"
+    )
+    style = (
+        "<style>.assess-cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; "
+        "text-align: center; break-after: page; } .assess-cover-title { font-size: 22pt; margin: 8mm 0; } "
+        ".assess-cover-office, .assess-cover-date { font-size: 12pt; color: #444; } "
+        ".assess-toc { break-after: page; } .assess-nowrap { white-space: nowrap; } "
+        ".assess-summary-table td, .assess-summary-table th { padding-left: 1.2mm; padding-right: 1.2mm; } "
+        ".assess-remark { font-size: 7.5pt; color: #444; } "
+        ".assess-summary-table th:nth-child(1) { width: 5%; } .assess-summary-table th:nth-child(2) { width: 7%; } "
+        ".assess-summary-table th:nth-child(3) { width: 14%; } .assess-summary-table th:nth-last-child(2) { width: 6%; } "
+        ".assess-summary-table th:last-child { width: 20%; } .assess-summary-table th { white-space: normal; }</style>"
+    )
+    head = report.running_head(result, None, lang, label=text("bound_title", lang, year=year))
+    footer = report.provenance_section(result, None, lang)
+    return pages.page(
+        text("bound_title", lang, year=year), style + head + cover + toc + summary, lang, meta=footer.meta
+    )
+
+
+def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
+    """Assemble the bound file: a cover, the contents, the summary table, then every group's
+    PDF in rank order (unranked groups last), with one PDF bookmark (outline item) per group.
+
+    Only the cover, contents and summary table are laid out (twice at most, to learn their
+    own length); the group reports are copied page by page from their PDFs with pypdf.
+    Groups without a PDF in ``pdfs`` are left out.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    from assess.reporting.i18n import text
+
+    groups = {g: info for g, info in _groups(result, lang).items() if g in pdfs and Path(pdfs[g]).is_file()}
+    readers = {g: PdfReader(pdfs[g]) for g in groups}
+    lengths = {g: int(readers[g].trailer["/Root"]["/Pages"]["/Count"]) for g in groups}  # without loading every page
+
+    def starts_after(n_front: int) -> dict[str, int]:
+        position, starts = n_front + 1, {}
+        for g in groups:
+            starts[g] = position
+            position += lengths[g]
+        return starts
+
+    # The contents' page numbers depend on the front matter's own length: guess it (a cover,
+    # then about 45 rows a page for the contents and for the summary), lay out, and lay out
+    # again only when the guess was wrong.
+    guess = 1 + 2 * max(1, math.ceil(len(groups) / 45))
+    front = html_string_to_pdf(_front_matter(result, groups, starts_after(guess), lang), "front matter")
+    for _ in range(3):
+        n_front = len(PdfReader(io.BytesIO(front)).pages)
+        if n_front == guess:
+            break
+        guess = n_front
+        front = html_string_to_pdf(_front_matter(result, groups, starts_after(guess), lang), "front matter")
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front)), import_outline=False)
+    for g, info in groups.items():
+        title = f"{info['rank_text']} · {g} {info['name']}"
+        writer.append(readers[g], outline_item=title, import_outline=False)
+    meta = result.meta
+    writer.add_metadata(
+        {
+            "/Title": text("bound_title", lang, year=meta.get("year", "")),
+            "/Creator": f"assess {meta.get('version', '')}",
+            "/assessinputsha256": str(meta.get("input_sha256") or ""),
+            "/assessschemesha256": str(meta.get("scheme_sha256") or ""),
+            "/assessgeneratedat": str(meta.get("generated_at") or ""),
+        }
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    _write_bytes(Path(out_path), buffer.getvalue())
+    return Path(out_path)
+
+
+def write_run_pdfs(result: Any, outcomes: Sequence[Any], out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
+    """After a run with ``--pdf``: ``OUT/index.pdf`` (the index page printed) and the bound
+    ``OUT/reports.pdf`` (:func:`bind_reports`). Each is rewritten only when missing or older
+    than what it is made from, so a run that changed nothing writes neither."""
+    out_dir = Path(out_dir)
+    written: dict[str, Path] = {}
+    index_html, index_pdf = out_dir / "index.html", out_dir / "index.pdf"
+    if index_html.is_file() and (not index_pdf.is_file() or index_pdf.stat().st_mtime < index_html.stat().st_mtime):
+        html_to_pdf(index_html, index_pdf)
+        written["index"] = index_pdf
+    pdfs = {o.group_id: Path(o.pdf_path) for o in outcomes if getattr(o, "ok", False) and getattr(o, "pdf_path", None)}
+    bound = out_dir / BOUND_NAME
+    sources = [p for p in pdfs.values() if p.is_file()] + [out_dir / "results" / "meta.json"]
+    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0.0)
+    if pdfs and (not bound.is_file() or bound.stat().st_mtime < newest):
+        bind_reports(result, pdfs, bound, lang)
+        written["bound"] = bound
+    return written

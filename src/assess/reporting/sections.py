@@ -1,0 +1,1064 @@
+"""The sections of one group's report, as HTML, so the report notebook holds no logic.
+
+Each ``*_section`` function takes a loaded :class:`~assess.scoring.result.Result`, a group and a
+language and returns an :class:`IPython.display.HTML` the notebook displays as is. The
+numbers come from :mod:`assess.reporting.facts`, the words from :mod:`assess.reporting.i18n` (component and
+grade labels from the scheme), the figures from :mod:`assess.reporting.figures` (inlined as PNG).
+Every piece of data — names, comments, reasons, IDs — goes through :func:`html.escape`:
+a comment ``<script>alert(1)</script>`` is shown as text and never runs.
+
+Sections flow one after the other in print (no forced page breaks): the print stylesheet of
+:mod:`assess.reporting.pages` keeps a chart with its caption and a heading with what follows, and
+repeats a table's header on a new page. :func:`header_section` carries the running header
+(office, year, group) that WeasyPrint repeats on every printed page.
+
+Examples
+--------
+>>> from assess.scoring.result import load_result                     # doctest: +SKIP
+>>> result = load_result("reports/demo/results")                # doctest: +SKIP
+>>> report.summary_section(result, "G01", "zh")                 # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, Image
+from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
+
+from assess.reporting import facts
+from assess.reporting import figures as plots
+from assess.reporting import provenance as prov
+from assess.reporting.i18n import (
+    LANGS,
+    MISSING,
+    check_lang,
+    component_labels,
+    display_text,
+    flag_labels,
+    format_number,
+    format_percent,
+    format_score,
+    format_signed,
+    grade_label,
+    has_text,
+    indicator_label,
+    is_missing,
+    month_label,
+    quarter_label,
+    text,
+)
+from assess.scoring.result import Result
+
+__all__ = [
+    "LANGS",
+    "check_lang",
+    "display_text",
+    "text",
+    "component_labels",
+    "grade_label",
+    "flag_labels",
+    "format_score",
+    "rank_text",
+    "rank_short",
+    "score_text",
+    "office_name",
+    "running_head",
+    "standing_notes",
+    "improvement_sentences",
+    "header_section",
+    "summary_section",
+    "indicators_section",
+    "ratings_section",
+    "problems_section",
+    "milestones_section",
+    "adjustments_section",
+    "quality_section",
+    "improvements_section",
+    "closing_section",
+    "provenance_section",
+    "page_meta",
+    "PAGE_META_MIME",
+    "indicator_table",
+    "table",
+    "figure",
+    "figure_png",
+]
+
+#: MIME type of the output that carries a report's ``<meta>`` tags to :func:`assess.reporting.pages.render_html`.
+PAGE_META_MIME = "application/vnd.assess.page-meta+json"
+
+
+# ---- small HTML builders ----------------------------------------------------------------
+
+
+def _e(value: Any) -> str:
+    """``value`` as escaped display text (missing → em dash)."""
+    return html.escape(display_text(value))
+
+
+def _table(columns: list[tuple[str, str]], rows: list[list[str]], css: str = "assess-table") -> str:
+    """A table; ``columns`` are (label, kind) pairs, kind ``text``, ``num`` (right-aligned)
+    or ``date`` (never wrapped); ``rows`` hold escaped cell HTML."""
+    attrs = {"num": ' class="num"', "date": ' class="date"', "text": ""}
+    head = "".join(f'<th scope="col"{attrs[kind]}>{html.escape(label)}</th>' for label, kind in columns)
+    body = "\n".join(
+        "<tr>"
+        + "".join(f"<td{attrs[kind]}>{cell}</td>" for cell, (_, kind) in zip(row, columns, strict=True))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def _kv(rows: list[tuple[str, str, str | None]], css: str = "assess-kv") -> str:
+    """A label/value table of plain text; ``(label, value, key)``, ``key`` → ``data-key``."""
+
+    def attr(key: str | None) -> str:
+        return f' data-key="{html.escape(key)}"' if key else ""
+
+    body = "\n".join(
+        f'<tr><th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td></tr>'
+        for label, value, key in rows
+    )
+    return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def figure_png(fig: Figure, dpi: int = 120) -> bytes:
+    """Render ``fig`` to PNG bytes (Agg; no software tag or time in the file: reproducible)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _img(fig: Figure, dpi: int = 120, caption: str = "", css: str = "assess-figure") -> str:
+    """``fig`` as an inline PNG in a ``<figure>`` (with ``caption``, plain text, below it);
+    the print stylesheet never splits a figure from its caption."""
+    data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
+    alt = html.escape(fig.get_label() or "")
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="{css}"><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>'
+
+
+def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
+    """``fig`` as an embedded PNG for a notebook."""
+    return Image(data=figure_png(fig, dpi=dpi), format="png", embed=True, alt=alt or fig.get_label() or None)
+
+
+def _section(key: str, lang: str, body: str, heading: str | None = None) -> HTML:
+    title = html.escape(heading if heading is not None else text(key, lang))
+    return HTML(f'<section class="assess-section" id="section-{key}">\n<h2>{title}</h2>\n{body}\n</section>')
+
+
+def _p(content: str, css: str = "assess-note") -> str:
+    return f'<p class="{css}">{html.escape(content)}</p>'
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def months_text(months: list[str], lang: str = "en") -> str:
+    """Months ``YYYY-MM`` in words, runs of consecutive months as a range:
+    ``2025年2月至12月、2026年1月`` (``2025-02 to 2025-12, 2026-01``)."""
+    runs: list[list[tuple[int, int]]] = []
+    for month in sorted(set(months)):
+        try:
+            y, m = (int(x) for x in str(month).split("-")[:2])
+        except ValueError:
+            runs.append([(0, 0)])
+            continue
+        last = runs[-1][-1] if runs else None
+        if last and last != (0, 0) and (last[0] * 12 + last[1]) + 1 == y * 12 + m:
+            runs[-1].append((y, m))
+        else:
+            runs.append([(y, m)])
+    parts = []
+    for run in runs:
+        first, end = run[0], run[-1]
+        a, b = month_label(f"{first[0]}-{first[1]:02d}", lang), month_label(f"{end[0]}-{end[1]:02d}", lang)
+        if len(run) == 1:
+            parts.append(a)
+        elif lang == "zh":
+            parts.append(f"{a}至{b[5:] if end[0] == first[0] else b}")
+        else:
+            parts.append(f"{a} to {b}")
+    return _join(parts, lang)
+
+
+# ---- header and summary -----------------------------------------------------------------
+
+
+def _members(result: Result, group_id: str) -> pd.Series:
+    rows = result.groups[result.groups["group_id"] == group_id]
+    return rows.iloc[0] if not rows.empty else pd.Series(dtype=object)
+
+
+def _group_name(result: Result, group_id: str) -> str:
+    name = result.group(group_id).get("name")
+    if is_missing(name):
+        name = _members(result, group_id).get("name")
+    return display_text(name)
+
+
+def date_text(day: Any, lang: str) -> str:
+    """An ISO date as the reader writes it: ``2025年12月31日`` in Chinese, ISO in English."""
+    if lang == "zh" and isinstance(day, str) and len(day) == 10:
+        from assess.common.localtime import format_date
+
+        return format_date(day, "zh")
+    return display_text(day)
+
+
+def office_name(result: Result, lang: str = "en") -> str:
+    """The office that assesses: ``office`` of the result's metadata or of its scheme (text,
+    or ``{en, zh}``), else "Assessment office" (考核办)."""
+    for source in (result.meta, result.meta.get("scheme") or {}):
+        office = source.get("office")
+        if isinstance(office, dict):
+            office = office.get(lang) or office.get("en") or office.get("zh")
+        if isinstance(office, str) and office.strip():
+            return office.strip()
+    return text("office_default", lang)
+
+
+def running_head(result: Result, group_id: str | None, lang: str = "en", label: str | None = None) -> str:
+    """The running header of every printed page: office, year and group (escaped HTML).
+
+    An element WeasyPrint moves into the page's top margin (``position: running(head)``);
+    browsers hide it on screen.
+    """
+    year = display_text(result.meta.get("year"))
+    year = f"{year}年度" if lang == "zh" and year != MISSING else year
+    group = (
+        label
+        if label is not None
+        else _group_name(result, group_id)
+        if group_id is not None
+        else text("all_groups", lang)
+    )
+    head = text("running_head", lang, office=office_name(result, lang), year=year, group=group)
+    return f'<div class="assess-running" aria-hidden="true">{html.escape(head)}</div>'
+
+
+def rank_text(result: Result, group_id: str, lang: str = "en") -> str:
+    """The group's rank in words: ``"r of N"`` (``第r名，共N个``), N being the ranked groups;
+    a vetoed or ungraded group is ``"not ranked — veto"`` / ``"not ranked — insufficient data"``."""
+    s = facts.standing(result, group_id)
+    if s["unranked_reason"] is not None:
+        return text(f"not_ranked.{s['unranked_reason']}", lang)
+    if s["rank"] is None:
+        return MISSING
+    return text("rank_of", lang, rank=s["rank"], n=s["n_ranked"])
+
+
+def rank_short(result: Result, group_id: str, lang: str = "en") -> str:
+    """The rank alone (``3``), or why there is none (``not ranked — veto``), for tables."""
+    s = facts.standing(result, group_id)
+    if s["unranked_reason"] is not None:
+        return text(f"not_ranked.{s['unranked_reason']}", lang)
+    return str(s["rank"]) if s["rank"] is not None else MISSING
+
+
+def score_text(result: Result, group_id: str, lang: str = "en") -> str:
+    """The final score for display, labelled partial for an ungraded group."""
+    score = format_score(facts.summary(result, group_id)["final_score"])
+    return text("partial_score", lang, score=score) if facts.standing(result, group_id)["partial"] else score
+
+
+def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lang: str) -> str:
+    """What data a group lacks, in words (``no project milestones planned in 2025``)."""
+    parts = []
+    for key, values in missing:
+        shown = dict(values)
+        if key == "indicator":
+            shown["indicator"] = indicator_label(values["indicator"], lang)
+        parts.append(text(f"missing.{key}", lang, **{k: v for k, v in shown.items() if k != "indicators"}))
+    return ("；" if lang == "zh" else "; ").join(parts) or MISSING
+
+
+def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
+    """Why the group is not ranked, not graded or graded below its threshold, in words:
+    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data``."""
+    s = facts.standing(result, group_id)
+    notes = []
+    if s["unranked_reason"] == "veto":
+        reasons = ("；" if lang == "zh" else "; ").join(s["veto_reasons"]) or MISSING
+        notes.append(("veto", text("card.veto", lang, reasons=reasons)))
+    if s["unranked_reason"] == "insufficient_data":
+        labels = component_labels(result, lang)
+        comps = _join([labels.get(c, c) for c in s["missing_components"]], lang) or MISSING
+        notes.append(
+            (
+                "insufficient_data",
+                text(
+                    "card.insufficient_data",
+                    lang,
+                    components=comps,
+                    missing=_missing_text(result, s["missing_data"], lang),
+                ),
+            )
+        )
+    q = s["quota"]
+    if q is not None:
+        notes.append(
+            (
+                "quota",
+                text(
+                    "card.quota", lang, band=grade_label(result, q["band"], lang), cap=q["cap"], share=format_percent(q["quota"], 0),
+                    position=q["position"], met=q["met"], grade=grade_label(result, facts.summary(result, group_id)["grade"], lang),
+                ),
+            )
+        )  # fmt: skip
+    return notes
+
+
+def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """The report's head: the group's name, the year, the assessment date and its members,
+    and the running header of the printed pages (office, year, group).
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result.
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    check_lang(lang)
+    members = _members(result, group_id)
+    recipients = facts._rows(result, "recipients", group_id)
+    rows: list[tuple[str, str, str | None]] = [
+        (text("group", lang), _group_name(result, group_id), "name"),
+        (text("group_id", lang), group_id, "group_id"),
+        (text("leader", lang), display_text(members.get("leader")), "leader"),
+        (text("department_head", lang), display_text(members.get("department_head")), "department_head"),
+        (text("staff", lang), display_text(members.get("staff")), "staff"),
+        (text("unit", lang), display_text(members.get("unit")), "unit"),
+    ]
+    if result.inputs:
+        kinds = facts._col(recipients, "kind")
+        count = text(
+            "recipients_count",
+            lang,
+            enterprises=int((kinds == "enterprise").sum()),
+            projects=int((kinds == "project").sum()),
+        )
+        rows.append((text("recipients", lang), count, "recipients"))
+    rows += [
+        (text("year", lang), display_text(result.meta.get("year")), "year"),
+        (text("as_of", lang), date_text(result.meta.get("as_of"), lang), "as_of"),
+    ]
+    subtitle = (
+        f"{office_name(result, lang)} · {text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
+    )
+    return HTML(
+        f"{running_head(result, group_id, lang)}\n"
+        '<header class="assess-header">\n'
+        f'<h1 class="assess-title">{_e(_group_name(result, group_id))}</h1>\n'
+        f'<p class="assess-subtitle">{html.escape(subtitle)}</p>\n'
+        f"{_kv_grid(rows, 'assess-kv assess-members')}\n</header>"
+    )
+
+
+def _kv_grid(rows: list[tuple[str, str, str | None]], css: str, pairs: int = 2) -> str:
+    """Label/value pairs laid out ``pairs`` to a table row (compact on paper)."""
+
+    def attr(key: str | None) -> str:
+        return f' data-key="{html.escape(key)}"' if key else ""
+
+    cells = [
+        f'<th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td>'
+        for label, value, key in rows
+    ]
+    lines = ["".join(cells[i : i + pairs]) for i in range(0, len(cells), pairs)]
+    body = "\n".join(f"<tr>{line}</tr>" for line in lines)
+    return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
+
+
+def _metric(label: str, value: str, key: str, extra: str = "") -> str:
+    return (
+        f'<div class="assess-metric"><div class="assess-metric-label">{html.escape(label)}</div>'
+        f'<div class="assess-metric-value" data-key="{key}">{html.escape(value)}</div>{extra}</div>'
+    )
+
+
+def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Where the group stands: a card with the final score (labelled partial for an
+    ungraded group), grade, rank in words and the change from last year; why the group
+    is not ranked or graded lower (veto with its reason, quota with its numbers, the
+    missing data); the parts of the score, and the group against all groups.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result.
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+        Scores are rounded half up to one decimal, as in :func:`format_score`.
+    """
+    card = facts.summary(result, group_id)
+    metrics = [
+        _metric(text("final_score", lang), score_text(result, group_id, lang), "final_score"),
+        _metric(text("grade", lang), grade_label(result, card["grade"], lang), "grade"),
+        _metric(text("rank", lang), rank_text(result, group_id, lang), "rank"),
+    ]
+    previous = card["previous"]
+    if previous is not None:
+        if previous["status"] == "new":
+            change, detail = text("change_new", lang), ""
+        else:
+            change = text(
+                "change_text",
+                lang,
+                change=format_signed(previous["score_change"]),
+                previous=format_score(previous["previous_score"]),
+            )
+            parts = []
+            if not is_missing(previous["previous_rank"]):
+                parts.append(f"{text('rank_change', lang)}: {int(previous['previous_rank'])}")
+            if previous["previous_grade"]:
+                parts.append(f"{text('grade_change', lang)}: {grade_label(result, previous['previous_grade'], lang)}")
+            detail = f'<div class="assess-metric-detail">{html.escape(" · ".join(parts))}</div>' if parts else ""
+        metrics.append(_metric(text("change", lang), change, "change", detail))
+    rows: list[tuple[str, str, str | None]] = [
+        (label, format_score(card["components"].get(name)), name)
+        for name, label in component_labels(result, lang).items()
+    ]
+    rows += [
+        (text("base_score", lang), format_score(card["base_score"]), "base_score"),
+        (text("bonus", lang), format_signed(card["bonus"]), "bonus"),
+        (
+            text("deduction", lang),
+            format_signed(-card["deduction"]) if not is_missing(card["deduction"]) else MISSING,
+            "deduction",
+        ),
+    ]
+    if card["flags"]:
+        rows.append((text("flags", lang), flag_labels(";".join(card["flags"]), lang), "flags"))
+    notes = "".join(
+        f'<p class="assess-standing" data-note="{key}">{html.escape(sentence)}</p>'
+        for key, sentence in standing_notes(result, group_id, lang)
+    )
+    if facts.standing(result, group_id)["partial"]:
+        notes += _p(text("partial_note", lang))
+    body = (
+        f'<div class="assess-card">{"".join(metrics)}</div>\n{notes}\n'
+        f"{_kv_grid(rows, 'assess-kv assess-parts', pairs=3)}\n"
+        '<div class="assess-figures">\n'
+        f"{_img(plots.components_vs_peers(result, group_id, lang), caption=text('components', lang) + ('：' if lang == 'zh' else ': ') + text('components_note', lang))}\n"
+        f"{_img(plots.score_distribution(result, lang, highlight=group_id), caption=text('distribution', lang))}\n"
+        "</div>"
+    )
+    return _section("summary", lang, body)
+
+
+# ---- indicators -------------------------------------------------------------------------
+
+
+def indicator_table(result: Result, group_id: str, lang: str = "en") -> pd.DataFrame:
+    """The indicator table as display strings (what the report shows).
+
+    Columns ``indicator, component, raw`` (3 decimals), ``normalized`` (1), ``weight``
+    (2: the scheme's weight within the component), ``effective_weight`` (a percentage of
+    the base score), ``points`` (2); a last row holds the total, the base score.
+    """
+    table = facts.indicators(result, group_id)
+    labels = component_labels(result, lang)
+    frame = pd.DataFrame(
+        {
+            "indicator": [indicator_label(i, lang) for i in table["indicator"]],
+            "component": [labels.get(c, display_text(c)) for c in table["component"]],
+            "raw": [format_number(v, 3) for v in table["raw"]],
+            "normalized": [format_score(v) for v in table["normalized"]],
+            "weight": [format_number(v, 2) for v in table["weight"]],
+            "effective_weight": [format_percent(v) for v in table["effective_weight"]],
+            "points": [format_number(v, 2) for v in table["points"]],
+        },
+        dtype=object,
+    )
+    total = {
+        "indicator": text("total", lang),
+        "component": "",
+        "raw": "",
+        "normalized": "",
+        "weight": "",
+        "effective_weight": format_percent(table["effective_weight"].sum(min_count=1)),
+        "points": format_score(facts.summary(result, group_id)["base_score"]),
+    }
+    return pd.concat([frame, pd.DataFrame([total], dtype=object)], ignore_index=True)
+
+
+def _vs_median_items(table: pd.DataFrame, key: str, lang: str) -> list[str]:
+    return [
+        text(
+            key,
+            lang,
+            label=indicator_label(r.indicator, lang),
+            value=format_score(r.normalized),
+            diff=format_score(abs(r.vs_median)),
+        )
+        for r in table.itertuples()
+    ]
+
+
+def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Every indicator with its raw value, normalised score, weights and points, and the
+    strongest and weakest indicators in plain words (against the median group).
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result.
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    frame = indicator_table(result, group_id, lang)
+    numeric = {"raw", "normalized", "weight", "effective_weight", "points"}
+    columns = [(text(c, lang), "num" if c in numeric else "text") for c in frame.columns]
+    rows = [[html.escape(str(v)) for v in row] for row in frame.itertuples(index=False)]
+    strong, weak = facts.strengths(result, group_id)
+    above = _vs_median_items(strong, "vs_median_above", lang) or [text("none_above", lang)]
+    below = _vs_median_items(weak, "vs_median_below", lang) or [text("none_below", lang)]
+    colon = "：" if lang == "zh" else ": "
+    strongest, weakest = html.escape(text("strongest", lang) + colon), html.escape(text("weakest", lang) + colon)
+    sep = "；" if lang == "zh" else "; "
+    items = f'<li class="assess-strong"><strong>{strongest}</strong>{html.escape(sep.join(above))}</li>'
+    items += f'<li class="assess-weak"><strong>{weakest}</strong>{html.escape(sep.join(below))}</li>'
+    body = (
+        f'<ul class="assess-strengths">{items}</ul>\n'
+        f"{_table(columns, rows, 'assess-table assess-wide assess-indicators')}\n"
+        f"{_p(text('indicators_note', lang))}"
+    )
+    return _section("indicators", lang, body)
+
+
+# ---- ratings ----------------------------------------------------------------------------
+
+
+def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Ratings by quarter against all groups, response rate, reliability notes and the
+    recipients' comments (as text).
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    s = facts.rating_summary(result, group_id)
+    year = result.meta.get("year", "")
+    rows: list[tuple[str, str, str | None]] = [
+        (text("responses", lang), str(s["responses"]), "responses"),
+        (text("raters", lang), str(s["raters"]), "raters"),
+        (
+            text("response_rate", lang),
+            text(
+                "response_rate_value",
+                lang,
+                rate=format_percent(s["response_rate"]),
+                responses=s["responses"],
+                possible=s["possible"],
+            ),
+            "response_rate",
+        ),
+        (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
+    ]
+    if not is_missing(s["icc1k"]) and not math.isnan(s["icc1k"]):
+        level = "high" if s["icc1k"] >= 0.8 - 1e-9 else "medium" if s["icc1k"] >= 0.6 - 1e-9 else "low"
+        rows.append(
+            (
+                text("reliability", lang),
+                text(f"reliability.{level}", lang, value=format_number(s["icc1k"], 2)),
+                "reliability",
+            )
+        )
+    footnote = text(
+        "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
+        responses=s["total_responses"], k=format_number(s["prior_weight"], 0),
+        estimated=text("reliability_estimated", lang) if s["icc1k_estimated"] else "",
+    )  # fmt: skip
+    notes = []
+    if s["raters"] == 0:
+        notes.append(text("no_raters", lang, year=year))
+    elif s["few_raters"]:
+        notes.append(text("quality.few_raters", lang, raters=s["raters"], min=s["min_raters"]))
+    if s["straight_liners"]:
+        notes.append(text("quality.straight_lining", lang, n=s["straight_liners"]))
+    said = facts.comments(result, group_id)
+    if said.empty:
+        comments_html = _p(text("no_comments", lang))
+    else:
+        columns = [(text("quarter", lang), "date"), (text("recipient", lang), "text"), (text("comment", lang), "text")]
+        # one row per recipient and comment, with the quarters it was made in (compact on paper)
+        merged: dict[tuple[str, str], list[str]] = {}
+        for r in said.itertuples(index=False):
+            merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(
+                quarter_label(r.quarter, lang)
+            )
+        comments_html = _table(
+            columns,
+            [
+                [html.escape(_join(quarters, lang)), html.escape(who), html.escape(what)]
+                for (who, what), quarters in merged.items()
+            ],
+            "assess-table assess-wide assess-comments",
+        )
+    body = (
+        '<div class="assess-side">\n'
+        f"<div>{_kv(rows)}</div>\n"
+        f"{_img(plots.ratings_by_quarter(result, group_id, lang), css='assess-figure assess-small')}\n</div>\n"
+        + "".join(_p(n, "assess-warning") for n in notes)
+        + f"\n<h3>{html.escape(text('comments', lang))}</h3>\n{comments_html}\n"
+        + _p(footnote, "assess-footnote")
+    )
+    return _section("ratings", lang, body)
+
+
+# ---- problems ---------------------------------------------------------------------------
+
+
+def _priority(value: Any, lang: str) -> str:
+    return text(f"priority.{value if value in facts.PRIORITIES else 'none'}", lang)
+
+
+def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """The problem ledger: counts by priority and status, time to resolve, and the
+    problems overdue at the assessment date.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    year = result.meta.get("year", "")
+    counts = facts.problem_counts(result, group_id)
+    parts = [_p(text("problems_note", lang, year=year))]
+    if int(counts.loc["all", "all"]) == 0:
+        parts.append(_p(text("no_problems", lang)))
+    else:
+        columns = [
+            (text("priority", lang), "text"),
+            (text("status.open", lang), "num"),
+            (text("status.resolved", lang), "num"),
+            (text("all", lang), "num"),
+        ]
+        rows = [
+            [html.escape(text("all", lang) if key == "all" else _priority(key, lang)), *(str(int(v)) for v in row)]
+            for key, row in zip(counts.index, counts[["open", "resolved", "all"]].to_numpy(), strict=True)
+        ]
+        counts_html = _table(columns, rows, "assess-table assess-problem-counts")
+        r = facts.resolution(result, group_id)
+        kv = [
+            (text("resolved_on_time", lang), text("resolved_on_time_value", lang, on_time=r["on_time"], due=r["due"]), "resolved_on_time"),
+            (
+                text("time_to_resolve", lang),
+                text(
+                    "time_to_resolve_value", lang, median=format_number(r["median"], 1), mean=format_number(r["mean"], 1),
+                    max=format_number(r["max"], 0), n=r["resolved"], all=format_number(r["all_median"], 1),
+                ),
+                "time_to_resolve",
+            ),
+        ]  # fmt: skip
+        parts.append(f'<div class="assess-side">\n<div>{counts_html}</div>\n<div>{_kv(kv)}</div>\n</div>')
+    overdue = facts.overdue_problems(result, group_id)
+    parts.append(f"<h3>{html.escape(text('overdue', lang))}</h3>")
+    parts.append(_p(text("overdue_note", lang)))
+    if overdue.empty:
+        parts.append(_p(text("no_overdue", lang)))
+    else:
+        keys = [
+            "problem_id",
+            "recipient",
+            "raised_on",
+            "priority",
+            "category",
+            "responsible_unit",
+            "responsible_person",
+            "deadline",
+            "days_overdue",
+        ]
+        kinds = {"days_overdue": "num", "raised_on": "date", "deadline": "date", "problem_id": "date"}
+        columns = [(text(k, lang), kinds.get(k, "text")) for k in keys]
+        rows = [
+            [_e(r.problem_id), _e(r.recipient), _e(r.raised_on), html.escape(_priority(r.priority, lang)), _e(r.category),
+             _e(r.responsible_unit), _e(r.responsible_person), _e(r.deadline), str(int(r.days_overdue))]
+            for r in overdue.itertuples()
+        ]  # fmt: skip
+        parts.append(_table(columns, rows, "assess-table assess-wide assess-overdue"))
+    return _section("problems", lang, "\n".join(parts))
+
+
+# ---- milestones -------------------------------------------------------------------------
+
+
+def _amount(value: Any) -> str:
+    return format_number(value, 1, thousands=True)
+
+
+def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Milestones planned in the year with their on-time status, and investment
+    completed against planned.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    table = facts.milestones(result, group_id)
+    parts = [_p(text("milestones_note", lang, year=result.meta.get("year", "")))]
+    if table.empty:
+        parts.append(_p(text("no_milestones", lang)))
+    else:
+        inv = facts.investment(result, group_id)
+        parts.append(
+            _kv(
+                [
+                    (
+                        text("milestones_on_time", lang),
+                        text("milestones_on_time_value", lang, on_time=inv["on_time"], n=inv["n"]),
+                        "milestones_on_time",
+                    ),
+                    (
+                        text("investment", lang),
+                        text(
+                            "investment_value",
+                            lang,
+                            completed=_amount(inv["completed"]),
+                            planned=_amount(inv["planned"]),
+                            share=format_percent(inv["share"]),
+                        ),
+                        "investment",
+                    ),
+                ]
+            )
+        )
+        keys = [
+            "recipient",
+            "milestone",
+            "planned_date",
+            "completed_on",
+            "on_time_status",
+            "investment_planned",
+            "investment_completed",
+        ]
+        columns = [
+            (text(k, lang), "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text")
+            for k in keys
+        ]
+        rows = [
+            [_e(r.recipient), _e(r.milestone), _e(r.planned_date), _e(r.completed_on),
+             f'<span class="assess-status-{r.status}">{html.escape(text(f"milestone.{r.status}", lang))}</span>',
+             _amount(r.investment_planned), _amount(r.investment_completed)]
+            for r in table.itertuples()
+        ]  # fmt: skip
+        parts.append(_table(columns, rows, "assess-table assess-wide assess-milestones"))
+    return _section("milestones", lang, "\n".join(parts))
+
+
+# ---- adjustments, data quality, provenance ----------------------------------------------
+
+
+def _adjustment_points(kind: Any, points: Any) -> str:
+    """Points as they act on the score: a bonus ``+2.0``, a deduction ``-1.0`` (one sign
+    convention in every place a deduction shows), a veto none."""
+    if kind == "veto" or is_missing(points):
+        return MISSING
+    value = abs(float(points))
+    return format_signed(-value if kind == "deduction" else value)
+
+
+def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Bonuses, deductions and vetoes of the year with their reasons, and what was applied.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    table = facts.adjustments(result, group_id)
+    totals = facts.adjustment_totals(result, group_id)
+    parts = []
+    if table.empty:
+        parts.append(_p(text("no_adjustments", lang)))
+    else:
+        columns = [
+            (text("date", lang), "date"),
+            (text("kind", lang), "text"),
+            (text("points", lang), "num"),
+            (text("reason", lang), "text"),
+        ]
+        rows = [
+            [_e(r.date), html.escape(text(f"kind.{r.kind}", lang) if r.kind in ("bonus", "deduction", "veto") else display_text(r.kind)),
+             _adjustment_points(r.kind, r.points), _e(r.reason)]
+            for r in table.itertuples()
+        ]  # fmt: skip
+        parts.append(_table(columns, rows, "assess-table assess-wide assess-adjustments"))
+    if not table.empty or totals["bonus"] or totals["deduction"]:
+        parts.append(
+            _p(
+                text(
+                    "adjustments_applied", lang, bonus=format_signed(totals["bonus"]), deduction=format_signed(-totals["deduction"]),
+                    bonus_cap=format_number(totals["bonus_cap"], 1), deduction_cap=format_number(totals["deduction_cap"], 1),
+                )
+            )
+        )  # fmt: skip
+    if totals["veto"]:
+        parts.append(_p(text("veto_applied", lang), "assess-warning"))
+    return _section("adjustments", lang, "\n".join(parts))
+
+
+def _quality_text(result: Result, key: str, values: dict[str, Any], lang: str) -> str:
+    if key == "insufficient_data":
+        labels = component_labels(result, lang)
+        values = {
+            "components": _join([labels.get(c, c) for c in values["components"]], lang) or MISSING,
+            "missing": _missing_text(result, values.get("missing") or [], lang),
+        }
+    elif key == "missing_indicators":
+        values = {"indicators": _join([indicator_label(i, lang) for i in values["indicators"]], lang)}
+    elif key in ("ledger_missing", "ledger_late"):
+        values = {"n": len(values["months"]), "months": months_text(values["months"], lang)}
+    return text(f"quality.{key}", lang, **values)
+
+
+def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """How sure the group's grade and rank are, in words and a small chart.
+
+    Empty when the run had no uncertainty analysis (``--uncertainty N``).
+    """
+    if result.uncertainty is None:
+        return HTML("")
+    from assess.analysis.uncertainty import sentence  # only runs with an analysis pay for it
+    from assess.reporting.figures import group_figure
+
+    draws = (result.meta.get("uncertainty") or {}).get("draws", "")
+    body = _p(sentence(result, group_id, lang)) + _p(text("uncertainty_note", lang, draws=draws))
+    body += _img(group_figure(result, group_id, lang))
+    return _section("uncertainty", lang, body)
+
+
+def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Data-quality notes: missing ledgers, indicators without a value, insufficient
+    data, too few raters, straight-lining, quota demotion and vetoes.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result.
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    notes = facts.quality_notes(result, group_id)
+    if not notes:
+        body = _p(text("quality.none", lang))
+    else:
+        body = '<ul class="assess-quality">' + "".join(
+            f'<li data-key="{key}">{html.escape(_quality_text(result, key, values, lang))}</li>' for key, values in notes
+        ) + "</ul>"  # fmt: skip
+    return _section("quality", lang, body)
+
+
+def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> list[str]:
+    """存在问题及改进建议: 2–4 sentences drawn by rules from :func:`assess.reporting.facts.improvements`
+    (one sentence saying so when nothing calls for improvement)."""
+    sentences = []
+    for key, v in facts.improvements(result, group_id):
+        if key == "overdue":
+            sentences.append(
+                text("improve.overdue", lang, n=v["n"], longest=v["longest"], problem_id=display_text(v["problem_id"]),
+                     category=display_text(v["category"]), unit=display_text(v["responsible_unit"]))
+            )  # fmt: skip
+        elif key == "weak":
+            name = v["indicator"]
+            advice = text(f"advice.{name}" if has_text(f"advice.{name}") else "advice.other", lang)
+            sentences.append(
+                text("improve.weak", lang, indicator=indicator_label(name, lang), value=format_score(v["value"]),
+                     median=format_score(v["median"]), lost=format_number(v["lost"], 1), advice=advice)
+            )  # fmt: skip
+        elif key in ("ledger_missing", "ledger_late"):
+            months = months_text(v["months"], lang)
+            sentences.append(text(f"improve.{key}", lang, n=v["n"], months=months))
+        elif key == "milestones_open":
+            sentences.append(text("improve.milestones_open", lang, n=v["n"], of=v["of"]))
+    return sentences or [text("improve.none", lang)]
+
+
+def improvements_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """存在问题及改进建议 (what to improve): overdue problems, the indicators that cost the
+    most points against the median of all groups, missing or late ledgers and open
+    milestones, as 2–4 numbered sentences generated from the numbers by fixed rules.
+
+    Parameters
+    ----------
+    result : Result
+        A loaded assessment result (with its inputs).
+    group_id : str
+        The group; ``KeyError`` if it is not in ``result``.
+    lang : {"en", "zh"}
+        Label language.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in improvement_sentences(result, group_id, lang))
+    body = f'<ol class="assess-improve">{items}</ol>\n' + _p(text("improve_note", lang), "assess-footnote")
+    return _section("improve", lang, body)
+
+
+def closing_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """The closing block of the printed report: 考核意见 (the reviewer's opinion) with room
+    to write, and the signature and date lines, left blank to be filled in by hand."""
+    check_lang(lang)
+    return HTML(
+        '<section class="assess-section assess-closing" id="section-closing">\n'
+        f"<h2>{html.escape(text('closing', lang))}</h2>\n"
+        '<div class="assess-opinion"></div>\n'
+        '<p class="assess-sign">'
+        f'<span>{html.escape(text("signature", lang))}：<span class="assess-line"></span></span>'
+        f'<span>{html.escape(text("sign_date", lang))}：<span class="assess-line"></span></span></p>\n'
+        "</section>"
+    )
+
+
+def page_meta(result: Result, group_id: str | None, lang: str = "en") -> dict[str, str]:
+    """The ``<meta name="assess:...">`` tags of a page: provenance (and the group's result).
+
+    Keys are the tag names, values their content (plain text; the page escapes them).
+    """
+    check_lang(lang)
+    facts_ = prov.facts(result.meta)
+    meta = {
+        f"assess:{key.replace('_', '-')}": display_text(value) for key, value in facts_.items() if value is not None
+    }
+    meta["assess:year"] = display_text(result.meta.get("year"))
+    meta["assess:as-of"] = display_text(result.meta.get("as_of"))
+    meta["assess:lang"] = lang
+    if group_id is not None:
+        card = facts.summary(result, group_id)
+        meta["assess:group-id"] = group_id
+        meta["assess:final-score"] = format_score(card["final_score"])
+        meta["assess:grade"] = card["grade"] or ""
+        meta["assess:rank"] = "" if card["rank"] is None else str(card["rank"])
+    return meta
+
+
+class _Footer:
+    """The provenance footer: HTML for the page, plus the page's ``<meta>`` tags under
+    :data:`PAGE_META_MIME` for :func:`assess.reporting.pages.render_html`."""
+
+    def __init__(self, html_: str, meta: dict[str, str]) -> None:
+        self.html = html_
+        self.meta = meta
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.html, "text/plain": "provenance", PAGE_META_MIME: self.meta}
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def provenance_line(result: Result, lang: str = "en") -> str:
+    """The provenance in one line of small print (plain text): input file and SHA-256,
+    scheme and SHA-256, package version, source commit, generation time."""
+    values = prov.facts(result.meta)
+    commit = values.get("git_commit") or text("not_in_git", lang)
+    return text(
+        "provenance_line", lang, input=display_text(values.get("input")), input_sha256=display_text(values.get("input_sha256")),
+        scheme=display_text(values.get("scheme_name")), scheme_sha256=display_text(values.get("scheme_sha256")),
+        version=display_text(values.get("version")), commit=commit, generated=display_text(values.get("generated_at")),
+    )  # fmt: skip
+
+
+def provenance_section(result: Result, group_id: str | None = None, lang: str = "en") -> _Footer:
+    """The provenance, a last line of small print: input file and its SHA-256, scheme and
+    its SHA-256, package version, source commit and generation time (``SOURCE_DATE_EPOCH``
+    pins it at scoring). The same values are the page's ``<meta>`` tags, which the PDF
+    keeps as its metadata.
+
+    Displayed in a notebook it also hands the page's ``<meta>`` tags to
+    :func:`assess.reporting.pages.render_html`.
+    """
+    check_lang(lang)
+    body = (
+        '<footer class="assess-footer" id="section-provenance">'
+        f'<p class="assess-provenance">{html.escape(provenance_line(result, lang))}</p></footer>'
+    )
+    return _Footer(body, page_meta(result, group_id, lang))
+
+
+# ---- generic tables (for analysts' notebooks) -------------------------------------------
+
+
+def table(frame: pd.DataFrame, lang: str = "en") -> Styler:
+    """Display ``frame`` without its index, known headers translated, text escaped, NaN as "—"."""
+    check_lang(lang)
+    shown = frame.rename(columns={c: text(c, lang) for c in frame.columns if isinstance(c, str) and has_text(c)})
+    return (
+        shown.style.hide(axis="index")
+        .format(escape="html", na_rep=MISSING)
+        .format_index(escape="html", axis=1)
+        .set_uuid("assess")
+        .set_table_attributes('class="assess-table"')
+    )

@@ -1,0 +1,1 @@
+"""Scoring: the scheme, indicators, scores and grades, rater agreement, the result."""

@@ -1,0 +1,314 @@
+"""The results summary an office files: every group in rank order, with the reasons in words.
+
+Pure functions over a :class:`~assess.scoring.result.Result`: :func:`summary_table` gives the rows of
+the summary sheet of ``scores.xlsx`` (``考核结果汇总``), :func:`missing_data` says why an
+ungraded group has no grade (which component, which data are absent, the coverage against
+``min_coverage``) and :func:`quota_notes` where a demoted group stood against its band's quota.
+They work whether or not vetoed and ungraded groups carry a rank: rows are ordered by rank
+(blank ranks last), then vetoed before ungraded, then by final score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from assess.scoring.compute import quota_size
+from assess.scoring.result import Result
+
+__all__ = ["MissingComponent", "QuotaNote", "missing_data", "quota_notes", "summary_table", "SUMMARY_WORDS"]
+
+_TOL = 1e-9
+
+#: Words of the summary, per language.
+SUMMARY_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "sheet": "summary",
+        "title": "Year-end assessment {year}: summary of results",
+        "office": "Office: {office}",
+        "as_of": "Assessment date: {date}",
+        "generated": "Generated: {moment}",
+        "rank": "Rank",
+        "group_id": "Group ID",
+        "name": "Name",
+        "base_score": "Base score",
+        "bonus": "Bonus",
+        "deduction": "Deduction",
+        "final_score": "Final score",
+        "grade": "Grade",
+        "remarks": "Remarks",
+        "ungraded": "Not graded",
+        "not_ranked": "Not ranked",
+        "veto": "Veto: {reason}",
+        "veto_plain": "Veto",
+        "insufficient": "Insufficient data: no {components} score ({causes})",
+        "partial": "partial score, not graded",
+        "partial_comment": "Partial score: computed from the components the group has; {missing} could not be scored, so the group is not graded.",
+        "quota": "Limited by the {band} quota ({places} place(s); this group is {position}{tied})",
+        "tied": ", tied at the cut",
+        "sep": "; ",
+        "and": ", ",
+        "page": "Page &P of &N",
+    },
+    "zh": {
+        "sheet": "考核结果汇总",
+        "title": "{year}年度工作组年终考核结果汇总",
+        "office": "考核单位：{office}",
+        "as_of": "考核日期：{date}",
+        "generated": "生成时间：{moment}",
+        "rank": "排名",
+        "group_id": "工作组编号",
+        "name": "工作组名称",
+        "base_score": "基础得分",
+        "bonus": "加分",
+        "deduction": "扣分",
+        "final_score": "最终得分",
+        "grade": "等次",
+        "remarks": "备注",
+        "ungraded": "不评定等次",
+        "not_ranked": "不参与排名",
+        "veto": "一票否决：{reason}",
+        "veto_plain": "一票否决",
+        "insufficient": "数据不足：缺少{components}（{causes}）",
+        "partial": "部分得分，不评定等次",
+        "partial_comment": "部分得分：仅按本组已有数据的考核部分计算；{missing}无法计分，本组不评定等次。",
+        "quota": "受{band}名额限制（名额 {places} 个，本组第 {position}{tied}）",
+        "tied": "，并列",
+        "sep": "；",
+        "and": "、",
+        "page": "第 &P 页 共 &N 页",
+    },
+}
+
+# What absent data leaves an indicator without a value: (sheet, English, Chinese).
+_CAUSES: dict[str, tuple[str, str, str]] = {
+    "ledger_on_time": ("ledger", "no monthly ledger", "无月度台账"),
+    "ledger_completeness": ("ledger", "no monthly ledger submitted", "未报送月度台账"),
+    "visit_coverage": ("recipients", "no service recipients assigned", "未分配服务对象"),
+    "visits_per_recipient": ("recipients", "no service recipients assigned", "未分配服务对象"),
+    "problem_resolution": ("problems", "no problems raised in {year}", "{year}年未收集问题"),
+    "problem_on_time": ("problems", "no problems due by the assessment date", "无截至考核日期到期的问题"),
+    "problem_overdue_open": ("problems", "no problems", "无问题台账"),
+    "milestone_on_time": ("milestones", "no project milestones planned in {year}", "无项目节点"),
+    "investment_completion": ("milestones", "no planned investment in {year}'s milestones", "项目节点无计划投资"),
+    "rating_score": ("ratings", "no service-recipient ratings", "无服务对象评价"),
+    "rating_response": ("recipients", "no service recipients assigned", "未分配服务对象"),
+}
+
+
+@dataclass(frozen=True)
+class MissingComponent:
+    """A component an ungraded group could not be scored on, and why."""
+
+    component: str
+    label: dict[str, str]  # {"en": ..., "zh": ...}
+    coverage: float  # share of the component's indicator weight that has a value
+    min_coverage: float
+    causes: tuple[tuple[str, str, str], ...]  # (sheet, English, Chinese), de-duplicated
+
+    def causes_text(self, lang: str) -> str:
+        words = SUMMARY_WORDS[lang]
+        return words["and"].join(c[2] if lang == "zh" else c[1] for c in self.causes)
+
+
+@dataclass(frozen=True)
+class QuotaNote:
+    """Where a demoted group stood against the quota of the band it met."""
+
+    band: str
+    label: dict[str, str]
+    places: int
+    position: int  # competition rank among the band's candidates (ties share the best)
+    tied: bool  # tied across the cut (demoted with ``ties: demote``)
+
+
+def _scheme(result: Result) -> dict[str, Any]:
+    return result.meta.get("scheme") or {}
+
+
+def _label(entry: dict[str, Any] | None, name: str) -> dict[str, str]:
+    label = (entry or {}).get("label") or {}
+    return {"en": str(label.get("en") or name), "zh": str(label.get("zh") or label.get("en") or name)}
+
+
+def _flags(result: Result, group_id: str) -> set[str]:
+    row = result.scores.loc[result.scores["group_id"] == group_id, "flags"]
+    text = "" if row.empty or pd.isna(row.iloc[0]) else str(row.iloc[0])
+    return {f.strip() for f in text.split(";") if f.strip()}
+
+
+def missing_data(result: Result, group_id: str) -> list[MissingComponent]:
+    """The components ``group_id`` has no score for, with the absent data behind each.
+
+    Empty for a group with every component. The coverage is the share of the component's
+    indicator weight with a value, against the scheme's ``min_coverage``.
+    """
+    scheme = _scheme(result)
+    year = result.meta.get("year", "")
+    scores = result.scores.set_index("group_id")
+    ind = result.indicators[result.indicators["group_id"] == group_id]
+    out = []
+    for name, entry in (scheme.get("components") or {}).items():
+        if name not in scores.columns or not pd.isna(scores.at[group_id, name]):
+            continue
+        rows = ind[ind["component"] == name]
+        total = float(rows["weight"].sum())
+        have = float(rows.loc[rows["normalized"].notna(), "weight"].sum())
+        causes: list[tuple[str, str, str]] = []
+        absent = set(rows.loc[rows["raw"].isna(), "indicator"])
+        for indicator in rows.loc[rows["raw"].isna(), "indicator"]:
+            if indicator == "investment_completion" and "milestone_on_time" in absent:
+                continue  # no milestones at all says it
+            sheet, en, zh = _CAUSES.get(indicator, ("indicators", f"no value of {indicator}", f"{indicator}无数据"))
+            cause = (sheet, en.format(year=year), zh.format(year=year))
+            if cause not in causes:
+                causes.append(cause)
+        out.append(
+            MissingComponent(
+                name,
+                _label(entry, name),
+                have / total if total > 0 else 0.0,
+                float(scheme.get("min_coverage", 0.65)),
+                tuple(causes),
+            )
+        )
+    return out
+
+
+def quota_notes(result: Result) -> dict[str, QuotaNote]:
+    """For every group flagged ``quota_demoted``: the band it met, its places and the group's position.
+
+    The candidates of a band are the graded, not vetoed groups that meet its threshold and
+    were not admitted to a better band; they are ordered as the grading orders them (final
+    score, then the scheme's ``tie_break`` components, values within 1e-9 equal).
+    """
+    from assess.scoring.compute import _snap  # the grading's own notion of "equal"
+
+    grades = _scheme(result).get("grades") or {}
+    bands = grades.get("bands") or []
+    s = result.scores.reset_index(drop=True)
+    flags = s["flags"].fillna("").astype(str)
+    demoted = flags.str.contains("quota_demoted")
+    if not demoted.any() or not bands:
+        return {}
+    graded = s["grade"].notna().to_numpy()
+    vetoed = flags.str.contains("veto").to_numpy()
+    final = s["final_score"].to_numpy(dtype=float)
+    keys = [_snap(final)] + [_snap(s[c].to_numpy(dtype=float)) for c in grades.get("tie_break") or [] if c in s]
+    level_of = {b["name"]: i for i, b in enumerate(bands)}
+    grade_level = np.array([level_of.get(g, len(bands)) if isinstance(g, str) else len(bands) for g in s["grade"]])
+    notes: dict[str, QuotaNote] = {}
+    for i in np.flatnonzero(demoted.to_numpy()):
+        met = next((b for b, band in enumerate(bands) if final[i] >= band["min"] - _TOL), len(bands) - 1)
+        band = next(
+            (bands[b] for b in range(met, len(bands)) if bands[b].get("quota") is not None and b < grade_level[i]), None
+        )
+        if band is None:
+            continue
+        b = level_of[band["name"]]
+        places = quota_size(float(band["quota"]), int(graded.sum()), str(grades.get("quota_rounding", "floor")))
+        cand = np.flatnonzero(graded & ~vetoed & (final >= band["min"] - _TOL) & (grade_level >= b))
+        mine = np.array([k[i] for k in keys])
+        ahead = sum(1 for j in cand if _better(np.array([k[j] for k in keys]), mine))
+        position = ahead + 1
+        notes[str(s.at[i, "group_id"])] = QuotaNote(
+            band["name"], _label(band, band["name"]), places, position, position <= places
+        )
+    return notes
+
+
+def _better(a: np.ndarray, b: np.ndarray) -> bool:
+    """``a`` sorts strictly before ``b`` (higher first, NaN last, equal within 1e-9)."""
+    for x, y in zip(a, b, strict=True):
+        if np.isnan(x) and np.isnan(y):
+            continue
+        if np.isnan(y) or (not np.isnan(x) and x > y + _TOL):
+            return True
+        if np.isnan(x) or y > x + _TOL:
+            return False
+    return False
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
+    """One row per group in rank order (unranked last, vetoed before ungraded), for the summary sheet.
+
+    Columns: ``rank, group_id, name``, the scheme's components, ``base_score, bonus,
+    deduction, final_score, grade`` (the band's label in ``lang``), ``remarks`` (in words),
+    and two helper columns the sheet does not show: ``partial`` (an ungraded group's
+    partial score) and ``partial_note`` (what the partial score leaves out).
+    """
+    words = SUMMARY_WORDS[lang]
+    scheme = _scheme(result)
+    components = [c for c in (scheme.get("components") or {}) if c in result.scores]
+    bands = {b["name"]: _label(b, b["name"])[lang] for b in (scheme.get("grades") or {}).get("bands") or []}
+    s = result.scores.reset_index(drop=True)
+    flags_of = result.flags if result.flags is not None else pd.DataFrame(columns=["group_id", "flag", "detail"])
+    veto_reason = (
+        flags_of[flags_of["flag"] == "veto"].groupby("group_id")["detail"].agg(lambda d: "；".join(x for x in d if x))
+    )
+    quotas = quota_notes(result)
+    rows = []
+    for _, row in s.iterrows():
+        gid = str(row["group_id"])
+        flags = _flags(result, gid)
+        remarks: list[str] = []
+        unranked = pd.isna(row["rank"])
+        if unranked:
+            remarks.append(words["not_ranked"])
+        if "veto" in flags:
+            reason = str(veto_reason.get(gid, "") or "")
+            remarks.append(words["veto"].format(reason=reason) if reason else words["veto_plain"])
+        missing = missing_data(result, gid) if "insufficient_data" in flags or pd.isna(row["grade"]) else []
+        for m in missing:
+            remarks.append(words["insufficient"].format(components=m.label[lang], causes=m.causes_text(lang)))
+        partial = bool(missing) and not pd.isna(row["final_score"])
+        if partial:
+            remarks.append(words["partial"])
+        if gid in quotas:
+            q = quotas[gid]
+            position = str(q.position) if lang == "zh" else _ordinal(q.position)
+            remarks.append(
+                words["quota"].format(
+                    band=q.label[lang], places=q.places, position=position, tied=words["tied"] if q.tied else ""
+                )
+            )
+        order = 0 if not unranked else 1 if "veto" in flags else 2
+        rows.append(
+            {
+                "rank": row["rank"],
+                "group_id": gid,
+                "name": row["name"],
+                **{c: row[c] for c in components},
+                "base_score": row["base_score"],
+                "bonus": row["bonus"],
+                "deduction": row["deduction"],
+                "final_score": row["final_score"],
+                "grade": bands.get(row["grade"], str(row["grade"]))
+                if isinstance(row["grade"], str)
+                else words["ungraded"],
+                "remarks": words["sep"].join(remarks),
+                "partial": partial,
+                "partial_note": words["partial_comment"].format(
+                    missing=words["and"].join(m.label[lang] for m in missing)
+                )
+                if partial
+                else "",
+                "_order": order,
+            }
+        )
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    table["_rank"] = pd.to_numeric(table["rank"], errors="coerce")
+    table["_score"] = -pd.to_numeric(table["final_score"], errors="coerce")
+    table = table.sort_values(["_rank", "_order", "_score", "group_id"], na_position="last", kind="stable")
+    table["rank"] = table["rank"].astype("Int64")
+    return table.drop(columns=["_rank", "_order", "_score"]).reset_index(drop=True)
