@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--cli-groups", type=int, help="run (a) on this many groups and scale it up")
     parser.add_argument("--floor-groups", type=int, default=8, help="groups timed for the floor")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--template", type=Path, default=ROOT / "notebooks" / "group_report.ipynb")
+    parser.add_argument("--template", type=Path, default=ROOT / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb")
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     parser.add_argument("--pdf-ratio", action="store_true", help="only: assess run --lang zh with and without --pdf")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind for --pdf-ratio (default 2)")
@@ -212,8 +212,8 @@ def main() -> None:
         "--source", type=Path, default=ROOT, help="the checkout whose package (and template) is measured"
     )
     args = parser.parse_args()
-    if args.source != ROOT and args.template == ROOT / "notebooks" / "group_report.ipynb":
-        args.template = args.source / "notebooks" / "group_report.ipynb"
+    if args.source != ROOT and args.template == ROOT / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb":
+        args.template = args.source / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb"
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="assess-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
