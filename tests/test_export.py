@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -169,3 +170,111 @@ def test_run_pdfs_index_and_bound_file_written_once(result, tmp_path: Path) -> N
         "G01",
     ]
     assert write_run_pdfs(result, outcomes, tmp_path, lang="en") == {}
+
+
+def _embedded_fonts(path: Path) -> dict[str, int]:
+    """The PDF's embedded fonts: base name -> bytes of the embedded font program."""
+    fonts = {}
+    for page in PdfReader(path).pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            program = next(descriptor[k] for k in ("/FontFile3", "/FontFile2", "/FontFile") if k in descriptor)
+            fonts[str(font["/BaseFont"])] = len(program.get_object().get_data())
+    return fonts
+
+
+@pytest.fixture
+def cjk_subset() -> Any:
+    """The subset copy of the page's CJK font on this machine (skips without a CJK font)."""
+    from assess.reporting.print_fonts import font_family_lists, print_fonts
+
+    css = re.search(r"<style>(.*?)</style>", pages.page("x", "", "zh"), re.S).group(1)
+    font = print_fonts(tuple(font_family_lists(css)[0]))
+    if font is None:
+        pytest.skip("no CJK font installed: the PDF uses the page's fonts as they are")
+    return font
+
+
+def test_cjk_font_is_cut_down_once_per_process_and_embedded_as_a_subset(result, cjk_subset, tmp_path: Path) -> None:
+    """Two exports (two stylesheets: zh and en) make the subset copy once; each PDF embeds
+    the copy, itself subset again: a few hundred KB, not the 19 MB system font."""
+    from assess.reporting import pdf, print_fonts
+
+    pdf._stylesheet.cache_clear()
+    print_fonts.print_fonts.cache_clear()
+    before = print_fonts.builds
+    paths = []
+    for group_id, lang in (("G01", "zh"), ("G02", "en")):
+        html_path = tmp_path / f"{group_id}.html"
+        html_path.write_text(page_for(result, group_id, lang), encoding="utf-8")
+        html_to_pdf(html_path, html_path.with_suffix(".pdf"))
+        paths.append(html_path.with_suffix(".pdf"))
+    assert print_fonts.builds == before + 1
+    family = cjk_subset.subset_family.replace(" ", "-")
+    for path in paths:
+        fonts = _embedded_fonts(path)
+        assert fonts, path
+        for name, size in fonts.items():
+            assert re.fullmatch(rf"/[A-Z]{{6}}\+{re.escape(family)}(-Bold)?", name), name  # a subset tag
+            assert size < 600_000, (name, size)
+        assert any("Bold" not in name for name in fonts) and any("Bold" in name for name in fonts)
+
+
+def test_a_character_outside_the_subset_falls_back_to_the_full_font(cjk_subset, tmp_path: Path) -> None:
+    """堃 is not in GB 2312, so not in the copy: it is drawn from the original font, not lost."""
+    from assess.reporting.print_fonts import subset_codepoints
+
+    assert ord("堃") not in subset_codepoints() and ord("考") in subset_codepoints()
+    html_path = tmp_path / "rare.html"
+    html_path.write_text(pages.page("x", "<p>考核 王堃</p>", "zh"), encoding="utf-8")
+    html_to_pdf(html_path, tmp_path / "rare.pdf")
+    assert "考核王堃" in _pdf_text(tmp_path / "rare.pdf")
+    families = {name.split("+")[1] for name in _embedded_fonts(tmp_path / "rare.pdf")}
+    assert cjk_subset.subset_family.replace(" ", "-") in families
+    assert len(families) == 2, families  # the copy, and the original for 堃
+
+
+def test_subset_family_is_named_just_before_the_original(cjk_subset) -> None:
+    from assess.reporting.pdf import _with_print_fonts
+    from assess.reporting.print_fonts import font_family_lists
+
+    css = f'html {{ font-family: "Segoe UI", "{cjk_subset.family}", sans-serif; }} code {{ font-family: monospace; }}'
+    changed, fonts = _with_print_fonts(css)
+    assert font_family_lists(changed)[len(fonts) :] == [  # after the @font-face rules' own
+        ["Segoe UI", cjk_subset.subset_family, cjk_subset.family, "sans-serif"],
+        ["monospace"],
+    ]
+    assert sorted(fonts) == sorted(cjk_subset.faces) and 400 in fonts
+    assert changed.count("@font-face") == len(fonts)
+
+
+def test_index_pdf_is_made_in_a_forked_copy_and_again_here_when_that_fails(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    from assess.reporting.pdf import _in_child
+
+    marks = tmp_path / "pids"
+
+    def job() -> None:
+        with marks.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+
+    _in_child(job)()
+    pids = marks.read_text().split()
+    assert len(pids) == 1
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        assert pids[0] != str(os.getpid())  # made by the copy
+    else:
+        assert pids[0] == str(os.getpid())
+
+    def failing() -> None:
+        job()
+        raise ExportError("probe")
+
+    marks.unlink()
+    with pytest.raises(ExportError, match="probe"):
+        _in_child(failing)()
+    assert marks.read_text().split()[-1] == str(os.getpid())  # the error is raised here, as without the copy

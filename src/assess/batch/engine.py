@@ -248,7 +248,8 @@ class WarmKernel:
             if self.settings.isolation == "warm":
                 preload = json.dumps(list(self.settings.preload))
                 result = self.control(
-                    "", expression=f"__import__('importlib').import_module('assess.batch.kernel_state').preload({preload})"
+                    "",
+                    expression=f"__import__('importlib').import_module('assess.batch.kernel_state').preload({preload})",
                 )
                 self.preload_failures = ast.literal_eval(result) if result else []
                 for failure in self.preload_failures:
@@ -758,7 +759,7 @@ def run_task(task: ReportTask) -> ReportPayload:
     started = time.perf_counter()
     payload = ReportPayload(group_id=task.group_id, ok=False, worker=f"{socket.gethostname()}:{os.getpid()}")
     if task.pdf:
-        _warm_pdf()
+        _warm_pdf(task.lang)
     template = _load_template(task.template)
     nb = None
     for attempt in range(1, task.retries + 2):
@@ -808,9 +809,10 @@ def run_task(task: ReportTask) -> ReportPayload:
 _pdf_warmup: threading.Thread | None = None
 
 
-def _warm_pdf() -> None:
-    """Load WeasyPrint, Pango and the fonts in the background of this worker while its
-    first report runs in the kernel, so the first PDF does not pay for them."""
+def _warm_pdf(lang: str) -> None:
+    """Load WeasyPrint, Pango, the fonts and the stylesheet (and make the subset fonts) in
+    the background of this worker while its first report runs in the kernel, so the first
+    PDF does not pay for them."""
     global _pdf_warmup
     if _pdf_warmup is None:
 
@@ -818,7 +820,7 @@ def _warm_pdf() -> None:
             try:
                 from assess.reporting.pdf import warm as warm_export
 
-                warm_export()
+                warm_export(lang)
             except Exception:  # the export itself will report what is missing
                 log.debug("PDF warm-up failed", exc_info=True)
 

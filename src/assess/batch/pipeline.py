@@ -262,6 +262,10 @@ def run_assessment(
     check_outputs(out, data=data, previous=previous, template=report_options.get("template"))
     # Entering the batch starts the workers and their kernels, which warm up while we score.
     with ReportBatch(out, progress=progress, **report_options) as batch:
+        if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
+            from assess.reporting.pdf import warm_in_background
+
+            warm_in_background(report_options.get("lang", "en"))
         dataset = _load(data, scheme, on_warning)
         check_dates(dataset, year, as_of, scheme)
         check_only(dataset, report_options.get("only"))

@@ -36,16 +36,28 @@ import html
 import io
 import logging
 import math
+import os
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from assess.common.atomic import atomic_path
 from assess.common.errors import AssessError
+from assess.reporting.print_fonts import FONT_SCHEME, font_family_lists, print_fonts
 
-__all__ = ["html_to_pdf", "html_string_to_pdf", "warm", "bind_reports", "write_run_pdfs", "BOUND_NAME", "ExportError"]
+__all__ = [
+    "html_to_pdf",
+    "html_string_to_pdf",
+    "warm",
+    "warm_in_background",
+    "bind_reports",
+    "write_run_pdfs",
+    "BOUND_NAME",
+    "ExportError",
+]
 
 #: The bound file of a run with ``--pdf``, in both languages: ``OUT/reports.pdf``.
 BOUND_NAME = "reports.pdf"
@@ -70,11 +82,12 @@ def _weasyprint() -> ModuleType:
 _IMAGE_SCHEME = "assess-image:"
 
 
-def _offline_fetcher(images: Sequence[tuple[str, bytes]] = ()) -> Any:
+def _offline_fetcher(images: Sequence[tuple[str, bytes]] = (), fonts: Mapping[int, bytes] | None = None) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class OfflineFetcher(URLFetcher):
-        """Serves ``data:`` URLs and the page's own images; any other URL stops the export."""
+        """Serves ``data:`` URLs, the page's own images and the subset fonts
+        (:mod:`assess.reporting.print_fonts`); any other URL stops the export."""
 
         def fetch(self, url: str, headers: dict | None = None) -> Any:
             if url.startswith(_IMAGE_SCHEME):
@@ -82,13 +95,17 @@ def _offline_fetcher(images: Sequence[tuple[str, bytes]] = ()) -> Any:
                 if number.isdigit() and int(number) < len(images):
                     mime, body = images[int(number)]
                     return URLFetcherResponse(url, body, {"Content-Type": mime})
+            if url.startswith(FONT_SCHEME) and fonts:
+                weight = url[len(FONT_SCHEME) :]
+                if weight.isdigit() and int(weight) in fonts:
+                    return URLFetcherResponse(url, fonts[int(weight)], {"Content-Type": "font/otf"})
             if not url.startswith("data:"):
                 raise FatalURLFetchingError(
                     f"The report refers to {url[:200]!r}; reports must be self-contained, so nothing is fetched."
                 )
             return super().fetch(url, headers)
 
-    return OfflineFetcher(allowed_protocols={"data", _IMAGE_SCHEME[:-1]})
+    return OfflineFetcher(allowed_protocols={"data", _IMAGE_SCHEME[:-1], FONT_SCHEME[:-1]})
 
 
 @functools.cache
@@ -99,12 +116,14 @@ def _font_config() -> Any:
     return FontConfiguration()
 
 
-def warm() -> None:
-    """Import WeasyPrint and lay out a small page with Chinese and Latin text once, so the
-    first report of a worker does not pay for loading Pango, fontconfig and the fonts."""
-    html_string_to_pdf(
-        '<html lang="zh-CN"><body><p style="font-family: sans-serif">考核 Assessment 0123</p></body></html>'
-    )
+def warm(lang: str = "en") -> None:
+    """Import WeasyPrint and lay out a small page in the reports' own stylesheet (for
+    ``lang``), with Chinese and Latin text, regular and bold, once: the first report of a
+    worker then does not pay for loading Pango, fontconfig and the fonts, parsing the
+    stylesheet or making the subset fonts (:mod:`assess.reporting.print_fonts`)."""
+    from assess.reporting import pages
+
+    html_string_to_pdf(pages.page("考核", "<h1>考核 Assessment</h1><p>考核 Assessment 0123</p>", lang), "warm-up")
 
 
 #: A last page filled less than this (a closing block spilled over) is laid out again, tighter.
@@ -124,10 +143,28 @@ _DATA_IMAGE = re.compile(r'src="data:(image/(?:png|jpeg|gif));base64,([A-Za-z0-9
 
 @functools.lru_cache(maxsize=8)
 def _stylesheet(css: str) -> Any:
-    """The page's stylesheet, parsed once per process (every report of a run has the same)."""
+    """The page's stylesheet, parsed once per process (every report of a run has the same),
+    with the subset copy of its CJK font (:func:`_with_print_fonts`)."""
     from weasyprint import CSS
 
-    return CSS(string=css, font_config=_font_config(), media_type="print")
+    css, fonts = _with_print_fonts(css)
+    return CSS(string=css, font_config=_font_config(), media_type="print", url_fetcher=_offline_fetcher(fonts=fonts))
+
+
+def _with_print_fonts(css: str) -> tuple[str, dict[int, bytes]]:
+    """``css`` with the subset copy of its CJK font declared (``@font-face``) and named just
+    before the original in every ``font-family`` list that names it, and the fonts' bytes by
+    weight; ``css`` unchanged when there is no such font (:mod:`assess.reporting.print_fonts`)."""
+    lists = font_family_lists(css)
+    font = print_fonts(tuple(lists[0])) if lists else None
+    if font is None:
+        return css, {}
+    original = re.compile(rf"""(["']?){re.escape(font.family)}\1(?=\s*[,;}}]|\s*$)""", re.I)
+
+    def insert(declaration: re.Match) -> str:
+        return original.sub(lambda name: f'"{font.subset_family}", {name.group(0)}', declaration.group(0), count=1)
+
+    return font.font_face_css() + re.sub(r"font-family\s*:\s*[^;}]+", insert, css), font.faces
 
 
 def _print_source(source: str) -> tuple[str, str | None, list[tuple[str, bytes]]]:
@@ -432,21 +469,78 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
     return Path(out_path)
 
 
+_warming: dict[str, threading.Thread] = {}
+
+
+def warm_in_background(lang: str = "en") -> threading.Thread:
+    """:func:`warm` in a daemon thread of this process, started once per language: the run's
+    own process loads WeasyPrint, the stylesheet and the subset fonts while the workers make
+    the reports, not after them. :func:`write_run_pdfs` waits for it."""
+    thread = _warming.get(lang)
+    if thread is None:
+
+        def run() -> None:
+            try:
+                warm(lang)
+            except Exception:  # the export itself reports what is missing
+                logging.getLogger(__name__).debug("PDF warm-up failed", exc_info=True)
+
+        thread = _warming[lang] = threading.Thread(target=run, name="assess-pdf-warmup", daemon=True)
+        thread.start()
+    return thread
+
+
+def _in_child(job: Callable[[], Any]) -> Callable[[], None]:
+    """Start ``job`` in a forked copy of this process (warm: WeasyPrint, fonts and stylesheets
+    already loaded) and return a function that waits for it; when the copy fails or this
+    process cannot fork safely (no ``os.fork``, or other threads alive), the wait runs
+    ``job`` here, so its errors are raised as usual."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return job
+    pid = os.fork()
+    if pid == 0:  # the child: do the job, leave without running the parent's exit handlers
+        code = 1
+        try:
+            job()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def wait() -> None:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            job()
+
+    return wait
+
+
 def write_run_pdfs(result: Any, outcomes: Sequence[Any], out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
     """After a run with ``--pdf``: ``OUT/index.pdf`` (the index page printed) and the bound
     ``OUT/reports.pdf`` (:func:`bind_reports`). Each is rewritten only when missing or older
-    than what it is made from, so a run that changed nothing writes neither."""
+    than what it is made from, so a run that changed nothing writes neither.
+
+    The two are made at the same time: the index in a forked copy of this process
+    (:func:`_in_child`), the bound file here (after :func:`warm_in_background`, if started)."""
     out_dir = Path(out_dir)
     written: dict[str, Path] = {}
+    for thread in list(_warming.values()):
+        thread.join()
     index_html, index_pdf = out_dir / "index.html", out_dir / "index.pdf"
+    index_done: Callable[[], None] | None = None
     if index_html.is_file() and (not index_pdf.is_file() or index_pdf.stat().st_mtime < index_html.stat().st_mtime):
-        html_to_pdf(index_html, index_pdf)
+        index_done = _in_child(functools.partial(html_to_pdf, index_html, index_pdf))
         written["index"] = index_pdf
-    pdfs = {o.group_id: Path(o.pdf_path) for o in outcomes if getattr(o, "ok", False) and getattr(o, "pdf_path", None)}
-    bound = out_dir / BOUND_NAME
-    sources = [p for p in pdfs.values() if p.is_file()] + [out_dir / "results" / "meta.json"]
-    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0.0)
-    if pdfs and (not bound.is_file() or bound.stat().st_mtime < newest):
-        bind_reports(result, pdfs, bound, lang)
-        written["bound"] = bound
+    try:
+        pdfs = {
+            o.group_id: Path(o.pdf_path) for o in outcomes if getattr(o, "ok", False) and getattr(o, "pdf_path", None)
+        }
+        bound = out_dir / BOUND_NAME
+        sources = [p for p in pdfs.values() if p.is_file()] + [out_dir / "results" / "meta.json"]
+        newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0.0)
+        if pdfs and (not bound.is_file() or bound.stat().st_mtime < newest):
+            bind_reports(result, pdfs, bound, lang)
+            written["bound"] = bound
+    finally:
+        if index_done is not None:
+            index_done()
     return written
