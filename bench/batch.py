@@ -17,12 +17,15 @@ again at larger sizes, to show that time grows linearly with the groups.
     .venv/bin/python bench/batch.py --cli-groups 8     # (a) on 8 groups, scaled to all
     .venv/bin/python bench/batch.py --sizes            # no scaling runs
     .venv/bin/python bench/batch.py --pdf-ratio        # the cost of --pdf: assess run --lang zh with and without it
+    .venv/bin/python bench/batch.py --pdf-ratio --before ../old-checkout   # ... before and after a change
 
 ``--pdf-ratio`` runs ``assess run --lang zh`` without and with ``--pdf`` on the same year,
 alternating, ``--repeat`` times each, and prints the median wall times, their ratio, the CPU
 seconds of each (steadier than wall time on a busy machine), the
 pages per group PDF and what binding ``reports.pdf`` costs (``--source`` measures another
-checkout's package and template, e.g. the code before a change, the same way).
+checkout's package and template, e.g. the code before a change, the same way; ``--before``
+measures another checkout too, in the same session with the runs interleaved, and prints the
+two side by side).
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ import nbformat
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
 
+
+#: ``PYTHONPATH`` as the benchmark found it (each measured checkout's copy goes in front of it).
+ORIGINAL_PYTHONPATH = os.environ.get("PYTHONPATH", "")
 
 #: CPU seconds (user + system) of the last :func:`sh` command and everything it started and waited for.
 last_cpu = 0.0
@@ -89,8 +95,20 @@ def cli_loop(data: Path, out: Path, template: Path, groups: list[str]) -> float:
     return seconds
 
 
-def run(data: Path, out: Path, template: Path, *extra: str) -> float:
-    return sh(BIN / "assess", "run", data, "--year", "2025", "--out", out, "--template", template, *extra)
+def run(data: Path, out: Path, template: Path, *extra: str, env: dict[str, str] | None = None) -> float:
+    return sh(BIN / "assess", "run", data, "--year", "2025", "--out", out, "--template", template, *extra, env=env)
+
+
+def snapshot_of(source: Path, folder: Path) -> tuple[Path, Path]:
+    """A private copy of ``source``'s package and template under ``folder``: in a work tree
+    shared with others, an edit mid-run would change what is measured (and make every report
+    "changed"). Returns the folder to put on ``PYTHONPATH`` and the template's copy."""
+    copy = folder / "snapshot"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(source / "src" / "assess", copy / "assess", ignore=shutil.ignore_patterns("__pycache__"))
+    template = folder / "template.ipynb"
+    shutil.copy(source / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb", template)
+    return copy, template
 
 
 def report_phase(out: Path) -> float:
@@ -143,38 +161,64 @@ def floor(results: Path, template: Path, groups: list[str], cwd: Path) -> float:
         kernel.shutdown()
 
 
-def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repeat: int, groups: int) -> None:
-    """``assess run --lang zh`` without and with ``--pdf``, alternating; medians and their ratio."""
+def pdf_ratio(
+    data: Path,
+    folder: Path,
+    template: Path,
+    workers: list[str],
+    repeat: int,
+    groups: int,
+    compare: dict[str, tuple[Path, Path]] | None = None,
+) -> None:
+    """``assess run --lang zh`` without and with ``--pdf``, alternating; medians and their ratio.
+
+    ``compare`` (label -> (``PYTHONPATH`` folder, template), e.g. the code before a change and
+    after it) measures each checkout the same way, their runs interleaved so that a change in
+    the machine's load falls on both, and prints them side by side; the last one is the one
+    whose PDFs are then inspected."""
     import statistics
 
     from pypdf import PdfReader
 
-    times: dict[str, list[float]] = {"html": [], "pdf": []}
-    cpu: dict[str, list[float]] = {"html": [], "pdf": []}
+    sources = compare or {"": (Path(), template)}
+    times = {(label, kind): [] for label in sources for kind in ("html", "pdf")}
+    cpu = {key: [] for key in times}
     for i in range(repeat):
-        for kind in ("html", "pdf"):
-            out = folder / f"{kind}-{i}"
-            shutil.rmtree(out, ignore_errors=True)
-            extra = ("--pdf",) if kind == "pdf" else ()
-            times[kind].append(run(data, out, template, "--lang", "zh", *workers, *extra))
-            cpu[kind].append(last_cpu)
-            print(
-                f"  run {i + 1} {kind:4s}: {times[kind][-1]:6.1f} s, CPU {cpu[kind][-1]:6.1f} s  "
-                f"(load {os.getloadavg()[0]:.1f})",
-                flush=True,
-            )
-    html, pdf = statistics.median(times["html"]), statistics.median(times["pdf"])
-    out = folder / f"pdf-{repeat - 1}"
+        for label, (path, source_template) in sources.items():
+            env = None
+            if compare:
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(path), ORIGINAL_PYTHONPATH]))}
+            for kind in ("html", "pdf"):
+                out = folder / f"{label or 'run'}-{kind}-{i}"
+                shutil.rmtree(out, ignore_errors=True)
+                extra = ("--pdf",) if kind == "pdf" else ()
+                times[label, kind].append(run(data, out, source_template, "--lang", "zh", *workers, *extra, env=env))
+                cpu[label, kind].append(last_cpu)
+                print(
+                    f"  run {i + 1} {label + ' ' if label else ''}{kind:4s}: {times[label, kind][-1]:6.1f} s, "
+                    f"CPU {cpu[label, kind][-1]:6.1f} s  (load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+    median = {key: statistics.median(values) for key, values in times.items()}
+    median_cpu = {key: statistics.median(values) for key, values in cpu.items()}
+    last = list(sources)[-1]
+    out = folder / f"{last or 'run'}-pdf-{repeat - 1}"
     pages = [len(PdfReader(p).pages) for p in sorted((out / "reports").glob("*.pdf"))]
     print(f"\n{groups} groups, --lang zh, {workers[-1]} workers, median of {repeat}:")
-    print(f"  assess run          {html:6.1f} s")
-    print(f"  assess run --pdf    {pdf:6.1f} s")
-    print(f"  ratio               {pdf / html:6.2f} ×")
+    print(f"{'':22s}" + "".join(f"{label:>10s}" for label in sources))
+    for name, kind in (("assess run", "html"), ("assess run --pdf", "pdf")):
+        print(f"  {name:20s}" + "".join(f"{median[label, kind]:8.1f} s" for label in sources))
+    print(f"  {'ratio':20s}" + "".join(f"{median[label, 'pdf'] / median[label, 'html']:8.2f} ×" for label in sources))
     # The wall times swing with whatever else the machine runs; CPU seconds much less.
-    cpu_html, cpu_pdf = statistics.median(cpu["html"]), statistics.median(cpu["pdf"])
-    print(f"  CPU (all processes) {cpu_html:6.1f} s without, {cpu_pdf:6.1f} s with --pdf: {cpu_pdf / cpu_html:.2f} ×")
+    for name, kind in (("CPU, assess run", "html"), ("CPU, --pdf", "pdf")):
+        print(f"  {name:20s}" + "".join(f"{median_cpu[label, kind]:8.1f} s" for label in sources))
     print(
-        f"  pages per group PDF: min {min(pages)}, median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)"
+        f"  {'CPU ratio':20s}"
+        + "".join(f"{median_cpu[label, 'pdf'] / median_cpu[label, 'html']:8.2f} ×" for label in sources)
+    )
+    print(
+        f"  pages per group PDF{' (' + last + ')' if last else ''}: min {min(pages)}, "
+        f"median {statistics.median(pages):g}, max {max(pages)} ({sum(pages)} in all)"
     )
     bound = out / "reports.pdf"
     if bound.is_file():
@@ -184,14 +228,14 @@ def pdf_ratio(data: Path, folder: Path, template: Path, workers: list[str], repe
         from assess.scoring.result import load_result
 
         result = load_result(out / "results")
-        warm()
+        warm("zh")
         pdfs = {p.stem: p for p in (out / "reports").glob("*.pdf")}
         started = time.perf_counter()
         bind_reports(result, pdfs, folder / "bound-again.pdf", "zh")
         seconds = time.perf_counter() - started
         print(
             f"  reports.pdf: {len(PdfReader(bound).pages)} pages, {len(PdfReader(bound).outline)} bookmarks; "
-            f"binding it again alone: {seconds:.2f} s = {seconds / pdf:.1%} of the --pdf run"
+            f"binding it again alone: {seconds:.2f} s = {seconds / median[last, 'pdf']:.1%} of the --pdf run"
         )
 
 
@@ -204,15 +248,26 @@ def main() -> None:
     parser.add_argument("--cli-groups", type=int, help="run (a) on this many groups and scale it up")
     parser.add_argument("--floor-groups", type=int, default=8, help="groups timed for the floor")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--template", type=Path, default=ROOT / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb")
+    parser.add_argument(
+        "--template", type=Path, default=ROOT / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb"
+    )
     parser.add_argument("--keep", type=Path, help="keep the outputs in this folder")
     parser.add_argument("--pdf-ratio", action="store_true", help="only: assess run --lang zh with and without --pdf")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each kind for --pdf-ratio (default 2)")
     parser.add_argument(
         "--source", type=Path, default=ROOT, help="the checkout whose package (and template) is measured"
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="with --pdf-ratio: also measure this checkout (e.g. the code before a change), runs interleaved, "
+        "and print both side by side",
+    )
     args = parser.parse_args()
-    if args.source != ROOT and args.template == ROOT / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb":
+    if (
+        args.source != ROOT
+        and args.template == ROOT / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb"
+    ):
         args.template = args.source / "src" / "assess" / "reporting" / "templates" / "group_report.ipynb"
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="assess-bench-"))
@@ -225,14 +280,20 @@ def main() -> None:
     snapshot = folder / "snapshot"
     shutil.rmtree(snapshot, ignore_errors=True)
     shutil.copytree(args.source / "src" / "assess", snapshot / "assess", ignore=shutil.ignore_patterns("__pycache__"))
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot), os.environ.get("PYTHONPATH")]))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(snapshot), ORIGINAL_PYTHONPATH]))
     sys.path.insert(0, str(snapshot))  # and for the floor's kernel, started from here
     workers = ["--workers", str(args.workers)]
     data = sample(folder, args.groups)
     ids = [f"G{i:0{max(2, len(str(args.groups)))}d}" for i in range(1, args.groups + 1)]
     print(f"{args.groups} groups, {args.workers} workers, template {args.template}, load {os.getloadavg()[0]:.1f}")
     if args.pdf_ratio:
-        pdf_ratio(data, folder, template, workers, args.repeat, args.groups)
+        compare = None
+        if args.before:
+            compare = {
+                "before": snapshot_of(args.before.resolve(), folder / "before"),
+                "after": (snapshot, template),
+            }
+        pdf_ratio(data, folder, template, workers, args.repeat, args.groups, compare)
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
         return
