@@ -2,8 +2,9 @@
 the run's bound file.
 
 A report page is self-contained, so converting it needs nothing from the network: the URL
-fetcher given to WeasyPrint serves ``data:`` URLs (the inline figures) and refuses
-everything else, so a stray external reference fails the export instead of reaching out.
+fetcher given to WeasyPrint serves ``data:`` URLs (the inline figures) and the subset fonts
+made in memory, and refuses everything else, so a stray external reference fails the export
+instead of reaching out.
 Chinese text needs a CJK font known to fontconfig (Debian: ``fonts-noto-cjk`` or
 ``fonts-wqy-microhei``); the charts are PNG images, drawn with a CJK font by
 :mod:`assess.reporting.figures`.
@@ -16,10 +17,14 @@ WeasyPrint keeps the letters and digits of each name).
 Reproducible: the PDF's creation date is the page's ``dcterms.created`` (the result's
 ``generated_at``, which ``SOURCE_DATE_EPOCH`` pins), so the same HTML gives the same PDF.
 
-Fast in a batch: WeasyPrint is imported and its font configuration built once per process
-(:func:`warm` does it ahead of the first report); :func:`bind_reports` assembles
-``reports.pdf`` from the group PDFs with pypdf, rendering only its cover, contents and
-summary table.
+Fast in a batch: WeasyPrint is imported, its font configuration built, the page's stylesheet
+parsed and its CJK font cut down to a small copy (:mod:`assess.reporting.print_fonts`: each
+PDF then subsets a 3.5 MB font, not a 19 MB one, and embeds a quarter of a megabyte, not half
+of one) once per process, by :func:`warm` ahead of the first report (in the run's own process
+too, :func:`warm_in_background`, while the workers make the reports); :func:`bind_reports`
+assembles ``reports.pdf`` from the group PDFs with pypdf, rendering only its cover, contents
+and summary table, while a forked copy of the process prints ``index.pdf``
+(:func:`write_run_pdfs`).
 
 Examples
 --------
