@@ -38,6 +38,7 @@ from assess.batch.engine import (
     warm_up,
 )
 from assess.common.errors import AssessError
+from assess.common.extras import require
 from assess.common.version import __version__
 
 __all__ = [
@@ -337,10 +338,9 @@ class DaskExecutor:
     """
 
     def __init__(self, address: str, settings: KernelSettings, timeout: float = 30) -> None:
-        try:
-            from distributed import Client
-        except ImportError as error:
-            raise BatchError("The dask executor needs the 'distributed' package: pip install distributed") from error
+        require("cluster")
+        from distributed import Client
+
         self.settings = settings
         self.address = address
         try:

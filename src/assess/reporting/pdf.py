@@ -44,6 +44,7 @@ from typing import Any
 
 from assess.common.atomic import atomic_path
 from assess.common.errors import AssessError
+from assess.common.extras import require
 
 __all__ = ["html_to_pdf", "html_string_to_pdf", "warm", "bind_reports", "write_run_pdfs", "BOUND_NAME", "ExportError"]
 
@@ -56,6 +57,7 @@ class ExportError(AssessError):
 
 
 def _weasyprint() -> ModuleType:
+    require("pdf", "weasyprint")
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango's shared libraries are missing
@@ -385,6 +387,7 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
     own length); the group reports are copied page by page from their PDFs with pypdf.
     Groups without a PDF in ``pdfs`` are left out.
     """
+    require("pdf", "pypdf")
     from pypdf import PdfReader, PdfWriter
 
     from assess.reporting.i18n import text
