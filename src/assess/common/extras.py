@@ -27,7 +27,7 @@ EXTRAS: dict[str, tuple[str, str]] = {
 MODULES: dict[str, tuple[str, ...]] = {
     "reports": (
         "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter_client", "jupyter_core",
-        "zmq", "traitlets", "IPython", "matplotlib", "seaborn", "jinja2", "markupsafe", "psutil",
+        "zmq", "traitlets", "IPython", "matplotlib", "seaborn", "jinja2", "markupsafe", "psutil", "tqdm",
     ),
     "pdf": ("weasyprint", "pypdf"),
     "lab": ("ipywidgets",),
