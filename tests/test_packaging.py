@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
@@ -123,3 +126,29 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in readme and "make demo" in readme
     makefile = (ROOT / "Makefile").read_text()
     assert "pip install -q -r requirements.lock" in makefile and "pip install -q --no-deps -e ." in makefile
+
+
+def test_import_assess_is_light_and_the_public_api_resolves():
+    """`import assess` loads no pandas (PEP 562: the public names import on first use), and every
+    public name still resolves, also through `from assess import *`."""
+    code = (
+        "import sys, assess\n"
+        "heavy = sorted(m for m in ('pandas', 'numpy', 'pandera', 'pyarrow', 'scipy', 'openpyxl') if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+        "from assess import *\n"
+        "import assess.analysis.uncertainty as module\n"
+        "assert uncertainty is module.uncertainty and callable(uncertainty)\n"
+        "print(sorted(n for n in assess.__all__ if n != '__version__' and getattr(assess, n) is None))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["", "[]"]
+
+    import assess
+    from assess.intake.validate import load
+    from assess.scoring.result import Result
+
+    assert assess.load is load and assess.Result is Result
+    assert {"load", "score", "Result", "Scheme", "intake", "batch"} <= set(dir(assess))
+    with pytest.raises(AttributeError, match="no_such_name"):
+        assess.no_such_name  # noqa: B018
