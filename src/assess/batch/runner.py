@@ -178,7 +178,11 @@ def check_parameters(parameters: dict[str, Any], notebook_text: str, template: P
             free = [n for n in declared if n not in PER_REPORT_PARAMETERS]
             lines.append(
                 f"parameter {name!r} is not in the parameters cell of {template.name}; "
-                + (f"it declares: {', '.join(free)}" if free else "it declares none besides group_id, result_dir and lang")
+                + (
+                    f"it declares: {', '.join(free)}"
+                    if free
+                    else "it declares none besides group_id, result_dir and lang"
+                )
                 + " (add it there, or drop -p)"
             )
     if lines:
