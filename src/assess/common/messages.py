@@ -67,7 +67,7 @@ def _location(lang: str) -> str:
     return f"assess/common/locales/{lang}.yaml"
 
 
-class _CatalogueLoader(yaml.SafeLoader):
+class _CatalogueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # C parser when built
     """PyYAML's safe loader that refuses a key written twice in one mapping.
 
     PyYAML lets the last of two equal keys win silently; in a catalogue that hides a phrase
