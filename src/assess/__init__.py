@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from assess import _moved
 from assess.common.version import __version__
 
 if TYPE_CHECKING:
@@ -76,3 +77,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_PUBLIC, *_SUBPACKAGES})
+
+
+_moved.install()  # the flat module paths of assess 0.1 still import, with a DeprecationWarning
