@@ -56,3 +56,48 @@ def test_process_pool_still_keeps_its_workers_where_compat_reads_them():
         )
         assert all(process.pid == pid and process.is_alive() for pid, process in processes.items())
     assert pool_processes(pool) == {}  # after shutdown: none left to kill
+
+
+def test_openpyxl_still_has_the_private_reader_intake_streams_cells_with(tmp_path):
+    """assess.intake.read subclasses openpyxl's private WorkSheetParser and opens a read-only
+    sheet's XML itself (openpyxl has no public sparse reader)."""
+    import openpyxl
+    import openpyxl.worksheet._reader as reader
+
+    version = f"openpyxl {openpyxl.__version__}"
+    for name in ("FORMULA_TAG", "INLINE_STRING", "VALUE_TAG", "WorkSheetParser", "_cast_number"):
+        assert hasattr(reader, name), f"{version} removed openpyxl.worksheet._reader.{name}; see assess.intake.read"
+    book = openpyxl.Workbook()
+    book.active.append(["group_id", 1.5])
+    book.save(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True, data_only=True).active
+    for name in ("_get_source", "_shared_strings"):
+        assert hasattr(ws, name), f"{version}: read-only sheets lost {name}; see assess.intake.read._read_sheet"
+    for name in ("_date_formats", "_timedelta_formats", "epoch"):
+        assert hasattr(ws.parent, name), f"{version}: workbooks lost {name}; see assess.intake.read._read_sheet"
+    with ws._get_source() as source:
+        rows = list(reader.WorkSheetParser(source, ws._shared_strings, data_only=True, epoch=ws.parent.epoch).parse())
+    assert [[cell["value"] for cell in row] for _, row in rows] == [["group_id", 1.5]], version
+    ws.parent.close()
+
+
+def test_papermill_still_has_the_internals_the_warm_engine_calls():
+    """assess.batch.engine builds on papermill's undocumented modules (hence papermill<3 in
+    pyproject.toml); each must still be there under the same name."""
+    import importlib
+    import importlib.metadata
+
+    version = f"papermill {importlib.metadata.version('papermill')}"
+    used = {
+        "papermill.clientwrap": ["PapermillNotebookClient"],
+        "papermill.utils": ["remove_args"],
+        "papermill.engines": ["Engine", "papermill_engines"],
+        "papermill.exceptions": ["PapermillExecutionError"],
+        "papermill.iorw": ["load_notebook_node"],
+        "papermill.execute": ["prepare_notebook_metadata", "remove_error_markers", "raise_for_execution_errors"],
+        "papermill.parameterize": ["parameterize_notebook"],
+    }
+    for module, names in used.items():
+        found = importlib.import_module(module)
+        for name in names:
+            assert hasattr(found, name), f"{version} removed {module}.{name}; see assess.batch.engine"
