@@ -139,3 +139,17 @@ def test_run_without_an_extra_exits_2_with_the_pip_command(tmp_path, blocked, op
     assert "pip install" in run.stderr.splitlines()[-1]  # the Chinese line
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.html"))
+
+
+@pytest.mark.parametrize(
+    ("blocked", "options", "message"),
+    [
+        (["papermill"], [], "HTML reports need the reports extra: pip install 'assess[reports]'"),
+        (["weasyprint"], ["--pdf"], "PDF reports need the pdf extra: pip install 'assess[pdf]'"),
+    ],
+)
+def test_demo_without_an_extra_writes_nothing_not_even_the_sample(tmp_path, blocked, options, message):
+    run = _cli(tmp_path, blocked, "demo", "--out", "out", *options)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
