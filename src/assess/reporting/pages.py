@@ -286,7 +286,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         if with_change:
             change = _number(row.get("score_change"))
             cells.append(_cell(format_signed(change), sort=change if change is not None else "", numeric=True))
-        links = []
+        links: list[dict[str, str | None]] = []
         if html_link:
             links.append({"text": text("web_page", lang), "href": html_link, "css": ""})
         if pdf_link:

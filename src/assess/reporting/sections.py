@@ -117,7 +117,7 @@ def figure_png(fig: Figure, dpi: int = 120) -> bytes:
 def _figure(fig: Figure, dpi: int = 120, caption: str = "", css: str = "assess-figure") -> dict[str, str]:
     """``fig`` for the ``figure`` macro: an inline PNG (a ``data:`` URL), its alt text and caption."""
     data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
-    return {"src": f"data:image/png;base64,{data}", "alt": fig.get_label() or "", "caption": caption, "css": css}
+    return {"src": f"data:image/png;base64,{data}", "alt": str(fig.get_label() or ""), "caption": caption, "css": css}
 
 
 def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
