@@ -32,3 +32,7 @@ __all__ = [
     "score",
     "uncertainty",
 ]
+
+from assess import _moved  # noqa: E402
+
+_moved.install()  # the flat module paths of assess 0.1 still import, with a DeprecationWarning

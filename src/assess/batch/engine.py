@@ -248,7 +248,8 @@ class WarmKernel:
             if self.settings.isolation == "warm":
                 preload = json.dumps(list(self.settings.preload))
                 result = self.control(
-                    "", expression=f"__import__('importlib').import_module('assess.batch.kernel_state').preload({preload})"
+                    "",
+                    expression=f"__import__('importlib').import_module('assess.batch.kernel_state').preload({preload})",
                 )
                 self.preload_failures = ast.literal_eval(result) if result else []
                 for failure in self.preload_failures:
