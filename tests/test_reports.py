@@ -632,7 +632,7 @@ def test_default_template_holds_no_logic() -> None:
     assert "parameters" in nb.cells[0].metadata.get("tags", [])
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     for cell in nb.cells[2:]:
-        assert re.fullmatch(r"display\(report\.\w+_section\(result, group_id, lang\)\)", cell.source.strip()), (
+        assert re.fullmatch(r"display\(sections\.\w+_section\(result, group_id, lang\)\)", cell.source.strip()), (
             cell.source
         )
 

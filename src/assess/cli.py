@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import os
 import re
@@ -67,6 +68,32 @@ def _number(kind: type, low: float, what: str, high: float | None = None) -> Cal
         return value
 
     return parse
+
+
+def _parameter_value(text: str) -> object:
+    """A ``-p NAME VALUE`` value read as papermill reads it: True/False/None, a number, else text."""
+    if text in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[text]
+    for kind in (int, float):
+        try:
+            value = kind(text)
+        except ValueError:
+            continue
+        return value if math.isfinite(value) else text
+    return text
+
+
+def _parameters(pairs: list[list[str]] | None) -> dict[str, object]:
+    """``-p NAME VALUE`` pairs as a dict; a name must be a Python identifier (it becomes a variable)."""
+    out: dict[str, object] = {}
+    for name, value in pairs or []:
+        if not name.isidentifier():
+            raise AssessError(
+                f"-p {name} {value}: {name!r} is not a parameter name; use the variable name from the notebook's "
+                "parameters cell, e.g. -p sections summary. Nothing was written."
+            )
+        out[name] = _parameter_value(value)
+    return out
 
 
 def _group_list(text: str) -> str:
@@ -193,14 +220,14 @@ def _scheme(args: argparse.Namespace):
 def _cmd_template(args: argparse.Namespace) -> int:
     from assess.reporting.workbook import write_template
 
-    print(f"wrote {write_template(args.path)}")
+    _say(args, f"wrote {write_template(args.path)}")
     return EXIT_OK
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from assess.batch.pipeline import write_sample
 
-    print(f"wrote {write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)}")
+    _say(args, f"wrote {write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)}")
     return EXIT_OK
 
 
@@ -248,7 +275,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
     warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
-    print(f"{args.data}: valid ({sizes})")
+    _say(args, f"{args.data}: valid ({sizes})")
     for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
         print(_warning_line(w, args.lang))
     if args.annotate:
@@ -274,16 +301,23 @@ def _cmd_score(args: argparse.Namespace) -> int:
         args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
         uncertainty=args.uncertainty, lang=args.lang, on_warning=_warn_to_stderr(args.lang),
     )  # fmt: skip
-    print(f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
+    _say(args, f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
 
 
-def _report_run(summary, out: Path) -> int:
+def _say(args: argparse.Namespace, text: str) -> None:
+    """An informational line on stdout, left out with ``--quiet``."""
+    if not getattr(args, "quiet", False):
+        print(text)
+
+
+def _report_run(args: argparse.Namespace, summary, out: Path) -> int:
     n, failed = len(summary.outcomes), summary.failed
     written = sum(getattr(o, "status", "written") == "written" for o in summary.outcomes)
-    print(
+    _say(
+        args,
         f"{n - len(failed)} of {n} reports ready under {out / 'reports'} "
-        f"({written} written, {n - len(failed) - written} unchanged); index: {summary.index}"
+        f"({written} written, {n - len(failed) - written} unchanged); index: {summary.index}",
     )
     if failed:
         print(f"{len(failed)} report(s) failed:", file=sys.stderr)
@@ -310,6 +344,8 @@ def _batch_options(args: argparse.Namespace) -> dict:
         "failed": args.failed,
         "lang": args.lang,
         "pdf": args.pdf,
+        "kernel_name": args.kernel,
+        "parameters": _parameters(args.parameter),
     }
     if args.template:
         options["template"] = args.template
@@ -334,19 +370,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
     _check_outputs(args)
     summary = run_assessment(
         args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
-        uncertainty=args.uncertainty, on_warning=_warn_to_stderr(args.lang), **_batch_options(args),
+        uncertainty=args.uncertainty, on_warning=_warn_to_stderr(args.lang), progress=not args.quiet,
+        **_batch_options(args),
     )  # fmt: skip
-    return _report_run(summary, Path(args.out))
+    return _report_run(args, summary, Path(args.out))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from assess.batch.pipeline import run_assessment, write_sample
+    from assess.common.extras import require
 
+    require("reports")  # before the sample is written: a missing extra leaves nothing behind
+    if args.pdf:
+        require("pdf")
     out = Path(args.out)
     data = write_sample(out / "sample.xlsx", year=args.year)
-    print(f"sample year {args.year} written to {data}")
-    summary = run_assessment(data, args.year, out, lang=args.lang, pdf=args.pdf)
-    return _report_run(summary, out)
+    _say(args, f"sample year {args.year} written to {data}")
+    summary = run_assessment(
+        data, args.year, out, lang=args.lang, pdf=args.pdf, kernel_name=args.kernel, progress=not args.quiet
+    )
+    return _report_run(args, summary, out)
 
 
 def _cmd_scheme_show(args: argparse.Namespace) -> int:
@@ -362,12 +405,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"assess {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # -v/-q on every command, after its name (`assess run -q ...`), as in papermill
+    talk = argparse.ArgumentParser(add_help=False)
+    loud = talk.add_mutually_exclusive_group()
+    loud.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log what happens (-v: steps, -vv: details) on stderr"
+    )
+    loud.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar or summary lines; problems and warnings still print"
+    )
 
-    c = sub.add_parser("template", help="write a blank input workbook with a bilingual README sheet")
+    c = sub.add_parser("template", parents=[talk], help="write a blank input workbook with a bilingual README sheet")
     c.add_argument("path", type=_new_workbook, help="where to write the .xlsx (a new file)")
     c.set_defaults(func=_cmd_template)
 
-    c = sub.add_parser("sample", help="write a synthetic year of data (.xlsx, or a folder of CSV files)")
+    c = sub.add_parser(
+        "sample", parents=[talk], help="write a synthetic year of data (.xlsx, or a folder of CSV files)"
+    )
     c.add_argument("path", type=_new_sample, help="a new .xlsx file, or a folder for CSV files")
     c.add_argument("--year", type=_year, default=2025)
     c.add_argument(
@@ -398,6 +452,12 @@ def build_parser() -> argparse.ArgumentParser:
                 help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)",
             )
 
+    def kernel_option(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+        c.add_argument(
+            "-k", "--kernel", default="python3", metavar="NAME",
+            help="Jupyter kernel that runs the reports (default python3; `jupyter kernelspec list` shows them)",
+        )  # fmt: skip
+
     def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
         c.add_argument(
             "--lang",
@@ -411,7 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)",
         )
 
-    c = sub.add_parser("validate", help="check a workbook and list every problem")
+    c = sub.add_parser("validate", parents=[talk], help="check a workbook and list every problem")
     data_options(c, out=False)
     c.add_argument(
         "--year", type=_year, help="assessment year of the pre-flight warnings (default: the year most dates fall in)"
@@ -435,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.set_defaults(func=_cmd_validate)
 
-    c = sub.add_parser("score", help="validate and score; write OUT/scores.xlsx")
+    c = sub.add_parser("score", parents=[talk], help="validate and score; write OUT/scores.xlsx")
     data_options(c)
     c.add_argument(
         "--lang",
@@ -445,7 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     c.set_defaults(func=_cmd_score)
 
-    c = sub.add_parser("run", help="validate, score, and write one HTML report per group plus OUT/index.html")
+    c = sub.add_parser(
+        "run", parents=[talk], help="validate, score, and write one HTML report per group plus OUT/index.html"
+    )
     data_options(c)
     b = c.add_argument_group(
         "report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run"
@@ -498,31 +560,63 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)"
     )
+    b.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="pass a parameter to every report, as papermill -p does (repeatable; the template must declare it)",
+    )  # fmt: skip
+    kernel_option(b)
     report_options(b)
     c.set_defaults(func=_cmd_run)
 
-    c = sub.add_parser("status", help="summarise OUT/run.jsonl: the last run, failures, time and memory per report")
+    c = sub.add_parser(
+        "status", parents=[talk], help="summarise OUT/run.jsonl: the last run, failures, time and memory per report"
+    )
     c.add_argument("out", help="the output folder of `assess run`")
     c.add_argument("--json", action="store_true", help="print the summary as JSON")
     c.set_defaults(func=_cmd_status)
 
-    c = sub.add_parser("demo", help="generate the sample year and run the whole assessment on it")
+    c = sub.add_parser("demo", parents=[talk], help="generate the sample year and run the whole assessment on it")
     c.add_argument("--out", type=_out_folder, default="reports/demo")
     c.add_argument("--year", type=_year, default=2025)
+    kernel_option(c)
     report_options(c)
     c.set_defaults(func=_cmd_demo)
 
     c = sub.add_parser("scheme", help="work with scheme files")
     ssub = c.add_subparsers(dest="scheme_command", required=True, metavar="ACTION")
-    s = ssub.add_parser("show", help="print the default scheme (or the given one, validated) as YAML")
+    s = ssub.add_parser("show", parents=[talk], help="print the default scheme (or the given one, validated) as YAML")
     s.add_argument("--scheme", help="a scheme file to validate and print")
     s.set_defaults(func=_cmd_scheme_show)
     return p
 
 
+class _Stderr(logging.StreamHandler):
+    """A log handler writing to whatever ``sys.stderr`` is when a record comes (not when it was made)."""
+
+    @property  # type: ignore[override]
+    def stream(self):  # noqa: D102
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:  # StreamHandler.__init__ sets it; sys.stderr always wins
+        pass
+
+
+def _log_to_stderr(verbose: int, quiet: bool) -> None:
+    """``assess``'s own log on stderr: warnings by default, steps with -v, details with -vv, errors with -q."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logger = logging.getLogger("assess")
+    logger.setLevel(level)
+    if not any(isinstance(h, _Stderr) for h in logger.handlers):
+        handler = _Stderr()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``assess`` console script; returns the exit status."""
     args = build_parser().parse_args(argv)
+    _log_to_stderr(getattr(args, "verbose", 0), getattr(args, "quiet", False))
     try:
         status = args.func(args)
         sys.stdout.flush()  # here, so that a closed pipe (`assess status --json | head -1`) is caught below

@@ -68,6 +68,7 @@ from pydantic import ValidationError
 
 from assess.analysis.sensitivity import sobol_indices
 from assess.common.errors import SchemeError
+from assess.common.messages import Domain
 from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.compute import TOL, adjust, normalize_series, prepare
@@ -354,23 +355,6 @@ def _draw_factors(model: Model, n: int, seeds: np.random.SeedSequence) -> Factor
 # ---- the vectorised scoring -----------------------------------------------------------------
 
 
-def _average_ranks(x: np.ndarray) -> np.ndarray:
-    """Average ranks along each row (1 = smallest; ties share their mean rank), no NaN."""
-    n = x.shape[1]
-    order = np.argsort(x, axis=1, kind="stable")
-    s = np.take_along_axis(x, order, axis=1)
-    pos = np.arange(1, n + 1)
-    start = np.ones(s.shape, dtype=bool)
-    start[:, 1:] = s[:, 1:] != s[:, :-1]
-    end = np.ones(s.shape, dtype=bool)
-    end[:, :-1] = start[:, 1:]
-    first = np.maximum.accumulate(np.where(start, pos, 0), axis=1)
-    last = np.minimum.accumulate(np.where(end, pos, n + 1)[:, ::-1], axis=1)[:, ::-1]
-    out = np.empty(s.shape)
-    np.put_along_axis(out, order, (first + last) / 2.0, axis=1)
-    return out
-
-
 def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
     """:func:`assess.scoring.compute.normalize_series` applied to each row of ``x`` (draws × groups).
 
@@ -397,7 +381,9 @@ def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
         out[:, have] = t * 100
     elif how.method == "rank":
         n = v.shape[1]
-        r = _average_ranks(-v if lower else v)
+        from scipy.stats import rankdata  # here: scipy.stats costs ~0.3 s to import
+
+        r = rankdata(-v if lower else v, method="average", axis=1)  # ties share their mean rank
         out[:, have] = ((r - 1) / (n - 1) if n > 1 else np.ones_like(v)) * 100
     else:  # tscore, population standard deviation
         mean = v.mean(axis=1, keepdims=True)
@@ -829,44 +815,8 @@ def attach(result: Result, analysis: Uncertainty) -> Result:
 
 # ---- where it shows: plain words and figures --------------------------------------------------
 
-UNCERTAINTY_WORDS = {
-    "en": {
-        "every": "In all {draws}draws this group keeps the grade {grade}",
-        "none": "In none of the {draws}draws does this group keep the grade {grade}",
-        "some": "In {p} of the plausible variations this group keeps the grade {grade}",
-        "else": " (otherwise most often {alt}, {p})",
-        "no_grade": "This group has no grade (insufficient data); the variations change scores, not the data a grade needs.",
-        "range": "; its rank lies between {lo} and {hi} in 90 % of the plausible variations.",
-        "holds": "; its rank is {lo} in at least 90 % of the plausible variations.",
-        "unranked": "; it is not ranked (veto).",
-        "end": ".",
-        "rank_axis": "Rank (1 = best); line: 5–95 % of the variations",
-        "prob_axis": "Grade probability",
-        "nominal": "Nominal rank",
-        "median": "Median rank",
-        "ungraded": "Ungraded",
-        "title_all": "Rank intervals and grade probabilities of all groups",
-        "title_one": "How sure the grade of {group_id} is",
-    },
-    "zh": {
-        "every": "在全部{draws}抽样中，本组均保持“{grade}”等次",
-        "none": "在全部{draws}抽样中，本组均不能保持“{grade}”等次",
-        "some": "在{p}的合理变动情形下，本组保持“{grade}”等次",
-        "else": "（否则多为{alt}，{p}）",
-        "no_grade": "本组因数据不足未评定等次；各种变动情形只改变得分，不改变评定等次所需的数据。",
-        "range": "；在90%的合理变动情形下，排名在第{lo}至第{hi}名之间。",
-        "holds": "；在至少90%的合理变动情形下，排名为第{lo}名。",
-        "unranked": "；因一票否决不参与排名。",
-        "end": "。",
-        "rank_axis": "排名（1 = 最好）；横线：90% 变动情形的范围",
-        "prob_axis": "等次概率",
-        "nominal": "实际排名",
-        "median": "排名中位数",
-        "ungraded": "未评定等次",
-        "title_all": "全部工作组的排名区间与等次概率",
-        "title_one": "{group_id} 等次的确定程度",
-    },
-}
+#: Words of the sentences and figures, ``lang → {key: phrase}`` (section ``uncertainty`` of the message catalogues).
+UNCERTAINTY_WORDS = Domain("uncertainty")
 
 
 def per_group_table(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]], int | None]:

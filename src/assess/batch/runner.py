@@ -40,6 +40,8 @@ from assess.batch.executors import BatchError, Executor, default_workers, open_e
 from assess.batch.fingerprint import index_fingerprint, report_fingerprints
 from assess.batch.ledger import Ledger
 from assess.common.atomic import atomic_write
+from assess.common.extras import require
+from assess.common.resources import resource_path
 from assess.intake.spec import ID_PATTERN
 from assess.reporting import sections as report
 from assess.reporting.pages import render_html, write_atomic, write_index
@@ -57,8 +59,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The report notebook shipped with the source tree.
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "reporting" / "templates" / "group_report.ipynb"
+#: The report notebook shipped in the package (package data, found by importlib.resources).
+DEFAULT_TEMPLATE = resource_path("assess.reporting", "templates", "group_report.ipynb")
 
 _ID = re.compile(ID_PATTERN)
 _PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
@@ -140,6 +142,68 @@ def template_imports(notebook_text: str) -> tuple[str, ...]:
                 # "from assess import plots": plots may be a module
                 found += [f"{node.module}.{alias.name}" for alias in node.names if alias.name != "*"]
     return tuple(dict.fromkeys(m for m in found if importlib.util.find_spec(m.split(".")[0]) is not None))
+
+
+#: Parameters assess sets for each report; ``parameters`` may not override them.
+PER_REPORT_PARAMETERS = {
+    "group_id": "the group of each report",
+    "result_dir": "the scored result",
+    "lang": "the language: use --lang",
+}
+
+
+def template_parameters(notebook_text: str) -> tuple[str, ...]:
+    """Names assigned at the top level of the template's cell tagged ``parameters``."""
+    import nbformat
+
+    names: list[str] = []
+    for cell in nbformat.reads(notebook_text, as_version=4).cells:
+        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in tree.body:
+                targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+                names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return tuple(dict.fromkeys(names))
+
+
+def check_parameters(parameters: dict[str, Any], notebook_text: str, template: Path) -> None:
+    """Refuse a parameter the template does not declare, or one assess sets for each report."""
+    declared = template_parameters(notebook_text)
+    lines = []
+    for name in parameters:
+        if name in PER_REPORT_PARAMETERS:
+            lines.append(f"parameter {name!r} is set by assess for each report ({PER_REPORT_PARAMETERS[name]})")
+        elif name not in declared:
+            free = [n for n in declared if n not in PER_REPORT_PARAMETERS]
+            lines.append(
+                f"parameter {name!r} is not in the parameters cell of {template.name}; "
+                + (
+                    f"it declares: {', '.join(free)}"
+                    if free
+                    else "it declares none besides group_id, result_dir and lang"
+                )
+                + " (add it there, or drop -p)"
+            )
+    if lines:
+        raise BatchError("; ".join(lines) + ". Nothing was written.")
+
+
+def check_kernel(kernel_name: str) -> None:
+    """Refuse a Jupyter kernel that is not installed, naming the ones that are."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        manager.get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        known = ", ".join(sorted(manager.find_kernel_specs())) or "none"
+        raise BatchError(
+            f"Kernel {kernel_name!r} is not installed (installed: {known}); "
+            "give one of them with -k, or install it (`make lab` installs 'assess'). Nothing was written."
+        ) from None
 
 
 class _Terminate:
@@ -244,11 +308,12 @@ class ReportBatch:
             raise BatchError(f"Retries {retries} is invalid. Retries should be 0 or more.")
         if only is not None and failed:
             raise BatchError("Give either only (some groups) or failed (the failures), not both.")
-        if pdf and importlib.util.find_spec("assess.reporting.pdf") is None:
-            raise BatchError(
-                "PDF reports need assess.reporting.pdf (html_to_pdf), which this installation lacks; run without pdf."
-            )
+        if pdf:
+            require("pdf")
         self.template_text = self.template.read_text(encoding="utf-8")
+        check_parameters(dict(parameters or {}), self.template_text, self.template)
+        if kernel_name != "python3":  # papermill's default is always there
+            check_kernel(kernel_name)
         self.settings = KernelSettings(
             kernel_name=kernel_name,
             isolation=isolation,

@@ -1,7 +1,8 @@
 """Dates and times as the office reads them: in its own time zone, written the local way.
 
 The scoring stores the generation time in UTC (``generated_at``, ISO 8601); outputs an
-office reads show it in the scheme's ``timezone`` (default ``Asia/Shanghai``). Chinese
+office reads show it in the scheme's ``timezone`` (default ``Asia/Shanghai``). Dates are
+written by Babel from the CLDR data of each language's locale (:data:`LOCALES`): Chinese
 dates read ``2025年12月31日``, English ones ``31 December 2025``.
 """
 
@@ -10,25 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["DEFAULT_TIMEZONE", "local_datetime", "format_date", "format_datetime"]
+__all__ = ["DEFAULT_TIMEZONE", "LOCALES", "local_datetime", "format_date", "format_datetime"]
 
 #: The time zone of the outputs when the scheme names none.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+#: The Babel (CLDR) locale of each language: British English writes ``31 December 2025``,
+#: simplified Chinese ``2025年12月31日``. Any other ``lang`` is written as English.
+LOCALES = {"en": "en_GB", "zh": "zh_CN"}
 
 
 def local_datetime(moment: str | datetime, timezone: str | None = None) -> datetime:
@@ -53,10 +43,12 @@ def format_date(day: str | date, lang: str = "en") -> str:
     >>> format_date("2025-12-31", "zh"), format_date("2025-03-01", "en")
     ('2025年12月31日', '1 March 2025')
     """
+    from babel.dates import format_date as babel_date  # Babel's CLDR data loads on first use, not on import
+
     value = date.fromisoformat(day[:10]) if isinstance(day, str) else day
-    if lang == "zh":
-        return f"{value.year}年{value.month}月{value.day}日"
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, datetime):
+        value = value.date()  # the datetime's own (local) date, whatever its time zone
+    return babel_date(value, "long", locale=_locale(lang))
 
 
 def format_datetime(moment: str | datetime, lang: str = "en", timezone: str | None = None) -> str:
@@ -69,9 +61,18 @@ def format_datetime(moment: str | datetime, lang: str = "en", timezone: str | No
     >>> format_datetime("2025-12-31T16:30:00+00:00", "en", "Europe/London")
     '31 December 2025, 16:30 (UTC+00:00)'
     """
+    from babel.dates import format_datetime as babel_datetime
+
     local = local_datetime(moment, timezone)
-    offset = local.strftime("%z")
-    utc = f"UTC{offset[:3]}:{offset[3:]}"
+    locale = _locale(lang)
+    clock = babel_datetime(local, "HH:mm", tzinfo=local.tzinfo, locale=locale)
+    utc = babel_datetime(local, "'UTC'xxx", tzinfo=local.tzinfo, locale=locale)
+    # CLDR's own date-time patterns would add seconds and a bare "+0800" (and change with CLDR
+    # versions); the outputs keep one fixed form: date, minute, and the UTC offset in brackets.
     if lang == "zh":
-        return f"{format_date(local, 'zh')} {local:%H:%M}（{utc}）"
-    return f"{format_date(local, 'en')}, {local:%H:%M} ({utc})"
+        return f"{format_date(local, 'zh')} {clock}（{utc}）"
+    return f"{format_date(local, 'en')}, {clock} ({utc})"
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, LOCALES["en"])

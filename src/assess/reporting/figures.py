@@ -30,6 +30,7 @@ from matplotlib.patches import Patch
 
 from assess.analysis.importance import importance
 from assess.analysis.uncertainty import UNCERTAINTY_WORDS, Uncertainty, group_row, per_group_table, percent
+from assess.common.messages import Domain
 from assess.reporting import facts
 from assess.reporting.i18n import (
     check_lang,
@@ -577,29 +578,8 @@ def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") 
 
 # ---- indicator importance (assess.analysis.importance) ----
 
-_IMPORTANCE_WORDS = {
-    "en": {
-        "title": "Nominal weight and effective importance",
-        "weight": "Nominal weight",
-        "share": "Share of the weighted spread",
-        "axis": "Share (0–1)",
-    },
-    "zh": {
-        "title": "名义权重与实际影响",
-        "weight": "名义权重",
-        "share": "在加权得分差异中的占比",
-        "axis": "占比（0–1）",
-    },
-}
-
-_IMPORTANCE_SENTENCE = {
-    "en": (
-        "What carries the ranking: {top} ({top_w} of the nominal weight) accounts for {top_s} of the spread "
-        "of the weighted scores, {low} ({low_w}) for {low_s}; an indicator on which groups differ little "
-        "decides little, whatever its weight."
-    ),
-    "zh": "实际影响：{top}（名义权重{top_w}）占加权得分差异的{top_s}，{low}（名义权重{low_w}）仅占{low_s}；各组差别小的指标，权重再大也难以拉开差距。",
-}
+#: Words of the figure and the sentence, ``lang → {key: phrase}`` (section ``importance`` of the message catalogues).
+_IMPORTANCE_WORDS = Domain("importance")
 
 
 def importance_figure(result: Result, lang: str = "en") -> Figure:
@@ -637,8 +617,8 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
     """One plain sentence for the index: the indicator whose share of the weighted spread
     most exceeds its nominal weight, and the one that falls most short of it ("" with
     fewer than three graded groups)."""
-    if lang not in _IMPORTANCE_SENTENCE:
-        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_IMPORTANCE_SENTENCE)}.")
+    if lang not in _IMPORTANCE_WORDS:
+        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_IMPORTANCE_WORDS)}.")
     table = importance(result)
     if table.empty or table["weighted_variance_share"].isna().all():
         return ""
@@ -648,7 +628,7 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
     def pct(x: float) -> str:
         return f"{x * 100:.0f} %" if lang == "en" else f"{x * 100:.0f}%"
 
-    return _IMPORTANCE_SENTENCE[lang].format(
+    return _IMPORTANCE_WORDS[lang]["sentence"].format(
         top=indicator_label(top["indicator"], lang),
         top_w=pct(top["nominal_weight"]),
         top_s=pct(top["weighted_variance_share"]),

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assess.common.messages import Domain
 from assess.scoring.compute import quota_size
 from assess.scoring.result import Result
 
@@ -23,65 +24,8 @@ __all__ = ["MissingComponent", "QuotaNote", "missing_data", "quota_notes", "summ
 
 _TOL = 1e-9
 
-#: Words of the summary, per language.
-SUMMARY_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "sheet": "summary",
-        "title": "Year-end assessment {year}: summary of results",
-        "office": "Office: {office}",
-        "as_of": "Assessment date: {date}",
-        "generated": "Generated: {moment}",
-        "rank": "Rank",
-        "group_id": "Group ID",
-        "name": "Name",
-        "base_score": "Base score",
-        "bonus": "Bonus",
-        "deduction": "Deduction",
-        "final_score": "Final score",
-        "grade": "Grade",
-        "remarks": "Remarks",
-        "ungraded": "Not graded",
-        "not_ranked": "Not ranked",
-        "veto": "Veto: {reason}",
-        "veto_plain": "Veto",
-        "insufficient": "Insufficient data: no {components} score ({causes})",
-        "partial": "partial score, not graded",
-        "partial_comment": "Partial score: computed from the components the group has; {missing} could not be scored, so the group is not graded.",
-        "quota": "Limited by the {band} quota ({places} place(s); this group is {position}{tied})",
-        "tied": ", tied at the cut",
-        "sep": "; ",
-        "and": ", ",
-        "page": "Page &P of &N",
-    },
-    "zh": {
-        "sheet": "考核结果汇总",
-        "title": "{year}年度工作组年终考核结果汇总",
-        "office": "考核单位：{office}",
-        "as_of": "考核日期：{date}",
-        "generated": "生成时间：{moment}",
-        "rank": "排名",
-        "group_id": "工作组编号",
-        "name": "工作组名称",
-        "base_score": "基础得分",
-        "bonus": "加分",
-        "deduction": "扣分",
-        "final_score": "最终得分",
-        "grade": "等次",
-        "remarks": "备注",
-        "ungraded": "不评定等次",
-        "not_ranked": "不参与排名",
-        "veto": "一票否决：{reason}",
-        "veto_plain": "一票否决",
-        "insufficient": "数据不足：缺少{components}（{causes}）",
-        "partial": "部分得分，不评定等次",
-        "partial_comment": "部分得分：仅按本组已有数据的考核部分计算；{missing}无法计分，本组不评定等次。",
-        "quota": "受{band}名额限制（名额 {places} 个，本组第 {position}{tied}）",
-        "tied": "，并列",
-        "sep": "；",
-        "and": "、",
-        "page": "第 &P 页 共 &N 页",
-    },
-}
+#: Words of the summary, ``lang → {key: phrase}`` (section ``summary`` of the message catalogues).
+SUMMARY_WORDS = Domain("summary")
 
 # What absent data leaves an indicator without a value: (sheet, English, Chinese).
 _CAUSES: dict[str, tuple[str, str, str]] = {
