@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import inspect
 import logging
 import re
 import signal
@@ -64,7 +63,7 @@ _ID = re.compile(ID_PATTERN)
 _PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
 
 
-class _Bar(tqdm):  # type: ignore[misc]
+class _Bar(tqdm):
     """The run's progress bar, without tqdm's monitor thread: a process with one thread can
     fork its workers (instant, imports shared) rather than start them from scratch."""
 
@@ -458,16 +457,16 @@ class ReportBatch:
                 continue  # recorded below
             elif (
                 not rerun
-                and state.get(group_id, {}).get("status") == "ok"
-                and state[group_id].get("fingerprint") == fingerprints[group_id]
-                and self._has_outputs(group_id)
+                and state.get(group_id, {}).get("fingerprint") == fingerprints[group_id]
+                and (skipped := self._kept(group_id, state.get(group_id), "skipped")) is not None
+                and skipped.ok  # it succeeded last time and its files are all there
             ):
-                outcomes[group_id] = self._kept(group_id, state[group_id], "skipped")  # type: ignore[assignment]
+                outcomes[group_id] = skipped
             else:
                 to_run.append(group_id)
 
-        for folder in ("reports", "notebooks"):
-            (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
+        for sub in ("reports", "notebooks"):
+            (self.out_dir / sub).mkdir(parents=True, exist_ok=True)
         for folder in (self.out_dir, self.out_dir / "reports", self.out_dir / "notebooks"):
             for stray in folder.glob(".*.part"):  # left by a killed run (not by one still running)
                 owner = _PART_OWNER.search(stray.name)
@@ -604,10 +603,7 @@ class ReportBatch:
         ledger = self.ledger or Ledger(self.out_dir)
         if path.is_file() and ledger.index_fingerprint == fingerprint:
             return path
-        if "lang" in inspect.signature(write_index).parameters:
-            written = write_index(result, outcomes, self.out_dir, lang=self.lang)  # type: ignore[call-arg]
-        else:
-            written = write_index(result, outcomes, self.out_dir)
+        written = write_index(result, outcomes, self.out_dir, lang=self.lang)
         ledger.index(fingerprint)
         if self.ledger is None:
             ledger.close()
