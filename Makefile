@@ -11,7 +11,7 @@ SYSSTAMP := $(VENV)/.system-packages
 SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint lab clean system
+.PHONY: help demo test lint lab lock clean system
 
 ## help: list the targets
 help:
@@ -47,13 +47,21 @@ $(SYSSTAMP): Makefile
 	else echo "warning: please install$$missing (Debian/Ubuntu: sudo apt-get install$$missing)"; fi
 	@touch $@
 
-# The virtual environment is rebuilt only when pyproject.toml changes.
-$(STAMP): pyproject.toml | $(SYSSTAMP)
+# The virtual environment gets exactly the versions of requirements.lock (every extra and the dev
+# tools), then assess itself; it is brought up to date when pyproject.toml or the lock changes.
+$(STAMP): pyproject.toml requirements.lock | $(SYSSTAMP)
 	@test -n "$(PYTHON)" || { echo "error: Python 3.11 or newer is needed"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $@
+
+## lock: re-pin requirements.lock from pyproject.toml (all extras, the dev group; any OS, Python 3.11+)
+lock: $(STAMP)
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --all-extras --group pyproject.toml:dev --universal \
+		--python-version 3.11 --custom-compile-command "make lock" -o requirements.lock
 
 ## clean: remove generated reports and caches (keeps the environment)
 clean:

@@ -30,6 +30,7 @@ from assess.batch.ledger import Ledger, format_status, read_ledger, run_status
 from assess.batch.pipeline import write_sample
 from assess.batch.runner import ReportBatch, render_reports
 from assess.cli import main
+from assess.common.extras import MissingExtraError
 
 GROUPS = ["G01", "G02", "G03", "G04"]
 EPOCH = "1767139200"  # 2025-12-31: pins generated_at for byte-equal runs
@@ -179,10 +180,8 @@ def test_bad_options_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with pytest.raises(BatchError, match="Workers 0 is invalid"):
         ReportBatch(tmp_path, template, workers=0)
     real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "assess.reporting.pdf" else real(name, *a)
-    )
-    with pytest.raises(BatchError, match="PDF reports need assess.reporting.pdf"):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "weasyprint" else real(name, *a))
+    with pytest.raises(MissingExtraError, match=r"PDF reports need the pdf extra: pip install 'assess\[pdf\]'"):
         ReportBatch(tmp_path, template, pdf=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.ipynb"]  # nothing written
 

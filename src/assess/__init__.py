@@ -4,16 +4,46 @@
 >>> ds = assess.load("data/sample.xlsx")          # doctest: +SKIP
 >>> result = assess.score(ds, year=2025)            # doctest: +SKIP
 >>> result.scores.head()                            # doctest: +SKIP
+
+The public names below are imported on first use (PEP 562), so ``import assess`` stays quick
+(no pandas until a function needs it); ``from assess import load, score`` works as usual.
 """
 
-from assess.analysis.uncertainty import uncertainty  # noqa: E402  (the function; the module is assess.uncertainty in sys.modules)
-from assess.common.errors import AssessError, SchemeError  # noqa: E402
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from assess import _moved
 from assess.common.version import __version__
-from assess.intake.problems import InputError, Problem
-from assess.intake.scheme import Scheme, default_scheme, load_scheme  # noqa: E402
-from assess.intake.validate import Dataset, load  # noqa: E402
-from assess.scoring.compute import score  # noqa: E402
-from assess.scoring.result import Result, load_result, save_result  # noqa: E402
+
+if TYPE_CHECKING:
+    from assess.analysis.uncertainty import uncertainty
+    from assess.common.errors import AssessError, SchemeError
+    from assess.intake.problems import InputError, Problem
+    from assess.intake.scheme import Scheme, default_scheme, load_scheme
+    from assess.intake.validate import Dataset, load
+    from assess.scoring.compute import score
+    from assess.scoring.result import Result, load_result, save_result
+
+#: public name -> the module that defines it
+_PUBLIC = {
+    "AssessError": "assess.common.errors",
+    "SchemeError": "assess.common.errors",
+    "InputError": "assess.intake.problems",
+    "Problem": "assess.intake.problems",
+    "Scheme": "assess.intake.scheme",
+    "default_scheme": "assess.intake.scheme",
+    "load_scheme": "assess.intake.scheme",
+    "Dataset": "assess.intake.validate",
+    "load": "assess.intake.validate",
+    "score": "assess.scoring.compute",
+    "Result": "assess.scoring.result",
+    "load_result": "assess.scoring.result",
+    "save_result": "assess.scoring.result",
+    "uncertainty": "assess.analysis.uncertainty",  # the function (the module is assess.analysis.uncertainty)
+}
+_SUBPACKAGES = ("common", "intake", "scoring", "analysis", "reporting", "batch", "cli")
 
 __all__ = [
     "AssessError",
@@ -33,6 +63,20 @@ __all__ = [
     "uncertainty",
 ]
 
-from assess import _moved  # noqa: E402
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    elif name in _SUBPACKAGES:
+        value = importlib.import_module(f"assess.{name}")
+    else:
+        raise AttributeError(f"module 'assess' has no attribute {name!r}")
+    globals()[name] = value  # once imported, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC, *_SUBPACKAGES})
+
 
 _moved.install()  # the flat module paths of assess 0.1 still import, with a DeprecationWarning

@@ -379,7 +379,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from assess.batch.pipeline import run_assessment, write_sample
+    from assess.common.extras import require
 
+    require("reports")  # before the sample is written: a missing extra leaves nothing behind
+    if args.pdf:
+        require("pdf")
     out = Path(args.out)
     data = write_sample(out / "sample.xlsx", year=args.year)
     _say(args, f"sample year {args.year} written to {data}")

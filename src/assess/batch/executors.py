@@ -37,7 +37,9 @@ from assess.batch.engine import (
     temp_prefix,
     warm_up,
 )
+from assess.common.compat import pool_processes
 from assess.common.errors import AssessError
+from assess.common.extras import require
 from assess.common.version import __version__
 
 __all__ = [
@@ -254,7 +256,7 @@ class LocalExecutor:
                 except BrokenProcessPool:
                     queue.insert(0, task)
                     self._restart()
-            self._processes.update(getattr(self._pool, "_processes", None) or {})
+            self._processes.update(pool_processes(self._pool))
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             lost: list[tuple[ReportTask, BaseException]] = []
             for future in done:
@@ -311,7 +313,7 @@ class LocalExecutor:
         for pid in self._processes:
             (Path(self._tracking) / str(pid)).unlink(missing_ok=True)
         if cancel:
-            processes = list(getattr(pool, "_processes", {}).values())
+            processes = list(pool_processes(pool).values())
             pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:  # SIGTERM: each worker kills its kernel and leaves
                 if process.is_alive():
@@ -337,10 +339,9 @@ class DaskExecutor:
     """
 
     def __init__(self, address: str, settings: KernelSettings, timeout: float = 30) -> None:
-        try:
-            from distributed import Client
-        except ImportError as error:
-            raise BatchError("The dask executor needs the 'distributed' package: pip install distributed") from error
+        require("cluster")
+        from distributed import Client
+
         self.settings = settings
         self.address = address
         try:

@@ -22,12 +22,12 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from assess.common.resources import package_files
 from assess.common.version import __version__
 from assess.scoring.result import Result
 
@@ -90,17 +90,15 @@ def group_digests(inputs: Mapping[str, pd.DataFrame]) -> tuple[str, dict[str, st
 @functools.cache
 def code_digest() -> str:
     """SHA-256 of the installed package's own files (catches code edits without a version bump)."""
-    package = Path(__file__).resolve().parents[1]  # the whole assess package, templates included
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if (
-            path.is_file()
-            and path.suffix in (".py", ".yaml", ".yml", ".j2", ".css", ".html", ".json")
-            and "__pycache__" not in path.parts
-        ):
-            digest.update(str(path.relative_to(package)).encode("utf-8"))
-            digest.update(path.read_bytes())
+    for name, resource in package_files("assess"):  # the whole package, templates included
+        if name.endswith(_CODE_SUFFIXES):
+            digest.update(name.encode("utf-8"))
+            digest.update(resource.read_bytes())
     return digest.hexdigest()
+
+
+_CODE_SUFFIXES = (".py", ".yaml", ".yml", ".j2", ".css", ".js", ".html", ".json", ".toml", ".po", ".ipynb")
 
 
 def _meta(result: Result, ignored: Sequence[str]) -> dict[str, Any]:

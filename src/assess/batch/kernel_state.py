@@ -24,6 +24,8 @@ import types
 import warnings
 from typing import Any
 
+from assess.common.compat import pandas_option_keys
+
 __all__ = ["preload", "restore", "snapshot"]
 
 _baseline: dict[str, Any] | None = None
@@ -88,7 +90,7 @@ def snapshot() -> None:
         import pandas as pd
 
         try:
-            keys = list(pd._config.config._registered_options)
+            keys = pandas_option_keys(pd)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 state["pandas"] = {key: pd.get_option(key) for key in keys}

@@ -16,6 +16,7 @@ import pandas as pd
 from assess.analysis.history import compare, read_previous
 from assess.common.atomic import atomic_write
 from assess.common.errors import OptionError
+from assess.common.extras import require
 from assess.intake.problems import Problem
 from assess.intake.sample import make_sample
 from assess.intake.scheme import Scheme
@@ -256,6 +257,9 @@ def run_assessment(
     ``workers``, ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...).
     Reports and the index whose content is unchanged are kept; ``out/run.jsonl`` logs the run.
     """
+    require("reports")  # a clear "pip install 'assess[reports]'" rather than an ImportError
+    if report_options.get("pdf"):
+        require("pdf")
     from assess.batch.runner import ReportBatch  # heavy imports (papermill) only when reporting
 
     out = Path(out)

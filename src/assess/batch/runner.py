@@ -39,6 +39,8 @@ from assess.batch.executors import BatchError, Executor, default_workers, open_e
 from assess.batch.fingerprint import index_fingerprint, report_fingerprints
 from assess.batch.ledger import Ledger
 from assess.common.atomic import atomic_write
+from assess.common.extras import require
+from assess.common.resources import resource_path
 from assess.intake.spec import ID_PATTERN
 from assess.reporting import sections as report
 from assess.reporting.pages import render_html, write_atomic, write_index
@@ -56,8 +58,8 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The report notebook shipped with the source tree.
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "reporting" / "templates" / "group_report.ipynb"
+#: The report notebook shipped in the package (package data, found by importlib.resources).
+DEFAULT_TEMPLATE = resource_path("assess.reporting", "templates", "group_report.ipynb")
 
 _ID = re.compile(ID_PATTERN)
 _PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
@@ -305,10 +307,8 @@ class ReportBatch:
             raise BatchError(f"Retries {retries} is invalid. Retries should be 0 or more.")
         if only is not None and failed:
             raise BatchError("Give either only (some groups) or failed (the failures), not both.")
-        if pdf and importlib.util.find_spec("assess.reporting.pdf") is None:
-            raise BatchError(
-                "PDF reports need assess.reporting.pdf (html_to_pdf), which this installation lacks; run without pdf."
-            )
+        if pdf:
+            require("pdf")
         self.template_text = self.template.read_text(encoding="utf-8")
         check_parameters(dict(parameters or {}), self.template_text, self.template)
         if kernel_name != "python3":  # papermill's default is always there

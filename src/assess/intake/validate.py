@@ -18,18 +18,23 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from assess.common.errors import SchemeError
+from assess.common.lazy import lazy_module
 from assess.intake.problems import InputError, Problem
 from assess.intake.read import ROW, RawTables, file_sha256, read_tables
 from assess.intake.scheme import BUILTIN_INDICATORS, Scheme, default_scheme
 from assess.intake.spec import ID_PATTERN, SHEETS, Column
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+else:
+    pa = lazy_module("pandera.pandas")  # ~0.4 s, paid by the first validation, not by every import
 
 __all__ = ["Dataset", "load", "validate_tables", "check_tables", "safe_group_id", "DATE_RANGE", "DEFAULT_TIMEZONE"]
 

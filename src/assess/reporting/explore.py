@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from assess.analysis.importance import importance, nominal_weights
+from assess.common.extras import require
 from assess.intake.scheme import Scheme, default_scheme, parse_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.indicators import Window, rating_rows
@@ -695,6 +696,7 @@ def weight_sliders(
 ) -> Any:
     """ipywidgets sliders for the component weights; moving them rescores and shows the
     groups whose grade or rank changes (the weights are renormalised to sum to 1)."""
+    require("lab")
     import ipywidgets as widgets
     from IPython.display import display
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import base64
 import functools
 import gc
-import html
 import io
 import logging
 import math
@@ -44,6 +43,7 @@ from typing import Any
 
 from assess.common.atomic import atomic_path
 from assess.common.errors import AssessError
+from assess.common.extras import require
 
 __all__ = ["html_to_pdf", "html_string_to_pdf", "warm", "bind_reports", "write_run_pdfs", "BOUND_NAME", "ExportError"]
 
@@ -56,6 +56,7 @@ class ExportError(AssessError):
 
 
 def _weasyprint() -> ModuleType:
+    require("pdf", "weasyprint")
     try:
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: Pango's shared libraries are missing
@@ -286,40 +287,18 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
 
 
 def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Mapping[str, int], lang: str) -> str:
-    """Cover, contents (with the bound file's page numbers) and the summary table, as a page."""
+    """Cover, contents (with the bound file's page numbers) and the summary table, as a page
+    (``templates/bound_front.html.j2``)."""
     from assess.reporting import pages
     from assess.reporting import sections as report
     from assess.reporting.i18n import component_labels, format_score, format_signed, grade_label, text
+    from assess.reporting.render import asset, trusted
     from assess.scoring.summary import SUMMARY_WORDS, summary_table
 
     order = list(groups)
 
-    esc = html.escape
     meta = result.meta
     year = meta.get("year", "")
-    office = report.office_name(result, lang)
-    colon = "：" if lang == "zh" else ": "
-    as_of = report.date_text(meta.get("as_of"), lang)
-    cover = (
-        '<section class="assess-cover">'
-        f'<p class="assess-cover-office">{esc(office)}</p>'
-        f'<h1 class="assess-cover-title">{esc(text("bound_title", lang, year=year))}</h1>'
-        f'<p class="assess-cover-date">{esc(text("as_of", lang))}{colon}{esc(as_of)} · '
-        f"{esc(text('groups_count', lang))}{colon}{len(order)}</p></section>"
-    )
-    toc_rows = []
-    for group_id in order:
-        toc_rows.append(
-            f"<tr><td>{esc(groups[group_id]['rank_short'])}</td><td>{esc(group_id)}</td>"
-            f"<td>{esc(groups[group_id]['name'])}</td>"
-            f'<td class="num">{starts.get(group_id, "")}</td></tr>'
-        )
-    toc = (
-        f'<section class="assess-toc"><h2>{esc(text("contents", lang))}</h2>'
-        f'<table class="assess-table assess-wide"><thead><tr><th>{esc(text("rank", lang))}</th>'
-        f"<th>{esc(text('group_id', lang))}</th><th>{esc(text('name', lang))}</th>"
-        f'<th class="num">{esc(text("page", lang))}</th></tr></thead><tbody>{"".join(toc_rows)}</tbody></table></section>'
-    )
     components = component_labels(result, lang)
     heads = [text("rank", lang), text("group_id", lang), text("name", lang), *components.values()]
     heads += [
@@ -333,47 +312,41 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     # the summary sheet's remarks (veto and its reason, missing data, quota places): an unranked
     # group's reason goes there, so the rank column stays narrow and the names stay on one line
     remarks = summary_table(result, lang).set_index("group_id")["remarks"]
-    body_rows = []
-
-    def num(i: int, n: int) -> str:  # the score columns (between the name and the grade) align right
-        return ' class="num"' if 3 <= i < n - 2 else ""
-
+    summary = []
     for group_id in order:
         card = groups[group_id]["card"]
-        rank_cell = groups[group_id]["rank_short"] if groups[group_id]["ranked"] else "—"
-        cells = [esc(rank_cell), esc(group_id), f'<span class="assess-nowrap">{esc(groups[group_id]["name"])}</span>']
-        cells += [esc(format_score(card["components"].get(c))) for c in components]
         deduction = card["deduction"]
-        cells += [
-            esc(format_score(card["base_score"])),
-            esc(format_signed(card["bonus"])),
-            esc(format_signed(-deduction) if not math.isnan(deduction) else "—"),
-            esc(groups[group_id]["score"]),
-            esc(grade_label(result, card["grade"], lang)),
-            f'<span class="assess-remark">{esc(remarks.get(group_id, ""))}</span>',
-        ]
-        body_rows.append("<tr>" + "".join(f"<td{num(i, len(cells))}>{c}</td>" for i, c in enumerate(cells)) + "</tr>")
-    summary = (
-        f'<section class="assess-summary-table"><h2>{esc(text("summary_table", lang))}</h2>'
-        '<table class="assess-table assess-wide"><thead><tr>'
-        + "".join(f"<th{num(i, len(heads))}>{esc(h)}</th>" for i, h in enumerate(heads))
-        + f"</tr></thead><tbody>{''.join(body_rows)}</tbody></table></section>"
-    )
-    style = (
-        "<style>.assess-cover { height: 230mm; display: flex; flex-direction: column; justify-content: center; "
-        "text-align: center; break-after: page; } .assess-cover-title { font-size: 22pt; margin: 8mm 0; } "
-        ".assess-cover-office, .assess-cover-date { font-size: 12pt; color: #444; } "
-        ".assess-toc { break-after: page; } .assess-nowrap { white-space: nowrap; } "
-        ".assess-summary-table td, .assess-summary-table th { padding-left: 1.2mm; padding-right: 1.2mm; } "
-        ".assess-remark { font-size: 7.5pt; color: #444; } "
-        ".assess-summary-table th:nth-child(1) { width: 5%; } .assess-summary-table th:nth-child(2) { width: 7%; } "
-        ".assess-summary-table th:nth-child(3) { width: 14%; } .assess-summary-table th:nth-last-child(2) { width: 6%; } "
-        ".assess-summary-table th:last-child { width: 20%; } .assess-summary-table th { white-space: normal; }</style>"
-    )
-    head = report.running_head(result, None, lang, label=text("bound_title", lang, year=year))
-    footer = report.provenance_section(result, None, lang)
-    return pages.page(
-        text("bound_title", lang, year=year), style + head + cover + toc + summary, lang, meta=footer.meta
+        summary.append(
+            [
+                groups[group_id]["rank_short"] if groups[group_id]["ranked"] else "—",
+                group_id,
+                groups[group_id]["name"],
+                *(format_score(card["components"].get(c)) for c in components),
+                format_score(card["base_score"]),
+                format_signed(card["bonus"]),
+                format_signed(-deduction) if not math.isnan(deduction) else "—",
+                groups[group_id]["score"],
+                grade_label(result, card["grade"], lang),
+                remarks.get(group_id, ""),
+            ]
+        )
+    title = text("bound_title", lang, year=year)
+    labels = ("as_of", "groups_count", "contents", "rank", "group_id", "name", "page", "summary_table")
+    return pages.render_page(
+        "bound_front.html.j2",
+        title,
+        lang,
+        meta=report.provenance_section(result, None, lang).meta,
+        bound_css=trusted(asset("bound.css")),  # our own stylesheet file, not data
+        head=report.running_head_text(result, None, lang, label=title),
+        office=report.office_name(result, lang),
+        labels={key: text(key, lang) for key in labels},
+        colon="：" if lang == "zh" else ": ",
+        as_of=report.date_text(meta.get("as_of"), lang),
+        n_groups=len(order),
+        contents=[(groups[g]["rank_short"], g, groups[g]["name"], starts.get(g, "")) for g in order],
+        heads=heads,
+        summary=summary,
     )
 
 
@@ -385,6 +358,7 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
     own length); the group reports are copied page by page from their PDFs with pypdf.
     Groups without a PDF in ``pdfs`` are left out.
     """
+    require("pdf", "pypdf")
     from pypdf import PdfReader, PdfWriter
 
     from assess.reporting.i18n import text

@@ -4,8 +4,10 @@ Each ``*_section`` function takes a loaded :class:`~assess.scoring.result.Result
 language and returns an :class:`IPython.display.HTML` the notebook displays as is. The
 numbers come from :mod:`assess.reporting.facts`, the words from :mod:`assess.reporting.i18n` (component and
 grade labels from the scheme), the figures from :mod:`assess.reporting.figures` (inlined as PNG).
-Every piece of data — names, comments, reasons, IDs — goes through :func:`html.escape`:
-a comment ``<script>alert(1)</script>`` is shown as text and never runs.
+The HTML itself lives in templates, ``templates/sections/<name>.html.j2`` with the building
+blocks in ``templates/macros.html.j2``; the functions here only prepare plain data for them
+(:mod:`assess.reporting.render`). The templates escape every value they print, so a name or a
+comment ``<script>alert(1)</script>`` is shown as text and never runs.
 
 Sections flow one after the other in print (no forced page breaks): the print stylesheet of
 :mod:`assess.reporting.pages` keeps a chart with its caption and a heading with what follows, and
@@ -22,10 +24,9 @@ Examples
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from IPython.display import HTML, Image
@@ -54,6 +55,7 @@ from assess.reporting.i18n import (
     quarter_label,
     text,
 )
+from assess.reporting.render import render
 from assess.scoring.result import Result
 
 __all__ = [
@@ -95,39 +97,14 @@ __all__ = [
 PAGE_META_MIME = "application/vnd.assess.page-meta+json"
 
 
-# ---- small HTML builders ----------------------------------------------------------------
+# ---- plain data for the templates ------------------------------------------------------
 
 
-def _e(value: Any) -> str:
-    """``value`` as escaped display text (missing → em dash)."""
-    return html.escape(display_text(value))
+class Span(NamedTuple):
+    """A table cell's text shown in a ``<span class="css">`` (a milestone's status)."""
 
-
-def _table(columns: list[tuple[str, str]], rows: list[list[str]], css: str = "assess-table") -> str:
-    """A table; ``columns`` are (label, kind) pairs, kind ``text``, ``num`` (right-aligned)
-    or ``date`` (never wrapped); ``rows`` hold escaped cell HTML."""
-    attrs = {"num": ' class="num"', "date": ' class="date"', "text": ""}
-    head = "".join(f'<th scope="col"{attrs[kind]}>{html.escape(label)}</th>' for label, kind in columns)
-    body = "\n".join(
-        "<tr>"
-        + "".join(f"<td{attrs[kind]}>{cell}</td>" for cell, (_, kind) in zip(row, columns, strict=True))
-        + "</tr>"
-        for row in rows
-    )
-    return f'<table class="{css}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>'
-
-
-def _kv(rows: list[tuple[str, str, str | None]], css: str = "assess-kv") -> str:
-    """A label/value table of plain text; ``(label, value, key)``, ``key`` → ``data-key``."""
-
-    def attr(key: str | None) -> str:
-        return f' data-key="{html.escape(key)}"' if key else ""
-
-    body = "\n".join(
-        f'<tr><th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td></tr>'
-        for label, value, key in rows
-    )
-    return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
+    text: str
+    css: str
 
 
 def figure_png(fig: Figure, dpi: int = 120) -> bytes:
@@ -137,13 +114,10 @@ def figure_png(fig: Figure, dpi: int = 120) -> bytes:
     return buffer.getvalue()
 
 
-def _img(fig: Figure, dpi: int = 120, caption: str = "", css: str = "assess-figure") -> str:
-    """``fig`` as an inline PNG in a ``<figure>`` (with ``caption``, plain text, below it);
-    the print stylesheet never splits a figure from its caption."""
+def _figure(fig: Figure, dpi: int = 120, caption: str = "", css: str = "assess-figure") -> dict[str, str]:
+    """``fig`` for the ``figure`` macro: an inline PNG (a ``data:`` URL), its alt text and caption."""
     data = base64.b64encode(figure_png(fig, dpi)).decode("ascii")
-    alt = html.escape(fig.get_label() or "")
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f'<figure class="{css}"><img alt="{alt}" src="data:image/png;base64,{data}">{cap}</figure>'
+    return {"src": f"data:image/png;base64,{data}", "alt": str(fig.get_label() or ""), "caption": caption, "css": css}
 
 
 def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
@@ -151,13 +125,9 @@ def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
     return Image(data=figure_png(fig, dpi=dpi), format="png", embed=True, alt=alt or fig.get_label() or None)
 
 
-def _section(key: str, lang: str, body: str, heading: str | None = None) -> HTML:
-    title = html.escape(heading if heading is not None else text(key, lang))
-    return HTML(f'<section class="assess-section" id="section-{key}">\n<h2>{title}</h2>\n{body}\n</section>')
-
-
-def _p(content: str, css: str = "assess-note") -> str:
-    return f'<p class="{css}">{html.escape(content)}</p>'
+def _section(template: str, key: str, lang: str, **context: Any) -> HTML:
+    """The section ``templates/sections/<template>.html.j2``, headed by the text ``key``."""
+    return HTML(str(render(f"sections/{template}.html.j2", title=text(key, lang), **context)))
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -228,12 +198,9 @@ def office_name(result: Result, lang: str = "en") -> str:
     return text("office_default", lang)
 
 
-def running_head(result: Result, group_id: str | None, lang: str = "en", label: str | None = None) -> str:
-    """The running header of every printed page: office, year and group (escaped HTML).
-
-    An element WeasyPrint moves into the page's top margin (``position: running(head)``);
-    browsers hide it on screen.
-    """
+def running_head_text(result: Result, group_id: str | None, lang: str = "en", label: str | None = None) -> str:
+    """The running header's words: office, year and group (``label`` instead of the group,
+    every group when ``group_id`` is None)."""
     year = display_text(result.meta.get("year"))
     year = f"{year}年度" if lang == "zh" and year != MISSING else year
     group = (
@@ -243,8 +210,17 @@ def running_head(result: Result, group_id: str | None, lang: str = "en", label: 
         if group_id is not None
         else text("all_groups", lang)
     )
-    head = text("running_head", lang, office=office_name(result, lang), year=year, group=group)
-    return f'<div class="assess-running" aria-hidden="true">{html.escape(head)}</div>'
+    return text("running_head", lang, office=office_name(result, lang), year=year, group=group)
+
+
+def running_head(result: Result, group_id: str | None, lang: str = "en", label: str | None = None) -> str:
+    """The running header of every printed page: office, year and group (HTML,
+    ``templates/running_head.html.j2``).
+
+    An element WeasyPrint moves into the page's top margin (``position: running(head)``);
+    browsers hide it on screen.
+    """
+    return str(render("running_head.html.j2", head=running_head_text(result, group_id, lang, label)))
 
 
 def rank_text(result: Result, group_id: str, lang: str = "en") -> str:
@@ -363,35 +339,14 @@ def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     subtitle = (
         f"{office_name(result, lang)} · {text('report_title', lang, year=result.meta.get('year', ''))} · {group_id}"
     )
-    return HTML(
-        f"{running_head(result, group_id, lang)}\n"
-        '<header class="assess-header">\n'
-        f'<h1 class="assess-title">{_e(_group_name(result, group_id))}</h1>\n'
-        f'<p class="assess-subtitle">{html.escape(subtitle)}</p>\n'
-        f"{_kv_grid(rows, 'assess-kv assess-members')}\n</header>"
+    page = render(
+        "sections/header.html.j2",
+        head=running_head_text(result, group_id, lang),
+        name=_group_name(result, group_id),
+        subtitle=subtitle,
+        rows=rows,
     )
-
-
-def _kv_grid(rows: list[tuple[str, str, str | None]], css: str, pairs: int = 2) -> str:
-    """Label/value pairs laid out ``pairs`` to a table row (compact on paper)."""
-
-    def attr(key: str | None) -> str:
-        return f' data-key="{html.escape(key)}"' if key else ""
-
-    cells = [
-        f'<th scope="row">{html.escape(label)}</th><td{attr(key)}>{html.escape(value)}</td>'
-        for label, value, key in rows
-    ]
-    lines = ["".join(cells[i : i + pairs]) for i in range(0, len(cells), pairs)]
-    body = "\n".join(f"<tr>{line}</tr>" for line in lines)
-    return f'<table class="{css}">\n<tbody>\n{body}\n</tbody>\n</table>'
-
-
-def _metric(label: str, value: str, key: str, extra: str = "") -> str:
-    return (
-        f'<div class="assess-metric"><div class="assess-metric-label">{html.escape(label)}</div>'
-        f'<div class="assess-metric-value" data-key="{key}">{html.escape(value)}</div>{extra}</div>'
-    )
+    return HTML(str(page))
 
 
 def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
@@ -416,9 +371,9 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """
     card = facts.summary(result, group_id)
     metrics = [
-        _metric(text("final_score", lang), score_text(result, group_id, lang), "final_score"),
-        _metric(text("grade", lang), grade_label(result, card["grade"], lang), "grade"),
-        _metric(text("rank", lang), rank_text(result, group_id, lang), "rank"),
+        {"label": text("final_score", lang), "value": score_text(result, group_id, lang), "key": "final_score"},
+        {"label": text("grade", lang), "value": grade_label(result, card["grade"], lang), "key": "grade"},
+        {"label": text("rank", lang), "value": rank_text(result, group_id, lang), "key": "rank"},
     ]
     previous = card["previous"]
     if previous is not None:
@@ -436,8 +391,8 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
                 parts.append(f"{text('rank_change', lang)}: {int(previous['previous_rank'])}")
             if previous["previous_grade"]:
                 parts.append(f"{text('grade_change', lang)}: {grade_label(result, previous['previous_grade'], lang)}")
-            detail = f'<div class="assess-metric-detail">{html.escape(" · ".join(parts))}</div>' if parts else ""
-        metrics.append(_metric(text("change", lang), change, "change", detail))
+            detail = " · ".join(parts)
+        metrics.append({"label": text("change", lang), "value": change, "key": "change", "detail": detail})
     rows: list[tuple[str, str, str | None]] = [
         (label, format_score(card["components"].get(name)), name)
         for name, label in component_labels(result, lang).items()
@@ -453,21 +408,25 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]
     if card["flags"]:
         rows.append((text("flags", lang), flag_labels(";".join(card["flags"]), lang), "flags"))
-    notes = "".join(
-        f'<p class="assess-standing" data-note="{key}">{html.escape(sentence)}</p>'
-        for key, sentence in standing_notes(result, group_id, lang)
+    colon = "：" if lang == "zh" else ": "
+    figures = [
+        _figure(
+            plots.components_vs_peers(result, group_id, lang),
+            caption=text("components", lang) + colon + text("components_note", lang),
+        ),
+        _figure(plots.score_distribution(result, lang, highlight=group_id), caption=text("distribution", lang)),
+    ]
+    partial = facts.standing(result, group_id)["partial"]
+    return _section(
+        "summary",
+        "summary",
+        lang,
+        metrics=[{"detail": "", **metric} for metric in metrics],
+        standing=standing_notes(result, group_id, lang),
+        partial_note=text("partial_note", lang) if partial else "",
+        parts=rows,
+        figures=figures,
     )
-    if facts.standing(result, group_id)["partial"]:
-        notes += _p(text("partial_note", lang))
-    body = (
-        f'<div class="assess-card">{"".join(metrics)}</div>\n{notes}\n'
-        f"{_kv_grid(rows, 'assess-kv assess-parts', pairs=3)}\n"
-        '<div class="assess-figures">\n'
-        f"{_img(plots.components_vs_peers(result, group_id, lang), caption=text('components', lang) + ('：' if lang == 'zh' else ': ') + text('components_note', lang))}\n"
-        f"{_img(plots.score_distribution(result, lang, highlight=group_id), caption=text('distribution', lang))}\n"
-        "</div>"
-    )
-    return _section("summary", lang, body)
 
 
 # ---- indicators -------------------------------------------------------------------------
@@ -539,21 +498,24 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     frame = indicator_table(result, group_id, lang)
     numeric = {"raw", "normalized", "weight", "effective_weight", "points"}
     columns = [(text(c, lang), "num" if c in numeric else "text") for c in frame.columns]
-    rows = [[html.escape(str(v)) for v in row] for row in frame.itertuples(index=False)]
+    rows = [[str(v) for v in row] for row in frame.itertuples(index=False)]
     strong, weak = facts.strengths(result, group_id)
     above = _vs_median_items(strong, "vs_median_above", lang) or [text("none_above", lang)]
     below = _vs_median_items(weak, "vs_median_below", lang) or [text("none_below", lang)]
     colon = "：" if lang == "zh" else ": "
-    strongest, weakest = html.escape(text("strongest", lang) + colon), html.escape(text("weakest", lang) + colon)
     sep = "；" if lang == "zh" else "; "
-    items = f'<li class="assess-strong"><strong>{strongest}</strong>{html.escape(sep.join(above))}</li>'
-    items += f'<li class="assess-weak"><strong>{weakest}</strong>{html.escape(sep.join(below))}</li>'
-    body = (
-        f'<ul class="assess-strengths">{items}</ul>\n'
-        f"{_table(columns, rows, 'assess-table assess-wide assess-indicators')}\n"
-        f"{_p(text('indicators_note', lang))}"
+    return _section(
+        "indicators",
+        "indicators",
+        lang,
+        strongest=text("strongest", lang) + colon,
+        above=sep.join(above),
+        weakest=text("weakest", lang) + colon,
+        below=sep.join(below),
+        columns=columns,
+        rows=rows,
+        note=text("indicators_note", lang),
     )
-    return _section("indicators", lang, body)
 
 
 # ---- ratings ----------------------------------------------------------------------------
@@ -615,34 +577,29 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         notes.append(text("quality.few_raters", lang, raters=s["raters"], min=s["min_raters"]))
     if s["straight_liners"]:
         notes.append(text("quality.straight_lining", lang, n=s["straight_liners"]))
-    said = facts.comments(result, group_id)
-    if said.empty:
-        comments_html = _p(text("no_comments", lang))
-    else:
-        columns = [(text("quarter", lang), "date"), (text("recipient", lang), "text"), (text("comment", lang), "text")]
-        # one row per recipient and comment, with the quarters it was made in (compact on paper)
-        merged: dict[tuple[str, str], list[str]] = {}
-        for r in said.itertuples(index=False):
-            merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(
-                quarter_label(r.quarter, lang)
-            )
-        comments_html = _table(
-            columns,
-            [
-                [html.escape(_join(quarters, lang)), html.escape(who), html.escape(what)]
-                for (who, what), quarters in merged.items()
-            ],
-            "assess-table assess-wide assess-comments",
+    # one row per recipient and comment, with the quarters it was made in (compact on paper)
+    merged: dict[tuple[str, str], list[str]] = {}
+    for r in facts.comments(result, group_id).itertuples(index=False):
+        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(
+            quarter_label(r.quarter, lang)
         )
-    body = (
-        '<div class="assess-side">\n'
-        f"<div>{_kv(rows)}</div>\n"
-        f"{_img(plots.ratings_by_quarter(result, group_id, lang), css='assess-figure assess-small')}\n</div>\n"
-        + "".join(_p(n, "assess-warning") for n in notes)
-        + f"\n<h3>{html.escape(text('comments', lang))}</h3>\n{comments_html}\n"
-        + _p(footnote, "assess-footnote")
+    return _section(
+        "ratings",
+        "ratings",
+        lang,
+        rows=rows,
+        figure=_figure(plots.ratings_by_quarter(result, group_id, lang), css="assess-figure assess-small"),
+        warnings=notes,
+        comments_title=text("comments", lang),
+        comment_columns=[
+            (text("quarter", lang), "date"),
+            (text("recipient", lang), "text"),
+            (text("comment", lang), "text"),
+        ],
+        comments=[[_join(quarters, lang), who, what] for (who, what), quarters in merged.items()],
+        no_comments=text("no_comments", lang),
+        footnote=footnote,
     )
-    return _section("ratings", lang, body)
 
 
 # ---- problems ---------------------------------------------------------------------------
@@ -669,25 +626,16 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     -------
     IPython.display.HTML
     """
-    year = result.meta.get("year", "")
     counts = facts.problem_counts(result, group_id)
-    parts = [_p(text("problems_note", lang, year=year))]
-    if int(counts.loc["all", "all"]) == 0:
-        parts.append(_p(text("no_problems", lang)))
-    else:
-        columns = [
-            (text("priority", lang), "text"),
-            (text("status.open", lang), "num"),
-            (text("status.resolved", lang), "num"),
-            (text("all", lang), "num"),
-        ]
-        rows = [
-            [html.escape(text("all", lang) if key == "all" else _priority(key, lang)), *(str(int(v)) for v in row)]
+    count_rows: list[list[str]] = []
+    resolution: list[tuple[str, str, str | None]] = []
+    if int(counts.loc["all", "all"]) != 0:
+        count_rows = [
+            [text("all", lang) if key == "all" else _priority(key, lang), *(str(int(v)) for v in row)]
             for key, row in zip(counts.index, counts[["open", "resolved", "all"]].to_numpy(), strict=True)
         ]
-        counts_html = _table(columns, rows, "assess-table assess-problem-counts")
         r = facts.resolution(result, group_id)
-        kv = [
+        resolution = [
             (text("resolved_on_time", lang), text("resolved_on_time_value", lang, on_time=r["on_time"], due=r["due"]), "resolved_on_time"),
             (
                 text("time_to_resolve", lang),
@@ -698,33 +646,44 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
                 "time_to_resolve",
             ),
         ]  # fmt: skip
-        parts.append(f'<div class="assess-side">\n<div>{counts_html}</div>\n<div>{_kv(kv)}</div>\n</div>')
-    overdue = facts.overdue_problems(result, group_id)
-    parts.append(f"<h3>{html.escape(text('overdue', lang))}</h3>")
-    parts.append(_p(text("overdue_note", lang)))
-    if overdue.empty:
-        parts.append(_p(text("no_overdue", lang)))
-    else:
-        keys = [
-            "problem_id",
-            "recipient",
-            "raised_on",
-            "priority",
-            "category",
-            "responsible_unit",
-            "responsible_person",
-            "deadline",
-            "days_overdue",
-        ]
-        kinds = {"days_overdue": "num", "raised_on": "date", "deadline": "date", "problem_id": "date"}
-        columns = [(text(k, lang), kinds.get(k, "text")) for k in keys]
-        rows = [
-            [_e(r.problem_id), _e(r.recipient), _e(r.raised_on), html.escape(_priority(r.priority, lang)), _e(r.category),
-             _e(r.responsible_unit), _e(r.responsible_person), _e(r.deadline), str(int(r.days_overdue))]
-            for r in overdue.itertuples()
-        ]  # fmt: skip
-        parts.append(_table(columns, rows, "assess-table assess-wide assess-overdue"))
-    return _section("problems", lang, "\n".join(parts))
+    keys = [
+        "problem_id",
+        "recipient",
+        "raised_on",
+        "priority",
+        "category",
+        "responsible_unit",
+        "responsible_person",
+        "deadline",
+        "days_overdue",
+    ]
+    kinds = {"days_overdue": "num", "raised_on": "date", "deadline": "date", "problem_id": "date"}
+    overdue = [
+        [display_text(r.problem_id), display_text(r.recipient), display_text(r.raised_on), _priority(r.priority, lang),
+         display_text(r.category), display_text(r.responsible_unit), display_text(r.responsible_person),
+         display_text(r.deadline), str(int(r.days_overdue))]
+        for r in facts.overdue_problems(result, group_id).itertuples()
+    ]  # fmt: skip
+    return _section(
+        "problems",
+        "problems",
+        lang,
+        note=text("problems_note", lang, year=result.meta.get("year", "")),
+        count_columns=[
+            (text("priority", lang), "text"),
+            (text("status.open", lang), "num"),
+            (text("status.resolved", lang), "num"),
+            (text("all", lang), "num"),
+        ],
+        counts=count_rows,
+        resolution=resolution,
+        no_problems=text("no_problems", lang),
+        overdue_title=text("overdue", lang),
+        overdue_note=text("overdue_note", lang),
+        overdue_columns=[(text(k, lang), kinds.get(k, "text")) for k in keys],
+        overdue=overdue,
+        no_overdue=text("no_overdue", lang),
+    )
 
 
 # ---- milestones -------------------------------------------------------------------------
@@ -752,54 +711,56 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     IPython.display.HTML
     """
     table = facts.milestones(result, group_id)
-    parts = [_p(text("milestones_note", lang, year=result.meta.get("year", "")))]
-    if table.empty:
-        parts.append(_p(text("no_milestones", lang)))
-    else:
+    totals: list[tuple[str, str, str | None]] = []
+    if not table.empty:
         inv = facts.investment(result, group_id)
-        parts.append(
-            _kv(
-                [
-                    (
-                        text("milestones_on_time", lang),
-                        text("milestones_on_time_value", lang, on_time=inv["on_time"], n=inv["n"]),
-                        "milestones_on_time",
-                    ),
-                    (
-                        text("investment", lang),
-                        text(
-                            "investment_value",
-                            lang,
-                            completed=_amount(inv["completed"]),
-                            planned=_amount(inv["planned"]),
-                            share=format_percent(inv["share"]),
-                        ),
-                        "investment",
-                    ),
-                ]
-            )
-        )
-        keys = [
-            "recipient",
-            "milestone",
-            "planned_date",
-            "completed_on",
-            "on_time_status",
-            "investment_planned",
-            "investment_completed",
+        totals = [
+            (
+                text("milestones_on_time", lang),
+                text("milestones_on_time_value", lang, on_time=inv["on_time"], n=inv["n"]),
+                "milestones_on_time",
+            ),
+            (
+                text("investment", lang),
+                text(
+                    "investment_value",
+                    lang,
+                    completed=_amount(inv["completed"]),
+                    planned=_amount(inv["planned"]),
+                    share=format_percent(inv["share"]),
+                ),
+                "investment",
+            ),
         ]
-        columns = [
-            (text(k, lang), "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text")
-            for k in keys
-        ]
-        rows = [
-            [_e(r.recipient), _e(r.milestone), _e(r.planned_date), _e(r.completed_on),
-             f'<span class="assess-status-{r.status}">{html.escape(text(f"milestone.{r.status}", lang))}</span>',
-             _amount(r.investment_planned), _amount(r.investment_completed)]
-            for r in table.itertuples()
-        ]  # fmt: skip
-        parts.append(_table(columns, rows, "assess-table assess-wide assess-milestones"))
-    return _section("milestones", lang, "\n".join(parts))
+    keys = [
+        "recipient",
+        "milestone",
+        "planned_date",
+        "completed_on",
+        "on_time_status",
+        "investment_planned",
+        "investment_completed",
+    ]
+    columns = [
+        (text(k, lang), "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text")
+        for k in keys
+    ]
+    rows = [
+        [display_text(r.recipient), display_text(r.milestone), display_text(r.planned_date), display_text(r.completed_on),
+         Span(text(f"milestone.{r.status}", lang), f"assess-status-{r.status}"),
+         _amount(r.investment_planned), _amount(r.investment_completed)]
+        for r in table.itertuples()
+    ]  # fmt: skip
+    return _section(
+        "milestones",
+        "milestones",
+        lang,
+        note=text("milestones_note", lang, year=result.meta.get("year", "")),
+        totals=totals,
+        columns=columns,
+        rows=rows,
+        no_milestones=text("no_milestones", lang),
+    )
 
 
 # ---- adjustments, data quality, provenance ----------------------------------------------
@@ -832,34 +793,32 @@ def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML
     """
     table = facts.adjustments(result, group_id)
     totals = facts.adjustment_totals(result, group_id)
-    parts = []
-    if table.empty:
-        parts.append(_p(text("no_adjustments", lang)))
-    else:
-        columns = [
+    rows = [
+        [display_text(r.date), text(f"kind.{r.kind}", lang) if r.kind in ("bonus", "deduction", "veto") else display_text(r.kind),
+         _adjustment_points(r.kind, r.points), display_text(r.reason)]
+        for r in table.itertuples()
+    ]  # fmt: skip
+    applied = ""
+    if not table.empty or totals["bonus"] or totals["deduction"]:
+        applied = text(
+            "adjustments_applied", lang, bonus=format_signed(totals["bonus"]), deduction=format_signed(-totals["deduction"]),
+            bonus_cap=format_number(totals["bonus_cap"], 1), deduction_cap=format_number(totals["deduction_cap"], 1),
+        )  # fmt: skip
+    return _section(
+        "adjustments",
+        "adjustments",
+        lang,
+        columns=[
             (text("date", lang), "date"),
             (text("kind", lang), "text"),
             (text("points", lang), "num"),
             (text("reason", lang), "text"),
-        ]
-        rows = [
-            [_e(r.date), html.escape(text(f"kind.{r.kind}", lang) if r.kind in ("bonus", "deduction", "veto") else display_text(r.kind)),
-             _adjustment_points(r.kind, r.points), _e(r.reason)]
-            for r in table.itertuples()
-        ]  # fmt: skip
-        parts.append(_table(columns, rows, "assess-table assess-wide assess-adjustments"))
-    if not table.empty or totals["bonus"] or totals["deduction"]:
-        parts.append(
-            _p(
-                text(
-                    "adjustments_applied", lang, bonus=format_signed(totals["bonus"]), deduction=format_signed(-totals["deduction"]),
-                    bonus_cap=format_number(totals["bonus_cap"], 1), deduction_cap=format_number(totals["deduction_cap"], 1),
-                )
-            )
-        )  # fmt: skip
-    if totals["veto"]:
-        parts.append(_p(text("veto_applied", lang), "assess-warning"))
-    return _section("adjustments", lang, "\n".join(parts))
+        ],
+        rows=rows,
+        no_adjustments=text("no_adjustments", lang),
+        applied=applied,
+        veto=text("veto_applied", lang) if totals["veto"] else "",
+    )
 
 
 def _quality_text(result: Result, key: str, values: dict[str, Any], lang: str) -> str:
@@ -887,9 +846,14 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     from assess.reporting.figures import group_figure
 
     draws = (result.meta.get("uncertainty") or {}).get("draws", "")
-    body = _p(sentence(result, group_id, lang)) + _p(text("uncertainty_note", lang, draws=draws))
-    body += _img(group_figure(result, group_id, lang))
-    return _section("uncertainty", lang, body)
+    return _section(
+        "uncertainty",
+        "uncertainty",
+        lang,
+        sentence=sentence(result, group_id, lang),
+        note=text("uncertainty_note", lang, draws=draws),
+        figure=_figure(group_figure(result, group_id, lang)),
+    )
 
 
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
@@ -909,14 +873,8 @@ def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     -------
     IPython.display.HTML
     """
-    notes = facts.quality_notes(result, group_id)
-    if not notes:
-        body = _p(text("quality.none", lang))
-    else:
-        body = '<ul class="assess-quality">' + "".join(
-            f'<li data-key="{key}">{html.escape(_quality_text(result, key, values, lang))}</li>' for key, values in notes
-        ) + "</ul>"  # fmt: skip
-    return _section("quality", lang, body)
+    notes = [(key, _quality_text(result, key, values, lang)) for key, values in facts.quality_notes(result, group_id)]
+    return _section("quality", "quality", lang, notes=notes, no_notes=text("quality.none", lang))
 
 
 def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> list[str]:
@@ -962,24 +920,20 @@ def improvements_section(result: Result, group_id: str, lang: str = "en") -> HTM
     -------
     IPython.display.HTML
     """
-    items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in improvement_sentences(result, group_id, lang))
-    body = f'<ol class="assess-improve">{items}</ol>\n' + _p(text("improve_note", lang), "assess-footnote")
-    return _section("improve", lang, body)
+    return _section(
+        "improvements",
+        "improve",
+        lang,
+        sentences=improvement_sentences(result, group_id, lang),
+        note=text("improve_note", lang),
+    )
 
 
 def closing_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """The closing block of the printed report: 考核意见 (the reviewer's opinion) with room
     to write, and the signature and date lines, left blank to be filled in by hand."""
     check_lang(lang)
-    return HTML(
-        '<section class="assess-section assess-closing" id="section-closing">\n'
-        f"<h2>{html.escape(text('closing', lang))}</h2>\n"
-        '<div class="assess-opinion"></div>\n'
-        '<p class="assess-sign">'
-        f'<span>{html.escape(text("signature", lang))}：<span class="assess-line"></span></span>'
-        f'<span>{html.escape(text("sign_date", lang))}：<span class="assess-line"></span></span></p>\n'
-        "</section>"
-    )
+    return _section("closing", "closing", lang, signature=text("signature", lang), sign_date=text("sign_date", lang))
 
 
 def page_meta(result: Result, group_id: str | None, lang: str = "en") -> dict[str, str]:
@@ -1041,11 +995,8 @@ def provenance_section(result: Result, group_id: str | None = None, lang: str = 
     :func:`assess.reporting.pages.render_html`.
     """
     check_lang(lang)
-    body = (
-        '<footer class="assess-footer" id="section-provenance">'
-        f'<p class="assess-provenance">{html.escape(provenance_line(result, lang))}</p></footer>'
-    )
-    return _Footer(body, page_meta(result, group_id, lang))
+    body = render("sections/provenance.html.j2", line=provenance_line(result, lang))
+    return _Footer(str(body), page_meta(result, group_id, lang))
 
 
 # ---- generic tables (for analysts' notebooks) -------------------------------------------
