@@ -48,9 +48,12 @@ from assess.scoring.result import Result
 class ReportOutcome(Protocol):
     """What the index needs of a report's outcome (:class:`assess.batch.runner.ReportOutcome`)."""
 
-    group_id: str
-    ok: bool
-    error: str | None
+    @property
+    def group_id(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def error(self) -> str | None: ...
 
 
 __all__ = ["render_html", "write_index", "write_atomic", "page", "render_page", "print_css"]
