@@ -43,7 +43,7 @@ from assess.common.extras import require
 from assess.common.resources import resource_path
 from assess.intake.spec import ID_PATTERN
 from assess.reporting import sections as report
-from assess.reporting.pages import render_html, write_atomic, write_index
+from assess.reporting.pages import render_html, write_index
 from assess.scoring.result import Result, load_result
 
 __all__ = [
@@ -116,9 +116,6 @@ class ReportOutcome:
     peak_memory_mb: float | None = None
     status: str = "written"
     pdf_path: Path | None = None
-
-
-_write_bytes_atomic = atomic_write  # one atomic writer for every output (assess.common.atomic)
 
 
 def template_imports(notebook_text: str) -> tuple[str, ...]:
@@ -559,13 +556,13 @@ class ReportBatch:
         group_id = payload.group_id
         html, notebook, pdf = self._paths(group_id)
         if payload.notebook is not None:
-            write_atomic(notebook, payload.notebook)
+            atomic_write(notebook, payload.notebook)
         else:
             notebook.unlink(missing_ok=True)
         if payload.ok and payload.html is not None:
-            write_atomic(html, payload.html)
+            atomic_write(html, payload.html)
             if self.pdf and payload.pdf is not None:
-                _write_bytes_atomic(pdf, payload.pdf)
+                atomic_write(pdf, payload.pdf)
         else:  # no report at all rather than a stale one
             html.unlink(missing_ok=True)
             pdf.unlink(missing_ok=True)

@@ -56,7 +56,7 @@ class ReportOutcome(Protocol):
     def error(self) -> str | None: ...
 
 
-__all__ = ["render_html", "write_index", "write_atomic", "page", "render_page", "print_css"]
+__all__ = ["render_html", "write_index", "page", "render_page", "print_css"]
 
 
 def _css_string(value: str) -> str:
@@ -76,11 +76,6 @@ def print_css(lang: str = "en") -> str:
         elif piece:
             parts.append(_css_string(piece))
     return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
-
-
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` atomically (:func:`assess.common.atomic.atomic_write`)."""
-    atomic_write(path, content)
 
 
 def render_page(
@@ -352,7 +347,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         line=report.provenance_line(result, lang),
     )  # fmt: skip
     path = out_dir / "index.html"
-    write_atomic(path, html)
+    atomic_write(path, html)
     return path
 
 
