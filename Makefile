@@ -21,13 +21,15 @@ help:
 demo: $(STAMP)
 	$(BIN)/assess demo --out reports/demo --lang zh --pdf
 
-## test: run the test suite
-test: $(STAMP)
+## test: check style (ruff), formatting (ruff format) and types (mypy), then run the test suite
+test: lint
 	$(BIN)/python -m pytest
 
-## lint: check style with ruff
+## lint: ruff check, ruff format --check and mypy (configured in pyproject.toml), no test run
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 
 ## lab: register this environment as the Jupyter kernel "assess" and open JupyterLab on notebooks/
 lab: $(STAMP)

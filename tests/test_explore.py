@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -78,6 +79,15 @@ def test_indicator_views(result: assess.Result) -> None:
     assert w["nominal"].sum() == pytest.approx(1.0)
     # base = sum of points, so the covariance shares add up to 1
     assert w["variance_share"].sum() == pytest.approx(1.0)
+
+
+def test_effective_weights_of_a_result_without_contributions(result: assess.Result) -> None:
+    """A result saved without its contributions table (loaded as None) still shows the nominal weights."""
+    bare = dataclasses.replace(result, contributions=None)
+    w = explore.effective_weights(bare)
+    assert w.loc["ledger_on_time", "nominal"] == pytest.approx(0.3 * 0.4)
+    assert w["effective_mean"].isna().all()
+    assert w["variance_share"].isna().all()  # importance needs the contributions too
 
 
 def test_reweighted_renormalises_and_names_bad_keys() -> None:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from assess.common.errors import AssessError
 from assess.common.version import __version__
@@ -590,15 +591,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-class _Stderr(logging.StreamHandler):
+class _Stderr(logging.StreamHandler[TextIO]):
     """A log handler writing to whatever ``sys.stderr`` is when a record comes (not when it was made)."""
 
-    @property  # type: ignore[override]
-    def stream(self):  # noqa: D102
+    @property
+    def stream(self) -> TextIO:  # noqa: D102
         return sys.stderr
 
     @stream.setter
-    def stream(self, value) -> None:  # StreamHandler.__init__ sets it; sys.stderr always wins
+    def stream(self, value: TextIO) -> None:  # StreamHandler.__init__ sets it; sys.stderr always wins
         pass
 
 

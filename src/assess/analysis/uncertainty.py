@@ -60,7 +60,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -100,13 +100,17 @@ _BLOCK = 64  # draws scored at once
 # ---- what stays fixed across draws ----------------------------------------------------------
 
 
-def alternative(own: Normalize, method: str) -> Normalize:
+#: A normalisation a draw can pick: the scheme's own, or one of the settings' methods.
+MethodChoice = Literal["scheme", "goalposts", "minmax", "rank", "tscore"]
+
+
+def alternative(own: Normalize, method: MethodChoice) -> Normalize:
     """The normalisation an indicator gets when a draw picks ``method``.
 
     ``"scheme"`` (and the indicator's own method) keep the scheme's normalisation with its
     bounds; ``"goalposts"`` needs bounds, so an indicator without them keeps its own method.
     """
-    if method in ("scheme", own.method) or method == "goalposts":
+    if method == "scheme" or method == own.method or method == "goalposts":
         return own
     return Normalize(method=method)
 
@@ -140,7 +144,7 @@ class Model:
     members: tuple[np.ndarray, ...]  # indicator positions of each component
     component_weights: np.ndarray  # (C,)
     indicator_weights: np.ndarray  # (I,)
-    methods: tuple[str, ...]  # "scheme", then the settings' alternatives
+    methods: tuple[MethodChoice, ...]  # "scheme", then the settings' alternatives
     normalized: np.ndarray  # methods × groups × indicators
     available: np.ndarray  # groups × indicators
     present: np.ndarray  # groups × components: the component counts (decided at the nominal weights)
@@ -187,7 +191,7 @@ def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: Un
     names = tuple(scheme.indicators)
     comps = tuple(scheme.components)
     members = tuple(np.array([j for j, k in enumerate(names) if scheme.indicators[k].component == c]) for c in comps)
-    methods = ("scheme", *settings.methods)
+    methods: tuple[MethodChoice, ...] = ("scheme", *settings.methods)
     normalized = np.stack(
         [
             np.column_stack(
@@ -211,7 +215,7 @@ def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: Un
     posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
     adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
     veto = adj["veto"].to_numpy(dtype=bool)
-    graded = present.all(axis=1)
+    graded = np.all(present, axis=1)
     return Model(
         scheme=scheme,
         settings=settings,
@@ -363,6 +367,7 @@ def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
     """
     lower = direction == "lower"
     if how.method == "goalposts":
+        assert how.bounds is not None  # Normalize fills in goalposts' bounds when it is validated
         lo, hi = how.bounds
         t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
         return np.clip(t, 0, 1) * 100

@@ -188,7 +188,7 @@ def clean_stale_temp(folder: str | Path | None = None) -> list[Path]:
     (:func:`temp_prefix`); an entry of this user whose process no longer runs is removed.
     """
     base = Path(folder or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(base.iterdir())
     except OSError:
@@ -791,6 +791,7 @@ def run_task(task: ReportTask) -> ReportPayload:
             payload.seconds = time.perf_counter() - started
             return payload
     payload.error_class = payload.error = None
+    assert nb is not None  # the loop is left by break only after _execute returned the notebook
     payload.notebook = nbformat.writes(pin_notebook(nb))
     try:
         payload.html = render_html(nb, task.title, task.lang)

@@ -274,7 +274,7 @@ class LocalExecutor:
                 lost += [(task, BrokenProcessPool("collateral")) for task in pending.values()]
                 pending.clear()
                 culprits = self._culprits()
-                for task, error in lost:
+                for task, cause in lost:
                     if culprits and task.group_id not in culprits:
                         queue.insert(0, task)  # its worker was stopped because another one died
                         continue
@@ -283,7 +283,7 @@ class LocalExecutor:
                     if used <= task.retries:
                         queue.insert(0, task)
                     else:
-                        yield _lost(task, error, used)
+                        yield _lost(task, cause, used)
                 self._restart()
 
     def _culprits(self) -> set[str]:
@@ -380,10 +380,9 @@ class DaskExecutor:
         finished: queue.Queue[Any] = queue.Queue()
         by_key: dict[str, ReportTask] = {}
         for task in tasks:
-            future = self.client.submit(
-                run_task, task, pure=False, key=f"assess-report-{task.group_id}-{os.urandom(4).hex()}"
-            )
-            by_key[future.key] = task
+            key = f"assess-report-{task.group_id}-{os.urandom(4).hex()}"
+            future = self.client.submit(run_task, task, pure=False, key=key)
+            by_key[key] = task
             self._futures.append(future)
             future.add_done_callback(finished.put)  # runs in dask's callback thread
         remaining = dict(by_key)
@@ -395,9 +394,9 @@ class DaskExecutor:
                     yield from self._abandon(remaining)
                     break
                 continue
-            task = remaining.pop(future.key, None)
-            if task is None:
+            if future.key not in remaining:
                 continue
+            task = remaining.pop(future.key)
             try:
                 payload = future.result(timeout=60)
             except Exception as error:

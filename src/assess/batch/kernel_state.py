@@ -185,7 +185,8 @@ def restore(cwd: str | None = None) -> None:
         np.seterr(**err)
         np.set_printoptions(**printoptions)
     random.setstate(state["random"])
-    warnings.filters[:] = state["warnings"]
+    # typeshed declares warnings.filters a Sequence; it is the module's list, restored in place
+    warnings.filters[:] = state["warnings"]  # type: ignore[index]
     mutated = getattr(warnings, "_filters_mutated", None) or getattr(warnings, "_filters_mutated_lock_held", None)
     if mutated is not None:  # drop the per-module "already warned" caches
         mutated()

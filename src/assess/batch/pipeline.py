@@ -194,8 +194,9 @@ def score_to(
 def _load(data: str | Path, scheme: Scheme | None, on_warning: Callable[[Problem], None] | None) -> Dataset:
     """The validated dataset; its warnings go to ``on_warning`` (the run goes on)."""
     dataset = load(data, scheme)
-    for warning in dataset.warnings if on_warning else ():
-        on_warning(warning)
+    if on_warning is not None:
+        for warning in dataset.warnings:
+            on_warning(warning)
     return dataset
 
 

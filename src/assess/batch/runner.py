@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import importlib.util
-import inspect
 import logging
 import re
 import signal
@@ -44,7 +43,7 @@ from assess.common.extras import require
 from assess.common.resources import resource_path
 from assess.intake.spec import ID_PATTERN
 from assess.reporting import sections as report
-from assess.reporting.pages import render_html, write_atomic, write_index
+from assess.reporting.pages import render_html, write_index
 from assess.scoring.result import Result, load_result
 
 __all__ = [
@@ -66,7 +65,7 @@ _ID = re.compile(ID_PATTERN)
 _PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
 
 
-class _Bar(tqdm):  # type: ignore[misc]
+class _Bar(tqdm):
     """The run's progress bar, without tqdm's monitor thread: a process with one thread can
     fork its workers (instant, imports shared) rather than start them from scratch."""
 
@@ -117,9 +116,6 @@ class ReportOutcome:
     peak_memory_mb: float | None = None
     status: str = "written"
     pdf_path: Path | None = None
-
-
-_write_bytes_atomic = atomic_write  # one atomic writer for every output (assess.common.atomic)
 
 
 def template_imports(notebook_text: str) -> tuple[str, ...]:
@@ -458,16 +454,16 @@ class ReportBatch:
                 continue  # recorded below
             elif (
                 not rerun
-                and state.get(group_id, {}).get("status") == "ok"
-                and state[group_id].get("fingerprint") == fingerprints[group_id]
-                and self._has_outputs(group_id)
+                and state.get(group_id, {}).get("fingerprint") == fingerprints[group_id]
+                and (skipped := self._kept(group_id, state.get(group_id), "skipped")) is not None
+                and skipped.ok  # it succeeded last time and its files are all there
             ):
-                outcomes[group_id] = self._kept(group_id, state[group_id], "skipped")  # type: ignore[assignment]
+                outcomes[group_id] = skipped
             else:
                 to_run.append(group_id)
 
-        for folder in ("reports", "notebooks"):
-            (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
+        for sub in ("reports", "notebooks"):
+            (self.out_dir / sub).mkdir(parents=True, exist_ok=True)
         for folder in (self.out_dir, self.out_dir / "reports", self.out_dir / "notebooks"):
             for stray in folder.glob(".*.part"):  # left by a killed run (not by one still running)
                 owner = _PART_OWNER.search(stray.name)
@@ -560,13 +556,13 @@ class ReportBatch:
         group_id = payload.group_id
         html, notebook, pdf = self._paths(group_id)
         if payload.notebook is not None:
-            write_atomic(notebook, payload.notebook)
+            atomic_write(notebook, payload.notebook)
         else:
             notebook.unlink(missing_ok=True)
         if payload.ok and payload.html is not None:
-            write_atomic(html, payload.html)
+            atomic_write(html, payload.html)
             if self.pdf and payload.pdf is not None:
-                _write_bytes_atomic(pdf, payload.pdf)
+                atomic_write(pdf, payload.pdf)
         else:  # no report at all rather than a stale one
             html.unlink(missing_ok=True)
             pdf.unlink(missing_ok=True)
@@ -604,10 +600,7 @@ class ReportBatch:
         ledger = self.ledger or Ledger(self.out_dir)
         if path.is_file() and ledger.index_fingerprint == fingerprint:
             return path
-        if "lang" in inspect.signature(write_index).parameters:
-            written = write_index(result, outcomes, self.out_dir, lang=self.lang)  # type: ignore[call-arg]
-        else:
-            written = write_index(result, outcomes, self.out_dir)
+        written = write_index(result, outcomes, self.out_dir, lang=self.lang)
         ledger.index(fingerprint)
         if self.ledger is None:
             ledger.close()

@@ -205,7 +205,7 @@ def annotate(source: str | Path, target: str | Path, problems: list[Problem], la
             for r, c in cells:
                 marks.setdefault((ws.title, r, c), []).append(p)
         column = p.column_label or p.column
-        if not p.column_label and located and p.column:  # the header as written in the workbook
+        if ws is not None and not p.column_label and located and p.column:  # the header as written in the workbook
             heads = [ws.cell(row=1, column=c).value for _, c in cells]
             column = ", ".join(str(h) for h in heads) if all(h is not None for h in heads) else p.column
         rule, fix = _words(p, lang)

@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import openpyxl
 import pandas as pd
@@ -160,6 +160,14 @@ def _clean_text(value: str, escaped: bool) -> tuple[str, bool]:
 Cells = dict[int, object]  # 1-based column index -> value, only the cells that hold something
 
 
+class _Where(TypedDict):
+    """The fields every problem about one table shares (spread into :class:`Problem`)."""
+
+    file: str
+    sheet: str
+    sheet_label: str
+
+
 def _frame(
     file: str,
     sheet: str,
@@ -179,7 +187,7 @@ def _frame(
     """
     mapping = _header_map(sheet)
     spec = SHEETS[sheet]
-    here = {"file": file, "sheet": sheet, "sheet_label": label}
+    here = _Where(file=file, sheet=sheet, sheet_label=label)
     kept: dict[int, str] = {}
     origin: dict[str, tuple[str, int]] = {}
     unknown: dict[int, str] = {}
@@ -319,12 +327,14 @@ def _frame(
     frame = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
     frame[ROW] = frame[ROW].astype("int64")
     missing = {c for c in spec.required_columns if c not in origin}
-    for col in spec.required_columns:
-        if col not in missing:
+    for required in spec.required_columns:
+        if required not in missing:
             continue
-        zh = spec.column(col).zh
+        zh = spec.column(required).zh
         found = [
-            (ci, text) for ci, text in unknown.items() if (g := _suggest(sheet, text)) is not None and g.name == col
+            (ci, text)
+            for ci, text in unknown.items()
+            if (g := _suggest(sheet, text)) is not None and g.name == required
         ]
         hint_en = "".join(f"; the header {text!r} in column {_letter(ci)} looks like it" for ci, text in found)
         hint_zh = "".join(f"；第{_letter(ci)}列的列名“{text}”与之相近" for ci, text in found)
@@ -332,13 +342,13 @@ def _frame(
             Problem(
                 **here,
                 row=1,
-                column=col,
+                column=required,
                 value=None,
                 col_index=found[0][0] if found else None,
-                rule="required column is missing" + (f" (did you mean {zh} ({col})?)" if found else ""),
-                fix=f"add a header cell '{col}' (or '{zh}') in row 1{hint_en}",
-                rule_zh=f"缺少必填列“{zh}”（{col}）",
-                fix_zh=f"在第1行添加列名“{zh}”或 {col}{hint_zh}",
+                rule="required column is missing" + (f" (did you mean {zh} ({required})?)" if found else ""),
+                fix=f"add a header cell '{required}' (or '{zh}') in row 1{hint_en}",
+                rule_zh=f"缺少必填列“{zh}”（{required}）",
+                fix_zh=f"在第1行添加列名“{zh}”或 {required}{hint_zh}",
             )
         )
     for col in spec.columns:  # optional columns absent from the file are simply blank
@@ -437,6 +447,10 @@ class _CellParser(WorkSheetParser):
     read here directly (openpyxl builds an object tree per inline string); other cells go to
     openpyxl. ``formula`` marks cells holding a formula, whose value is the one Excel saved.
     """
+
+    # set by openpyxl's parser: the row being read and the last column read in it
+    row_counter: int
+    col_counter: int
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         kind = element.get("t", "n")
@@ -659,8 +673,8 @@ def _hidden_rows_and_columns(
     def hidden(attrs: dict) -> bool:
         return str(attrs.get("hidden", "")).lower() in ("1", "true")
 
-    rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
-    rows = sorted(rows & set(frame[ROW].tolist())) if rows else []
+    hidden_rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
+    rows = sorted(hidden_rows & set(frame[ROW].tolist()))
     if rows:
         shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
         shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")

@@ -385,7 +385,9 @@ def _visits(
     first, length = cal.quarter_bounds(quarter)
     date = first + (rng.random(len(r)) * length).astype(np.int64)
     n = len(r)
-    note = np.where(rng.random(n) < 0.45, rng.choice(_VISIT_NOTES, n).astype(object), None)
+    kept = rng.random(n) < 0.45
+    note = rng.choice(_VISIT_NOTES, n).astype(object)
+    note[~kept] = None
     frame = pd.DataFrame(
         {
             "group_id": rec["group_id"].to_numpy()[r],
@@ -559,7 +561,7 @@ def _ratings(
         [rng.choice(_COMMENTS_GOOD, n).astype(object), rng.choice(_COMMENTS_MID, n).astype(object)],
         rng.choice(_COMMENTS_BAD, n).astype(object),
     )
-    comment = np.where(rng.random(n) < 0.18, comment, None)
+    comment[rng.random(n) >= 0.18] = None
     frame = pd.DataFrame(
         {
             "quarter": [f"{year:04d}-Q{k + 1}" for k in quarter],

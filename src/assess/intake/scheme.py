@@ -134,13 +134,17 @@ def _number_check(lo: float | None, hi: float | None, gt: float | None, integer:
     return check
 
 
-def _num(lo: float | None = -1e15, hi: float | None = 1e15, *, gt: float | None = None, rule: str = "") -> Any:
-    """A finite number in ``[lo, hi]`` (or ``(gt, hi]``); the message states the range (or ``rule``)."""
-    return Annotated[float, BeforeValidator(_number_check(None if gt is not None else lo, hi, gt, rule=rule))]
+def _num(
+    lo: float | None = -1e15, hi: float | None = 1e15, *, gt: float | None = None, rule: str = ""
+) -> BeforeValidator:
+    """Use as ``Annotated[float, _num(...)]``: a finite number in ``[lo, hi]`` (or ``(gt, hi]``);
+    the message states the range (or ``rule``)."""
+    return BeforeValidator(_number_check(None if gt is not None else lo, hi, gt, rule=rule))
 
 
-def _int(lo: int, hi: int) -> Any:
-    return Annotated[int, BeforeValidator(_number_check(lo, hi, None, integer=True))]
+def _int(lo: int, hi: int) -> BeforeValidator:
+    """Use as ``Annotated[int, _int(lo, hi)]``: a whole number in ``[lo, hi]``."""
+    return BeforeValidator(_number_check(lo, hi, None, integer=True))
 
 
 def _text(value: str) -> str:
@@ -176,7 +180,7 @@ class Label(_Frozen):
 
 class Normalize(_Frozen):
     method: Literal["goalposts", "minmax", "rank", "tscore"] = "goalposts"
-    bounds: tuple[_num(-1e12, 1e12), _num(-1e12, 1e12)] | None = None
+    bounds: tuple[Annotated[float, _num(-1e12, 1e12)], Annotated[float, _num(-1e12, 1e12)]] | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> Normalize:
@@ -191,21 +195,21 @@ class Normalize(_Frozen):
 
 
 class Component(_Frozen):
-    weight: _num(gt=0, hi=1)
+    weight: Annotated[float, _num(gt=0, hi=1)]
     label: Label
 
 
 class Indicator(_Frozen):
     component: str
-    weight: _num(gt=0, hi=1)
+    weight: Annotated[float, _num(gt=0, hi=1)]
     direction: Literal["higher", "lower"] = "higher"
     normalize: Normalize = Normalize()
 
 
 class Band(_Frozen):
     name: str
-    min: _num(0, 100)
-    quota: _num(0, 1, rule="a quota is a share between 0 and 1") | None = None
+    min: Annotated[float, _num(0, 100)]
+    quota: Annotated[float, _num(0, 1, rule="a quota is a share between 0 and 1")] | None = None
     label: Label
 
     @field_validator("name")
@@ -245,8 +249,8 @@ class Grades(_Frozen):
 
 
 class Adjustments(_Frozen):
-    bonus_cap: _num(0, 100) = 5
-    deduction_cap: _num(0, 100) = 20
+    bonus_cap: Annotated[float, _num(0, 100)] = 5
+    deduction_cap: Annotated[float, _num(0, 100)] = 20
 
 
 class UncertaintyFactors(_Frozen):
@@ -284,11 +288,11 @@ class UncertaintySettings(_Frozen):
     """
 
     factors: UncertaintyFactors = UncertaintyFactors()
-    concentration: _num(gt=0, hi=1e6) = 50
+    concentration: Annotated[float, _num(gt=0, hi=1e6)] = 50
     methods: tuple[Literal["goalposts", "minmax", "rank", "tscore"], ...] = ("goalposts", "minmax", "rank", "tscore")
-    draws: _int(1, MAX_DRAWS) = 1000
-    seed: _int(0, 2**32 - 1) = 0
-    sensitivity: _int(0, 10_000) = 256
+    draws: Annotated[int, _int(1, MAX_DRAWS)] = 1000
+    seed: Annotated[int, _int(0, 2**32 - 1)] = 0
+    sensitivity: Annotated[int, _int(0, 10_000)] = 256
 
     @field_validator("methods")
     @classmethod
@@ -302,10 +306,10 @@ class Scheme(_Frozen):
     """A validated scoring scheme. Build it with :func:`load_scheme` or :func:`default_scheme`."""
 
     name: Text = "custom"
-    rating_scale: tuple[_num(-1000, 1000), _num(-1000, 1000)] = (1, 5)
-    rating_prior_weight: _num(0, 1000) = 5
-    rating_min_raters: _int(1, 1000) = 3
-    min_coverage: _num(0, 1) = 0.65
+    rating_scale: tuple[Annotated[float, _num(-1000, 1000)], Annotated[float, _num(-1000, 1000)]] = (1, 5)
+    rating_prior_weight: Annotated[float, _num(0, 1000)] = 5
+    rating_min_raters: Annotated[int, _int(1, 1000)] = 3
+    min_coverage: Annotated[float, _num(0, 1)] = 0.65
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
     as_of: date | None = None
     office: Text | None = None  # the assessing office's name, shown on the workbook and reports

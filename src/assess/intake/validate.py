@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -508,11 +508,11 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
                 )
             )
         ref = {"group_id": "groups", "recipient_id": "recipients"}.get(col.name)
-        if ref and ref != sheet and known.get(ref) is not None:
+        if ref and ref != sheet and (ids := known.get(ref)) is not None:
             ref_zh = SHEETS[ref].zh
             checks.append(
                 _isin(
-                    known[ref],
+                    ids,
                     f"unknown {col.name}: not in the {ref} sheet",
                     f"add it to the {ref} sheet or correct the ID",
                     f"{col.zh}不存在：“{ref_zh}”表中没有该编号",
@@ -630,7 +630,7 @@ def _schema(
     """The sheet's schema over the columns it has: a missing required column is reported once, by intake."""
     spec = SHEETS[sheet]
     columns = {c.name: _column_schema(c, scheme, known, sheet) for c in spec.columns if c.name not in absent}
-    checks = [c for c in _row_checks(sheet, assigned) if not absent & set(_RULE_COLUMNS.get(c.name, ()))]
+    checks = [c for c in _row_checks(sheet, assigned) if not absent & set(_RULE_COLUMNS.get(c.name or "", ()))]
     key = list(spec.key) if spec.key and not absent & set(spec.key) else None
     if spec.key:
         names = ", ".join(spec.key)
@@ -767,6 +767,15 @@ def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Probl
     return out
 
 
+class _Located(TypedDict, total=False):
+    """What :func:`_dress` adds to a problem: where it sits in the office's own workbook."""
+
+    sheet_label: str
+    column_label: str
+    col_index: int
+    group_id: str
+
+
 def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
     """Name each problem as the office's workbook does: sheet and header labels, Excel column, group."""
     groups: dict[str, dict[int, str]] = {}
@@ -785,9 +794,9 @@ def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
                 }
         return groups[sheet].get(row, "")
 
-    out = []
+    out: list[Problem] = []
     for p in problems:
-        change: dict[str, object] = {}
+        change: _Located = {}
         origin = raw.origins.get(p.sheet)
         if origin is not None:
             if not p.sheet_label and origin.label:

@@ -360,7 +360,9 @@ def anomalies(dataset: Dataset, year: int, as_of: str | None = None, lang: str =
     )
     from assess.scoring.compute import score  # late: scoring imports this package's modules
 
-    raw = score(dataset, year, as_of=as_of).raw.set_index("group_id")
+    scored = score(dataset, year, as_of=as_of)
+    assert scored.raw is not None  # score() always keeps the raw indicators
+    raw = scored.raw.set_index("group_id")
     med = raw.median()
     mad = (raw - med).abs().median() * 1.4826
     z = (raw - med) / mad.where(mad > 0)
@@ -461,9 +463,12 @@ def effective_weights(result: Result, lang: str = "en") -> pd.DataFrame:
     (:func:`assess.analysis.importance.importance`), which shows an indicator with a large weight but
     little spread carrying little of the ranking, and one with a small weight carrying most.
     """
-    eff = result.contributions.groupby("indicator", sort=False)["effective_weight"].mean()
-    coherence = importance(result).set_index("indicator")
     nominal = nominal_weights(result.meta["scheme"])
+    if result.contributions is None:  # a result saved without them: no effective weights to show
+        eff = pd.Series(np.nan, index=nominal.index)
+    else:
+        eff = result.contributions.groupby("indicator", sort=False)["effective_weight"].mean()
+    coherence = importance(result).set_index("indicator")
     table = pd.DataFrame(
         {
             "nominal": nominal,

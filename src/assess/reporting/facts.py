@@ -289,11 +289,11 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
     balanced groups. ``icc1k_estimated`` says which.
     """
     result.group(group_id)
-    quality = {}
+    quality: dict[str, Any] = {}
     if result.ratings_quality is not None:
         rows = result.ratings_quality[result.ratings_quality["group_id"] == group_id]
         quality = rows.iloc[0].to_dict() if len(rows) else {}
-    raw = {}
+    raw: dict[str, Any] = {}
     if result.raw is not None:
         rows = result.raw[result.raw["group_id"] == group_id]
         raw = rows.iloc[0].to_dict() if len(rows) else {}

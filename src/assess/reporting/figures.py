@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import numpy as np
@@ -27,6 +27,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from assess.analysis.importance import importance
 from assess.analysis.uncertainty import UNCERTAINTY_WORDS, Uncertainty, group_row, per_group_table, percent
@@ -42,6 +43,9 @@ from assess.reporting.i18n import (
     text,
 )
 from assess.scoring.result import Result
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "components_vs_peers",
@@ -132,7 +136,7 @@ def figure_lang(lang: str) -> str:
 
 
 # A light "whitegrid" look, written out so that nothing global is touched.
-_RC: dict[str, Any] = {
+_RC: dict[RcKeyType, Any] = {
     "axes.facecolor": "white",
     "axes.edgecolor": "0.8",
     "axes.linewidth": 1.0,
@@ -169,7 +173,7 @@ def literal(value: object) -> str:
 @contextmanager
 def _style(lang: str) -> Iterator[None]:
     """This module's plot style (and a CJK font for Chinese), for this block only."""
-    rc = dict(_RC)
+    rc: dict[RcKeyType, Any] = dict(_RC)
     font = cjk_font() if lang == "zh" else None
     if font is not None:
         # Concrete family names (not the generic "sans-serif") are stored on each text
@@ -295,7 +299,7 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
     with _style(lang):
         fig = Figure(figsize=(7.5, 3.2), layout="constrained")
         ax = fig.add_subplot()
-        bins = np.arange(0, 105, 5)
+        bins = list(range(0, 105, 5))
         if not scores.empty:
             ax.hist(scores.to_numpy(), bins=bins, color="#5d8aa8", edgecolor="white", zorder=2)
         counts = np.histogram(scores.to_numpy(), bins=bins)[0] if not scores.empty else [0]
@@ -320,7 +324,9 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
                 )  # fmt: skip
         ax.set_xlim(0, 100)
         ax.set_ylim(0, top)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        locator = ax.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one: whole numbers of groups
+            locator.set_params(integer=True)
         ax.set_xlabel(text("final_score", lang))
         ax.set_ylabel(text("groups_count", lang))
     fig.set_label(text("distribution_alt", lang))
@@ -454,7 +460,13 @@ def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Fig
     y = np.arange(n)
     probs = _probabilities(t, bands)
     colours = [*_band_colours(len(bands)), _UNGRADED_COLOUR]
-    rc = {"font.size": 9, "axes.edgecolor": "0.7", "axes.grid": True, "grid.color": "0.9", "axes.axisbelow": True}
+    rc: dict[RcKeyType, Any] = {
+        "font.size": 9,
+        "axes.edgecolor": "0.7",
+        "axes.grid": True,
+        "grid.color": "0.9",
+        "axes.axisbelow": True,
+    }
     if font:
         rc["font.family"] = font
     with mpl.rc_context(rc):
@@ -530,7 +542,7 @@ def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") 
     probs = _probabilities(row.to_frame().T, bands)[0]
     colours = [*_band_colours(len(bands)), _UNGRADED_COLOUR]
     labels = [label for _, label in bands] + [words["ungraded"]]
-    rc = {"font.size": 9, "axes.edgecolor": "0.7"}
+    rc: dict[RcKeyType, Any] = {"font.size": 9, "axes.edgecolor": "0.7"}
     if font:
         rc["font.family"] = font
     with mpl.rc_context(rc):
@@ -593,7 +605,7 @@ def importance_figure(result: Result, lang: str = "en") -> Figure:
     lang, font = _figure_lang(lang)
     words = _IMPORTANCE_WORDS[lang]
     table = importance(result)
-    rc: dict[str, Any] = {"font.size": 9}
+    rc: dict[RcKeyType, Any] = {"font.size": 9}
     if font:
         rc["font.family"] = font
     with mpl.rc_context(rc):

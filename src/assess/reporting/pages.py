@@ -48,12 +48,15 @@ from assess.scoring.result import Result
 class ReportOutcome(Protocol):
     """What the index needs of a report's outcome (:class:`assess.batch.runner.ReportOutcome`)."""
 
-    group_id: str
-    ok: bool
-    error: str | None
+    @property
+    def group_id(self) -> str: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def error(self) -> str | None: ...
 
 
-__all__ = ["render_html", "write_index", "write_atomic", "page", "render_page", "print_css"]
+__all__ = ["render_html", "write_index", "page", "render_page", "print_css"]
 
 
 def _css_string(value: str) -> str:
@@ -73,11 +76,6 @@ def print_css(lang: str = "en") -> str:
         elif piece:
             parts.append(_css_string(piece))
     return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
-
-
-def write_atomic(path: Path, content: str) -> None:
-    """Write ``content`` to ``path`` atomically (:func:`assess.common.atomic.atomic_write`)."""
-    atomic_write(path, content)
 
 
 def render_page(
@@ -349,7 +347,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         line=report.provenance_line(result, lang),
     )  # fmt: skip
     path = out_dir / "index.html"
-    write_atomic(path, html)
+    atomic_write(path, html)
     return path
 
 

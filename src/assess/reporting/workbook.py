@@ -234,8 +234,10 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
         "generated_at",
         "timezone",
     )
-    timezone = (meta.get("scheme") or {}).get("timezone") or DEFAULT_TIMEZONE
-    values = {**meta, "scheme_name": (meta.get("scheme") or {}).get("name", ""), "timezone": timezone}
+    scheme = meta.get("scheme")
+    scheme_meta: Mapping[str, object] = scheme if isinstance(scheme, Mapping) else {}
+    timezone = str(scheme_meta.get("timezone") or DEFAULT_TIMEZONE)
+    values = {**meta, "scheme_name": scheme_meta.get("name", ""), "timezone": timezone}
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
         values["generated_at"] = local_datetime(str(meta["generated_at"]), timezone).isoformat()
     return pd.DataFrame({"key": list(keys), "value": pd.Series([values.get(k, "") for k in keys], dtype=object)})

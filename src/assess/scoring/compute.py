@@ -41,6 +41,7 @@ def normalize_series(x: pd.Series, how: Normalize, direction: str) -> pd.Series:
     lower = direction == "lower"
     have = x.notna()
     if how.method == "goalposts":
+        assert how.bounds is not None  # Normalize fills in goalposts' bounds when it is validated
         lo, hi = how.bounds
         t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
         return t.clip(0, 1) * 100
@@ -265,7 +266,7 @@ def grade(
         level[out] = b + 1
         demoted[out] = True
     names = np.array([band.name for band in bands], dtype=object)[level]
-    names = np.where(graded, names, None)
+    names[~graded] = None  # a fresh object array (fancy indexing copies)
     return pd.DataFrame({"grade": names, "demoted": demoted & graded}, index=final.index)
 
 
