@@ -184,7 +184,9 @@ def _print_source(source: str) -> tuple[str, str | None, list[tuple[str, bytes]]
     if match:
         css = match.group(1)
         head = head[: match.start()] + head[match.end() :]
-    pieces, position, keep = [], 0, []
+    pieces: list[str] = []
+    keep: list[bool] = []
+    position = 0
     for tag in _DIV.finditer(rest):
         if tag.group(0) == "</div>":
             drop = keep.pop() if keep else False
@@ -392,6 +394,15 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     )
 
 
+def _page_count(reader: Any) -> int:
+    """The pages of a PDF, read from its page tree's ``/Count``, without loading every page."""
+    from pypdf.generic import DictionaryObject, NumberObject
+
+    tree = reader.root_object["/Pages"]
+    count = tree.get("/Count") if isinstance(tree, DictionaryObject) else None
+    return int(count) if isinstance(count, NumberObject) else len(reader.pages)
+
+
 def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
     """Assemble the bound file: a cover, the contents, the summary table, then every group's
     PDF in rank order (unranked groups last), with one PDF bookmark (outline item) per group.
@@ -407,7 +418,7 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
 
     groups = {g: info for g, info in _groups(result, lang).items() if g in pdfs and Path(pdfs[g]).is_file()}
     readers = {g: PdfReader(pdfs[g]) for g in groups}
-    lengths = {g: int(readers[g].trailer["/Root"]["/Pages"]["/Count"]) for g in groups}  # without loading every page
+    lengths = {g: _page_count(readers[g]) for g in groups}
 
     def starts_after(n_front: int) -> dict[str, int]:
         position, starts = n_front + 1, {}
