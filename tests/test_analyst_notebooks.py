@@ -65,6 +65,8 @@ def test_notebook_runs_clean_and_renders_without_code(name: str, tmp_path: Path)
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
         kernel_name="python3",
+        execution_timeout=600,  # a cell that hangs (a kernel lost under load) fails the test, never CI
+        start_timeout=120,
     )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]

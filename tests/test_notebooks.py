@@ -21,6 +21,8 @@ def test_overview_notebook_runs_on_the_sample(tmp_path):
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
         kernel_name="python3",
+        execution_timeout=600,  # a cell that hangs (a kernel lost under load) fails the test, never CI
+        start_timeout=120,
     )
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
