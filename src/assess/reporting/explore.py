@@ -6,7 +6,6 @@ what-if sliders), for the analysts' notebooks ``notebooks/00``–``04``.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -555,10 +554,6 @@ def rating_flags(result: Result, lang: str = "en") -> pd.DataFrame:
 
         table = table.assign(detail=table["detail"].map(zh))
     return localise(table, lang, values=("flag",))
-
-
-def _escape(value: Any) -> str:
-    return html.escape("" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value))
 
 
 # ---- figures for the notebooks ---------------------------------------------------------------
