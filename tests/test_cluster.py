@@ -243,7 +243,7 @@ def test_reports_from_a_separately_started_cluster_equal_a_local_run(
         html = f"reports/{group_id}.html"
         dask_page = (tmp_path / "dask" / html).read_bytes()
         assert same_commit(dask_page) == same_commit((tmp_path / "local" / html).read_bytes()), html
-        assert b"data:image/png;base64," in dask_page
+        assert b"data:image/jpeg;base64," in dask_page
         # the executed notebooks differ only by the output folder they were told to read
         notebooks = [
             (tmp_path / side / f"notebooks/{group_id}.ipynb")

@@ -275,6 +275,22 @@ def test_kernel_state_restores_what_a_report_changed(monkeypatch: pytest.MonkeyP
         assert "ASSESS_PLANTED" not in os.environ and not hasattr(assess.reporting.sections, "PLANTED")
 
 
+def test_preload_reports_a_missing_module_but_not_a_function_imported_from_a_module() -> None:
+    """The template's `from assess.scoring.result import load_result` makes the batch try
+    `assess.scoring.result.load_result` as a possible submodule: not a failure worth a log line."""
+    import matplotlib as mpl
+
+    from assess.batch.runner import template_imports
+
+    cell = "from assess.scoring.result import load_result\nimport assess_no_such_module\nfrom assess import nope\n"
+    notebook = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]))
+    names = template_imports(notebook)
+    assert names == ("assess.scoring.result", "assess.scoring.result.load_result", "assess", "assess.nope")
+    with mpl.rc_context():
+        failed = kernel_state.preload([*names, "assess.common.no_such_module"])
+    assert [f.split(":")[0] for f in failed] == ["assess.nope", "assess.common.no_such_module"]
+
+
 # --- notebooks: isolation, failures, incremental runs, resume, dask ---------------------------
 
 
@@ -465,7 +481,7 @@ def test_dask_cluster_gives_the_same_html_bytes(results: Path, tmp_path: Path) -
     for group_id in GROUPS[:2]:
         html = f"reports/{group_id}.html"
         assert (tmp_path / "dask" / html).read_bytes() == (tmp_path / "local" / html).read_bytes()
-        assert 'src="data:image/png;base64,' in (tmp_path / "dask" / html).read_text(encoding="utf-8")
+        assert 'src="data:image/jpeg;base64,' in (tmp_path / "dask" / html).read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

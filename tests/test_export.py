@@ -91,6 +91,24 @@ def test_pdf_metadata_and_pages(result, exported) -> None:
     assert info.creation_date.isoformat().startswith(GENERATED_AT[:19])
 
 
+def test_report_charts_are_copied_into_the_pdf_as_they_are(exported) -> None:
+    """The charts are JPEG (report.figure_jpeg): each image of the PDF is the page's own JPEG,
+    byte for byte (DCTDecode), not a decoded and re-encoded copy with a separate alpha mask."""
+    import base64
+
+    html = exported["G01", "zh"].with_suffix(".html").read_text(encoding="utf-8")
+    jpegs = {base64.b64decode(data) for data in re.findall(r'src="data:image/jpeg;base64,([^"]+)"', html)}
+    assert len(jpegs) == 3 and 'src="data:image/png' not in html
+    embedded = []
+    for page in PdfReader(exported["G01", "zh"]).pages:
+        for ref in page["/Resources"].get("/XObject", {}).values():
+            image = ref.get_object()
+            if image.get("/Subtype") == "/Image":
+                assert image["/Filter"] == "/DCTDecode" and "/SMask" not in image
+                embedded.append(image._data)
+    assert set(embedded) == jpegs
+
+
 def test_same_html_gives_the_same_pdf(exported, tmp_path: Path) -> None:
     html_path = exported["G02", "en"].with_suffix(".html")
     again = tmp_path / "again.pdf"
@@ -220,6 +238,36 @@ def test_cjk_font_is_cut_down_once_per_process_and_embedded_as_a_subset(result, 
             assert re.fullmatch(rf"/[A-Z]{{6}}\+{re.escape(family)}(-Bold)?", name), name  # a subset tag
             assert size < 600_000, (name, size)
         assert any("Bold" not in name for name in fonts) and any("Bold" in name for name in fonts)
+
+
+def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(cjk_subset, tmp_path: Path, monkeypatch) -> None:
+    """The copy is cut once per machine and font, then read: a broken file, a changed font
+    file or an unwritable cache folder cost a new cut, never a wrong or missing font."""
+    import os
+    import shutil
+
+    from assess.reporting import print_fonts
+
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
+    path, index, _, _ = print_fonts._match(cjk_subset.family, 80)  # the regular face
+    font = tmp_path / Path(path).name
+    shutil.copyfile(path, font)
+    cuts = print_fonts.cuts
+    first = print_fonts._cached_subset(str(font), index)
+    assert first == cjk_subset.faces[400] and print_fonts.cuts == cuts + 1
+    (kept,) = (tmp_path / "cache" / "fonts").iterdir()
+    assert kept.read_bytes() == first
+    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 1  # read
+    kept.write_bytes(b"<html>not a font</html>")
+    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 2
+    assert kept.read_bytes() == first  # made again, and kept again
+    changed = font.stat().st_mtime_ns + 10**9
+    os.utime(font, ns=(changed, changed))  # the font file was updated: a new name
+    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 3
+    assert len(list((tmp_path / "cache" / "fonts").iterdir())) == 2
+    (tmp_path / "blocked").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "blocked"))
+    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 4
 
 
 def test_a_character_outside_the_subset_falls_back_to_the_full_font(cjk_subset, tmp_path: Path) -> None:

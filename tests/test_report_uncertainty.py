@@ -36,7 +36,7 @@ def test_report_section_states_the_keep_probability_in_words(results):
         )
     else:
         assert f"In all 120 draws this group keeps the grade {label}" in html
-    assert "Over 120 plausible variations" in html and "data:image/png;base64," in html
+    assert "Over 120 plausible variations" in html and "data:image/jpeg;base64," in html
     zh = report.uncertainty_section(with_u, "G01", "zh").data
     assert "等次的稳健性" in zh and "120 种" in zh
 
@@ -48,6 +48,7 @@ def test_index_shows_rank_intervals_only_with_an_analysis(results, tmp_path):
     assert "Rank intervals and grade probabilities" not in without
     assert "Rank intervals and grade probabilities" in with_fig
     assert (
-        len(re.findall(r"data:image/png;base64,", with_fig)) == len(re.findall(r"data:image/png;base64,", without)) + 1
+        len(re.findall(r"data:image/jpeg;base64,", with_fig))
+        == len(re.findall(r"data:image/jpeg;base64,", without)) + 1
     )
     assert isinstance(with_u.uncertainty, pd.DataFrame)

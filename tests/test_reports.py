@@ -390,6 +390,26 @@ def test_figures_are_returned_not_registered_and_reproducible(result, lang: str)
     assert [report.figure_png(f) for f in again] == pngs
 
 
+def test_report_charts_are_full_colour_jpeg_indistinguishable_from_the_png(result) -> None:
+    """figure_jpeg against figure_png of the same chart: no chroma subsampling, quality 95,
+    and a peak signal-to-noise ratio far above what an eye can tell (about 40 dB)."""
+    import io
+
+    import numpy as np
+    from PIL import Image, JpegImagePlugin
+
+    fig = plots.components_vs_peers(result, "G04", "zh")
+    png, jpeg = report.figure_png(fig), report.figure_jpeg(fig)
+    assert jpeg[:3] == b"\xff\xd8\xff" and report.figure_jpeg(fig) == jpeg  # JPEG, and reproducible
+    image = Image.open(io.BytesIO(jpeg))
+    assert image.mode == "RGB" and JpegImagePlugin.get_sampling(image) == 0  # 4:4:4
+    a = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+    b = np.asarray(image, dtype=float)
+    assert a.shape == b.shape
+    psnr = 10 * np.log10(255**2 / ((a - b) ** 2).mean())
+    assert psnr > 48, psnr
+
+
 def test_a_cjk_font_is_found() -> None:
     assert plots.cjk_font() is not None, "install fonts-noto-cjk (the Makefile's `system` target does)"
 
@@ -467,7 +487,7 @@ def test_index_lists_links_and_failures(result, tmp_path: Path) -> None:
         assert report.format_score(row["final_score"]) in page
     assert page.count("<script>") == 1  # the inline sorter only, allowed by its hash in the CSP
     assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", page)
-    assert 'src="data:image/png;base64,' in page
+    assert 'src="data:image/jpeg;base64,' in page
     assert f'<meta name="assess:input-sha256" content="{result.meta["input_sha256"]}">' in page
     assert "Groups per grade: Excellent" in page
 
@@ -520,7 +540,7 @@ def test_report_numbers_equal_scores_xlsx(rendered: Path, xlsx) -> None:
         assert (raw, normalized, weight) == (
             labels.format_number(ind["raw"], 3), report.format_score(ind["normalized"]), labels.format_number(ind["weight"], 2),
         )  # fmt: skip
-    assert page.count('src="data:image/png;base64,') == 3
+    assert page.count('src="data:image/jpeg;base64,') == 3
     for section in (
         "summary",
         "indicators",

@@ -1,6 +1,6 @@
 """Pages: the HTML document around each report and the run's index page.
 
-Self-contained by design: inline CSS, inline PNG figures, one inline script (the index's
+Self-contained by design: inline CSS, inline JPEG figures, one inline script (the index's
 sorter) and nothing fetched from anywhere — a Content-Security-Policy in each page forbids
 any request and any script but the sorter, so even text that escaped escaping could not
 run. The HTML comes from templates (``templates/page.html.j2``, ``templates/index.html.j2``,
@@ -200,7 +200,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     """Write ``out_dir/index.html``: every group with its scores and a link to its report.
 
     The page is self-contained (inline CSS, an inline sorting script, the score
-    distribution with the grade thresholds as an inline PNG). A group links to its report
+    distribution with the grade thresholds as an inline JPEG). A group links to its report
     only when the report succeeded and its file exists; failed reports are listed in their
     own section with the error; groups never rendered are marked. Every data string is
     HTML-escaped; provenance is shown and embedded as ``<meta>`` tags.
@@ -309,13 +309,13 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         grade_counts.append(f"{text('ungraded', lang)} {ungraded}")
 
     n_ok = sum(1 for o in outcomes if o.ok)
-    figure = report.figure_png(plots.score_distribution(result, lang))
+    figure = report.figure_jpeg(plots.score_distribution(result, lang))
     title = text("index_title", lang, year=meta.get("year", ""))
     intervals = None
     if result.uncertainty is not None:
         from assess.reporting.figures import rank_intervals_figure
 
-        intervals = report.figure_png(rank_intervals_figure(result, lang))
+        intervals = report.figure_jpeg(rank_intervals_figure(result, lang))
     footer = report.provenance_section(result, None, lang)
     labels = ("failed_reports", "group_id", "name", "error", "groups", "sort_hint", "distribution", "uncertainty_index")
     html = render_page(
@@ -337,10 +337,10 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         ],
         heads=heads,
         rows=rows,
-        distribution=_png(figure, text("distribution_alt", lang)),
+        distribution=report.inline_image(figure, text("distribution_alt", lang)),
         # nominal weight against what really moves the ranking
         importance=plots.importance_sentence(result, lang) or "",
-        intervals=_png(intervals, text("uncertainty_alt", lang)) if intervals is not None else None,
+        intervals=report.inline_image(intervals, text("uncertainty_alt", lang)) if intervals is not None else None,
         uncertainty_note=text(
             "uncertainty_note", lang, draws=(meta.get("uncertainty") or {}).get("draws", "")
         ),
@@ -349,13 +349,3 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     path = out_dir / "index.html"
     atomic_write(path, html)
     return path
-
-
-def _png(png: bytes, alt: str) -> dict[str, str]:
-    """A PNG for the ``figure`` macro: inline (a ``data:`` URL), with its alt text."""
-    return {
-        "src": "data:image/png;base64," + base64.b64encode(png).decode("ascii"),
-        "alt": alt,
-        "caption": "",
-        "css": "assess-figure",
-    }

@@ -6,7 +6,7 @@ fetcher given to WeasyPrint serves ``data:`` URLs (the inline figures) and the s
 made in memory, and refuses everything else, so a stray external reference fails the export
 instead of reaching out.
 Chinese text needs a CJK font known to fontconfig (Debian: ``fonts-noto-cjk`` or
-``fonts-wqy-microhei``); the charts are PNG images, drawn with a CJK font by
+``fonts-wqy-microhei``); the charts are JPEG images (copied into the PDF as they are), drawn with a CJK font by
 :mod:`assess.reporting.figures`.
 
 The print stylesheet (:mod:`assess.reporting.pages`) lets sections flow, repeats the running header
@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import atexit
 import base64
 import functools
 import gc
@@ -116,10 +117,20 @@ def _offline_fetcher(images: Sequence[tuple[str, bytes]] = (), fonts: Mapping[in
 
 @functools.cache
 def _font_config() -> Any:
-    """One WeasyPrint font configuration per process (fontconfig's font list is read once)."""
+    """One WeasyPrint font configuration per process (fontconfig's font list is read once).
+
+    It is let go at exit, while Python still runs: left to the interpreter's shutdown, its
+    ``__del__`` finds WeasyPrint's libraries already gone and prints a TypeError."""
     from weasyprint.text.fonts import FontConfiguration
 
+    atexit.register(_release_fonts)
     return FontConfiguration()
+
+
+def _release_fonts() -> None:
+    _stylesheet.cache_clear()
+    _font_config.cache_clear()
+    gc.collect()
 
 
 def warm(lang: str = "en") -> None:
