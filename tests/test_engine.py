@@ -481,7 +481,7 @@ def test_dask_cluster_gives_the_same_html_bytes(results: Path, tmp_path: Path) -
     for group_id in GROUPS[:2]:
         html = f"reports/{group_id}.html"
         assert (tmp_path / "dask" / html).read_bytes() == (tmp_path / "local" / html).read_bytes()
-        assert 'src="data:image/jpeg;base64,' in (tmp_path / "dask" / html).read_text(encoding="utf-8")
+        assert 'src="data:image/png;base64,' in (tmp_path / "dask" / html).read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
