@@ -275,7 +275,9 @@ def test_kernel_state_restores_what_a_report_changed(monkeypatch: pytest.MonkeyP
         assert "ASSESS_PLANTED" not in os.environ and not hasattr(assess.reporting.sections, "PLANTED")
 
 
-def test_preload_reports_a_missing_module_but_not_a_function_imported_from_a_module() -> None:
+def test_preload_reports_a_missing_module_but_not_a_function_imported_from_a_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The template's `from assess.scoring.result import load_result` makes the batch try
     `assess.scoring.result.load_result` as a possible submodule: not a failure worth a log line."""
     import matplotlib as mpl
@@ -286,9 +288,17 @@ def test_preload_reports_a_missing_module_but_not_a_function_imported_from_a_mod
     notebook = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]))
     names = template_imports(notebook)
     assert names == ("assess.scoring.result", "assess.scoring.result.load_result", "assess", "assess.nope")
+    # a package whose attribute shares its name with a submodule that fails on its own import
+    (tmp_path / "plantedpkg").mkdir()
+    (tmp_path / "plantedpkg" / "__init__.py").write_text("def helper():\n    return 1\n", encoding="utf-8")
+    (tmp_path / "plantedpkg" / "helper.py").write_text("import no_such_dependency_xyz\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
     with mpl.rc_context():
-        failed = kernel_state.preload([*names, "assess.common.no_such_module"])
-    assert [f.split(":")[0] for f in failed] == ["assess.nope", "assess.common.no_such_module"]
+        failed = kernel_state.preload([*names, "assess.common.no_such_module", "plantedpkg", "plantedpkg.helper"])
+    assert [f.split(":")[0] for f in failed] == ["assess.nope", "assess.common.no_such_module", "plantedpkg.helper"]
+    assert "no_such_dependency_xyz" in failed[-1]
+    for name in ("plantedpkg.helper", "plantedpkg"):
+        sys.modules.pop(name, None)
 
 
 # --- notebooks: isolation, failures, incremental runs, resume, dask ---------------------------

@@ -241,33 +241,65 @@ def test_cjk_font_is_cut_down_once_per_process_and_embedded_as_a_subset(result, 
 
 
 def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(cjk_subset, tmp_path: Path, monkeypatch) -> None:
-    """The copy is cut once per machine and font, then read: a broken file, a changed font
-    file or an unwritable cache folder cost a new cut, never a wrong or missing font."""
+    """The copy is cut once per user and font, then read: a copy cut short or damaged, a
+    changed font file, a copy someone else could have planted or an unwritable cache folder
+    cost a new cut, never a wrong or missing font."""
     import os
     import shutil
 
     from assess.reporting import print_fonts
 
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
+    fonts = tmp_path / "cache" / "fonts"
     path, index, _, _ = print_fonts._match(cjk_subset.family, 80)  # the regular face
     font = tmp_path / Path(path).name
     shutil.copyfile(path, font)
-    cuts = print_fonts.cuts
-    first = print_fonts._cached_subset(str(font), index)
-    assert first == cjk_subset.faces[400] and print_fonts.cuts == cuts + 1
-    (kept,) = (tmp_path / "cache" / "fonts").iterdir()
-    assert kept.read_bytes() == first
-    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 1  # read
-    kept.write_bytes(b"<html>not a font</html>")
-    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 2
-    assert kept.read_bytes() == first  # made again, and kept again
+
+    def subset(cut: bool) -> None:
+        """Ask for the copy; ``cut``: whether HarfBuzz must have cut it (not read it)."""
+        before = print_fonts.cuts
+        assert print_fonts._cached_subset(str(font), index) == cjk_subset.faces[400]
+        assert print_fonts.cuts == before + cut
+
+    subset(cut=True)
+    (kept,) = fonts.iterdir()
+    assert kept.read_bytes().endswith(cjk_subset.faces[400]) and fonts.stat().st_mode & 0o077 == 0
+    subset(cut=False)
+    whole = kept.read_bytes()
+    for damaged in (whole[: len(whole) - 1000], whole[:-1] + bytes([whole[-1] ^ 1]), b"<html>not a font</html>"):
+        kept.write_bytes(damaged)  # cut short, one bit flipped, something else
+        subset(cut=True)
+        assert kept.read_bytes() == whole  # cut again, and kept again
+    fonts.chmod(0o777)  # others could have written in the folder: not trusted; the folder is made private
+    subset(cut=True)
+    assert fonts.stat().st_mode & 0o077 == 0
+    subset(cut=False)
+    if os.getuid() == 0:  # a copy that belongs to someone else is not trusted either
+        os.chown(kept, 4242, 4242)
+        subset(cut=True)
+        assert kept.stat().st_uid == 0
     changed = font.stat().st_mtime_ns + 10**9
-    os.utime(font, ns=(changed, changed))  # the font file was updated: a new name
-    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 3
-    assert len(list((tmp_path / "cache" / "fonts").iterdir())) == 2
+    os.utime(font, ns=(changed, changed))  # the font file was updated: a new name, the old copy removed
+    subset(cut=True)
+    (newer,) = fonts.iterdir()
+    assert newer.name != kept.name
     (tmp_path / "blocked").write_text("a file where the cache folder would be", encoding="utf-8")
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "blocked"))
-    assert print_fonts._cached_subset(str(font), index) == first and print_fonts.cuts == cuts + 4
+    subset(cut=True)
+    subset(cut=True)
+
+
+def test_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch) -> None:
+    from assess.reporting.print_fonts import cache_dir
+
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("ASSESS_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "assess"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")  # the XDG rules: only an absolute path counts
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "assess"
 
 
 def test_a_character_outside_the_subset_falls_back_to_the_full_font(cjk_subset, tmp_path: Path) -> None:

@@ -45,7 +45,11 @@ def preload(modules: list[str] | tuple[str, ...]) -> list[str]:
             importlib.import_module(name)
         except Exception as error:  # a template's optional import must not stop the kernel
             parent, _, attribute = name.rpartition(".")
-            if isinstance(error, ModuleNotFoundError) and hasattr(sys.modules.get(parent), attribute):
+            if (
+                isinstance(error, ModuleNotFoundError)
+                and error.name == name  # not a module that the submodule itself imports
+                and hasattr(sys.modules.get(parent), attribute)
+            ):
                 continue  # "from module import function" (batch.runner.template_imports): nothing more to import
             failed.append(f"{name}: {type(error).__name__}: {error}")
     if "matplotlib.pyplot" in sys.modules:

@@ -18,10 +18,12 @@ Reproducible: the PDF's creation date is the page's ``dcterms.created`` (the res
 ``generated_at``, which ``SOURCE_DATE_EPOCH`` pins), so the same HTML gives the same PDF.
 
 Fast in a batch: WeasyPrint is imported, its font configuration built, the page's stylesheet
-parsed and its CJK font cut down to a small copy (:mod:`assess.reporting.print_fonts`: each
-PDF then subsets a 3.5 MB font, not a 19 MB one, and embeds a quarter of a megabyte, not half
-of one) once per process, by :func:`warm` ahead of the first report (in the run's own process
-too, :func:`warm_in_background`, while the workers make the reports); :func:`bind_reports`
+parsed and the small copy of its CJK font loaded (:mod:`assess.reporting.print_fonts`, cut
+once and kept in the user's cache: each PDF then subsets a 3.5 MB font, not a 19 MB one)
+once per process, by :func:`warm` ahead of the first report (in the run's own process too,
+:func:`warm_in_background`, while the workers make the reports); the charts are JPEG, which
+WeasyPrint copies into the PDF as they are (:data:`assess.reporting.sections.JPEG_OPTIONS`);
+:func:`bind_reports`
 assembles ``reports.pdf`` from the group PDFs with pypdf, rendering only its cover, contents
 and summary table, while a forked copy of the process prints ``index.pdf``
 (:func:`write_run_pdfs`).
@@ -123,14 +125,15 @@ def _font_config() -> Any:
     ``__del__`` finds WeasyPrint's libraries already gone and prints a TypeError."""
     from weasyprint.text.fonts import FontConfiguration
 
-    atexit.register(_release_fonts)
     return FontConfiguration()
 
 
+@atexit.register
 def _release_fonts() -> None:
-    _stylesheet.cache_clear()
-    _font_config.cache_clear()
-    gc.collect()
+    if _font_config.cache_info().currsize:
+        _stylesheet.cache_clear()
+        _font_config.cache_clear()
+        gc.collect()
 
 
 def warm(lang: str = "en") -> None:

@@ -1,10 +1,9 @@
-"""A smaller copy of the page's CJK font for PDF export, made once per machine and font.
+"""A smaller copy of the page's CJK font for PDF export, cut once per user and font.
 
 A Chinese system font (Noto Sans CJK: 65,000 glyphs, 19 MB a weight) makes every PDF export
 slow twice over: WeasyPrint subsets the whole font for each document, and keeps glyph
 numbers as they are, so the embedded subset still carries tens of thousands of empty glyph
-slots. :func:`print_fonts` cuts the font down once per process (HarfBuzz, a fraction of a
-second) to the characters a report can use — ASCII, Latin-1, the common punctuation and
+slots. :func:`print_fonts` cuts the font down (HarfBuzz, a third of a second) to the characters a report can use — ASCII, Latin-1, the common punctuation and
 symbols, the full-width forms and the 6,763 hanzi of GB 2312 — and renumbers its glyphs; the
 PDF exporter (:mod:`assess.reporting.pdf`) declares that copy with ``@font-face`` under a
 family of its own, put just before the original in the page's ``font-family`` lists. A
@@ -13,9 +12,12 @@ nothing is lost, and every other font of the page stays where it was in the list
 
 The copy is kept on disk (:func:`cache_dir`, ``fonts/``), under a name made of the font
 file's path, face, size and modification time, the HarfBuzz version and the character list:
-each process of a run reads it (a few milliseconds) instead of cutting it again (a third of
-a second a process, three processes a run). A font that is updated or a HarfBuzz that
-changes makes a new name; a cache that cannot be written or read costs only that time.
+each process of a run reads it (a few milliseconds) instead of cutting it again (three
+processes a run). A font that is updated or a HarfBuzz that changes makes a new name (and
+the old copy is removed). A kept copy is used only when its SHA-256 matches (never one cut
+short) and it and its folder belong to the user, in a folder no one else may write (never
+one planted in a shared folder); otherwise, or when the cache cannot be written, the font is
+simply cut again.
 
 Which font: the first family of the page's first ``font-family`` list that fontconfig has
 installed and that holds Chinese characters (a generic family such as ``sans-serif``
@@ -31,6 +33,7 @@ import json
 import logging
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,31 +240,43 @@ def _subset(path: str, index: int) -> bytes | None:
         hb.hb_blob_destroy(blob)
 
 
-def cache_dir() -> Path:
+def cache_dir() -> Path | None:
     """Where assess keeps what it can make again: ``$ASSESS_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/assess``, else ``~/.cache/assess``."""
+    ``$XDG_CACHE_HOME/assess`` (an absolute path, as the XDG rules ask), else
+    ``~/.cache/assess``; ``None`` when there is no home folder to put it in."""
     folder = os.environ.get("ASSESS_CACHE_DIR")
     if folder:
-        return Path(folder)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assess"
+        return Path(folder).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "assess"
+    try:
+        return Path.home() / ".cache" / "assess"
+    except RuntimeError:  # no HOME, and no entry for this user in the password database
+        return None
 
 
-#: Part of every cached copy's name: changed when the way the copy is made changes.
-_CACHE_FORMAT = 1
-#: How an OpenType font file starts (CFF outlines, TrueType outlines): a cached copy that
-#: does not is ignored and made again.
-_FONT_MAGIC = (b"OTTO", b"\x00\x01\x00\x00", b"true")
+#: How a kept copy starts: the format (changed when the way the copy is made changes), then
+#: the SHA-256 of the font that follows, so a copy cut short or damaged is never used.
+_CACHE_HEADER = b"assess subset font 1\n"
+_DIGEST_LENGTH = 64
 
 
 def _cache_file(path: str, index: int) -> Path | None:
-    """Where the copy of ``path`` (face ``index``) is kept; ``None`` when the font file cannot be read."""
+    """Where the copy of ``path`` (face ``index``) is kept; ``None`` when the font file cannot
+    be read or there is no cache folder. The name holds the font's file name, the face and a
+    digest of what the copy is made from: the file's path, size and modification time, the
+    HarfBuzz version and the character list."""
     _, _, hb, _ = _libraries()
+    root = cache_dir()
     try:
         stat = os.stat(path)
     except OSError:
         return None
+    if root is None:
+        return None
     key = [
-        _CACHE_FORMAT,
+        _CACHE_HEADER.decode("ascii"),
         os.path.abspath(path),
         index,
         stat.st_size,
@@ -270,7 +285,12 @@ def _cache_file(path: str, index: int) -> Path | None:
         hashlib.sha256(repr(subset_codepoints()).encode("ascii")).hexdigest(),
     ]
     digest = hashlib.sha256(json.dumps(key).encode("utf-8")).hexdigest()[:32]
-    return cache_dir() / "fonts" / f"{Path(path).stem}-{index}-{digest}.otf"
+    return root / "fonts" / f"{_face_prefix(path, index)}{digest}.font"
+
+
+def _face_prefix(path: str, index: int) -> str:
+    """The start of the names of every kept copy of one face (older ones are removed)."""
+    return f"{Path(path).stem[:60]}-{index}-"
 
 
 def _ffi_string(pointer: Any) -> str:
@@ -278,27 +298,73 @@ def _ffi_string(pointer: Any) -> str:
     return ffi.string(pointer).decode("ascii", "replace") if pointer != ffi.NULL else ""
 
 
+def _owned(stat: os.stat_result, folder: os.stat_result) -> bool:
+    """Whether a kept file can be trusted: it and its folder belong to this user, and no one
+    else may write in the folder (a font planted in a shared folder could draw wrong figures)."""
+    if not hasattr(os, "getuid"):  # Windows: the cache is in the user's own profile
+        return True
+    uid = os.getuid()
+    return stat.st_uid == uid and folder.st_uid == uid and not folder.st_mode & 0o022
+
+
+def _read_kept(target: Path) -> bytes | None:
+    """The copy kept at ``target`` when it is whole (its digest matches) and trusted (:func:`_owned`)."""
+    try:
+        with open(target, "rb") as kept:
+            stat = os.fstat(kept.fileno())
+            data = kept.read()
+        folder = os.stat(target.parent)
+    except OSError:
+        return None
+    if not _owned(stat, folder) or not data.startswith(_CACHE_HEADER):
+        return None
+    digest = data[len(_CACHE_HEADER) : len(_CACHE_HEADER) + _DIGEST_LENGTH]
+    body = data[len(_CACHE_HEADER) + _DIGEST_LENGTH + 1 :]
+    if not body or hashlib.sha256(body).hexdigest().encode("ascii") != digest:
+        return None
+    return body
+
+
+def _keep(target: Path, content: bytes, prefix: str) -> None:
+    """Write the copy to ``target`` (atomically, in a folder only this user may write), then
+    remove older copies of the same face and the temporary files of interrupted writes."""
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if hasattr(os, "getuid") and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
+    digest = hashlib.sha256(content).hexdigest().encode("ascii")
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(_CACHE_HEADER + digest + b"\n" + content)
+    now = time.time()
+    for old in folder.iterdir():
+        stale = old.name.startswith(prefix) and old.name != target.name
+        interrupted = old.name.startswith(".") and old.name.endswith(".part")
+        try:
+            if stale or (interrupted and now - old.stat().st_mtime > 3600):
+                old.unlink()
+        except OSError:
+            continue
+
+
 #: How many times this process has cut a font down with HarfBuzz (not read from the cache).
 cuts = 0
 
 
 def _cached_subset(path: str, index: int) -> bytes | None:
-    """:func:`_subset` of ``path``, read from the cache when it is there, else made and kept there."""
+    """:func:`_subset` of ``path``, read from the cache (:func:`cache_dir`) when a whole,
+    trusted copy is there, else cut and kept there; a cache that cannot be written costs only
+    the time to cut the font again next time."""
     global cuts
     target = _cache_file(path, index)
     if target is not None:
-        try:
-            kept = target.read_bytes()
-        except OSError:
-            kept = b""
-        if kept.startswith(_FONT_MAGIC):
+        kept = _read_kept(target)
+        if kept is not None:
             return kept
     cuts += 1
     content = _subset(path, index)
     if content and target is not None:
         try:
-            with atomic_path(target) as tmp:
-                tmp.write_bytes(content)
+            _keep(target, content, _face_prefix(path, index))
         except OSError as exc:  # a read-only home, a full disk: the copy is simply made next time
             log.debug("subset font not cached at %s: %s", target, exc)
     return content
