@@ -159,6 +159,11 @@ def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp
     contents = re.sub(r"\s+", "", "".join(reader.pages[i].extract_text() for i in range(front)))
     assert "2025年度年终考核报告汇编" in contents and "目录" in contents and "考核结果汇总" in contents
     assert f"{ranked[0]}{report._group_name(result, ranked[0])}{front + 1}" in contents
+    assert reader.metadata["/assessinputsha256"] == result.meta["input_sha256"]
+    assert reader.metadata.title == "2025年度年终考核报告汇编"
+    # the file's /ID comes from its content: the same group PDFs give the same bound file
+    assert bind_reports(result, pdfs, tmp_path / "again.pdf", "zh").read_bytes() == bound.read_bytes()
+    assert not list(tmp_path.glob(".*.part"))  # the front matter's temporary file is gone
 
 
 def test_run_pdfs_index_and_bound_file_written_once(result, tmp_path: Path) -> None:

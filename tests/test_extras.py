@@ -92,7 +92,7 @@ def test_require_names_the_extra_and_the_pip_command(monkeypatch):
     assert english == "PDF reports need the pdf extra: pip install 'assess[pdf]' (not installed: weasyprint)"
     assert chinese == "生成 PDF 报告需要安装 pdf 扩展：pip install 'assess[pdf]'（缺少：weasyprint）"
     assert caught.value.extra == "pdf" and caught.value.modules == ["weasyprint"]
-    require("pdf", "pypdf")  # only what the caller names
+    require("pdf", "pikepdf")  # only what the caller names
     with pytest.raises(ValueError, match="unknown extra"):
         require("pfd")
 
