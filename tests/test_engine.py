@@ -437,6 +437,28 @@ def test_incremental_runs_redo_only_what_changed(data: Path, tmp_path: Path) -> 
         write_sample(data, groups=4)  # the module's sample, as it was
 
 
+def test_a_signal_waits_until_the_report_and_its_ledger_line_are_both_written() -> None:
+    """Ctrl-C or SIGTERM during held_signals() interrupts only when the block is done, and the
+    handlers are put back; without a signal nothing is raised."""
+    from assess.batch.runner import held_signals
+
+    before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    done = []
+    with pytest.raises(KeyboardInterrupt, match=f"signal {int(signal.SIGTERM)}"):
+        with held_signals():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # the handler has run by now: it only noted the signal
+            done.append("files")
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            done.append("ledger line")
+    assert done == ["files", "ledger line"]
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    with held_signals():
+        done.append("quiet")
+    assert done[-1] == "quiet"
+
+
 @pytest.mark.slow
 def test_killed_run_resumes_to_the_same_outputs(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     template = write_template(tmp_path / "slow.ipynb", "import time\ntime.sleep(1)", SCORES)

@@ -11,7 +11,8 @@
   files exist is kept; ``force`` reruns all, ``only`` some, ``failed`` the failures;
 - resiliently: a failing group never stops the others and never leaves an HTML report
   behind, stale or partial; infrastructure failures are retried; every file is written
-  under a temporary name and renamed, so Ctrl-C or SIGTERM leaves no half-written report;
+  under a temporary name and renamed, so Ctrl-C or SIGTERM leaves no half-written report,
+  and waits while a report's files and its ledger line are written (:func:`held_signals`);
 - with a ledger, ``OUT/run.jsonl`` (:mod:`assess.batch.ledger`), that ``assess status`` reads.
 
 :func:`render_reports` is the one-call form; ``index.html`` is written by
@@ -21,13 +22,14 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib.util
 import logging
 import re
 import signal
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,6 +220,30 @@ class _Terminate:
     def __exit__(self, *exc: Any) -> None:
         if self.previous is not None:
             signal.signal(signal.SIGTERM, self.previous)
+
+
+@contextlib.contextmanager
+def held_signals() -> Iterator[None]:
+    """Within the block, Ctrl-C and SIGTERM wait: they interrupt only when it is done. A
+    report's files and its ledger line are written together in one (:meth:`ReportBatch._store`):
+    a run stopped between them would keep the files without their record, and run the report
+    again on resume. Outside the main thread (where no signal handler runs) it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        pending.append(signum)
+
+    previous = {signum: signal.signal(signum, hold) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if pending:
+        raise KeyboardInterrupt(f"signal {pending[0]}")
 
 
 class ReportBatch:
@@ -502,7 +528,8 @@ class ReportBatch:
                 bar.set_postfix(failed=0, unchanged=len(group_ids) - len(to_run))
                 try:
                     for payload in self._executor.run(tasks):
-                        outcome = self._store(payload, fingerprints[payload.group_id])
+                        with held_signals():  # the files and their ledger line, or neither
+                            outcome = self._store(payload, fingerprints[payload.group_id])
                         outcomes[payload.group_id] = outcome
                         written += outcome.ok
                         failed += not outcome.ok
