@@ -758,8 +758,10 @@ def run_task(task: ReportTask) -> ReportPayload:
 
     started = time.perf_counter()
     payload = ReportPayload(group_id=task.group_id, ok=False, worker=f"{socket.gethostname()}:{os.getpid()}")
-    if task.pdf:
-        _warm_pdf(task.lang)
+    if task.pdf:  # Pango, the fonts and the stylesheet load while the first report runs in the kernel
+        from assess.reporting.pdf import warm_in_background
+
+        warm_in_background(task.lang)
     template = _load_template(task.template)
     nb = None
     for attempt in range(1, task.retries + 2):
@@ -807,31 +809,8 @@ def run_task(task: ReportTask) -> ReportPayload:
     return payload
 
 
-_pdf_warmup: threading.Thread | None = None
-
-
-def _warm_pdf(lang: str) -> None:
-    """Load WeasyPrint, Pango, the fonts and the stylesheet (and make the subset fonts) in
-    the background of this worker while its first report runs in the kernel, so the first
-    PDF does not pay for them."""
-    global _pdf_warmup
-    if _pdf_warmup is None:
-
-        def warm() -> None:
-            try:
-                from assess.reporting.pdf import warm as warm_export
-
-                warm_export(lang)
-            except Exception:  # the export itself will report what is missing
-                log.debug("PDF warm-up failed", exc_info=True)
-
-        _pdf_warmup = threading.Thread(target=warm, name="assess-pdf-warmup", daemon=True)
-        _pdf_warmup.start()
-
-
 def _to_pdf(html: str, group_id: str) -> bytes:
-    from assess.reporting.pdf import html_string_to_pdf  # written for the PDF option; imported only when asked
+    from assess.reporting.pdf import html_string_to_pdf, wait_for_warm_up
 
-    if _pdf_warmup is not None:
-        _pdf_warmup.join()
+    wait_for_warm_up()
     return html_string_to_pdf(html, f"{group_id}.html")

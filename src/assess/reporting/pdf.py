@@ -6,8 +6,8 @@ fetcher given to WeasyPrint serves ``data:`` URLs (the inline figures) and the s
 made in memory, and refuses everything else, so a stray external reference fails the export
 instead of reaching out.
 Chinese text needs a CJK font known to fontconfig (Debian: ``fonts-noto-cjk`` or
-``fonts-wqy-microhei``); the charts are JPEG images (copied into the PDF as they are), drawn with a CJK font by
-:mod:`assess.reporting.figures`.
+``fonts-wqy-microhei``); the charts are JPEG images (copied into the PDF as they are), drawn
+with a CJK font by :mod:`assess.reporting.figures`.
 
 The print stylesheet (:mod:`assess.reporting.pages`) lets sections flow, repeats the running header
 (office, year, group) and ``第 n 页 共 m 页`` on every page; the page's ``<meta
@@ -39,7 +39,6 @@ import atexit
 import base64
 import functools
 import gc
-import io
 import logging
 import math
 import os
@@ -61,6 +60,7 @@ __all__ = [
     "html_string_to_pdf",
     "warm",
     "warm_in_background",
+    "wait_for_warm_up",
     "bind_reports",
     "write_run_pdfs",
     "BOUND_NAME",
@@ -456,7 +456,7 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
     fd, front_name = tempfile.mkstemp(prefix=f".{out_path.name}.front.", suffix=".part", dir=out_path.parent)
     os.close(fd)
     front_file = Path(front_name)
-    sources = {}
+    sources: dict[str, Any] = {}
     try:
         sources = {g: pikepdf.open(pdfs[g]) for g in groups}
         lengths = {g: len(sources[g].pages) for g in groups}
@@ -468,30 +468,24 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
         with pikepdf.open(front_file) as front:
             for i, page in enumerate(front.pages):
                 bound.pages.insert(i, page)
-            n_front = len(front.pages)
             with bound.open_outline() as outline:
-                start = n_front
+                start = len(front.pages)  # each group's first page, counted from 0
                 for g, info in groups.items():
                     title = f"{info['rank_text']} · {g} {info['name']}"
                     outline.root.append(pikepdf.OutlineItem(title, start))
                     start += lengths[g]
             meta = result.meta
-            info_dict = {
-                "/Title": text("bound_title", lang, year=meta.get("year", "")),
-                "/Creator": f"assess {meta.get('version', '')}",
-                "/assessinputsha256": str(meta.get("input_sha256") or ""),
-                "/assessschemesha256": str(meta.get("scheme_sha256") or ""),
-                "/assessgeneratedat": str(meta.get("generated_at") or ""),
-            }
-            for key, value in info_dict.items():
-                bound.docinfo[key] = value
-            buffer = io.BytesIO()
-            bound.save(buffer, deterministic_id=True)
+            bound.docinfo["/Title"] = text("bound_title", lang, year=meta.get("year", ""))
+            bound.docinfo["/Creator"] = f"assess {meta.get('version', '')}"
+            bound.docinfo["/assessinputsha256"] = str(meta.get("input_sha256") or "")
+            bound.docinfo["/assessschemesha256"] = str(meta.get("scheme_sha256") or "")
+            bound.docinfo["/assessgeneratedat"] = str(meta.get("generated_at") or "")
+            with atomic_path(out_path) as tmp:  # while the sources are open: pikepdf reads them as it writes
+                bound.save(tmp, deterministic_id=True)
     finally:
         for source in sources.values():
             source.close()
         front_file.unlink(missing_ok=True)
-    _write_bytes(out_path, buffer.getvalue())
     return out_path
 
 
@@ -499,9 +493,10 @@ _warming: dict[str, threading.Thread] = {}
 
 
 def warm_in_background(lang: str = "en") -> threading.Thread:
-    """:func:`warm` in a daemon thread of this process, started once per language: the run's
-    own process loads WeasyPrint, the stylesheet and the subset fonts while the workers make
-    the reports, not after them. :func:`write_run_pdfs` waits for it."""
+    """:func:`warm` in a daemon thread of this process, started once per language: a worker
+    loads WeasyPrint, the stylesheet and the subset fonts while its first report runs in the
+    kernel, and the run's own process while the workers make the reports, not after them.
+    :func:`wait_for_warm_up` waits for it."""
     thread = _warming.get(lang)
     if thread is None:
 
@@ -514,6 +509,12 @@ def warm_in_background(lang: str = "en") -> threading.Thread:
         thread = _warming[lang] = threading.Thread(target=run, name="assess-pdf-warmup", daemon=True)
         thread.start()
     return thread
+
+
+def wait_for_warm_up() -> None:
+    """Wait until the warm-ups started by :func:`warm_in_background` are done (at once when none is)."""
+    for thread in list(_warming.values()):
+        thread.join()
 
 
 def _in_child(job: Callable[[], Any]) -> Callable[[], None]:
@@ -549,8 +550,7 @@ def write_run_pdfs(result: Any, outcomes: Sequence[Any], out_dir: str | Path, la
     (:func:`_in_child`), the bound file here (after :func:`warm_in_background`, if started)."""
     out_dir = Path(out_dir)
     written: dict[str, Path] = {}
-    for thread in list(_warming.values()):
-        thread.join()
+    wait_for_warm_up()
     index_html, index_pdf = out_dir / "index.html", out_dir / "index.pdf"
     index_done: Callable[[], None] | None = None
     if index_html.is_file() and (not index_pdf.is_file() or index_pdf.stat().st_mtime < index_html.stat().st_mtime):

@@ -3,8 +3,9 @@
 A Chinese system font (Noto Sans CJK: 65,000 glyphs, 19 MB a weight) makes every PDF export
 slow twice over: WeasyPrint subsets the whole font for each document, and keeps glyph
 numbers as they are, so the embedded subset still carries tens of thousands of empty glyph
-slots. :func:`print_fonts` cuts the font down (HarfBuzz, a third of a second) to the characters a report can use — ASCII, Latin-1, the common punctuation and
-symbols, the full-width forms and the 6,763 hanzi of GB 2312 — and renumbers its glyphs; the
+slots. :func:`print_fonts` cuts the font down (HarfBuzz, a third of a second) to the
+characters a report can use — ASCII, Latin-1, the common punctuation and symbols, the
+full-width forms and the 6,763 hanzi of GB 2312 — and renumbers its glyphs; the
 PDF exporter (:mod:`assess.reporting.pdf`) declares that copy with ``@font-face`` under a
 family of its own, put just before the original in the page's ``font-family`` lists. A
 character outside the copy falls back, character by character, to the original font, so
@@ -267,14 +268,14 @@ def _cache_file(path: str, index: int) -> Path | None:
     be read or there is no cache folder. The name holds the font's file name, the face and a
     digest of what the copy is made from: the file's path, size and modification time, the
     HarfBuzz version and the character list."""
-    _, _, hb, _ = _libraries()
     root = cache_dir()
+    if root is None:
+        return None
     try:
         stat = os.stat(path)
     except OSError:
         return None
-    if root is None:
-        return None
+    _, _, hb, _ = _libraries()
     key = [
         _CACHE_HEADER.decode("ascii"),
         os.path.abspath(path),
@@ -377,8 +378,8 @@ builds = 0
 @functools.lru_cache(maxsize=4)
 def print_fonts(families: tuple[str, ...]) -> PrintFont | None:
     """The subset copies for a page whose text uses ``families`` (a ``font-family`` list),
-    made once per process and list (read from the cache, :func:`_cached_subset`); ``None`` when no family of it is an installed CJK font
-    (or fontconfig or HarfBuzz are missing)."""
+    made once per process and list (read from the cache, :func:`_cached_subset`); ``None``
+    when no family of it is an installed CJK font (or fontconfig or HarfBuzz are missing)."""
     global builds
     try:
         _libraries()

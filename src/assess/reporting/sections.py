@@ -121,7 +121,7 @@ def figure_png(fig: Figure, dpi: int = 120) -> bytes:
 #: lines and letters), and it makes the PDF export cheaper: WeasyPrint copies a JPEG into the
 #: PDF as it is, but decodes every PNG and encodes it again, its alpha channel as a second
 #: image (0.04–0.07 s of a report's 0.35 s). The price is size: a chart's JPEG is 1.5–1.9
-#: times its PNG (a report's HTML about 225 KB instead of 145 KB). The notebooks' own figures
+#: times its PNG (a report's HTML about 240 KB instead of 150 KB). The notebooks' own figures
 #: (:func:`figure`) stay PNG.
 JPEG_OPTIONS = {"quality": 95, "subsampling": 0}
 
