@@ -40,11 +40,13 @@ def _group(name: str) -> list[str]:
 
 
 def _requirements() -> list[Requirement]:
-    """Everything the project declares: the core, every extra but the self-referring `all`, the dev tools."""
+    """Everything the project declares: the core, every extra, the dev tools; an extra's reference
+    to another extra (`assess[reports]`, `all`) brings nothing of its own."""
     lines = list(PROJECT["dependencies"])
-    for extra, items in PROJECT["optional-dependencies"].items():
-        lines += [] if extra == "all" else items
-    return [Requirement(line) for line in lines + _group("dev")]
+    for items in PROJECT["optional-dependencies"].values():
+        lines += items
+    requirements = [Requirement(line) for line in lines + _group("dev")]
+    return [r for r in requirements if canonicalize_name(r.name) != "assess"]
 
 
 def _split(line: str) -> tuple[str, str]:

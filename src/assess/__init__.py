@@ -18,6 +18,7 @@ from assess import _moved
 from assess.common.version import __version__
 
 if TYPE_CHECKING:
+    from assess.analysis.history import compare
     from assess.analysis.uncertainty import uncertainty
     from assess.common.errors import AssessError, SchemeError
     from assess.intake.problems import InputError, Problem
@@ -41,6 +42,7 @@ _PUBLIC = {
     "Result": "assess.scoring.result",
     "load_result": "assess.scoring.result",
     "save_result": "assess.scoring.result",
+    "compare": "assess.analysis.history",
     "uncertainty": "assess.analysis.uncertainty",  # the function (the module is assess.analysis.uncertainty)
 }
 _SUBPACKAGES = ("common", "intake", "scoring", "analysis", "reporting", "batch", "cli")
@@ -54,6 +56,7 @@ __all__ = [
     "Scheme",
     "SchemeError",
     "__version__",
+    "compare",
     "default_scheme",
     "load",
     "load_result",

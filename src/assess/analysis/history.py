@@ -13,7 +13,7 @@ import pandas as pd
 from assess.intake.problems import InputError, Problem
 from assess.scoring.result import Result
 
-__all__ = ["read_previous", "compare"]
+__all__ = ["read_previous", "previous_scores", "compare"]
 
 _NEEDED = ("group_id", "final_score", "rank", "grade")
 
@@ -119,17 +119,43 @@ def _number(value: object) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def compare(result: Result, previous: pd.DataFrame) -> Result:
-    """Add the change in score, rank and grade per group.
+def previous_scores(previous: Result | pd.DataFrame | str | Path) -> pd.DataFrame:
+    """Last year's ``group_id, final_score, rank, grade`` from a :class:`Result`, its ``scores``
+    frame (any other columns are ignored) or the path of a ``scores.xlsx`` (read with
+    :func:`read_previous`'s checks).
+    """
+    if isinstance(previous, str | Path):
+        return read_previous(previous)
+    frame = previous.scores if isinstance(previous, Result) else previous
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"previous is a {type(previous).__name__}; pass last year's Result, its scores, or the path of its scores.xlsx"
+        )
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"last year's scores lack the column(s) {', '.join(missing)}; pass last year's Result, its scores "
+            "(with group_id, final_score, rank and grade), or the path of its scores.xlsx"
+        )
+    out = frame[list(_NEEDED)].copy()
+    out["group_id"] = out["group_id"].astype(str)
+    out["final_score"] = pd.to_numeric(out["final_score"]).astype("float64")
+    out["rank"] = pd.to_numeric(out["rank"]).astype("float64")
+    return out
 
-    ``scores`` gains ``previous_score, score_change, previous_rank, rank_change`` (positive:
+
+def compare(result: Result, previous: Result | pd.DataFrame | str | Path) -> Result:
+    """Add the change in score, rank and grade per group since last year.
+
+    ``previous`` is last year's :class:`Result`, its ``scores`` frame, or the path of its
+    ``scores.xlsx``. ``scores`` gains ``previous_score, score_change, previous_rank, rank_change`` (positive:
     moved up), ``previous_grade`` and ``grade_change`` (``up``, ``down``, ``same`` or ``new``).
     ``year_over_year`` lists every group of either year with ``status`` ``both``, ``new``
     or ``gone``: groups are marked, never dropped.
     """
     order = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
     level = {name: i for i, name in enumerate(order)}
-    prev = previous.rename(
+    prev = previous_scores(previous).rename(
         columns={"final_score": "previous_score", "rank": "previous_rank", "grade": "previous_grade"}
     )
     prev = prev.assign(group_id=prev["group_id"].astype(str))

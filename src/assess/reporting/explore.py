@@ -16,6 +16,7 @@ import pandas as pd
 
 from assess.analysis.importance import importance, nominal_weights
 from assess.common.extras import require
+from assess.common.messages import Domain
 from assess.intake.scheme import Scheme, default_scheme, parse_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.indicators import Window, rating_rows
@@ -143,6 +144,9 @@ def _word(key: Any, lang: str) -> Any:
     from assess.reporting.i18n import indicator_label
 
     return _ZH.get(key) or indicator_label(key, "zh")
+
+
+_EXPLORE = Domain("explore")
 
 
 def localise(
@@ -509,9 +513,14 @@ def reweighted(
 
 
 def what_if(nominal: Result, alternative: Result, lang: str = "en") -> pd.DataFrame:
-    """Each group's score, rank and grade under two schemes, the groups that move most first."""
-    a = nominal.scores.set_index("group_id")[["name", "final_score", "rank", "grade"]]
-    b = alternative.scores.set_index("group_id")[["final_score", "rank", "grade"]]
+    """Each group's score, rank and grade under two schemes, the groups that move most first.
+
+    ``flags`` and ``flags_alt`` say why a group has no rank or grade (``veto``,
+    ``insufficient_data``) or was demoted by a quota, under each scheme. The scores keep their
+    full precision; ``.round(1)`` shows them as the reports do.
+    """
+    a = nominal.scores.set_index("group_id")[["name", "final_score", "rank", "grade", "flags"]]
+    b = alternative.scores.set_index("group_id")[["final_score", "rank", "grade", "flags"]]
     table = a.merge(b, left_index=True, right_index=True, how="left", suffixes=("", "_alt"))
     table["score_change"] = table["final_score_alt"] - table["final_score"]
     table["rank_change"] = (table["rank"] - table["rank_alt"]).astype("Int64")  # positive: moves up
@@ -520,7 +529,20 @@ def what_if(nominal: Result, alternative: Result, lang: str = "en") -> pd.DataFr
     table = (
         table.assign(_o=order).sort_values(["grade_changed", "_o"], ascending=False, kind="stable").drop(columns="_o")
     )
-    return localise(table, lang, labels=_scheme_labels(nominal, lang), values=("grade", "grade_alt"))
+    columns = ["name", "final_score", "rank", "grade", "flags", "final_score_alt", "rank_alt", "grade_alt", "flags_alt"]
+    table = table[[*columns, "score_change", "rank_change", "grade_changed"]]
+    for col in ("flags", "flags_alt"):
+        table[col] = table[col].map(lambda v: _flag_words(v, lang))
+    headers = {col: _EXPLORE.text(col, lang) for col in ("flags", "flags_alt")}
+    return localise(table, lang, labels=_scheme_labels(nominal, lang) | headers, values=("grade", "grade_alt"))
+
+
+def _flag_words(value: Any, lang: str) -> str:
+    """``veto;quota_demoted`` → the flags in words of ``lang`` (``一票否决；受名额限制降档``)."""
+    if not isinstance(value, str) or not value:
+        return ""
+    words = [_EXPLORE.text(f"flag_{f}", lang) if f"flag_{f}" in _EXPLORE[lang] else f for f in value.split(";") if f]
+    return _EXPLORE.text("list_separator", lang).join(words)
 
 
 def score_summary(result: Result, lang: str = "en") -> pd.DataFrame:
@@ -690,7 +712,11 @@ def weight_sliders(
     dataset: Dataset, year: int, scheme: Scheme | None = None, as_of: str | None = None, lang: str = "en"
 ) -> Any:
     """ipywidgets sliders for the component weights; moving them rescores and shows the
-    groups whose grade or rank changes (the weights are renormalised to sum to 1)."""
+    groups whose grade or rank changes.
+
+    The sliders are labelled in ``lang``; since the weights are renormalised to sum to 1, the
+    weights actually used are printed above the table on every change.
+    """
     require("lab")
     import ipywidgets as widgets
     from IPython.display import display
@@ -699,24 +725,25 @@ def weight_sliders(
 
     scheme = scheme or default_scheme()
     nominal = score(dataset, year, as_of=as_of, scheme=scheme)
+    labels = {name: getattr(c.label, lang) for name, c in scheme.components.items()}
     sliders = {
         name: widgets.FloatSlider(
-            value=c.weight, min=0.05, max=1.0, step=0.05, description=name, continuous_update=False
+            value=c.weight, min=0.05, max=1.0, step=0.05, description=labels[name], continuous_update=False,
+            style={"description_width": "initial"},
         )
         for name, c in scheme.components.items()
-    }
+    }  # fmt: skip
 
     def show(**weights: float) -> None:
-        alt = score(dataset, year, as_of=as_of, scheme=reweighted(scheme, components=weights))
-        table = what_if(nominal, alt)
-        moved, largest = int(table["grade_changed"].sum()), int(table["rank_change"].abs().max())
-        print(
-            f"{moved} 个工作组等次变化；排名最大变动 {largest} 位"
-            if lang == "zh"
-            else f"{moved} group(s) change grade; largest rank move {largest}"
-        )
-        display(
-            localise(table, lang, labels=_scheme_labels(nominal, lang), values=("grade", "grade_alt")).head(15).round(1)
-        )
+        used = reweighted(scheme, components=weights)
+        alt = score(dataset, year, as_of=as_of, scheme=used)
+        table = what_if(nominal, alt, lang=lang)
+        moved = int(table.iloc[:, -1].sum())
+        largest = int(table.iloc[:, -2].abs().max()) if table.iloc[:, -2].notna().any() else 0
+        sep = _EXPLORE.text("list_separator", lang)
+        effective = sep.join(f"{labels[n]} {c.weight:.2f}" for n, c in used.components.items())
+        print(_EXPLORE.text("weights_used", lang, weights=effective))
+        print(_EXPLORE.text("what_if_moves", lang, moved=moved, largest=largest))
+        display(table.head(15).round(1))
 
     return widgets.interactive(show, **sliders)
