@@ -68,92 +68,90 @@ def cli_page() -> str:
 # ----------------------------------------------------------------------------- scheme keys
 
 
-def _type(schema: dict[str, Any], defs: dict[str, Any]) -> str:
-    if "$ref" in schema:
-        return "mapping (below)"
-    if "enum" in schema:
-        return " \\| ".join(f"`{v}`" for v in schema["enum"])
-    if "const" in schema:
-        return f"`{schema['const']}`"
-    if "anyOf" in schema:
-        kinds = [_type(s, defs) for s in schema["anyOf"] if s.get("type") != "null"]
-        return " or ".join(kinds) + (" or absent" if any(s.get("type") == "null" for s in schema["anyOf"]) else "")
-    kind = schema.get("type", "any")
-    if kind == "array":
-        items = schema.get("prefixItems") or ([schema["items"]] if "items" in schema else [])
-        inner = ", ".join(_type(i, defs) for i in items) if items else "any"
-        return f"list of {inner}" if "items" in schema else f"[{inner}]"
-    if kind == "object":
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            return f"mapping of name → {_type(extra, defs)}"
-        return "mapping"
-    fmt = schema.get("format")
-    return {"number": "number", "integer": "whole number", "string": "text", "boolean": "true/false"}.get(kind, kind) + (
-        f" ({fmt})" if fmt else ""
-    )
+def _rule(metadata: list[Any]) -> str:
+    """The allowed range a field's validator states ("it must be a finite number from 0 to 1")."""
+    for item in metadata:
+        func = getattr(item, "func", None)
+        code = getattr(func, "__code__", None)
+        if code is not None and "rule" in code.co_freevars:
+            rule = func.__closure__[code.co_freevars.index("rule")].cell_contents
+            return rule.removeprefix("it must be ")
+        if getattr(item, "max_length", None):
+            return f"at most {item.max_length} characters"
+    return ""
 
 
-def _allowed(schema: dict[str, Any]) -> str:
-    for sub in schema.get("anyOf", []):
-        if sub.get("type") != "null":
-            schema = {**sub, **{k: v for k, v in schema.items() if k != "anyOf"}}
-    parts = []
-    for key, word in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
-        if key in schema:
-            parts.append(f"{word} {schema[key]:g}")
-    if "maxLength" in schema:
-        parts.append(f"at most {schema['maxLength']} characters")
-    return ", ".join(parts)
+def _describe(ann: Any) -> tuple[str, str, Any]:
+    """(type in words, allowed values, the model to describe below or None) of an annotation."""
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    origin, args = typing.get_origin(ann), typing.get_args(ann)
+    if origin is typing.Annotated:
+        kind, allowed, model = _describe(args[0])
+        return kind, allowed or _rule(list(args[1:])), model
+    if isinstance(ann, type) and issubclass(ann, BaseModel):
+        return "mapping", "", ann
+    if origin is typing.Literal:
+        return "one of", ", ".join(f"`{a}`" for a in args), None
+    if origin in (typing.Union, types.UnionType):
+        parts = [a for a in args if a is not type(None)]
+        kind, allowed, model = _describe(parts[0]) if len(parts) == 1 else (" or ".join(_describe(a)[0] for a in parts), "", None)
+        return kind + " (optional)", allowed, model
+    if origin is dict:
+        kind, allowed, model = _describe(args[1])
+        return f"mapping of name → {kind}", allowed, model
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            kind, allowed, model = _describe(args[0])
+            return f"list of {kind}", allowed, model
+        inner = [_describe(a) for a in args]
+        return "[" + ", ".join(k for k, _, _ in inner) + "]", "; ".join(sorted({a for _, a, _ in inner if a})), None
+    names = {float: "number", int: "whole number", str: "text", bool: "true/false"}
+    return names.get(ann, getattr(ann, "__name__", str(ann))), "", None
 
 
-def _rows(schema: dict[str, Any], defs: dict[str, Any], prefix: str, seen: set[str]) -> list[str]:
+def _rows(model: Any, prefix: str) -> list[str]:
+    import typing
+
+    from pydantic_core import PydanticUndefined
+
     rows = []
-    for key, prop in schema.get("properties", {}).items():
-        path = f"{prefix}{key}"
-        default = prop.get("default", "")
-        shown = json.dumps(default, ensure_ascii=False) if default != "" else ("**required**" if key in schema.get("required", []) else "")
-        rows.append(f"| `{path}` | {_type(prop, defs)} | {shown} | {_allowed(prop)} |")
-        for target in _refs(prop):
-            name = target.rsplit("/", 1)[-1]
-            if name in seen:
-                continue
-            sub = defs[name]
-            star = prop.get("additionalProperties") or (prop.get("anyOf") or [{}])[0].get("additionalProperties")
-            inner = f"{path}.<name>." if isinstance(star, dict) else f"{path}."
-            rows += _rows(sub, defs, inner, seen | {name})
+    for name, field in model.model_fields.items():
+        kind, allowed, sub = _describe(field.annotation)
+        allowed = allowed or _rule(field.metadata)
+        if field.default is PydanticUndefined:
+            default = "**required**"
+        elif sub is not None and field.default is not None:
+            default = "(below)"
+        else:
+            default = f"`{json.dumps(field.default, ensure_ascii=False, default=str)}`"
+        rows.append(f"| `{prefix}{name}` | {kind} | {default} | {allowed} |")
+        if sub is not None:
+            origin = typing.get_origin(field.annotation)
+            inner = f"{prefix}{name}.<name>." if origin is dict else (f"{prefix}{name}[i]." if origin is tuple else f"{prefix}{name}.")
+            rows += _rows(sub, inner)
     return rows
 
 
-def _refs(prop: dict[str, Any]) -> list[str]:
-    found = []
-    for s in [prop, prop.get("additionalProperties") or {}, prop.get("items") or {}, *prop.get("anyOf", [])]:
-        if isinstance(s, dict):
-            if "$ref" in s:
-                found.append(s["$ref"])
-            elif isinstance(s.get("additionalProperties"), dict) and "$ref" in s["additionalProperties"]:
-                found.append(s["additionalProperties"]["$ref"])
-            elif isinstance(s.get("items"), dict) and "$ref" in s["items"]:
-                found.append(s["items"]["$ref"])
-    return found
-
-
 def scheme_page() -> str:
-    from assess import Scheme
+    from assess.intake.scheme import Scheme
 
-    schema = Scheme.model_json_schema()
-    defs = schema.get("$defs", {})
-    lines = [
-        "# Scheme keys",
-        "",
-        "Every key a scheme file may hold, generated from the validated model (`assess.Scheme`), so",
-        "this table is the code's own. What each setting means, and the rules it applies, is in",
-        "[Scheme file](scheme.md) and [Scoring rules](scoring.md). A key not listed here is an",
-        "error; so is a value outside its type or range.",
-        "",
-        "| key | type | default | allowed |",
-        "|---|---|---|---|",
-        *_rows(schema, defs, "", set()),
-        "",
-    ]
-    return "\n".join(lines)
+    return "\n".join(
+        [
+            "# Scheme keys",
+            "",
+            "Every key a scheme file may hold, generated from the validated model (`assess.Scheme`), so",
+            "this table is the code's own. What each setting means, and the rules it applies, is in",
+            "[Scheme file](scheme.md) and [Scoring rules](scoring.md). A key not listed here is an",
+            "error; so is a value outside its type or range (the message names the key path, the value",
+            "and the fix).",
+            "",
+            "| key | type | default | allowed |",
+            "|---|---|---|---|",
+            *_rows(Scheme, ""),
+            "",
+        ]
+    )
