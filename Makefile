@@ -11,7 +11,7 @@ SYSSTAMP := $(VENV)/.system-packages
 SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint lab lock clean system
+.PHONY: help demo test lint docs docs-images lab lock clean system
 
 ## help: list the targets
 help:
@@ -30,6 +30,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+
+## docs: build the documentation site into site/ (strict: a broken link or a page left out fails)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+## docs-images: redraw the documentation's pictures from the sample year (docs/images/)
+docs-images: $(STAMP)
+	$(BIN)/python docs/_scripts/make_images.py
 
 ## lab: register this environment as the Jupyter kernel "assess" and open JupyterLab on notebooks/
 lab: $(STAMP)
@@ -67,4 +75,4 @@ lock: $(STAMP)
 
 ## clean: remove generated reports and caches (keeps the environment)
 clean:
-	rm -rf reports/demo .pytest_cache .ruff_cache
+	rm -rf reports/demo site .pytest_cache .ruff_cache
