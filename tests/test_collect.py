@@ -316,11 +316,12 @@ def test_template_for_a_group_is_prefilled_and_collects_back(tmp_path, capsys) -
     assert "1 open problem(s), 1 pending milestone(s)" in capsys.readouterr().out
     book = openpyxl.load_workbook(form)
     assert book.sheetnames == ["README", "ledger", "visits", "problems", "milestones"]
-    assert [c.value for c in book["ledger"][2]] == ["G1", "2025-06", None, None, None]  # no due date known yet
+    # no ledger row for June yet: due on the 25th, as the other months' ledgers are
+    assert [c.value for c in book["ledger"][2]] == ["G1", "2025-06", dt.datetime(2025, 6, 25), None, None]
     assert [c.value for c in book["problems"][2]][:1] == ["Q2"] and book["problems"]["A3"].value is None
     assert book["milestones"]["C2"].value == "主体施工"
-    # the group fills it in: the due date, its submission, Q2 resolved, one visit
-    book["ledger"]["C2"], book["ledger"]["D2"], book["ledger"]["E2"] = "2025-06-25", "2025-06-23", 0.95
+    # the group fills it in: its submission, Q2 resolved, one visit
+    book["ledger"]["D2"], book["ledger"]["E2"] = "2025-06-23", 0.95
     book["problems"]["G2"], book["problems"]["H2"] = "resolved", dt.datetime(2025, 6, 18)
     book["visits"].append(["G1", "P1", dt.datetime(2025, 6, 12), "实地走访", None])
     book.save(form)

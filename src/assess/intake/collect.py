@@ -230,12 +230,6 @@ def inbox_files(inbox: Path, master: Path) -> list[Path]:
     return out
 
 
-def _empty(sheet: str) -> pd.DataFrame:
-    frame = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in SHEETS[sheet].columns})
-    frame[ROW] = pd.Series([], dtype="int64")
-    return frame
-
-
 def _about(p: Problem, present: set[str]) -> bool:
     """A problem or warning of a submission that concerns what collect reads from it."""
     return p.sheet in present or p.sheet not in SHEETS
@@ -275,8 +269,10 @@ def _check_submission(
             )
         ]  # fmt: skip
         return result, {}
-    tables = {s: raw.tables[s] if s in present else _empty(s) for s in SHEETS}
-    tables["groups"], tables["recipients"] = master.tables["groups"], master.tables["recipients"]
+    # only the sheets the file holds, checked against the master's groups and recipients (a sheet
+    # left out is not checked at all, which saves the validator's fixed cost per column)
+    tables = {"groups": master.tables["groups"], "recipients": master.tables["recipients"]}
+    tables |= {s: raw.tables[s] for s in SHEETS if s in present}
     origins: dict[str, Origin] = {s: raw.origins[s] for s in present}
     origins |= {s: master.origins[s] for s in ("groups", "recipients") if s in master.origins}
     combined = RawTables(
@@ -559,11 +555,24 @@ def collect(
 # ---- the group's submission workbook ------------------------------------------------------------
 
 
+def _due_date(ledger: pd.DataFrame, month: str) -> pd.Timestamp:
+    """When ``month``'s ledger is due: as most groups' rows of that month say, else as far into the
+    month as most ledgers are due (the 25th when they are due on the 25th), else unknown (NaT)."""
+    due = ledger.loc[ledger["month"] == month, "due_date"].dropna()
+    if len(due):
+        return pd.Timestamp(due.mode().iloc[0])
+    known = ledger.dropna(subset=["due_date", "month"])
+    if not len(known):
+        return pd.NaT
+    offsets = known["due_date"] - pd.to_datetime(known["month"] + "-01")
+    return pd.Timestamp(f"{month}-01") + offsets.mode().iloc[0]
+
+
 def submission_tables(data: Dataset, group: str, month: str, lang: str = "en") -> dict[str, pd.DataFrame]:
     """The sheets a group fills in for ``month`` (``YYYY-MM``), pre-filled from the master ``data``.
 
-    ``ledger``: the month's row (its ``due_date`` from the master's row, else the date most
-    groups' rows of that month are due); ``problems``: the group's open problems, to update;
+    ``ledger``: the month's row (from the master's row, else with the ``due_date`` the other
+    ledgers suggest, see :func:`_due_date`); ``problems``: the group's open problems, to update;
     ``milestones``: its milestones not yet completed; ``visits``: empty, to fill.
     """
     if group not in set(data.tables["groups"]["group_id"]):
@@ -574,12 +583,11 @@ def submission_tables(data: Dataset, group: str, month: str, lang: str = "en") -
     if len(mine):
         row = mine[columns["ledger"]].iloc[[0]].reset_index(drop=True)
     else:
-        due = ledger.loc[ledger["month"] == month, "due_date"].dropna()
         row = pd.DataFrame(
             {
                 "group_id": [group],
                 "month": [month],
-                "due_date": [due.mode().iloc[0] if len(due) else pd.NaT],
+                "due_date": [_due_date(ledger, month)],
                 "submitted_on": [pd.NaT],
                 "completeness": [float("nan")],
             }

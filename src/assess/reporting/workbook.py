@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assess.analysis.importance import importance
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
+from assess.common.messages import message
 from assess.intake.spec import SHEETS
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
@@ -202,21 +203,27 @@ def write_template(
             ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
             cells = f"{letter}2:{letter}5000"
             if col.kind == "enum":
-                dv = DataValidation(
-                    type="list", formula1='"' + ",".join(col.values) + '"', allow_blank=not col.required
-                )
-                dv.error, dv.errorTitle = f"Use one of: {', '.join(col.values)}", "Invalid value"
+                choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
+                dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
+                dv.error, dv.errorTitle = f"Use one of: {', '.join(choices)}", "Invalid value"
+                if zh:
+                    dv.error = message("collect", "choose_one", "zh", values="、".join(choices))
+                    dv.errorTitle = message("collect", "invalid_value", "zh")
                 ws.add_data_validation(dv)
                 dv.add(cells)
             elif col.kind == "date":
-                for row in range(2, 502):
+                if rows is not None:  # a submission: the column's format, so no empty cell is written (read faster)
+                    ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
+                for row in range(2, 502 if rows is None else 2):
                     ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
                 dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
                 dv.error = "Enter a date (YYYY-MM-DD)"
                 ws.add_data_validation(dv)
                 dv.add(cells)
             elif col.kind in ("month", "quarter", "id"):
-                for row in range(2, 502):
+                if rows is not None:
+                    ws.column_dimensions[letter].number_format = "@"
+                for row in range(2, 502 if rows is None else 2):
                     ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
             if col.kind == "number" and col.min is not None:
                 op = (
