@@ -8,11 +8,12 @@ duplicates, conflicts (with the master, and between two files), and a bad file a
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.workbooks import minimal_sheets, write_workbook
+from tests.workbooks import minimal_sheets, set_cached_value, write_workbook
 
 from assess.cli import main
 from assess.common.errors import OptionError
@@ -192,7 +193,7 @@ def test_dry_run_prints_the_changes_and_writes_nothing(office, capsys) -> None:
     assert "Dry run: nothing was written." in out
 
 
-def test_a_crash_during_the_write_leaves_the_master_as_it_was(office, monkeypatch) -> None:
+def test_a_crash_during_the_write_leaves_the_master_as_it_was(office, monkeypatch, capsys) -> None:
     master, inbox = office
     before = master.read_bytes()
     names = sorted(p.name for p in master.parent.iterdir())
@@ -202,10 +203,33 @@ def test_a_crash_during_the_write_leaves_the_master_as_it_was(office, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(collect_module, "_save", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(OptionError, match="data2025.xlsx was not changed: .*No space left on device"):
         collect(inbox, master)
     assert master.read_bytes() == before
     assert sorted(p.name for p in master.parent.iterdir()) == names  # no backup, no temporary file left
+    assert main(["collect", str(inbox), "--into", str(master)]) == 2
+    err = capsys.readouterr().err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert master.read_bytes() == before
+
+
+def test_a_crash_at_the_rename_leaves_the_master_and_a_whole_backup(office, monkeypatch) -> None:
+    master, inbox = office
+    before = master.read_bytes()
+    real = os.replace
+
+    def crash(src, dst) -> None:
+        if Path(dst) == master:
+            raise OSError(5, "Input/output error")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OptionError, match="Input/output error"):
+        collect(inbox, master)
+    assert master.read_bytes() == before
+    (backup,) = master.parent.glob("*.bak.xlsx")
+    assert backup.read_bytes() == before  # a copy, whole: nothing to lose either way
+    assert not [p for p in master.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
 def test_a_master_changed_meanwhile_is_not_overwritten(office, monkeypatch) -> None:
@@ -278,6 +302,25 @@ def test_a_bad_master_or_inbox_is_refused_before_anything_is_read(tmp_path, offi
         collect(_empty(tmp_path), master)
     with pytest.raises(OptionError, match="must be an .xlsx file"):
         collect(inbox, tmp_path)
+
+
+def test_a_master_with_formulas_in_its_input_sheets_is_refused_before_it_is_rewritten(tmp_path) -> None:
+    sheets = master_sheets()
+    sheets["ledger"][1][2] = "=DATE(2025,1,25)"
+    master = write_workbook(tmp_path / "data.xlsx", sheets)
+    set_cached_value(master, 3, "C2", "45682")  # as Excel saves it: the formula and its value
+    assert str(load(master).ledger.at[0, "due_date"].date()) == "2025-01-25"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(
+        inbox / "a.xlsx",
+        {"problems": [PROBLEM_HEAD, ["Q4", "G1", "P1", "2025-06-10", "urgent", "2025-07-10", "open", None]]},
+    )
+    before = master.read_bytes()
+    assert collect(inbox, master, dry_run=True).totals()["new"] == 1  # the plan is shown all the same
+    with pytest.raises(OptionError, match=r"formulas in its input sheets \(ledger: C2\)"):
+        collect(inbox, master)
+    assert master.read_bytes() == before and not list(tmp_path.glob("*.bak.xlsx"))
 
 
 def _empty(tmp_path: Path) -> Path:

@@ -481,6 +481,19 @@ def _save(book: openpyxl.Workbook, path: Path) -> None:
     book.save(path)
 
 
+def _refuse_formulas(book: openpyxl.Workbook, raw: RawTables, lang: str) -> None:
+    """openpyxl saves a formula without its value, and intake refuses an input cell without one: so a
+    master whose input sheets hold formulas is refused before it is rewritten, naming the cells."""
+    found = []
+    for origin in raw.origins.values():
+        ws = book[origin.label]
+        cells = [c.coordinate for row in ws.iter_rows(min_row=2) for c in row if c.data_type == "f"]
+        if cells:
+            found.append(f"{origin.label}: {', '.join(cells[:5])}{' ...' if len(cells) > 5 else ''}")
+    if found:
+        raise OptionError([_text("formulas", lang, master=raw.source, cells="; ".join(found))])
+
+
 def _write(
     master: Path, raw: RawTables, tables: dict[str, pd.DataFrame], changes: list[Change],
     sha256: str, scheme: Scheme | None, lang: str, now: Callable[[], dt.datetime],
@@ -488,6 +501,7 @@ def _write(
     """Write the merged master atomically; keep the old one as a dated backup; return the backup's path."""
     book = openpyxl.load_workbook(master)
     try:
+        _refuse_formulas(book, raw, lang)
         _apply(book, raw, changes)
         with tempfile.TemporaryDirectory(prefix="assess-collect-") as scratch, atomic_path(master) as tmp:
             merged_path = Path(scratch) / master.name  # problems in the merged copy name the master
@@ -506,7 +520,13 @@ def _write(
             if file_sha256(master) != sha256:  # someone saved the master while collect ran
                 raise OptionError([_text("master_changed", lang, master=master.name)])
             backup = _backup_path(master, now())
-            shutil.copy2(master, backup)
+            try:
+                shutil.copy2(master, backup)
+            except BaseException:
+                backup.unlink(missing_ok=True)  # never a half backup that looks whole
+                raise
+    except OSError as exc:  # a full disk, a drive gone, no permission: the master is as it was
+        raise OptionError([_text("write_failed", lang, master=master.name, error=exc.strerror or exc)]) from None
     finally:
         book.close()
     return backup
