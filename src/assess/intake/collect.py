@@ -102,12 +102,20 @@ class Change:
         sheet = spec.zh if lang == "zh" else self.sheet
         key = " / ".join(_show(v) for v in self.key) if self.key else ""
         if self.kind == "new":
-            shown = ", ".join(
-                f"{_label(spec.column(c), lang)}={_show(v)}" for c, v in self.values.items() if v is not None
+            shown = ("，" if lang == "zh" else ", ").join(
+                f"{_label(spec.column(c), lang)}={_show(v, spec.column(c), lang)}"
+                for c, v in self.values.items()
+                if v is not None
             )
             return _text("change_new", lang, sheet=sheet, ident=key or shown, file=self.file, row=self.row)
-        shown = ", ".join(
-            _text("change_cell", lang, column=_label(spec.column(c), lang), old=_show(self.before.get(c)), new=_show(v))
+        shown = ("，" if lang == "zh" else ", ").join(
+            _text(
+                "change_cell",
+                lang,
+                column=_label(spec.column(c), lang),
+                old=_show(self.before.get(c), spec.column(c), lang),
+                new=_show(v, spec.column(c), lang),
+            )
             for c, v in self.values.items()
         )
         return _text(
@@ -129,6 +137,7 @@ class FileResult:
     problems: list[Problem] = field(default_factory=list)  # the file was rejected for these
     conflict_list: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # each sheet's name as the file writes it
 
     @property
     def accepted(self) -> bool:
@@ -189,7 +198,10 @@ def _plain(v: object) -> Plain:
     return v
 
 
-def _show(v: Plain) -> str:
+def _show(v: Plain, col: Column | None = None, lang: str = "en") -> str:
+    """A value as the messages show it; an enumeration in Chinese (``未办结``) with ``lang="zh"``."""
+    if col is not None and col.kind == "enum" and lang == "zh" and isinstance(v, str):
+        return col.values.get(v, v)
     if v is None:
         return "—"
     if isinstance(v, dt.date):
@@ -246,6 +258,7 @@ def _check_submission(
         result.problems = list(exc.problems)
         return result, {}
     present = {s for s in raw.origins if s in KEYS}
+    result.labels = {s: raw.origins[s].label for s in present}
     for sheet in _OFFICE:
         if sheet in raw.origins and len(raw.tables.get(sheet, ())):
             result.warnings.append(
@@ -315,7 +328,7 @@ def _conflict(
     problem = Problem(
         fr.name, sheet, row, columns[0] if len(columns) == 1 else None, shown or None,
         rule=why[0], fix=_text("conflict_fix", "en"), rule_zh=why[1], fix_zh=_text("conflict_fix", "zh"),
-        column_label=spec.column(columns[0]).zh if len(columns) == 1 else "",
+        column_label=spec.column(columns[0]).zh if len(columns) == 1 else "", sheet_label=fr.labels.get(sheet, ""),
     )  # fmt: skip
     fr.conflicts += 1
     fr.conflict_list.append(problem)
@@ -348,7 +361,10 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                     where = f"{f2.name} row {r2}" if f2 is not fr else f"row {r2}"
                     where_zh = f"{f2.name} 第{r2}行" if f2 is not fr else f"第{r2}行"
                     differ = ", ".join(f"{c}: {_show(values[c])} ≠ {_show(v2[c])}" for c in cols)
-                    differ_zh = "，".join(f"{spec.column(c).zh}：{_show(values[c])} ≠ {_show(v2[c])}" for c in cols)
+                    differ_zh = "，".join(
+                        f"{spec.column(c).zh}：{_show(values[c], spec.column(c), 'zh')} ≠ {_show(v2[c], spec.column(c), 'zh')}"
+                        for c in cols
+                    )
                     _conflict(
                         fr, sheet, row, key, cols,
                         (_text("conflict_files", "en", where=where, diff=differ),
@@ -379,7 +395,10 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
             refused = [c for c in diff if not _may_change(sheet, c, old, values)]
             if refused:
                 shown = ", ".join(f"{c}: {_show(old[c])} → {_show(values[c])}" for c in refused)
-                shown_zh = "，".join(f"{spec.column(c).zh}：{_show(old[c])} → {_show(values[c])}" for c in refused)
+                shown_zh = "，".join(
+                    f"{spec.column(c).zh}：{_show(old[c], spec.column(c), 'zh')} → {_show(values[c], spec.column(c), 'zh')}"
+                    for c in refused
+                )
                 _conflict(
                     first, sheet, first_row, key, refused,
                     (_text("conflict_master", "en", target=target, changes=shown),
