@@ -325,6 +325,56 @@ def test_a_master_with_formulas_in_its_input_sheets_is_refused_before_it_is_rewr
     assert master.read_bytes() == before and not list(tmp_path.glob("*.bak.xlsx"))
 
 
+def test_a_chinese_master_stays_chinese(tmp_path) -> None:
+    """Sheets, headers and values in Chinese: updates and new rows are written the master's way,
+    and a column the master lacks (责任单位) gets its header at the right."""
+    sheets = master_sheets()
+    names = {"ledger": "月度台账", "problems": "问题台账"}
+    heads = {"problem_id": "问题编号", "group_id": "工作组编号", "recipient_id": "服务对象编号", "raised_on": "提出日期",
+             "priority": "优先级", "deadline": "办结时限", "status": "办理状态", "resolved_on": "办结日期"}  # fmt: skip
+    problems = sheets.pop("problems")
+    sheets["问题台账"] = [[heads[h] for h in problems[0]]] + [
+        [
+            {"open": "未办结", "resolved": "已办结", "urgent": "紧急", "common": "一般", "major": "重大"}.get(v, v)
+            for v in r
+        ]
+        for r in problems[1:]
+    ]
+    sheets["月度台账"] = sheets.pop("ledger")
+    master = write_workbook(tmp_path / "data.xlsx", sheets)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(
+        inbox / "G1.xlsx",
+        {
+            "problems": [
+                [*PROBLEM_HEAD, "responsible_unit"],
+                ["Q2", "G1", "E1", "2025-05-01", "common", "2025-06-30", "resolved", "2025-06-20", None],
+                ["Q6", "G1", "E1", "2025-06-11", "major", "2025-08-01", "open", None, "区发改局"],
+            ]
+        },
+    )
+    (only,) = collect(inbox, master).files
+    assert only.counts() == {"new": 1, "updated": 1, "duplicates": 0, "conflicts": 0, "rejected": 0}
+    ws = openpyxl.load_workbook(master)[names["problems"]]
+    header = [c.value for c in ws[1]]
+    assert header == [*(heads[h] for h in PROBLEM_HEAD), "责任单位"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["Q2"][6:8] == ("已办结", dt.datetime(2025, 6, 20))
+    assert rows["Q6"] == (
+        "Q6",
+        "G1",
+        "E1",
+        dt.datetime(2025, 6, 11),
+        "重大",
+        dt.datetime(2025, 8, 1),
+        "未办结",
+        None,
+        "区发改局",
+    )
+    assert load(master).problems.set_index("problem_id").loc["Q6", "responsible_unit"] == "区发改局"
+
+
 def _empty(tmp_path: Path) -> Path:
     folder = tmp_path / "empty"
     folder.mkdir()
