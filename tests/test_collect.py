@@ -133,6 +133,8 @@ def test_every_row_is_new_updated_duplicate_conflict_or_rejected(office) -> None
     q3 = next(p for f in result.files for p in f.conflict_list if p.row == 2 and p.sheet == "problems")
     assert q3.column == "deadline" and "2025-06-15 → 2025-07-31" in q3.rule
     assert result.backup == master.with_name("data2025.2025-06-30T170500.bak.xlsx")
+    warned = {f.name: [w.rule for w in f.warnings] for f in result.files}
+    assert warned["a-G1-2025-06.xlsx"] == [] and warned["b-G2-2025-06.xlsx"] == []
 
 
 def test_the_merged_master_holds_exactly_the_applied_rows(office) -> None:
@@ -373,6 +375,20 @@ def test_a_chinese_master_stays_chinese(tmp_path) -> None:
         "区发改局",
     )
     assert load(master).problems.set_index("problem_id").loc["Q6", "responsible_unit"] == "区发改局"
+
+
+def test_a_file_with_several_groups_is_merged_with_a_warning(tmp_path, capsys) -> None:
+    master = write_workbook(tmp_path / "data.xlsx", master_sheets())
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_workbook(
+        inbox / "mixed.xlsx",
+        {"visits": [VISIT_HEAD, ["G1", "E1", "2025-06-05", None, None], ["G2", "E2", "2025-06-06", None, None]]},
+    )
+    assert main(["collect", str(inbox), "--into", str(master)]) == 0
+    captured = capsys.readouterr()
+    assert "warning: mixed.xlsx: -: holds rows of 2 groups (G1, G2)" in captured.err
+    assert "mixed.xlsx    2" in captured.out and len(load(master).visits) == 3
 
 
 def _empty(tmp_path: Path) -> Path:

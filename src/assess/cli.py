@@ -282,8 +282,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
     result = collect(args.inbox, args.into, dry_run=args.dry_run, scheme=_scheme(args), lang=args.lang)
     for fr in result.files:
-        for w in fr.warnings:
-            print(_warning_line(w, args.lang), file=sys.stderr)
+        for w in fr.warnings:  # always with its file: there are several
+            print(f"{'提醒：' if args.lang == 'zh' else 'warning: '}{w.text(args.lang)}", file=sys.stderr)
         if fr.problems:
             print(say("rejected_file", file=fr.name, n=len(fr.problems)), file=sys.stderr)
             for p in fr.problems:

@@ -305,6 +305,18 @@ def _check_submission(
         result.rejected = sum(len(raw.tables[s]) for s in present)
         return result, {}
     result.warnings += warnings
+    groups = sorted({g for s in present for g in typed[s]["group_id"].dropna()})
+    if len(groups) > 1:  # allowed (an office may gather several groups' rows), but rarely meant
+        shown = ", ".join(groups[:5]) + (" ..." if len(groups) > 5 else "")
+        result.warnings.append(
+            Problem(
+                path.name, "-", None, None, None, severity="warning",
+                rule=_text("several_groups", "en", n=len(groups), groups=shown),
+                fix=_text("several_groups_fix", "en"),
+                rule_zh=_text("several_groups", "zh", n=len(groups), groups=shown.replace(", ", "、")),
+                fix_zh=_text("several_groups_fix", "zh"),
+            )
+        )  # fmt: skip
     return result, {s: typed[s] for s in present}
 
 
