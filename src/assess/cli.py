@@ -218,11 +218,119 @@ def _scheme(args: argparse.Namespace):
     return scheme
 
 
+def _month(text: str) -> str:
+    """``--month YYYY-MM``."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month; write it as YYYY-MM, e.g. 2025-06")
+    if not YEARS[0] <= int(m.group(1)) <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside the years assess can assess ({YEARS[0]}–{YEARS[1]})")
+    return text.strip()
+
+
+def _workbook_name(text: str) -> str:
+    """``template PATH.xlsx``: a workbook's file name; whether it may exist is decided with ``--force``."""
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".xlsx" or path.is_dir():
+        return _new_workbook(text)  # the same refusal, in the same words
+    _writable_parent(text, path)
+    return text
+
+
 def _cmd_template(args: argparse.Namespace) -> int:
     from assess.reporting.workbook import write_template
 
-    _say(args, f"wrote {write_template(args.path)}")
+    parser = args.template_parser
+    if not args.force:
+        try:
+            _new_workbook(args.path)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument path: {exc} (or add --force)")
+    if args.group is None:
+        if args.data or args.month:
+            parser.error("--data and --month go with --group: the submission workbook of one group for one month")
+        _say(args, f"wrote {write_template(args.path)}")
+        return EXIT_OK
+    from assess.common.messages import message
+    from assess.intake.collect import submission_tables
+    from assess.intake.validate import load
+
+    if not args.data or not args.month:
+        parser.error("--group needs --data MASTER.xlsx (the workbook its open problems come from) and --month YYYY-MM")
+    if Path(args.path).expanduser().resolve() == Path(args.data).expanduser().resolve():
+        parser.error(f"argument path: {args.path!r} is the --data workbook itself; choose another name")
+    data = load(args.data, _scheme(args))
+    rows = submission_tables(data, args.group, args.month, args.lang)
+    note = message("collect", "submission_readme", args.lang, group=args.group, month=args.month)
+    path = write_template(args.path, rows, lang=args.lang, note=note)
+    _say(
+        args,
+        message(
+            "collect", "wrote_submission", args.lang,
+            path=path, problems=len(rows["problems"]), milestones=len(rows["milestones"]),
+        ),
+    )  # fmt: skip
     return EXIT_OK
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from assess.common.messages import message
+    from assess.intake.collect import collect
+
+    def say(key: str, **values: object) -> str:
+        return message("collect", key, args.lang, **values)
+
+    result = collect(args.inbox, args.into, dry_run=args.dry_run, scheme=_scheme(args), lang=args.lang)
+    for fr in result.files:
+        for w in fr.warnings:  # always with its file: there are several
+            print(f"{'提醒：' if args.lang == 'zh' else 'warning: '}{w.text(args.lang)}", file=sys.stderr)
+        if fr.problems:
+            print(say("rejected_file", file=fr.name, n=len(fr.problems)), file=sys.stderr)
+            for p in fr.problems:
+                print(f"  - {p.text(args.lang)}", file=sys.stderr)
+        if fr.conflict_list:
+            print(say("conflicts_of", file=fr.name, n=len(fr.conflict_list)), file=sys.stderr)
+            for p in fr.conflict_list:
+                print(f"  - {p.text(args.lang)}", file=sys.stderr)
+    if args.dry_run and not args.quiet:
+        print(say("would_change") if result.changes else say("nothing_changes"))
+        for change in result.changes:
+            print(f"  {change.text(args.lang)}")
+    if not args.quiet:
+        columns = ["new", "updated", "duplicates", "conflicts", "rejected"]
+        table = [[say("file"), *(say(c) for c in columns)]]
+        table += [[fr.name, *(str(v) for v in fr.counts().values())] for fr in result.files]
+        table.append([say("total"), *(str(v) for v in result.totals().values())])
+        print(_columns(table))
+        if result.written:
+            print(say("written", master=result.master, backup=result.backup))
+        elif args.dry_run:
+            print(say("dry_run"))
+        elif not result.changes:
+            print(say("nothing_changes"))
+    if result.complete:
+        return EXIT_OK
+    if not any(fr.accepted for fr in result.files):
+        return EXIT_BAD_INPUT  # no file could be merged: nothing was written
+    if not args.quiet:
+        print(say("incomplete"), file=sys.stderr)
+    return EXIT_REPORTS_FAILED
+
+
+def _columns(rows: list[list[str]]) -> str:
+    """A plain text table: the first column left-aligned, the others right-aligned (Chinese counts double)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    widths = [max(width(r[j]) for r in rows) for j in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [r[0] + " " * (widths[0] - width(r[0]))]
+        cells += [" " * (widths[j] - width(r[j])) + r[j] for j in range(1, len(r))]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -416,9 +524,40 @@ def build_parser() -> argparse.ArgumentParser:
         "-q", "--quiet", action="store_true", help="no progress bar or summary lines; problems and warnings still print"
     )
 
-    c = sub.add_parser("template", parents=[talk], help="write a blank input workbook with a bilingual README sheet")
-    c.add_argument("path", type=_new_workbook, help="where to write the .xlsx (a new file)")
-    c.set_defaults(func=_cmd_template)
+    c = sub.add_parser(
+        "template",
+        parents=[talk],
+        help="write a blank input workbook with a bilingual README sheet, or with --group a group's monthly submission",
+    )
+    c.add_argument("path", type=_workbook_name, help="where to write the .xlsx (a new file unless --force)")
+    c.add_argument(
+        "--group", help="write the submission workbook of this group (with --data and --month), pre-filled with its open problems"
+    )  # fmt: skip
+    c.add_argument("--month", type=_month, help="the month of the submission, YYYY-MM (with --group)")
+    c.add_argument(
+        "--data", help="the master workbook the group's open problems and ledger row come from (with --group)"
+    )
+    c.add_argument("--scheme", help="scheme YAML file the master is read with (default: the shipped scheme)")
+    c.add_argument(
+        "--lang", choices=["en", "zh"], default="en",
+        help="with --group: sheet names, headers and values in English (default) or Chinese (zh)",
+    )  # fmt: skip
+    c.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    c.set_defaults(func=_cmd_template, template_parser=c)
+
+    c = sub.add_parser(
+        "collect",
+        parents=[talk],
+        help="validate the groups' monthly workbooks in INBOX and merge them into the master workbook",
+    )
+    c.add_argument("inbox", help="folder of the groups' submitted .xlsx workbooks (or one workbook)")
+    c.add_argument("--into", required=True, metavar="MASTER.xlsx", help="the master workbook to merge into")
+    c.add_argument("--dry-run", dest="dry_run", action="store_true", help="print what would change; write nothing")
+    c.add_argument("--scheme", help="scheme YAML file the workbooks are validated with (default: the shipped scheme)")
+    c.add_argument(
+        "--lang", choices=["en", "zh"], default="en", help="language of the summary, problems and conflicts: en or zh"
+    )
+    c.set_defaults(func=_cmd_collect)
 
     c = sub.add_parser(
         "sample", parents=[talk], help="write a synthetic year of data (.xlsx, or a folder of CSV files)"

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assess.analysis.importance import importance
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
+from assess.common.messages import message
 from assess.intake.spec import SHEETS
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
@@ -152,13 +153,24 @@ def _reproducible(xlsx: bytes) -> bytes:
     return out.getvalue()
 
 
-def write_template(path: str | Path) -> Path:
+def write_template(
+    path: str | Path, rows: Mapping[str, pd.DataFrame] | None = None, *, lang: str = "en", note: str = ""
+) -> Path:
     """Write a blank input workbook: every sheet with its header, a bilingual README sheet,
-    dropdowns for the enumerations and date formats on date columns."""
+    dropdowns for the enumerations and date formats on date columns.
+
+    With ``rows`` (a group's submission, :func:`assess.intake.collect.submission_tables`) only
+    those sheets are written, pre-filled with the given rows; ``lang="zh"`` names the sheets and
+    headers in Chinese (intake reads both), and ``note`` opens the README sheet.
+    """
     path = Path(path)
+    zh = lang == "zh" and rows is not None
     book = openpyxl.Workbook()
     readme = book.active
     readme.title = "README"
+    if note:
+        readme.append([note])
+        readme.append([])
     readme.append(["sheet", "工作表", "column", "中文列名 (alias)", "required 必填", "meaning", "说明"])
     for cell in readme[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
@@ -178,8 +190,12 @@ def write_template(path: str | Path) -> Path:
         readme.column_dimensions[get_column_letter(j)].width = width
     readme.freeze_panes = "A2"
     for sheet in SHEETS.values():
-        ws = book.create_sheet(sheet.name)
-        ws.append([c.name for c in sheet.columns])
+        if rows is not None and sheet.name not in rows:
+            continue
+        ws = book.create_sheet(sheet.zh if zh else sheet.name)
+        ws.append([c.zh if zh else c.name for c in sheet.columns])
+        if rows is not None:
+            _template_rows(ws, sheet.columns, rows[sheet.name], zh)
         for j, col in enumerate(sheet.columns, start=1):
             head = ws.cell(row=1, column=j)
             head.font, head.fill = _HEADER_FONT, _HEADER_FILL
@@ -187,21 +203,27 @@ def write_template(path: str | Path) -> Path:
             ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
             cells = f"{letter}2:{letter}5000"
             if col.kind == "enum":
-                dv = DataValidation(
-                    type="list", formula1='"' + ",".join(col.values) + '"', allow_blank=not col.required
-                )
-                dv.error, dv.errorTitle = f"Use one of: {', '.join(col.values)}", "Invalid value"
+                choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
+                dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
+                dv.error, dv.errorTitle = f"Use one of: {', '.join(choices)}", "Invalid value"
+                if zh:
+                    dv.error = message("collect", "choose_one", "zh", values="、".join(choices))
+                    dv.errorTitle = message("collect", "invalid_value", "zh")
                 ws.add_data_validation(dv)
                 dv.add(cells)
             elif col.kind == "date":
-                for row in range(2, 502):
+                if rows is not None:  # a submission: the column's format, so no empty cell is written (read faster)
+                    ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
+                for row in range(2, 502 if rows is None else 2):
                     ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
                 dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
                 dv.error = "Enter a date (YYYY-MM-DD)"
                 ws.add_data_validation(dv)
                 dv.add(cells)
             elif col.kind in ("month", "quarter", "id"):
-                for row in range(2, 502):
+                if rows is not None:
+                    ws.column_dimensions[letter].number_format = "@"
+                for row in range(2, 502 if rows is None else 2):
                     ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
             if col.kind == "number" and col.min is not None:
                 op = (
@@ -216,6 +238,24 @@ def write_template(path: str | Path) -> Path:
         ws.freeze_panes = "A2"
     _save(book, path)
     return path
+
+
+def _template_rows(ws: Worksheet, columns: tuple, frame: pd.DataFrame, zh: bool) -> None:
+    """Pre-fill a template sheet from row 2 (enumerations in Chinese with ``zh``; text never a formula)."""
+    for i, record in enumerate(frame[[c.name for c in columns]].itertuples(index=False, name=None), start=2):
+        for j, (col, v) in enumerate(zip(columns, record, strict=True), start=1):
+            value = _cell_value(v)
+            if value is None:
+                continue
+            if col.kind == "enum" and zh:
+                value = col.values.get(str(value), value)
+            if isinstance(value, datetime):
+                value = value.date()
+            cell = ws.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            elif col.kind == "date":
+                cell.number_format = "yyyy-mm-dd"
 
 
 _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
