@@ -18,6 +18,7 @@ from assess import _moved
 from assess.common.version import __version__
 
 if TYPE_CHECKING:
+    from assess.analysis.monitor import monitor
     from assess.analysis.uncertainty import uncertainty
     from assess.common.errors import AssessError, SchemeError
     from assess.intake.problems import InputError, Problem
@@ -41,6 +42,7 @@ _PUBLIC = {
     "Result": "assess.scoring.result",
     "load_result": "assess.scoring.result",
     "save_result": "assess.scoring.result",
+    "monitor": "assess.analysis.monitor",  # the function: the figures of a month's bulletin
     "uncertainty": "assess.analysis.uncertainty",  # the function (the module is assess.analysis.uncertainty)
 }
 _SUBPACKAGES = ("common", "intake", "scoring", "analysis", "reporting", "batch", "cli")
@@ -58,6 +60,7 @@ __all__ = [
     "load",
     "load_result",
     "load_scheme",
+    "monitor",
     "save_result",
     "score",
     "uncertainty",

@@ -47,7 +47,7 @@ from assess.intake.scheme import Scheme, default_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.compute import score
 
-__all__ = ["Monitor", "Period", "parse_period", "as_known", "monitor", "DUE_SOON_DAYS", "LATE_WINDOW"]
+__all__ = ["Monitor", "Period", "parse_period", "as_known", "monitor", "trajectories", "DUE_SOON_DAYS", "LATE_WINDOW"]
 
 #: "Due soon": open problems whose deadline falls within this many days after the period's end.
 DUE_SOON_DAYS = 30
@@ -577,6 +577,7 @@ def monitor(
         "period": period.label,
         "previous_as_of": None if before_end is None else before_end.date().isoformat(),
         "rating_scale": list(scheme.rating_scale),
+        "timezone": scheme.timezone,
     }
     return Monitor(
         period=period,
@@ -593,3 +594,28 @@ def monitor(
         meta=meta,
         lang=check_lang(lang),
     )
+
+
+def trajectories(data: Dataset, month: str, scheme: Scheme | None = None) -> pd.DataFrame:
+    """Every group's course through the year up to ``month``: at each month's end, the problems
+    collected and resolved so far, those overdue, the ledger's status and the provisional
+    standing (score, rank), each as known at that month's end.
+
+    One row per group and month (``month``, ``group_id``, ``name``, ``collected_ytd``,
+    ``resolved_ytd``, ``overdue``, ``ledger``, ``score``, ``rank``, ``insufficient``).
+    """
+    scheme = scheme or default_scheme()
+    last = parse_period(month=month)
+    frames = []
+    for m in pd.period_range(pd.Timestamp(last.year, 1, 1), last.end, freq="M"):
+        period = parse_period(month=str(m))
+        known = as_known(data, period.end)
+        t = known.tables
+        ledger = _ledger_status(t, period.label, period.end)
+        progress = _progress(t, period, ledger, _standing(known, period.year, period.end, scheme), None)
+        frames.append(
+            progress[["group_id", "name", "collected_ytd", "resolved_ytd", "overdue", "ledger", "score", "rank",
+                      "insufficient"]].assign(month=period.label)
+        )  # fmt: skip
+    out = pd.concat(frames, ignore_index=True)
+    return out[["month", *[c for c in out.columns if c != "month"]]]

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from assess.analysis.monitor import Monitor
 from assess.common.messages import Domain, check_lang
 from assess.reporting import provenance as prov
-from assess.reporting.figures import _style, figure_lang, literal
+from assess.reporting.figures import _style, cjk_font, figure_lang, literal
 from assess.reporting.i18n import (
     MISSING,
     display_text,
@@ -55,6 +55,7 @@ __all__ = [
     "ratings_section",
     "provenance_section",
     "trend_figure",
+    "trajectory_figure",
     "overdue_heatmap",
     "sheets",
     "write_xlsx",
@@ -144,11 +145,23 @@ def _names(m: Monitor, ids: Any, lang: str) -> str:
 # ---- figures ----------------------------------------------------------------------------------
 
 
+def _font(lang: str) -> str:
+    """The style to draw in: with a CJK font whenever one is installed, since group names and
+    recipients are the office's own (often Chinese) text, whatever the language of the labels."""
+    return "zh" if cjk_font() is not None else lang
+
+
+def _group_label(names: pd.Series, group_id: Any) -> str:
+    """A group's name on a chart; its ID when no installed font could draw the name."""
+    name = display_text(names.get(group_id, group_id))
+    return literal(name if cjk_font() is not None or name.isascii() else group_id)
+
+
 def trend_figure(m: Monitor, lang: str = "en") -> Figure:
     """Cumulative problems collected and resolved at each month's end, and those overdue."""
     lang = figure_lang(lang)
     t = m.trend
-    with _style(lang):
+    with _style(_font(lang)):
         fig = Figure(figsize=(7.2, 2.5), layout="constrained")
         ax = fig.add_subplot()
         x = np.arange(len(t))
@@ -179,7 +192,7 @@ def overdue_heatmap(m: Monitor, lang: str = "en") -> Figure:
     shown = shown[shown.sum(axis=1) > 0] if len(mat) > HEATMAP_GROUPS else shown
     shown = shown.sort_index(kind="stable") if len(mat) <= HEATMAP_GROUPS else shown
     rows = max(len(shown), 1)
-    with _style(lang):
+    with _style(_font(lang)):
         fig = Figure(figsize=(7.2, 0.9 + 0.16 * rows), layout="constrained")
         ax = fig.add_subplot()
         data = shown.to_numpy(dtype=float) if len(shown) else np.zeros((1, max(mat.shape[1], 1)))
@@ -191,10 +204,38 @@ def overdue_heatmap(m: Monitor, lang: str = "en") -> Figure:
         ax.set_xticks(
             range(mat.shape[1]), [literal(month_label(s, lang)[5:] if lang == "zh" else s[5:]) for s in mat.columns]
         )
-        ax.set_yticks(range(len(shown)), [literal(display_text(names.get(g, g))) for g in shown.index], fontsize=6.5)
+        ax.set_yticks(range(len(shown)), [_group_label(names, g) for g in shown.index], fontsize=6.5)
         ax.grid(False)
         ax.tick_params(axis="x", labelsize=7.5, top=True, labeltop=True, bottom=False, labelbottom=False)
     fig.set_label(words("chart.heatmap_alt", lang))
+    return fig
+
+
+def trajectory_figure(course: pd.DataFrame, group_id: str, lang: str = "en") -> Figure:
+    """One group's provisional score (暂评) and its overdue problems at each month's end
+    (``course`` from :func:`assess.analysis.monitor.trajectories`)."""
+    lang = figure_lang(lang)
+    rows = course[course["group_id"] == group_id]
+    if rows.empty:
+        raise KeyError(f"Group {group_id!r} is not in the trajectories; known groups start with: "
+                       f"{', '.join(map(str, course['group_id'].unique()[:10]))}")  # fmt: skip
+    with _style(_font(lang)):
+        fig = Figure(figsize=(7.2, 2.6), layout="constrained")
+        ax = fig.add_subplot()
+        x = np.arange(len(rows))
+        ax.plot(x, rows["score"], marker="o", color="#c0392b", linewidth=2, label=words("chart.provisional", lang))
+        ax.set_ylim(0, 100)
+        ax.set_ylabel(words("col.provisional_score", lang))
+        right = ax.twinx()
+        right.bar(x, rows["overdue"], color="#e67e22", alpha=0.45, width=0.5, label=words("chart.overdue", lang))
+        right.set_ylabel(words("col.overdue", lang))
+        right.grid(False)
+        right.set_ylim(0, max(1.0, float(rows["overdue"].max())) * 2)
+        ax.set_xticks(x, [literal(month_label(s, lang)[5:] if lang == "zh" else s[5:]) for s in rows["month"]])
+        ax.set_title(_group_label(rows.set_index("group_id")["name"], group_id), fontsize=10)
+        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
+    fig.set_label(words("chart.trajectory_alt", lang))
     return fig
 
 
@@ -219,7 +260,7 @@ def _office(m: Monitor, lang: str) -> str:
 def header_section(m: Monitor, lang: str = "en") -> HTML:
     """The title, the office, the date the figures are taken at, and the bulletin's stylesheet."""
     check_lang(lang)
-    head = report_text("running_head", lang, office=_office(m, lang), year=_period_name(m, lang), group=title(m, lang))
+    head = words("running_head", lang, office=_office(m, lang), title=title(m, lang))
     return _section(
         "header",
         css=trusted(asset("bulletin.css")),  # our own stylesheet file
@@ -408,10 +449,21 @@ def provenance_line(m: Monitor, lang: str = "en") -> str:
     """Input file and checksum, scheme checksum, version, source commit and generation time."""
     f = prov.facts(m.meta)
     return words(
-        "provenance", lang, input=display_text(f.get("input")), input_sha256=display_text(f.get("input_sha256")),
+        "provenance", lang, input_sha256=display_text(f.get("input_sha256")),
         scheme_sha256=display_text(f.get("scheme_sha256")), version=display_text(f.get("version")),
-        generated=display_text(f.get("generated_at")),
+        generated=_generated(m, lang),
     )  # fmt: skip
+
+
+def _generated(m: Monitor, lang: str) -> str:
+    """The generation time in the office's time zone, as the language writes the date."""
+    from assess.common.localtime import format_date, local_datetime
+
+    moment = m.meta.get("generated_at")
+    if not moment:
+        return MISSING
+    local = local_datetime(str(moment), m.meta.get("timezone"))
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"
 
 
 def provenance_section(m: Monitor, lang: str = "en") -> _Footer:
