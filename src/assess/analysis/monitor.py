@@ -106,9 +106,12 @@ def parse_period(month: str | None = None, quarter: str | None = None) -> Period
 
 
 def _quarter_end(label: pd.Series) -> pd.Series:
-    parts = label.astype("string").str.extract(r"(\d{4})-?Q([1-4])")
-    start = pd.to_datetime(parts[0] + "-" + (parts[1].astype(float) * 3 - 2).astype("Int64").astype("string") + "-01")
-    return start + pd.offsets.QuarterEnd(0)
+    """The last day of each ``YYYY-Qn`` label (NaT for anything else), worked out once per distinct label."""
+    ends: dict[Any, pd.Timestamp] = {}
+    for value in pd.unique(label):
+        match = re.fullmatch(r"(\d{4})-?Q([1-4])", str(value).strip().upper())
+        ends[value] = parse_period(quarter=str(value)).end if match else pd.NaT
+    return label.map(ends)
 
 
 def as_known(dataset: Dataset, day: str | pd.Timestamp) -> Dataset:
