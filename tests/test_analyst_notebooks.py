@@ -1,4 +1,4 @@
-"""The analysts' notebooks 01–04 run clean under papermill on the sample data, hold only
+"""The analysts' notebooks 01–05 run clean under papermill on the sample data, hold only
 package calls, and render without code in HTML (nbconvert, ``exclude_input``)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if"]
+NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if", "05-monitoring"]
 # what each notebook must show, found in its rendered HTML
 EXPECTED = {
     "01-data-quality": ["Monthly ledgers", "Anomalies", "earlier_years", "<img"],
@@ -25,6 +25,7 @@ EXPECTED = {
         "<img",
     ],
     "04-what-if": ["A fixed alternative", "grade_changed", "ST_conf", "plausible variations", "<img"],
+    "05-monitoring": ["Supervision list", "days_overdue", "late_or_missing", "resolution rate", "<img"],
 }
 
 

@@ -19,6 +19,7 @@ from assess.common.version import __version__
 
 if TYPE_CHECKING:
     from assess.analysis.history import compare
+    from assess.analysis.monitor import monitor
     from assess.analysis.uncertainty import uncertainty
     from assess.common.errors import AssessError, SchemeError
     from assess.intake.problems import InputError, Problem
@@ -43,6 +44,7 @@ _PUBLIC = {
     "load_result": "assess.scoring.result",
     "save_result": "assess.scoring.result",
     "compare": "assess.analysis.history",
+    "monitor": "assess.analysis.monitor",  # the function: the figures of a month's bulletin
     "uncertainty": "assess.analysis.uncertainty",  # the function (the module is assess.analysis.uncertainty)
 }
 _SUBPACKAGES = ("common", "intake", "scoring", "analysis", "reporting", "batch", "cli")
@@ -61,6 +63,7 @@ __all__ = [
     "load",
     "load_result",
     "load_scheme",
+    "monitor",
     "save_result",
     "score",
     "uncertainty",

@@ -498,7 +498,44 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     summary = run_assessment(
         data, args.year, out, lang=args.lang, pdf=args.pdf, kernel_name=args.kernel, progress=not args.quiet
     )
-    return _report_run(args, summary, out)
+    status = _report_run(args, summary, out)
+    from assess.batch.bulletin import write_bulletin  # the June bulletin of the sample year
+
+    files = write_bulletin(data, out, month=f"{args.year}-06", lang=args.lang, pdf=args.pdf, kernel_name=args.kernel)
+    _say(args, f"June bulletin: {files.html}")
+    return status
+
+
+def _month(text: str) -> str:
+    """``--month``: a calendar month ``YYYY-MM``."""
+    from assess.analysis.monitor import parse_period
+
+    try:
+        return parse_period(month=text).label
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _quarter(text: str) -> str:
+    """``--quarter``: a quarter ``YYYY-Qn``."""
+    from assess.analysis.monitor import parse_period
+
+    try:
+        return parse_period(quarter=text).label
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _cmd_bulletin(args: argparse.Namespace) -> int:
+    from assess.batch.bulletin import write_bulletin
+
+    files = write_bulletin(
+        args.data, args.out, month=args.month, quarter=args.quarter, scheme=_scheme(args), lang=args.lang,
+        pdf=args.pdf, docx=args.docx, kernel_name=args.kernel, on_warning=_warn_to_stderr(args.lang),
+    )  # fmt: skip
+    written = [files.html, files.xlsx, files.pdf, files.docx]
+    _say(args, "wrote " + ", ".join(str(f) for f in written if f is not None))
+    return EXIT_OK
 
 
 def _cmd_scheme_show(args: argparse.Namespace) -> int:
@@ -721,6 +758,23 @@ def build_parser() -> argparse.ArgumentParser:
     kernel_option(c)
     report_options(c)
     c.set_defaults(func=_cmd_demo)
+
+    c = sub.add_parser(
+        "bulletin", parents=[talk],
+        help="the monthly bulletin or, with --quarter, the quarter's review paper (ratings, comments)",
+    )  # fmt: skip
+    c.add_argument("data", help="input workbook (.xlsx) or folder of CSV files")
+    c.add_argument("--scheme", help="scheme YAML file of the provisional standing (default: the shipped scheme)")
+    when = c.add_mutually_exclusive_group(required=True)
+    when.add_argument("--month", type=_month, help="the month YYYY-MM, e.g. 2025-06: data up to its last day")
+    when.add_argument("--quarter", type=_quarter, help="the quarter YYYY-Qn, e.g. 2025-Q2, with its ratings")
+    c.add_argument("--out", type=_out_folder, required=True, help="output folder (bulletin-YYYY-MM.html, .xlsx, ...)")
+    c.add_argument("--office", help="the office's name on the bulletin (over the scheme's `office`)")
+    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the bulletin: en (default) or zh")
+    c.add_argument("--pdf", action="store_true", help="also write the bulletin as an A4 PDF (offline, WeasyPrint)")
+    c.add_argument("--docx", action="store_true", help="also write it as an editable Word document")
+    kernel_option(c)
+    c.set_defaults(func=_cmd_bulletin)
 
     c = sub.add_parser("scheme", help="work with scheme files")
     ssub = c.add_subparsers(dest="scheme_command", required=True, metavar="ACTION")

@@ -353,6 +353,11 @@ def _ledger(rng: np.random.Generator, cal: _Calendar, group_ids: pd.Series, q: n
         due - rng.integers(0, 11, n * 12),
     )
     submitted = np.where(missing, np.datetime64("NaT"), submitted)
+    # In-year texture for the monthly bulletin: the two weakest groups slip in May and June
+    # (filed 5 and 9 days late), so June's bulletin names groups late in two of three months
+    # ("交表和每月台账不及时"). Fixed days, no draw: the rest of the sample is unchanged.
+    slipping = np.isin(g, np.argsort(q, kind="stable")[: min(2, n)]) & np.isin(month, [4, 5]) & ~missing
+    submitted = np.where(slipping, due + np.where(month == 4, 5, 9), submitted)
     completeness = np.clip(0.55 + 0.45 * q[g] + rng.normal(0.0, 0.08, n * 12), 0.5, 1.0).round(2)
     completeness = np.where(missing, np.nan, completeness)
     keep = ~dropped
