@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from typing import TypedDict
 
 import pandas as pd
 
@@ -69,9 +70,10 @@ def _years(tables: dict[str, pd.DataFrame]) -> Counter[int]:
             continue
         values = frame[column].dropna()
         if pd.api.types.is_datetime64_any_dtype(values):
-            years.update(int(y) for y in values.dt.year)
+            counts = values.dt.year.value_counts()
         else:
-            years.update(int(str(v)[:4]) for v in values if str(v)[:4].isdigit())
+            counts = pd.to_numeric(values.astype("string").str[:4], errors="coerce").dropna().value_counts()
+        years.update({int(y): int(n) for y, n in counts.items()})
     return years
 
 
@@ -81,7 +83,14 @@ def assessment_year(tables: dict[str, pd.DataFrame]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _say(key: str, **values: object) -> dict[str, str]:
+class _Words(TypedDict):
+    rule: str
+    fix: str
+    rule_zh: str
+    fix_zh: str
+
+
+def _say(key: str, **values: object) -> _Words:
     """``rule``/``fix`` and their Chinese from the catalogue (``key`` and ``key_fix``)."""
     return {
         "rule": WORDS.text(key, "en", **values),
@@ -92,7 +101,7 @@ def _say(key: str, **values: object) -> dict[str, str]:
 
 
 def _day(value: object) -> str:
-    return pd.Timestamp(value).date().isoformat()  # type: ignore[arg-type]
+    return pd.Timestamp(value).date().isoformat()
 
 
 def _serial(cell: object, day: dt.date) -> str:
@@ -160,7 +169,9 @@ def _window(
                 day = pd.Timestamp(value).date() if col.kind == "date" else None
                 if day is not None and day < _SERIAL_DAYS:
                     cell = cells[sheet].iloc[idx] if sheet in cells else None
-                    said = _say("serial", day=shown, serial=_serial(cell, day), example=f"{year}-03-31", **where)
+                    said: _Words = _say(
+                        "serial", day=shown, serial=_serial(cell, day), example=f"{year}-03-31", **where
+                    )
                 else:
                     kinds = {lang: WORDS.text(f"kind.{col.kind}", lang) for lang in ("en", "zh")}
                     said = {
