@@ -7,6 +7,7 @@ takes for a day of 1900.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -19,7 +20,9 @@ import assess
 from assess.cli import main
 from assess.common.errors import SchemeError
 from assess.intake.problems import InputError, Problem
+from assess.intake.read import read_tables
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
+from assess.intake.validate import check_tables
 from workbooks import minimal_sheets
 
 DATE = "yyyy-mm-dd"
@@ -270,3 +273,15 @@ def test_a_clean_run_says_so_in_validation_txt(tmp_path):
 def test_the_sample_year_passes_without_a_warning(tmp_path):
     path = assess.batch.pipeline.write_sample(tmp_path / "sample.xlsx", year=2024, groups=12, seed=3)
     assert assess.load(path).warnings == [] and assess.load(path, year=2024).warnings == []
+
+
+def test_a_cell_the_reader_already_named_is_not_named_again(tmp_path):
+    # e.g. the reader's own finding that a bare number sits in a cell without a date format
+    path = office_workbook(tmp_path / "twice.xlsx", {"visits": {(2, 3): 4.4}})
+    raw = read_tables(path)
+    said = Problem("twice.xlsx", "visits", 2, "date", 4.4, "a bare number in a date column", "type the whole date")
+    with pytest.raises(InputError) as info:
+        check_tables(dataclasses.replace(raw, problems=[said]))
+    assert [(p.sheet, p.row, p.column, p.rule) for p in info.value.problems] == [
+        ("visits", 2, "date", "a bare number in a date column")
+    ]

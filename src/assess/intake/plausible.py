@@ -301,12 +301,14 @@ def check_plausible(
     year: int | None = None,
     as_of: dt.date | None = None,
     raw: dict[str, pd.DataFrame] | None = None,
+    reported: set[tuple[str, int | None, str | None]] | frozenset = frozenset(),
 ) -> tuple[list[Problem], list[Problem]]:
     """Errors and warnings about values that read correctly but cannot be right (see the module doc).
 
     ``typed`` holds the coerced sheets (cells that could not be read are blank); ``file``
     names the file of a sheet; ``raw`` holds the cells as read, in the same row order, to
-    show the number behind a date read from one. ``year`` defaults to :func:`assessment_year`. An explicit
+    show the number behind a date read from one; ``reported`` holds the cells (sheet, Excel
+    row, column) already named by another problem, which are not named again. ``year`` defaults to :func:`assessment_year`. An explicit
     ``year`` that no dated row falls in skips the window: the caller refuses such a year
     with one message rather than one per date.
     """
@@ -319,4 +321,6 @@ def check_plausible(
         errors += _window(typed, file, scheme, year, as_of, outside, raw or {})
     order_errors, warnings = _orders(typed, file, outside)
     post_errors, post_warnings = _goalposts(typed, file, scheme)
-    return errors + order_errors + post_errors, warnings + post_warnings
+    errors = [p for p in errors + order_errors + post_errors if (p.sheet, p.row, p.column) not in reported]
+    warnings = [p for p in warnings + post_warnings if (p.sheet, p.row, p.column) not in reported]
+    return errors, warnings

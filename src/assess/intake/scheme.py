@@ -458,7 +458,11 @@ class Scheme(_Frozen):
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def date_bounds(self, year: int, as_of: date | None = None) -> tuple[date, date]:
-        """The plausible window of the workbook's dates for ``year`` (``as_of``: the scheme's, else 31 December)."""
+        """The plausible window of the workbook's dates for ``year`` (``as_of``: the scheme's, else 31 December).
+
+        >>> default_scheme().date_bounds(2025)
+        (datetime.date(2024, 1, 1), datetime.date(2026, 12, 31))
+        """
         day = as_of or getattr(self, "as_of", None) or date(year, 12, 31)
         return (getattr(self, "dates", None) or DateWindow()).bounds(year, day)
 

@@ -850,7 +850,8 @@ def check_tables(
     absent = set(raw.missing)
     typed = _coerce(raw, problems, tz)
     _resolve_quarters(typed, raw, problems, warnings)
-    implausible, doubtful = check_plausible(typed, raw.file, scheme, year, _as_date(as_of), raw.tables)
+    reported = {(p.sheet, p.row, p.column) for p in problems}  # a cell already named is not named again
+    implausible, doubtful = check_plausible(typed, raw.file, scheme, year, _as_date(as_of), raw.tables, reported)
     problems.extend(implausible)  # before the rules: a cell reported here is not reported again
     warnings.extend(doubtful)
     if "groups" in typed and typed["groups"].empty:
