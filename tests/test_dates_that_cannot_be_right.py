@@ -285,3 +285,10 @@ def test_a_cell_the_reader_already_named_is_not_named_again(tmp_path):
     assert [(p.sheet, p.row, p.column, p.rule) for p in info.value.problems] == [
         ("visits", 2, "date", "a bare number in a date column")
     ]
+
+
+def test_a_month_typed_as_a_bare_number_into_a_date_cell_is_named_as_such(tmp_path):
+    path = office_workbook(tmp_path / "month.xlsx", {"ledger": {(2, 2): 3}})  # "3" for March, in a date cell
+    (p,) = refused(path)
+    assert (p.sheet, p.row, p.column, p.value) == ("ledger", 2, "month", "1900-01")
+    assert "the bare number 3 in a date cell" in p.rule

@@ -117,6 +117,13 @@ def _serial(cell: object, day: dt.date) -> str:
     return f"{round(days, 6):g}"
 
 
+def _cell_day(cell: object) -> dt.date | None:
+    """The day a month cell stored as a date stands for (a month typed as ``3`` is 1900-01-03)."""
+    if isinstance(cell, dt.datetime | pd.Timestamp):
+        return cell.date()
+    return cell if isinstance(cell, dt.date) else None
+
+
 def _spans(frame: pd.DataFrame, column: str, kind: str) -> tuple[pd.Series, pd.Series] | None:
     """First and last day each cell of a date, month or quarter column stands for."""
     values = frame[column]
@@ -166,9 +173,9 @@ def _window(
                 outside.add((sheet, idx, col.name))
                 value = frame.at[idx, col.name]
                 shown = _day(value) if col.kind == "date" else str(value)
-                day = pd.Timestamp(value).date() if col.kind == "date" else None
+                cell = cells[sheet].iloc[idx] if sheet in cells else None
+                day = pd.Timestamp(value).date() if col.kind == "date" else _cell_day(cell)
                 if day is not None and day < _SERIAL_DAYS:
-                    cell = cells[sheet].iloc[idx] if sheet in cells else None
                     said: _Words = _say(
                         "serial", day=shown, serial=_serial(cell, day), example=f"{year}-03-31", **where
                     )
