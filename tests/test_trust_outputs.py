@@ -87,7 +87,11 @@ def test_a_rerun_without_uncertainty_keeps_no_uncertainty_table(tmp_path, data):
         "provenance",
     ]
     assert assess.load_result(out / "results").uncertainty is None
-    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]  # no leftover of the swap
+    assert sorted(p.name for p in out.iterdir()) == [
+        "results",
+        "scores.xlsx",
+        "validation.txt",
+    ]  # no leftover of the swap
 
 
 def test_leftovers_of_an_interrupted_swap_are_cleaned_at_the_next_run(tmp_path, data):
@@ -100,7 +104,7 @@ def test_leftovers_of_an_interrupted_swap_are_cleaned_at_the_next_run(tmp_path, 
     alive = out / f".results.new-{os.getppid()}"  # a run still going: left alone
     alive.mkdir()
     assert main(["score", str(data), "--year", "2025", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(["results", "scores.xlsx", alive.name])
+    assert sorted(p.name for p in out.iterdir()) == sorted(["results", "scores.xlsx", "validation.txt", alive.name])
 
 
 def test_a_folder_swap_that_fails_keeps_the_old_folder(tmp_path):

@@ -363,16 +363,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.annotate:
         check_target(args.data, args.annotate)  # refused before anything is read
     scheme = _scheme(args)
-    try:
-        ds = load(args.data, scheme)
-    except InputError as exc:
-        if args.annotate:
-            marked = annotate(args.data, args.annotate, exc.problems, args.lang)
-            print(f"marked copy: {marked.path} ({len(marked.marked)} cell(s) marked)", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
-        for p in exc.problems:
-            print(f"  - {p.text(args.lang)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     year = args.year or (int(args.as_of[:4]) if args.as_of else None)  # --as-of alone names its year
     if args.as_of and int(args.as_of[:4]) != year:
         from assess.common.errors import OptionError
@@ -382,6 +372,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 f"--as-of {args.as_of} is outside --year {year}: the assessment date must lie in the year ({year}-01-01 to {year}-12-31)"
             ]
         )
+    try:  # the dates are checked against the window of the year (default: the year most dates fall in)
+        ds = load(args.data, scheme, year=year, as_of=args.as_of)
+    except InputError as exc:
+        if args.annotate:
+            marked = annotate(args.data, args.annotate, exc.problems, args.lang)
+            print(f"marked copy: {marked.path} ({len(marked.marked)} cell(s) marked)", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  - {p.text(args.lang)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, year, args.as_of)]
     sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
     _say(args, f"{args.data}: valid ({sizes})")

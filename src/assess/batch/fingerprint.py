@@ -34,7 +34,7 @@ from assess.scoring.result import Result
 __all__ = ["code_digest", "frame_digest", "group_digests", "index_fingerprint", "report_fingerprints"]
 
 # Provenance that changes with any edit of the workbook, or with the clock (see the module doc).
-_REPORT_META_IGNORED = ("generated_at", "input_sha256", "input")
+_REPORT_META_IGNORED = ("generated_at", "input_sha256", "input", "warnings")  # the index lists warnings
 _INDEX_META_IGNORED = ("generated_at",)
 
 

@@ -6,6 +6,7 @@ atomically, so an interrupted run never leaves a half-written file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from assess.analysis.history import compare, read_previous
 from assess.common.atomic import atomic_write
 from assess.common.errors import OptionError
 from assess.common.extras import require
-from assess.intake.problems import Problem
+from assess.intake.problems import Problem, validation_text
 from assess.intake.sample import make_sample
 from assess.intake.scheme import Scheme
 from assess.intake.validate import Dataset, load
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 #: What a run writes under ``OUT/`` (files and folders it replaces).
-OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl")
+OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl", "validation.txt")
 
 _ROLES = {"data": "the input", "previous": "--previous", "scheme": "the scheme file", "template": "--template"}
 
@@ -186,14 +187,21 @@ def score_to(
     Bad input raises before anything is written.
     """
     check_outputs(out, data=data, previous=previous)
-    dataset = _load(data, scheme, on_warning)
+    dataset = _load(data, scheme, on_warning, year, as_of)
     check_dates(dataset, year, as_of, scheme)
     return _score_and_write(dataset, year, out, as_of, scheme, previous, uncertainty, lang)
 
 
-def _load(data: str | Path, scheme: Scheme | None, on_warning: Callable[[Problem], None] | None) -> Dataset:
-    """The validated dataset; its warnings go to ``on_warning`` (the run goes on)."""
-    dataset = load(data, scheme)
+def _load(
+    data: str | Path,
+    scheme: Scheme | None,
+    on_warning: Callable[[Problem], None] | None,
+    year: int | None = None,
+    as_of: str | None = None,
+) -> Dataset:
+    """The validated dataset (its dates checked against the window of ``year``); its warnings
+    go to ``on_warning`` (the run goes on)."""
+    dataset = load(data, scheme, year=year, as_of=as_of or getattr(scheme, "as_of", None))
     if on_warning is not None:
         for warning in dataset.warnings:
             on_warning(warning)
@@ -212,6 +220,10 @@ def _score_and_write(
 ) -> Result:
     last_year = read_previous(previous) if previous else None
     result = score(dataset, year=year, as_of=as_of, scheme=scheme)
+    warnings = list(getattr(dataset, "warnings", []))
+    if warnings:  # the index lists them too
+        shown = [{lang: w.text(lang) for lang in ("en", "zh")} for w in warnings]
+        result = dataclasses.replace(result, meta={**result.meta, "warnings": shown})
     if last_year is not None:
         result = compare(result, last_year)
     if uncertainty:
@@ -223,6 +235,8 @@ def _score_and_write(
     out.mkdir(parents=True, exist_ok=True)
     write_scores(result, out / "scores.xlsx", lang=lang)
     save_result(result, out / "results")
+    source = Path(dataset.source).name if getattr(dataset, "source", "") else ""
+    atomic_write(out / "validation.txt", validation_text(warnings, source, year, lang))
     return result
 
 
@@ -271,7 +285,7 @@ def run_assessment(
             from assess.reporting.pdf import warm_in_background
 
             warm_in_background(report_options.get("lang", "en"))
-        dataset = _load(data, scheme, on_warning)
+        dataset = _load(data, scheme, on_warning, year, as_of)
         check_dates(dataset, year, as_of, scheme)
         check_only(dataset, report_options.get("only"))
         result = _score_and_write(

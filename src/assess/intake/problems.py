@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assess.common.errors import AssessError
+from assess.common.messages import message
 from assess.intake.spec import SHEETS
 
-__all__ = ["InputError", "Problem"]
+__all__ = ["InputError", "Problem", "validation_text"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,15 @@ class InputError(AssessError):
         if self.warnings:
             lines += [warn, *(f"  - {p.text(lang)}" for p in self.warnings)]
         return "\n".join(lines)
+
+
+def validation_text(warnings: list[Problem], source: str, year: int, lang: str = "en") -> str:
+    """``OUT/validation.txt`` of a run that went on: a line saying so, then every warning, located.
+
+    >>> validation_text([], "data.xlsx", 2025)
+    'Validation of data.xlsx for the 2025 assessment: no errors, no warnings.\\n'
+    """
+    if not warnings:
+        return message("checks", "validation_none", lang, input=source, year=year) + "\n"
+    head = message("checks", "validation_head", lang, input=source, year=year, n=len(warnings))
+    return "\n".join([head, *(f"  - {w.text(lang)}" for w in warnings)]) + "\n"

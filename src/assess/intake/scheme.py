@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -33,6 +33,7 @@ from assess.common.errors import SchemeError
 __all__ = [
     "Scheme",
     "UncertaintySettings",
+    "DateWindow",
     "load_scheme",
     "default_scheme",
     "DEFAULT_SCHEME_TEXT",
@@ -302,6 +303,66 @@ class UncertaintySettings(_Frozen):
         return v
 
 
+#: The plausible window's defaults: from 1 January this many years before the assessment year
+#: to ``as_of`` plus this many years (DESIGN §2; ``dates`` in the scheme changes them).
+DEFAULT_YEARS_BEFORE = 1
+DEFAULT_YEARS_AFTER = 1
+#: How far outside its goalposts an office-supplied indicator may lie, in goalpost spans
+#: (``goalpost_factor`` in the scheme): nearer is clipped with a warning, farther is refused.
+DEFAULT_GOALPOST_FACTOR = 0.5
+
+
+def _plain_date(v: Any) -> Any:
+    if v is not None and (not isinstance(v, date | str) or isinstance(v, datetime)):
+        raise ValueError(f"{_shown(v)} is not a date; write it as YYYY-MM-DD, e.g. 2024-01-01")
+    return v
+
+
+def _years_later(day: date, years: int) -> date:
+    """``day`` moved by whole years (29 February becomes 28 February in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class DateWindow(_Frozen):
+    """The optional ``dates`` section: the window every date of the workbook must fall in.
+
+    By default from 1 January of the year before the assessment year to one year after
+    ``as_of``; ``years_before`` and ``years_after`` move the two ends by whole years, and
+    ``earliest`` and ``latest`` fix them to a date instead (one or the other per end).
+    A date outside the window is a typo (2052 for 2025) or a bare number read as a date
+    (``4.4`` becomes 1900-01-04), and is refused where it stands.
+    """
+
+    years_before: Annotated[int, _int(0, 100)] | None = None
+    years_after: Annotated[int, _int(0, 100)] | None = None
+    earliest: Annotated[date | None, BeforeValidator(_plain_date)] = None
+    latest: Annotated[date | None, BeforeValidator(_plain_date)] = None
+
+    @model_validator(mode="after")
+    def _one_per_end(self) -> DateWindow:
+        errors = [
+            f"give either {fixed} or {offset}, not both ({fixed} fixes the {end} date, {offset} counts years)"
+            for fixed, offset, end in (("earliest", "years_before", "earliest"), ("latest", "years_after", "latest"))
+            if getattr(self, fixed) is not None and getattr(self, offset) is not None
+        ]
+        if self.earliest is not None and self.latest is not None and not self.earliest < self.latest:
+            errors.append(f"earliest {self.earliest} must come before latest {self.latest}")
+        if errors:
+            raise ValueError("\n".join(errors))
+        return self
+
+    def bounds(self, year: int, as_of: date) -> tuple[date, date]:
+        """The first and last plausible day for assessment ``year`` read at ``as_of``."""
+        before = DEFAULT_YEARS_BEFORE if self.years_before is None else self.years_before
+        after = DEFAULT_YEARS_AFTER if self.years_after is None else self.years_after
+        earliest = self.earliest or date(year - before, 1, 1)
+        latest = self.latest or _years_later(as_of, after)
+        return earliest, latest
+
+
 class Scheme(_Frozen):
     """A validated scoring scheme. Build it with :func:`load_scheme` or :func:`default_scheme`."""
 
@@ -319,6 +380,9 @@ class Scheme(_Frozen):
     adjustments: Adjustments = Adjustments()
     grades: Grades
     uncertainty: UncertaintySettings | None = None  # absent: the defaults of UncertaintySettings
+    # Plausibility of the workbook's values, checked by intake (absent: the defaults above).
+    dates: DateWindow | None = None
+    goalpost_factor: Annotated[float, _num(0, 1e6)] | None = None
 
     @field_validator("timezone")
     @classmethod
@@ -392,6 +456,21 @@ class Scheme(_Frozen):
     def sha256(self) -> str:
         """SHA-256 of the canonical YAML form, so equal schemes hash equal."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def date_bounds(self, year: int, as_of: date | None = None) -> tuple[date, date]:
+        """The plausible window of the workbook's dates for ``year`` (``as_of``: the scheme's, else 31 December).
+
+        >>> default_scheme().date_bounds(2025)
+        (datetime.date(2024, 1, 1), datetime.date(2026, 12, 31))
+        """
+        day = as_of or getattr(self, "as_of", None) or date(year, 12, 31)
+        return (getattr(self, "dates", None) or DateWindow()).bounds(year, day)
+
+    @property
+    def goalpost_slack(self) -> float:
+        """``goalpost_factor``, or its default: how many goalpost spans an office's value may stray."""
+        factor = getattr(self, "goalpost_factor", None)
+        return DEFAULT_GOALPOST_FACTOR if factor is None else factor
 
     def grade_label(self, name: str | None, lang: str = "en") -> str:
         """The display label of band ``name`` (empty for an ungraded group)."""

@@ -26,6 +26,7 @@ import pandas as pd
 
 from assess.common.errors import SchemeError
 from assess.common.lazy import lazy_module
+from assess.intake.plausible import check_plausible
 from assess.intake.problems import InputError, Problem
 from assess.intake.read import ROW, RawTables, file_sha256, read_tables
 from assess.intake.scheme import BUILTIN_INDICATORS, Scheme, default_scheme
@@ -825,11 +826,22 @@ def _zone(scheme: Scheme) -> dt.tzinfo:
         ) from None
 
 
-def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def _as_date(as_of: str | dt.date | pd.Timestamp | None) -> dt.date | None:
+    return None if as_of is None else pd.Timestamp(as_of).date()
+
+
+def check_tables(
+    raw: RawTables,
+    scheme: Scheme | None = None,
+    year: int | None = None,
+    as_of: str | dt.date | pd.Timestamp | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Coerce and validate raw sheets; return typed frames and warnings, or raise :class:`InputError`.
 
     Every problem of every sheet is collected before anything is raised; a missing sheet or
-    column is reported with the problems of the columns that are there.
+    column is reported with the problems of the columns that are there. ``year`` and ``as_of``
+    place the plausible window of the dates (:mod:`assess.intake.plausible`; default: the
+    year most dated rows fall in, and the scheme's ``as_of`` or 31 December).
     """
     scheme = scheme or default_scheme()
     tz = _zone(scheme)
@@ -838,6 +850,10 @@ def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str
     absent = set(raw.missing)
     typed = _coerce(raw, problems, tz)
     _resolve_quarters(typed, raw, problems, warnings)
+    reported = {(p.sheet, p.row, p.column) for p in problems}  # a cell already named is not named again
+    implausible, doubtful = check_plausible(typed, raw.file, scheme, year, _as_date(as_of), raw.tables, reported)
+    problems.extend(implausible)  # before the rules: a cell reported here is not reported again
+    warnings.extend(doubtful)
     if "groups" in typed and typed["groups"].empty:
         problems.append(
             Problem(
@@ -875,9 +891,11 @@ def check_tables(raw: RawTables, scheme: Scheme | None = None) -> tuple[dict[str
     return typed, warnings
 
 
-def validate_tables(raw: RawTables, scheme: Scheme | None = None) -> dict[str, pd.DataFrame]:
+def validate_tables(
+    raw: RawTables, scheme: Scheme | None = None, year: int | None = None, as_of: str | dt.date | None = None
+) -> dict[str, pd.DataFrame]:
     """Coerce and validate raw sheets; return typed frames or raise :class:`InputError` (see :func:`check_tables`)."""
-    return check_tables(raw, scheme)[0]
+    return check_tables(raw, scheme, year, as_of)[0]
 
 
 def _fail(problems: list[Problem], warnings: list[Problem] | None = None) -> None:
@@ -887,12 +905,20 @@ def _fail(problems: list[Problem], warnings: list[Problem] | None = None) -> Non
     raise InputError(problems, warnings)
 
 
-def load(path: str | Path, scheme: Scheme | None = None) -> Dataset:
+def load(
+    path: str | Path,
+    scheme: Scheme | None = None,
+    *,
+    year: int | None = None,
+    as_of: str | dt.date | pd.Timestamp | None = None,
+) -> Dataset:
     """Read and validate a workbook (``.xlsx``) or a folder of CSV files.
 
     Raises :class:`~assess.intake.problems.InputError` listing every problem when the input is bad;
     what intake noticed without refusing the input is in the returned ``Dataset.warnings``.
+    ``year`` and ``as_of`` (the assessment's) place the window every date must fall in; by
+    default the year most dated rows fall in, and the scheme's ``as_of`` or 31 December.
     """
     raw = read_tables(path)
-    tables, warnings = check_tables(raw, scheme)
+    tables, warnings = check_tables(raw, scheme, year, as_of)
     return Dataset(tables=tables, source=str(path), sha256=file_sha256(path), warnings=warnings)

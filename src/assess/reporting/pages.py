@@ -27,6 +27,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from assess.common.atomic import atomic_write
+from assess.common.messages import message
 from assess.common.version import __version__
 from assess.reporting import facts
 from assess.reporting import figures as plots
@@ -345,6 +346,9 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
             "uncertainty_note", lang, draws=(meta.get("uncertainty") or {}).get("draws", "")
         ),
         line=report.provenance_line(result, lang),
+        input_warnings=[w.get(lang) or w.get("en", "") for w in meta.get("warnings") or []],
+        warnings_head=message("checks", "index_warnings", lang),
+        warnings_note=message("checks", "index_warnings_note", lang, file="validation.txt"),
     )  # fmt: skip
     path = out_dir / "index.html"
     atomic_write(path, html)
