@@ -153,20 +153,22 @@ def _roll_forward(out: Path, stage: Path, names: Iterable[str], moved: list[str]
         new, target, aside = stage / name, out / name, old / name
         if not _present(new):
             continue  # moved in already (by a swap that was killed after it)
+        if moved is not None:
+            moved.append(name)  # before it moves: a failure halfway is undone too
         if _present(target):
             _remove(aside)  # left by an attempt rolled back
             os.replace(target, aside)
         os.replace(new, target)
-        if moved is not None:
-            moved.append(name)
 
 
 def _roll_back(out: Path, stage: Path, moved: list[str]) -> None:
-    """Undo :func:`_roll_forward` for the entries in ``moved``."""
+    """Undo :func:`_roll_forward` for the entries in ``moved``, each wherever it stopped."""
     for name in reversed(moved):
-        os.replace(out / name, stage / name)
-        if _present(stage / _OLD / name):
-            os.replace(stage / _OLD / name, out / name)
+        new, target, aside = stage / name, out / name, stage / _OLD / name
+        if _present(target) and not _present(new):  # the new entry had moved in
+            os.replace(target, new)
+        if _present(aside) and not _present(target):  # the old one had moved aside
+            os.replace(aside, target)
 
 
 def recover(out: str | Path) -> bool:
