@@ -297,7 +297,7 @@ def run_assessment(
         recover(out)  # a swap a killed run began is finished before anything reads the folder
         stage = staging_path(out)
         # Entering the batch starts the workers and their kernels, which warm up while we score.
-        with ReportBatch(stage, progress=progress, **report_options) as batch:
+        with ReportBatch(stage, progress=progress, publish_to=out, **report_options) as batch:
             if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
                 from assess.reporting.pdf import warm_in_background
 
