@@ -19,6 +19,7 @@ workers) close their copy of the lock at once, so only the ``assess`` process it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -145,10 +146,16 @@ def _acquire(
     told = False
     while True:
         made += _make(folder)
+        cloexec = getattr(os, "O_CLOEXEC", 0)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | cloexec, 0o666)
         except FileNotFoundError:  # the folder went with a run that just ended: make it again
             continue
+        except PermissionError:  # left by another user's killed run: lock it all the same
+            try:
+                fd = os.open(path, os.O_RDONLY | cloexec)
+            except FileNotFoundError:
+                continue
         if fcntl is None:
             return fd
         try:
@@ -185,8 +192,11 @@ def _acquire(
         if not same:  # locked a file its last holder removed on leaving: lock the one there now
             os.close(fd)
             continue
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, _record(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, _record(), 0)
+        except OSError:  # a record only names the holder; the lock holds without it
+            pass
         return fd
 
 
@@ -224,7 +234,8 @@ def output_lock(
         yield folder
     finally:
         _held.pop(key, None)
-        (folder / LOCK_NAME).unlink(missing_ok=True)  # still locked: a waiting run relocks the new file
+        with contextlib.suppress(OSError):  # still locked: a waiting run relocks the new file
+            (folder / LOCK_NAME).unlink(missing_ok=True)
         if fd is not None:
             os.close(fd)
         for path in made:  # deepest first; stops at the first that holds something
