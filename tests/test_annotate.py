@@ -128,6 +128,25 @@ def test_refuses_to_overwrite_the_input(bad: Path, capsys) -> None:
     assert "ending in .xlsx" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_existing_marked_copy_is_not_replaced_without_force(bad: Path, tmp_path: Path, capsys, lang) -> None:
+    marked = tmp_path / "marked.xlsx"
+    marked.write_bytes(b"the copy a group is correcting")
+    assert main(["validate", str(bad), "--annotate", str(marked), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    assert marked.read_bytes() == b"the copy a group is correcting"  # refused before anything is read
+    assert "Traceback" not in err and str(marked) in err and "--force" in err
+    assert (
+        "already exists and assess does not replace it" in err if lang == "en" else "已存在，assess 不会覆盖它" in err
+    )
+    assert main(["validate", str(bad), "--annotate", str(marked), "--lang", lang, "--force"]) == 2
+    assert openpyxl.load_workbook(marked).sheetnames[0] == ("problem_list" if lang == "en" else "问题清单")
+    # --force never lets the marked copy replace the input itself
+    before = _digest(bad)
+    assert main(["validate", str(bad), "--annotate", str(bad), "--force"]) == 2
+    assert "is the input itself" in capsys.readouterr().err and _digest(bad) == before
+
+
 def test_csv_folder_gives_an_xlsx_with_one_sheet_per_file(tmp_path: Path) -> None:
     folder = write_sample(tmp_path / "csv", groups=4, seed=1)
     ledger = pd.read_csv(folder / "ledger.csv", dtype=str, keep_default_na=False)

@@ -203,3 +203,59 @@ def test_identical_runs_write_identical_notebooks_and_reports(tmp_path: Path) ->
         nb = nbformat.read(out / f"notebooks/{group_id}.ipynb", as_version=4)
         assert nb.metadata.papermill.start_time == "2025-12-31T00:00:00+00:00"
         assert nb.cells[1].id == "injected-parameters"  # the template's parameters cell, then papermill's
+
+
+# --- a run killed midway: its lock taken over, its finished reports resumed -------------------
+
+
+@pytest.mark.slow
+def test_kill_9_during_the_reports_leaves_out_untouched_and_the_next_run_resumes(tmp_path: Path) -> None:
+    from assess.batch.ledger import read_ledger
+    from assess.common.outlock import LOCK_NAME, read_holder
+    from assess.common.staging import STAGING_NAME
+
+    env = environment(tmp_path)
+    data = write_sample(tmp_path / "sample.xlsx", groups=4)
+    out = tmp_path / "out"
+    run = cli("run", str(data), "--year", "2025", "--out", str(out), "--workers", "1")
+    process = subprocess.Popen(run, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staged = out / STAGING_NAME
+    try:
+        deadline = time.monotonic() + 180
+        while not list((staged / "reports").glob("*.html")):
+            assert process.poll() is None and time.monotonic() < deadline, "no report within 180 s"
+            time.sleep(0.05)
+        descendants = psutil.Process(process.pid).children(recursive=True)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        while alive(descendants) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    done = sorted(p.stem for p in (staged / "reports").glob("*.html"))
+    assert 1 <= len(done) < 4
+    # OUT holds no output of the run half done; the lock's record names the dead run
+    assert sorted(p.name for p in out.iterdir()) == sorted([LOCK_NAME, STAGING_NAME])
+    assert read_holder(out).pid == process.pid
+    status = subprocess.run(cli("status", str(out)), env=env, capture_output=True, text=True, timeout=120)
+    assert "its outputs are not in" in status.stdout and "no end recorded" in status.stdout, status.stdout
+
+    again = subprocess.run(run, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    records = read_ledger(out)
+    last = [r for r in records if r["event"] == "run"][-1]["run_id"]
+    skipped = sorted(r["group_id"] for r in records if r.get("run_id") == last and r.get("status") == "skipped")
+    assert skipped == done  # the reports the killed run finished were not made again
+    assert sorted(p.name for p in (out / "reports").iterdir()) == [f"G0{i}.html" for i in range(1, 5)]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "index.html",
+        "notebooks",
+        "reports",
+        "results",
+        "run.jsonl",
+        "scores.xlsx",
+    ]
+    notebook = nbformat.read(out / "notebooks" / "G04.ipynb", as_version=4)
+    assert notebook.metadata.papermill.parameters.result_dir == str((out / "results").resolve())
+    assert STAGING_NAME not in (out / "notebooks" / "G04.ipynb").read_text(encoding="utf-8")

@@ -27,6 +27,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 import assess
 from assess.batch.ledger import read_ledger
 from assess.batch.pipeline import write_sample
+from assess.common.staging import STAGING_NAME
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
@@ -207,7 +208,7 @@ def same_commit(page: bytes) -> bytes:
 # SLOW, waits the first time it runs: long enough for a test to kill something under it.
 MARKED = """
 import os, pathlib, time
-marks = pathlib.Path(result_dir).parent / "marks"
+marks = pathlib.Path(result_dir).parent.parent / "marks"  # OUT/marks: the run reads OUT/.assess-staging/results
 marks.mkdir(exist_ok=True)
 first = not list(marks.glob(group_id + ".*"))
 (marks / f"{group_id}.{os.getpid()}").write_text(str(os.getppid()))
@@ -304,7 +305,8 @@ def test_a_scheduler_that_goes_away_fails_the_rest_and_keeps_the_finished(
         f"dask://{cluster.address}",
     )
     try:
-        wait_for(lambda: (out / "reports" / "G01.html").is_file() and marks(out, "G02"), 180, "G01 done, G02 running")
+        done = out / STAGING_NAME / "reports" / "G01.html"  # OUT/reports is swapped in when the run ends
+        wait_for(lambda: done.is_file() and marks(out, "G02"), 180, "G01 done, G02 running")
         os.kill(cluster.scheduler.pid, signal.SIGKILL)
         lost = time.monotonic()
         code, _, err = finish(process, timeout=120)

@@ -31,6 +31,7 @@ from assess.batch.pipeline import write_sample
 from assess.batch.runner import ReportBatch, render_reports
 from assess.cli import main
 from assess.common.extras import MissingExtraError
+from assess.common.staging import STAGING_NAME
 
 GROUPS = ["G01", "G02", "G03", "G04"]
 EPOCH = "1767139200"  # 2025-12-31: pins generated_at for byte-equal runs
@@ -471,17 +472,19 @@ def test_killed_run_resumes_to_the_same_outputs(data: Path, tmp_path: Path, monk
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    staged = killed / STAGING_NAME  # where the run writes until it has finished
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list((killed / "reports").glob("*.html")):
+    while time.monotonic() < deadline and not list((staged / "reports").glob("*.html")):
         time.sleep(0.1)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err.decode()
-    done = list((killed / "reports").glob("*.html"))
+    done = list((staged / "reports").glob("*.html"))
     assert 1 <= len(done) < 4
+    assert [p.name for p in killed.iterdir()] == [STAGING_NAME]  # OUT as before: no output of a run half done
     assert not list(killed.rglob(".*.part"))  # nothing half-written
     assert all(p.read_text(encoding="utf-8").rstrip().endswith("</html>") for p in done)
-    assert [r for r in read_ledger(killed) if r["event"] == "end"][-1]["interrupted"]
+    assert [r for r in read_ledger(staged) if r["event"] == "end"][-1]["interrupted"]
 
     assert run(data, killed, template) == 0  # resume
     rerun = sorted(r["group_id"] for r in report_records(killed) if r["status"] == "ok")

@@ -362,6 +362,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     if args.annotate:
         check_target(args.data, args.annotate)  # refused before anything is read
+        _check_new(args.annotate, args.force, args.lang)
     scheme = _scheme(args)
     year = args.year or (int(args.as_of[:4]) if args.as_of else None)  # --as-of alone names its year
     if args.as_of and int(args.as_of[:4]) != year:
@@ -393,6 +394,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_new(path: str, force: bool, lang: str) -> None:
+    """Refuse to replace an existing file (an earlier marked copy the groups may be working on)
+    unless ``--force``, as ``template`` and ``sample`` never replace one."""
+    target = Path(path).expanduser()
+    if not force and (target.exists() or target.is_symlink()):
+        from assess.common.messages import message
+
+        raise AssessError(message("outputs", "annotate_exists", lang, path=path, option="--force"))
+
+
+def _wait_line(text: str) -> None:
+    """``--wait``: say on the console that the run waits for another one, and for which."""
+    print(text, file=sys.stderr, flush=True)
+
+
 def _check_outputs(args: argparse.Namespace) -> None:
     """Before anything is read or written: no output of this run may replace one of its inputs."""
     from assess.batch.pipeline import check_outputs
@@ -409,6 +425,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     result = score_to(
         args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
         uncertainty=args.uncertainty, lang=args.lang, on_warning=_warn_to_stderr(args.lang),
+        wait=args.wait, on_wait=_wait_line,
     )  # fmt: skip
     _say(args, f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
     return EXIT_OK
@@ -480,7 +497,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary = run_assessment(
         args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
         uncertainty=args.uncertainty, on_warning=_warn_to_stderr(args.lang), progress=not args.quiet,
-        **_batch_options(args),
+        wait=args.wait, on_wait=_wait_line, **_batch_options(args),
     )  # fmt: skip
     return _report_run(args, summary, Path(args.out))
 
@@ -488,20 +505,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from assess.batch.pipeline import run_assessment, write_sample
     from assess.common.extras import require
+    from assess.common.outlock import output_lock
 
     require("reports")  # before the sample is written: a missing extra leaves nothing behind
     if args.pdf:
         require("pdf")
     out = Path(args.out)
-    data = write_sample(out / "sample.xlsx", year=args.year)
-    _say(args, f"sample year {args.year} written to {data}")
-    summary = run_assessment(
-        data, args.year, out, lang=args.lang, pdf=args.pdf, kernel_name=args.kernel, progress=not args.quiet
-    )
-    status = _report_run(args, summary, out)
-    from assess.batch.bulletin import write_bulletin  # the June bulletin of the sample year
+    with output_lock(out, wait=args.wait, on_wait=_wait_line, lang=args.lang):  # the sample and the bulletin too
+        data = write_sample(out / "sample.xlsx", year=args.year)
+        _say(args, f"sample year {args.year} written to {data}")
+        summary = run_assessment(
+            data, args.year, out, lang=args.lang, pdf=args.pdf, kernel_name=args.kernel, progress=not args.quiet
+        )
+        status = _report_run(args, summary, out)
+        from assess.batch.bulletin import write_bulletin  # the June bulletin of the sample year
 
-    files = write_bulletin(data, out, month=f"{args.year}-06", lang=args.lang, pdf=args.pdf, kernel_name=args.kernel)
+        files = write_bulletin(
+            data, out, month=f"{args.year}-06", lang=args.lang, pdf=args.pdf, kernel_name=args.kernel
+        )
     _say(args, f"June bulletin: {files.html}")
     return status
 
@@ -543,6 +564,9 @@ def _cmd_scheme_show(args: argparse.Namespace) -> int:
 
     print(DEFAULT_SCHEME_TEXT if args.scheme is None else _scheme(args).text, end="")
     return EXIT_OK
+
+
+_WAIT_HELP = "if another run is writing the same --out folder, wait for it to finish (default: stop, naming it)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -619,6 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
                 help="assessment date YYYY-MM-DD inside the year (default: 31 December of the year)",
             )
             c.add_argument("--out", type=_out_folder, required=True, help="output folder")
+            c.add_argument("--wait", action="store_true", help=_WAIT_HELP)
             c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
             c.add_argument(
                 "--uncertainty", type=_number(int, 1, f"give 1 to {MAX_DRAWS:,} draws", MAX_DRAWS), metavar="N",
@@ -668,8 +693,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--annotate",
         metavar="MARKED.xlsx",
-        help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group",
+        help="write a copy of the workbook with every bad cell red and commented, and a first sheet listing the problems by group (a new file)",
     )
+    c.add_argument("--force", action="store_true", help="let --annotate replace an existing file")
     c.set_defaults(func=_cmd_validate)
 
     c = sub.add_parser("score", parents=[talk], help="validate and score; write OUT/scores.xlsx")
@@ -754,6 +780,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("demo", parents=[talk], help="generate the sample year and run the whole assessment on it")
     c.add_argument("--out", type=_out_folder, default="reports/demo")
+    c.add_argument("--wait", action="store_true", help=_WAIT_HELP)
     c.add_argument("--year", type=_year, default=2025)
     kernel_option(c)
     report_options(c)

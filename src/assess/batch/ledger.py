@@ -31,6 +31,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from assess.common.atomic import atomic_write
+from assess.common.messages import message
+from assess.common.staging import staging_path
 
 __all__ = ["LEDGER_NAME", "Ledger", "RunStatus", "format_status", "read_ledger", "run_status"]
 
@@ -224,6 +226,8 @@ class RunStatus:
     end: dict[str, Any] | None
     reports: list[dict[str, Any]] = field(default_factory=list)
     state: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: The ledger read is that of a run not swapped in yet (under way, or stopped before the end).
+    staged: bool = False
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -241,18 +245,23 @@ class RunStatus:
             "reports_ok": sum(r.get("status") == "ok" for r in self.state.values()),
             "reports_failed": len(self.failed),
             "failed": self.failed,
+            "staged": self.staged,
         }
 
 
 def run_status(out_dir: str | Path) -> RunStatus:
     """Read ``out_dir/run.jsonl`` into a :class:`RunStatus`.
 
+    While a run works on ``out_dir`` (or after one was stopped before its end), its ledger is
+    in the staging folder (:mod:`assess.common.staging`): that one is read, and ``staged`` set.
+
     Raises
     ------
     FileNotFoundError
         When the folder has no ledger.
     """
-    records = read_ledger(out_dir)
+    staged = (staging_path(out_dir) / LEDGER_NAME).is_file()
+    records = read_ledger(staging_path(out_dir) if staged else out_dir)
     if not records:
         path = Path(out_dir) / LEDGER_NAME
         if path.is_file():  # there, but damaged or not assess's
@@ -264,7 +273,7 @@ def run_status(out_dir: str | Path) -> RunStatus:
     run_id = run.get("run_id") if run else None
     end = next((r for r in reversed(records) if r.get("event") == "end" and r.get("run_id") == run_id), None)
     reports = [r for r in records if r.get("event") == "report" and r.get("run_id") == run_id]
-    return RunStatus(Path(out_dir), run, end, reports, current_state(records))
+    return RunStatus(Path(out_dir), run, end, reports, current_state(records), staged)
 
 
 def _mb(value: Any) -> str:
@@ -273,7 +282,7 @@ def _mb(value: Any) -> str:
 
 def format_status(status: RunStatus) -> str:
     """``assess status`` text: the last run, failures with their class, time and memory."""
-    lines = []
+    lines = [message("outputs", "status_staged", "en", folder=str(status.out_dir))] if status.staged else []
     run, end = status.run, status.end
     counts = status.as_dict()["last_run_counts"]
     if run is not None:

@@ -1,11 +1,15 @@
 """The year-end jobs the command line runs: score a workbook, run a whole assessment.
 
-Each job validates first and writes nothing when the input is bad; outputs land
-atomically, so an interrupted run never leaves a half-written file.
+Each job validates first and writes nothing when the input is bad. It holds the output
+folder's lock while it works (:mod:`assess.common.outlock`: two runs never write one folder at
+once), and writes its outputs into the folder's staging folder, swapped in only when the job has
+finished (:mod:`assess.common.staging`): stopped midway — a full disk, Ctrl-C, a crash — it
+leaves the previous outputs whole, never some new and some old.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from collections.abc import Callable, Sequence
@@ -18,6 +22,8 @@ from assess.analysis.history import compare, read_previous
 from assess.common.atomic import atomic_write
 from assess.common.errors import OptionError
 from assess.common.extras import require
+from assess.common.outlock import output_lock
+from assess.common.staging import recover, staged, staging_path
 from assess.intake.problems import Problem, validation_text
 from assess.intake.sample import make_sample
 from assess.intake.scheme import Scheme
@@ -40,6 +46,10 @@ __all__ = [
 
 #: What a run writes under ``OUT/`` (files and folders it replaces).
 OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl", "validation.txt")
+#: What each job writes in its staging folder and swaps into ``OUT/`` at its end.
+_SCORE_NAMES = ("scores.xlsx", "results", "validation.txt")
+_RUN_NAMES = (*OUTPUT_NAMES, "index.pdf", "reports.pdf")
+_LEDGER = "run.jsonl"  # appended to in place: copied into the staging folder, never linked
 
 _ROLES = {"data": "the input", "previous": "--previous", "scheme": "the scheme file", "template": "--template"}
 
@@ -175,6 +185,8 @@ def score_to(
     uncertainty: int | None = None,
     lang: str = "en",
     on_warning: Callable[[Problem], None] | None = None,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Result:
     """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``.
 
@@ -185,11 +197,18 @@ def score_to(
     called with each warning of the intake (a hidden sheet read, control characters
     removed, rows pasted twice, ...), which do not stop the run.
     Bad input raises before anything is written.
+
+    ``out`` is locked while the job works: another job on it raises
+    :class:`~assess.common.outlock.OutputBusy`, or with ``wait`` waits (``on_wait`` receives
+    the line saying so). The two outputs are swapped in together at the end; a full disk raises
+    :class:`~assess.common.staging.DiskFull` and leaves the previous ones.
     """
     check_outputs(out, data=data, previous=previous)
-    dataset = _load(data, scheme, on_warning, year, as_of)
-    check_dates(dataset, year, as_of, scheme)
-    return _score_and_write(dataset, year, out, as_of, scheme, previous, uncertainty, lang)
+    with output_lock(out, wait=wait, on_wait=on_wait, lang=lang):
+        dataset = _load(data, scheme, on_warning, year, as_of)
+        check_dates(dataset, year, as_of, scheme)
+        with staged(out, _SCORE_NAMES, lang=lang) as stage:
+            return _score_and_write(dataset, year, stage, as_of, scheme, previous, uncertainty, lang)
 
 
 def _load(
@@ -263,6 +282,8 @@ def run_assessment(
     progress: bool = True,
     uncertainty: int | None = None,
     on_warning: Callable[[Problem], None] | None = None,
+    wait: bool = False,
+    on_wait: Callable[[str], None] | None = None,
     **report_options,
 ) -> RunSummary:
     """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``
@@ -271,6 +292,11 @@ def run_assessment(
     ``report_options`` go to :class:`assess.batch.runner.ReportBatch` (``template``, ``lang``,
     ``workers``, ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...).
     Reports and the index whose content is unchanged are kept; ``out/run.jsonl`` logs the run.
+
+    ``out`` is locked while the run works (``wait`` and ``on_wait`` as in :func:`score_to`).
+    Everything is written in ``out``'s staging folder and swapped in at the end; a run stopped
+    before (Ctrl-C, a crash) leaves ``out`` as it was, and the next run on ``out`` resumes from
+    the reports it finished. A full disk raises :class:`~assess.common.staging.DiskFull`.
     """
     require("reports")  # a clear "pip install 'assess[reports]'" rather than an ImportError
     if report_options.get("pdf"):
@@ -278,26 +304,40 @@ def run_assessment(
     from assess.batch.runner import ReportBatch  # heavy imports (papermill) only when reporting
 
     out = Path(out)
+    lang = report_options.get("lang", "en")
     check_outputs(out, data=data, previous=previous, template=report_options.get("template"))
-    # Entering the batch starts the workers and their kernels, which warm up while we score.
-    with ReportBatch(out, progress=progress, **report_options) as batch:
-        if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
-            from assess.reporting.pdf import warm_in_background
+    with output_lock(out, wait=wait, on_wait=on_wait, lang=lang), contextlib.ExitStack() as swap:
+        recover(out)  # a swap a killed run began is finished before anything reads the folder
+        stage = staging_path(out)
+        # Entering the batch starts the workers and their kernels, which warm up while we score.
+        with ReportBatch(stage, progress=progress, publish_to=out, **report_options) as batch:
+            if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
+                from assess.reporting.pdf import warm_in_background
 
-            warm_in_background(report_options.get("lang", "en"))
-        dataset = _load(data, scheme, on_warning, year, as_of)
-        check_dates(dataset, year, as_of, scheme)
-        check_only(dataset, report_options.get("only"))
-        result = _score_and_write(
-            dataset, year, out, as_of, scheme, previous, uncertainty, report_options.get("lang", "en")
-        )
-        outcomes = batch.run(out / "results", list(result.scores["group_id"]))
-        index = batch.write_index(result, outcomes)
-    if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
-        from assess.reporting.pdf import write_run_pdfs
+                warm_in_background(lang)
+            dataset = _load(data, scheme, on_warning, year, as_of)
+            check_dates(dataset, year, as_of, scheme)
+            check_only(dataset, report_options.get("only"))
+            swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
+            result = _score_and_write(dataset, year, stage, as_of, scheme, previous, uncertainty, lang)
+            outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+            batch.write_index(result, outcomes)
+        if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
+            from assess.reporting.pdf import write_run_pdfs
 
-        write_run_pdfs(result, outcomes, out, lang=report_options.get("lang", "en"))
-    return RunSummary(result, outcomes, index)
+            write_run_pdfs(result, outcomes, stage, lang=lang)
+    return RunSummary(result, [_moved(o, stage, out) for o in outcomes], out / "index.html")
+
+
+def _moved(outcome, stage: Path, out: Path):
+    """``outcome`` with its paths in the staging folder turned into the same paths under ``out``."""
+    changes = {}
+    for name in ("html_path", "notebook_path", "pdf_path"):
+        path = getattr(outcome, name, None)
+        if path is not None:
+            with contextlib.suppress(ValueError):
+                changes[name] = out / Path(path).resolve().relative_to(stage.resolve())
+    return dataclasses.replace(outcome, **changes) if changes else outcome
 
 
 def write_sample(path: str | Path, year: int = 2025, groups: int = 38, seed: int = 0) -> Path:

@@ -286,6 +286,10 @@ class ReportBatch:
         Run just the groups whose report failed last time.
     parameters : dict, optional
         Extra notebook parameters (part of every report's fingerprint).
+    publish_to : str or Path, optional
+        Where ``out_dir``'s contents will be once the run is swapped in, when ``out_dir`` is a
+        staging folder (:mod:`assess.common.staging`): the executed notebooks name the result
+        folder there, not in the staging folder that is gone by then.
 
     Notes
     -----
@@ -314,9 +318,11 @@ class ReportBatch:
         only: Sequence[str] | None = None,
         failed: bool = False,
         parameters: dict[str, Any] | None = None,
+        publish_to: str | Path | None = None,
     ) -> None:
         report.check_lang(lang)
         self.out_dir = Path(out_dir).resolve()
+        self.publish_to = None if publish_to is None else Path(publish_to).resolve()
         self.template = Path(template).resolve()
         if not self.template.is_file():
             raise FileNotFoundError(
@@ -583,7 +589,7 @@ class ReportBatch:
         group_id = payload.group_id
         html, notebook, pdf = self._paths(group_id)
         if payload.notebook is not None:
-            atomic_write(notebook, payload.notebook)
+            atomic_write(notebook, self._published(payload.notebook))
         else:
             notebook.unlink(missing_ok=True)
         if payload.ok and payload.html is not None:
@@ -619,6 +625,13 @@ class ReportBatch:
             status="written" if payload.ok else "failed",
             pdf_path=pdf if payload.ok and self.pdf else None,
         )
+
+    def _published(self, notebook: str) -> str:
+        """The executed notebook with the result folder's path as it will be after the swap."""
+        if self.publish_to is None:
+            return notebook
+        staged, final = str(self.out_dir / "results"), str(self.publish_to / "results")
+        return notebook.replace(f'{staged}"', f'{final}"').replace(f'{staged}\\"', f'{final}\\"')
 
     def write_index(self, result: Result, outcomes: Sequence[ReportOutcome]) -> Path:
         """Write ``index.html`` unless it exists and nothing it shows has changed."""

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write", "atomic_folder", "file_mode", "umask"]
+__all__ = ["atomic_path", "atomic_write", "atomic_folder", "clean_leftovers", "file_mode", "umask"]
 
 
 def umask() -> int:
@@ -80,7 +80,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _clean_leftovers(target: Path) -> None:
+def clean_leftovers(target: Path) -> None:
     """Remove the ``.NAME.new-PID`` and ``.NAME.old-PID`` siblings of runs that are gone."""
     for sibling in target.parent.glob(f".{target.name}.*-*"):
         kind, _, pid = sibling.name.removeprefix(f".{target.name}.").partition("-")
@@ -99,7 +99,7 @@ def atomic_folder(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    _clean_leftovers(target)
+    clean_leftovers(target)
     new = target.with_name(f".{target.name}.new-{os.getpid()}")
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     new.mkdir()

@@ -1,0 +1,211 @@
+"""A run that cannot finish (a full disk, a swap that fails, a process killed while swapping)
+leaves the previous outputs whole: never scores.xlsx new and results/ old."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+
+from assess.batch.pipeline import write_sample
+from assess.cli import main
+from assess.common import staging
+from assess.common.outlock import LOCK_NAME
+from assess.common.staging import STAGING_NAME, DiskFull, human_size, recover, staged
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (its staging folder and lock file aside) with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and STAGING_NAME not in p.parts and p.name != LOCK_NAME
+    }
+
+
+@pytest.fixture()
+def scored(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """An output folder holding a finished `score` of one year, a second year's data, and the folder's files."""
+    first = write_sample(tmp_path / "first.xlsx", groups=6, seed=1)
+    second = write_sample(tmp_path / "second.xlsx", groups=6, seed=2)
+    out = tmp_path / "out"
+    assert main(["score", str(first), "--year", "2025", "--out", str(out)]) == 0
+    return out, second, _files(out)
+
+
+def _no_space(path: object) -> OSError:
+    return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+def test_a_full_disk_after_scores_xlsx_leaves_the_previous_outputs_whole(scored, monkeypatch, capsys) -> None:
+    out, second, before = scored
+    import assess.batch.pipeline as pipeline
+
+    real = pipeline.save_result
+
+    def full(result, path):  # scores.xlsx is written; results/ fills the disk half-way
+        real(result, path)
+        raise _no_space(Path(path) / "indicators.parquet")
+
+    monkeypatch.setattr(pipeline, "save_result", full)
+    assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert f"The disk holding {out} is full (No space left on device, writing " in err
+    assert "the previous outputs are intact and nothing of this run was kept" in err
+    previous = sum(len(b) for b in before.values())
+    assert f"This run needs about {human_size(previous)} free on that disk" in err
+    assert _files(out) == before  # scores.xlsx and results/ both the first year's, byte for byte
+    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]  # no staging folder, no lock
+
+
+def test_a_full_disk_message_in_chinese_names_the_folder_and_the_space(scored, monkeypatch, capsys) -> None:
+    out, second, before = scored
+    import assess.batch.pipeline as pipeline
+
+    def full(result, path, lang="en"):
+        raise _no_space(path)
+
+    monkeypatch.setattr(pipeline, "write_scores", full)
+    assert main(["score", str(second), "--year", "2025", "--out", str(out), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert f"{out} 所在的磁盘已满" in err and "之前的输出完好无损" in err and "目前可用" in err, err
+    assert _files(out) == before
+
+
+def test_the_estimate_counts_what_the_run_wrote_when_there_are_no_previous_outputs(tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(DiskFull) as caught, staged(out, ["reports"]) as stage:
+        (stage / "reports").mkdir()
+        (stage / "reports" / "G01.html").write_bytes(b"x" * 300_000)
+        (stage / "reports" / "G02.html").write_bytes(b"x" * 200_000)
+        raise _no_space(stage / "reports" / "G03.html")
+    assert caught.value.needed == 500_000 and "needs about 488.3 KB" in str(caught.value)
+    assert "it had written 488.3 KB; the previous outputs take 0 B" in str(caught.value)
+    assert not any(out.iterdir())
+
+
+def test_a_swap_that_fails_midway_is_rolled_back_and_the_next_run_goes_on(scored, monkeypatch, capsys) -> None:
+    out, second, before = scored
+    real = os.replace
+    moves = []
+
+    def flaky(source, target):
+        moves.append((Path(source).name, Path(target).name))
+        into_out = Path(source).parent.name == STAGING_NAME and Path(target).parent == out
+        if into_out and Path(source).name == "results":  # the second entry of the swap
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(staging.os, "replace", flaky)
+    with pytest.raises(OSError, match="Device or resource busy"):
+        main(["score", str(second), "--year", "2025", "--out", str(out)])
+    assert ("scores.xlsx", "scores.xlsx") in moves  # the first entry had moved in, and went back
+    assert _files(out) == before
+    assert not (out / STAGING_NAME / ".swap.json").exists()  # undone: nothing for the next run to finish
+    monkeypatch.setattr(staging.os, "replace", real)
+    capsys.readouterr()
+    assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 0
+    assert _files(out) != before and sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]
+    after = _files(out)
+    fresh = out.with_name("fresh")
+    assert main(["score", str(second), "--year", "2025", "--out", str(fresh)]) == 0
+    assert after["results/scores.parquet"] == _files(fresh)["results/scores.parquet"]
+
+
+def test_a_swap_killed_midway_is_finished_by_the_next_run(tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "results").mkdir(parents=True)
+    (out / "results" / "meta.json").write_text("old", encoding="utf-8")
+    (out / "scores.xlsx").write_text("old", encoding="utf-8")
+    (out / "notes.txt").write_text("the office's own", encoding="utf-8")
+    stage = out / STAGING_NAME
+    (stage / "results").mkdir(parents=True)
+    (stage / "results" / "meta.json").write_text("new", encoding="utf-8")
+    (stage / "scores.xlsx").write_text("new", encoding="utf-8")
+    (stage / ".swap.json").write_text(json.dumps({"put": ["scores.xlsx", "results"]}), encoding="utf-8")
+    # killed after the first entry moved: scores.xlsx new, results/ old — until the next run
+    (stage / ".old").mkdir()
+    os.replace(out / "scores.xlsx", stage / ".old" / "scores.xlsx")
+    os.replace(stage / "scores.xlsx", out / "scores.xlsx")
+    assert recover(out)
+    assert (out / "scores.xlsx").read_text(encoding="utf-8") == "new"
+    assert (out / "results" / "meta.json").read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "results", "scores.xlsx"]
+    assert not recover(out)  # nothing left to finish
+
+
+def test_staging_links_the_previous_outputs_and_copies_the_ledger(tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "reports").mkdir(parents=True)
+    (out / "reports" / "G01.html").write_text("<html>", encoding="utf-8")
+    (out / "run.jsonl").write_text('{"event": "run"}\n', encoding="utf-8")
+    with staged(out, ["reports", "run.jsonl", "index.html"], copy=["run.jsonl"]) as stage:
+        assert os.path.samefile(stage / "reports" / "G01.html", out / "reports" / "G01.html")  # no space taken
+        assert not os.path.samefile(stage / "run.jsonl", out / "run.jsonl")
+        with (stage / "run.jsonl").open("a", encoding="utf-8") as ledger:
+            ledger.write('{"event": "end"}\n')
+        assert (out / "run.jsonl").read_text(encoding="utf-8") == '{"event": "run"}\n'  # not yet
+        assert not (stage / "index.html").exists()
+    assert (out / "run.jsonl").read_text(encoding="utf-8").count("\n") == 2
+    assert sorted(p.name for p in out.iterdir()) == ["reports", "run.jsonl"]
+
+
+def test_an_interrupted_run_keeps_its_staging_folder_and_the_next_adopts_it(tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "reports").mkdir(parents=True)
+    (out / "reports" / "G01.html").write_text("old", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), staged(out, ["reports"]) as stage:
+        (stage / "reports" / "G02.html").write_text("finished before Ctrl-C", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["G01.html"]  # OUT as it was
+    with staged(out, ["reports"]) as stage:
+        assert (stage / "reports" / "G02.html").read_text(encoding="utf-8") == "finished before Ctrl-C"
+    assert sorted(p.name for p in (out / "reports").iterdir()) == ["G01.html", "G02.html"]
+
+
+TMPFS_SIZE = 2 * 2**20
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path):
+    """A 2 MB tmpfs (root only; skipped where mounting is not allowed)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    disk = tmp_path / f"disk-{uuid.uuid4().hex[:6]}"
+    disk.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE}", "tmpfs", str(disk)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_a_really_full_disk_exits_2_and_keeps_the_previous_outputs(small_disk, tmp_path, capsys) -> None:
+    first = write_sample(tmp_path / "first.xlsx", groups=6, seed=1)
+    second = write_sample(tmp_path / "second.xlsx", groups=40, seed=2)
+    out = small_disk / "out"
+    assert main(["score", str(first), "--year", "2025", "--out", str(out)]) == 0
+    before = _files(out)
+    filler = small_disk / "filler"
+    with filler.open("wb") as handle:  # leave less free than the second year's outputs need
+        handle.write(b"\0" * (shutil.disk_usage(small_disk).free - 16 * 1024))
+    capsys.readouterr()
+    assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"The disk holding {out} is full" in err, err
+    assert _files(out) == before and sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]
+    filler.unlink()
+    assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 0
+    assert _files(out) != before
