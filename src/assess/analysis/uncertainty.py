@@ -500,6 +500,37 @@ def competition_ranks(final: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def order_ranks(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
+    """:func:`assess.scoring.compute.order_rank` per row (draws × groups); 0 where not ranked.
+
+    ``keys`` are the final score and the tie-break components (each draws × groups), snapped
+    over all groups as the quota snaps them; ``ranked`` (groups) says which groups get a rank.
+    Only draws in which two ranked groups share a final score need the tie-break keys.
+    """
+    first = snap_rows(keys[0])
+    rank = competition_ranks(np.where(ranked[None, :], first, np.nan))
+    if len(keys) < 2 or not len(first):
+        return rank
+    masked = np.where(ranked[None, :], first, np.nan)
+    s = np.sort(masked, axis=1)
+    rows = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & ~np.isnan(s[:, 1:])).any(axis=1))
+    if not len(rows):
+        return rank
+    g = first.shape[1]
+    k = [first[rows]] + [snap_rows(key[rows]) for key in keys[1:]]
+    sub = [np.where(ranked[None, :], np.nan_to_num(-key, nan=np.inf), np.inf) for key in k]
+    order = np.lexsort([*reversed(sub), ~np.broadcast_to(ranked, first[rows].shape)], axis=-1)
+    sorted_keys = [np.take_along_axis(key, order, axis=1) for key in sub]
+    new = np.ones((len(rows), g), dtype=bool)
+    with np.errstate(invalid="ignore"):  # inf − inf among the unranked, who get 0 below
+        new[:, 1:] = np.any([np.diff(key, axis=1) != 0 for key in sorted_keys], axis=0)
+    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
+    out = np.empty((len(rows), g), dtype=np.int32)
+    np.put_along_axis(out, order, ranks_sorted, axis=1)
+    rank[rows] = np.where(ranked[None, :], out, 0)
+    return rank
+
+
 def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
     """The summands of the weighted mean: the value, or ln max(value, 1); 0 where missing."""
     logs = np.where(available, np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0)), 0.0)
@@ -545,7 +576,7 @@ def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.n
     final = np.clip(base + model.bonus - model.deduction, 0, 100)
     graded = np.broadcast_to(model.graded, (d, g))
     keys = [final] + [comps[:, :, c] for c in model.tie_break]
-    rank = competition_ranks(np.where(model.ranked[None, :], final, np.nan))
+    rank = order_ranks(keys, model.ranked)
     return final, rank, grade_levels(final, keys, model.veto, graded, scheme)
 
 

@@ -22,7 +22,16 @@ from assess.scoring import ratings
 from assess.scoring.indicators import Window, compute_indicators, rating_responses, rating_rows
 from assess.scoring.result import INDICATOR_COLUMNS, SCORE_COLUMNS, Result
 
-__all__ = ["score", "normalize", "aggregate", "contributions", "adjust", "grade", "competition_rank"]
+__all__ = [
+    "score",
+    "normalize",
+    "aggregate",
+    "contributions",
+    "adjust",
+    "grade",
+    "competition_rank",
+    "order_rank",
+]
 
 TOL = 1e-9  # two scores within this are equal (DESIGN §3)
 COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the default scheme's, in SCORE_COLUMNS
@@ -280,6 +289,33 @@ def competition_rank(scores: pd.Series) -> pd.Series:
     return pd.Series(ranks, index=s.index).reindex(scores.index).astype("Int64")
 
 
+def order_rank(final: pd.Series, components: pd.DataFrame, ranked: pd.Series, tie_break: list[str]) -> pd.Series:
+    """Rank of the ranked groups in the quota's order (DESIGN §3): final score descending,
+    then the ``tie_break`` components descending; only groups equal on all of these (within
+    1e-9) share the best rank (1, 2, 2, 4). Unranked groups get ``<NA>``.
+
+    The keys are snapped over all groups exactly as :func:`grade` snaps them, so the rank and
+    the quota never disagree on which groups are equal.
+    """
+    keys = [_snap(final.to_numpy(dtype=float))] + [_snap(components[c].to_numpy(dtype=float)) for c in tie_break]
+    idx = np.flatnonzero(ranked.to_numpy(dtype=bool) & ~np.isnan(keys[0]))
+    out = pd.Series(pd.NA, index=final.index, dtype="Int64")
+    if not len(idx):
+        return out
+    sub = [np.nan_to_num(-k[idx], nan=np.inf) for k in keys]  # best first, NaN last
+    order = np.lexsort(list(reversed(sub)))
+    new = np.ones(len(idx), dtype=bool)
+    if len(idx) > 1:
+        with np.errstate(invalid="ignore"):  # inf − inf: two missing tie-break values are equal
+            new[1:] = np.any([(np.diff(k[order]) != 0) & ~np.isnan(np.diff(k[order])) for k in sub], axis=0)
+    pos = np.arange(1, len(idx) + 1)
+    ranks = np.maximum.accumulate(np.where(new, pos, 0))
+    values = np.empty(len(idx), dtype=np.int64)
+    values[order] = ranks
+    out.iloc[idx] = values
+    return out
+
+
 # ---- the whole assessment ---------------------------------------------------------------------
 
 
@@ -422,7 +458,7 @@ def score(
             "deduction": adj["deduction"].to_numpy(),
             "final_score": adj["final_score"].to_numpy(),
             "grade": grades["grade"].to_numpy(),
-            "rank": competition_rank(adj["final_score"].where(ranked)).array,
+            "rank": order_rank(adj["final_score"], components, ranked, list(scheme.grades.tie_break)).array,
             "flags": flags.to_numpy(),
         }
     )
