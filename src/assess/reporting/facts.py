@@ -673,6 +673,7 @@ def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None
             "cap": note.places,
             "position": note.position,
             "met": int(met.sum()),
+            "tied_with": list(note.tied_with) if note.tied else [],
         }
     return None
 
@@ -688,7 +689,9 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
         ``"insufficient_data"`` or None), ``partial`` (an ungraded group whose score is
         built from the components it has), ``missing_components``, ``missing_data``
         (:func:`missing_data`), ``veto_reasons`` and ``quota`` (``{band, quota, cap,
-        position, met}`` when a quota demoted the group, else None).
+        position, met, tied_with}`` when a quota demoted the group, else None) and
+        ``tie_break`` (``{above, component}`` when the scheme's tie-break ranked the group
+        below another with the same final score, else None).
 
     A vetoed or ``insufficient_data`` group is never ranked, whatever ``scores.rank`` holds
     (DESIGN §3, revised: only graded, not vetoed groups are ranked).
@@ -716,6 +719,13 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
     if "quota_demoted" in card["flags"] and not math.isnan(card["final_score"]):
         quota = _quota(result, group_id, card["final_score"])
     ranked = reason is None and card["rank"] is not None
+    tie_break = None
+    if ranked:
+        from assess.scoring.summary import tie_break_notes
+
+        note = tie_break_notes(result).get(group_id)
+        if note is not None:
+            tie_break = {"above": note.above, "component": note.component}
     return {
         "ranked": ranked,
         "rank": card["rank"] if ranked else None,
@@ -726,6 +736,7 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
         "missing_data": missing_data(result, group_id, missing) if reason == "insufficient_data" else [],
         "veto_reasons": veto_reasons,
         "quota": quota,
+        "tie_break": tie_break,
     }
 
 

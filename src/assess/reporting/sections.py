@@ -286,7 +286,7 @@ def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lan
 
 def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
     """Why the group is not ranked, not graded or graded below its threshold, in words:
-    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data``."""
+    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data, tie_break``."""
     s = facts.standing(result, group_id)
     notes = []
     if s["unranked_reason"] == "veto":
@@ -307,7 +307,18 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
             )
         )
     q = s["quota"]
-    if q is not None:
+    if q is not None and q.get("tied_with"):
+        notes.append(
+            (
+                "quota",
+                text(
+                    "card.quota_tied", lang, band=grade_label(result, q["band"], lang), cap=q["cap"],
+                    others=_join(q["tied_with"], lang), n=len(q["tied_with"]) + 1,
+                    grade=grade_label(result, facts.summary(result, group_id)["grade"], lang),
+                ),
+            )
+        )  # fmt: skip
+    elif q is not None:
         notes.append(
             (
                 "quota",
@@ -317,6 +328,10 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
                 ),
             )
         )  # fmt: skip
+    t = s.get("tie_break")
+    if t is not None:
+        label = component_labels(result, lang).get(t["component"], t["component"])
+        notes.append(("tie_break", text("card.tie_break", lang, above=t["above"], component=label)))
     return notes
 
 
