@@ -39,7 +39,10 @@ def _scheme(tie_break: list[str]):
         {
             "name": "ties",
             "components": comps,
-            "indicators": {"kt": {"component": "delivery", "weight": 1.0}, "qa": {"component": "quality", "weight": 1.0}},
+            "indicators": {
+                "kt": {"component": "delivery", "weight": 1.0},
+                "qa": {"component": "quality", "weight": 1.0},
+            },
             "grades": {
                 "bands": bands,
                 "quota_rounding": "floor",
@@ -52,7 +55,9 @@ def _scheme(tie_break: list[str]):
 
 def test_a_tie_broken_by_the_tie_break_is_said_in_the_report_and_summary() -> None:
     # final = 50·kt + 50·qa: G21 (0.90, 0.94), G22 (0.94, 0.90): 92 each; G21 higher on quality
-    ds = _dataset({"G21": (0.90, 0.94), "G22": (0.94, 0.90), "G23": (0.80, 0.80), "G24": (0.85, 0.85), "G25": (0.7, 0.7)})
+    ds = _dataset(
+        {"G21": (0.90, 0.94), "G22": (0.94, 0.90), "G23": (0.80, 0.80), "G24": (0.85, 0.85), "G25": (0.7, 0.7)}
+    )
     result = assess.score(ds, year=2025, scheme=_scheme(["quality", "delivery"]))
     s = result.scores.set_index("group_id")
     assert (s.loc["G21", "rank"], s.loc["G22", "rank"]) == (1, 2)
@@ -63,12 +68,17 @@ def test_a_tie_broken_by_the_tie_break_is_said_in_the_report_and_summary() -> No
     zh = summary_table(result, "zh").set_index("group_id").loc["G22", "remarks"]
     assert "按同分排序规则排在 G21 之后：工作成效得分较低" in zh
     en = dict(standing_notes(result, "G22", "en"))
-    assert en["tie_break"] == "Same final score as G21, but ranked below it by the tie-break: lower Work effectiveness score."
+    assert (
+        en["tie_break"]
+        == "Same final score as G21, but ranked below it by the tie-break: lower Work effectiveness score."
+    )
     assert "tie_break" in dict(standing_notes(result, "G22", "zh"))
 
 
 def test_a_tie_nothing_breaks_is_said_as_what_happened() -> None:
-    ds = _dataset({"G21": (0.92, 0.92), "G24": (0.92, 0.92), "G23": (0.80, 0.80), "G22": (0.85, 0.85), "G25": (0.7, 0.7)})
+    ds = _dataset(
+        {"G21": (0.92, 0.92), "G24": (0.92, 0.92), "G23": (0.80, 0.80), "G22": (0.85, 0.85), "G25": (0.7, 0.7)}
+    )
     result = assess.score(ds, year=2025, scheme=_scheme([]))
     s = result.scores.set_index("group_id")
     assert s.loc["G21", "rank"] == s.loc["G24", "rank"] == 1

@@ -73,6 +73,7 @@ __all__ = [
     "office_name",
     "running_head",
     "standing_notes",
+    "uncertainty_settings_text",
     "improvement_sentences",
     "header_section",
     "summary_section",
@@ -882,18 +883,27 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     """
     if result.uncertainty is None:
         return HTML("")
-    from assess.analysis.uncertainty import sentence  # only runs with an analysis pay for it
+    from assess.analysis.uncertainty import sentence, settings_text  # only runs with an analysis pay for it
     from assess.reporting.figures import group_figure
 
-    draws = (result.meta.get("uncertainty") or {}).get("draws", "")
+    settings = result.meta.get("uncertainty") or {}
     return _section(
         "uncertainty",
         "uncertainty",
         lang,
         sentence=sentence(result, group_id, lang),
-        note=text("uncertainty_note", lang, draws=draws),
+        note=text("uncertainty_note", lang, draws=settings.get("draws", "")) + " " + settings_text(settings, lang),
         figure=_figure(group_figure(result, group_id, lang)),
     )
+
+
+def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en") -> str:
+    """The uncertainty settings (draws, seed, factors, evidence model) in one line; blank without an analysis."""
+    if not settings:
+        return ""
+    from assess.analysis.uncertainty import settings_text
+
+    return settings_text(settings, lang)
 
 
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:

@@ -417,6 +417,7 @@ def score(
     *,
     raw: pd.DataFrame | None = None,
     present: pd.DataFrame | None = None,
+    offset: pd.Series | None = None,
 ) -> Result:
     """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: DESIGN §3).
 
@@ -424,11 +425,13 @@ def score(
     Raises :class:`~assess.common.errors.SchemeError` when the scheme names an indicator that
     exists nowhere.
 
-    Two keyword arguments exist for checking the uncertainty analysis draw by draw
+    Three keyword arguments exist for checking the uncertainty analysis draw by draw
     (:meth:`assess.analysis.Uncertainty.raw_for_draw`): ``raw`` replaces the raw indicators
     computed from the dataset (same index and columns), and ``present`` (groups ×
     components, booleans) fixes which components count as available instead of comparing
-    their coverage with ``min_coverage`` under this scheme's weights.
+    their coverage with ``min_coverage`` under this scheme's weights; ``offset`` (points per
+    group, :meth:`assess.analysis.Uncertainty.offset_for_draw`) is subtracted from the final
+    score before it is clipped to 0–100.
     """
     scheme = scheme or default_scheme()
     window, responses, computed = prepare(dataset, year, as_of, scheme)
@@ -438,6 +441,9 @@ def score(
     norm = normalize(raw, scheme)
     components, base = aggregate(norm, scheme, present)
     adj = adjust(base, tables["adjustments"], window, scheme)
+    if offset is not None:  # the uncertainty analysis' re-centring of one draw
+        shift = offset.reindex(groups).fillna(0.0)
+        adj["final_score"] = (base + adj["bonus"] - adj["deduction"] - shift).clip(0, 100)
     insufficient = components.isna().any(axis=1)
     grades = grade(adj["final_score"], components, adj["veto"], insufficient, scheme)
     ranked = ~insufficient & ~adj["veto"]  # a rank never contradicts a grade (DESIGN §3)

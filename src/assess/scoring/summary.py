@@ -180,7 +180,9 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
         tied_with = tuple(
             str(s.at[j, "group_id"])
             for j in cand
-            if j != i and not _better(np.array([k[j] for k in keys]), mine) and not _better(mine, np.array([k[j] for k in keys]))
+            if j != i
+            and not _better(np.array([k[j] for k in keys]), mine)
+            and not _better(mine, np.array([k[j] for k in keys]))
         )
         notes[str(s.at[i, "group_id"])] = QuotaNote(
             band["name"], _label(band, band["name"]), places, position, position <= places, tied_with
@@ -201,7 +203,7 @@ def tie_break_notes(result: Result) -> dict[str, TieBreakNote]:
         return {}
     final = _snap(s["final_score"].to_numpy(dtype=float))
     comps = {c: _snap(s[c].to_numpy(dtype=float)) for c in tie_break}
-    entries = (_scheme(result).get("components") or {})
+    entries = _scheme(result).get("components") or {}
     notes: dict[str, TieBreakNote] = {}
     for i in np.flatnonzero(~np.isnan(rank)):
         same = np.flatnonzero(~np.isnan(rank) & (final == final[i]) & (rank < rank[i]))
