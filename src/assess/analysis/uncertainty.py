@@ -70,7 +70,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from assess.analysis.sensitivity import sobol_indices
+from assess.analysis.sensitivity import DISPLAY_COLUMNS, for_display, sobol_indices
 from assess.common.errors import SchemeError
 from assess.common.messages import Domain
 from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
@@ -702,8 +702,11 @@ class Uncertainty:
     sensitivity : DataFrame
         One row per output (``rank_shift``: the mean absolute rank shift; ``grade_changes``:
         how many groups' grades differ from the nominal ones) and factor group:
-        ``output, factor, active, S1, S1_conf, ST, ST_conf`` (empty when the sensitivity
-        analysis was skipped).
+        ``output, factor, active, S1, S1_conf, ST, ST_conf`` (the estimates; ``*_conf`` the
+        bootstrap 95 % half-widths), then ``S1_shown, S1_low, S1_high, ST_shown, ST_low,
+        ST_high``: each index clipped to [0, 1] for display with its interval
+        (:func:`~assess.analysis.sensitivity.for_display`); empty when the sensitivity
+        analysis was skipped.
     settings : UncertaintySettings
         The settings used (draws and seed as run).
     final, rank, grade : ndarray (draws × groups)
@@ -937,9 +940,9 @@ def uncertainty(
             part.insert(0, "output", out)
             part.insert(2, "active", [f in active for f in FACTORS])
             parts.append(part)
-        sens = pd.concat(parts, ignore_index=True)
+        sens = for_display(pd.concat(parts, ignore_index=True))
     else:
-        sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf"])
+        sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf", *DISPLAY_COLUMNS])
     return Uncertainty(
         table=table,
         sensitivity=sens,

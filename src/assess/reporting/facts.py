@@ -281,7 +281,9 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
     ``responses, raters, straight_liners, few_raters`` (from ``result.ratings_quality``),
     ``possible`` (assigned recipients × quarters of the year), ``response_rate`` and
     ``rating_score`` (the raw indicators), ``min_raters``, ``prior_weight`` (the shrinkage's
-    ``k``), and the overall ``icc1, alpha, total_responses, icc1k`` of ``meta['ratings']``.
+    ``k``), ``reliability`` (the group's own: ICC(1) stepped up to its number of responses;
+    NaN in a result written before it was computed), and the overall ``icc1, alpha,
+    total_responses, icc1k`` of ``meta['ratings']``.
 
     ``icc1k`` is the reliability of a group's mean rating, ICC(1,k); a result without it
     (written before it was computed) gets it from ICC(1) by the Spearman–Brown formula
@@ -322,6 +324,7 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
         "icc1": _number(overall.get("icc1")),
         "icc1k": icc1k,
         "icc1k_estimated": estimated,
+        "reliability": _number(quality.get("reliability")),
         "alpha": _number(overall.get("alpha")),
         "total_responses": int(overall.get("responses", 0) or 0),
     }

@@ -597,17 +597,20 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         ),
         (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
     ]
-    if not is_missing(s["icc1k"]) and not math.isnan(s["icc1k"]):
-        level = "high" if s["icc1k"] >= 0.8 - 1e-9 else "medium" if s["icc1k"] >= 0.6 - 1e-9 else "low"
+    # the group's own reliability (its own number of responses); an older result: the overall ICC(1,k)
+    own = s["reliability"] if not math.isnan(s["reliability"]) else s["icc1k"]
+    if not is_missing(own) and not math.isnan(own):
+        level = "high" if own >= 0.8 - 1e-9 else "medium" if own >= 0.6 - 1e-9 else "low"
         rows.append(
             (
                 text("reliability", lang),
-                text(f"reliability.{level}", lang, value=format_number(s["icc1k"], 2)),
+                text(f"reliability.{level}", lang, value=format_number(own, 2)),
                 "reliability",
             )
         )
     footnote = text(
         "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
+        own=format_number(own, 2), n=s["responses"],
         responses=s["total_responses"], k=format_number(s["prior_weight"], 0),
         estimated=text("reliability_estimated", lang) if s["icc1k_estimated"] else "",
     )  # fmt: skip
