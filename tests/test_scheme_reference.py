@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 import assess
 from assess.intake.sample import make_sample
-from assess.intake.scheme import load_scheme, parse_scheme
+from assess.intake.scheme import load_scheme, parse_scheme, relative_with_absolute
 from assess.intake.validate import Dataset
 from reference_scheme import SCORING_FLAGS, scheme_score
 from test_scoring_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
@@ -873,6 +873,7 @@ def test_row_and_group_order_change_nothing(rnd: random.Random) -> None:
 @given(rnd=st.randoms(use_true_random=False))
 def test_a_dumped_and_reloaded_scheme_scores_the_same(rnd: random.Random, tmp_path: Path) -> None:
     rows, as_of, scheme = random_case(rnd)
+    scheme = _relative_grades(scheme)
     path = tmp_path / "scheme.yaml"
     path.write_text(scheme.text, encoding="utf-8")
     again = load_scheme(path)
@@ -885,9 +886,19 @@ def test_a_dumped_and_reloaded_scheme_scores_the_same(rnd: random.Random, tmp_pa
     )
 
 
+def _relative_grades(scheme):
+    """A scheme file with relative normalisations must say its thresholds are relative too
+    (``load_scheme`` refuses the mix otherwise; issue 19 §3)."""
+    if not relative_with_absolute(scheme):
+        return scheme
+    data = scheme.model_dump(mode="json", exclude_none=True)
+    data["grades"]["relative"] = True
+    return parse_scheme(data)
+
+
 def test_named_schemes_dump_and_reload(tmp_path: Path, sample38: Dataset) -> None:
     for i, data in enumerate([issue_scheme(), tscore_scheme("tscore"), office_scheme("geometric", "rank")]):
-        scheme = parse_scheme(data)
+        scheme = _relative_grades(parse_scheme(data))
         path = tmp_path / f"s{i}.yaml"
         path.write_text(scheme.text, encoding="utf-8")
         again = load_scheme(path)
