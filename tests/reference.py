@@ -399,23 +399,29 @@ def reference_score(
             out[g].grade = name
         remaining = [g for g in remaining if g not in admitted]
 
-    competition_ranks(out, groups)
+    competition_ranks(out, groups, compare)
     return out
 
 
-def competition_ranks(out: dict, groups: list) -> None:
-    """Set the competition rank of each ranked group: 1 + the ranked groups with a strictly
-    higher final. Ranked = graded and not vetoed (DESIGN §3, revised): a rank never
-    contradicts a grade."""
+def competition_ranks(out: dict, groups: list, compare=None) -> None:
+    """Set the rank of each ranked group: 1 + the ranked groups that come strictly before
+    it in the quota's order (final score, then the tie-break components, each within EPS).
+    Ranked = graded and not vetoed (DESIGN §3, revised): a rank never contradicts a grade,
+    and groups share a rank only when equal on every key."""
 
     def ranked(g: str) -> bool:
         return out[g].final is not None and out[g].grade is not None and "veto" not in out[g].flags
+
+    def before(h: str, g: str) -> bool:
+        if compare is None:
+            return out[h].final > out[g].final + EPS
+        return compare(h, g) < 0
 
     for g in groups:
         if not ranked(g):
             continue
         better = 0
         for h in groups:
-            if ranked(h) and out[h].final > out[g].final + EPS:
+            if ranked(h) and before(h, g):
                 better += 1
         out[g].rank = better + 1

@@ -256,5 +256,5 @@ def scheme_score(
             out[g].grade = band["name"]
         remaining = [g for g in remaining if g not in admitted]
 
-    competition_ranks(out, groups)
+    competition_ranks(out, groups, compare)
     return out

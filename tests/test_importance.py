@@ -45,11 +45,69 @@ def test_importance_by_hand() -> None:
     assert t.loc["problem_on_time", "variance_share"] == pytest.approx(-1.0)
     assert t["variance_share"].sum() == pytest.approx(1.0)
     # both correlate perfectly (one up, one down) with the final score
-    assert t.loc[["ledger_on_time", "problem_on_time"], "corr_ratio"].tolist() == pytest.approx([1.0, 1.0])
+    assert t.loc[["ledger_on_time", "problem_on_time"], "corr_linear"].tolist() == pytest.approx([1.0, 1.0])
+    # correlation ratio with 4 units: ⌊√4⌋ = 2 bins of equal count by rank: L = 100 | 50, 0, 50;
+    # bin means of y = 12 | 8, grand mean 9: between 1·9 + 3·1 = 12 of total 18 -> 2/3 (P alike)
+    assert t.loc[["ledger_on_time", "problem_on_time"], "corr_ratio"].tolist() == pytest.approx([2 / 3, 2 / 3])
     assert t.loc["ledger_on_time", "corr_ratio_share"] == pytest.approx(0.5)
     assert t.loc["ledger_on_time", "nominal_weight"] == pytest.approx(0.4 * 0.3)
     assert t.loc["rating_score", "weighted_variance_share"] == 0 and t.loc["rating_score", "corr_ratio"] == 0
-    assert t.index[0] == "ledger_on_time"  # largest share first
+    assert t.index[0] == "ledger_on_time"  # largest ratio first (ties by name)
+
+
+def _result_of(norm: dict[str, list[float]], final: list[float]) -> assess.Result:
+    groups = [f"g{i}" for i in range(len(final))]
+    rows = [
+        {"group_id": g, "indicator": k, "normalized": v[i], "points": 0.0}
+        for k, v in norm.items()
+        for i, g in enumerate(groups)
+    ]
+    scores = pd.DataFrame({"group_id": groups, "grade": "pass", "base_score": final, "final_score": final})
+    meta = {"scheme": default_scheme().model_dump(mode="json")}
+    return assess.Result(
+        scores=scores, indicators=pd.DataFrame(), groups=pd.DataFrame(), meta=meta, contributions=pd.DataFrame(rows)
+    )
+
+
+def test_correlation_ratio_linear_case_by_hand() -> None:
+    """3 × 3 factorial of L and P in {0, 50, 100}, final = 0.2·L + 0.1·P: E(y | L) = 0.2·L + 5
+    exactly, V(0.2·L) = 0.04·5000/3, V(0.1·P) = 0.01·5000/3: S_L = 0.04/0.05 = 0.8, S_P = 0.2."""
+    levels = [0.0, 50.0, 100.0]
+    L = [a for a in levels for _ in levels]
+    P = [b for _ in levels for b in levels]
+    final = [0.2 * a + 0.1 * b for a, b in zip(L, P, strict=True)]
+    t = importance(_result_of({"ledger_on_time": L, "problem_on_time": P}, final)).set_index("indicator")
+    assert t.loc["ledger_on_time", "corr_ratio"] == pytest.approx(0.8)
+    assert t.loc["problem_on_time", "corr_ratio"] == pytest.approx(0.2)
+    assert t.loc["ledger_on_time", "corr_ratio_share"] == pytest.approx(0.8)
+    # in a linear case the ratio is the squared correlation
+    assert t.loc["ledger_on_time", "corr_linear"] == pytest.approx(0.8)
+
+
+def test_correlation_ratio_sees_a_non_linear_dependence() -> None:
+    """x in {0, 50, 100} and z in {0, 50, 100}, final = (x − 50)²/50 + z/2 (a U in x): no linear
+    correlation with x at all, but E(y | x) = (x − 50)²/50 + 25 varies: V = 2/9·50² against
+    V(z/2) = 1/4·5000/3; S_x = (5000/9) / (5000/9 + 1250/3) = 4/7."""
+    levels = [0.0, 50.0, 100.0]
+    x = [a for a in levels for _ in levels]
+    z = [b for _ in levels for b in levels]
+    final = [(a - 50) ** 2 / 50 + b / 2 for a, b in zip(x, z, strict=True)]
+    t = importance(_result_of({"ledger_on_time": x, "problem_on_time": z}, final)).set_index("indicator")
+    assert t.loc["ledger_on_time", "corr_linear"] == pytest.approx(0.0, abs=1e-12)
+    assert t.loc["ledger_on_time", "corr_ratio"] == pytest.approx(4 / 7)
+    assert t.loc["problem_on_time", "corr_ratio"] == pytest.approx(3 / 7)
+
+
+def test_correlation_ratio_of_continuous_indicators_by_binning() -> None:
+    """2,000 units, y = 2·x1 + x2 with x1, x2 independent uniform: S1 = 4/5, S2 = 1/5; binned
+    estimates err upward by about (B − 1)/(n − 1) ≈ 0.02 of the rest."""
+    from assess.analysis.importance import correlation_ratio
+
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.random((2, 2000))
+    y = 2 * x1 + x2
+    assert correlation_ratio(x1, y) == pytest.approx(0.8, abs=0.02)
+    assert correlation_ratio(x2, y) == pytest.approx(0.2, abs=0.03)
 
 
 def test_importance_on_the_sample_and_in_scores_xlsx(tmp_path: Path) -> None:
@@ -69,7 +127,15 @@ def test_importance_on_the_sample_and_in_scores_xlsx(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write_scores(result, tmp_path / "scores.xlsx"))
     sheet = book["importance"]
     assert [c.value for c in sheet[1]] == IMPORTANCE_COLUMNS and sheet.max_row == 1 + len(t)
-    assert sheet["A2"].value == "problem_on_time"
+    assert sheet["A2"].value == t["corr_ratio"].idxmax()
+    # the correlation ratio of one indicator, again with pandas: bins of equal count by rank
+    graded = result.scores[result.scores["grade"].notna()].set_index("group_id")["final_score"]
+    x = result.contributions.pivot(index="group_id", columns="indicator", values="normalized")["rating_score"]
+    x = x.reindex(graded.index)
+    bins = np.minimum((x.rank(method="min") - 1) * int(np.sqrt(len(x))) // len(x), int(np.sqrt(len(x))) - 1)
+    means = graded.groupby(bins).transform("mean")
+    expected = ((means - graded.mean()) ** 2).sum() / ((graded - graded.mean()) ** 2).sum()
+    assert t.loc["rating_score", "corr_ratio"] == pytest.approx(expected)
 
 
 def test_importance_needs_graded_groups() -> None:
@@ -95,7 +161,7 @@ def test_importance_figure_in_both_languages() -> None:
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "Monthly ledger on time"  # largest share first
     widths = sorted(round(p.get_width(), 6) for p in ax.patches)
-    assert 0.8 in widths and 0.2 in widths  # the hand-computed shares are drawn
+    assert widths.count(0.5) == 2  # the hand-computed shares of the correlation ratio (2/3 each) are drawn
     zh = importance_figure(result, "zh")
     if zh.get_label() != fig.get_label():  # a CJK font is installed
         assert zh.get_label() == "名义权重与实际影响"
@@ -109,15 +175,13 @@ def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
     from assess.reporting.pages import write_index
 
     result = _hand_result()
-    # gaps (share − weight): ledger_on_time 0.8 − 0.12 = +0.68 (largest), rating_score 0 − 0.24 (smallest)
+    # gaps (share − weight): ledger_on_time 0.5 − 0.12 = +0.38 (largest, first by name), rating_score 0 − 0.24
     assert importance_sentence(result) == (
-        "What carries the ranking: Monthly ledger on time (12 % of the nominal weight) accounts for 80 % of the spread "
-        "of the weighted scores, Rating score (24 %) for 0 %; an indicator on which groups differ little "
-        "decides little, whatever its weight."
+        "What carries the ranking: Monthly ledger on time (12 % of the nominal weight) has 50 % of the effective "
+        "importance (the share of the final scores' variance it explains, Paruolo et al. 2013), Rating score (24 %) 0 %; "
+        "an indicator on which groups differ little decides little, whatever its weight."
     )
-    assert importance_sentence(result, "zh").startswith(
-        "实际影响：月度台账按时报送率（名义权重12%）占加权得分差异的80%"
-    )
+    assert importance_sentence(result, "zh").startswith("实际影响：月度台账按时报送率（名义权重12%）占实际影响的50%")
     sample = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
     page = write_index(sample, [], tmp_path / "index", lang="zh").read_text(encoding="utf-8")
-    assert "问题按时办结率（名义权重12%）占加权得分差异的49%" in page
+    assert importance_sentence(sample, "zh") in page and "占实际影响的" in page

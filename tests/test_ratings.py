@@ -113,3 +113,47 @@ def test_quality_table_flags_few_raters():
         "icc1k": pytest.approx(ratings.icc1k(resp)),
         "alpha": overall["alpha"],
     }
+
+
+def test_one_item_designs_are_never_straight_lining():
+    """With one item per response, "the same score to every item" is the only possible answer."""
+    rows = [
+        {"group_id": "G1", "recipient_id": "A", "quarter": f"2025-Q{i}", "item": "overall", "score": 3}
+        for i in (1, 2, 3, 4)
+    ]
+    rows += [
+        {"group_id": "G1", "recipient_id": r, "quarter": f"2025-Q{i}", "item": "overall", "score": 5}
+        for r in "BCDEF"
+        for i in (1, 2, 3, 4)
+    ]
+    assert ratings.straight_liners(pd.DataFrame(rows)).empty
+    two = pd.DataFrame(rows + [{**rows[0], "item": "speed"}])  # a second item in one quarter: a choice existed
+    assert ratings.straight_liners(two)["recipient_id"].tolist() == ["A"]
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword:Warning")  # pingouin on pandas 3
+def test_each_group_gets_the_reliability_of_its_own_mean():
+    """Spearman–Brown of ICC(1) at the group's own number of responses; at a balanced design it
+    equals pingouin's ICC1k (the reliability of a mean of k ratings)."""
+    pingouin = pytest.importorskip("pingouin")
+    rng = np.random.default_rng(4)
+    groups = [f"G{i}" for i in range(8)]
+    effect = dict(zip(groups, rng.normal(0, 8, len(groups)), strict=True))
+    rows = [
+        {"group_id": g, "recipient_id": f"{g}-{j}", "quarter": "2025-Q1", "score": 70 + effect[g] + rng.normal(0, 10)}
+        for g in groups
+        for j in range(6)
+    ]
+    balanced = pd.DataFrame(rows)
+    table, overall = ratings.quality(balanced, balanced, pd.Index(groups, name="group_id"), min_raters=1)
+    frame = balanced.assign(rater=balanced.groupby("group_id").cumcount())
+    icc = pingouin.intraclass_corr(frame, targets="group_id", raters="rater", ratings="score")
+    mean_k = icc.loc[icc["Type"].isin(["ICC1k", "ICC(1,k)"]), "ICC"].item()
+    assert table["reliability"].to_numpy() == pytest.approx([mean_k] * len(groups), abs=1e-9)
+    # unbalanced: G0 keeps 1 response, G1 all 6; each is ICC(1) stepped up to its own n, by hand
+    thin = balanced[~((balanced["group_id"] == "G0") & (balanced["recipient_id"] != "G0-0"))]
+    table, overall = ratings.quality(thin, thin, pd.Index(groups, name="group_id"), min_raters=1)
+    r = overall["icc1"]
+    own = table.set_index("group_id")["reliability"]
+    assert own["G0"] == pytest.approx(r) and own["G1"] == pytest.approx(6 * r / (1 + 5 * r))
+    assert own["G0"] < own["G1"]

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 
 import assess
 from assess.intake.sample import make_sample
-from assess.intake.scheme import load_scheme, parse_scheme
+from assess.intake.scheme import load_scheme, parse_scheme, relative_with_absolute
 from assess.intake.validate import Dataset
 from reference_scheme import SCORING_FLAGS, scheme_score
 from test_scoring_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
@@ -533,8 +533,11 @@ def test_quota_ceil_tolerance_and_ties(quota_dataset: Dataset, ties: str, tie_br
         assert scores.loc[g, "grade"] == "good"  # demoted to the best band below it meets
         assert "quota_demoted" in _flags(scores.loc[g, "flags"])
     assert scores.loc["Q03", "final_score"] == pytest.approx(94, abs=TOL)
-    assert scores.loc["Q03", "rank"] == scores.loc["Q04", "rank"] == 3
-    assert scores.loc["Q05", "rank"] == scores.loc["Q06", "rank"] == 5
+    if tie_break:  # the rank follows the tie-break the quota used (DESIGN §3, revised): Q04 before Q03
+        assert (scores.loc["Q04", "rank"], scores.loc["Q03", "rank"]) == (3, 4)
+    else:  # nothing breaks the tie: one rank, one grade
+        assert scores.loc["Q03", "rank"] == scores.loc["Q04", "rank"] == 3
+        assert scores.loc["Q03", "grade"] == scores.loc["Q04", "grade"]
     assert scores.loc["Q07", "grade"] == "good" and scores.loc["Q12", "grade"] == "good"  # 85, 80
     assert scores.loc["Q13", "grade"] == "fail"  # 79
     assert not contribution_gaps(result)
@@ -628,7 +631,8 @@ def test_scores_within_1e9_are_tied_at_the_cut(ties: str, tie_break: tuple, exce
     result, _ = assert_agree(ds, parse_scheme(data))
     scores = result.scores.set_index("group_id")
     assert set(scores.index[scores["grade"] == "excellent"]) == excellent
-    assert list(scores.loc[["Z1", "Z2", "Z3"], "rank"]) == [2, 2, 2]
+    # the rank follows the quota's order: one shared rank without tie_break, quality 95 > 92 > 89 with it
+    assert list(scores.loc[["Z1", "Z2", "Z3"], "rank"]) == ([2, 3, 4] if tie_break else [2, 2, 2])
     assert abs(scores.loc["Z2", "final_score"] - 92) < 1e-9
 
 
@@ -869,6 +873,7 @@ def test_row_and_group_order_change_nothing(rnd: random.Random) -> None:
 @given(rnd=st.randoms(use_true_random=False))
 def test_a_dumped_and_reloaded_scheme_scores_the_same(rnd: random.Random, tmp_path: Path) -> None:
     rows, as_of, scheme = random_case(rnd)
+    scheme = _relative_grades(scheme)
     path = tmp_path / "scheme.yaml"
     path.write_text(scheme.text, encoding="utf-8")
     again = load_scheme(path)
@@ -881,9 +886,19 @@ def test_a_dumped_and_reloaded_scheme_scores_the_same(rnd: random.Random, tmp_pa
     )
 
 
+def _relative_grades(scheme):
+    """A scheme file with relative normalisations must say its thresholds are relative too
+    (``load_scheme`` refuses the mix otherwise; issue 19 §3)."""
+    if not relative_with_absolute(scheme):
+        return scheme
+    data = scheme.model_dump(mode="json", exclude_none=True)
+    data["grades"]["relative"] = True
+    return parse_scheme(data)
+
+
 def test_named_schemes_dump_and_reload(tmp_path: Path, sample38: Dataset) -> None:
     for i, data in enumerate([issue_scheme(), tscore_scheme("tscore"), office_scheme("geometric", "rank")]):
-        scheme = parse_scheme(data)
+        scheme = _relative_grades(parse_scheme(data))
         path = tmp_path / f"s{i}.yaml"
         path.write_text(scheme.text, encoding="utf-8")
         again = load_scheme(path)

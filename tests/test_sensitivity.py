@@ -45,3 +45,17 @@ def test_sobol_indices_agree_with_salib_on_ishigami() -> None:
 def test_exact_ishigami_indices() -> None:
     assert EXACT_S1 == pytest.approx([0.3139, 0.4424, 0.0], abs=1e-4)
     assert EXACT_ST == pytest.approx([0.5576, 0.4424, 0.2437], abs=1e-4)
+
+
+def test_indices_are_clipped_for_display_with_their_intervals() -> None:
+    """A total index of 1.04 (noise past 1) shows as 1, its interval 1.04 ∓ 0.08 as 0.96–1;
+    a first-order −0.02 ∓ 0.01 shows as 0, interval 0–0; the estimates stay untouched."""
+    import pandas as pd
+
+    from assess.analysis.sensitivity import for_display
+
+    t = pd.DataFrame({"S1": [-0.02, 0.5], "S1_conf": [0.01, 0.1], "ST": [1.04, 0.6], "ST_conf": [0.08, 0.1]})
+    d = for_display(t)
+    assert d["ST_shown"].tolist() == [1.0, 0.6] and d["ST"].tolist() == [1.04, 0.6]
+    assert d["ST_low"].round(10).tolist() == [0.96, 0.5] and d["ST_high"].round(10).tolist() == [1.0, 0.7]
+    assert d["S1_shown"].tolist() == [0.0, 0.5] and d["S1_low"].tolist()[0] == 0 and d["S1_high"].tolist()[0] == 0

@@ -13,15 +13,23 @@ puts the two side by side. Per indicator, over the graded groups:
 - ``variance_share``: ``Cov(pointsᵢ, base) / Var(base)``, its exact share of the variance of
   the base score, correlations with the other indicators included (the shares add up to 1;
   one can be negative when an indicator runs against the others);
-- ``corr_ratio``: the squared correlation of its normalised score with the final score —
-  the correlation ratio ``S_i = V[E(y | xᵢ)] / V(y)`` under a linear fit, which is what
-  ~40 groups support (Paruolo et al. smooth non-parametrically with hundreds of units) —
-  and ``corr_ratio_share``, the same normalised to add up to 1, to compare with the
-  nominal weights (normalised to 1 as well).
+- ``corr_ratio``: the **effective importance** of the JRC audits, Pearson's correlation
+  ratio (Paruolo, Saisana & Saltelli 2013) ``Sᵢ = V[E(y | xᵢ)] / V(y)``: the share of the
+  variance of the final score ``y`` across the graded groups that the indicator's
+  normalised score ``xᵢ`` explains. It sees covariances (an indicator that moves with
+  others is credited with what they explain together) and non-linear dependence (a U
+  shape has no correlation but a large ratio). ``E(y | xᵢ)`` is estimated
+  non-parametrically by :func:`correlation_ratio`: the mean of ``y`` in bins of ``xᵢ``
+  (each distinct value its own bin when there are few, else ⌊√n⌋ bins of equal count).
+  With n units and B bins the estimate errs upward by about ``(B − 1)/(n − 1)`` of the
+  unexplained share (the bin means carry noise);
+- ``corr_ratio_share``: the ratios normalised to add up to 1, to compare with the nominal
+  weights (which add up to 1);
+- ``corr_linear``: the squared (linear) correlation, the ratio under a straight-line fit.
 
 >>> import assess
 >>> result = assess.score(assess.load("data/sample-2025.xlsx"), year=2025)   # doctest: +SKIP
->>> importance(result)[["indicator", "nominal_weight", "weighted_variance_share"]]  # doctest: +SKIP
+>>> importance(result)[["indicator", "nominal_weight", "corr_ratio"]]  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -36,17 +44,51 @@ from assess.scoring.result import Result
 if TYPE_CHECKING:
     pass
 
-__all__ = ["importance", "nominal_weights", "IMPORTANCE_COLUMNS"]
+__all__ = ["importance", "nominal_weights", "correlation_ratio", "IMPORTANCE_COLUMNS"]
 
 IMPORTANCE_COLUMNS = [
     "indicator",
     "component",
     "nominal_weight",
-    "weighted_variance_share",
-    "variance_share",
     "corr_ratio",
     "corr_ratio_share",
+    "corr_linear",
+    "weighted_variance_share",
+    "variance_share",
 ]
+
+
+def _bins(x: np.ndarray) -> np.ndarray:
+    """Bin labels of ``x``: each distinct value when there are at most ⌊√n⌋ of them, else
+    ⌊√n⌋ bins of (nearly) equal count, equal values always in one bin."""
+    n = len(x)
+    most = max(int(np.sqrt(n)), 2)
+    values, codes = np.unique(x, return_inverse=True)
+    if len(values) <= most:
+        return codes
+    ranks = pd.Series(x).rank(method="min").to_numpy() - 1  # equal values share a rank, so a bin
+    return np.minimum((ranks * most // n).astype(int), most - 1)
+
+
+def correlation_ratio(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series) -> float:
+    """Pearson's correlation ratio ``V[E(y | x)] / V(y)``, ``E(y | x)`` the mean of ``y`` in
+    bins of ``x`` (:func:`_bins`); NaN pairs dropped; 0 when ``x`` or ``y`` does not vary.
+
+    >>> x = np.array([-1, 0, 1] * 3, float); z = np.repeat([0.0, 1, 2], 3)
+    >>> correlation_ratio(x, x**2 + z)   # V(x²) = 2/9 of V(y) = 8/9
+    0.25
+    """
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    ok = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[ok], y[ok]
+    if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return 0.0
+    codes = _bins(x)
+    counts = np.bincount(codes).astype(float)
+    means = np.bincount(codes, weights=y) / np.where(counts > 0, counts, 1)
+    total = float(((y - y.mean()) ** 2).sum())
+    between = float((counts * (means - y.mean()) ** 2).sum())
+    return round(between / total, 12) if total > 0 else 0.0
 
 
 def nominal_weights(scheme: dict[str, Any]) -> pd.Series:
@@ -59,7 +101,7 @@ def nominal_weights(scheme: dict[str, Any]) -> pd.Series:
 
 def importance(result: Result) -> pd.DataFrame:
     """Nominal weight and effective importance of every scheme indicator (see the module
-    docstring), largest weighted variance share first. Empty with fewer than three graded groups."""
+    docstring), largest correlation ratio first. Empty with fewer than three graded groups."""
     scheme = result.meta["scheme"]
     nominal = nominal_weights(scheme)
     scores = result.scores.set_index("group_id")
@@ -85,17 +127,17 @@ def importance(result: Result) -> pd.DataFrame:
         r2 = norm.apply(lambda col: col.corr(final) ** 2 if col.nunique() > 1 and final.nunique() > 1 else 0.0).fillna(
             0.0
         )
+    eta = pd.Series({k: correlation_ratio(norm[k].to_numpy(), final.to_numpy()) for k in norm.columns})
     table = pd.DataFrame(
         {
             "indicator": nominal.index,
             "component": [scheme["indicators"][k]["component"] for k in nominal.index],
             "nominal_weight": nominal.to_numpy(),
+            "corr_ratio": eta.to_numpy(),
+            "corr_ratio_share": (eta / eta.sum()).to_numpy() if eta.sum() > 0 else np.nan,
+            "corr_linear": r2.to_numpy(),
             "weighted_variance_share": (spread / spread.sum()).to_numpy() if spread.sum() > 0 else np.nan,
             "variance_share": (cov / var_base).to_numpy() if var_base > 0 else np.nan,
-            "corr_ratio": r2.to_numpy(),
-            "corr_ratio_share": (r2 / r2.sum()).to_numpy() if r2.sum() > 0 else np.nan,
         }
     )
-    return table.sort_values(
-        ["weighted_variance_share", "indicator"], ascending=[False, True], kind="stable", ignore_index=True
-    )
+    return table.sort_values(["corr_ratio", "indicator"], ascending=[False, True], kind="stable", ignore_index=True)

@@ -40,7 +40,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["first_order", "total_order", "sobol_indices"]
+__all__ = ["first_order", "total_order", "sobol_indices", "for_display", "DISPLAY_COLUMNS"]
+
+#: Columns :func:`for_display` adds.
+DISPLAY_COLUMNS = ["S1_shown", "S1_low", "S1_high", "ST_shown", "ST_low", "ST_high"]
 
 
 def first_order(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> float:
@@ -103,3 +106,25 @@ def sobol_indices(
             }
         )
     return pd.DataFrame(rows, columns=["factor", "S1", "S1_conf", "ST", "ST_conf"])
+
+
+def for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each index clipped to [0, 1] for display and its bootstrap 95 % interval.
+
+    An index is a share of variance, between 0 and 1; sampling noise can push an estimate
+    past either end (a total index of 1.04 for a factor that explains everything). The
+    estimates stay as they are in ``S1`` and ``ST``; ``S1_shown`` and ``ST_shown`` are
+    clipped, and ``*_low``/``*_high`` are the estimate ∓ its confidence half-width, clipped.
+
+    >>> t = pd.DataFrame({"S1": [0.97], "S1_conf": [0.05], "ST": [1.04], "ST_conf": [0.08]})
+    >>> for_display(t)[["ST_shown", "ST_low", "ST_high"]].round(2).to_numpy().tolist()
+    [[1.0, 0.96, 1.0]]
+    """
+    out = table.copy()
+    for k in ("S1", "ST"):
+        est = pd.to_numeric(out[k], errors="coerce")
+        half = pd.to_numeric(out[f"{k}_conf"], errors="coerce")
+        out[f"{k}_shown"] = est.clip(0, 1)
+        out[f"{k}_low"] = (est - half).clip(0, 1)
+        out[f"{k}_high"] = (est + half).clip(0, 1)
+    return out

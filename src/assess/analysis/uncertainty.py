@@ -18,11 +18,14 @@ Uncertain factors (each switchable in the scheme's ``uncertainty`` section):
     indicator the scheme normalises another way keeps its own method under ``goalposts``;
 (c) **aggregation** — arithmetic or geometric, with equal probability (off by default:
     geometric means lower every score against the same fixed thresholds);
-(d) **evidence** — each group's data-based indicators are drawn from their posteriors
-    given the evidence behind them: every share indicator (``ledger_on_time``,
+(d) **evidence** — each group's data-based indicators are redrawn given the evidence
+    behind them, centred on the printed values: every share indicator (``ledger_on_time``,
     ``visit_coverage``, ``problem_resolution``, ``problem_on_time``,
-    ``milestone_on_time``, ``rating_response``) from ``Beta(x + ½, n − x + ½)`` given its
-    ``x`` out of ``n`` (Jeffreys' prior), and ``rating_score`` from the normal posterior of
+    ``milestone_on_time``, ``rating_response``) by a parametric bootstrap of its ``x`` out
+    of ``n``, ``x* ~ Binomial(n, p̃)`` at the smoothed rate ``p̃ = (x + ½)/(n + 1)``,
+    shifted back by ``x/n − p̃`` and clipped to [0, 1] (:func:`recentred_shares`; drawing
+    from the Beta posterior instead centres the draws on ``p̃``, so a printed score could
+    fall outside its own interval), and ``rating_score`` from the normal posterior of
     the shrinkage model: mean the shrunk score ``(n·ȳ + k·m)/(n + k)``, variance
     ``σ²_w/(n + k)`` with ``σ²_w`` the pooled within-group variance of the responses. So
     one response, or one due problem, is weak evidence and moves a lot; twenty are strong
@@ -59,6 +62,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -66,7 +70,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from assess.analysis.sensitivity import sobol_indices
+from assess.analysis.sensitivity import DISPLAY_COLUMNS, for_display, sobol_indices
 from assess.common.errors import SchemeError
 from assess.common.messages import Domain
 from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
@@ -86,6 +90,7 @@ __all__ = [
     "attach",
     "sentence",
     "sentences",
+    "settings_text",
 ]
 
 #: The factor groups, in the order of the sensitivity table.
@@ -95,6 +100,13 @@ OUTPUTS = ("rank_shift", "grade_changes")
 #: At most this many draws × groups in one analysis (about 40 bytes each at the peak).
 MAX_CELLS = 20_000_000
 _BLOCK = 64  # draws scored at once
+#: How the evidence draws are made, as recorded in the provenance of every output showing a probability.
+PRIOR = (
+    "shares: Binomial(n, (x+1/2)/(n+1)) re-centred on x/n, clipped to [0, 1]; "
+    "rating_score: Normal(shrunk mean, sd_within/sqrt(n+k)); final scores re-centred on the evidence draws' median"
+)
+#: Evidence-only draws that measure each group's median shift (:func:`_evidence_offset`).
+CENTRE_DRAWS = 1000
 
 
 # ---- what stays fixed across draws ----------------------------------------------------------
@@ -119,8 +131,9 @@ def alternative(own: Normalize, method: MethodChoice) -> Normalize:
 class Evidence:
     """The posterior one indicator's draws come from, per group (NaN: no value, not drawn).
 
-    ``kind`` is ``"beta"`` (``a``, ``b``: Beta parameters) or ``"normal"`` (``a``: mean,
-    ``b``: standard deviation; draws clipped to 0–100).
+    ``kind`` is ``"binomial"`` (``a``: successes ``x``, ``b``: trials ``n``; drawn by
+    :func:`recentred_shares`) or ``"normal"`` (``a``: mean, ``b``: standard deviation; draws
+    clipped to 0–100).
     """
 
     indicator: str
@@ -156,6 +169,9 @@ class Model:
     deduction: np.ndarray
     veto: np.ndarray
     tie_break: tuple[int, ...]  # component positions
+    #: points subtracted from every draw's final score that carries evidence draws: the
+    #: median shift the evidence draws alone cause (see :func:`uncertainty`); 0 until computed
+    offset: np.ndarray | None = None
 
 
 def _posteriors(
@@ -170,7 +186,7 @@ def _posteriors(
         n = share.n.reindex(groups).to_numpy(dtype=float)
         x = np.minimum(share.x.reindex(groups).to_numpy(dtype=float), n)
         have = n > 0
-        out.append(Evidence(name, "beta", np.where(have, x + 0.5, np.nan), np.where(have, n - x + 0.5, np.nan)))
+        out.append(Evidence(name, "binomial", np.where(have, x, np.nan), np.where(have, n, np.nan)))
     if "rating_score" in scheme.indicators and len(responses):
         by = responses.groupby("group_id")["score"]
         n = by.size().reindex(groups, fill_value=0).to_numpy(dtype=float)
@@ -311,6 +327,24 @@ def _active(model: Model) -> list[str]:
     return [f for f in active if f != "evidence" or model.evidence]
 
 
+def recentred_shares(rng: np.random.Generator, x: np.ndarray, n: np.ndarray, draws: int) -> np.ndarray:
+    """``draws`` plausible values of the shares ``x / n`` (arrays of one value per group):
+    a parametric bootstrap at the smoothed rate, shifted back onto the observed share.
+
+    ``x* ~ Binomial(n, p̃)`` with ``p̃ = (x + ½)/(n + 1)`` (so a share of 0 or 1 still
+    varies), then ``x*/n + (x/n − p̃)`` clipped to [0, 1]: the draws are centred on the
+    printed share, not on ``p̃``. A share observed at 1 keeps most draws at 1 (its median
+    is 1) and n = 1 still spreads widely.
+
+    >>> d = recentred_shares(np.random.default_rng(0), np.array([20.0, 1.0]), np.array([20.0, 1.0]), 2000)
+    >>> np.median(d, axis=0).tolist(), bool(d[:, 1].std() > 3 * d[:, 0].std())
+    ([1.0, 1.0], True)
+    """
+    smoothed = (x + 0.5) / (n + 1)
+    counts = rng.binomial(n.astype(np.int64), smoothed, size=(draws, len(x)))
+    return np.clip(counts / n + (x / n - smoothed), 0.0, 1.0)
+
+
 def _draw_evidence(model: Model, n: int, seeds: np.random.SeedSequence) -> np.ndarray:
     """``n`` draws of every evidence indicator from its posterior (one stream each)."""
     out = np.full((n, len(model.groups), len(model.posteriors)), np.nan, dtype=np.float32)
@@ -320,8 +354,8 @@ def _draw_evidence(model: Model, n: int, seeds: np.random.SeedSequence) -> np.nd
         if not have.any():
             continue
         a, b = post.a[have], post.b[have]
-        if post.kind == "beta":
-            out[:, have, e] = rng.beta(a, b, size=(n, len(a)))
+        if post.kind == "binomial":
+            out[:, have, e] = recentred_shares(rng, a, b, n)
         else:
             out[:, have, e] = np.clip(rng.normal(a, b, size=(n, len(a))), 0.0, 100.0)
     return out
@@ -500,6 +534,37 @@ def competition_ranks(final: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def order_ranks(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
+    """:func:`assess.scoring.compute.order_rank` per row (draws × groups); 0 where not ranked.
+
+    ``keys`` are the final score and the tie-break components (each draws × groups), snapped
+    over all groups as the quota snaps them; ``ranked`` (groups) says which groups get a rank.
+    Only draws in which two ranked groups share a final score need the tie-break keys.
+    """
+    first = snap_rows(keys[0])
+    rank = competition_ranks(np.where(ranked[None, :], first, np.nan))
+    if len(keys) < 2 or not len(first):
+        return rank
+    masked = np.where(ranked[None, :], first, np.nan)
+    s = np.sort(masked, axis=1)
+    rows = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & ~np.isnan(s[:, 1:])).any(axis=1))
+    if not len(rows):
+        return rank
+    g = first.shape[1]
+    k = [first[rows]] + [snap_rows(key[rows]) for key in keys[1:]]
+    sub = [np.where(ranked[None, :], np.nan_to_num(-key, nan=np.inf), np.inf) for key in k]
+    order = np.lexsort([*reversed(sub), ~np.broadcast_to(ranked, first[rows].shape)], axis=-1)
+    sorted_keys = [np.take_along_axis(key, order, axis=1) for key in sub]
+    new = np.ones((len(rows), g), dtype=bool)
+    with np.errstate(invalid="ignore"):  # inf − inf among the unranked, who get 0 below
+        new[:, 1:] = np.any([np.diff(key, axis=1) != 0 for key in sorted_keys], axis=0)
+    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
+    out = np.empty((len(rows), g), dtype=np.int32)
+    np.put_along_axis(out, order, ranks_sorted, axis=1)
+    rank[rows] = np.where(ranked[None, :], out, 0)
+    return rank
+
+
 def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
     """The summands of the weighted mean: the value, or ln max(value, 1); 0 where missing."""
     logs = np.where(available, np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0)), 0.0)
@@ -519,10 +584,14 @@ def _normalized_block(model: Model, f: Factors) -> np.ndarray:
     return norm
 
 
-def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Final scores, ranks and grade levels of a block of draws."""
+def _final_block(model: Model, f: Factors) -> np.ndarray:
+    """Final scores of a block of draws (the offset not applied)."""
+    return _components_block(model, f)[1]
+
+
+def _components_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray]:
+    """Component scores (draws × groups × components) and final scores before any offset."""
     d, g = len(f), len(model.groups)
-    scheme = model.scheme
     geo = f.geometric
     terms = _terms(_normalized_block(model, f), model.available[None], geo[:, None, None])
     avail = model.available.astype(float)
@@ -542,11 +611,46 @@ def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.n
         base = (cw * _terms(comps, have, geo[:, None, None])).sum(axis=-1) / covered
         base = np.where(geo[:, None], np.exp(base), base)
     base = np.where(covered > 0, base, np.nan)
-    final = np.clip(base + model.bonus - model.deduction, 0, 100)
+    return comps, base + model.bonus - model.deduction
+
+
+def _score_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Final scores, ranks and grade levels of a block of draws."""
+    d, g = len(f), len(model.groups)
+    scheme = model.scheme
+    comps, unclipped = _components_block(model, f)
+    shift = model.offset if f.evidence is not None and model.offset is not None else 0.0
+    final = np.clip(unclipped - shift, 0, 100)
     graded = np.broadcast_to(model.graded, (d, g))
     keys = [final] + [comps[:, :, c] for c in model.tie_break]
-    rank = competition_ranks(np.where(model.ranked[None, :], final, np.nan))
+    rank = order_ranks(keys, model.ranked)
     return final, rank, grade_levels(final, keys, model.veto, graded, scheme)
+
+
+def _evidence_offset(model: Model, evidence: np.ndarray, nominal: np.ndarray) -> np.ndarray:
+    """Per group, how far the evidence draws alone move the median final score from the
+    printed one (0 without evidence draws).
+
+    Each share's draws have their median at the printed share, but a sum of several skewed
+    shares (a perfect 3 of 3, 1 of 1 and 2 of 2 each keep only two thirds to three quarters
+    of their draws at 1) has its median below the sum of the medians. The draws are to show
+    how far a score could move on thin evidence, not to move it: every draw's final score
+    is shifted back by this offset, so the evidence draws' median is the printed score. The
+    other factors (weights, normalisation, aggregation) are deliberate alternatives of the
+    scheme and keep whatever shift they cause.
+
+    ``evidence`` are :data:`CENTRE_DRAWS` evidence draws of their own random stream, so the
+    offset does not depend on the number of draws (a longer run extends a shorter one).
+    """
+    alone = dataclasses.replace(_nominal_factors(model, len(evidence)), evidence=evidence)
+    final = np.empty((len(evidence), len(model.groups)))
+    for lo in range(0, len(evidence), _BLOCK):
+        hi = min(lo + _BLOCK, len(evidence))
+        final[lo:hi] = np.clip(_final_block(model, alone.rows(lo, hi)), 0, 100)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a group without a score has no median
+        offset = np.nanmedian(final, axis=0) - nominal
+    return np.nan_to_num(offset, nan=0.0)
 
 
 def _score(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -587,17 +691,22 @@ class Uncertainty:
     ----------
     table : DataFrame
         One row per group: ``group_id, name, nominal_score, nominal_rank, nominal_grade,
-        score_median, score_p05, score_p95, rank_median, rank_p05, rank_p95, p_keep``, then
+        score_median, score_p05, score_p95, rank_median, rank_p05, rank_p95, rank_coverage,
+        p_keep``, then
         ``p_<band>`` for every grade band and ``p_ungraded`` (insufficient data); the grade
         probabilities of a group add up to 1. Whether a group is graded does not vary, so
         ``p_ungraded`` is 0 or 1. Rank quantiles are ranks that occurred (inverted-CDF
         quantiles); ``rank_p05`` is the best end of the interval; unranked groups (vetoed or
-        ungraded) have none.
+        ungraded) have none. ``rank_coverage`` is the share of the draws whose rank lies in
+        ``[rank_p05, rank_p95]`` (at least 0.9; whole ranks make it often more).
     sensitivity : DataFrame
         One row per output (``rank_shift``: the mean absolute rank shift; ``grade_changes``:
         how many groups' grades differ from the nominal ones) and factor group:
-        ``output, factor, active, S1, S1_conf, ST, ST_conf`` (empty when the sensitivity
-        analysis was skipped).
+        ``output, factor, active, S1, S1_conf, ST, ST_conf`` (the estimates; ``*_conf`` the
+        bootstrap 95 % half-widths), then ``S1_shown, S1_low, S1_high, ST_shown, ST_low,
+        ST_high``: each index clipped to [0, 1] for display with its interval
+        (:func:`~assess.analysis.sensitivity.for_display`); empty when the sensitivity
+        analysis was skipped.
     settings : UncertaintySettings
         The settings used (draws and seed as run).
     final, rank, grade : ndarray (draws × groups)
@@ -623,9 +732,17 @@ class Uncertainty:
         return tuple(b.name for b in self.model.scheme.grades.bands)
 
     def meta(self) -> dict[str, Any]:
-        """Settings and sensitivity indices as plain JSON-ready data (for ``Result.meta``)."""
+        """Settings and sensitivity indices as plain JSON-ready data (for ``Result.meta``):
+        draws, seed, factors, concentration, methods, the evidence model (``prior``) and the
+        largest re-centring offset applied (``recentring_max``, points)."""
         sens = self.sensitivity.astype(object).where(self.sensitivity.notna(), None)
-        return {**self.settings.model_dump(mode="json"), "sensitivity": sens.to_dict(orient="records")}
+        offset = self.model.offset
+        return {
+            **self.settings.model_dump(mode="json"),
+            "prior": PRIOR,
+            "recentring_max": float(np.abs(offset).max()) if offset is not None and len(offset) else 0.0,
+            "sensitivity": sens.to_dict(orient="records"),
+        }
 
     def scheme_for_draw(self, d: int) -> Scheme:
         """The ordinary scheme that draw ``d`` scores under (weights, normalisation, aggregation)."""
@@ -650,6 +767,14 @@ class Uncertainty:
             for e, j in enumerate(model.evidence):
                 raw[model.indicators[j]] = self.factors.evidence[d, :, e].astype(float)
         return raw
+
+    def offset_for_draw(self, d: int) -> pd.Series:
+        """The points draw ``d`` subtracts from each final score before clipping (the evidence
+        offset when the draw carries evidence draws, else 0; ``assess.score(..., offset=...)``
+        takes it)."""
+        model = self.model
+        on = self.factors.evidence is not None and model.offset is not None
+        return pd.Series(model.offset if on else 0.0, index=model.groups, dtype=float)
 
     @property
     def present(self) -> pd.DataFrame:
@@ -707,6 +832,7 @@ def _summary(
             "rank_median": pd.array(rank_q[0], dtype="Int64"),
             "rank_p05": pd.array(rank_q[1], dtype="Int64"),
             "rank_p95": pd.array(rank_q[2], dtype="Int64"),
+            "rank_coverage": _coverage(rank, rank_q[1], rank_q[2]),
             "p_keep": (level == nom_level[None, :]).mean(axis=0),
         }
     )
@@ -715,6 +841,19 @@ def _summary(
         table[f"p_{name}"] = (level == b).mean(axis=0)
     table["p_ungraded"] = (level < 0).mean(axis=0)
     return table
+
+
+def _coverage(rank: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The share of a group's ranked draws whose rank lies in ``[lo, hi]`` (NaN when never ranked).
+
+    With whole ranks the 5–95 % interval holds at least 90 % of the draws, often more (92–100 %):
+    the sentence states this share, not a nominal 90 %.
+    """
+    ranked = rank > 0
+    inside = ranked & (rank >= lo[None, :]) & (rank <= hi[None, :])
+    n = ranked.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, inside.sum(axis=0) / np.maximum(n, 1), np.nan)
 
 
 def uncertainty(
@@ -773,8 +912,11 @@ def uncertainty(
     nom_final, nom_rank, nom_level = _score(model, _nominal_factors(model, 1))
     nominal = (nom_final[0], nom_rank[0], nom_level[0])
 
-    main_seeds, b_seeds = np.random.SeedSequence(settings.seed).spawn(2)
+    main_seeds, b_seeds, centre_seeds = np.random.SeedSequence(settings.seed).spawn(3)
     factors = _draw_factors(model, settings.draws, main_seeds)
+    if "evidence" in _active(model):
+        evidence = _draw_evidence(model, CENTRE_DRAWS, centre_seeds)
+        model = dataclasses.replace(model, offset=_evidence_offset(model, evidence, nom_final[0]))
     final, rank, level = _score(model, factors)
     table = _summary(model, final, rank, level, nominal)
 
@@ -798,9 +940,9 @@ def uncertainty(
             part.insert(0, "output", out)
             part.insert(2, "active", [f in active for f in FACTORS])
             parts.append(part)
-        sens = pd.concat(parts, ignore_index=True)
+        sens = for_display(pd.concat(parts, ignore_index=True))
     else:
-        sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf"])
+        sens = pd.DataFrame(columns=["output", "factor", "active", "S1", "S1_conf", "ST", "ST_conf", *DISPLAY_COLUMNS])
     return Uncertainty(
         table=table,
         sensitivity=sens,
@@ -851,6 +993,22 @@ def group_row(table: pd.DataFrame, group_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
+def settings_text(meta: dict[str, Any] | None, lang: str = "en") -> str:
+    """The uncertainty settings in one line for a provenance footer ("Uncertainty: 1,000 draws,
+    seed 0; varied: weights, evidence; evidence model: …"); blank without an analysis."""
+    if not meta:
+        return ""
+    words = UNCERTAINTY_WORDS[lang]
+    factors = [words[f"factor.{f}"] for f in FACTORS if (meta.get("factors") or {}).get(f)]
+    return words["settings"].format(
+        draws=meta.get("draws", ""),
+        seed=meta.get("seed", ""),
+        factors=(words["and"]).join(factors) or words["factor.none"],
+        concentration=meta.get("concentration", ""),
+        prior=words["prior"],
+    )
+
+
 def percent(p: float, lang: str = "en") -> str:
     """A probability in words-friendly percent: ``97 %``, ``more than 99 %``, ``less than 1 %``.
 
@@ -878,8 +1036,9 @@ def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> s
     ``source`` is a result with an uncertainty analysis attached (as a report loads it)
     or the analysis itself. For example: "In 97 % of the plausible variations this group
     keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9
-    in 90 % of the plausible variations." The rank interval is the 5–95 % interval over
-    the draws, and said to be one: 10 % of the draws fall outside it. A sure grade is
+    in 94 % of the plausible variations." The rank interval is the 5–95 % interval over
+    the draws, and the share said is the share of the draws it really holds
+    (``rank_coverage``), at least 90 %. A sure grade is
     said of the draws, never of every variation: "In all 1,000 draws ...".
     """
     table, bands, draws = per_group_table(source, lang)
@@ -903,7 +1062,11 @@ def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> s
     lo, hi = row["rank_p05"], row["rank_p95"]
     if pd.isna(lo) or pd.isna(hi):
         return text + (words["unranked"] if pd.isna(row["nominal_rank"]) else words["end"])
-    return text + (words["holds"].format(lo=int(lo)) if lo == hi else words["range"].format(lo=int(lo), hi=int(hi)))
+    cover = row.get("rank_coverage")
+    # the share of the draws the interval really holds (older results: "at least 90 %")
+    p = percent(float(cover), lang) if cover is not None and not pd.isna(cover) else words["at_least_90"]
+    key = "holds" if lo == hi else "range"
+    return text + words[key].format(lo=int(lo), hi=int(hi), p=p)
 
 
 def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:

@@ -227,6 +227,9 @@ class Grades(_Frozen):
     quota_rounding: Literal["floor", "round", "ceil"] = "floor"
     ties: Literal["demote", "admit"] = "demote"
     tie_break: tuple[str, ...] = ()
+    #: ``true``: the thresholds are places on a relative scale, meant for normalisations that
+    #: compare groups (``minmax``, ``rank``, ``tscore``); absent/false: absolute points.
+    relative: bool | None = None
 
     @field_validator("bands")
     @classmethod
@@ -600,8 +603,36 @@ def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
             loader.dispose()
 
 
+#: Normalisations whose 0–100 is a place among the groups, not an achievement.
+RELATIVE_METHODS = ("minmax", "rank", "tscore")
+
+
+def relative_with_absolute(scheme: Scheme) -> list[str]:
+    """Located errors for indicators normalised relatively (``minmax``, ``rank``, ``tscore``)
+    while the grade thresholds are absolute points (``grades.relative`` not set).
+
+    Under ``rank`` a perfect group that merely ties the others gets 50, under ``tscore`` the
+    average group gets 50 whatever it achieved: against a threshold of 90 such a score does
+    not say what the band says. Empty when the grades are declared relative too.
+    """
+    if scheme.grades.relative:
+        return []
+    best = scheme.grades.bands[0]
+    return [
+        f"indicators.{key}.normalize.method: {ind.normalize.method} places a group among the others, but "
+        f"grades.bands[0].min: {best.min:g} ({best.name}) is an absolute threshold; normalise {key} with goalposts, "
+        "or declare the thresholds relative with grades.relative: true"
+        for key, ind in scheme.indicators.items()
+        if ind.normalize.method in RELATIVE_METHODS
+    ]
+
+
 def load_scheme(path: str | Path | None = None) -> Scheme:
-    """Load a scheme from a YAML file; ``None`` gives the shipped default."""
+    """Load a scheme from a YAML file; ``None`` gives the shipped default.
+
+    Besides the rules of :class:`Scheme`, refuses relative normalisations with absolute
+    grade thresholds (:func:`relative_with_absolute`).
+    """
     if path is None:
         return default_scheme()
     path = Path(path)
@@ -618,7 +649,13 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
         raise SchemeError(str(path), [f"cannot read the scheme file: {exc.strerror}"]) from None
     except UnicodeDecodeError:
         raise SchemeError(str(path), ["cannot read the scheme file: it is not UTF-8 text; save it as UTF-8"]) from None
-    return parse_scheme(read_scheme_yaml(text, str(path)), str(path))
+    scheme = parse_scheme(read_scheme_yaml(text, str(path)), str(path))
+    # an office's file: relative normalisations against absolute thresholds are refused here
+    # (alternatives built in code — what-if, scenarios, uncertainty draws — may compare them)
+    errors = relative_with_absolute(scheme)
+    if errors:
+        raise SchemeError(str(path), errors)
+    return scheme
 
 
 def default_scheme() -> Scheme:

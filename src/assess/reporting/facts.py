@@ -281,7 +281,9 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
     ``responses, raters, straight_liners, few_raters`` (from ``result.ratings_quality``),
     ``possible`` (assigned recipients × quarters of the year), ``response_rate`` and
     ``rating_score`` (the raw indicators), ``min_raters``, ``prior_weight`` (the shrinkage's
-    ``k``), and the overall ``icc1, alpha, total_responses, icc1k`` of ``meta['ratings']``.
+    ``k``), ``reliability`` (the group's own: ICC(1) stepped up to its number of responses;
+    NaN in a result written before it was computed), and the overall ``icc1, alpha,
+    total_responses, icc1k`` of ``meta['ratings']``.
 
     ``icc1k`` is the reliability of a group's mean rating, ICC(1,k); a result without it
     (written before it was computed) gets it from ICC(1) by the Spearman–Brown formula
@@ -322,6 +324,7 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
         "icc1": _number(overall.get("icc1")),
         "icc1k": icc1k,
         "icc1k_estimated": estimated,
+        "reliability": _number(quality.get("reliability")),
         "alpha": _number(overall.get("alpha")),
         "total_responses": int(overall.get("responses", 0) or 0),
     }
@@ -673,6 +676,7 @@ def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None
             "cap": note.places,
             "position": note.position,
             "met": int(met.sum()),
+            "tied_with": list(note.tied_with) if note.tied else [],
         }
     return None
 
@@ -688,7 +692,9 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
         ``"insufficient_data"`` or None), ``partial`` (an ungraded group whose score is
         built from the components it has), ``missing_components``, ``missing_data``
         (:func:`missing_data`), ``veto_reasons`` and ``quota`` (``{band, quota, cap,
-        position, met}`` when a quota demoted the group, else None).
+        position, met, tied_with}`` when a quota demoted the group, else None) and
+        ``tie_break`` (``{above, component}`` when the scheme's tie-break ranked the group
+        below another with the same final score, else None).
 
     A vetoed or ``insufficient_data`` group is never ranked, whatever ``scores.rank`` holds
     (DESIGN §3, revised: only graded, not vetoed groups are ranked).
@@ -716,6 +722,13 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
     if "quota_demoted" in card["flags"] and not math.isnan(card["final_score"]):
         quota = _quota(result, group_id, card["final_score"])
     ranked = reason is None and card["rank"] is not None
+    tie_break = None
+    if ranked:
+        from assess.scoring.summary import tie_break_notes
+
+        note = tie_break_notes(result).get(group_id)
+        if note is not None:
+            tie_break = {"above": note.above, "component": note.component}
     return {
         "ranked": ranked,
         "rank": card["rank"] if ranked else None,
@@ -726,6 +739,7 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
         "missing_data": missing_data(result, group_id, missing) if reason == "insufficient_data" else [],
         "veto_reasons": veto_reasons,
         "quota": quota,
+        "tie_break": tie_break,
     }
 
 

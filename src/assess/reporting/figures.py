@@ -613,7 +613,7 @@ def importance_figure(result: Result, lang: str = "en") -> Figure:
         ax = fig.subplots()
         y = np.arange(len(table))
         ax.barh(y - 0.2, table["nominal_weight"], height=0.4, color="#9bb3d6", label=words["weight"])
-        ax.barh(y + 0.2, table["weighted_variance_share"], height=0.4, color="#d9822b", label=words["share"])
+        ax.barh(y + 0.2, table["corr_ratio_share"], height=0.4, color="#d9822b", label=words["share"])
         ax.set_yticks(y, [indicator_label(k, lang) for k in table["indicator"]])
         ax.invert_yaxis()
         ax.set_xlabel(words["axis"])
@@ -632,9 +632,9 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
     if lang not in _IMPORTANCE_WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_IMPORTANCE_WORDS)}.")
     table = importance(result)
-    if table.empty or table["weighted_variance_share"].isna().all():
+    if table.empty or table["corr_ratio_share"].isna().all():
         return ""
-    gap = table["weighted_variance_share"] - table["nominal_weight"]
+    gap = table["corr_ratio_share"] - table["nominal_weight"]
     top, low = table.loc[gap.idxmax()], table.loc[gap.idxmin()]
 
     def pct(x: float) -> str:
@@ -643,8 +643,8 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
     return _IMPORTANCE_WORDS[lang]["sentence"].format(
         top=indicator_label(top["indicator"], lang),
         top_w=pct(top["nominal_weight"]),
-        top_s=pct(top["weighted_variance_share"]),
+        top_s=pct(top["corr_ratio_share"]),
         low=indicator_label(low["indicator"], lang),
         low_w=pct(low["nominal_weight"]),
-        low_s=pct(low["weighted_variance_share"]),
+        low_s=pct(low["corr_ratio_share"]),
     )

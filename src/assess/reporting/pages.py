@@ -344,7 +344,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         intervals=report.inline_image(intervals, text("uncertainty_alt", lang)) if intervals is not None else None,
         uncertainty_note=text(
             "uncertainty_note", lang, draws=(meta.get("uncertainty") or {}).get("draws", "")
-        ),
+        ) + " " + report.uncertainty_settings_text(meta.get("uncertainty"), lang),
         line=report.provenance_line(result, lang),
         input_warnings=[w.get(lang) or w.get("en", "") for w in meta.get("warnings") or []],
         warnings_head=message("checks", "index_warnings", lang),

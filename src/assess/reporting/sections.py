@@ -73,6 +73,7 @@ __all__ = [
     "office_name",
     "running_head",
     "standing_notes",
+    "uncertainty_settings_text",
     "improvement_sentences",
     "header_section",
     "summary_section",
@@ -286,7 +287,7 @@ def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lan
 
 def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
     """Why the group is not ranked, not graded or graded below its threshold, in words:
-    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data``."""
+    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data, tie_break``."""
     s = facts.standing(result, group_id)
     notes = []
     if s["unranked_reason"] == "veto":
@@ -307,7 +308,18 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
             )
         )
     q = s["quota"]
-    if q is not None:
+    if q is not None and q.get("tied_with"):
+        notes.append(
+            (
+                "quota",
+                text(
+                    "card.quota_tied", lang, band=grade_label(result, q["band"], lang), cap=q["cap"],
+                    others=_join(q["tied_with"], lang), n=len(q["tied_with"]) + 1,
+                    grade=grade_label(result, facts.summary(result, group_id)["grade"], lang),
+                ),
+            )
+        )  # fmt: skip
+    elif q is not None:
         notes.append(
             (
                 "quota",
@@ -317,6 +329,10 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
                 ),
             )
         )  # fmt: skip
+    t = s.get("tie_break")
+    if t is not None:
+        label = component_labels(result, lang).get(t["component"], t["component"])
+        notes.append(("tie_break", text("card.tie_break", lang, above=t["above"], component=label)))
     return notes
 
 
@@ -581,17 +597,20 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         ),
         (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
     ]
-    if not is_missing(s["icc1k"]) and not math.isnan(s["icc1k"]):
-        level = "high" if s["icc1k"] >= 0.8 - 1e-9 else "medium" if s["icc1k"] >= 0.6 - 1e-9 else "low"
+    # the group's own reliability (its own number of responses); an older result: the overall ICC(1,k)
+    own = s["reliability"] if not math.isnan(s["reliability"]) else s["icc1k"]
+    if not is_missing(own) and not math.isnan(own):
+        level = "high" if own >= 0.8 - 1e-9 else "medium" if own >= 0.6 - 1e-9 else "low"
         rows.append(
             (
                 text("reliability", lang),
-                text(f"reliability.{level}", lang, value=format_number(s["icc1k"], 2)),
+                text(f"reliability.{level}", lang, value=format_number(own, 2)),
                 "reliability",
             )
         )
     footnote = text(
         "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
+        own=format_number(own, 2), n=s["responses"],
         responses=s["total_responses"], k=format_number(s["prior_weight"], 0),
         estimated=text("reliability_estimated", lang) if s["icc1k_estimated"] else "",
     )  # fmt: skip
@@ -867,18 +886,27 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     """
     if result.uncertainty is None:
         return HTML("")
-    from assess.analysis.uncertainty import sentence  # only runs with an analysis pay for it
+    from assess.analysis.uncertainty import sentence, settings_text  # only runs with an analysis pay for it
     from assess.reporting.figures import group_figure
 
-    draws = (result.meta.get("uncertainty") or {}).get("draws", "")
+    settings = result.meta.get("uncertainty") or {}
     return _section(
         "uncertainty",
         "uncertainty",
         lang,
         sentence=sentence(result, group_id, lang),
-        note=text("uncertainty_note", lang, draws=draws),
+        note=text("uncertainty_note", lang, draws=settings.get("draws", "")) + " " + settings_text(settings, lang),
         figure=_figure(group_figure(result, group_id, lang)),
     )
+
+
+def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en") -> str:
+    """The uncertainty settings (draws, seed, factors, evidence model) in one line; blank without an analysis."""
+    if not settings:
+        return ""
+    from assess.analysis.uncertainty import settings_text
+
+    return settings_text(settings, lang)
 
 
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:

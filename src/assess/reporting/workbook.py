@@ -280,6 +280,11 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
     values = {**meta, "scheme_name": scheme_meta.get("name", ""), "timezone": timezone}
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
         values["generated_at"] = local_datetime(str(meta["generated_at"]), timezone).isoformat()
+    if meta.get("uncertainty"):  # every output showing a probability records how it was drawn
+        from assess.analysis.uncertainty import settings_text
+
+        keys = (*keys, "uncertainty")
+        values["uncertainty"] = settings_text(meta["uncertainty"], "en")  # type: ignore[arg-type]
     return pd.DataFrame({"key": list(keys), "value": pd.Series([values.get(k, "") for k in keys], dtype=object)})
 
 

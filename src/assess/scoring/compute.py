@@ -22,7 +22,16 @@ from assess.scoring import ratings
 from assess.scoring.indicators import Window, compute_indicators, rating_responses, rating_rows
 from assess.scoring.result import INDICATOR_COLUMNS, SCORE_COLUMNS, Result
 
-__all__ = ["score", "normalize", "aggregate", "contributions", "adjust", "grade", "competition_rank"]
+__all__ = [
+    "score",
+    "normalize",
+    "aggregate",
+    "contributions",
+    "adjust",
+    "grade",
+    "competition_rank",
+    "order_rank",
+]
 
 TOL = 1e-9  # two scores within this are equal (DESIGN §3)
 COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the default scheme's, in SCORE_COLUMNS
@@ -280,6 +289,33 @@ def competition_rank(scores: pd.Series) -> pd.Series:
     return pd.Series(ranks, index=s.index).reindex(scores.index).astype("Int64")
 
 
+def order_rank(final: pd.Series, components: pd.DataFrame, ranked: pd.Series, tie_break: list[str]) -> pd.Series:
+    """Rank of the ranked groups in the quota's order (DESIGN §3): final score descending,
+    then the ``tie_break`` components descending; only groups equal on all of these (within
+    1e-9) share the best rank (1, 2, 2, 4). Unranked groups get ``<NA>``.
+
+    The keys are snapped over all groups exactly as :func:`grade` snaps them, so the rank and
+    the quota never disagree on which groups are equal.
+    """
+    keys = [_snap(final.to_numpy(dtype=float))] + [_snap(components[c].to_numpy(dtype=float)) for c in tie_break]
+    idx = np.flatnonzero(ranked.to_numpy(dtype=bool) & ~np.isnan(keys[0]))
+    out = pd.Series(pd.NA, index=final.index, dtype="Int64")
+    if not len(idx):
+        return out
+    sub = [np.nan_to_num(-k[idx], nan=np.inf) for k in keys]  # best first, NaN last
+    order = np.lexsort(list(reversed(sub)))
+    new = np.ones(len(idx), dtype=bool)
+    if len(idx) > 1:
+        with np.errstate(invalid="ignore"):  # inf − inf: two missing tie-break values are equal
+            new[1:] = np.any([(np.diff(k[order]) != 0) & ~np.isnan(np.diff(k[order])) for k in sub], axis=0)
+    pos = np.arange(1, len(idx) + 1)
+    ranks = np.maximum.accumulate(np.where(new, pos, 0))
+    values = np.empty(len(idx), dtype=np.int64)
+    values[order] = ranks
+    out.iloc[idx] = values
+    return out
+
+
 # ---- the whole assessment ---------------------------------------------------------------------
 
 
@@ -381,6 +417,7 @@ def score(
     *,
     raw: pd.DataFrame | None = None,
     present: pd.DataFrame | None = None,
+    offset: pd.Series | None = None,
 ) -> Result:
     """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: DESIGN §3).
 
@@ -388,11 +425,13 @@ def score(
     Raises :class:`~assess.common.errors.SchemeError` when the scheme names an indicator that
     exists nowhere.
 
-    Two keyword arguments exist for checking the uncertainty analysis draw by draw
+    Three keyword arguments exist for checking the uncertainty analysis draw by draw
     (:meth:`assess.analysis.Uncertainty.raw_for_draw`): ``raw`` replaces the raw indicators
     computed from the dataset (same index and columns), and ``present`` (groups ×
     components, booleans) fixes which components count as available instead of comparing
-    their coverage with ``min_coverage`` under this scheme's weights.
+    their coverage with ``min_coverage`` under this scheme's weights; ``offset`` (points per
+    group, :meth:`assess.analysis.Uncertainty.offset_for_draw`) is subtracted from the final
+    score before it is clipped to 0–100.
     """
     scheme = scheme or default_scheme()
     window, responses, computed = prepare(dataset, year, as_of, scheme)
@@ -402,6 +441,9 @@ def score(
     norm = normalize(raw, scheme)
     components, base = aggregate(norm, scheme, present)
     adj = adjust(base, tables["adjustments"], window, scheme)
+    if offset is not None:  # the uncertainty analysis' re-centring of one draw
+        shift = offset.reindex(groups).fillna(0.0)
+        adj["final_score"] = (base + adj["bonus"] - adj["deduction"] - shift).clip(0, 100)
     insufficient = components.isna().any(axis=1)
     grades = grade(adj["final_score"], components, adj["veto"], insufficient, scheme)
     ranked = ~insufficient & ~adj["veto"]  # a rank never contradicts a grade (DESIGN §3)
@@ -422,7 +464,7 @@ def score(
             "deduction": adj["deduction"].to_numpy(),
             "final_score": adj["final_score"].to_numpy(),
             "grade": grades["grade"].to_numpy(),
-            "rank": competition_rank(adj["final_score"].where(ranked)).array,
+            "rank": order_rank(adj["final_score"], components, ranked, list(scheme.grades.tie_break)).array,
             "flags": flags.to_numpy(),
         }
     )

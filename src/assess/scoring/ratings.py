@@ -32,7 +32,25 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
-__all__ = ["icc1", "icc1k", "alpha", "straight_liners", "quality"]
+__all__ = ["icc1", "icc1k", "alpha", "straight_liners", "quality", "spearman_brown", "LOW_RELIABILITY"]
+
+#: A group's mean rating less reliable than this is flagged in the index.
+LOW_RELIABILITY = 0.7
+
+
+def spearman_brown(icc: float, n: np.ndarray | pd.Series | float) -> np.ndarray:
+    """The reliability of a mean of ``n`` responses whose single-response reliability is ``icc``:
+    ``n·icc / (1 + (n − 1)·icc)`` (NaN for n = 0 or an undefined ICC).
+
+    >>> float(spearman_brown(0.2, 12))  # 2.4 / 3.2
+    0.75
+    """
+    n = np.asarray(n, dtype=float)
+    if icc is None or not np.isfinite(icc):
+        return np.full(n.shape, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = n * icc / (1 + (n - 1) * icc)
+    return np.where(n > 0, out, np.nan)
 
 
 def _anova(responses: pd.DataFrame, target: str, value: str) -> tuple[float, float, float] | None:
@@ -95,24 +113,32 @@ def straight_liners(ratings: pd.DataFrame, min_responses: int = 4) -> pd.DataFra
     """Recipients who gave one and the same score to every item of every response, with
     evidence beyond a ceiling.
 
-    Flagged: at least ``min_responses`` responses (quarters rated) with one distinct score
-    in all, unless that score is the one most of all the item scores hold (answering "5"
+    Flagged: at least ``min_responses`` responses (quarters rated), at least two items in a
+    response (with one item, "the same score to every item" is no choice at all), and one
+    distinct score in all, unless that score is the one most of all the item scores hold (answering "5"
     throughout where most answers are 5 is no sign of inattention). Returns
     ``group_id, recipient_id, scores, value`` for each straight-liner.
     """
     by = ratings.groupby(["group_id", "recipient_id"])
+    items = ratings.groupby(["group_id", "recipient_id", "quarter"]).size().groupby(level=[0, 1]).max()
     stats = pd.DataFrame(
         {
             "scores": by["score"].size(),
             "responses": by["quarter"].nunique(),
             "distinct": by["score"].nunique(),
             "value": by["score"].first(),
+            "items": items,
         }
     )
     shares = ratings["score"].value_counts(normalize=True)
     majority = shares.index[shares > 0.5]
-    flagged = stats[(stats["responses"] >= min_responses) & (stats["distinct"] == 1) & ~stats["value"].isin(majority)]
-    return flagged.drop(columns=["distinct", "responses"]).reset_index()
+    flagged = stats[
+        (stats["responses"] >= min_responses)
+        & (stats["items"] >= 2)  # with one item per response no other answer was possible
+        & (stats["distinct"] == 1)
+        & ~stats["value"].isin(majority)
+    ]
+    return flagged.drop(columns=["distinct", "responses", "items"]).reset_index()
 
 
 def quality(
@@ -122,8 +148,10 @@ def quality(
 
     ``responses``: one row per (group, recipient, quarter) with the 0–100 ``score``;
     ``ratings``: the item-level rows inside the window. Returns the per-group table
-    (``responses, raters, mean, sd, straight_liners, few_raters``) and the overall
-    figures (``responses, raters, icc1, icc1k, alpha``).
+    (``responses, raters, mean, sd, straight_liners, few_raters, reliability``) and the
+    overall figures (``responses, raters, icc1, icc1k, alpha``). ``reliability`` is the
+    group's own: the reliability of the mean of its ``responses``, ICC(1) stepped up to that
+    number by the Spearman–Brown formula (ICC(1,k) is the same at the average count).
     """
     by = responses.groupby("group_id")["score"]
     liners = straight_liners(ratings)
@@ -140,10 +168,12 @@ def quality(
         table[["responses", "raters", "straight_liners"]].fillna(0).astype(int)
     )
     table["few_raters"] = table["raters"] < min_raters
+    single = icc1(responses)
+    table["reliability"] = spearman_brown(single, table["responses"].to_numpy())
     overall = {
         "responses": int(len(responses)),
         "raters": int(responses["recipient_id"].nunique()),
-        "icc1": icc1(responses),
+        "icc1": single,
         "icc1k": icc1k(responses),
         "alpha": alpha(ratings),
     }

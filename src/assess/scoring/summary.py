@@ -20,7 +20,16 @@ from assess.common.messages import Domain
 from assess.scoring.compute import quota_size
 from assess.scoring.result import Result
 
-__all__ = ["MissingComponent", "QuotaNote", "missing_data", "quota_notes", "summary_table", "SUMMARY_WORDS"]
+__all__ = [
+    "MissingComponent",
+    "QuotaNote",
+    "TieBreakNote",
+    "missing_data",
+    "quota_notes",
+    "tie_break_notes",
+    "summary_table",
+    "SUMMARY_WORDS",
+]
 
 _TOL = 1e-9
 
@@ -67,6 +76,16 @@ class QuotaNote:
     places: int
     position: int  # competition rank among the band's candidates (ties share the best)
     tied: bool  # tied across the cut (demoted with ``ties: demote``)
+    tied_with: tuple[str, ...] = ()  # the other groups equal on every key of the quota's order
+
+
+@dataclass(frozen=True)
+class TieBreakNote:
+    """A group ranked below another with the same final score because the tie-break ordered them."""
+
+    above: str  # the group just above it with the same final score
+    component: str  # the first tie-break component on which it is lower
+    label: dict[str, str]  # that component's label
 
 
 def _scheme(result: Result) -> dict[str, Any]:
@@ -158,9 +177,45 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
         mine = np.array([k[i] for k in keys])
         ahead = sum(1 for j in cand if _better(np.array([k[j] for k in keys]), mine))
         position = ahead + 1
-        notes[str(s.at[i, "group_id"])] = QuotaNote(
-            band["name"], _label(band, band["name"]), places, position, position <= places
+        tied_with = tuple(
+            str(s.at[j, "group_id"])
+            for j in cand
+            if j != i
+            and not _better(np.array([k[j] for k in keys]), mine)
+            and not _better(mine, np.array([k[j] for k in keys]))
         )
+        notes[str(s.at[i, "group_id"])] = QuotaNote(
+            band["name"], _label(band, band["name"]), places, position, position <= places, tied_with
+        )
+    return notes
+
+
+def tie_break_notes(result: Result) -> dict[str, TieBreakNote]:
+    """For every ranked group placed below a group with the same final score by the scheme's
+    ``tie_break``: that group (the nearest above it) and the first component it is lower on."""
+    from assess.scoring.compute import _snap
+
+    grades = _scheme(result).get("grades") or {}
+    tie_break = [c for c in grades.get("tie_break") or [] if c in result.scores]
+    s = result.scores.reset_index(drop=True)
+    rank = pd.to_numeric(s["rank"], errors="coerce").to_numpy(dtype=float)
+    if not tie_break or np.isnan(rank).all():
+        return {}
+    final = _snap(s["final_score"].to_numpy(dtype=float))
+    comps = {c: _snap(s[c].to_numpy(dtype=float)) for c in tie_break}
+    entries = _scheme(result).get("components") or {}
+    notes: dict[str, TieBreakNote] = {}
+    for i in np.flatnonzero(~np.isnan(rank)):
+        same = np.flatnonzero(~np.isnan(rank) & (final == final[i]) & (rank < rank[i]))
+        if not len(same):
+            continue
+        above = same[np.argmax(rank[same])]
+        for c in tie_break:
+            if comps[c][above] > comps[c][i] + _TOL:
+                notes[str(s.at[i, "group_id"])] = TieBreakNote(
+                    str(s.at[above, "group_id"]), c, _label(entries.get(c), c)
+                )
+                break
     return notes
 
 
@@ -174,6 +229,15 @@ def _better(a: np.ndarray, b: np.ndarray) -> bool:
         if np.isnan(x) or y > x + _TOL:
             return False
     return False
+
+
+def tied_text(note: QuotaNote, lang: str) -> str:
+    """What happened to a group tied across a quota's cut, in words: "Same final score as G24;
+    under the tie rule neither group received an Excellent place"."""
+    words = SUMMARY_WORDS[lang]
+    n = len(note.tied_with) + 1
+    key = "quota_tied_two" if n == 2 else "quota_tied_many"
+    return words[key].format(others=words["and"].join(note.tied_with), band=note.label[lang], n=n)
 
 
 def _ordinal(n: int) -> str:
@@ -199,6 +263,7 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
         flags_of[flags_of["flag"] == "veto"].groupby("group_id")["detail"].agg(lambda d: "；".join(x for x in d if x))
     )
     quotas = quota_notes(result)
+    ties = tie_break_notes(result)
     rows = []
     for _, row in s.iterrows():
         gid = str(row["group_id"])
@@ -219,11 +284,17 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
         if gid in quotas:
             q = quotas[gid]
             position = str(q.position) if lang == "zh" else _ordinal(q.position)
-            remarks.append(
-                words["quota"].format(
-                    band=q.label[lang], places=q.places, position=position, tied=words["tied"] if q.tied else ""
+            if q.tied and q.tied_with:
+                remarks.append(tied_text(q, lang))
+            else:
+                remarks.append(
+                    words["quota"].format(
+                        band=q.label[lang], places=q.places, position=position, tied=words["tied"] if q.tied else ""
+                    )
                 )
-            )
+        if gid in ties:
+            t = ties[gid]
+            remarks.append(words["tie_break"].format(above=t.above, component=t.label[lang]))
         order = 0 if not unranked else 1 if "veto" in flags else 2
         rows.append(
             {
