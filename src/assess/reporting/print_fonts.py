@@ -28,6 +28,7 @@ or ``fc-match`` is not installed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -37,6 +38,7 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,7 +152,8 @@ def _subset(path: str, index: int) -> bytes | None:
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
-        font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False)
+        # the original's bounding boxes and date are kept: recomputing them walks every glyph (twice the time)
+        font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False, recalcBBoxes=False)
     except (OSError, TTLibError) as exc:
         log.debug("cannot read %s: %s", path, exc)
         return None
@@ -283,14 +286,41 @@ def _cached_subset(path: str, index: int) -> bytes | None:
         kept = _read_kept(target)
         if kept is not None:
             return kept
-    cuts += 1
-    content = _subset(path, index)
-    if content and target is not None:
-        try:
-            _keep(target, content, _face_prefix(path, index))
-        except OSError as exc:  # a read-only home, a full disk: the copy is simply made next time
-            log.debug("subset font not cached at %s: %s", target, exc)
+    with _cutting(target):  # the workers of a first run: one cuts, the others then read its copy
+        kept = _read_kept(target) if target is not None else None
+        if kept is not None:
+            return kept
+        cuts += 1
+        content = _subset(path, index)
+        if content and target is not None:
+            try:
+                _keep(target, content, _face_prefix(path, index))
+            except OSError as exc:  # a read-only home, a full disk: the copy is simply made next time
+                log.debug("subset font not cached at %s: %s", target, exc)
     return content
+
+
+@contextlib.contextmanager
+def _cutting(target: Path | None) -> Iterator[None]:
+    """Hold a lock on cutting the copy kept at ``target`` (``fcntl.flock`` on a file beside it),
+    so the processes of a run do not all cut the same font at once; without the lock (no
+    ``fcntl``, a folder that cannot be written) each simply cuts it."""
+    try:
+        import fcntl
+
+        if target is None:
+            raise OSError("no cache folder")
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = open(target.parent / f".{target.stem}.lock", "a")  # noqa: SIM115 (held until the end of the block)
+    except (ImportError, OSError):
+        yield
+        return
+    with lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
 
 
 #: How many times this process has built subset fonts (the tests check that it is once).
