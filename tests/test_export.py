@@ -3,6 +3,7 @@ literal text, reproducible bytes, and nothing fetched from outside the page."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,13 @@ def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp
         assert starts[i] - starts[i - 1] == lengths[order[i - 1]]
     # the group pages are the group PDFs' pages, and the contents give their page numbers
     first = re.sub(r"\s+", "", reader.pages[starts[0]].extract_text())
-    assert first == re.sub(r"\s+", "", PdfReader(pdfs[ranked[0]]).pages[0].extract_text())
+    assert re.sub(r"\s+", "", PdfReader(pdfs[ranked[0]]).pages[0].extract_text()) in first
+    # every page, front matter and reports alike, carries its number in the volume (a report
+    # keeps its own count too), so the contents' page numbers can be found
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"汇编第{number}页共{total}页" in re.sub(r"\s+", "", page.extract_text()), number
+    assert "第1页共" in first
     contents = re.sub(r"\s+", "", "".join(reader.pages[i].extract_text() for i in range(front)))
     assert "2025年度年终考核报告汇编" in contents and "目录" in contents and "考核结果汇总" in contents
     assert f"{ranked[0]}{report._group_name(result, ranked[0])}{front + 1}" in contents
@@ -245,7 +252,34 @@ def test_cjk_font_is_cut_down_once_per_process_and_embedded_as_a_subset(result, 
         assert any("Bold" not in name for name in fonts) and any("Bold" in name for name in fonts)
 
 
-def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(cjk_subset, tmp_path: Path, monkeypatch) -> None:
+def test_subset_font_keeps_every_report_character_the_font_has(cjk_subset) -> None:
+    """The copy's character map is the original's, cut to the report's characters (read back
+    with fontTools' own parser), and its glyphs are renumbered: far fewer than the original's."""
+    from fontTools.ttLib import TTFont
+
+    from assess.reporting import print_fonts
+
+    path, index, _, _ = print_fonts._match(cjk_subset.family, 80)  # the regular face
+    with TTFont(path, fontNumber=index, lazy=True) as original:
+        expected = set(original.getBestCmap()) & set(print_fonts.subset_codepoints())
+        n_original = original["maxp"].numGlyphs
+    with TTFont(io.BytesIO(cjk_subset.faces[400])) as copy:
+        assert set(copy.getBestCmap()) == expected
+        assert ord("考") in expected and copy["maxp"].numGlyphs < n_original / 4
+
+
+def _small_font() -> tuple[str, int]:
+    """A small installed font (DejaVu Sans, or whatever fontconfig gives for it): the cache
+    test cuts it several times, which takes a CJK font twenty seconds each."""
+    from assess.reporting import print_fonts
+
+    found = print_fonts._match("DejaVu Sans", 80)
+    if found is None:
+        pytest.skip("fc-match is not installed")
+    return found[0], found[1]
+
+
+def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(tmp_path: Path, monkeypatch) -> None:
     """The copy is cut once per user and font, then read: a copy cut short or damaged, a
     changed font file, a copy someone else could have planted or an unwritable cache folder
     cost a new cut, never a wrong or missing font."""
@@ -256,19 +290,21 @@ def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(cjk_subset,
 
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
     fonts = tmp_path / "cache" / "fonts"
-    path, index, _, _ = print_fonts._match(cjk_subset.family, 80)  # the regular face
+    path, index = _small_font()
     font = tmp_path / Path(path).name
     shutil.copyfile(path, font)
+    first = print_fonts._subset(str(font), index)
+    assert first and len(first) < font.stat().st_size
 
     def subset(cut: bool) -> None:
-        """Ask for the copy; ``cut``: whether HarfBuzz must have cut it (not read it)."""
+        """Ask for the copy; ``cut``: whether fontTools must have cut it (not read it)."""
         before = print_fonts.cuts
-        assert print_fonts._cached_subset(str(font), index) == cjk_subset.faces[400]
+        assert print_fonts._cached_subset(str(font), index) == first
         assert print_fonts.cuts == before + cut
 
     subset(cut=True)
     (kept,) = fonts.iterdir()
-    assert kept.read_bytes().endswith(cjk_subset.faces[400]) and fonts.stat().st_mode & 0o077 == 0
+    assert kept.read_bytes().endswith(first) and fonts.stat().st_mode & 0o077 == 0
     subset(cut=False)
     whole = kept.read_bytes()
     for damaged in (whole[: len(whole) - 1000], whole[:-1] + bytes([whole[-1] ^ 1]), b"<html>not a font</html>"):

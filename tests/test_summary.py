@@ -92,7 +92,7 @@ def test_summary_remarks_in_words(scored):
     assert rows["G02"][11].endswith("一票否决：工作组成员在帮促工作中违反廉洁纪律，造成不良影响")
     # no milestones: effectiveness has problem_resolution + problem_on_time = 0.3 + 0.3 < 0.65
     remark = rows[NO_MILESTONES][11]
-    assert "数据不足：缺少工作成效（无项目节点）" in remark and "部分得分，不评定等次" in remark
+    assert "数据不足：工作成效无法计分（无项目节点）" in remark and "部分得分，不评定等次" in remark
     assert rows[NO_MILESTONES][10] == "不评定等次"
     # the partial score is flagged on the cell itself
     r = next(i for i, row in enumerate(ws.iter_rows(values_only=True), start=1) if row[1] == NO_MILESTONES)

@@ -338,6 +338,9 @@ class ReportBatch:
             raise BatchError("Give either only (some groups) or failed (the failures), not both.")
         if pdf:
             require("pdf")
+            from assess.reporting.pdf import check_fonts
+
+            check_fonts(lang)  # a Chinese PDF without a CJK font would be boxes: refused before any work
         self.template_text = self.template.read_text(encoding="utf-8")
         check_parameters(dict(parameters or {}), self.template_text, self.template)
         if kernel_name != "python3":  # papermill's default is always there

@@ -29,7 +29,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel", "jupyter_client", "jupyter_core",
         "zmq", "traitlets", "IPython", "matplotlib", "seaborn", "jinja2", "markupsafe", "psutil", "tqdm",
     ),
-    "pdf": ("weasyprint", "pikepdf", "cffi"),  # pikepdf: the bound file; cffi: the subset fonts
+    "pdf": ("weasyprint", "pikepdf", "fontTools"),  # pikepdf: the bound file; fontTools: the subset fonts
     "lab": ("ipywidgets",),
     "cluster": ("distributed",),
 }  # fmt: skip

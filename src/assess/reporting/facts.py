@@ -33,6 +33,8 @@ __all__ = [
     "comments",
     "problem_counts",
     "overdue_problems",
+    "all_overdue_problems",
+    "OVERDUE_SHEET",
     "resolution",
     "milestones",
     "investment",
@@ -48,6 +50,9 @@ __all__ = [
 #: Problem priorities in display order; ``none`` stands for a blank priority.
 PRIORITIES = ("urgent", "major", "common", "none")
 _TOL = 1e-9
+#: The sheet of ``scores.xlsx`` that lists every group's overdue problems (:func:`all_overdue_problems`):
+#: a report's table shows the first few and points there for the rest.
+OVERDUE_SHEET = "overdue_problems"
 
 
 def _scheme(result: Result) -> dict[str, Any]:
@@ -425,6 +430,18 @@ def overdue_problems(result: Result, group_id: str) -> pd.DataFrame:
             "days_overdue": (w.as_of - late["_deadline"]).dt.days.astype(int).to_numpy(),
         }
     )
+
+
+def all_overdue_problems(result: Result) -> pd.DataFrame:
+    """:func:`overdue_problems` of every group, one after the other in the groups' order, with
+    a first column ``group_id`` (the :data:`OVERDUE_SHEET` sheet of ``scores.xlsx``)."""
+    tables = [
+        overdue_problems(result, group_id).assign(group_id=group_id)
+        for group_id in result.scores["group_id"].astype(str)
+    ]
+    frame = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    columns = ["group_id", *(c for c in frame.columns if c != "group_id")]
+    return frame[columns] if len(frame.columns) else frame
 
 
 def _days_to_resolve(p: pd.DataFrame) -> pd.Series:

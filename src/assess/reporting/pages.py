@@ -66,14 +66,17 @@ def _css_string(value: str) -> str:
     return '"' + "".join(f"\\{ord(ch):x} " if ch in '"\\<>' or ord(ch) < 32 else ch for ch in value) + '"'
 
 
-def print_css(lang: str = "en") -> str:
-    """The printed page's footer, ``第 n 页 共 m 页`` (``Page n of m``), as ``@page`` CSS."""
+def print_css(lang: str = "en", volume_pages: int | None = None) -> str:
+    """The printed page's footer, ``第 n 页 共 m 页`` (``Page n of m``), as ``@page`` CSS;
+    with ``volume_pages``, the bound file's own ``汇编第 n 页 共 m 页`` (``m`` that number)
+    for its front matter, whose pages are the first of the volume."""
     parts = []
-    for piece in re.split(r"(\{n\}|\{m\})", text("page_of", lang)):
+    phrase = text("bound_page_of" if volume_pages else "page_of", lang)
+    for piece in re.split(r"(\{n\}|\{m\})", phrase):
         if piece == "{n}":
             parts.append("counter(page)")
         elif piece == "{m}":
-            parts.append("counter(pages)")
+            parts.append(_css_string(str(volume_pages)) if volume_pages else "counter(pages)")
         elif piece:
             parts.append(_css_string(piece))
     return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"

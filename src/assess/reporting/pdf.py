@@ -39,6 +39,7 @@ import atexit
 import base64
 import functools
 import gc
+import html
 import logging
 import math
 import os
@@ -53,11 +54,13 @@ from typing import Any
 from assess.common.atomic import atomic_path
 from assess.common.errors import AssessError
 from assess.common.extras import require
-from assess.reporting.print_fonts import FONT_SCHEME, font_family_lists, print_fonts
+from assess.reporting.print_fonts import FONT_SCHEME, font_family_lists, fontconfig, print_fonts
 
 __all__ = [
     "html_to_pdf",
     "html_string_to_pdf",
+    "check_fonts",
+    "CJK_FONT_PACKAGE",
     "warm",
     "warm_in_background",
     "wait_for_warm_up",
@@ -73,6 +76,30 @@ BOUND_NAME = "reports.pdf"
 
 class ExportError(AssessError):
     """The PDF could not be written (WeasyPrint missing, or the page is not self-contained)."""
+
+
+#: The Debian/Ubuntu package that gives a Chinese PDF its font.
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+
+
+@functools.cache
+def check_fonts(lang: str = "en") -> None:
+    """Refuse, before any work, a PDF that could not be read: Chinese text with no installed
+    font that covers Chinese (WeasyPrint would draw boxes) or no font at all (Pango then
+    crashes the process). fontconfig's ``fc-list`` says what is installed; when it cannot be
+    run, nothing is refused here.
+
+    Raises
+    ------
+    ExportError
+        Naming the package to install (:data:`CJK_FONT_PACKAGE`); the CLI exits with status 2.
+    """
+    from assess.reporting.i18n import text
+
+    families = fontconfig("fc-list", ":lang=zh-cn" if lang == "zh" else ":", "family")
+    if families is not None and not families.strip():
+        key = "no_cjk_font" if lang == "zh" else "no_font"
+        raise ExportError(text(key, lang, package=CJK_FONT_PACKAGE))
 
 
 def _weasyprint() -> ModuleType:
@@ -151,6 +178,7 @@ MIN_LAST_PAGE_FILL = 0.4
 
 
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_CHINESE_PAGE = re.compile(r"<html[^>]*\slang=\"zh", re.I)
 # nbconvert's wrappers around each cell's output (``basic`` template): nothing of the report's
 # own, but a fifth of the page's elements, each styled and laid out.
 _WRAPPER = re.compile(
@@ -254,6 +282,8 @@ def _print(source: str, name: str) -> tuple[bytes, int]:
     weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
+    check_fonts("zh" if _CHINESE_PAGE.search(source[:2000]) else "en")
+
     # WeasyPrint reports CSS it does not support (e.g. `user-select`) as log warnings; they
     # say nothing about the result, so keep them out of the batch's output.
     css_log = logging.getLogger("weasyprint")
@@ -338,6 +368,7 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
             "rank_short": short,
             "rank_text": full,
             "score": text("partial_score", lang, score=score) if standing["partial"] else score,
+            "partial": bool(standing["partial"]),
         }
         final = card["final_score"]
         key = (
@@ -349,9 +380,11 @@ def _groups(result: Any, lang: str) -> dict[str, dict[str, Any]]:
     return {group_id: info for _, group_id, info in sorted(rows, key=lambda r: r[0])}
 
 
-def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Mapping[str, int], lang: str) -> str:
+def _front_matter(
+    result: Any, groups: Mapping[str, dict[str, Any]], starts: Mapping[str, int], lang: str, volume_pages: int
+) -> str:
     """Cover, contents (with the bound file's page numbers) and the summary table, as a page
-    (``templates/bound_front.html.j2``)."""
+    (``templates/bound_front.html.j2``), its footer counting the volume's ``volume_pages``."""
     from assess.reporting import pages
     from assess.reporting import sections as report
     from assess.reporting.i18n import component_labels, format_score, format_signed, grade_label, text
@@ -379,6 +412,9 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
     for group_id in order:
         card = groups[group_id]["card"]
         deduction = card["deduction"]
+        score: Any = groups[group_id]["score"]
+        if groups[group_id]["partial"]:  # the score on one line, "(partial)" on the next
+            score = (report.format_score(card["final_score"]), text("partial_score", lang, score="").strip())
         summary.append(
             [
                 groups[group_id]["rank_short"] if groups[group_id]["ranked"] else "—",
@@ -388,7 +424,7 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
                 format_score(card["base_score"]),
                 format_signed(card["bonus"]),
                 format_signed(-deduction) if not math.isnan(deduction) else "—",
-                groups[group_id]["score"],
+                score,
                 grade_label(result, card["grade"], lang),
                 remarks.get(group_id, ""),
             ]
@@ -400,7 +436,8 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
         title,
         lang,
         meta=report.provenance_section(result, None, lang).meta,
-        bound_css=trusted(asset("bound.css")),  # our own stylesheet file, not data
+        # our own stylesheet file and footer, not data
+        bound_css=trusted(asset("bound.css") + pages.print_css(lang, volume_pages=volume_pages)),
         head=report.running_head_text(result, None, lang, label=title),
         office=report.office_name(result, lang),
         labels={key: text(key, lang) for key in labels},
@@ -408,31 +445,93 @@ def _front_matter(result: Any, groups: Mapping[str, dict[str, Any]], starts: Map
         as_of=report.date_text(meta.get("as_of"), lang),
         n_groups=len(order),
         contents=[(groups[g]["rank_short"], g, groups[g]["name"], starts.get(g, "")) for g in order],
-        heads=heads,
+        heads=[_head_pieces(head, lang) for head in heads],
+        widths=_summary_widths(len(components)),
         summary=summary,
     )
 
 
-def _front_pdf(result: Any, groups: Mapping[str, dict[str, Any]], lengths: Mapping[str, int], lang: str) -> bytes:
-    """The bound file's cover, contents and summary table as PDF, its contents giving each
-    group's first page: its own length is guessed (a cover, then about 45 rows a page for the
-    contents and for the summary), and it is laid out again only when the guess was wrong."""
+#: The summary table's column widths (% of the 186 mm A4 text width) around the components:
+#: rank, group, name; base score, bonus, deduction, final score, grade, remarks. Each Chinese
+#: head fits on one line at 7.2 pt (or breaks where :func:`_head_pieces` lets it), and so do
+#: the names, ``未评定等次`` and a partial score's two lines.
+_SUMMARY_BEFORE = (4.5, 6.0, 12.5)
+_SUMMARY_AFTER = (7.0, 5.0, 5.0, 9.0, 8.5, 20.0)
 
-    def starts_after(n_front: int) -> dict[str, int]:
+
+def _summary_widths(n_components: int) -> list[str]:
+    """Every column's width in %: the components share what the others leave (7.5 % each for
+    three); with many components the remarks column gives way first."""
+    after = list(_SUMMARY_AFTER)
+    share = 100 - sum(_SUMMARY_BEFORE) - sum(after)
+    if n_components and share / n_components < 7.0:  # many components: narrower remarks (down to 10 %)
+        after[-1] = max(10.0, after[-1] - (7.0 * n_components - share))
+        share = 100 - sum(_SUMMARY_BEFORE) - sum(after)
+    each = share / n_components if n_components else 0.0
+    return [f"{w:g}" for w in (*_SUMMARY_BEFORE, *([round(each, 2)] * n_components), *after)]
+
+
+def _head_pieces(label: str, lang: str) -> list[str]:
+    """A column head cut where it may break: between words in English; a Chinese head of five
+    characters or more before its last two (``服务对象`` | ``评价``, ``工作组`` | ``编号``), never
+    inside a word such as ``日常工作``."""
+    if lang != "zh":
+        return label.split() or [label]
+    return [label[:-2], label[-2:]] if len(label) >= 5 else [label]
+
+
+def _front_pdf(
+    result: Any, groups: Mapping[str, dict[str, Any]], lengths: Mapping[str, int], lang: str
+) -> tuple[bytes, int]:
+    """The bound file's cover, contents and summary table as PDF, and its number of pages; its
+    contents give each group's first page: its own length is guessed (a cover, then about 45
+    rows a page for the contents and for the summary), and it is laid out again only when the
+    guess was wrong."""
+
+    def layout(n_front: int) -> tuple[bytes, int]:
         position, starts = n_front + 1, {}
         for g in groups:
             starts[g] = position
             position += lengths[g]
-        return starts
+        return _print(_front_matter(result, groups, starts, lang, position - 1), "front matter")
 
     guess = 1 + 2 * max(1, math.ceil(len(groups) / 45))
-    front, n_front = _print(_front_matter(result, groups, starts_after(guess), lang), "front matter")
+    front, n_front = layout(guess)
     for _ in range(3):
         if n_front == guess:
             break
         guess = n_front
-        front, n_front = _print(_front_matter(result, groups, starts_after(guess), lang), "front matter")
-    return front
+        front, n_front = layout(guess)
+    return front, n_front
+
+
+_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)")
+
+
+def _volume_numbers(first: int, total: int, lang: str) -> bytes:
+    """A PDF of blank A4 pages, one per page of the bound file from ``first`` to ``total``,
+    each with only ``汇编第 n 页 共 m 页`` (``Volume page n of m``) at the bottom right, just
+    below where a report prints its own ``第 n 页 共 m 页``: laid over the group reports' pages,
+    so the volume is numbered continuously and its contents' page numbers can be found."""
+    from assess.reporting import pages
+    from assess.reporting.i18n import text
+    from assess.reporting.render import asset
+
+    family = _FAMILY.search(asset("report.css"))
+    css = (
+        "@page { margin: 0; @top-center { content: none; } @bottom-left { content: none; } "
+        "@bottom-right { content: none; } } "
+        "html, body, main { background: none !important; } "  # laid over a page: nothing but the number
+        ".assess-volume-page { height: 296mm; position: relative; } "
+        ".assess-volume-page + .assess-volume-page { break-before: page; } "
+        ".assess-volume-page span { position: absolute; right: 12mm; bottom: 5.5mm; font-size: 7.5pt; "
+        f"color: #555; font-family: {family.group(1) if family else 'sans-serif'}; }}"
+    )
+    body = [f"<style>{css}</style>"]
+    for n in range(first, total + 1):
+        label = html.escape(text("bound_page_of", lang, n=n, m=total))
+        body.append(f'<div class="assess-volume-page"><span>{label}</span></div>')
+    return _print(pages.page("", "".join(body), lang), "page numbers")[0]
 
 
 def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
@@ -460,12 +559,21 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
     try:
         sources = {g: pikepdf.open(pdfs[g]) for g in groups}
         lengths = {g: len(sources[g].pages) for g in groups}
-        front_done = _in_child(lambda: front_file.write_bytes(_front_pdf(result, groups, lengths, lang)))
+        numbers_file = front_file.with_name(front_file.name + ".numbers")
+
+        def lay_out_front() -> None:
+            front, n_front = _front_pdf(result, groups, lengths, lang)
+            front_file.write_bytes(front)
+            numbers_file.write_bytes(_volume_numbers(n_front + 1, n_front + sum(lengths.values()), lang))
+
+        front_done = _in_child(lay_out_front)
         bound = pikepdf.new()
         for g in groups:
             bound.pages.extend(sources[g].pages)
         front_done()
-        with pikepdf.open(front_file) as front:
+        with pikepdf.open(front_file) as front, pikepdf.open(numbers_file) as numbers:
+            for page, number in zip(bound.pages, numbers.pages, strict=True):
+                page.add_overlay(number, None)  # the whole page: both are A4
             for i, page in enumerate(front.pages):
                 bound.pages.insert(i, page)
             with bound.open_outline() as outline:
@@ -486,6 +594,7 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
         for source in sources.values():
             source.close()
         front_file.unlink(missing_ok=True)
+        front_file.with_name(front_file.name + ".numbers").unlink(missing_ok=True)
     return out_path
 
 

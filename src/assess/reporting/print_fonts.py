@@ -3,45 +3,56 @@
 A Chinese system font (Noto Sans CJK: 65,000 glyphs, 19 MB a weight) makes every PDF export
 slow twice over: WeasyPrint subsets the whole font for each document, and keeps glyph
 numbers as they are, so the embedded subset still carries tens of thousands of empty glyph
-slots. :func:`print_fonts` cuts the font down (HarfBuzz, a third of a second) to the
-characters a report can use — ASCII, Latin-1, the common punctuation and symbols, the
-full-width forms and the 6,763 hanzi of GB 2312 — and renumbers its glyphs; the
+slots. :func:`print_fonts` cuts the font down (``fontTools.subset``, WeasyPrint's own
+dependency) to the characters a report can use — ASCII, Latin-1, the common punctuation and
+symbols, the full-width forms and the 6,763 hanzi of GB 2312 — and renumbers its glyphs; the
 PDF exporter (:mod:`assess.reporting.pdf`) declares that copy with ``@font-face`` under a
 family of its own, put just before the original in the page's ``font-family`` lists. A
 character outside the copy falls back, character by character, to the original font, so
 nothing is lost, and every other font of the page stays where it was in the list.
 
-The copy is kept on disk (:func:`cache_dir`, ``fonts/``), under a name made of the font
-file's path, face, size and modification time, the HarfBuzz version and the character list:
-each process of a run reads it (a few milliseconds) instead of cutting it again (three
-processes a run). A font that is updated or a HarfBuzz that changes makes a new name (and
-the old copy is removed). A kept copy is used only when its SHA-256 matches (never one cut
-short) and it and its folder belong to the user, in a folder no one else may write (never
-one planted in a shared folder); otherwise, or when the cache cannot be written, the font is
-simply cut again.
+Cutting takes fontTools some twenty seconds of CPU a weight, so the copy is kept on disk
+(:func:`cache_dir`, ``fonts/``), under a name made of the font file's path, face, size and
+modification time, the fontTools version and the character list: every later process and
+run reads it (a few milliseconds). A font that is updated or a fontTools that changes makes
+a new name (and the old copy is removed). A kept copy is used only when its SHA-256 matches
+(never one cut short) and it and its folder belong to the user, in a folder no one else may
+write (never one planted in a shared folder); otherwise, or when the cache cannot be
+written, the font is simply cut again.
 
 Which font: the first family of the page's first ``font-family`` list that fontconfig has
-installed and that holds Chinese characters (a generic family such as ``sans-serif``
-counts as installed). Nothing is changed when there is none, or fontconfig or HarfBuzz
-cannot be loaded.
+installed (asked with its ``fc-match`` command) and that covers simplified Chinese (a generic
+family such as ``sans-serif`` counts as installed). Nothing is changed when there is none,
+or ``fc-match`` is not installed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
 import re
+import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from assess.common.atomic import atomic_path
 
-__all__ = ["PrintFont", "print_fonts", "subset_codepoints", "font_family_lists", "cache_dir", "FONT_SCHEME"]
+__all__ = [
+    "PrintFont",
+    "print_fonts",
+    "fontconfig",
+    "subset_codepoints",
+    "font_family_lists",
+    "cache_dir",
+    "FONT_SCHEME",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,49 +64,6 @@ _PROBE = ord("考")
 _GENERIC = {"serif", "sans-serif", "monospace", "system-ui", "ui-sans-serif", "ui-serif", "cursive", "fantasy"}
 #: The weights a report uses: regular text and bold (headings, table heads, ``font-weight: 600``).
 _WEIGHTS = {400: 80, 700: 200}  # CSS weight -> fontconfig weight
-
-_CDEF = """
-typedef int FcBool;
-typedef unsigned char FcChar8;
-typedef uint32_t FcChar32;
-typedef ... FcConfig;
-typedef ... FcPattern;
-typedef ... FcCharSet;
-typedef enum { FcResultMatch, FcResultNoMatch, FcResultTypeMismatch, FcResultNoId, FcResultOutOfMemory } FcResult;
-typedef enum { FcMatchPattern, FcMatchFont, FcMatchScan } FcMatchKind;
-FcConfig *FcInitLoadConfigAndFonts(void);
-void FcConfigDestroy(FcConfig *config);
-FcPattern *FcPatternCreate(void);
-void FcPatternDestroy(FcPattern *p);
-FcBool FcPatternAddString(FcPattern *p, const char *object, const FcChar8 *s);
-FcBool FcPatternAddInteger(FcPattern *p, const char *object, int i);
-FcResult FcPatternGetString(const FcPattern *p, const char *object, int n, FcChar8 **s);
-FcResult FcPatternGetInteger(const FcPattern *p, const char *object, int n, int *i);
-FcResult FcPatternGetCharSet(const FcPattern *p, const char *object, int n, FcCharSet **c);
-FcBool FcCharSetHasChar(const FcCharSet *fcs, FcChar32 ucs4);
-FcBool FcConfigSubstitute(FcConfig *config, FcPattern *p, FcMatchKind kind);
-void FcDefaultSubstitute(FcPattern *pattern);
-FcPattern *FcFontMatch(FcConfig *config, FcPattern *p, FcResult *result);
-
-typedef ... hb_blob_t;
-typedef ... hb_face_t;
-typedef ... hb_set_t;
-typedef ... hb_subset_input_t;
-typedef uint32_t hb_codepoint_t;
-hb_blob_t *hb_blob_create_from_file(const char *file_name);
-unsigned int hb_blob_get_length(hb_blob_t *blob);
-const char *hb_blob_get_data(hb_blob_t *blob, unsigned int *length);
-void hb_blob_destroy(hb_blob_t *blob);
-const char *hb_version_string(void);
-hb_face_t *hb_face_create(hb_blob_t *blob, unsigned int index);
-hb_blob_t *hb_face_reference_blob(hb_face_t *face);
-void hb_face_destroy(hb_face_t *face);
-void hb_set_add_sorted_array(hb_set_t *set, const hb_codepoint_t *sorted_codepoints, unsigned int num_codepoints);
-hb_subset_input_t *hb_subset_input_create_or_fail(void);
-void hb_subset_input_destroy(hb_subset_input_t *input);
-hb_set_t *hb_subset_input_unicode_set(hb_subset_input_t *input);
-hb_face_t *hb_subset_or_fail(hb_face_t *source, const hb_subset_input_t *input);
-"""
 
 
 @dataclass(frozen=True)
@@ -147,98 +115,55 @@ def font_family_lists(css: str) -> list[list[str]]:
     return lists
 
 
-def _open(ffi: Any, *names: str) -> Any:
-    for name in names:
-        try:
-            return ffi.dlopen(name)
-        except OSError:
-            continue
-    raise OSError(f"none of {names} can be loaded")
-
-
-@functools.cache
-def _libraries() -> tuple[Any, Any, Any, Any]:
-    import cffi
-
-    ffi = cffi.FFI()
-    ffi.cdef(_CDEF)
-    fc = _open(ffi, "libfontconfig.so.1", "fontconfig-1", "libfontconfig-1.dll", "libfontconfig.1.dylib")
-    hb = _open(ffi, "libharfbuzz.so.0", "harfbuzz", "libharfbuzz-0.dll", "libharfbuzz.0.dylib")
-    hb_subset = _open(
-        ffi, "libharfbuzz-subset.so.0", "harfbuzz-subset", "libharfbuzz-subset-0.dll", "libharfbuzz-subset.0.dylib"
-    )
-    return ffi, fc, hb, hb_subset
+#: Characters fontconfig's patterns treat as syntax, escaped in a family name.
+_PATTERN_SPECIAL = re.compile(r"([\\:,=\-])")
 
 
 def _match(family: str, fc_weight: int) -> tuple[str, int, list[str], bool] | None:
-    """fontconfig's font for ``family`` at a weight: file, index, family names, covers Chinese."""
-    ffi, fc, _, _ = _libraries()
-    config = _config()
-    pattern = fc.FcPatternCreate()
-    try:
-        fc.FcPatternAddString(pattern, b"family", family.encode())
-        fc.FcPatternAddString(pattern, b"lang", b"zh-cn")
-        fc.FcPatternAddInteger(pattern, b"weight", fc_weight)
-        fc.FcConfigSubstitute(config, pattern, fc.FcMatchPattern)
-        fc.FcDefaultSubstitute(pattern)
-        result = ffi.new("FcResult *")
-        font = fc.FcFontMatch(config, pattern, result)
-    finally:
-        fc.FcPatternDestroy(pattern)
-    if font == ffi.NULL:
+    """fontconfig's font for ``family`` at a weight (``fc-match``): file, face index, family
+    names, and whether it covers simplified Chinese (fontconfig's ``zh-cn`` language)."""
+    escaped = _PATTERN_SPECIAL.sub(r"\\\1", family)
+    pattern = f"{escaped}:lang=zh-cn:weight={fc_weight}"
+    fields = fontconfig("fc-match", "--format", "%{file}\\n%{index}\\n%{family}\\n%{lang}\\n", pattern)
+    lines = fields.split("\n") if fields else []
+    if len(lines) < 4 or not lines[0]:
         return None
+    names = [name for name in re.split(r"(?<!\\),", lines[2]) if name]
+    index = int(lines[1]) if lines[1].isdigit() else 0
+    return lines[0], index, names, "zh-cn" in lines[3].split("|")
+
+
+def fontconfig(*command: str) -> str | None:
+    """What a fontconfig command (``fc-match``, ``fc-list``) prints; ``None`` when it is not
+    installed or fails."""
     try:
-        string, integer, charset = ffi.new("FcChar8 **"), ffi.new("int *"), ffi.new("FcCharSet **")
-        if fc.FcPatternGetString(font, b"file", 0, string) != fc.FcResultMatch:
-            return None
-        path = ffi.string(string[0]).decode()
-        index = integer[0] if fc.FcPatternGetInteger(font, b"index", 0, integer) == fc.FcResultMatch else 0
-        names, n = [], 0
-        while fc.FcPatternGetString(font, b"family", n, string) == fc.FcResultMatch:
-            names.append(ffi.string(string[0]).decode())
-            n += 1
-        chinese = fc.FcPatternGetCharSet(font, b"charset", 0, charset) == fc.FcResultMatch and bool(
-            fc.FcCharSetHasChar(charset[0], _PROBE)
-        )
-        return path, index, names, chinese
-    finally:
-        fc.FcPatternDestroy(font)
-
-
-@functools.cache
-def _config() -> Any:
-    _, fc, _, _ = _libraries()
-    return fc.FcInitLoadConfigAndFonts()
+        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.debug("%s: %s", command[0], exc)
+        return None
+    return done.stdout if done.returncode == 0 else None
 
 
 def _subset(path: str, index: int) -> bytes | None:
-    """The font ``path`` (face ``index``) cut down to :func:`subset_codepoints`, glyphs renumbered."""
-    ffi, _, hb, hb_subset = _libraries()
-    blob = hb.hb_blob_create_from_file(path.encode())
-    if not hb.hb_blob_get_length(blob):
-        hb.hb_blob_destroy(blob)
-        return None
-    face = hb.hb_face_create(blob, index)
-    subset_input = hb_subset.hb_subset_input_create_or_fail()
+    """The font ``path`` (face ``index`` of a collection) cut down to :func:`subset_codepoints`
+    with ``fontTools.subset`` (its default options: glyphs renumbered, the default layout
+    features kept)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont, TTLibError
+
     try:
-        points = subset_codepoints()
-        hb.hb_set_add_sorted_array(
-            hb_subset.hb_subset_input_unicode_set(subset_input), ffi.new("hb_codepoint_t[]", points), len(points)
-        )
-        subset = hb_subset.hb_subset_or_fail(face, subset_input)
-        if subset == ffi.NULL:
-            return None
-        out = hb.hb_face_reference_blob(subset)
-        length = ffi.new("unsigned int *")
-        data = hb.hb_blob_get_data(out, length)
-        content = ffi.unpack(data, length[0]) if length[0] else None
-        hb.hb_blob_destroy(out)
-        hb.hb_face_destroy(subset)
-        return content
-    finally:
-        hb_subset.hb_subset_input_destroy(subset_input)
-        hb.hb_face_destroy(face)
-        hb.hb_blob_destroy(blob)
+        # the original's bounding boxes and date are kept: recomputing them walks every glyph (twice the time)
+        font = TTFont(path, fontNumber=index, lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    except (OSError, TTLibError) as exc:
+        log.debug("cannot read %s: %s", path, exc)
+        return None
+    with font:
+        subsetter = subset.Subsetter(subset.Options())
+        subsetter.populate(unicodes=subset_codepoints())
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
+    return out.getvalue() or None
 
 
 def cache_dir() -> Path | None:
@@ -267,7 +192,7 @@ def _cache_file(path: str, index: int) -> Path | None:
     """Where the copy of ``path`` (face ``index``) is kept; ``None`` when the font file cannot
     be read or there is no cache folder. The name holds the font's file name, the face and a
     digest of what the copy is made from: the file's path, size and modification time, the
-    HarfBuzz version and the character list."""
+    fontTools version and the character list."""
     root = cache_dir()
     if root is None:
         return None
@@ -275,28 +200,28 @@ def _cache_file(path: str, index: int) -> Path | None:
         stat = os.stat(path)
     except OSError:
         return None
-    _, _, hb, _ = _libraries()
     key = [
         _CACHE_HEADER.decode("ascii"),
         os.path.abspath(path),
         index,
         stat.st_size,
         stat.st_mtime_ns,
-        _ffi_string(hb.hb_version_string()),
+        f"fontTools {_fonttools_version()}",
         hashlib.sha256(repr(subset_codepoints()).encode("ascii")).hexdigest(),
     ]
     digest = hashlib.sha256(json.dumps(key).encode("utf-8")).hexdigest()[:32]
     return root / "fonts" / f"{_face_prefix(path, index)}{digest}.font"
 
 
+def _fonttools_version() -> str:
+    import fontTools
+
+    return str(fontTools.version)
+
+
 def _face_prefix(path: str, index: int) -> str:
     """The start of the names of every kept copy of one face (older ones are removed)."""
     return f"{Path(path).stem[:60]}-{index}-"
-
-
-def _ffi_string(pointer: Any) -> str:
-    ffi = _libraries()[0]
-    return ffi.string(pointer).decode("ascii", "replace") if pointer != ffi.NULL else ""
 
 
 def _owned(stat: os.stat_result, folder: os.stat_result) -> bool:
@@ -347,7 +272,7 @@ def _keep(target: Path, content: bytes, prefix: str) -> None:
             continue
 
 
-#: How many times this process has cut a font down with HarfBuzz (not read from the cache).
+#: How many times this process has cut a font down with fontTools (not read from the cache).
 cuts = 0
 
 
@@ -361,14 +286,41 @@ def _cached_subset(path: str, index: int) -> bytes | None:
         kept = _read_kept(target)
         if kept is not None:
             return kept
-    cuts += 1
-    content = _subset(path, index)
-    if content and target is not None:
-        try:
-            _keep(target, content, _face_prefix(path, index))
-        except OSError as exc:  # a read-only home, a full disk: the copy is simply made next time
-            log.debug("subset font not cached at %s: %s", target, exc)
+    with _cutting(target):  # the workers of a first run: one cuts, the others then read its copy
+        kept = _read_kept(target) if target is not None else None
+        if kept is not None:
+            return kept
+        cuts += 1
+        content = _subset(path, index)
+        if content and target is not None:
+            try:
+                _keep(target, content, _face_prefix(path, index))
+            except OSError as exc:  # a read-only home, a full disk: the copy is simply made next time
+                log.debug("subset font not cached at %s: %s", target, exc)
     return content
+
+
+@contextlib.contextmanager
+def _cutting(target: Path | None) -> Iterator[None]:
+    """Hold a lock on cutting the copy kept at ``target`` (``fcntl.flock`` on a file beside it),
+    so the processes of a run do not all cut the same font at once; without the lock (no
+    ``fcntl``, a folder that cannot be written) each simply cuts it."""
+    try:
+        import fcntl
+
+        if target is None:
+            raise OSError("no cache folder")
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = open(target.parent / f".{target.stem}.lock", "a")  # noqa: SIM115 (held until the end of the block)
+    except (ImportError, OSError):
+        yield
+        return
+    with lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
 
 
 #: How many times this process has built subset fonts (the tests check that it is once).
@@ -379,13 +331,8 @@ builds = 0
 def print_fonts(families: tuple[str, ...]) -> PrintFont | None:
     """The subset copies for a page whose text uses ``families`` (a ``font-family`` list),
     made once per process and list (read from the cache, :func:`_cached_subset`); ``None``
-    when no family of it is an installed CJK font (or fontconfig or HarfBuzz are missing)."""
+    when no family of it is an installed CJK font (or ``fc-match`` is missing)."""
     global builds
-    try:
-        _libraries()
-    except (ImportError, OSError) as exc:
-        log.debug("no subset fonts for PDF export: %s", exc)
-        return None
     for family in families:
         found = {css_weight: _match(family, fc_weight) for css_weight, fc_weight in _WEIGHTS.items()}
         regular = found[400]

@@ -624,9 +624,14 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     # one row per recipient and comment, with the quarters it was made in (compact on paper)
     merged: dict[tuple[str, str], list[str]] = {}
     for r in facts.comments(result, group_id).itertuples(index=False):
-        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(
-            quarter_label(r.quarter, lang)
-        )
+        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(str(r.quarter))
+    # when there are too many, the most recent (by the last quarter each was made in)
+    every = list(merged.items())
+    order = sorted(range(len(every)), key=lambda i: (max(every[i][1]), i), reverse=True)
+    comments = [
+        [_join([quarter_label(q, lang) for q in quarters], lang), who, what]
+        for (who, what), quarters in (every[i] for i in _shown(order))
+    ]
     return _section(
         "ratings",
         "ratings",
@@ -640,10 +645,41 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             (text("recipient", lang), "text"),
             (text("comment", lang), "text"),
         ],
-        comments=[[_join(quarters, lang), who, what] for (who, what), quarters in merged.items()],
+        comments=comments,
+        comments_left_out=_left_out(result, len(every) - len(comments), "ratings", lang, _input_name(result)),
         no_comments=text("no_comments", lang),
         footnote=footnote,
     )
+
+
+# ---- long tables ------------------------------------------------------------------------
+
+#: The rows a long table shows in a report: a report stays within three A4 pages (DESIGN §4)
+#: however long the office's ledgers are; the rows left out are counted under the table, with
+#: the workbook and sheet that list them all (:func:`_left_out`).
+LONG_TABLE_ROWS = 10
+
+
+def _shown(order: list[int], limit: int = LONG_TABLE_ROWS) -> list[int]:
+    """The positions of the rows a long table shows: the first ``limit`` of ``order`` (most
+    important first), back in table order."""
+    return sorted(order[:limit])
+
+
+def _left_out(result: Result, n: int, sheet: str, lang: str, file: str | None = None) -> str:
+    """``and 4,912 more — full list in scores.xlsx, sheet overdue_problems`` (empty when
+    ``n`` is 0); ``file`` is ``scores.xlsx`` when not given, else the input (a workbook, or a
+    folder of CSV files)."""
+    if n <= 0:
+        return ""
+    name = file or "scores.xlsx"
+    kind = "sheet" if file is None or name.lower().endswith((".xlsx", ".xlsm", ".xls")) else "csv"
+    where = text(f"left_out.{kind}", lang, file=name, sheet=sheet)
+    return text("left_out", lang, n=format_number(n, 0, thousands=True), where=where)
+
+
+def _input_name(result: Result) -> str:
+    return str(result.meta.get("input") or "")
 
 
 # ---- problems ---------------------------------------------------------------------------
@@ -702,11 +738,12 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         "days_overdue",
     ]
     kinds = {"days_overdue": "num", "raised_on": "date", "deadline": "date", "problem_id": "date"}
+    late = facts.overdue_problems(result, group_id)  # the longest overdue first
     overdue = [
         [display_text(r.problem_id), display_text(r.recipient), display_text(r.raised_on), _priority(r.priority, lang),
          display_text(r.category), display_text(r.responsible_unit), display_text(r.responsible_person),
          display_text(r.deadline), str(int(r.days_overdue))]
-        for r in facts.overdue_problems(result, group_id).itertuples()
+        for r in late.iloc[: LONG_TABLE_ROWS].itertuples()
     ]  # fmt: skip
     return _section(
         "problems",
@@ -726,6 +763,7 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         overdue_note=text("overdue_note", lang),
         overdue_columns=[(text(k, lang), kinds.get(k, "text")) for k in keys],
         overdue=overdue,
+        overdue_left_out=_left_out(result, len(late) - len(overdue), facts.OVERDUE_SHEET, lang),
         no_overdue=text("no_overdue", lang),
     )
 
@@ -789,11 +827,13 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         (text(k, lang), "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text")
         for k in keys
     ]
+    # not done and late first, then the most recent; shown in planned-date order
+    order = sorted(range(len(table)), key=lambda i: (table["status"].iat[i] == "on_time", -i))
     rows = [
         [display_text(r.recipient), display_text(r.milestone), display_text(r.planned_date), display_text(r.completed_on),
          Span(text(f"milestone.{r.status}", lang), f"assess-status-{r.status}"),
          _amount(r.investment_planned), _amount(r.investment_completed)]
-        for r in table.itertuples()
+        for r in table.iloc[_shown(order)].itertuples()
     ]  # fmt: skip
     return _section(
         "milestones",
@@ -803,6 +843,7 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         totals=totals,
         columns=columns,
         rows=rows,
+        left_out=_left_out(result, len(table) - len(rows), "milestones", lang, _input_name(result)),
         no_milestones=text("no_milestones", lang),
     )
 

@@ -28,6 +28,7 @@ from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
 from assess.common.messages import message
 from assess.intake.spec import SHEETS
+from assess.reporting import facts
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
 
@@ -291,7 +292,7 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
 def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     """Write ``scores.xlsx``: a first, printable sheet ``summary`` (``考核结果汇总`` with
     ``lang="zh"``), then sheets ``scores``, ``indicators``, ``contributions``,
-    ``importance``, ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
+    ``importance``, ``ratings_quality``, ``flags``, ``overdue_problems``, ``provenance`` (and ``year_over_year`` with a previous year;
     ``uncertainty`` and ``sensitivity`` with an uncertainty analysis).
 
     The sheets after the summary keep their machine names and English headers, for formulas
@@ -326,6 +327,8 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
         sensitivity = (result.meta.get("uncertainty") or {}).get("sensitivity")
         if sensitivity:
             tables["sensitivity"] = pd.DataFrame(sensitivity)
+    # every overdue problem: a report lists the first few and points here for the rest
+    tables[facts.OVERDUE_SHEET] = facts.all_overdue_problems(result)
     tables["provenance"] = provenance_table(result.meta)
 
     def finish(book: openpyxl.Workbook) -> None:

@@ -47,7 +47,7 @@ _CAUSES: dict[str, tuple[str, str, str]] = {
     "problem_overdue_open": ("problems", "no problems", "无问题台账"),
     "milestone_on_time": ("milestones", "no project milestones planned in {year}", "无项目节点"),
     "investment_completion": ("milestones", "no planned investment in {year}'s milestones", "项目节点无计划投资"),
-    "rating_score": ("ratings", "no service-recipient ratings", "无服务对象评价"),
+    "rating_score": ("ratings", "no service-recipient ratings", "本年度无评价记录"),
     "rating_response": ("recipients", "no service recipients assigned", "未分配服务对象"),
 }
 
