@@ -11,6 +11,7 @@ streamed cell by cell: only cells present in the file are visited, never the pad
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import io
@@ -26,12 +27,15 @@ from typing import Any, TypedDict
 
 import openpyxl
 import pandas as pd
+import python_calamine
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
+from assess.common.messages import message
+from assess.intake import _xlsx_parts as parts
 from assess.intake.problems import InputError, Problem
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
 
@@ -139,6 +143,28 @@ def _sheet_name(name: str) -> str | None:
 _SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
 
 
+def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
+    """Whether a row holds the header again: each of its cells under a header is that header's text."""
+    matched = 0
+    for ci, text in spelled.items():
+        value = cells.get(ci)
+        if value is None:
+            continue
+        if not isinstance(value, str) or normalise_name(value) != text:
+            return False
+        matched += 1
+    return matched >= min(2, len(spelled))
+
+
+#: Excel's day number of 1950-01-01: a plain number below it in a date column is a day, month or year typed alone.
+_FIRST_PLAUSIBLE_SERIAL = 18264
+
+
+def _bare_number(value: float) -> dict[str, str]:
+    day = (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+    return _said("bare_number", value=f"{value:g}", day=day, example="2025-04-04")
+
+
 def _letter(index: int) -> str:
     return openpyxl.utils.get_column_letter(index)
 
@@ -178,12 +204,18 @@ def _frame(
     warnings: list[Problem],
     *,
     escaped: bool = False,
+    typed: bool = False,
     merged: Callable[[], set[int]] = set,
 ) -> tuple[pd.DataFrame, Origin, set[str]]:
     """Build the raw frame of one sheet from its header (row 1) and its data rows.
 
     Only the cells present are visited, so a stray value far to the right or far below costs
     nothing. Returns the frame, where each column came from, and the required columns missing.
+
+    A row that repeats the header (a table pasted twice) is an error and no record. With
+    ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
+    that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
+    an Excel day number of 1900–1949.
     """
     mapping = _header_map(sheet)
     spec = SHEETS[sheet]
@@ -253,6 +285,9 @@ def _frame(
         kept[ci] = name
         origin[name] = (text, ci)
     names = list(kept.values())
+    spelled = {ci: normalise_name(origin[name][0]) for ci, name in kept.items()}
+    first_kept = min(kept, default=0)
+    dates = {ci for ci, name in kept.items() if spec.column(name).kind == "date"} if typed else set()
     records: list[list[object]] = []
     headerless: dict[int, int] = {}  # column without a header -> first row holding a value
     count = 0
@@ -275,9 +310,25 @@ def _frame(
                     )
                 ]
             )
+        lead = cells.get(first_kept)
+        if isinstance(lead, str) and normalise_name(lead) == spelled[first_kept] and _repeats_header(cells, spelled):
+            problems.append(
+                Problem(**here, row=number, column=None, value=lead, col_index=first_kept, **_said("header_repeated"))
+            )
+            continue
         record: list[object] = []
         for ci, name in kept.items():
             value = cells.get(ci)
+            if (
+                ci in dates
+                and isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and 1 <= value < _FIRST_PLAUSIBLE_SERIAL
+            ):
+                problems.append(
+                    Problem(**here, row=number, column=name, value=value, col_index=ci, **_bare_number(value))
+                )
+                value = None
             if isinstance(value, str):
                 value, stripped = _clean_text(value, escaped)
                 if stripped:
@@ -524,27 +575,78 @@ class _CellParser(WorkSheetParser):
         return number
 
 
+#: Cells calamine may lay out as a dense grid (rows × columns of the sheet's extent); a sheet
+#: beyond it (a stray value far away) is streamed cell by cell instead.
+MAX_GRID = 20_000_000
+_APPS = "Excel / WPS"
+
+
 def _read_xlsx(path: Path) -> RawTables:
+    """Read a workbook: values with calamine, structure (formulas, merges, hidden rows) from its parts."""
     source = path.name
     _check_archive(path)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        archive = zipfile.ZipFile(path)
+    except Exception as exc:  # pragma: no cover - _check_archive opened it already
         raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+    try:
+        try:
+            book_facts = parts.book_facts(archive)
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # a workbook part that is not XML, a broken zip member, ...
+            raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+        reader = _Book(path, source, archive, book, book_facts)
+        try:
+            return _read_sheets(reader, problems, warnings)
+        finally:
+            reader.close()
+    finally:
+        archive.close()
+
+
+class _Book:
+    """One open workbook: calamine for values, the zip for structure, openpyxl only for odd sheets."""
+
+    def __init__(
+        self,
+        path: Path,
+        source: str,
+        archive: zipfile.ZipFile,
+        book: python_calamine.CalamineWorkbook,
+        facts: parts.BookFacts,
+    ) -> None:
+        self.path, self.source, self.archive, self.book, self.facts = path, source, archive, book, facts
+        self._openpyxl: Any = None
+
+    def worksheet(self, title: str) -> Any:
+        """The openpyxl read-only worksheet, for a sheet calamine cannot lay out (opened on first need)."""
+        if self._openpyxl is None:
+            self._openpyxl = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        return self._openpyxl[title]
+
+    def close(self) -> None:
+        self.book.close()
+        if self._openpyxl is not None:
+            self._openpyxl.close()
+
+
+def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]) -> RawTables:
+    source = reader.source
     found: dict[str, pd.DataFrame] = {}
     origins: dict[str, Origin] = {}
     titles: dict[str, str] = {}
     missing: set[tuple[str, str]] = set()
     where = ""  # the sheet being read, for a damaged part
     try:
-        for ws in book.worksheets:
-            where = f"sheet {ws.title!r}: "
-            sheet = _sheet_name(ws.title)
+        for part in reader.facts.sheets:
+            title = part.name
+            where = f"sheet {title!r}: "
+            sheet = _sheet_name(title)
             if sheet is None:
                 continue
-            hidden = ws.sheet_state != "visible"
+            hidden = part.state != "visible"
             if hidden:
                 warnings.append(
                     Problem(
@@ -554,10 +656,10 @@ def _read_xlsx(path: Path) -> RawTables:
                         None,
                         None,
                         severity="warning",
-                        sheet_label=ws.title,
-                        rule=f"the sheet {ws.title!r} is hidden; it was read like a visible one",
+                        sheet_label=title,
+                        rule=f"the sheet {title!r} is hidden; it was read like a visible one",
                         fix="unhide it to check its rows, or delete it if it is not meant to count",
-                        rule_zh=f"工作表“{ws.title}”处于隐藏状态，已与可见工作表一样读取",
+                        rule_zh=f"工作表“{title}”处于隐藏状态，已与可见工作表一样读取",
                         fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表",
                     )
                 )
@@ -570,32 +672,210 @@ def _read_xlsx(path: Path) -> RawTables:
                         None,
                         None,
                         None,
-                        sheet_label=ws.title,
-                        rule=f"two sheets hold the {sheet} table: {first!r} and {ws.title!r}",
+                        sheet_label=title,
+                        rule=f"two sheets hold the {sheet} table: {first!r} and {title!r}",
                         fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
-                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{ws.title}”",
+                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{title}”",
                         fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张",
                     )
                 )
                 continue
-            frame, origin, lacking = _read_sheet(source, sheet, ws, problems, warnings)
+            result = _read_sheet_fast(reader, sheet, part, problems, warnings)
+            if result is None:  # a sheet calamine cannot lay out or read: streamed cell by cell, as before
+                result = _read_sheet(
+                    source, sheet, reader.worksheet(title), problems, warnings, reader.facts.calculated
+                )
+            frame, origin, lacking = result
             found[sheet] = frame
             origins[sheet] = Origin(origin.label, origin.columns, hidden)
-            titles[sheet] = ws.title
+            titles[sheet] = title
             missing |= {(sheet, c) for c in lacking}
     except InputError:
         raise
     except Exception as exc:  # a damaged sheet part: bad XML, a broken deflate stream, a CRC error
         raise _damaged(source, f"{where}{type(exc).__name__}: {exc}") from None
-    finally:
-        book.close()
     return _finish(source, found, problems, warnings, origins, missing)
 
 
+_NOT_NUMBERS = (dt.time, dt.timedelta, dt.date)
+
+
+def _read_sheet_fast(
+    reader: _Book, sheet: str, part: parts.SheetPart, problems: list[Problem], warnings: list[Problem]
+) -> tuple[pd.DataFrame, Origin, set[str]] | None:
+    """One sheet's values from calamine, corrected and completed with the facts of its XML part.
+
+    None when the sheet must be streamed cell by cell instead: its XML is not the regular shape,
+    its extent is too large for a grid (a stray cell far away), or calamine cannot read it (the
+    slow reader then names the damage exactly).
+    """
+    facts = parts.sheet_facts(reader.archive, part.member)
+    if not facts.regular or facts.max_row * max(facts.max_col, 1) > MAX_GRID:
+        return None
+    try:
+        grid = reader.book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)
+    except Exception:
+        return None
+    fixes: dict[int, dict[int, object]] = {}  # row -> column -> the value to read instead (None: blank)
+    for (r, c), raw in facts.raw.items():  # negative or odd numbers: the stored text decides, as before
+        value = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
+        if isinstance(value, str) and value != "":
+            continue
+        if not _PLAIN_NUMBER.match(raw):
+            fixes.setdefault(r, {})[c] = raw  # inf, NaN: kept as text for validation to name
+        elif isinstance(value, _NOT_NUMBERS):  # a date-formatted negative serial: the number
+            fixes.setdefault(r, {})[c] = float(raw)
+    for (r, c), text in facts.errors.items():  # #N/A, #REF!: calamine reads them as blank
+        fixes.setdefault(r, {})[c] = text
+    uncalculated: list[tuple[int, int, object]] = []
+    placeholders: list[tuple[int, int, object]] = []
+    for (r, c), (cached, kind) in facts.formulas.items():
+        if kind == "e":
+            continue
+        if cached is None:
+            uncalculated.append((r, c, None))
+            fixes.setdefault(r, {})[c] = None
+        elif not reader.facts.calculated and cached.strip() in ("0", ""):
+            placeholders.append((r, c, cached))
+            fixes.setdefault(r, {})[c] = None
+    header: Cells = {ci: v for ci, v in enumerate(grid[0], 1) if v != ""} if grid else {}
+    if 1 in fixes:
+        header = {ci: v for ci, v in ({**header, **fixes[1]}).items() if v is not None and v != ""}
+
+    def rows() -> Iterator[tuple[int, Cells]]:
+        for number, row in enumerate(itertools.islice(grid, 1, None), 2):
+            cells = {ci: v for ci, v in enumerate(row, 1) if v != ""}
+            fix = fixes.get(number)
+            if fix:
+                for ci, v in fix.items():
+                    if v is None:
+                        cells.pop(ci, None)
+                    else:
+                        cells[ci] = v
+            yield number, cells
+
+    def merged() -> set[int]:
+        joined: set[int] = set()
+        for r1, c1, _, c2 in facts.merges:
+            if r1 == 1:
+                joined |= set(range(c1 + 1, c2 + 1))
+        return joined
+
+    frame, origin, lacking = _frame(
+        reader.source, sheet, part.name, header, rows(), problems, warnings, typed=True, merged=merged
+    )
+    _hidden_rows_and_columns(
+        reader.source, sheet, part.name, facts.hidden_rows, facts.hidden_cols, frame, origin, warnings
+    )
+    _merged_data_cells(reader.source, sheet, part.name, facts.merges, frame, origin, problems)
+    _formula_problems(reader.source, sheet, part.name, origin, uncalculated, placeholders, problems)
+    return frame, origin, lacking
+
+
+def _formula_problems(
+    source: str,
+    sheet: str,
+    label: str,
+    origin: Origin,
+    uncalculated: list[tuple[int, int, object]],
+    placeholders: list[tuple[int, int, object]],
+    problems: list[Problem],
+) -> None:
+    """Formulas whose value was never saved, or saved as a placeholder by a program that never calculated it."""
+    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
+    for idx, ci, _ in uncalculated:
+        if ci in reverse:
+            problems.append(
+                Problem(
+                    source,
+                    sheet,
+                    idx,
+                    reverse[ci],
+                    None,
+                    sheet_label=label,
+                    col_index=ci,
+                    rule="the cell holds a formula with no saved value",
+                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
+                    rule_zh="该单元格是公式，但没有保存计算结果",
+                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
+                )
+            )
+    for idx, ci, cached in placeholders:
+        if ci in reverse:
+            problems.append(
+                Problem(
+                    source,
+                    sheet,
+                    idx,
+                    reverse[ci],
+                    None,
+                    sheet_label=label,
+                    col_index=ci,
+                    **_said("formula_placeholder", value=repr(cached), apps=_APPS),
+                )
+            )
+
+
+def _said(key: str, **values: Any) -> dict[str, str]:
+    """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue domain."""
+    return {
+        "rule": message("reader", f"{key}_rule", "en", **values),
+        "fix": message("reader", f"{key}_fix", "en", **values),
+        "rule_zh": message("reader", f"{key}_rule", "zh", **values),
+        "fix_zh": message("reader", f"{key}_fix", "zh", **values),
+    }
+
+
+def _merged_data_cells(
+    source: str,
+    sheet: str,
+    label: str,
+    merges: Iterable[tuple[int, int, int, int]],
+    frame: pd.DataFrame,
+    origin: Origin,
+    problems: list[Problem],
+) -> None:
+    """Merged cells inside the table: every cell a merge blanks out (all but its top-left one) is an error.
+
+    A merged cell keeps its value only in its first cell, so a ``submitted_on`` merged over two
+    months would read as "never submitted" for the second; header merges are warned about by
+    :func:`_frame`.
+    """
+    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
+    present = set(frame[ROW].tolist())
+    for r1, c1, r2, c2 in merges:
+        if r2 < 2:
+            continue
+        anchor = f"{_letter(c1)}{r1}"
+        where = f"{anchor}:{_letter(c2)}{r2}"
+        for row in range(max(r1, 2), r2 + 1):
+            if row not in present:
+                continue
+            for ci in range(c1, c2 + 1):
+                if (row, ci) == (r1, c1) or ci not in reverse:
+                    continue
+                problems.append(
+                    Problem(
+                        source,
+                        sheet,
+                        row,
+                        reverse[ci],
+                        None,
+                        sheet_label=label,
+                        col_index=ci,
+                        **_said("merged", range=where, anchor=anchor),
+                    )
+                )
+
+
 def _read_sheet(
-    source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem]
+    source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem], calculated: bool = True
 ) -> tuple[pd.DataFrame, Origin, set[str]]:
-    """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value."""
+    """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value.
+
+    The reader of sheets calamine cannot lay out (a stray value far away, positions not written)
+    or read (damaged parts, whose error it names).
+    """
     with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
         parser = _CellParser(
             src,
@@ -615,6 +895,7 @@ def _read_sheet(
                 first.append((idx, row))
             break
         uncalculated: list[tuple[int, int, object]] = []
+        placeholders: list[tuple[int, int, object]] = []
 
         def rows() -> Iterator[tuple[int, Cells]]:
             for idx, row in itertools.chain(first, cells):
@@ -622,58 +903,61 @@ def _read_sheet(
                 for c in row:
                     if c.get("formula") and c["value"] is None:
                         uncalculated.append((idx, c["column"], None))
+                    elif c.get("formula") and not calculated and str(c["value"]).strip() in ("0", ""):
+                        placeholders.append((idx, c["column"], c["value"]))
                     elif c["value"] is not None:
                         values[c["column"]] = c["value"]
                 yield idx, values
 
+        def ranges() -> list[tuple[int, int, int, int]]:
+            out = []
+            for rng in getattr(parser.merged_cells, "mergeCell", None) or []:
+                lo_col, lo_row, hi_col, hi_row = range_boundaries(rng.ref)
+                out.append((lo_row, lo_col, hi_row, hi_col))
+            return out
+
         def merged() -> set[int]:
             joined: set[int] = set()
-            for rng in getattr(parser.merged_cells, "mergeCell", None) or []:
-                lo_col, lo_row, hi_col, _ = range_boundaries(rng.ref)
+            for lo_row, lo_col, _, hi_col in ranges():
                 if lo_row == 1:
                     joined |= set(range(lo_col + 1, hi_col + 1))
             return joined
 
         frame, origin, lacking = _frame(
-            source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged
+            source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, typed=True, merged=merged
         )
-    _hidden_rows_and_columns(source, sheet, ws.title, parser, frame, origin, warnings)
-    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
-    for idx, ci, _ in uncalculated:
-        if ci in reverse:
-            problems.append(
-                Problem(
-                    source,
-                    sheet,
-                    idx,
-                    reverse[ci],
-                    None,
-                    sheet_label=ws.title,
-                    col_index=ci,
-                    rule="the cell holds a formula with no saved value",
-                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
-                    rule_zh="该单元格是公式，但没有保存计算结果",
-                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
-                )
-            )
+    _hidden_rows_and_columns(source, sheet, ws.title, *_hidden_of(parser), frame, origin, warnings)
+    _merged_data_cells(source, sheet, ws.title, ranges(), frame, origin, problems)
+    _formula_problems(source, sheet, ws.title, origin, uncalculated, placeholders, problems)
     return frame, origin, lacking
+
+
+def _hidden_of(parser: WorkSheetParser) -> tuple[set[int], list[tuple[int, int]]]:
+    def hidden(attrs: dict) -> bool:
+        return str(attrs.get("hidden", "")).lower() in ("1", "true")
+
+    rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
+    spans = []
+    for attrs in parser.column_dimensions.values():
+        if hidden(attrs):
+            try:
+                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
+            except ValueError:
+                continue
+    return rows, spans
 
 
 def _hidden_rows_and_columns(
     source: str,
     sheet: str,
     label: str,
-    parser: WorkSheetParser,
+    hidden_rows: set[int],
+    spans: list[tuple[int, int]],
     frame: pd.DataFrame,
     origin: Origin,
     warnings: list[Problem],
 ) -> None:
     """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
-
-    def hidden(attrs: dict) -> bool:
-        return str(attrs.get("hidden", "")).lower() in ("1", "true")
-
-    hidden_rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
     rows = sorted(hidden_rows & set(frame[ROW].tolist()))
     if rows:
         shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
@@ -693,13 +977,6 @@ def _hidden_rows_and_columns(
                 fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除",
             )
         )
-    spans = []
-    for attrs in parser.column_dimensions.values():
-        if hidden(attrs):
-            try:
-                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
-            except ValueError:
-                continue
     columns = [
         (ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)
     ]
