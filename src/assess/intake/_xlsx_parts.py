@@ -224,7 +224,7 @@ def sheet_facts(archive: zipfile.ZipFile, member: str) -> SheetFacts:
                     facts.hidden_rows.add(int(attrs[b"r"]))
                 elif tag.startswith(b"<col "):
                     lo = int(attrs.get(b"min", b"0"))
-                    facts.hidden_cols.append((lo, int(attrs.get(b"max", attrs.get(b"min", b"0")))))
+                    facts.hidden_cols.append((lo, int(attrs.get(b"max", b"") or lo)))
             except (KeyError, ValueError):
                 continue
         at = buf.find(b"<mergeCells")

@@ -161,7 +161,8 @@ _FIRST_PLAUSIBLE_SERIAL = 18264
 
 
 def _bare_number(value: float) -> dict[str, str]:
-    day = (dt.date(1899, 12, 30) + dt.timedelta(days=int(value))).isoformat()
+    epoch = dt.date(1899, 12, 31) if value < 61 else dt.date(1899, 12, 30)  # Excel's day 60 is 1900-02-29
+    day = (epoch + dt.timedelta(days=int(value))).isoformat()
     return _said("bare_number", value=f"{value:g}", day=day, example="2025-04-04")
 
 
@@ -732,7 +733,7 @@ def _read_sheet_fast(
     for (r, c), (cached, kind) in facts.formulas.items():
         if kind == "e":
             continue
-        if cached is None:
+        if cached is None or (cached == "" and kind == "n"):  # <v></v> holds no number: no saved value
             uncalculated.append((r, c, None))
             fixes.setdefault(r, {})[c] = None
         elif not reader.facts.calculated and cached.strip() in ("0", ""):
@@ -744,7 +745,7 @@ def _read_sheet_fast(
 
     def rows() -> Iterator[tuple[int, Cells]]:
         for number, row in enumerate(itertools.islice(grid, 1, None), 2):
-            cells = {ci: v for ci, v in enumerate(row, 1) if v != ""}
+            cells: Cells = {ci: v for ci, v in enumerate(row, 1) if v != ""}
             fix = fixes.get(number)
             if fix:
                 for ci, v in fix.items():
@@ -811,7 +812,7 @@ def _formula_problems(
                     None,
                     sheet_label=label,
                     col_index=ci,
-                    **_said("formula_placeholder", value=repr(cached), apps=_APPS),
+                    **_said("formula_placeholder", value=str(cached), apps=_APPS),
                 )
             )
 
@@ -882,7 +883,7 @@ def _read_sheet(
             ws._shared_strings,
             data_only=True,
             epoch=ws.parent.epoch,
-            date_formats=ws.parent._date_formats,
+            date_formats=_date_styles(ws.parent),
             timedelta_formats=ws.parent._timedelta_formats,
         )
         cells = parser.parse()
@@ -930,6 +931,17 @@ def _read_sheet(
     _merged_data_cells(source, sheet, ws.title, ranges(), frame, origin, problems)
     _formula_problems(source, sheet, ws.title, origin, uncalculated, placeholders, problems)
     return frame, origin, lacking
+
+
+#: Built-in number formats that are dates in Chinese, Japanese and Korean Excel (``yyyy"年"m"月"d"日"``,
+#: ``yyyy年m月``, ...): their ids carry no format code in the file, and openpyxl takes them for numbers.
+CJK_DATE_FORMATS = frozenset([*range(27, 37), *range(50, 59)])
+
+
+def _date_styles(book: Any) -> set[int]:
+    """The cell styles openpyxl reads as dates, and those with a built-in CJK date format."""
+    cjk = {i for i, style in enumerate(book._cell_styles) if style.numFmtId in CJK_DATE_FORMATS}
+    return set(book._date_formats) | cjk
 
 
 def _hidden_of(parser: WorkSheetParser) -> tuple[set[int], list[tuple[int, int]]]:
