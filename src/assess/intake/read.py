@@ -143,6 +143,29 @@ def _sheet_name(name: str) -> str | None:
 _SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
 
 
+def _cleaned(
+    value: str, escaped: bool, here: _Where, number: int, ci: int, name: str, warnings: list[Problem]
+) -> str | None:
+    """A text cell with escapes undone and control characters removed (said in a warning); None when blank."""
+    value, stripped = _clean_text(value, escaped)
+    if stripped:
+        warnings.append(
+            Problem(
+                **here,
+                row=number,
+                column=name,
+                value=value,
+                col_index=ci,
+                severity="warning",
+                rule="control characters (such as NUL, BEL or ESC) were removed from the text",
+                fix="check the cell; retype it if text is missing",
+                rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
+                fix_zh="核对该单元格，如有缺字请重新输入",
+            )
+        )
+    return value if value.strip() else None
+
+
 def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
     """Whether a row holds the header again: each of its cells under a header is that header's text."""
     matched = 0
@@ -185,6 +208,8 @@ def _clean_text(value: str, escaped: bool) -> tuple[str, bool]:
 
 
 Cells = dict[int, object]  # 1-based column index -> value, only the cells that hold something
+# A row as read: sparse cells, or dense (column ci at index ci - 1, "" or None when blank).
+Row = Cells | list[object] | tuple[object, ...]
 
 
 class _Where(TypedDict):
@@ -200,7 +225,7 @@ def _frame(
     sheet: str,
     label: str,
     header: Cells,
-    rows: Iterable[tuple[int, Cells]],
+    rows: Iterable[tuple[int, Row]],
     problems: list[Problem],
     warnings: list[Problem],
     *,
@@ -286,15 +311,37 @@ def _frame(
         kept[ci] = name
         origin[name] = (text, ci)
     names = list(kept.values())
+    kept_cols = list(kept)  # ascending, like the header
+    kept_set = set(kept_cols)
     spelled = {ci: normalise_name(origin[name][0]) for ci, name in kept.items()}
-    first_kept = min(kept, default=0)
-    dates = {ci for ci, name in kept.items() if spec.column(name).kind == "date"} if typed else set()
+    lead_forms = set()  # the first column's header as a repeated header row would hold it
+    if kept_cols:
+        col = spec.column(kept[kept_cols[0]])
+        lead_forms = {origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
+    dates = {i for i, ci in enumerate(kept_cols) if typed and spec.column(kept[ci]).kind == "date"}
+    others: dict[int, list[int]] = {}  # row width -> columns neither read nor warned about as unknown
     records: list[list[object]] = []
     headerless: dict[int, int] = {}  # column without a header -> first row holding a value
     count = 0
     for number, cells in rows:
-        if not cells:
-            continue
+        if isinstance(cells, dict):
+            if not cells:
+                continue
+            values = [cells.get(ci) for ci in kept_cols]
+            if not cells.keys() <= kept_set:
+                for ci in cells:
+                    if ci not in kept_set and ci not in unknown and ci not in headerless:
+                        headerless[ci] = number
+        else:  # a dense row: column ci at index ci - 1, "" or None when blank
+            width = len(cells)
+            if cells.count("") + cells.count(None) == width:
+                continue
+            values = [cells[ci - 1] if ci <= width else None for ci in kept_cols]
+            if width not in others:
+                others[width] = [ci for ci in range(1, width + 1) if ci not in kept_set and ci not in unknown]
+            for ci in others[width]:
+                if ci not in headerless and cells[ci - 1] not in ("", None):
+                    headerless[ci] = number
         count += 1
         if count > MAX_ROWS:
             raise InputError(
@@ -311,53 +358,39 @@ def _frame(
                     )
                 ]
             )
-        lead = cells.get(first_kept)
-        if isinstance(lead, str) and normalise_name(lead) == spelled[first_kept] and _repeats_header(cells, spelled):
+        lead = values[0] if values else None
+        if (
+            isinstance(lead, str)
+            and lead.strip().lower() in lead_forms
+            and _repeats_header(dict(zip(kept_cols, values, strict=True)), spelled)
+        ):
             problems.append(
-                Problem(**here, row=number, column=None, value=lead, col_index=first_kept, **_said("header_repeated"))
+                Problem(**here, row=number, column=None, value=lead, col_index=kept_cols[0], **_said("header_repeated"))
             )
             continue
-        record: list[object] = []
-        for ci, name in kept.items():
-            value = cells.get(ci)
-            if (
-                ci in dates
-                and isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and 1 <= value < _FIRST_PLAUSIBLE_SERIAL
-            ):
-                problems.append(
-                    Problem(**here, row=number, column=name, value=value, col_index=ci, **_bare_number(value))
-                )
-                value = None
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            kind = type(value)
             if isinstance(value, str):
-                value, stripped = _clean_text(value, escaped)
-                if stripped:
-                    warnings.append(
-                        Problem(
-                            **here,
-                            row=number,
-                            column=name,
-                            value=value,
-                            col_index=ci,
-                            severity="warning",
-                            rule="control characters (such as NUL, BEL or ESC) were removed from the text",
-                            fix="check the cell; retype it if text is missing",
-                            rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
-                            fix_zh="核对该单元格，如有缺字请重新输入",
-                        )
+                if not value:
+                    values[i] = None
+                elif _CONTROL.search(value) or (escaped and "_x" in value):
+                    values[i] = _cleaned(value, escaped, here, number, kept_cols[i], kept[kept_cols[i]], warnings)
+                elif value.isspace():
+                    values[i] = None
+            elif kind is float or kind is int:
+                if i in dates and 1 <= value < _FIRST_PLAUSIBLE_SERIAL:  # type: ignore[operator]
+                    ci = kept_cols[i]
+                    problems.append(
+                        Problem(**here, row=number, column=kept[ci], value=value, col_index=ci, **_bare_number(value))  # type: ignore[arg-type]
                     )
-                if not value.strip():
-                    value = None
-            elif isinstance(value, float) and not math.isfinite(value):
-                value = repr(value)  # inf / nan: kept as text so that validation names it
-            record.append(value)
-        if len(cells) > len(kept) or any(ci not in kept for ci in cells):
-            for ci in cells:
-                if ci not in kept and ci not in unknown and ci not in headerless:
-                    headerless[ci] = number
-        if any(v is not None for v in record):
-            records.append([*record, number])
+                    values[i] = None
+                elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
+                    values[i] = repr(value)  # inf / nan: kept as text so that validation names it
+        if values.count(None) != len(values):
+            values.append(number)
+            records.append(values)
     joined = merged()
     for ci, first in sorted(headerless.items()):
         note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
@@ -714,7 +747,7 @@ def _read_sheet_fast(
     if not facts.regular or facts.max_row * max(facts.max_col, 1) > MAX_GRID:
         return None
     try:
-        grid = reader.book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)
+        grid: list[list[object]] = reader.book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)  # type: ignore[assignment]
     except Exception:
         return None
     fixes: dict[int, dict[int, object]] = {}  # row -> column -> the value to read instead (None: blank)
@@ -743,17 +776,16 @@ def _read_sheet_fast(
     if 1 in fixes:
         header = {ci: v for ci, v in ({**header, **fixes[1]}).items() if v is not None and v != ""}
 
-    def rows() -> Iterator[tuple[int, Cells]]:
+    def rows() -> Iterator[tuple[int, Row]]:
         for number, row in enumerate(itertools.islice(grid, 1, None), 2):
-            cells: Cells = {ci: v for ci, v in enumerate(row, 1) if v != ""}
             fix = fixes.get(number)
             if fix:
+                row = list[object](row)
                 for ci, v in fix.items():
-                    if v is None:
-                        cells.pop(ci, None)
-                    else:
-                        cells[ci] = v
-            yield number, cells
+                    if ci > len(row):
+                        row.extend([""] * (ci - len(row)))
+                    row[ci - 1] = "" if v is None else v
+            yield number, row
 
     def merged() -> set[int]:
         joined: set[int] = set()
@@ -1124,7 +1156,7 @@ def _read_csv_folder(path: Path) -> RawTables:
         if rows is None:
             continue
         header = {i: v for i, v in enumerate(rows[0], 1) if v != ""} if rows else {}
-        body = ((n, {i: v for i, v in enumerate(r, 1) if v != ""}) for n, r in enumerate(rows[1:], 2))
+        body = enumerate(itertools.islice(rows, 1, None), 2)
         frame, origin, lacking = _frame(name, sheet, file.stem, header, body, problems, warnings)
         found[sheet] = frame
         origins[sheet] = origin
