@@ -17,6 +17,7 @@ import hashlib
 import io
 import itertools
 import math
+import operator
 import re
 import unicodedata
 import zipfile
@@ -164,6 +165,67 @@ def _cleaned(
             )
         )
     return value if value.strip() else None
+
+
+_INFINITIES = (math.inf, -math.inf)
+
+
+def _column(
+    column: tuple[object, ...],
+    numbers: list[int],
+    here: _Where,
+    ci: int,
+    name: str,
+    date: bool,
+    escaped: bool,
+    warnings: list[Problem],
+    problems: list[Problem],
+) -> list[object]:
+    """One column's cells as intake keeps them: blanks as None, text cleaned, odd numbers named.
+
+    The column's distinct values are screened first; only a column holding something to clean
+    or to name (control characters, blank text, inf/NaN, a number in a date column) is walked
+    cell by cell.
+    """
+    distinct = set(column)
+    texts = [v for v in distinct if isinstance(v, str)]
+    odd = (
+        (escaped and any("_x" in v for v in texts))
+        or _CONTROL.search("\n".join(texts)) is not None
+        or any(v.isspace() for v in texts)
+        or any(
+            type(v) is float
+            and (v != v or v in _INFINITIES)
+            or date
+            and type(v) in (int, float)
+            and 1 <= v < _FIRST_PLAUSIBLE_SERIAL  # type: ignore[operator]
+            for v in distinct
+        )
+    )
+    if not odd:
+        if "" in distinct:
+            return [None if v == "" else v for v in column]
+        return list(column)
+    out: list[object] = []
+    for number, value in zip(numbers, column, strict=True):
+        kind = type(value)
+        if value is None or value == "":
+            value = None
+        elif isinstance(value, str):
+            if _CONTROL.search(value) or (escaped and "_x" in value):
+                value = _cleaned(value, escaped, here, number, ci, name, warnings)
+            elif value.isspace():
+                value = None
+        elif isinstance(value, (int, float)) and kind is not bool:
+            if date and 1 <= value < _FIRST_PLAUSIBLE_SERIAL:
+                problems.append(
+                    Problem(**here, row=number, column=name, value=value, col_index=ci, **_bare_number(value))
+                )
+                value = None
+            elif kind is float and not math.isfinite(value):
+                value = repr(value)  # inf / nan: kept as text so that validation names it
+        out.append(value)
+    return out
 
 
 def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
@@ -320,14 +382,16 @@ def _frame(
         lead_forms = {origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
     dates = {i for i, ci in enumerate(kept_cols) if typed and spec.column(kept[ci]).kind == "date"}
     others: dict[int, list[int]] = {}  # row width -> columns neither read nor warned about as unknown
-    records: list[list[object]] = []
+    records: list[tuple[object, ...]] = []
+    numbers: list[int] = []
     headerless: dict[int, int] = {}  # column without a header -> first row holding a value
+    pick = operator.itemgetter(*[ci - 1 for ci in kept_cols]) if kept_cols else None
     count = 0
     for number, cells in rows:
         if isinstance(cells, dict):
             if not cells:
                 continue
-            values = [cells.get(ci) for ci in kept_cols]
+            values = tuple(cells.get(ci) for ci in kept_cols)
             if not cells.keys() <= kept_set:
                 for ci in cells:
                     if ci not in kept_set and ci not in unknown and ci not in headerless:
@@ -336,7 +400,13 @@ def _frame(
             width = len(cells)
             if cells.count("") + cells.count(None) == width:
                 continue
-            values = [cells[ci - 1] if ci <= width else None for ci in kept_cols]
+            if pick is None:
+                values = ()
+            elif kept_cols[-1] <= width:
+                got = pick(cells)
+                values = got if len(kept_cols) > 1 else (got,)
+            else:
+                values = tuple(cells[ci - 1] if ci <= width else None for ci in kept_cols)
             if width not in others:
                 others[width] = [ci for ci in range(1, width + 1) if ci not in kept_set and ci not in unknown]
             for ci in others[width]:
@@ -368,29 +438,18 @@ def _frame(
                 Problem(**here, row=number, column=None, value=lead, col_index=kept_cols[0], **_said("header_repeated"))
             )
             continue
-        for i, value in enumerate(values):
-            if value is None:
-                continue
-            kind = type(value)
-            if isinstance(value, str):
-                if not value:
-                    values[i] = None
-                elif _CONTROL.search(value) or (escaped and "_x" in value):
-                    values[i] = _cleaned(value, escaped, here, number, kept_cols[i], kept[kept_cols[i]], warnings)
-                elif value.isspace():
-                    values[i] = None
-            elif kind is float or kind is int:
-                if i in dates and 1 <= value < _FIRST_PLAUSIBLE_SERIAL:  # type: ignore[operator]
-                    ci = kept_cols[i]
-                    problems.append(
-                        Problem(**here, row=number, column=kept[ci], value=value, col_index=ci, **_bare_number(value))  # type: ignore[arg-type]
-                    )
-                    values[i] = None
-                elif kind is float and not math.isfinite(value):  # type: ignore[arg-type]
-                    values[i] = repr(value)  # inf / nan: kept as text so that validation names it
-        if values.count(None) != len(values):
-            values.append(number)
-            records.append(values)
+        records.append(values)
+        numbers.append(number)
+    columns: dict[str, list[object]] = {}
+    said: list[Problem] = []  # warnings and problems of single cells, put in row order below
+    cell_problems: list[Problem] = []
+    for i, (ci, column) in enumerate(zip(kept_cols, zip(*records, strict=True), strict=False)):
+        columns[kept[ci]] = _column(column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems)
+    for ci in kept_cols[len(columns) :]:  # no rows at all
+        columns[kept[ci]] = []
+    order = {id(p): n for n, p in enumerate(said + cell_problems)}
+    warnings.extend(sorted(said, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
+    problems.extend(sorted(cell_problems, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
     joined = merged()
     for ci, first in sorted(headerless.items()):
         note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
@@ -409,8 +468,12 @@ def _frame(
                 fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容",
             )
         )
-    frame = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
-    frame[ROW] = frame[ROW].astype("int64")
+    frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
+    frame[ROW] = pd.Series(numbers, dtype="int64")
+    if names:
+        frame = frame[frame[names].notna().any(axis=1)].reset_index(drop=True)
+    else:
+        frame = frame.iloc[0:0]
     missing = {c for c in spec.required_columns if c not in origin}
     for required in spec.required_columns:
         if required not in missing:
