@@ -84,3 +84,56 @@ def set_cached_value(path: Path, sheet_index: int, cell: str, value: str) -> Non
                 data = text.encode()
             dst.writestr(item, data)
     tmp.replace(path)
+
+
+def write_xlsxwriter(
+    path: Path,
+    sheets: dict[str, list[list]],
+    formats: dict[tuple[str, int, int], object] | None = None,
+    date_1904: bool = False,
+) -> Path:
+    """Write ``{sheet: [header, *rows]}`` with XlsxWriter, as other programs and libraries save workbooks.
+
+    ``formats`` maps ``(sheet, row, col)`` (0-based, the header is row 0) to a number format: a
+    built-in id (``31`` is ``yyyy"年"m"月"d"日"``) or a format code. Datetimes are written as dates
+    (serials in the workbook's date system); text starting with ``=`` as a formula with XlsxWriter's
+    placeholder value ``0`` (and ``fullCalcOnLoad``, as XlsxWriter sets it).
+    """
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"date_1904": date_1904, "strings_to_numbers": False})
+    cache: dict[object, object] = {}
+    for name, rows in sheets.items():
+        ws = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                code = (formats or {}).get((name, r, c))
+                fmt = None
+                if code is not None:
+                    fmt = cache.setdefault(code, book.add_format({"num_format": code}))
+                if value is None:
+                    continue
+                if isinstance(value, dt.datetime | dt.date):
+                    ws.write_datetime(r, c, value, fmt or cache.setdefault("date", book.add_format({"num_format": 14})))
+                elif isinstance(value, str) and value.startswith("="):
+                    ws.write_formula(r, c, value, fmt)
+                elif isinstance(value, str):
+                    ws.write_string(r, c, value, fmt)
+                else:
+                    ws.write_number(r, c, value, fmt)
+    book.close()
+    return path
+
+
+def edit_member(path: Path, member: str, edit) -> None:
+    """Rewrite one part of an .xlsx (a zip) with ``edit(text) -> text``, as a hand-made file would be."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == member:
+                data = edit(data.decode()).encode()
+            dst.writestr(item, data)
+    tmp.replace(path)

@@ -11,11 +11,13 @@ streamed cell by cell: only cells present in the file are visited, never the pad
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import io
 import itertools
 import math
+import operator
 import re
 import unicodedata
 import zipfile
@@ -26,12 +28,15 @@ from typing import Any, TypedDict
 
 import openpyxl
 import pandas as pd
+import python_calamine
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
+from assess.common.messages import message
+from assess.intake import _xlsx_parts as parts
 from assess.intake.problems import InputError, Problem
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
 
@@ -139,6 +144,113 @@ def _sheet_name(name: str) -> str | None:
 _SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
 
 
+def _cleaned(
+    value: str, escaped: bool, here: _Where, number: int, ci: int, name: str, warnings: list[Problem]
+) -> str | None:
+    """A text cell with escapes undone and control characters removed (said in a warning); None when blank."""
+    value, stripped = _clean_text(value, escaped)
+    if stripped:
+        warnings.append(
+            Problem(
+                **here,
+                row=number,
+                column=name,
+                value=value,
+                col_index=ci,
+                severity="warning",
+                rule="control characters (such as NUL, BEL or ESC) were removed from the text",
+                fix="check the cell; retype it if text is missing",
+                rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
+                fix_zh="核对该单元格，如有缺字请重新输入",
+            )
+        )
+    return value if value.strip() else None
+
+
+_INFINITIES = (math.inf, -math.inf)
+
+
+def _column(
+    column: tuple[object, ...],
+    numbers: list[int],
+    here: _Where,
+    ci: int,
+    name: str,
+    date: bool,
+    escaped: bool,
+    warnings: list[Problem],
+    problems: list[Problem],
+) -> list[object]:
+    """One column's cells as intake keeps them: blanks as None, text cleaned, odd numbers named.
+
+    The column's distinct values are screened first; only a column holding something to clean
+    or to name (control characters, blank text, inf/NaN, a number in a date column) is walked
+    cell by cell.
+    """
+    distinct = set(column)
+    texts = [v for v in distinct if isinstance(v, str)]
+    odd = (
+        (escaped and any("_x" in v for v in texts))
+        or _CONTROL.search("\n".join(texts)) is not None
+        or any(v.isspace() for v in texts)
+        or any(
+            type(v) is float
+            and (v != v or v in _INFINITIES)
+            or date
+            and type(v) in (int, float)
+            and 1 <= v < _FIRST_PLAUSIBLE_SERIAL  # type: ignore[operator]
+            for v in distinct
+        )
+    )
+    if not odd:
+        if "" in distinct:
+            return [None if v == "" else v for v in column]
+        return list(column)
+    out: list[object] = []
+    for number, value in zip(numbers, column, strict=True):
+        kind = type(value)
+        if value is None or value == "":
+            value = None
+        elif isinstance(value, str):
+            if _CONTROL.search(value) or (escaped and "_x" in value):
+                value = _cleaned(value, escaped, here, number, ci, name, warnings)
+            elif value.isspace():
+                value = None
+        elif isinstance(value, (int, float)) and kind is not bool:
+            if date and 1 <= value < _FIRST_PLAUSIBLE_SERIAL:
+                problems.append(
+                    Problem(**here, row=number, column=name, value=value, col_index=ci, **_bare_number(value))
+                )
+                value = None
+            elif kind is float and not math.isfinite(value):
+                value = repr(value)  # inf / nan: kept as text so that validation names it
+        out.append(value)
+    return out
+
+
+def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
+    """Whether a row holds the header again: each of its cells under a header is that header's text."""
+    matched = 0
+    for ci, text in spelled.items():
+        value = cells.get(ci)
+        if value is None:
+            continue
+        if not isinstance(value, str) or normalise_name(value) != text:
+            return False
+        matched += 1
+    return matched >= min(2, len(spelled))
+
+
+#: Excel's day number of 1950-01-01: a plain number below it in a date column is a day, month or year typed alone.
+_FIRST_PLAUSIBLE_SERIAL = 18264
+
+
+def _bare_number(value: float) -> dict[str, str]:
+    epoch = dt.date(1899, 12, 31) if value < 61 else dt.date(1899, 12, 30)  # Excel's day 60 is 1900-02-29
+    day = (epoch + dt.timedelta(days=int(value))).isoformat()
+    return _said("bare_number", value=f"{value:g}", day=day, example="2025-04-04")
+
+
 def _letter(index: int) -> str:
     return openpyxl.utils.get_column_letter(index)
 
@@ -158,6 +270,8 @@ def _clean_text(value: str, escaped: bool) -> tuple[str, bool]:
 
 
 Cells = dict[int, object]  # 1-based column index -> value, only the cells that hold something
+# A row as read: sparse cells, or dense (column ci at index ci - 1, "" or None when blank).
+Row = Cells | list[object] | tuple[object, ...]
 
 
 class _Where(TypedDict):
@@ -173,17 +287,23 @@ def _frame(
     sheet: str,
     label: str,
     header: Cells,
-    rows: Iterable[tuple[int, Cells]],
+    rows: Iterable[tuple[int, Row]],
     problems: list[Problem],
     warnings: list[Problem],
     *,
     escaped: bool = False,
+    typed: bool = False,
     merged: Callable[[], set[int]] = set,
 ) -> tuple[pd.DataFrame, Origin, set[str]]:
     """Build the raw frame of one sheet from its header (row 1) and its data rows.
 
     Only the cells present are visited, so a stray value far to the right or far below costs
     nothing. Returns the frame, where each column came from, and the required columns missing.
+
+    A row that repeats the header (a table pasted twice) is an error and no record. With
+    ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
+    that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
+    an Excel day number of 1900–1949.
     """
     mapping = _header_map(sheet)
     spec = SHEETS[sheet]
@@ -253,12 +373,45 @@ def _frame(
         kept[ci] = name
         origin[name] = (text, ci)
     names = list(kept.values())
-    records: list[list[object]] = []
+    kept_cols = list(kept)  # ascending, like the header
+    kept_set = set(kept_cols)
+    spelled = {ci: normalise_name(origin[name][0]) for ci, name in kept.items()}
+    lead_forms = set()  # the first column's header as a repeated header row would hold it
+    if kept_cols:
+        col = spec.column(kept[kept_cols[0]])
+        lead_forms = {origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
+    dates = {i for i, ci in enumerate(kept_cols) if typed and spec.column(kept[ci]).kind == "date"}
+    others: dict[int, list[int]] = {}  # row width -> columns neither read nor warned about as unknown
+    records: list[tuple[object, ...]] = []
+    numbers: list[int] = []
     headerless: dict[int, int] = {}  # column without a header -> first row holding a value
+    pick = operator.itemgetter(*[ci - 1 for ci in kept_cols]) if kept_cols else None
     count = 0
     for number, cells in rows:
-        if not cells:
-            continue
+        if isinstance(cells, dict):
+            if not cells:
+                continue
+            values = tuple(cells.get(ci) for ci in kept_cols)
+            if not cells.keys() <= kept_set:
+                for ci in cells:
+                    if ci not in kept_set and ci not in unknown and ci not in headerless:
+                        headerless[ci] = number
+        else:  # a dense row: column ci at index ci - 1, "" or None when blank
+            width = len(cells)
+            if cells.count("") + cells.count(None) == width:
+                continue
+            if pick is None:
+                values = ()
+            elif kept_cols[-1] <= width:
+                got = pick(cells)
+                values = got if len(kept_cols) > 1 else (got,)
+            else:
+                values = tuple(cells[ci - 1] if ci <= width else None for ci in kept_cols)
+            if width not in others:
+                others[width] = [ci for ci in range(1, width + 1) if ci not in kept_set and ci not in unknown]
+            for ci in others[width]:
+                if ci not in headerless and cells[ci - 1] not in ("", None):
+                    headerless[ci] = number
         count += 1
         if count > MAX_ROWS:
             raise InputError(
@@ -275,37 +428,28 @@ def _frame(
                     )
                 ]
             )
-        record: list[object] = []
-        for ci, name in kept.items():
-            value = cells.get(ci)
-            if isinstance(value, str):
-                value, stripped = _clean_text(value, escaped)
-                if stripped:
-                    warnings.append(
-                        Problem(
-                            **here,
-                            row=number,
-                            column=name,
-                            value=value,
-                            col_index=ci,
-                            severity="warning",
-                            rule="control characters (such as NUL, BEL or ESC) were removed from the text",
-                            fix="check the cell; retype it if text is missing",
-                            rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
-                            fix_zh="核对该单元格，如有缺字请重新输入",
-                        )
-                    )
-                if not value.strip():
-                    value = None
-            elif isinstance(value, float) and not math.isfinite(value):
-                value = repr(value)  # inf / nan: kept as text so that validation names it
-            record.append(value)
-        if len(cells) > len(kept) or any(ci not in kept for ci in cells):
-            for ci in cells:
-                if ci not in kept and ci not in unknown and ci not in headerless:
-                    headerless[ci] = number
-        if any(v is not None for v in record):
-            records.append([*record, number])
+        lead = values[0] if values else None
+        if (
+            isinstance(lead, str)
+            and lead.strip().lower() in lead_forms
+            and _repeats_header(dict(zip(kept_cols, values, strict=True)), spelled)
+        ):
+            problems.append(
+                Problem(**here, row=number, column=None, value=lead, col_index=kept_cols[0], **_said("header_repeated"))
+            )
+            continue
+        records.append(values)
+        numbers.append(number)
+    columns: dict[str, list[object]] = {}
+    said: list[Problem] = []  # warnings and problems of single cells, put in row order below
+    cell_problems: list[Problem] = []
+    for i, (ci, column) in enumerate(zip(kept_cols, zip(*records, strict=True), strict=False)):
+        columns[kept[ci]] = _column(column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems)
+    for ci in kept_cols[len(columns) :]:  # no rows at all
+        columns[kept[ci]] = []
+    order = {id(p): n for n, p in enumerate(said + cell_problems)}
+    warnings.extend(sorted(said, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
+    problems.extend(sorted(cell_problems, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
     joined = merged()
     for ci, first in sorted(headerless.items()):
         note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
@@ -324,8 +468,12 @@ def _frame(
                 fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容",
             )
         )
-    frame = pd.DataFrame(records, columns=[*names, ROW], dtype=object)
-    frame[ROW] = frame[ROW].astype("int64")
+    frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
+    frame[ROW] = pd.Series(numbers, dtype="int64")
+    if names:
+        frame = frame[frame[names].notna().any(axis=1)].reset_index(drop=True)
+    else:
+        frame = frame.iloc[0:0]
     missing = {c for c in spec.required_columns if c not in origin}
     for required in spec.required_columns:
         if required not in missing:
@@ -524,27 +672,78 @@ class _CellParser(WorkSheetParser):
         return number
 
 
+#: Cells calamine may lay out as a dense grid (rows × columns of the sheet's extent); a sheet
+#: beyond it (a stray value far away) is streamed cell by cell instead.
+MAX_GRID = 20_000_000
+_APPS = "Excel / WPS"
+
+
 def _read_xlsx(path: Path) -> RawTables:
+    """Read a workbook: values with calamine, structure (formulas, merges, hidden rows) from its parts."""
     source = path.name
     _check_archive(path)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        archive = zipfile.ZipFile(path)
+    except Exception as exc:  # pragma: no cover - _check_archive opened it already
         raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+    try:
+        try:
+            book_facts = parts.book_facts(archive)
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # a workbook part that is not XML, a broken zip member, ...
+            raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
+        reader = _Book(path, source, archive, book, book_facts)
+        try:
+            return _read_sheets(reader, problems, warnings)
+        finally:
+            reader.close()
+    finally:
+        archive.close()
+
+
+class _Book:
+    """One open workbook: calamine for values, the zip for structure, openpyxl only for odd sheets."""
+
+    def __init__(
+        self,
+        path: Path,
+        source: str,
+        archive: zipfile.ZipFile,
+        book: python_calamine.CalamineWorkbook,
+        facts: parts.BookFacts,
+    ) -> None:
+        self.path, self.source, self.archive, self.book, self.facts = path, source, archive, book, facts
+        self._openpyxl: Any = None
+
+    def worksheet(self, title: str) -> Any:
+        """The openpyxl read-only worksheet, for a sheet calamine cannot lay out (opened on first need)."""
+        if self._openpyxl is None:
+            self._openpyxl = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        return self._openpyxl[title]
+
+    def close(self) -> None:
+        self.book.close()
+        if self._openpyxl is not None:
+            self._openpyxl.close()
+
+
+def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]) -> RawTables:
+    source = reader.source
     found: dict[str, pd.DataFrame] = {}
     origins: dict[str, Origin] = {}
     titles: dict[str, str] = {}
     missing: set[tuple[str, str]] = set()
     where = ""  # the sheet being read, for a damaged part
     try:
-        for ws in book.worksheets:
-            where = f"sheet {ws.title!r}: "
-            sheet = _sheet_name(ws.title)
+        for part in reader.facts.sheets:
+            title = part.name
+            where = f"sheet {title!r}: "
+            sheet = _sheet_name(title)
             if sheet is None:
                 continue
-            hidden = ws.sheet_state != "visible"
+            hidden = part.state != "visible"
             if hidden:
                 warnings.append(
                     Problem(
@@ -554,10 +753,10 @@ def _read_xlsx(path: Path) -> RawTables:
                         None,
                         None,
                         severity="warning",
-                        sheet_label=ws.title,
-                        rule=f"the sheet {ws.title!r} is hidden; it was read like a visible one",
+                        sheet_label=title,
+                        rule=f"the sheet {title!r} is hidden; it was read like a visible one",
                         fix="unhide it to check its rows, or delete it if it is not meant to count",
-                        rule_zh=f"工作表“{ws.title}”处于隐藏状态，已与可见工作表一样读取",
+                        rule_zh=f"工作表“{title}”处于隐藏状态，已与可见工作表一样读取",
                         fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表",
                     )
                 )
@@ -570,39 +769,216 @@ def _read_xlsx(path: Path) -> RawTables:
                         None,
                         None,
                         None,
-                        sheet_label=ws.title,
-                        rule=f"two sheets hold the {sheet} table: {first!r} and {ws.title!r}",
+                        sheet_label=title,
+                        rule=f"two sheets hold the {sheet} table: {first!r} and {title!r}",
                         fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
-                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{ws.title}”",
+                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{title}”",
                         fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张",
                     )
                 )
                 continue
-            frame, origin, lacking = _read_sheet(source, sheet, ws, problems, warnings)
+            result = _read_sheet_fast(reader, sheet, part, problems, warnings)
+            if result is None:  # a sheet calamine cannot lay out or read: streamed cell by cell, as before
+                result = _read_sheet(
+                    source, sheet, reader.worksheet(title), problems, warnings, reader.facts.calculated
+                )
+            frame, origin, lacking = result
             found[sheet] = frame
             origins[sheet] = Origin(origin.label, origin.columns, hidden)
-            titles[sheet] = ws.title
+            titles[sheet] = title
             missing |= {(sheet, c) for c in lacking}
     except InputError:
         raise
     except Exception as exc:  # a damaged sheet part: bad XML, a broken deflate stream, a CRC error
         raise _damaged(source, f"{where}{type(exc).__name__}: {exc}") from None
-    finally:
-        book.close()
     return _finish(source, found, problems, warnings, origins, missing)
 
 
+_NOT_NUMBERS = (dt.time, dt.timedelta, dt.date)
+
+
+def _read_sheet_fast(
+    reader: _Book, sheet: str, part: parts.SheetPart, problems: list[Problem], warnings: list[Problem]
+) -> tuple[pd.DataFrame, Origin, set[str]] | None:
+    """One sheet's values from calamine, corrected and completed with the facts of its XML part.
+
+    None when the sheet must be streamed cell by cell instead: its XML is not the regular shape,
+    its extent is too large for a grid (a stray cell far away), or calamine cannot read it (the
+    slow reader then names the damage exactly).
+    """
+    facts = parts.sheet_facts(reader.archive, part.member)
+    if not facts.regular or facts.max_row * max(facts.max_col, 1) > MAX_GRID:
+        return None
+    try:
+        grid: list[list[object]] = reader.book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)  # type: ignore[assignment]
+    except Exception:
+        return None
+    fixes: dict[int, dict[int, object]] = {}  # row -> column -> the value to read instead (None: blank)
+    for (r, c), raw in facts.raw.items():  # negative or odd numbers: the stored text decides, as before
+        value = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
+        if isinstance(value, str) and value != "":
+            continue
+        if not _PLAIN_NUMBER.match(raw):
+            fixes.setdefault(r, {})[c] = raw  # inf, NaN: kept as text for validation to name
+        elif isinstance(value, _NOT_NUMBERS):  # a date-formatted negative serial: the number
+            fixes.setdefault(r, {})[c] = float(raw)
+    for (r, c), text in facts.errors.items():  # #N/A, #REF!: calamine reads them as blank
+        fixes.setdefault(r, {})[c] = text
+    uncalculated: list[tuple[int, int, object]] = []
+    placeholders: list[tuple[int, int, object]] = []
+    for (r, c), (cached, kind) in facts.formulas.items():
+        if kind == "e":
+            continue
+        if cached is None or (cached == "" and kind == "n"):  # <v></v> holds no number: no saved value
+            uncalculated.append((r, c, None))
+            fixes.setdefault(r, {})[c] = None
+        elif not reader.facts.calculated and cached.strip() in ("0", ""):
+            placeholders.append((r, c, cached))
+            fixes.setdefault(r, {})[c] = None
+    header: Cells = {ci: v for ci, v in enumerate(grid[0], 1) if v != ""} if grid else {}
+    if 1 in fixes:
+        header = {ci: v for ci, v in ({**header, **fixes[1]}).items() if v is not None and v != ""}
+
+    def rows() -> Iterator[tuple[int, Row]]:
+        for number, row in enumerate(itertools.islice(grid, 1, None), 2):
+            fix = fixes.get(number)
+            if fix:
+                row = list[object](row)
+                for ci, v in fix.items():
+                    if ci > len(row):
+                        row.extend([""] * (ci - len(row)))
+                    row[ci - 1] = "" if v is None else v
+            yield number, row
+
+    def merged() -> set[int]:
+        joined: set[int] = set()
+        for r1, c1, _, c2 in facts.merges:
+            if r1 == 1:
+                joined |= set(range(c1 + 1, c2 + 1))
+        return joined
+
+    frame, origin, lacking = _frame(
+        reader.source, sheet, part.name, header, rows(), problems, warnings, typed=True, merged=merged
+    )
+    _hidden_rows_and_columns(
+        reader.source, sheet, part.name, facts.hidden_rows, facts.hidden_cols, frame, origin, warnings
+    )
+    _merged_data_cells(reader.source, sheet, part.name, facts.merges, frame, origin, problems)
+    _formula_problems(reader.source, sheet, part.name, origin, uncalculated, placeholders, problems)
+    return frame, origin, lacking
+
+
+def _formula_problems(
+    source: str,
+    sheet: str,
+    label: str,
+    origin: Origin,
+    uncalculated: list[tuple[int, int, object]],
+    placeholders: list[tuple[int, int, object]],
+    problems: list[Problem],
+) -> None:
+    """Formulas whose value was never saved, or saved as a placeholder by a program that never calculated it."""
+    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
+    for idx, ci, _ in uncalculated:
+        if ci in reverse:
+            problems.append(
+                Problem(
+                    source,
+                    sheet,
+                    idx,
+                    reverse[ci],
+                    None,
+                    sheet_label=label,
+                    col_index=ci,
+                    rule="the cell holds a formula with no saved value",
+                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
+                    rule_zh="该单元格是公式，但没有保存计算结果",
+                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
+                )
+            )
+    for idx, ci, cached in placeholders:
+        if ci in reverse:
+            problems.append(
+                Problem(
+                    source,
+                    sheet,
+                    idx,
+                    reverse[ci],
+                    None,
+                    sheet_label=label,
+                    col_index=ci,
+                    **_said("formula_placeholder", value=str(cached), apps=_APPS),
+                )
+            )
+
+
+def _said(key: str, **values: Any) -> dict[str, str]:
+    """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue domain."""
+    return {
+        "rule": message("reader", f"{key}_rule", "en", **values),
+        "fix": message("reader", f"{key}_fix", "en", **values),
+        "rule_zh": message("reader", f"{key}_rule", "zh", **values),
+        "fix_zh": message("reader", f"{key}_fix", "zh", **values),
+    }
+
+
+def _merged_data_cells(
+    source: str,
+    sheet: str,
+    label: str,
+    merges: Iterable[tuple[int, int, int, int]],
+    frame: pd.DataFrame,
+    origin: Origin,
+    problems: list[Problem],
+) -> None:
+    """Merged cells inside the table: every cell a merge blanks out (all but its top-left one) is an error.
+
+    A merged cell keeps its value only in its first cell, so a ``submitted_on`` merged over two
+    months would read as "never submitted" for the second; header merges are warned about by
+    :func:`_frame`.
+    """
+    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
+    present = set(frame[ROW].tolist())
+    for r1, c1, r2, c2 in merges:
+        if r2 < 2:
+            continue
+        anchor = f"{_letter(c1)}{r1}"
+        where = f"{anchor}:{_letter(c2)}{r2}"
+        for row in range(max(r1, 2), r2 + 1):
+            if row not in present:
+                continue
+            for ci in range(c1, c2 + 1):
+                if (row, ci) == (r1, c1) or ci not in reverse:
+                    continue
+                problems.append(
+                    Problem(
+                        source,
+                        sheet,
+                        row,
+                        reverse[ci],
+                        None,
+                        sheet_label=label,
+                        col_index=ci,
+                        **_said("merged", range=where, anchor=anchor),
+                    )
+                )
+
+
 def _read_sheet(
-    source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem]
+    source: str, sheet: str, ws: Any, problems: list[Problem], warnings: list[Problem], calculated: bool = True
 ) -> tuple[pd.DataFrame, Origin, set[str]]:
-    """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value."""
+    """Stream one worksheet's cells (only those present) into :func:`_frame`; formulas are read by their saved value.
+
+    The reader of sheets calamine cannot lay out (a stray value far away, positions not written)
+    or read (damaged parts, whose error it names).
+    """
     with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
         parser = _CellParser(
             src,
             ws._shared_strings,
             data_only=True,
             epoch=ws.parent.epoch,
-            date_formats=ws.parent._date_formats,
+            date_formats=_date_styles(ws.parent),
             timedelta_formats=ws.parent._timedelta_formats,
         )
         cells = parser.parse()
@@ -615,6 +991,7 @@ def _read_sheet(
                 first.append((idx, row))
             break
         uncalculated: list[tuple[int, int, object]] = []
+        placeholders: list[tuple[int, int, object]] = []
 
         def rows() -> Iterator[tuple[int, Cells]]:
             for idx, row in itertools.chain(first, cells):
@@ -622,58 +999,72 @@ def _read_sheet(
                 for c in row:
                     if c.get("formula") and c["value"] is None:
                         uncalculated.append((idx, c["column"], None))
+                    elif c.get("formula") and not calculated and str(c["value"]).strip() in ("0", ""):
+                        placeholders.append((idx, c["column"], c["value"]))
                     elif c["value"] is not None:
                         values[c["column"]] = c["value"]
                 yield idx, values
 
+        def ranges() -> list[tuple[int, int, int, int]]:
+            out = []
+            for rng in getattr(parser.merged_cells, "mergeCell", None) or []:
+                lo_col, lo_row, hi_col, hi_row = range_boundaries(rng.ref)
+                out.append((lo_row, lo_col, hi_row, hi_col))
+            return out
+
         def merged() -> set[int]:
             joined: set[int] = set()
-            for rng in getattr(parser.merged_cells, "mergeCell", None) or []:
-                lo_col, lo_row, hi_col, _ = range_boundaries(rng.ref)
+            for lo_row, lo_col, _, hi_col in ranges():
                 if lo_row == 1:
                     joined |= set(range(lo_col + 1, hi_col + 1))
             return joined
 
         frame, origin, lacking = _frame(
-            source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, merged=merged
+            source, sheet, ws.title, header, rows(), problems, warnings, escaped=True, typed=True, merged=merged
         )
-    _hidden_rows_and_columns(source, sheet, ws.title, parser, frame, origin, warnings)
-    reverse = {ci: name for name, (_, ci) in origin.columns.items()}
-    for idx, ci, _ in uncalculated:
-        if ci in reverse:
-            problems.append(
-                Problem(
-                    source,
-                    sheet,
-                    idx,
-                    reverse[ci],
-                    None,
-                    sheet_label=ws.title,
-                    col_index=ci,
-                    rule="the cell holds a formula with no saved value",
-                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
-                    rule_zh="该单元格是公式，但没有保存计算结果",
-                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
-                )
-            )
+    _hidden_rows_and_columns(source, sheet, ws.title, *_hidden_of(parser), frame, origin, warnings)
+    _merged_data_cells(source, sheet, ws.title, ranges(), frame, origin, problems)
+    _formula_problems(source, sheet, ws.title, origin, uncalculated, placeholders, problems)
     return frame, origin, lacking
+
+
+#: Built-in number formats that are dates in Chinese, Japanese and Korean Excel (``yyyy"年"m"月"d"日"``,
+#: ``yyyy年m月``, ...): their ids carry no format code in the file, and openpyxl takes them for numbers.
+CJK_DATE_FORMATS = frozenset([*range(27, 37), *range(50, 59)])
+
+
+def _date_styles(book: Any) -> set[int]:
+    """The cell styles openpyxl reads as dates, and those with a built-in CJK date format."""
+    cjk = {i for i, style in enumerate(book._cell_styles) if style.numFmtId in CJK_DATE_FORMATS}
+    return set(book._date_formats) | cjk
+
+
+def _hidden_of(parser: WorkSheetParser) -> tuple[set[int], list[tuple[int, int]]]:
+    def hidden(attrs: dict) -> bool:
+        return str(attrs.get("hidden", "")).lower() in ("1", "true")
+
+    rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
+    spans = []
+    for attrs in parser.column_dimensions.values():
+        if hidden(attrs):
+            try:
+                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
+            except ValueError:
+                continue
+    return rows, spans
 
 
 def _hidden_rows_and_columns(
     source: str,
     sheet: str,
     label: str,
-    parser: WorkSheetParser,
+    hidden_rows: set[int],
+    spans: list[tuple[int, int]],
     frame: pd.DataFrame,
     origin: Origin,
     warnings: list[Problem],
 ) -> None:
     """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
-
-    def hidden(attrs: dict) -> bool:
-        return str(attrs.get("hidden", "")).lower() in ("1", "true")
-
-    hidden_rows = {int(r) for r, attrs in parser.row_dimensions.items() if hidden(attrs) and str(r).isdigit()}
     rows = sorted(hidden_rows & set(frame[ROW].tolist()))
     if rows:
         shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
@@ -693,13 +1084,6 @@ def _hidden_rows_and_columns(
                 fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除",
             )
         )
-    spans = []
-    for attrs in parser.column_dimensions.values():
-        if hidden(attrs):
-            try:
-                spans.append((int(attrs.get("min", 0)), int(attrs.get("max", attrs.get("min", 0)))))
-            except ValueError:
-                continue
     columns = [
         (ci, name, text) for name, (text, ci) in origin.columns.items() if any(lo <= ci <= hi for lo, hi in spans)
     ]
@@ -835,7 +1219,7 @@ def _read_csv_folder(path: Path) -> RawTables:
         if rows is None:
             continue
         header = {i: v for i, v in enumerate(rows[0], 1) if v != ""} if rows else {}
-        body = ((n, {i: v for i, v in enumerate(r, 1) if v != ""}) for n, r in enumerate(rows[1:], 2))
+        body = enumerate(itertools.islice(rows, 1, None), 2)
         frame, origin, lacking = _frame(name, sheet, file.stem, header, body, problems, warnings)
         found[sheet] = frame
         origins[sheet] = origin
