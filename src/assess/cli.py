@@ -527,16 +527,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return status
 
 
-def _month(text: str) -> str:
-    """``--month``: a calendar month ``YYYY-MM``."""
-    from assess.analysis.monitor import parse_period
-
-    try:
-        return parse_period(month=text).label
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
 def _quarter(text: str) -> str:
     """``--quarter``: a quarter ``YYYY-Qn``."""
     from assess.analysis.monitor import parse_period
