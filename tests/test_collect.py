@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.workbooks import minimal_sheets, set_cached_value, write_workbook
 
 from assess.cli import main
 from assess.common.errors import OptionError
@@ -21,6 +20,7 @@ from assess.intake import collect as collect_module
 from assess.intake.collect import collect
 from assess.intake.problems import InputError
 from assess.intake.validate import load
+from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 PROBLEM_HEAD = ["problem_id", "group_id", "recipient_id", "raised_on", "priority", "deadline", "status", "resolved_on"]
 MILESTONE_HEAD = [
