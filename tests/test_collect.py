@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.workbooks import minimal_sheets, set_cached_value, write_workbook
 
 from assess.cli import main
 from assess.common.errors import OptionError
@@ -21,6 +20,7 @@ from assess.intake import collect as collect_module
 from assess.intake.collect import collect
 from assess.intake.problems import InputError
 from assess.intake.validate import load
+from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 PROBLEM_HEAD = ["problem_id", "group_id", "recipient_id", "raised_on", "priority", "deadline", "status", "resolved_on"]
 MILESTONE_HEAD = [
@@ -389,6 +389,33 @@ def test_a_file_with_several_groups_is_merged_with_a_warning(tmp_path, capsys) -
     captured = capsys.readouterr()
     assert "warning: mixed.xlsx: -: holds rows of 2 groups (G1, G2)" in captured.err
     assert "mixed.xlsx    2" in captured.out and len(load(master).visits) == 3
+
+
+def test_files_that_agree_blanks_aside_count_once_and_a_three_way_clash_is_a_conflict_for_all(tmp_path) -> None:
+    master = write_workbook(tmp_path / "data.xlsx", master_sheets())
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    q7 = ["Q7", "G1", "E1", "2025-07-01", None, "2025-07-31", "open", None]
+    for name, ledger, priority in (
+        ("1.xlsx", ["G1", "2025-07", "2025-07-25", None, None], None),  # the form, not filled in
+        ("2.xlsx", ["G1", "2025-07", "2025-07-25", "2025-07-20", 0.8], "urgent"),  # the same, filled in
+        ("3.xlsx", None, "major"),
+    ):
+        sheets = {"problems": [PROBLEM_HEAD, [*q7[:4], priority, *q7[5:]]]}
+        if ledger:
+            sheets["ledger"] = [LEDGER_HEAD, ledger]
+        write_workbook(inbox / name, sheets)
+    result = collect(inbox, master)
+    assert {f.name: f.counts() for f in result.files} == {
+        "1.xlsx": {"new": 1, "updated": 0, "duplicates": 0, "conflicts": 1, "rejected": 0},
+        "2.xlsx": {"new": 0, "updated": 0, "duplicates": 1, "conflicts": 1, "rejected": 0},
+        "3.xlsx": {"new": 0, "updated": 0, "duplicates": 0, "conflicts": 1, "rejected": 0},
+    }
+    first = result.files[0].conflict_list[0]  # blank priority: caught between urgent and major
+    assert first.column == "priority" and "priority: urgent ≠ major" in first.rule
+    ledger = load(master).ledger.set_index(["group_id", "month"]).loc[("G1", "2025-07")]
+    assert str(ledger["submitted_on"].date()) == "2025-07-20" and ledger["completeness"] == 0.8
+    assert "Q7" not in set(load(master).problems["problem_id"])
 
 
 def _empty(tmp_path: Path) -> Path:

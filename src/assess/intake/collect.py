@@ -18,8 +18,9 @@ sheet                   key                                           a submissi
 
 A row whose key the master lacks is **new**; one equal to the master's row (blanks in the
 submission mean "no news") is a **duplicate**; one that fills the master's blanks or changes
-only what the table above allows is an **update**. Anything else — the same key with different
-values in two submissions, or a change the table does not allow — is a **conflict**: listed,
+only what the table above allows is an **update**; rows of one key in several submissions that
+agree (blanks aside) are taken once. Anything else — the same key with different values in two
+submissions, or a change the table does not allow — is a **conflict**: listed,
 located, and never applied. A file that fails validation is **rejected** whole, with every
 problem located by file, sheet and row; the others are merged all the same.
 
@@ -347,6 +348,21 @@ def _conflict(
     return problem
 
 
+def _clash(a: dict[str, Plain], b: dict[str, Plain]) -> list[str]:
+    """The columns where two rows disagree (a blank agrees with anything: it brings no news)."""
+    return [c for c, v in a.items() if v is not None and b[c] is not None and v != b[c]]
+
+
+def _agree(rows: list[dict[str, Plain]]) -> dict[str, Plain] | None:
+    """The rows of one key from several files as one (each blank filled from another), or None if they clash."""
+    merged = dict(rows[0])
+    for values in rows[1:]:
+        if _clash(merged, values):
+            return None
+        merged |= {c: v for c, v in values.items() if v is not None}
+    return merged
+
+
 def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dict[str, pd.DataFrame]]]) -> list[Change]:
     """Sort every submitted row into new / updated / duplicate / conflict; return the changes."""
     changes: list[Change] = []
@@ -361,15 +377,14 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                 for row, values in _rows(tables[sheet], sheet):
                     candidates.setdefault(_key(sheet, values), []).append((fr, row, values))
         for key, rows in candidates.items():
-            distinct: list[dict[str, Plain]] = []
-            for _, _, values in rows:
-                if values not in distinct:
-                    distinct.append(values)
-            if len(distinct) > 1:  # the same key, different values: which is right is the office's call
+            agreed = _agree([v for _, _, v in rows])
+            if agreed is None:  # the same key, different values: which is right is the office's call
+                pair = next((a, b) for i, a in enumerate(rows) for b in rows[i + 1 :] if _clash(a[2], b[2]))
                 for fr, row, values in rows:
-                    others = [(f, r, v) for f, r, v in rows if v != values]
-                    f2, r2, v2 = others[0]
-                    cols = [c.name for c in spec.columns if values[c.name] != v2[c.name]]
+                    own = next(((f, r, v) for f, r, v in rows if _clash(values, v)), None)
+                    # a row agreeing with each of the others is caught between two that clash: show those
+                    (f2, r2, v2), values = (own, values) if own else (pair[1], pair[0][2])
+                    cols = [c.name for c in spec.columns if c.name in _clash(values, v2)]
                     where = f"{f2.name} row {r2}" if f2 is not fr else f"row {r2}"
                     where_zh = f"{f2.name} 第{r2}行" if f2 is not fr else f"第{r2}行"
                     differ = ", ".join(f"{c}: {_show(values[c])} ≠ {_show(v2[c])}" for c in cols)
@@ -383,7 +398,7 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                          _text("conflict_files", "zh", where=where_zh, diff=differ_zh)),
                     )  # fmt: skip
                 continue
-            values = distinct[0]
+            values = agreed
             (first, first_row, _), rest = rows[0], rows[1:]
             for fr, _, _ in rest:
                 fr.duplicates += 1
