@@ -207,8 +207,9 @@ def score_to(
     with output_lock(out, wait=wait, on_wait=on_wait, lang=lang):
         dataset = _load(data, scheme, on_warning)
         check_dates(dataset, year, as_of, scheme)
-        with staged(out, _SCORE_NAMES, lang=lang) as stage:
-            return _score_and_write(dataset, year, stage, as_of, scheme, previous, uncertainty, lang)
+        last_year = read_previous(previous) if previous else None
+        with staged(out, _SCORE_NAMES, lang=lang, resume=False) as stage:
+            return _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
 
 
 def _load(data: str | Path, scheme: Scheme | None, on_warning: Callable[[Problem], None] | None) -> Dataset:
@@ -226,11 +227,10 @@ def _score_and_write(
     out: str | Path,
     as_of: str | None,
     scheme: Scheme | None,
-    previous: str | Path | None,
+    last_year: pd.DataFrame | None,
     uncertainty: int | None,
     lang: str = "en",
 ) -> Result:
-    last_year = read_previous(previous) if previous else None
     result = score(dataset, year=year, as_of=as_of, scheme=scheme)
     if last_year is not None:
         result = compare(result, last_year)
@@ -305,8 +305,9 @@ def run_assessment(
             dataset = _load(data, scheme, on_warning)
             check_dates(dataset, year, as_of, scheme)
             check_only(dataset, report_options.get("only"))
+            last_year = read_previous(previous) if previous else None
             swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
-            result = _score_and_write(dataset, year, stage, as_of, scheme, previous, uncertainty, lang)
+            result = _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
             outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
             batch.write_index(result, outcomes)
         if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
