@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from assess.analysis.history import compare, read_previous
 from assess.common.atomic import atomic_write
 from assess.common.errors import OptionError
 from assess.common.extras import require
+from assess.common.messages import message
 from assess.common.outlock import output_lock
 from assess.common.staging import recover, staged, staging_path
 from assess.intake.problems import Problem
@@ -43,6 +45,8 @@ __all__ = [
     "check_only",
     "OUTPUT_NAMES",
 ]
+
+log = logging.getLogger(__name__)
 
 #: What a run writes under ``OUT/`` (files and folders it replaces).
 OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl")
@@ -308,7 +312,11 @@ def run_assessment(
             last_year = read_previous(previous) if previous else None
             swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
             result = _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
-            outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+            try:
+                outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+            except KeyboardInterrupt:  # Ctrl-C, SIGTERM: say where the finished reports went
+                log.warning(message("outputs", "stopped_kept", lang, folder=str(out), staging=str(stage)))
+                raise
             batch.write_index(result, outcomes)
         if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
             from assess.reporting.pdf import write_run_pdfs
