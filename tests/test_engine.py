@@ -479,6 +479,7 @@ def test_killed_run_resumes_to_the_same_outputs(data: Path, tmp_path: Path, monk
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err.decode()
+    assert f"the reports this run finished are kept aside, in {staged}" in err.decode()
     done = list((staged / "reports").glob("*.html"))
     assert 1 <= len(done) < 4
     assert [p.name for p in killed.iterdir()] == [STAGING_NAME]  # OUT as before: no output of a run half done

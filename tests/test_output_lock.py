@@ -236,5 +236,21 @@ def test_the_busy_message_reads_in_chinese(tmp_path) -> None:
         finally:
             outlock._held.update(held)
     text = str(caught.value)
-    assert f"另一个 assess 运行正在写入 {out}（主机 " in text and f"上的进程 {os.getpid()}，开始于 " in text
+    assert f"另一次 assess 运行正在写入 {out}（主机 " in text and f"上的进程 {os.getpid()}，开始于 " in text
     assert "--wait" in text and "未写入任何文件。" in text
+
+
+def test_demo_on_a_busy_folder_writes_not_even_its_sample(tmp_path, capsys) -> None:
+    from assess.common import outlock
+
+    out = tmp_path / "out"
+    with output_lock(out):
+        held = dict(outlock._held)
+        outlock._held.clear()  # the command below opens the lock anew, as another process would
+        try:
+            assert main(["demo", "--out", str(out), "--lang", "zh"]) == 2
+        finally:
+            outlock._held.update(held)
+        assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]  # no sample.xlsx
+    err = capsys.readouterr().err
+    assert f"另一次 assess 运行正在写入 {out}" in err and "--wait" in err and "Traceback" not in err

@@ -209,3 +209,18 @@ def test_a_really_full_disk_exits_2_and_keeps_the_previous_outputs(small_disk, t
     filler.unlink()
     assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 0
     assert _files(out) != before
+
+
+def test_a_refused_run_keeps_no_staging_folder_of_its_own_but_keeps_one_it_adopted(tmp_path) -> None:
+    from assess.common.errors import AssessError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(AssessError), staged(out, ["reports"]):
+        raise AssessError("bad --previous")
+    assert not any(out.iterdir())  # nothing was written
+    (out / STAGING_NAME / "reports").mkdir(parents=True)  # an interrupted run's work
+    (out / STAGING_NAME / "reports" / "G01.html").write_text("finished", encoding="utf-8")
+    with pytest.raises(AssessError), staged(out, ["reports"]):
+        raise AssessError("bad --previous")
+    assert (out / STAGING_NAME / "reports" / "G01.html").read_text(encoding="utf-8") == "finished"

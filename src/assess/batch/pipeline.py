@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from assess.analysis.history import compare, read_previous
 from assess.common.atomic import atomic_write
 from assess.common.errors import OptionError
 from assess.common.extras import require
+from assess.common.messages import message
 from assess.common.outlock import output_lock
 from assess.common.staging import recover, staged, staging_path
 from assess.intake.problems import Problem, validation_text
@@ -43,6 +45,8 @@ __all__ = [
     "check_only",
     "OUTPUT_NAMES",
 ]
+
+log = logging.getLogger(__name__)
 
 #: What a run writes under ``OUT/`` (files and folders it replaces).
 OUTPUT_NAMES = ("scores.xlsx", "results", "reports", "notebooks", "index.html", "run.jsonl", "validation.txt")
@@ -207,8 +211,9 @@ def score_to(
     with output_lock(out, wait=wait, on_wait=on_wait, lang=lang):
         dataset = _load(data, scheme, on_warning, year, as_of)
         check_dates(dataset, year, as_of, scheme)
-        with staged(out, _SCORE_NAMES, lang=lang) as stage:
-            return _score_and_write(dataset, year, stage, as_of, scheme, previous, uncertainty, lang)
+        last_year = read_previous(previous) if previous else None
+        with staged(out, _SCORE_NAMES, lang=lang, resume=False) as stage:
+            return _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
 
 
 def _load(
@@ -233,11 +238,10 @@ def _score_and_write(
     out: str | Path,
     as_of: str | None,
     scheme: Scheme | None,
-    previous: str | Path | None,
+    last_year: pd.DataFrame | None,
     uncertainty: int | None,
     lang: str = "en",
 ) -> Result:
-    last_year = read_previous(previous) if previous else None
     result = score(dataset, year=year, as_of=as_of, scheme=scheme)
     warnings = list(getattr(dataset, "warnings", []))
     if warnings:  # the index lists them too
@@ -318,9 +322,14 @@ def run_assessment(
             dataset = _load(data, scheme, on_warning, year, as_of)
             check_dates(dataset, year, as_of, scheme)
             check_only(dataset, report_options.get("only"))
+            last_year = read_previous(previous) if previous else None
             swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
-            result = _score_and_write(dataset, year, stage, as_of, scheme, previous, uncertainty, lang)
-            outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+            result = _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
+            try:
+                outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+            except KeyboardInterrupt:  # Ctrl-C, SIGTERM: say where the finished reports went
+                log.warning(message("outputs", "stopped_kept", lang, folder=str(out), staging=str(stage)))
+                raise
             batch.write_index(result, outcomes)
         if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
             from assess.reporting.pdf import write_run_pdfs

@@ -36,11 +36,11 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from assess.batch.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask, pid_alive
+from assess.batch.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask
 from assess.batch.executors import BatchError, Executor, default_workers, open_executor
 from assess.batch.fingerprint import index_fingerprint, report_fingerprints
 from assess.batch.ledger import Ledger
-from assess.common.atomic import atomic_write
+from assess.common.atomic import atomic_write, pid_alive
 from assess.common.extras import require
 from assess.common.resources import resource_path
 from assess.intake.spec import ID_PATTERN

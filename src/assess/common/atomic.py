@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_write", "atomic_folder", "clean_leftovers", "file_mode", "umask"]
+__all__ = ["atomic_path", "atomic_write", "atomic_folder", "clean_leftovers", "file_mode", "pid_alive", "umask"]
 
 
 def umask() -> int:
@@ -70,7 +70,8 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
     return Path(path)
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (another user's, or a zombie, counts as alive)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -86,7 +87,7 @@ def clean_leftovers(target: Path) -> None:
         kind, _, pid = sibling.name.removeprefix(f".{target.name}.").partition("-")
         if kind not in ("new", "old") or not pid.isdigit():
             continue
-        if int(pid) == os.getpid() or not _pid_alive(int(pid)):
+        if int(pid) == os.getpid() or not pid_alive(int(pid)):
             shutil.rmtree(sibling, ignore_errors=True)
 
 

@@ -209,7 +209,9 @@ def _swap(out: Path, stage: Path, names: Iterable[str]) -> None:
 
 
 @contextmanager
-def staged(out: str | Path, names: Iterable[str], copy: Iterable[str] = (), lang: str = "en") -> Iterator[Path]:
+def staged(
+    out: str | Path, names: Iterable[str], copy: Iterable[str] = (), lang: str = "en", resume: bool = True
+) -> Iterator[Path]:
     """Yield the staging folder of ``out``, holding the entries ``names`` of ``out``; on success
     swap them into ``out``.
 
@@ -225,6 +227,11 @@ def staged(out: str | Path, names: Iterable[str], copy: Iterable[str] = (), lang
         Among ``names``, files rewritten in place (the ledger): copied, not linked.
     lang : {"en", "zh"}
         Language of the :class:`DiskFull` message.
+    resume : bool
+        Keep a staging folder this block made when it stops early (Ctrl-C, a crash), for the
+        next run to resume from. Never kept when the block refused its input
+        (:class:`~assess.common.errors.AssessError`: nothing was written) or the disk filled;
+        one adopted from an earlier run is kept unless the disk filled.
 
     Raises
     ------
@@ -233,8 +240,10 @@ def staged(out: str | Path, names: Iterable[str], copy: Iterable[str] = (), lang
     """
     out, names, copy = Path(out), list(names), set(copy)
     stage = staging_path(out)
+    made = False
     try:
         recover(out)
+        made = not _present(stage)
         stage.mkdir(exist_ok=True)  # there already: what an interrupted run left, adopted
         for name in names:
             clean_leftovers(out / name)  # of a folder swap killed midway (see atomic_folder)
@@ -245,6 +254,8 @@ def staged(out: str | Path, names: Iterable[str], copy: Iterable[str] = (), lang
     except BaseException as exc:
         full = disk_full_error(exc)
         if full is None:
+            if made and (isinstance(exc, AssessError) or not resume) and not (stage / _JOURNAL).is_file():
+                shutil.rmtree(stage, ignore_errors=True)
             raise
         written = _size(stage, only_own=True)
         if not (stage / _JOURNAL).is_file():  # a swap it could not undo is finished by the next run
