@@ -678,7 +678,7 @@ class _CellParser(WorkSheetParser):
 
 #: Cells calamine may lay out as a dense grid (rows × columns of the sheet's extent); a sheet
 #: beyond it (a stray value far away) is streamed cell by cell instead.
-MAX_GRID = 20_000_000
+MAX_GRID = 8_000_000
 _APPS = "Excel / WPS"
 
 
