@@ -104,6 +104,9 @@ def test_a_formula_value_a_spreadsheet_saved_is_read_even_when_zero(tmp_path):
     # as Excel saves it: a calculation id, no request to recalculate; 0 is then the value
     edit_member(path, "xl/workbook.xml", lambda t: re.sub(r"<calcPr[^>]*/>", '<calcPr calcId="191029"/>', t))
     assert assess.load(path).ledger.loc[0, "completeness"] == 0
+    # no calculation settings at all: no spreadsheet ever calculated it
+    edit_member(path, "xl/workbook.xml", lambda t: re.sub(r"<calcPr[^>]*/>", "", t))
+    assert [(p.row, p.column) for p in problems_of(path)] == [(2, "completeness")]
 
 
 # ---- merged data cells ---------------------------------------------------------------------

@@ -110,7 +110,14 @@ def book_facts(archive: zipfile.ZipFile) -> BookFacts:
 # <c r="B12" …>. These patterns find only the others — a row past 99,999, a cell past column Z,
 # a position not written first or not at all — so a regular sheet costs one quick search each.
 _ODD_ROW = re.compile(rb'<row(?:>| (?!r="\d{1,5}"))')
-_ODD_CELL = re.compile(rb'<c(?:>| (?!r="[A-Z]\d))')
+
+
+def _odd_cell(widest: int) -> re.Pattern[bytes]:
+    """Cells written without their position first, or beyond column ``widest`` (at most Z) seen so far."""
+    last = chr(64 + max(1, min(widest, 26))).encode()
+    return re.compile(rb'<c(?:>| (?!r="[A-' + last + rb"]\d))")
+
+
 _LAST_ROW = re.compile(rb'<row r="(\d+)"')
 _POS = re.compile(rb'\br="\$?([A-Z]{1,3})\$?(\d+)"')
 _ROW_POS = re.compile(rb'\br="(\d+)"')
@@ -182,8 +189,12 @@ def sheet_facts(archive: zipfile.ZipFile, member: str) -> SheetFacts:
                 facts.regular = False
             else:
                 facts.max_row = max(facts.max_row, int(r.group(1)))
-        facts.max_col = max(facts.max_col, 26 if b'<c r="' in buf else 0)
-        for m in _ODD_CELL.finditer(buf):
+        if facts.max_col == 0:  # the first row's width, as the first guess of the sheet's
+            end = buf.find(b"</row>")
+            first = buf.rfind(b'<c r="', 0, end) if end >= 0 else -1
+            if first >= 0 and (r := _POS.match(buf, first + 3)):
+                facts.max_col = column_index(r.group(1).decode())
+        for m in _odd_cell(facts.max_col).finditer(buf):
             tag = buf[m.start() : buf.find(b">", m.start())]
             r = _POS.search(tag)
             if r is None:

@@ -180,7 +180,7 @@ def _column(
     escaped: bool,
     warnings: list[Problem],
     problems: list[Problem],
-) -> list[object]:
+) -> tuple[list[object], bool]:
     """One column's cells as intake keeps them: blanks as None, text cleaned, odd numbers named.
 
     The column's distinct values are screened first; only a column holding something to clean
@@ -204,8 +204,8 @@ def _column(
     )
     if not odd:
         if "" in distinct:
-            return [None if v == "" else v for v in column]
-        return list(column)
+            return [None if v == "" else v for v in column], False
+        return list(column), False
     out: list[object] = []
     for number, value in zip(numbers, column, strict=True):
         kind = type(value)
@@ -225,7 +225,7 @@ def _column(
             elif kind is float and not math.isfinite(value):
                 value = repr(value)  # inf / nan: kept as text so that validation names it
         out.append(value)
-    return out
+    return out, True
 
 
 def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
@@ -438,13 +438,19 @@ def _frame(
                 Problem(**here, row=number, column=None, value=lead, col_index=kept_cols[0], **_said("header_repeated"))
             )
             continue
+        if values.count(None) + values.count("") == len(values):
+            continue  # values only in columns not read
         records.append(values)
         numbers.append(number)
     columns: dict[str, list[object]] = {}
+    cleaned = False  # whether a cell was blanked while cleaning (a row may then hold nothing)
     said: list[Problem] = []  # warnings and problems of single cells, put in row order below
     cell_problems: list[Problem] = []
     for i, (ci, column) in enumerate(zip(kept_cols, zip(*records, strict=True), strict=False)):
-        columns[kept[ci]] = _column(column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems)
+        columns[kept[ci]], walked = _column(
+            column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems
+        )
+        cleaned = cleaned or walked
     for ci in kept_cols[len(columns) :]:  # no rows at all
         columns[kept[ci]] = []
     order = {id(p): n for n, p in enumerate(said + cell_problems)}
@@ -470,10 +476,8 @@ def _frame(
         )
     frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
     frame[ROW] = pd.Series(numbers, dtype="int64")
-    if names:
+    if cleaned:
         frame = frame[frame[names].notna().any(axis=1)].reset_index(drop=True)
-    else:
-        frame = frame.iloc[0:0]
     missing = {c for c in spec.required_columns if c not in origin}
     for required in spec.required_columns:
         if required not in missing:
@@ -674,7 +678,7 @@ class _CellParser(WorkSheetParser):
 
 #: Cells calamine may lay out as a dense grid (rows × columns of the sheet's extent); a sheet
 #: beyond it (a stray value far away) is streamed cell by cell instead.
-MAX_GRID = 20_000_000
+MAX_GRID = 8_000_000
 _APPS = "Excel / WPS"
 
 
