@@ -15,10 +15,13 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assess
 from assess.cli import main
 from assess.common.errors import SchemeError
+from assess.intake.plausible import check_plausible
 from assess.intake.problems import InputError, Problem
 from assess.intake.read import read_tables
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
@@ -292,3 +295,29 @@ def test_a_month_typed_as_a_bare_number_into_a_date_cell_is_named_as_such(tmp_pa
     (p,) = refused(path)
     assert (p.sheet, p.row, p.column, p.value) == ("ledger", 2, "month", "1900-01")
     assert "the bare number 3 in a date cell" in p.rule
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
+    year=st.integers(2000, 2090),
+    before=st.integers(0, 5),
+    after=st.integers(0, 5),
+    as_of=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2000, 12, 31)),
+)
+def test_a_date_is_refused_exactly_when_it_lies_outside_the_window(day, year, before, after, as_of):
+    as_of = as_of.replace(year=year) if not (as_of.month == 2 and as_of.day == 29) else dt.date(year, 2, 28)
+    scheme = parse_scheme(
+        yaml.safe_load(DEFAULT_SCHEME_TEXT) | {"dates": {"years_before": before, "years_after": after}}
+    )
+    visits = pd.DataFrame(
+        {"group_id": ["G1", "G1"], "recipient_id": ["E1", "E1"], "date": pd.to_datetime([dt.date(year, 1, 1), day])}
+    ).assign(_row=[2, 3])
+    errors, warnings = check_plausible({"visits": visits}, lambda sheet: "x.xlsx", scheme, year, as_of)
+    # the window by hand: 1 January `before` years back, to as_of `after` years on (29 February → 28th)
+    earliest = dt.date(year - before, 1, 1)
+    try:
+        latest = as_of.replace(year=year + after)
+    except ValueError:
+        latest = dt.date(year + after, 2, 28)
+    assert [p.row for p in errors] == ([] if earliest <= day <= latest else [3]) and warnings == []

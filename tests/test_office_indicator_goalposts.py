@@ -8,11 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import assess
 from assess.batch.pipeline import score_to
 from assess.cli import main
 from assess.common.errors import SchemeError
+from assess.intake.plausible import check_plausible
 from assess.intake.problems import InputError
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
 from assess.reporting.pages import write_index
@@ -127,3 +130,34 @@ def test_only_goalposts_clip_so_only_they_are_checked(tmp_path):
     assert assess.load(workbook(tmp_path, 66.4), scheme).warnings == []
     # a built-in indicator's name in the sheet is refused by its own rule, and the default scheme names no office indicator
     assert assess.load(workbook(tmp_path, 66.4, name="plain.xlsx")).warnings == []
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    value=st.floats(-1e4, 1e4, allow_nan=False),
+    lo=st.integers(-100, 100),
+    span=st.integers(1, 200),
+    factor=st.sampled_from([0, 0.25, 0.5, 1, 3]),
+    direction=st.sampled_from(["higher", "lower"]),
+)
+def test_an_office_value_is_refused_warned_or_passed_by_its_distance_from_the_goalposts(
+    value, lo, span, factor, direction
+):
+    hi = lo + span
+    data = yaml.safe_load(DEFAULT_SCHEME_TEXT) | {"goalpost_factor": factor}
+    data["indicators"]["ledger_on_time"]["weight"] = 0.3
+    data["indicators"]["key_tasks"] = {
+        "component": "daily_work",
+        "weight": 0.1,
+        "direction": direction,
+        "normalize": {"method": "goalposts", "bounds": [lo, hi]},
+    }
+    scheme = parse_scheme(data)
+    frame = pd.DataFrame({"group_id": ["G1"], "indicator": ["key_tasks"], "value": [value], "_row": [2]})
+    errors, warnings = check_plausible({"indicators": frame}, lambda sheet: "x.xlsx", scheme)
+    far = value < lo - factor * span or value > hi + factor * span
+    assert (len(errors), len(warnings)) == ((1, 0) if far else (0, 1) if not lo <= value <= hi else (0, 0))
+    if warnings:  # the points it is scored at, by DESIGN §3's formula
+        share = min(max((value - lo) / span, 0.0), 1.0)
+        points = 100 * (share if direction == "higher" else 1 - share)
+        assert warnings[0].rule.endswith(f"({points:g} points)")

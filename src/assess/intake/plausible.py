@@ -70,10 +70,11 @@ def _years(tables: dict[str, pd.DataFrame]) -> Counter[int]:
             continue
         values = frame[column].dropna()
         if pd.api.types.is_datetime64_any_dtype(values):
-            counts = values.dt.year.value_counts()
-        else:
-            counts = pd.to_numeric(values.astype("string").str[:4], errors="coerce").dropna().value_counts()
-        years.update({int(y): int(n) for y, n in counts.items()})
+            years.update({int(y): int(n) for y, n in values.dt.year.value_counts().items()})
+        else:  # a few distinct labels (2025-03, 2025-Q1) however long the sheet
+            for label, n in values.value_counts().items():
+                if str(label)[:4].isdigit():
+                    years[int(str(label)[:4])] += int(n)
     return years
 
 
@@ -129,21 +130,27 @@ def _spans(frame: pd.DataFrame, column: str, kind: str) -> tuple[pd.Series, pd.S
     values = frame[column]
     if kind == "date":
         return values, values
-    if kind == "month":
-        start = pd.to_datetime(
-            values.where(values.notna()).astype("string") + "-01", format="%Y-%m-%d", errors="coerce"
-        )
-        return start, start + pd.offsets.MonthEnd(0)
-    if kind == "quarter":
-        text = values.where(values.notna()).astype("string")
-        quarter = pd.to_numeric(text.str[-1], errors="coerce")
-        start = pd.to_datetime(
-            text.str[:4] + "-" + ((quarter - 1) * 3 + 1).astype("Int64").astype("string").str.zfill(2) + "-01",
-            format="%Y-%m-%d",
-            errors="coerce",
-        )
-        return start, start + pd.offsets.QuarterEnd(0)
+    if kind in ("month", "quarter"):
+        start = _period_start(values, kind)
+        return start, start + (pd.offsets.MonthEnd(0) if kind == "month" else pd.offsets.QuarterEnd(0))
     return None
+
+
+def _label_start(label: str, kind: str, later: int = 0) -> pd.Timestamp:
+    """First day of a ``YYYY-MM`` month or ``YYYY-Qn`` quarter label, or of the month ``later``
+    months after it (NaT for a label without a year)."""
+    try:
+        month = int(label[5:7]) if kind == "month" else (int(label[-1]) - 1) * 3 + 1
+        year, month = divmod(int(label[:4]) * 12 + month - 1 + later, 12)
+        return pd.Timestamp(year, month + 1, 1)
+    except ValueError:
+        return pd.NaT
+
+
+def _period_start(labels: pd.Series, kind: str = "month", later: int = 0) -> pd.Series:
+    """First day of each label (or ``later`` months on), parsed once per distinct label."""
+    starts = {label: _label_start(str(label), kind, later) for label in labels.dropna().unique()}
+    return pd.to_datetime(labels.map(starts)).astype("datetime64[ns]")
 
 
 def _window(
@@ -195,20 +202,16 @@ def _window(
 _Order = tuple[str, str, str, str, str, Callable[[pd.Series, pd.Series], pd.Series]]
 
 
-def _month_start(months: pd.Series) -> pd.Series:
-    return pd.to_datetime(months.where(months.notna()).astype("string") + "-01", format="%Y-%m-%d", errors="coerce")
-
-
 _ORDERS: tuple[_Order, ...] = (
-    ("ledger", "submitted_on", "month", "submitted_before_month", "error", lambda d, m: d < _month_start(m)),
-    ("ledger", "due_date", "month", "due_before_month", "error", lambda d, m: d < _month_start(m)),
+    ("ledger", "submitted_on", "month", "submitted_before_month", "error", lambda d, m: d < _period_start(m)),
+    ("ledger", "due_date", "month", "due_before_month", "error", lambda d, m: d < _period_start(m)),
     (
         "ledger",
         "due_date",
         "month",
         "due_long_after_month",
         "warning",
-        lambda d, m: d >= _month_start(m) + pd.DateOffset(months=4),
+        lambda d, m: d >= _period_start(m, later=4),
     ),
     ("problems", "deadline", "raised_on", "deadline_before_raised", "error", lambda d, r: d < r),
     (
