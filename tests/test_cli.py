@@ -57,10 +57,13 @@ def test_score_writes_the_three_named_sheets(tmp_path, capsys):
         "flags",
         "provenance",
     ]
-    scores = pd.read_excel(out / "scores.xlsx", sheet_name="scores")
+    scores = pd.read_excel(out / "scores.xlsx", sheet_name="scores", engine="calamine")
     assert list(scores.columns) == SCORE_COLUMNS
-    assert list(pd.read_excel(out / "scores.xlsx", sheet_name="indicators").columns) == INDICATOR_COLUMNS
-    prov = dict(pd.read_excel(out / "scores.xlsx", sheet_name="provenance").values.tolist())
+    assert (
+        list(pd.read_excel(out / "scores.xlsx", sheet_name="indicators", engine="calamine").columns)
+        == INDICATOR_COLUMNS
+    )
+    prov = dict(pd.read_excel(out / "scores.xlsx", sheet_name="provenance", engine="calamine").values.tolist())
     assert prov["input_sha256"] == assess.intake.read.file_sha256(data) and prov["version"] == assess.__version__
     assert prov["year"] == 2025 and prov["as_of"] == "2025-12-31"
     assert book["scores"].freeze_panes == "A2"

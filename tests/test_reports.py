@@ -47,7 +47,9 @@ def result(scored: Path):
 
 @pytest.fixture(scope="module")
 def xlsx(scored: Path) -> dict[str, pd.DataFrame]:
-    return pd.read_excel(scored / "scores.xlsx", sheet_name=["scores", "indicators"], dtype={"group_id": str})
+    return pd.read_excel(
+        scored / "scores.xlsx", sheet_name=["scores", "indicators"], dtype={"group_id": str}, engine="calamine"
+    )
 
 
 @pytest.fixture(scope="module")

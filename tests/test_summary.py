@@ -139,14 +139,14 @@ def test_summary_title_office_dates_and_print_setup(scored):
         ws.column_dimensions["C"].width >= 16 and ws.column_dimensions["L"].width >= 30
     )  # 7 CJK characters of a name fit
     assert "第 &P 页 共 &N 页" in ws.oddFooter.center.text
-    prov = dict(pd.read_excel(out / "zh" / "scores.xlsx", sheet_name="provenance").values.tolist())
+    prov = dict(pd.read_excel(out / "zh" / "scores.xlsx", sheet_name="provenance", engine="calamine").values.tolist())
     assert prov["generated_at"] == "2026-01-01T00:30:00+08:00" and prov["timezone"] == "Asia/Shanghai"
 
 
 def test_other_sheets_keep_machine_headers_with_chinese_comments(scored):
     result, out = scored
     path = out / "zh" / "scores.xlsx"
-    assert list(pd.read_excel(path, sheet_name="scores").columns) == SCORE_COLUMNS
+    assert list(pd.read_excel(path, sheet_name="scores", engine="calamine").columns) == SCORE_COLUMNS
     book = openpyxl.load_workbook(path)
     for name in book.sheetnames[1:]:
         for cell in book[name][1]:
@@ -209,7 +209,7 @@ def test_timezone_setting(workbook, tmp_path):
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         result = assess.score(assess.load(workbook), YEAR, scheme=scheme)
     write_scores(result, tmp_path / "s.xlsx", lang="en")
-    prov = dict(pd.read_excel(tmp_path / "s.xlsx", sheet_name="provenance").values.tolist())
+    prov = dict(pd.read_excel(tmp_path / "s.xlsx", sheet_name="provenance", engine="calamine").values.tolist())
     assert prov["generated_at"] == "2025-12-31T16:30:00+00:00" and prov["timezone"] == "Europe/London"
     assert (
         "Generated: 31 December 2025, 16:30 (UTC+00:00)"
@@ -230,7 +230,10 @@ def test_cli_score_lang_and_office(workbook, tmp_path, capsys):
     assert ws.title == "考核结果汇总" and ws["A2"].value.startswith("考核单位：某区考核办　　考核日期：2025年12月31日")
     assert main(["score", str(workbook), "--year", "2025", "--out", str(tmp_path / "en")]) == 0
     assert openpyxl.load_workbook(tmp_path / "en" / "scores.xlsx").worksheets[0].title == "summary"
-    assert np.isfinite(pd.read_excel(out / "scores.xlsx", sheet_name="scores")["final_score"]).sum() == 38
+    assert (
+        np.isfinite(pd.read_excel(out / "scores.xlsx", sheet_name="scores", engine="calamine")["final_score"]).sum()
+        == 38
+    )
 
 
 def test_bonus_and_deduction_carry_the_reports_sign_convention(tmp_path) -> None:
