@@ -14,7 +14,7 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assess.analysis.monitor import Monitor, monitor
@@ -70,20 +70,23 @@ def write_bulletin(
     require("reports")
     if pdf:
         require("pdf")
+    if docx:
+        require("docx")
     out = Path(out)
     dataset = load(data, scheme)
-    for warning in dataset.warnings if on_warning else []:
-        on_warning(warning)  # type: ignore[misc]
+    if on_warning is not None:
+        for warning in dataset.warnings:
+            on_warning(warning)
     m = monitor(dataset, month=month, quarter=quarter, scheme=scheme, lang=lang)
     if office is None and scheme is not None:
-        office = getattr(scheme, "office", None)
+        office = scheme.office
     if office:
-        m = Monitor(**{**m.__dict__, "meta": {**m.meta, "office": office}})
+        m = replace(m, meta={**m.meta, "office": office})
     stem = doc.file_stem(m)
     targets = [out / f"{stem}.{ext}" for ext in ("html", "xlsx", "pdf", "docx")]
     check_targets(targets, where=f"under {str(out)!r}", data=data)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".bulletin-", dir=out) as work:
+    with tempfile.TemporaryDirectory(prefix="assess-bulletin-") as work:  # private (0700), gone afterwards
         saved = Path(work) / "monitor.pkl"
         saved.write_bytes(pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL))
         task = ReportTask(
