@@ -48,3 +48,16 @@ def test_sentences_in_the_seed_register(june) -> None:
     assert first == "本月共收集问题 2 个，办结 1 个；今年累计收集 6 个、办结 2 个，办结率 33.3%。"
     english = bulletin.overview_sentences(june, "en")[1]
     assert english == "Problems open: 5; past their deadline: 3; due within the next 30 days: 1."
+
+
+def test_a_period_without_data_is_refused(tmp_path: Path) -> None:
+    from assess.analysis.monitor import parse_period
+    from assess.batch.bulletin import _check_period
+    from assess.common.errors import OptionError
+
+    ds = load(write_workbook(tmp_path / "data.xlsx", sheets()))
+    _check_period(ds, parse_period(month="2025-01"))  # Q01 was raised on 10 January
+    with pytest.raises(
+        OptionError, match="--month 2030-01: the workbook has no row dated from 2030-01-01 to 2030-01-31"
+    ):
+        _check_period(ds, parse_period(month="2030-01"))
