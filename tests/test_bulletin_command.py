@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -90,3 +93,23 @@ def test_a_month_is_required(workbook: Path, tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["bulletin", str(workbook), "--month", "2025-6x", "--out", str(tmp_path)])
     assert stop.value.code == 2
+
+
+def test_the_sample_june_bulletin_in_chinese_prints_on_four_pages_at_most(tmp_path: Path) -> None:
+    """38 groups, --lang zh --pdf: at most 4 A4 pages, and not one English word on them."""
+    pytest.importorskip("weasyprint")
+    pikepdf = pytest.importorskip("pikepdf")
+    from assess.batch.pipeline import write_sample
+
+    data = write_sample(tmp_path / "sample.xlsx")
+    out = tmp_path / "out"
+    assert main(["bulletin", str(data), "--month", "2025-06", "--out", str(out), "--lang", "zh", "--pdf", "-q"]) == 0
+    with pikepdf.open(out / "bulletin-2025-06.pdf") as pdf:
+        assert 1 <= len(pdf.pages) <= 4
+    if shutil.which("pdftotext"):
+        printed = subprocess.run(
+            ["pdftotext", str(out / "bulletin-2025-06.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        printed = re.sub(r"[0-9a-f]{64}", "", printed.replace("\n", ""))  # checksums wrap across lines
+        assert "工作通报" in printed and "督办清单" in printed
+        assert not re.findall(r"[A-Za-z]{2,}", printed)

@@ -315,3 +315,15 @@ def test_quarter_ratings(workbook: Path) -> None:
 def test_html_repr_escapes(june) -> None:
     html = june.in_lang("zh")._repr_html_()
     assert "本期收集 2 个" in html and "<table" in html and "县自然资源局" in html
+
+
+def test_a_groups_course_through_the_year(workbook: Path) -> None:
+    from assess.analysis.monitor import trajectories
+
+    course = trajectories(load(workbook), month="2025-06")
+    g3 = course[course["group_id"] == "G3"].set_index("month")
+    assert list(g3["overdue"]) == [0, 0, 1, 1, 1, 1]  # Q06, due 1 March, overdue from 31 March on
+    assert list(g3["collected_ytd"]) == [0, 1, 1, 1, 1, 1]
+    g1 = course[course["group_id"] == "G1"].set_index("month")
+    assert list(g1["overdue"]) == [1, 1, 1, 1, 1, 2]  # Q08 all year, Q02 from 30 June
+    assert list(g1["ledger"])[2:] == ["on_time", "on_time", "on_time", "on_time"]

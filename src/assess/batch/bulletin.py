@@ -14,19 +14,19 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from assess.analysis.monitor import Monitor, monitor
+from assess.analysis.monitor import Monitor, Period, monitor, parse_period
 from assess.batch.engine import KernelSettings, ReportTask, run_task, shutdown_kernels
-from assess.batch.pipeline import check_targets
+from assess.batch.pipeline import DATED, check_targets
 from assess.common.atomic import atomic_write
-from assess.common.errors import AssessError
+from assess.common.errors import AssessError, OptionError
 from assess.common.extras import require
 from assess.common.resources import resource_path
 from assess.intake.problems import Problem
 from assess.intake.scheme import Scheme
-from assess.intake.validate import load
+from assess.intake.validate import Dataset, load
 from assess.reporting import bulletin as doc
 
 __all__ = ["BULLETIN_TEMPLATE", "BulletinFiles", "write_bulletin", "BulletinError"]
@@ -50,6 +50,33 @@ class BulletinFiles:
     docx: Path | None = None
 
 
+def _check_period(dataset: Dataset, period: Period) -> None:
+    """Refuse a period whose year holds no dated row up to its end (a typo in the year, or the
+    wrong workbook): its bulletin would only list last year's open problems as overdue."""
+    import pandas as pd
+
+    found = 0
+    for name, column in DATED.items():
+        table = dataset.tables.get(name)
+        if table is None or table.empty or column not in table.columns:
+            continue
+        values = table[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            found += int(((values.dt.year == period.year) & (values <= period.end)).sum())
+        else:
+            labels = values.astype("string")
+            found += int((labels.str.startswith(f"{period.year}-") & (labels.str[:7] <= f"{period.end:%Y-%m}")).sum())
+    if not found:
+        flag = "--quarter" if period.kind == "quarter" else "--month"
+        raise OptionError(
+            [
+                f"{flag} {period.label}: the workbook has no row dated from {period.year}-01-01 to "
+                f"{period.end.date().isoformat()} (ledger, visits, problems, milestones, ratings, adjustments); "
+                "check the period, or the workbook"
+            ]
+        )
+
+
 def write_bulletin(
     data: str | Path,
     out: str | Path,
@@ -70,20 +97,24 @@ def write_bulletin(
     require("reports")
     if pdf:
         require("pdf")
+    if docx:
+        require("docx")
     out = Path(out)
     dataset = load(data, scheme)
-    for warning in dataset.warnings if on_warning else []:
-        on_warning(warning)  # type: ignore[misc]
+    if on_warning is not None:
+        for warning in dataset.warnings:
+            on_warning(warning)
+    _check_period(dataset, parse_period(month, quarter))
     m = monitor(dataset, month=month, quarter=quarter, scheme=scheme, lang=lang)
     if office is None and scheme is not None:
-        office = getattr(scheme, "office", None)
+        office = scheme.office
     if office:
-        m = Monitor(**{**m.__dict__, "meta": {**m.meta, "office": office}})
+        m = replace(m, meta={**m.meta, "office": office})
     stem = doc.file_stem(m)
     targets = [out / f"{stem}.{ext}" for ext in ("html", "xlsx", "pdf", "docx")]
     check_targets(targets, where=f"under {str(out)!r}", data=data)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".bulletin-", dir=out) as work:
+    with tempfile.TemporaryDirectory(prefix="assess-bulletin-") as work:  # private (0700), gone afterwards
         saved = Path(work) / "monitor.pkl"
         saved.write_bytes(pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL))
         task = ReportTask(

@@ -18,6 +18,7 @@ __all__ = ["EXTRAS", "MODULES", "MissingExtraError", "missing_modules", "require
 EXTRAS: dict[str, tuple[str, str]] = {
     "reports": ("HTML reports", "生成 HTML 报告"),
     "pdf": ("PDF reports", "生成 PDF 报告"),
+    "docx": ("Word documents", "生成 Word 文档"),
     "lab": ("The notebook widgets", "笔记本中的交互控件"),
     "cluster": ("Reports on a dask cluster", "在 dask 集群上生成报告"),
 }
@@ -30,6 +31,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "zmq", "traitlets", "IPython", "matplotlib", "seaborn", "jinja2", "markupsafe", "psutil", "tqdm",
     ),
     "pdf": ("weasyprint", "pikepdf", "fontTools"),  # pikepdf: the bound file; fontTools: the subset fonts
+    "docx": ("docx",),  # python-docx: assess bulletin --docx
     "lab": ("ipywidgets",),
     "cluster": ("distributed",),
 }  # fmt: skip

@@ -168,12 +168,14 @@ def trend_figure(m: Monitor, lang: str = "en") -> Figure:
         ax.plot(x, t["collected_total"], marker="o", color="#34495e", linewidth=2, label=words("chart.collected", lang))
         ax.plot(x, t["resolved_total"], marker="o", color="#27ae60", linewidth=2, label=words("chart.resolved", lang))
         ax.bar(x, t["overdue"], color="#e67e22", alpha=0.55, width=0.5, label=words("chart.overdue", lang))
+        top = max(1.0, float(t["collected_total"].max() if len(t) else 1)) * 1.15
         for xi, a, b in zip(x, t["collected_total"], t["resolved_total"], strict=True):
             ax.annotate(str(int(a)), (xi, a), xytext=(0, 4), textcoords="offset points", ha="center", fontsize=7.5)
-            ax.annotate(str(int(b)), (xi, b), xytext=(0, -11), textcoords="offset points", ha="center", fontsize=7.5,
-                        color="#1e8449")  # fmt: skip
+            below = b > 0.12 * top  # a small count goes above its point, clear of the axis
+            ax.annotate(str(int(b)), (xi, b), xytext=(0, -11 if below else 4), textcoords="offset points", ha="center",
+                        fontsize=7.5, color="#1e8449")  # fmt: skip
         ax.set_xticks(x, [literal(month_label(s, lang)[5:] if lang == "zh" else s[5:]) for s in t["month"]])
-        ax.set_ylim(0, max(1.0, float(t["collected_total"].max() if len(t) else 1)) * 1.15)
+        ax.set_ylim(0, top)
         ax.set_ylabel(words("chart.problems", lang))
         ax.legend(loc="upper left", frameon=False, fontsize=8)
     fig.set_label(words("chart.trend_alt", lang))
