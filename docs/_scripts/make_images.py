@@ -4,7 +4,7 @@ Every picture in ``docs/images/`` is produced here, never pasted by hand, so tha
 report shows in the guide the next time this runs:
 
 - ``report-zh.png``: the first page of a group's Chinese PDF report (``pdftoppm``);
-- ``index-zh.png``: the Chinese index page (headless Chromium);
+- ``index-zh.png``: the first page of the Chinese index, printed (``index.pdf``);
 - ``bulletin-zh.png``: the first page of the June bulletin's Chinese PDF;
 - ``template.png``: the blank template's bilingual README sheet, drawn as the workbook holds it.
 
@@ -78,7 +78,7 @@ def main() -> None:
         template_picture(work / "blank.xlsx", IMAGES / "template.png")
         run("run", "data2025.xlsx", "--year", "2025", "--out", "out", "--lang", "zh", "--pdf", "-q", cwd=work)
         first_page(work / "out" / "reports" / "G01.pdf", IMAGES / "report-zh.png")
-        screenshot(work / "out" / "index.html", IMAGES / "index-zh.png")
+        first_page(work / "out" / "index.pdf", IMAGES / "index-zh.png")
         run("bulletin", "data2025.xlsx", "--month", "2025-06", "--out", "bulletin", "--lang", "zh", "--pdf", cwd=work)
         first_page(work / "bulletin" / "bulletin-2025-06.pdf", IMAGES / "bulletin-zh.png")
     for png in sorted(IMAGES.glob("*.png")):
