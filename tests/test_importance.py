@@ -52,8 +52,8 @@ def test_importance_by_hand() -> None:
     assert t.index[0] == "ledger_on_time"  # largest share first
 
 
-def test_importance_on_the_sample_and_in_scores_xlsx(tmp_path: Path) -> None:
-    result = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
+def test_importance_on_the_sample_and_in_scores_xlsx(sample_2025_result: assess.Result, tmp_path: Path) -> None:
+    result = sample_2025_result
     t = importance(result).set_index("indicator")
     assert t["nominal_weight"].sum() == pytest.approx(1.0)
     assert t["weighted_variance_share"].sum() == pytest.approx(1.0) and t["variance_share"].sum() == pytest.approx(1.0)
@@ -104,7 +104,7 @@ def test_importance_figure_in_both_languages() -> None:
         importance_figure(result, "fr")
 
 
-def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
+def test_importance_sentence_names_the_largest_gaps(sample_2025_result: assess.Result, tmp_path: Path) -> None:
     from assess.reporting.figures import importance_sentence
     from assess.reporting.pages import write_index
 
@@ -118,6 +118,6 @@ def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
     assert importance_sentence(result, "zh").startswith(
         "实际影响：月度台账按时报送率（名义权重12%）占加权得分差异的80%"
     )
-    sample = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
+    sample = sample_2025_result
     page = write_index(sample, [], tmp_path / "index", lang="zh").read_text(encoding="utf-8")
     assert "问题按时办结率（名义权重12%）占加权得分差异的49%" in page

@@ -218,9 +218,8 @@ def contribution_gaps(result: assess.Result) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample38(tmp_path_factory) -> Dataset:
-    path = write_workbook(make_sample(year=YEAR, seed=0), tmp_path_factory.mktemp("s38") / "sample.xlsx")
-    return assess.load(path)
+def sample38(sample_year: Dataset) -> Dataset:
+    return sample_year
 
 
 @pytest.fixture(scope="module")

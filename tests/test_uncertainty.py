@@ -51,8 +51,8 @@ def scheme_with(**uncertainty: object) -> assess.Scheme:
 
 
 @pytest.fixture(scope="module")
-def sample() -> Dataset:
-    return assess.load(SAMPLE)
+def sample(sample_2025: Dataset) -> Dataset:
+    return sample_2025
 
 
 def _twin(tables: dict[str, pd.DataFrame], gid: str, new: str) -> dict[str, pd.DataFrame]:
