@@ -3,6 +3,7 @@
 - The suite never reads or writes the user's own cache folder: every test process (each
   pytest-xdist worker has its own) gets a private ``$ASSESS_CACHE_DIR``, inherited by every
   process it starts (workers, kernels, ``assess`` in a subprocess).
+- ``tests/_support/`` (helpers the tests import by module name) is put on ``sys.path``.
 - The sample inputs many modules need are built once per session (once per xdist worker) by the
   session-scoped fixtures below. They are shared: treat them as read only, and copy before
   changing one (``copy_tables``, ``shutil.copytree``).
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +21,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The helpers the tests import by module name (``from workbooks import minimal_sheets``,
+# ``planted``, ``reference``, ``reference_scheme``) live in tests/_support/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_support"))
 
 # Set when this file is imported, before any test runs, so that every process a test starts
 # inherits it: the subset fonts are cut into, and read from, a folder of this process's own.

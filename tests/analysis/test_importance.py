@@ -14,7 +14,7 @@ from assess.analysis.importance import IMPORTANCE_COLUMNS, importance
 from assess.intake.scheme import default_scheme
 from assess.reporting.workbook import write_scores
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _hand_result() -> assess.Result:

@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 from assess.batch.pipeline import write_sample
 from assess.common.extras import EXTRAS, MODULES, MissingExtraError, missing_modules, require
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "src" / "assess"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 

@@ -14,7 +14,7 @@ import assess
 from assess.intake.validate import Dataset
 from assess.reporting import explore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2025
 
 

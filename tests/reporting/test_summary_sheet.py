@@ -238,7 +238,7 @@ def test_bonus_and_deduction_carry_the_reports_sign_convention(tmp_path) -> None
 
     from assess.reporting.workbook import write_scores
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     result = assess.score(assess.load(root / "data" / "sample-2025.xlsx"), year=2025)
     ws = openpyxl.load_workbook(write_scores(result, tmp_path / "s.xlsx", lang="zh")).worksheets[0]
     header = [c.value for c in ws[HEADER_ROW]]

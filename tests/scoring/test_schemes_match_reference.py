@@ -33,7 +33,7 @@ from assess.intake.sample import make_sample
 from assess.intake.scheme import load_scheme, parse_scheme
 from assess.intake.validate import Dataset
 from reference_scheme import SCORING_FLAGS, scheme_score
-from test_scoring_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
+from test_scores_match_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
 
 YEAR = 2025
 TOL = 1e-6
