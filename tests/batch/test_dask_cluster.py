@@ -1,8 +1,9 @@
 """The dask cluster mode as the README tells an office to start it.
 
-A scheduler (``dask scheduler --port 0``: it picks a free port and writes its address to a
-scheduler file) and workers (``dask worker tcp://HOST:P --nworkers 2 --nthreads 1``) run as separate processes, and ``assess run ... --executor dask://HOST:P`` runs
-as a third one: this test process never holds a dask client. Every process has a timeout and
+A scheduler (``dask scheduler --port 0``: it picks a free port itself and writes its address
+to a scheduler file) and workers (``dask worker tcp://HOST:P --nworkers 2 --nthreads 1``) run
+as separate processes, and ``assess run ... --executor dask://HOST:P`` runs as a third one:
+this test process never holds a dask client. Every process has a timeout and
 the fixture stops all of them (and their kernels) however a test ends.
 """
 
