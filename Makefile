@@ -11,7 +11,9 @@ SYSSTAMP := $(VENV)/.system-packages
 SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint docs docs-images lab lock clean system
+.PHONY: help demo test test-fast lint docs docs-images lab lock clean system
+# pytest-xdist workers for the test targets: one per core; `make test JOBS=0` runs in one process
+JOBS ?= auto
 
 ## help: list the targets
 help:
@@ -21,9 +23,13 @@ help:
 demo: $(STAMP)
 	$(BIN)/assess demo --out reports/demo --lang zh --pdf
 
-## test: check style (ruff), formatting (ruff format) and types (mypy), then run the test suite
+## test: check style (ruff), formatting (ruff format) and types (mypy), then every test and docstring example, in parallel
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope
+
+## test-fast: the tests not marked slow and the docstring examples, in parallel (no lint; about 2 minutes)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -m "not slow"
 
 ## lint: ruff check, ruff format --check and mypy (configured in pyproject.toml), no test run
 lint: $(STAMP)

@@ -12,11 +12,11 @@ import random
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_scoring_reference import YEAR, dataset, random_rows
 
 import assess
 from assess.intake.sample import make_sample
 from assess.reporting.workbook import write_tables
-from test_scoring_reference import YEAR, dataset, random_rows
 
 TOL = 1e-6
 

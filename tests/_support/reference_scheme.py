@@ -1,9 +1,9 @@
 """An independent, deliberately plain implementation of DESIGN §3 under ANY scheme.
 
-The generalisation of ``tests/reference.py`` (which is the default scheme written out by hand).
+The generalisation of ``tests/_support/reference.py`` (which is the default scheme written out by hand).
 It reads the scheme only through ``scheme.model_dump()`` — plain dicts and lists — and never
 looks at ``assess.scoring.indicators``, ``assess.scoring.compute`` or ``assess.scoring.ratings``.  The raw built-in
-indicators and the adjustments come from ``tests/reference.py`` (same windows, same choices);
+indicators and the adjustments come from ``tests/_support/reference.py`` (same windows, same choices);
 everything after that — normalisation, aggregation, adjustments, quotas, rank — is a loop over
 groups with plain Python floats.
 

@@ -11,7 +11,7 @@ import papermill
 import pytest
 from nbconvert import HTMLExporter
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if", "05-monitoring"]
 # what each notebook must show, found in its rendered HTML
 EXPECTED = {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "assess"
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "assess"
 # lowest first; the top-level modules (the public API, the CLI) may import anything
 LAYERS = ["common", "intake", "scoring", "analysis", "reporting", "batch"]
 TOP = {"assess", "assess.cli", "assess.__main__", "assess._moved"}

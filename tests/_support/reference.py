@@ -25,7 +25,7 @@ Choices where DESIGN leaves room (the same ones the package documents):
 * quota size ``floor(0.2 × graded + 1e-9)``; scores within 1e-9 are equal.
 
 ``reference_raw`` (raw built-in indicators) and ``reference_adjustments`` are reused by
-``tests/reference_scheme.py``, the same reference generalised to any scheme.
+``tests/_support/reference_scheme.py``, the same reference generalised to any scheme.
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from assess.common import localtime, messages
 from assess.common.messages import LANGS, CatalogueError, Domain, MissingMessage, parse_catalogue
 from assess.reporting import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "assess"
 LOCALES = SRC / "common" / "locales"
 

@@ -14,7 +14,7 @@ from assess.analysis.importance import IMPORTANCE_COLUMNS, importance
 from assess.intake.scheme import default_scheme
 from assess.reporting.workbook import write_scores
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _hand_result() -> assess.Result:
@@ -110,8 +110,8 @@ def test_correlation_ratio_of_continuous_indicators_by_binning() -> None:
     assert correlation_ratio(x2, y) == pytest.approx(0.2, abs=0.03)
 
 
-def test_importance_on_the_sample_and_in_scores_xlsx(tmp_path: Path) -> None:
-    result = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
+def test_importance_on_the_sample_and_in_scores_xlsx(sample_2025_result: assess.Result, tmp_path: Path) -> None:
+    result = sample_2025_result
     t = importance(result).set_index("indicator")
     assert t["nominal_weight"].sum() == pytest.approx(1.0)
     assert t["weighted_variance_share"].sum() == pytest.approx(1.0) and t["variance_share"].sum() == pytest.approx(1.0)
@@ -170,7 +170,7 @@ def test_importance_figure_in_both_languages() -> None:
         importance_figure(result, "fr")
 
 
-def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
+def test_importance_sentence_names_the_largest_gaps(sample_2025_result: assess.Result, tmp_path: Path) -> None:
     from assess.reporting.figures import importance_sentence
     from assess.reporting.pages import write_index
 
@@ -182,6 +182,6 @@ def test_importance_sentence_names_the_largest_gaps(tmp_path: Path) -> None:
         "an indicator on which groups differ little decides little, whatever its weight."
     )
     assert importance_sentence(result, "zh").startswith("实际影响：月度台账按时报送率（名义权重12%）占实际影响的50%")
-    sample = assess.score(assess.load(ROOT / "data" / "sample-2025.xlsx"), year=2025)
+    sample = sample_2025_result
     page = write_index(sample, [], tmp_path / "index", lang="zh").read_text(encoding="utf-8")
     assert importance_sentence(sample, "zh") in page and "占实际影响的" in page

@@ -15,14 +15,14 @@ from assess.reporting import pages
 from assess.reporting import sections as report
 from assess.reporting.pdf import ExportError, html_to_pdf
 from assess.scoring.result import load_result
-from planted import GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for, score_planted
+from planted import GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for
 
 pytestmark = pytest.mark.slow  # WeasyPrint lays out a few pages per test (about a second each)
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory):
-    return load_result(score_planted(tmp_path_factory.mktemp("planted")) / "results")
+def result(planted_scored: Path):
+    return load_result(planted_scored / "results")
 
 
 def _pdf_text(path: Path) -> str:

@@ -502,8 +502,19 @@ def test_dask_cluster_gives_the_same_html_bytes(results: Path, tmp_path: Path) -
     template = write_template(tmp_path / "scores.ipynb", SCORES)
     local = render_reports(results, tmp_path / "local", GROUPS[:2], template, progress=False, workers=1)
     assert all(o.ok for o in local)
+    # Port 0 everywhere: without a dashboard (dashboard_address=None) the scheduler still starts
+    # its HTTP server on 8787, and a busy 8787 (another test run, a notebook's cluster) turned
+    # into a "Port 8787 is already in use" warning, an error under this suite's settings.
     with (
-        distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            scheduler_port=0,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        ) as cluster,
         distributed.Client(cluster) as client,
     ):
         address = "dask://" + cluster.scheduler_address.removeprefix("tcp://")

@@ -1,13 +1,15 @@
 """The dask cluster mode as the README tells an office to start it.
 
-A scheduler (``dask scheduler --port P``) and workers (``dask worker tcp://HOST:P --nworkers 2
---nthreads 1``) run as separate processes, and ``assess run ... --executor dask://HOST:P`` runs
-as a third one: this test process never holds a dask client. Every process has a timeout and
+A scheduler (``dask scheduler --port 0``: it picks a free port itself and writes its address
+to a scheduler file) and workers (``dask worker tcp://HOST:P --nworkers 2 --nthreads 1``) run
+as separate processes, and ``assess run ... --executor dask://HOST:P`` runs as a third one:
+this test process never holds a dask client. Every process has a timeout and
 the fixture stops all of them (and their kernels) however a test ends.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -26,7 +28,6 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
 from assess.batch.ledger import read_ledger
-from assess.batch.pipeline import write_sample
 from assess.common.staging import STAGING_NAME
 
 pytest.importorskip("distributed")
@@ -46,12 +47,6 @@ def environment(tmp: Path) -> dict[str, str]:
         "SOURCE_DATE_EPOCH": EPOCH,
         "TMPDIR": str(tmp / "tmp"),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):  # noqa: ANN001, ANN201
@@ -105,11 +100,14 @@ class Cluster:
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
     env = environment(tmp_path)
-    port = free_port()
     log = tmp_path / "cluster.log"
+    # Port 0: the scheduler binds a free port itself and writes its address to the scheduler file
+    # (choosing a port here and passing it on races with every other process on the machine).
+    published = tmp_path / "scheduler.json"
     with log.open("wb") as out:
         scheduler = subprocess.Popen(
-            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+            + ["--scheduler-file", str(published)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -118,10 +116,9 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         worker = None
         seen: list[psutil.Process] = []
         try:
-            wait_for(lambda: _listening(port), 60, "the scheduler")
+            address = wait_for(lambda: _published(published), 60, "the scheduler")
             worker = subprocess.Popen(
-                [str(BIN / "dask"), "worker", f"tcp://127.0.0.1:{port}", "--nworkers", "2", "--nthreads", "1"]
-                + ["--no-dashboard"],
+                [str(BIN / "dask"), "worker", address, "--nworkers", "2", "--nthreads", "1"] + ["--no-dashboard"],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -129,7 +126,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
                 cwd=tmp_path,
             )
             wait_for(lambda: log.read_text(errors="replace").count("Register worker") >= 2, 90, "two workers")
-            cluster = Cluster(f"127.0.0.1:{port}", scheduler, worker, env, log)
+            cluster = Cluster(address.removeprefix("tcp://"), scheduler, worker, env, log)
             yield cluster
             seen = cluster.tree()
         finally:
@@ -152,15 +149,21 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
                 p.kill()
 
 
-def _listening(port: int) -> bool:
+def _published(path: Path) -> str | None:
+    """The scheduler's address (``tcp://127.0.0.1:PORT``) once it listens and has written it."""
+    try:
+        address = json.loads(path.read_text(encoding="utf-8"))["address"]
+    except (OSError, ValueError, KeyError):  # not written yet, or half-written
+        return None
+    host, port = address.removeprefix("tcp://").rsplit(":", 1)
     with socket.socket() as s:
         s.settimeout(0.5)
-        return s.connect_ex(("127.0.0.1", port)) == 0
+        return address if s.connect_ex((host, int(port))) == 0 else None
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_sample(tmp_path_factory.mktemp("data") / "year", groups=4)
+def data(sample_year_csv: Path) -> Path:
+    return sample_year_csv
 
 
 def assess_run(env: dict[str, str], data: Path, out: Path, *extra: str, timeout: float = 300) -> subprocess.Popen:

@@ -20,7 +20,7 @@ from assess.common.errors import SchemeError
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, RESERVED_NAMES, Scheme, load_scheme, parse_scheme
 from workbooks import minimal_sheets, write_workbook
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def default_data() -> dict:

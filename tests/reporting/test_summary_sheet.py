@@ -16,7 +16,6 @@ import assess
 from assess.batch.pipeline import score_to
 from assess.cli import main
 from assess.common.errors import SchemeError
-from assess.intake.sample import make_sample
 from assess.intake.scheme import default_scheme, parse_scheme
 from assess.reporting.workbook import write_scores, write_tables
 from assess.scoring.result import SCORE_COLUMNS
@@ -29,9 +28,9 @@ EPOCH = "1767198600"  # 2025-12-31T16:30:00Z, i.e. 2026-01-01 00:30 in Shanghai
 
 
 @pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
+def workbook(sample_frames, tmp_path_factory):
     """The 38-group sample year (G02 vetoed, G22 and G14 over the 优秀 quota) with G30's milestones removed."""
-    frames = make_sample(year=YEAR, groups=38, seed=0)
+    frames = sample_frames(year=YEAR, groups=38, seed=0)
     frames["milestones"] = frames["milestones"][frames["milestones"]["group_id"] != NO_MILESTONES]
     return write_tables(tmp_path_factory.mktemp("summary") / "in.xlsx", frames)
 
@@ -242,7 +241,7 @@ def test_bonus_and_deduction_carry_the_reports_sign_convention(tmp_path) -> None
 
     from assess.reporting.workbook import write_scores
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     result = assess.score(assess.load(root / "data" / "sample-2025.xlsx"), year=2025)
     ws = openpyxl.load_workbook(write_scores(result, tmp_path / "s.xlsx", lang="zh")).worksheets[0]
     header = [c.value for c in ws[HEADER_ROW]]

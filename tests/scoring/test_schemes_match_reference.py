@@ -33,7 +33,7 @@ from assess.intake.sample import make_sample
 from assess.intake.scheme import load_scheme, parse_scheme, relative_with_absolute
 from assess.intake.validate import Dataset
 from reference_scheme import SCORING_FLAGS, scheme_score
-from test_scoring_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
+from test_scores_match_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
 
 YEAR = 2025
 TOL = 1e-6
@@ -218,9 +218,8 @@ def contribution_gaps(result: assess.Result) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample38(tmp_path_factory) -> Dataset:
-    path = write_workbook(make_sample(year=YEAR, seed=0), tmp_path_factory.mktemp("s38") / "sample.xlsx")
-    return assess.load(path)
+def sample38(sample_year: Dataset) -> Dataset:
+    return sample_year
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ from assess.reporting.figures import group_figure, rank_intervals_figure
 from assess.scoring.compute import competition_rank, grade, normalize_series
 from assess.scoring.result import load_result, save_result
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample-2025.xlsx"
 YEAR = 2025
 OFF = {"weights": False, "normalisation": False, "aggregation": False, "evidence": False}
@@ -51,8 +51,8 @@ def scheme_with(**uncertainty: object) -> assess.Scheme:
 
 
 @pytest.fixture(scope="module")
-def sample() -> Dataset:
-    return assess.load(SAMPLE)
+def sample(sample_2025: Dataset) -> Dataset:
+    return sample_2025
 
 
 def _twin(tables: dict[str, pd.DataFrame], gid: str, new: str) -> dict[str, pd.DataFrame]:

@@ -15,7 +15,7 @@ from assess.cli import main
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT
 from workbooks import minimal_sheets, write_workbook
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

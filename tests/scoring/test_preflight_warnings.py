@@ -22,8 +22,8 @@ def _load(frames: dict[str, pd.DataFrame], path: Path) -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def frames() -> dict[str, pd.DataFrame]:
-    return make_sample(year=YEAR, groups=38, seed=0)
+def frames(sample_frames) -> dict[str, pd.DataFrame]:
+    return sample_frames(year=YEAR, groups=38, seed=0)
 
 
 def _kinds(warnings) -> list[str]:

@@ -35,9 +35,9 @@ ESCAPED = {p: html.escape(p) for p in (PLANTED_NAME, PLANTED_COMMENT, PLANTED_RE
 
 
 @pytest.fixture(scope="module")
-def scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The planted sample year, scored: ``scores.xlsx`` and ``results/``."""
-    return score_planted(tmp_path_factory.mktemp("planted"))
+def scored(planted_scored: Path) -> Path:
+    """The planted sample year, scored: ``scores.xlsx`` and ``results/`` (read only)."""
+    return planted_scored
 
 
 @pytest.fixture(scope="module")

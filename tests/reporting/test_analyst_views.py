@@ -14,18 +14,18 @@ import assess
 from assess.intake.validate import Dataset
 from assess.reporting import explore
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2025
 
 
 @pytest.fixture(scope="module")
-def sample() -> Dataset:
-    return assess.load(ROOT / "data" / "sample-2025.xlsx")
+def sample(sample_2025: Dataset) -> Dataset:
+    return sample_2025
 
 
 @pytest.fixture(scope="module")
-def result(sample: Dataset) -> assess.Result:
-    return assess.score(sample, YEAR)
+def result(sample_2025_result: assess.Result) -> assess.Result:
+    return sample_2025_result
 
 
 def test_ledger_views_count_every_group_every_month(sample: Dataset) -> None:

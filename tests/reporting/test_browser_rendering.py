@@ -26,7 +26,6 @@ import pytest
 
 from assess.batch.runner import render_reports, write_index
 from assess.scoring.result import load_result
-from planted import score_planted
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -213,9 +212,9 @@ def _non_blank_png(data: bytes) -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rendered(planted_scored: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The planted group G02 and G01 rendered by the real batch, with the index."""
-    scored = score_planted(tmp_path_factory.mktemp("planted"))
+    scored = planted_scored
     out = tmp_path_factory.mktemp("site")
     outcomes = render_reports(scored / "results", out, ["G01", "G02"], progress=False)
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
@@ -263,9 +262,9 @@ def test_index_renders_and_sorts_without_errors(rendered: Path, browser: Browser
 
 
 @pytest.fixture(scope="module")
-def rendered_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rendered_zh(planted_scored: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """G01 in Chinese, rendered by the real batch, and the Chinese index."""
-    scored = score_planted(tmp_path_factory.mktemp("planted-zh"))
+    scored = planted_scored
     out = tmp_path_factory.mktemp("site-zh")
     outcomes = render_reports(scored / "results", out, ["G01"], progress=False, lang="zh")
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]

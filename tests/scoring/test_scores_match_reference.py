@@ -153,9 +153,8 @@ def assert_agree(
 
 
 @pytest.fixture(scope="module")
-def sample_dataset(tmp_path_factory) -> Dataset:
-    path = write_workbook(make_sample(year=YEAR, seed=0), tmp_path_factory.mktemp("sample") / "sample.xlsx")
-    return assess.load(path)
+def sample_dataset(sample_year: Dataset) -> Dataset:
+    return sample_year
 
 
 @pytest.mark.parametrize("as_of", [None, "2025-09-30"])
