@@ -191,7 +191,7 @@ def _comparable(frame: pd.DataFrame) -> list[list[object]]:
 
 def _corpus(tmp_path: Path) -> list[Path]:
     """Test workbooks of every kind the intake tests build, written by openpyxl and by XlsxWriter."""
-    out = [Path(__file__).parents[1] / "data" / "sample-2025.xlsx"]
+    out = [Path(__file__).parents[2] / "data" / "sample-2025.xlsx"]
     base = minimal_sheets()
     out.append(write_workbook(tmp_path / "minimal.xlsx", base))
     odd = minimal_sheets()

@@ -21,7 +21,7 @@ from assess.cli import main
 from assess.common.outlock import LOCK_NAME, OutputBusy, output_lock, read_holder
 from assess.common.staging import STAGING_NAME
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 # `assess` itself, with one step of the job made to wait for a file: the test decides when a
 # run that holds the folder goes on (no timing). ASSESS_TEST_PAUSE names the step.
