@@ -24,7 +24,7 @@ demo: $(STAMP)
 	$(BIN)/assess demo --out reports/demo --lang zh --pdf
 
 ## test: check style (ruff), formatting (ruff format) and types (mypy), then every test and docstring example, in parallel
-test: lint
+test: lint docs
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope
 
 ## test-fast: the tests not marked slow and the docstring examples, in parallel (no lint; about 2 minutes)
