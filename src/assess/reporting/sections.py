@@ -627,7 +627,7 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             (text("comment", lang), "text"),
         ],
         comments=comments,
-        comments_left_out=_left_out(result, len(every) - len(comments), "ratings", lang, _input_name(result)),
+        comments_left_out=_left_out(len(every) - len(comments), "ratings", lang, _input_name(result)),
         no_comments=text("no_comments", lang),
         footnote=footnote,
     )
@@ -647,14 +647,19 @@ def _shown(order: list[int], limit: int = LONG_TABLE_ROWS) -> list[int]:
     return sorted(order[:limit])
 
 
-def _left_out(result: Result, n: int, sheet: str, lang: str, file: str | None = None) -> str:
+def _left_out(n: int, sheet: str, lang: str, file: str | None = None) -> str:
     """``and 4,912 more — full list in scores.xlsx, sheet overdue_problems`` (empty when
     ``n`` is 0); ``file`` is ``scores.xlsx`` when not given, else the input (a workbook, or a
     folder of CSV files)."""
     if n <= 0:
         return ""
-    name = file or "scores.xlsx"
-    kind = "sheet" if file is None or name.lower().endswith((".xlsx", ".xlsm", ".xls")) else "csv"
+    name = "scores.xlsx" if file is None else file
+    if not name:  # a result without the input's name
+        kind = "input"
+    elif file is None or name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        kind = "sheet"
+    else:
+        kind = "csv"
     where = text(f"left_out.{kind}", lang, file=name, sheet=sheet)
     return text("left_out", lang, n=format_number(n, 0, thousands=True), where=where)
 
@@ -744,7 +749,7 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         overdue_note=text("overdue_note", lang),
         overdue_columns=[(text(k, lang), kinds.get(k, "text")) for k in keys],
         overdue=overdue,
-        overdue_left_out=_left_out(result, len(late) - len(overdue), facts.OVERDUE_SHEET, lang),
+        overdue_left_out=_left_out(len(late) - len(overdue), facts.OVERDUE_SHEET, lang),
         no_overdue=text("no_overdue", lang),
     )
 
@@ -824,7 +829,7 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         totals=totals,
         columns=columns,
         rows=rows,
-        left_out=_left_out(result, len(table) - len(rows), "milestones", lang, _input_name(result)),
+        left_out=_left_out(len(table) - len(rows), "milestones", lang, _input_name(result)),
         no_milestones=text("no_milestones", lang),
     )
 
