@@ -534,6 +534,18 @@ def _volume_numbers(first: int, total: int, lang: str) -> bytes:
     return _print(pages.page("", "".join(body), lang), "page numbers")[0]
 
 
+def _lay_over(pdf: Any, page: Any, over: Any) -> None:
+    """Draw ``over`` (a page of another PDF, the same A4 size) on top of ``page`` of ``pdf``,
+    as a form XObject under a fixed name (pikepdf's ``add_overlay`` picks a random one, and
+    the bound file must come out the same every time)."""
+    import pikepdf
+
+    name = pikepdf.Name("/AssessVolumePage")
+    page.add_resource(pdf.copy_foreign(over.as_form_xobject()), pikepdf.Name.XObject, name)
+    page.contents_add(b"q\n", prepend=True)  # whatever the page leaves set, the number starts afresh
+    page.contents_add(b"\nQ\nq /AssessVolumePage Do Q\n", prepend=False)
+
+
 def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
     """Assemble the bound file: a cover, the contents, the summary table, then every group's
     PDF in rank order (unranked groups last), with one PDF bookmark (outline item) per group.
@@ -573,7 +585,7 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
         front_done()
         with pikepdf.open(front_file) as front, pikepdf.open(numbers_file) as numbers:
             for page, number in zip(bound.pages, numbers.pages, strict=True):
-                page.add_overlay(number, None)  # the whole page: both are A4
+                _lay_over(bound, page, number)
             for i, page in enumerate(front.pages):
                 bound.pages.insert(i, page)
             with bound.open_outline() as outline:
