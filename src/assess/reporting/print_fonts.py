@@ -184,7 +184,7 @@ def cache_dir() -> Path | None:
 
 #: How a kept copy starts: the format (changed when the way the copy is made changes), then
 #: the SHA-256 of the font that follows, so a copy cut short or damaged is never used.
-_CACHE_HEADER = b"assess subset font 1\n"
+_CACHE_HEADER = b"assess subset font 2\n"  # 2: cut by fontTools, bounding boxes kept
 _DIGEST_LENGTH = 64
 
 
