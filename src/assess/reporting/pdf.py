@@ -534,16 +534,18 @@ def _volume_numbers(first: int, total: int, lang: str) -> bytes:
     return _print(pages.page("", "".join(body), lang), "page numbers")[0]
 
 
-def _lay_over(pdf: Any, page: Any, over: Any) -> None:
+def _lay_over(pdf: Any, page: Any, over: Any, number: int) -> None:
     """Draw ``over`` (a page of another PDF, the same A4 size) on top of ``page`` of ``pdf``,
-    as a form XObject under a fixed name (pikepdf's ``add_overlay`` picks a random one, and
-    the bound file must come out the same every time)."""
+    as a form XObject named after the page's ``number`` in the volume: pikepdf's
+    ``add_overlay`` picks a random name (the bound file must come out the same every time),
+    and the pages of one report share one resource dictionary (one name for all would draw
+    the last page's number on every page)."""
     import pikepdf
 
-    name = pikepdf.Name("/AssessVolumePage")
-    page.add_resource(pdf.copy_foreign(over.as_form_xobject()), pikepdf.Name.XObject, name)
+    name = f"/AssessVolumePage{number}"
+    page.add_resource(pdf.copy_foreign(over.as_form_xobject()), pikepdf.Name.XObject, pikepdf.Name(name))
     page.contents_add(b"q\n", prepend=True)  # whatever the page leaves set, the number starts afresh
-    page.contents_add(b"\nQ\nq /AssessVolumePage Do Q\n", prepend=False)
+    page.contents_add(f"\nQ\nq {name} Do Q\n".encode("ascii"), prepend=False)
 
 
 def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
@@ -584,8 +586,8 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
             bound.pages.extend(sources[g].pages)
         front_done()
         with pikepdf.open(front_file) as front, pikepdf.open(numbers_file) as numbers:
-            for page, number in zip(bound.pages, numbers.pages, strict=True):
-                _lay_over(bound, page, number)
+            for i, (page, number) in enumerate(zip(bound.pages, numbers.pages, strict=True)):
+                _lay_over(bound, page, number, len(front.pages) + 1 + i)
             for i, page in enumerate(front.pages):
                 bound.pages.insert(i, page)
             with bound.open_outline() as outline:
