@@ -99,7 +99,8 @@ def check_fonts(lang: str = "en") -> None:
     families = fontconfig("fc-list", ":lang=zh-cn" if lang == "zh" else ":", "family")
     if families is not None and not families.strip():
         key = "no_cjk_font" if lang == "zh" else "no_font"
-        raise ExportError(text(key, lang, package=CJK_FONT_PACKAGE))
+        command = f"sudo apt-get install {CJK_FONT_PACKAGE}"
+        raise ExportError(text(key, lang, system="Debian/Ubuntu", command=command, option="--pdf"))
 
 
 def _weasyprint() -> ModuleType:

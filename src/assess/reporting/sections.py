@@ -660,7 +660,7 @@ def _left_out(n: int, sheet: str, lang: str, file: str | None = None) -> str:
         kind = "sheet"
     else:
         kind = "csv"
-    where = text(f"left_out.{kind}", lang, file=name, sheet=sheet)
+    where = text(f"left_out.{kind}", lang, file=name, sheet=f"{sheet}.csv" if kind == "csv" else sheet)
     return text("left_out", lang, n=format_number(n, 0, thousands=True), where=where)
 
 
