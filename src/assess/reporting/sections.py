@@ -955,7 +955,7 @@ def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> li
     for key, v in facts.improvements(result, group_id):
         if key == "overdue":
             sentences.append(
-                text("improve.overdue", lang, n=v["n"], longest=v["longest"], problem_id=display_text(v["problem_id"]),
+                text("improve.overdue", lang, n=format_number(v["n"], 0, thousands=True), longest=v["longest"], problem_id=display_text(v["problem_id"]),
                      category=display_text(v["category"]), unit=display_text(v["responsible_unit"]))
             )  # fmt: skip
         elif key == "weak":
