@@ -59,7 +59,7 @@ def test_long_tables_show_the_first_rows_and_count_the_rest(scored, lang) -> Non
     assert [re.search(r"<td[^>]*>([^<]*)</td>", row).group(1) for row in rows] == list(late["problem_id"][:10])
     more = f"{len(late) - 10:,}"
     if lang == "zh":
-        assert f"另有 {more} 条未列出，完整清单见scores.xlsx 的 overdue_problems 工作表。" in page
+        assert f"另有 {more} 条未列出，完整清单见 scores.xlsx 的 overdue_problems 工作表。" in page
     else:
         assert f"and {more} more — full list in scores.xlsx, sheet overdue_problems." in page
     # milestones: ten shown, the late and unfinished ones first; the rest in the input's own sheet

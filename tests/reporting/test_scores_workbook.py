@@ -38,6 +38,7 @@ def test_sheets_and_layout(planted):
         "contributions",
         "ratings_quality",
         "flags",
+        "overdue_problems",
         "provenance",
     ]  # no importance: fewer than 3 graded groups
     for ws in book.worksheets[1:]:  # the summary has a title above its header (tests/test_summary.py)

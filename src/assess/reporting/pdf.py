@@ -99,7 +99,8 @@ def check_fonts(lang: str = "en") -> None:
     families = fontconfig("fc-list", ":lang=zh-cn" if lang == "zh" else ":", "family")
     if families is not None and not families.strip():
         key = "no_cjk_font" if lang == "zh" else "no_font"
-        raise ExportError(text(key, lang, package=CJK_FONT_PACKAGE))
+        command = f"sudo apt-get install {CJK_FONT_PACKAGE}"
+        raise ExportError(text(key, lang, system="Debian/Ubuntu", command=command, option="--pdf"))
 
 
 def _weasyprint() -> ModuleType:
@@ -534,6 +535,20 @@ def _volume_numbers(first: int, total: int, lang: str) -> bytes:
     return _print(pages.page("", "".join(body), lang), "page numbers")[0]
 
 
+def _lay_over(pdf: Any, page: Any, over: Any, number: int) -> None:
+    """Draw ``over`` (a page of another PDF, the same A4 size) on top of ``page`` of ``pdf``,
+    as a form XObject named after the page's ``number`` in the volume: pikepdf's
+    ``add_overlay`` picks a random name (the bound file must come out the same every time),
+    and the pages of one report share one resource dictionary (one name for all would draw
+    the last page's number on every page)."""
+    import pikepdf
+
+    name = f"/AssessVolumePage{number}"
+    page.add_resource(pdf.copy_foreign(over.as_form_xobject()), pikepdf.Name.XObject, pikepdf.Name(name))
+    page.contents_add(b"q\n", prepend=True)  # whatever the page leaves set, the number starts afresh
+    page.contents_add(f"\nQ\nq {name} Do Q\n".encode("ascii"), prepend=False)
+
+
 def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: str = "en") -> Path:
     """Assemble the bound file: a cover, the contents, the summary table, then every group's
     PDF in rank order (unranked groups last), with one PDF bookmark (outline item) per group.
@@ -572,8 +587,8 @@ def bind_reports(result: Any, pdfs: Mapping[str, Path], out_path: Path, lang: st
             bound.pages.extend(sources[g].pages)
         front_done()
         with pikepdf.open(front_file) as front, pikepdf.open(numbers_file) as numbers:
-            for page, number in zip(bound.pages, numbers.pages, strict=True):
-                page.add_overlay(number, None)  # the whole page: both are A4
+            for i, (page, number) in enumerate(zip(bound.pages, numbers.pages, strict=True)):
+                _lay_over(bound, page, number, len(front.pages) + 1 + i)
             for i, page in enumerate(front.pages):
                 bound.pages.insert(i, page)
             with bound.open_outline() as outline:

@@ -133,6 +133,15 @@ def _match(family: str, fc_weight: int) -> tuple[str, int, list[str], bool] | No
     return lines[0], index, names, "zh-cn" in lines[3].split("|")
 
 
+def _chinese_families() -> set[str] | None:
+    """The families (lower case) of the installed fonts that cover simplified Chinese
+    (``fc-list :lang=zh-cn``); ``None`` when ``fc-list`` cannot be run."""
+    listing = fontconfig("fc-list", ":lang=zh-cn", "--format", "%{family}\\n")
+    if listing is None:
+        return None
+    return {name.lower() for line in listing.splitlines() for name in re.split(r"(?<!\\),", line) if name}
+
+
 def fontconfig(*command: str) -> str | None:
     """What a fontconfig command (``fc-match``, ``fc-list``) prints; ``None`` when it is not
     installed or fails."""
@@ -184,7 +193,7 @@ def cache_dir() -> Path | None:
 
 #: How a kept copy starts: the format (changed when the way the copy is made changes), then
 #: the SHA-256 of the font that follows, so a copy cut short or damaged is never used.
-_CACHE_HEADER = b"assess subset font 1\n"
+_CACHE_HEADER = b"assess subset font 2\n"  # 2: cut by fontTools, bounding boxes kept
 _DIGEST_LENGTH = 64
 
 
@@ -333,7 +342,10 @@ def print_fonts(families: tuple[str, ...]) -> PrintFont | None:
     made once per process and list (read from the cache, :func:`_cached_subset`); ``None``
     when no family of it is an installed CJK font (or ``fc-match`` is missing)."""
     global builds
+    chinese = _chinese_families()
     for family in families:
+        if chinese is not None and family.lower() not in _GENERIC and family.lower() not in chinese:
+            continue  # not installed, or without Chinese: one fc-list call spares two fc-match calls a family
         found = {css_weight: _match(family, fc_weight) for css_weight, fc_weight in _WEIGHTS.items()}
         regular = found[400]
         if regular is None:

@@ -646,7 +646,7 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             (text("comment", lang), "text"),
         ],
         comments=comments,
-        comments_left_out=_left_out(result, len(every) - len(comments), "ratings", lang, _input_name(result)),
+        comments_left_out=_left_out(len(every) - len(comments), "ratings", lang, _input_name(result)),
         no_comments=text("no_comments", lang),
         footnote=footnote,
     )
@@ -666,15 +666,20 @@ def _shown(order: list[int], limit: int = LONG_TABLE_ROWS) -> list[int]:
     return sorted(order[:limit])
 
 
-def _left_out(result: Result, n: int, sheet: str, lang: str, file: str | None = None) -> str:
+def _left_out(n: int, sheet: str, lang: str, file: str | None = None) -> str:
     """``and 4,912 more — full list in scores.xlsx, sheet overdue_problems`` (empty when
     ``n`` is 0); ``file`` is ``scores.xlsx`` when not given, else the input (a workbook, or a
     folder of CSV files)."""
     if n <= 0:
         return ""
-    name = file or "scores.xlsx"
-    kind = "sheet" if file is None or name.lower().endswith((".xlsx", ".xlsm", ".xls")) else "csv"
-    where = text(f"left_out.{kind}", lang, file=name, sheet=sheet)
+    name = "scores.xlsx" if file is None else file
+    if not name:  # a result without the input's name
+        kind = "input"
+    elif file is None or name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        kind = "sheet"
+    else:
+        kind = "csv"
+    where = text(f"left_out.{kind}", lang, file=name, sheet=f"{sheet}.csv" if kind == "csv" else sheet)
     return text("left_out", lang, n=format_number(n, 0, thousands=True), where=where)
 
 
@@ -763,7 +768,7 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         overdue_note=text("overdue_note", lang),
         overdue_columns=[(text(k, lang), kinds.get(k, "text")) for k in keys],
         overdue=overdue,
-        overdue_left_out=_left_out(result, len(late) - len(overdue), facts.OVERDUE_SHEET, lang),
+        overdue_left_out=_left_out(len(late) - len(overdue), facts.OVERDUE_SHEET, lang),
         no_overdue=text("no_overdue", lang),
     )
 
@@ -843,7 +848,7 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         totals=totals,
         columns=columns,
         rows=rows,
-        left_out=_left_out(result, len(table) - len(rows), "milestones", lang, _input_name(result)),
+        left_out=_left_out(len(table) - len(rows), "milestones", lang, _input_name(result)),
         no_milestones=text("no_milestones", lang),
     )
 
@@ -978,7 +983,7 @@ def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> li
     for key, v in facts.improvements(result, group_id):
         if key == "overdue":
             sentences.append(
-                text("improve.overdue", lang, n=v["n"], longest=v["longest"], problem_id=display_text(v["problem_id"]),
+                text("improve.overdue", lang, n=format_number(v["n"], 0, thousands=True), longest=v["longest"], problem_id=display_text(v["problem_id"]),
                      category=display_text(v["category"]), unit=display_text(v["responsible_unit"]))
             )  # fmt: skip
         elif key == "weak":
