@@ -10,10 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.test_monitor_counts import sheets
-from tests.workbooks import write_workbook
 
 from assess.cli import main
+from monitor_sheets import sheets
+from workbooks import write_workbook
 
 pytestmark = pytest.mark.slow
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.test_monitor_counts import sheets
-from tests.workbooks import write_workbook
 
 from assess.analysis.monitor import monitor
 from assess.intake.validate import load
 from assess.reporting import bulletin
+from monitor_sheets import sheets
+from workbooks import write_workbook
 
 
 @pytest.fixture(scope="module")
