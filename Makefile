@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSSTAMP := $(VENV)/.system-packages
 # Debian packages the reports need: a CJK font (Chinese text in charts and PDFs), Pango and
-# HarfBuzz for WeasyPrint's PDFs, Chromium for the browser test of the reports.
-SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium
+# HarfBuzz for WeasyPrint's PDFs, Chromium for the browser test of the reports, poppler-utils
+# (pdftotext, pdftoppm) for the tests that read a PDF's words back and for the docs' pictures.
+SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test test-fast lint docs docs-images lab lock clean system
