@@ -1064,9 +1064,9 @@ def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> s
         return text + (words["unranked"] if pd.isna(row["nominal_rank"]) else words["end"])
     cover = row.get("rank_coverage")
     # the share of the draws the interval really holds (older results: "at least 90 %")
-    p = percent(float(cover), lang) if cover is not None and not pd.isna(cover) else words["at_least_90"]
+    share = percent(float(cover), lang) if cover is not None and not pd.isna(cover) else words["at_least_90"]
     key = "holds" if lo == hi else "range"
-    return text + words[key].format(lo=int(lo), hi=int(hi), p=p)
+    return text + words[key].format(lo=int(lo), hi=int(hi), p=share)
 
 
 def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:

@@ -26,9 +26,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assess.analysis.importance import importance
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
+from assess.common.messages import Domain
 from assess.intake.spec import SHEETS
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
+
+SCENARIO_WORDS = Domain("scenarios")  # the scenarios sheet's name and headers
+COHERENCE_WORDS = Domain("coherence")  # the coherence sheet's name and headers
 
 __all__ = ["write_tables", "write_template", "write_scores", "provenance_table", "header_labels"]
 
@@ -223,7 +227,7 @@ _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
 
 def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
     """The provenance of a result as a two-column key/value table (times in the scheme's time zone)."""
-    keys = (
+    keys: tuple[str, ...] = (
         "input",
         "input_sha256",
         "scheme_name",
@@ -252,7 +256,9 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     """Write ``scores.xlsx``: a first, printable sheet ``summary`` (``考核结果汇总`` with
     ``lang="zh"``), then sheets ``scores``, ``indicators``, ``contributions``,
     ``importance``, ``ratings_quality``, ``flags``, ``provenance`` (and ``year_over_year`` with a previous year;
-    ``uncertainty`` and ``sensitivity`` with an uncertainty analysis).
+    ``uncertainty`` and ``sensitivity`` with an uncertainty analysis; ``scenarios`` and
+    ``coherence`` — ``替代方案`` and ``指标体系一致性`` with ``lang="zh"``, headers in the run's
+    language — when the result carries them).
 
     The sheets after the summary keep their machine names and English headers, for formulas
     and scripts (``pd.read_excel(..., sheet_name="scores")`` reads them as they are); with
@@ -286,14 +292,24 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
         sensitivity = (result.meta.get("uncertainty") or {}).get("sensitivity")
         if sensitivity:
             tables["sensitivity"] = pd.DataFrame(sensitivity)
+    if result.scenarios is not None and not result.scenarios.empty:  # headers in the run's language
+        from assess.analysis import scenarios as alternatives
+
+        tables[SCENARIO_WORDS[lang]["sheet"]] = alternatives.sheet(result, lang)
+    if result.coherence is not None and not result.coherence.empty:
+        from assess.analysis import coherence as checks
+
+        tables[COHERENCE_WORDS[lang]["sheet"]] = checks.sheet(result, lang)
     tables["provenance"] = provenance_table(result.meta)
+    localised = {SCENARIO_WORDS[lang]["sheet"], COHERENCE_WORDS[lang]["sheet"]}
 
     def finish(book: openpyxl.Workbook) -> None:
         _write_summary(book.create_sheet(SUMMARY_WORDS[lang]["sheet"], 0), result, lang)
         book.active = 0
         if lang == "zh":
             for name in tables:
-                _label_headers(book[name], header_labels(result, "zh"))
+                if name not in localised:
+                    _label_headers(book[name], header_labels(result, "zh"))
 
     return write_tables(path, tables, fills={"scores": colours}, finish=finish)
 
