@@ -128,9 +128,12 @@ def coherence(result: Result) -> pd.DataFrame:
 
 
 def red_flags(result: Result, lang: str = "en") -> str:
-    """The red flags of :func:`coherence` in one sentence ("" when there are none or no table)."""
+    """The red flags of :func:`coherence` in one sentence ("" when there are none); the checks
+    are run on ``result`` when it does not carry them."""
     table = getattr(result, "coherence", None)
-    if table is None or table.empty:
+    if table is None:
+        table = coherence(result)
+    if table.empty:
         return ""
     words = COHERENCE_WORDS[lang]
     labels = Domain("indicator")[lang]
