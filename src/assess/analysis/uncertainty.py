@@ -550,18 +550,36 @@ def order_ranks(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & ~np.isnan(s[:, 1:])).any(axis=1))
     if not len(rows):
         return rank
-    g = first.shape[1]
-    k = [first[rows]] + [snap_rows(key[rows]) for key in keys[1:]]
-    sub = [np.where(ranked[None, :], np.nan_to_num(-key, nan=np.inf), np.inf) for key in k]
-    order = np.lexsort([*reversed(sub), ~np.broadcast_to(ranked, first[rows].shape)], axis=-1)
+    # Only the groups that share a final score with another in some draw need the tie-break:
+    # the ranks of the others are their competition ranks. Within the columns of those groups
+    # (every member of a tied block is among them), a group's rank is its block's competition
+    # rank plus the groups of its block that the tie-break puts before it.
+    m = masked[rows]
+    s_rows = np.sort(m, axis=1)
+    dup = np.zeros(m.shape, dtype=bool)
+    shared = (s_rows[:, 1:] == s_rows[:, :-1]) & ~np.isnan(s_rows[:, 1:])
+    for r in range(len(rows)):  # the tied values of each draw (few), marked on their groups
+        dup[r] = np.isin(m[r], s_rows[r, 1:][shared[r]])
+    cols = np.flatnonzero(dup.any(axis=0))
+    c = len(cols)
+    k = [m[:, cols]] + [snap_rows(key[rows][:, cols]) for key in keys[1:]]
+    sub = [np.nan_to_num(-key, nan=np.inf) for key in k]
+    order = np.lexsort(list(reversed(sub)), axis=-1)
     sorted_keys = [np.take_along_axis(key, order, axis=1) for key in sub]
-    new = np.ones((len(rows), g), dtype=bool)
+    pos = np.arange(c)
     with np.errstate(invalid="ignore"):  # inf − inf among the unranked, who get 0 below
-        new[:, 1:] = np.any([np.diff(key, axis=1) != 0 for key in sorted_keys], axis=0)
-    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
-    out = np.empty((len(rows), g), dtype=np.int32)
-    np.put_along_axis(out, order, ranks_sorted, axis=1)
-    rank[rows] = np.where(ranked[None, :], out, 0)
+        block = np.ones((len(rows), c), dtype=bool)  # a new final score
+        block[:, 1:] = np.diff(sorted_keys[0], axis=1) != 0
+        new = block.copy()  # a new final score or tie-break value
+        new[:, 1:] |= np.any([np.diff(key, axis=1) != 0 for key in sorted_keys[1:]], axis=0)
+    offset = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - np.maximum.accumulate(
+        np.where(block, pos, 0), axis=1
+    )
+    extra = np.empty((len(rows), c), dtype=np.int32)
+    np.put_along_axis(extra, order, offset, axis=1)
+    sub_rank = rank[rows]
+    sub_rank[:, cols] += np.where(ranked[None, cols], extra, 0)
+    rank[rows] = sub_rank
     return rank
 
 
