@@ -55,6 +55,7 @@ def test_score_writes_the_three_named_sheets(tmp_path, capsys):
         "contributions",
         "ratings_quality",
         "flags",
+        "scenarios",  # every run: the scheme's one-at-a-time alternatives (issue 19 §5)
         "provenance",
     ]
     scores = pd.read_excel(out / "scores.xlsx", sheet_name="scores")
