@@ -496,19 +496,26 @@ def grade_levels(
         admitted = np.where(cap_r == 0, 0, cap_r)
         er = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & np.isfinite(s[:, 1:])).any(axis=1))
         if len(er):
-            k = [first_key[er]] + [snap_rows(key[rows[er]]) for key in keys[1:]]
-            if len(k) > 1:
-                order[er] = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~c[er]], axis=-1)
-            sorted_keys = [np.take_along_axis(key, order[er], axis=1) for key in k]
+            # sort only the columns that are candidates in some of these draws (the others
+            # come after them in any order): the tie path runs in most draws when scores
+            # pile up at the 100-point cap, and the candidates are a fraction of the groups
+            ce = c[er]
+            cc = np.flatnonzero(ce.any(axis=0))
+            width = len(cc)
+            k = [first_key[er][:, cc]] + [snap_rows(key[rows[er]])[:, cc] for key in keys[1:]]
+            sub_order = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~ce[:, cc]], axis=-1)
+            rest = np.setdiff1d(np.arange(g), cc)
+            order[er] = np.concatenate([cc[sub_order], np.broadcast_to(rest, (len(er), len(rest)))], axis=1)
+            sorted_keys = [np.take_along_axis(key, sub_order, axis=1) for key in k]
             r = np.arange(len(er))
             ref_at = np.maximum(cap_r[er] - 1, 0)
-            same = j[None, :] < count_r[er][:, None]
+            same = np.arange(width)[None, :] < count_r[er][:, None]
             for key in sorted_keys:
                 ref = key[r, ref_at][:, None]
                 same &= (np.isnan(key) & np.isnan(ref)) | (np.abs(key - ref) <= TOL)
-            tie = same[r, np.minimum(cap_r[er], g - 1)]
+            tie = same[r, np.minimum(cap_r[er], width - 1)]
             first = same.argmax(axis=1)
-            last = g - 1 - same[:, ::-1].argmax(axis=1)
+            last = width - 1 - same[:, ::-1].argmax(axis=1)
             spill = first if scheme.grades.ties == "demote" else last + 1
             admitted[er] = np.where(cap_r[er] == 0, 0, np.where(tie, spill, cap_r[er]))
         out_sorted = (j[None, :] >= admitted[:, None]) & (j[None, :] < count_r[:, None])
