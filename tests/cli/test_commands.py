@@ -56,6 +56,7 @@ def test_score_writes_the_three_named_sheets(tmp_path, capsys):
         "ratings_quality",
         "flags",
         "overdue_problems",
+        "scenarios",  # every run: the scheme's one-at-a-time alternatives (issue 19 §5)
         "provenance",
     ]
     scores = pd.read_excel(out / "scores.xlsx", sheet_name="scores", engine="calamine")

@@ -15,13 +15,22 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if", "05-monitoring"]
 # what each notebook must show, found in its rendered HTML
 EXPECTED = {
-    "01-data-quality": ["Monthly ledgers", "Anomalies", "earlier_years", "<img"],
+    "01-data-quality": [
+        "Monthly ledgers",
+        "Anomalies",
+        "earlier_years",
+        "Coherence of the framework",
+        "cronbach_alpha",
+        "<img",
+    ],
     "02-ratings": ["Reliability", "ICC(1,k)", "Krippendorff", "<img"],
     "03-scores": [
         "Correlations between indicators",
         "effective_mean",
         "Top 10 by final score",
         "weighted_variance_share",
+        "corr_ratio",
+        "Scenarios: the grade under each alternative",
         "<img",
     ],
     "04-what-if": ["A fixed alternative", "grade_changed", "ST_conf", "plausible variations", "<img"],

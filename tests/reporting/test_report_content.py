@@ -708,6 +708,7 @@ def test_quota_demotion_is_in_the_result_card_with_its_numbers(result) -> None:
         "cap": 1,
         "position": 2,
         "met": 2,
+        "tied_with": [],  # no tie across the cut
     }
     zh = report.summary_section(result, "G02", "zh").data
     assert "达到“优秀”分数线，但“优秀”名额1个（已评等次工作组的20%），达线2个组中本组第2，评为“良好”。" in zh
@@ -807,7 +808,10 @@ def test_reliability_in_plain_words_and_no_leniency(result) -> None:
     s = facts.rating_summary(result, "G01")
     zh = report.ratings_section(result, "G01", "zh").data
     body, footnote = zh.split('class="assess-footnote"', 1)
-    assert "各组平均评价" in body and f"信度 {labels.format_number(s['icc1k'], 2)}" in body
+    # the group's own reliability: ICC(1) stepped up to its own number of responses (issue 19 §3)
+    own = s["icc1"] * s["responses"] / (1 + (s["responses"] - 1) * s["icc1"])
+    assert s["reliability"] == pytest.approx(own)
+    assert "各组平均评价" in body and f"信度 {labels.format_number(own, 2)}" in body
     assert "ICC" not in body and "Krippendorff" not in body and "收缩" not in body
     assert "ICC(1,k)" in footnote and "Krippendorff" in footnote
     assert "leniency" not in report.ratings_section(result, "G01", "en").data.lower() and "宽严" not in zh

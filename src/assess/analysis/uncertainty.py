@@ -496,19 +496,26 @@ def grade_levels(
         admitted = np.where(cap_r == 0, 0, cap_r)
         er = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & np.isfinite(s[:, 1:])).any(axis=1))
         if len(er):
-            k = [first_key[er]] + [snap_rows(key[rows[er]]) for key in keys[1:]]
-            if len(k) > 1:
-                order[er] = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~c[er]], axis=-1)
-            sorted_keys = [np.take_along_axis(key, order[er], axis=1) for key in k]
+            # sort only the columns that are candidates in some of these draws (the others
+            # come after them in any order): the tie path runs in most draws when scores
+            # pile up at the 100-point cap, and the candidates are a fraction of the groups
+            ce = c[er]
+            cc = np.flatnonzero(ce.any(axis=0))
+            width = len(cc)
+            k = [first_key[er][:, cc]] + [snap_rows(key[rows[er]])[:, cc] for key in keys[1:]]
+            sub_order = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~ce[:, cc]], axis=-1)
+            rest = np.setdiff1d(np.arange(g), cc)
+            order[er] = np.concatenate([cc[sub_order], np.broadcast_to(rest, (len(er), len(rest)))], axis=1)
+            sorted_keys = [np.take_along_axis(key, sub_order, axis=1) for key in k]
             r = np.arange(len(er))
             ref_at = np.maximum(cap_r[er] - 1, 0)
-            same = j[None, :] < count_r[er][:, None]
+            same = np.arange(width)[None, :] < count_r[er][:, None]
             for key in sorted_keys:
                 ref = key[r, ref_at][:, None]
                 same &= (np.isnan(key) & np.isnan(ref)) | (np.abs(key - ref) <= TOL)
-            tie = same[r, np.minimum(cap_r[er], g - 1)]
+            tie = same[r, np.minimum(cap_r[er], width - 1)]
             first = same.argmax(axis=1)
-            last = g - 1 - same[:, ::-1].argmax(axis=1)
+            last = width - 1 - same[:, ::-1].argmax(axis=1)
             spill = first if scheme.grades.ties == "demote" else last + 1
             admitted[er] = np.where(cap_r[er] == 0, 0, np.where(tie, spill, cap_r[er]))
         out_sorted = (j[None, :] >= admitted[:, None]) & (j[None, :] < count_r[:, None])
@@ -550,18 +557,36 @@ def order_ranks(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
     rows = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & ~np.isnan(s[:, 1:])).any(axis=1))
     if not len(rows):
         return rank
-    g = first.shape[1]
-    k = [first[rows]] + [snap_rows(key[rows]) for key in keys[1:]]
-    sub = [np.where(ranked[None, :], np.nan_to_num(-key, nan=np.inf), np.inf) for key in k]
-    order = np.lexsort([*reversed(sub), ~np.broadcast_to(ranked, first[rows].shape)], axis=-1)
+    # Only the groups that share a final score with another in some draw need the tie-break:
+    # the ranks of the others are their competition ranks. Within the columns of those groups
+    # (every member of a tied block is among them), a group's rank is its block's competition
+    # rank plus the groups of its block that the tie-break puts before it.
+    m = masked[rows]
+    s_rows = np.sort(m, axis=1)
+    dup = np.zeros(m.shape, dtype=bool)
+    shared = (s_rows[:, 1:] == s_rows[:, :-1]) & ~np.isnan(s_rows[:, 1:])
+    for r in range(len(rows)):  # the tied values of each draw (few), marked on their groups
+        dup[r] = np.isin(m[r], s_rows[r, 1:][shared[r]])
+    cols = np.flatnonzero(dup.any(axis=0))
+    c = len(cols)
+    k = [m[:, cols]] + [snap_rows(key[rows][:, cols]) for key in keys[1:]]
+    sub = [np.nan_to_num(-key, nan=np.inf) for key in k]
+    order = np.lexsort(list(reversed(sub)), axis=-1)
     sorted_keys = [np.take_along_axis(key, order, axis=1) for key in sub]
-    new = np.ones((len(rows), g), dtype=bool)
+    pos = np.arange(c)
     with np.errstate(invalid="ignore"):  # inf − inf among the unranked, who get 0 below
-        new[:, 1:] = np.any([np.diff(key, axis=1) != 0 for key in sorted_keys], axis=0)
-    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
-    out = np.empty((len(rows), g), dtype=np.int32)
-    np.put_along_axis(out, order, ranks_sorted, axis=1)
-    rank[rows] = np.where(ranked[None, :], out, 0)
+        block = np.ones((len(rows), c), dtype=bool)  # a new final score
+        block[:, 1:] = np.diff(sorted_keys[0], axis=1) != 0
+        new = block.copy()  # a new final score or tie-break value
+        new[:, 1:] |= np.any([np.diff(key, axis=1) != 0 for key in sorted_keys[1:]], axis=0)
+    offset = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - np.maximum.accumulate(
+        np.where(block, pos, 0), axis=1
+    )
+    extra = np.empty((len(rows), c), dtype=np.int32)
+    np.put_along_axis(extra, order, offset, axis=1)
+    sub_rank = rank[rows]
+    sub_rank[:, cols] += np.where(ranked[None, cols], extra, 0)
+    rank[rows] = sub_rank
     return rank
 
 
@@ -1064,9 +1089,9 @@ def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> s
         return text + (words["unranked"] if pd.isna(row["nominal_rank"]) else words["end"])
     cover = row.get("rank_coverage")
     # the share of the draws the interval really holds (older results: "at least 90 %")
-    p = percent(float(cover), lang) if cover is not None and not pd.isna(cover) else words["at_least_90"]
+    share = percent(float(cover), lang) if cover is not None and not pd.isna(cover) else words["at_least_90"]
     key = "holds" if lo == hi else "range"
-    return text + words[key].format(lo=int(lo), hi=int(hi), p=p)
+    return text + words[key].format(lo=int(lo), hi=int(hi), p=share)
 
 
 def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:

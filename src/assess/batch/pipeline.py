@@ -249,6 +249,9 @@ def _score_and_write(
         result = dataclasses.replace(result, meta={**result.meta, "warnings": shown})
     if last_year is not None:
         result = compare(result, last_year)
+    from assess.analysis.scenarios import attach as attach_checks  # scenario table and coherence checks
+
+    result = attach_checks(result, dataset)
     if uncertainty:
         from assess.analysis.uncertainty import attach
         from assess.analysis.uncertainty import uncertainty as analyse

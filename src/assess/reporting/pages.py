@@ -343,7 +343,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         rows=rows,
         distribution=report.inline_image(figure, text("distribution_alt", lang)),
         # nominal weight against what really moves the ranking
-        importance=plots.importance_sentence(result, lang) or "",
+        importance=report.index_remarks(result, lang),  # importance, coherence red flags, low reliability
         intervals=report.inline_image(intervals, text("uncertainty_alt", lang)) if intervals is not None else None,
         uncertainty_note=text(
             "uncertainty_note", lang, draws=(meta.get("uncertainty") or {}).get("draws", "")

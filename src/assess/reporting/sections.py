@@ -74,6 +74,7 @@ __all__ = [
     "running_head",
     "standing_notes",
     "uncertainty_settings_text",
+    "index_remarks",
     "improvement_sentences",
     "header_section",
     "summary_section",
@@ -287,7 +288,7 @@ def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lan
 
 def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
     """Why the group is not ranked, not graded or graded below its threshold, in words:
-    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data, tie_break``."""
+    ``(key, sentence)`` pairs, ``key`` one of ``veto, quota, insufficient_data, scenarios, tie_break``."""
     s = facts.standing(result, group_id)
     notes = []
     if s["unranked_reason"] == "veto":
@@ -329,6 +330,11 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
                 ),
             )
         )  # fmt: skip
+    from assess.analysis.scenarios import grade_line
+
+    line = grade_line(result, group_id, lang)  # how the grade holds under the scheme's alternatives
+    if line:
+        notes.append(("scenarios", line))
     t = s.get("tie_break")
     if t is not None:
         label = component_labels(result, lang).get(t["component"], t["component"])
@@ -944,6 +950,24 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
         note=text("uncertainty_note", lang, draws=settings.get("draws", "")) + " " + settings_text(settings, lang),
         figure=_figure(group_figure(result, group_id, lang)),
     )
+
+
+def index_remarks(result: Result, lang: str = "en") -> str:
+    """The index's remarks under the distribution: what carries the ranking (nominal weight
+    against effective importance), any red flag of the coherence checks, and the groups whose
+    mean rating is less reliable than :data:`~assess.scoring.ratings.LOW_RELIABILITY`."""
+    from assess.analysis.coherence import red_flags
+    from assess.scoring.ratings import LOW_RELIABILITY
+
+    parts = [plots.importance_sentence(result, lang), red_flags(result, lang)]
+    quality = result.ratings_quality
+    if quality is not None and "reliability" in quality.columns:
+        low = quality[pd.to_numeric(quality["reliability"], errors="coerce") < LOW_RELIABILITY - 1e-9]
+        if len(low):
+            own = low.set_index("group_id")["reliability"].astype(float)
+            groups = ("、" if lang == "zh" else ", ").join(f"{g} ({own[g]:.2f})" for g in own.index)
+            parts.append(text("low_reliability", lang, min=f"{LOW_RELIABILITY:g}", groups=groups))
+    return " ".join(p for p in parts if p)
 
 
 def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en") -> str:

@@ -26,11 +26,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assess.analysis.importance import importance
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
-from assess.common.messages import message
+from assess.common.messages import Domain, message
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
+
+SCENARIO_WORDS = Domain("scenarios")  # the scenarios sheet's name and headers
+COHERENCE_WORDS = Domain("coherence")  # the coherence sheet's name and headers
 
 __all__ = ["write_tables", "write_template", "write_scores", "provenance_table", "header_labels"]
 
@@ -264,7 +267,7 @@ _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
 
 def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
     """The provenance of a result as a two-column key/value table (times in the scheme's time zone)."""
-    keys = (
+    keys: tuple[str, ...] = (
         "input",
         "input_sha256",
         "scheme_name",
@@ -293,7 +296,9 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     """Write ``scores.xlsx``: a first, printable sheet ``summary`` (``考核结果汇总`` with
     ``lang="zh"``), then sheets ``scores``, ``indicators``, ``contributions``,
     ``importance``, ``ratings_quality``, ``flags``, ``overdue_problems``, ``provenance`` (and ``year_over_year`` with a previous year;
-    ``uncertainty`` and ``sensitivity`` with an uncertainty analysis).
+    ``uncertainty`` and ``sensitivity`` with an uncertainty analysis; ``scenarios`` and
+    ``coherence`` — ``替代方案`` and ``指标体系一致性`` with ``lang="zh"``, headers in the run's
+    language — when the result carries them).
 
     The sheets after the summary keep their machine names and English headers, for formulas
     and scripts (``pd.read_excel(..., sheet_name="scores")`` reads them as they are); with
@@ -329,14 +334,24 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
             tables["sensitivity"] = pd.DataFrame(sensitivity)
     # every overdue problem: a report lists the first few and points here for the rest
     tables[facts.OVERDUE_SHEET] = facts.all_overdue_problems(result)
+    if result.scenarios is not None and not result.scenarios.empty:  # headers in the run's language
+        from assess.analysis import scenarios as alternatives
+
+        tables[SCENARIO_WORDS[lang]["sheet"]] = alternatives.sheet(result, lang)
+    if result.coherence is not None and not result.coherence.empty:
+        from assess.analysis import coherence as checks
+
+        tables[COHERENCE_WORDS[lang]["sheet"]] = checks.sheet(result, lang)
     tables["provenance"] = provenance_table(result.meta)
+    localised = {SCENARIO_WORDS[lang]["sheet"], COHERENCE_WORDS[lang]["sheet"]}
 
     def finish(book: openpyxl.Workbook) -> None:
         _write_summary(book.create_sheet(SUMMARY_WORDS[lang]["sheet"], 0), result, lang)
         book.active = 0
         if lang == "zh":
             for name in tables:
-                _label_headers(book[name], header_labels(result, "zh"))
+                if name not in localised:
+                    _label_headers(book[name], header_labels(result, "zh"))
 
     return write_tables(path, tables, fills={"scores": colours}, finish=finish)
 
@@ -388,7 +403,16 @@ _HEADER_ZH = {
     "nominal_weight": "名义权重（指标权重 × 考核部分权重）",
     "weighted_variance_share": "加权得分差异中所占份额",
     "variance_share": "对基础得分方差的贡献份额",
-    "corr_ratio": "与最终得分的相关比（决定系数）",
+    "corr_ratio": "实际影响：相关比（可解释的最终得分方差占比）",
+    "corr_linear": "与最终得分的线性相关系数的平方",
+    "reliability": "本组平均评价的信度（按本组评价份数推算）",
+    "rank_coverage": "排名区间实际覆盖的模拟比例",
+    "S1_shown": "一阶敏感度指数（截断到 0–1，用于展示）",
+    "S1_low": "一阶敏感度指数 95% 区间下限",
+    "S1_high": "一阶敏感度指数 95% 区间上限",
+    "ST_shown": "总敏感度指数（截断到 0–1，用于展示）",
+    "ST_low": "总敏感度指数 95% 区间下限",
+    "ST_high": "总敏感度指数 95% 区间上限",
     "corr_ratio_share": "相关比份额（合计为 1）",
     "flag": "标记",
     "detail": "说明",

@@ -48,6 +48,8 @@ _TABLES = (
     "flags",
     "year_over_year",
     "uncertainty",
+    "scenarios",
+    "coherence",
 )
 
 
@@ -85,6 +87,13 @@ class Result:
         From :func:`assess.analysis.uncertainty.attach`: per group the score and rank intervals and
         the probability of each grade (columns in :class:`assess.analysis.uncertainty.Uncertainty`);
         its settings and sensitivity indices are in ``meta["uncertainty"]``.
+    scenarios : DataFrame, optional
+        From :func:`assess.analysis.scenarios.attach`: score, rank and grade of every group
+        under the scheme and each one-at-a-time alternative (``scenario, group_id,
+        final_score, rank, grade``).
+    coherence : DataFrame, optional
+        From :func:`assess.analysis.scenarios.attach`: the coherence checks of
+        :func:`assess.analysis.coherence.coherence`.
     inputs : dict of DataFrame
         The validated input sheets (with ``_row``, the Excel row), so that a report can
         show a group's own problems, milestones, ratings and adjustments.
@@ -105,6 +114,8 @@ class Result:
     flags: pd.DataFrame | None = None
     year_over_year: pd.DataFrame | None = None
     uncertainty: pd.DataFrame | None = None
+    scenarios: pd.DataFrame | None = None
+    coherence: pd.DataFrame | None = None
     inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     def _repr_html_(self) -> str:

@@ -6,13 +6,12 @@ the score. G21–G24 reach 92, G25 reaches 85. One excellent place (floor(0.2 ·
 
 from __future__ import annotations
 
-from test_scheme_reference import _bands, _components
-from test_scoring_reference import dataset
-
 import assess
 from assess.intake.scheme import parse_scheme
 from assess.reporting.sections import standing_notes
 from assess.scoring.summary import quota_notes, summary_table, tie_break_notes
+from test_schemes_match_reference import _bands, _components
+from test_scores_match_reference import dataset
 
 LABEL = {"delivery": ("Delivery", "日常工作"), "quality": ("Work effectiveness", "工作成效")}
 

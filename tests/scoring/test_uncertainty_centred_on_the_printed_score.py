@@ -8,15 +8,14 @@ draws' median is within 1 point of the printed score for every group.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scoring_reference import YEAR, dataset, random_rows
 
 import assess
-from assess.intake.sample import make_sample
-from assess.reporting.workbook import write_tables
+from test_scores_match_reference import YEAR, dataset, random_rows
 
 TOL = 1e-6
 
@@ -37,10 +36,12 @@ def test_printed_score_lies_inside_its_interval_on_any_data(rnd: random.Random, 
     _check_inside(u)
 
 
+_SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample-2025.xlsx"
+
+
 @pytest.fixture(scope="module")
-def sample_analysis(tmp_path_factory) -> assess.Uncertainty:
-    path = write_tables(tmp_path_factory.mktemp("centre") / "s.xlsx", make_sample(year=2025, groups=38, seed=0))
-    return assess.uncertainty(assess.load(path), draws=1000, seed=0, year=2025, sensitivity=0)
+def sample_analysis() -> assess.Uncertainty:
+    return assess.uncertainty(assess.load(_SAMPLE), draws=1000, seed=0, year=2025, sensitivity=0)
 
 
 def test_on_the_sample_the_median_is_within_one_point_of_the_printed_score(sample_analysis) -> None:
@@ -50,3 +51,25 @@ def test_on_the_sample_the_median_is_within_one_point_of_the_printed_score(sampl
     # and the grade kept most often is the printed one wherever the printed score is not at a threshold
     graded = t[t["nominal_grade"].notna()]
     assert (graded["p_keep"] > 0).all()
+
+
+def test_settings_are_in_the_provenance_of_every_probability(sample_analysis, tmp_path) -> None:
+    """draws, seed, factors, concentration and the evidence model: in the workbook's provenance
+    sheet, in the report's uncertainty note (en, zh) and in the result's meta."""
+    import openpyxl
+
+    from assess.analysis.uncertainty import PRIOR, attach
+    from assess.reporting.sections import uncertainty_section
+    from assess.reporting.workbook import write_scores
+
+    result = attach(assess.score(assess.load(_SAMPLE), year=2025), sample_analysis)
+    meta = result.meta["uncertainty"]
+    assert (meta["draws"], meta["seed"], meta["prior"]) == (1000, 0, PRIOR)
+    assert meta["factors"]["weights"] and meta["factors"]["evidence"] and 0 <= meta["recentring_max"] < 5
+    book = openpyxl.load_workbook(write_scores(result, tmp_path / "scores.xlsx"))
+    rows = {r[0]: r[1] for r in book["provenance"].iter_rows(min_row=2, values_only=True)}
+    assert rows["uncertainty"].startswith("Uncertainty settings: 1000 draws, seed 0; varied: weights, evidence")
+    en = uncertainty_section(result, "G01", "en").data
+    assert "Uncertainty settings: 1000 draws, seed 0; varied: weights, evidence (weight concentration 50" in en
+    zh = uncertainty_section(result, "G01", "zh").data
+    assert "不确定性分析设置：抽样1000次，随机种子0；变动因素：权重、数据证据" in zh
