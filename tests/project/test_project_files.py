@@ -23,6 +23,7 @@ CONDA_NAMES = {
     "matplotlib": "matplotlib-base",  # without Qt
     "seaborn": "seaborn-base",  # without statsmodels, on matplotlib-base
     "nbconvert": "nbconvert-core",  # without pandoc and TeX
+    "mkdocstrings": "mkdocstrings-python",  # mkdocstrings[python]: the handler, which brings mkdocstrings
     "pandera": "pandera-core",  # without the optional backends
     "tzdata": "python-tzdata",  # conda's tzdata is the system time-zone database
     "jupyter-client": "jupyter_client",
