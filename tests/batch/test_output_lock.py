@@ -140,7 +140,7 @@ def test_a_second_run_on_a_busy_folder_stops_naming_the_first_and_with_wait_wait
             holder.communicate()
     # the outputs are the second input's, every one of them; no lock or staging folder is left
     assert _scored_input(out) == _sha(second)
-    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx", "validation.txt"]
 
 
 def test_a_run_killed_with_sigkill_leaves_the_outputs_whole_and_the_next_run_takes_over(tmp_path, inputs) -> None:
@@ -163,7 +163,7 @@ def test_a_run_killed_with_sigkill_leaves_the_outputs_whole_and_the_next_run_tak
     _, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     assert _scored_input(out) == _sha(second)
-    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx", "validation.txt"]
 
 
 FORKED = """

@@ -62,7 +62,11 @@ def test_a_full_disk_after_scores_xlsx_leaves_the_previous_outputs_whole(scored,
     previous = sum(len(b) for b in before.values())
     assert f"This run needs about {human_size(previous)} free on that disk" in err
     assert _files(out) == before  # scores.xlsx and results/ both the first year's, byte for byte
-    assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]  # no staging folder, no lock
+    assert sorted(p.name for p in out.iterdir()) == [
+        "results",
+        "scores.xlsx",
+        "validation.txt",
+    ]  # no staging folder, no lock
 
 
 def test_a_full_disk_message_in_chinese_names_the_folder_and_the_space(scored, monkeypatch, capsys) -> None:
@@ -113,7 +117,11 @@ def test_a_swap_that_fails_midway_is_rolled_back_and_the_next_run_goes_on(scored
     monkeypatch.setattr(staging.os, "replace", real)
     capsys.readouterr()
     assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 0
-    assert _files(out) != before and sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]
+    assert _files(out) != before and sorted(p.name for p in out.iterdir()) == [
+        "results",
+        "scores.xlsx",
+        "validation.txt",
+    ]
     after = _files(out)
     fresh = out.with_name("fresh")
     assert main(["score", str(second), "--year", "2025", "--out", str(fresh)]) == 0
@@ -205,7 +213,11 @@ def test_a_really_full_disk_exits_2_and_keeps_the_previous_outputs(small_disk, t
     assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and f"The disk holding {out} is full" in err, err
-    assert _files(out) == before and sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx"]
+    assert _files(out) == before and sorted(p.name for p in out.iterdir()) == [
+        "results",
+        "scores.xlsx",
+        "validation.txt",
+    ]
     filler.unlink()
     assert main(["score", str(second), "--year", "2025", "--out", str(out)]) == 0
     assert _files(out) != before

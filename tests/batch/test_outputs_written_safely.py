@@ -84,6 +84,7 @@ def test_a_rerun_without_uncertainty_keeps_no_uncertainty_table(tmp_path, data):
         "contributions",
         "ratings_quality",
         "flags",
+        "overdue_problems",
         "scenarios",  # every run: the scheme's one-at-a-time alternatives (issue 19 §5)
         "provenance",
     ]

@@ -27,6 +27,8 @@ def scheme_file(tmp_path: Path, direction: str = "higher", method: str = "goalpo
     data = yaml.safe_load(DEFAULT_SCHEME_TEXT)
     data["indicators"]["ledger_on_time"]["weight"] = 0.3
     normalize = {"method": method, "bounds": [0, 1]} if method == "goalposts" else {"method": method}
+    if method != "goalposts":  # a relative method beside absolute thresholds must be declared (issue 19 §3)
+        data["grades"]["relative"] = True
     data["indicators"]["key_tasks"] = {
         "component": "daily_work",
         "weight": 0.1,

@@ -435,6 +435,16 @@ _HEADER_ZH = {
     "ST_conf": "总敏感度指数的置信区间半宽",
     "key": "项目",
     "value": "内容",
+    # overdue_problems: every problem overdue at the assessment date
+    "problem_id": "问题编号",
+    "recipient": "服务对象",
+    "raised_on": "提出日期",
+    "priority": "紧急程度",
+    "category": "问题类别",
+    "responsible_unit": "责任单位",
+    "responsible_person": "责任人",
+    "deadline": "办结时限",
+    "days_overdue": "超期天数",
 }
 
 
