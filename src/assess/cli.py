@@ -549,6 +549,16 @@ def _cmd_bulletin(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_scheme_check(args: argparse.Namespace) -> int:
+    """``assess scheme check FILE``: validate a scheme; a bad one exits 2 listing every problem."""
+    from assess.intake.scheme import load_scheme
+
+    scheme = load_scheme(args.file)  # raises SchemeError (exit 2) naming each key, value and fix
+    indicators = sum(1 for _ in scheme.indicators)
+    _say(args, f"{args.file}: valid ({scheme.name}; {len(scheme.components)} components, {indicators} indicators)")
+    return EXIT_OK
+
+
 def _cmd_scheme_show(args: argparse.Namespace) -> int:
     from assess.intake.scheme import DEFAULT_SCHEME_TEXT
 
@@ -798,6 +808,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = ssub.add_parser("show", parents=[talk], help="print the default scheme (or the given one, validated) as YAML")
     s.add_argument("--scheme", help="a scheme file to validate and print")
     s.set_defaults(func=_cmd_scheme_show)
+    s = ssub.add_parser(
+        "check", parents=[talk], help="validate a scheme file: every problem with its key, value and fix (exit 2)"
+    )
+    s.add_argument("file", help="the scheme YAML file to check")
+    s.set_defaults(func=_cmd_scheme_check)
     return p
 
 
