@@ -1,9 +1,10 @@
 """The documentation's examples work as written.
 
 - every ``python`` example with ``>>>`` in ``docs/`` runs as a doctest against the sample year;
-- every command of every ``sh`` block in the user guide and the home page runs, in order, in a
-  folder holding the sample year as ``data2025.xlsx`` (``make ...`` lines are the set-up
-  commands CI runs itself, so they are skipped), and must exit 0.
+- every command of every ``sh`` block of the home page and the user guide runs, page after page
+  in the guide's order, in one folder holding the sample year as ``data2025.xlsx`` — the guide
+  followed end to end, as an office would (``make ...`` lines are the set-up commands CI runs
+  itself, so they are skipped) — and must exit 0.
 
 ``text`` blocks are output or commands that need root (``sudo apt-get``), and are not run.
 """
@@ -43,26 +44,37 @@ def commands(page: Path) -> list[str]:
 
 
 def doc_pages() -> list[Path]:
-    return sorted([DOCS / "index.md", *(DOCS / "guide").glob("*.md")])
+    """The home page, then the user guide's pages in the order its navigation gives them."""
+    import yaml
+
+    nav = yaml.safe_load((DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    guide = next(entry["使用手册"] for entry in nav if isinstance(entry, dict) and "使用手册" in entry)
+    pages = [e if isinstance(e, str) else next(iter(e.values())) for e in guide]
+    return [DOCS / "index.md", *(DOCS / p for p in pages)]
 
 
 def test_the_guide_has_commands_to_run() -> None:
-    runnable = {p.name: commands(p) for p in doc_pages()}
+    runnable = {p.relative_to(DOCS).as_posix(): commands(p) for p in doc_pages()}
+    assert sorted(runnable) == sorted(["index.md", *(f"guide/{p.name}" for p in (DOCS / "guide").glob("*.md"))])
     # the task pages each show at least one command; a page whose blocks all vanished would pass unseen
     for name in ("template.md", "year-end.md", "monthly.md", "quarterly.md", "appeal.md", "scheme.md"):
-        assert runnable[name], f"docs/guide/{name} has no command left to run"
+        assert runnable[f"guide/{name}"], f"docs/guide/{name} has no command left to run"
     assert commands(DOCS / "index.md") == []  # only `make demo` / `make test`, run by CI itself
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", [p for p in doc_pages() if commands(p)], ids=lambda p: p.name)
-def test_guide_commands_run(page: Path, sample_year: Path, tmp_path: Path) -> None:
+def test_the_guide_followed_end_to_end(sample_year: Path, tmp_path: Path) -> None:
+    """Every command of the guide, page after page in the guide's order, in one folder, as an
+    office following it with its workbook would (a later page uses what an earlier one made)."""
     shutil.copy(sample_year, tmp_path / "data2025.xlsx")
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
-    for command in commands(page):
-        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True)
-        assert done.returncode == 0, f"{page.name}: `{command}` exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+    for page in doc_pages():
+        for command in commands(page):
+            done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True)
+            assert done.returncode == 0, (
+                f"{page.name}: `{command}` exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+            )
 
 
 def example_pages() -> list[Path]:
