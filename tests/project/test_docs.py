@@ -6,7 +6,8 @@
   followed end to end, as an office would (``make ...`` lines are the set-up commands CI runs
   itself, so they are skipped) — and must exit 0.
 
-``text`` blocks are output or commands that need root (``sudo apt-get``), and are not run.
+``text`` blocks are output, usage synopses with ``[options]`` (the reference pages), or commands
+that need root (``sudo apt-get``), and are not run.
 """
 
 from __future__ import annotations
