@@ -311,7 +311,7 @@ def _fast(values: pd.Series, kind: str) -> pd.Series | None:
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     try:
         if kind in ("id", "enum") and inferred == "string":
-            return values.astype(str).str.normalize("NFKC").str.strip()
+            return _nfkc_strings(values.astype(str)).str.strip()
         if kind == "text" and inferred == "string":
             return values.astype(str).str.strip()
         if kind == "date" and inferred in ("datetime", "datetime64", "date"):
@@ -324,6 +324,47 @@ def _fast(values: pd.Series, kind: str) -> pd.Series | None:
     except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
         return None  # a cell beyond pandas' range: the cell-by-cell rules say which
     return None
+
+
+def _nfkc_strings(strings: pd.Series) -> pd.Series:
+    """``str.normalize("NFKC")`` of a string column, paid only by its non-ASCII cells (NFKC leaves ASCII as it is)."""
+    wide = ~strings.str.isascii()
+    if not wide.any():
+        return strings
+    strings = strings.copy()
+    strings[wide] = strings[wide].str.normalize("NFKC")
+    return strings
+
+
+def _each_distinct(values: pd.Series, fn: Callable[[object], object]) -> list[object]:
+    """``[fn(v) for v in values]``, computed once per distinct text (a sheet repeats a few labels many times).
+
+    Only ``str`` cells share results: ``1``, ``1.0`` and ``True`` are equal keys yet different cells.
+    """
+    seen: dict[str, object] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            if v not in seen:
+                seen[v] = fn(v)
+            out.append(seen[v])
+        else:
+            out.append(fn(v))
+    return out
+
+
+def _failed_texts(out: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Which texts are an Excel error value (``#N/A``) and which are too long for a cell, as two masks.
+
+    Every error value starts with ``#``, so only those cells are looked at one by one.
+    """
+    strings = out if isinstance(out.dtype, pd.StringDtype) else out.astype(str)
+    hashed = strings.str.startswith("#").fillna(False).to_numpy(dtype=bool)
+    failed = np.zeros(len(out), dtype=bool)
+    if hashed.any():
+        failed[hashed] = [isinstance(v, str) and v.upper() in EXCEL_ERRORS for v in out.to_numpy()[hashed]]
+    too_long = (strings.str.len() > EXCEL_CELL_MAX).fillna(False).to_numpy(dtype=bool) & ~failed
+    return pd.Series(failed, index=out.index), pd.Series(too_long, index=out.index)
 
 
 def _coerce_column(
@@ -341,31 +382,38 @@ def _coerce_column(
             out = values.map(lambda v: _nfkc(_text(v)))
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
-            out = out.map(lambda v: aliases.get(v, v.lower()))
-        failed = out.map(lambda v: isinstance(v, str) and v.upper() in EXCEL_ERRORS)
+            out = pd.Series(_each_distinct(out, lambda v: aliases.get(v, v.lower())), index=out.index, dtype=object)  # type: ignore[attr-defined]
+        failed, too_long = _failed_texts(out)
         for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
-        too_long = out.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_MAX) & ~failed
         for idx in out.index[too_long]:  # never cut short without a word in scores.xlsx
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_TOO_LONG))
         failed = failed | too_long
         out = out.where(~failed, None)
         return out.reindex(raw.index).astype(object).where(present & ~failed.reindex(raw.index, fill_value=False), None)
     convert, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
-    converted = fast.astype(object) if fast is not None else pd.Series(None, index=values.index, dtype=object)
+    good = fast.notna() if fast is not None else pd.Series(False, index=values.index)
+    why: dict[object, object] = {}  # index -> what a bad cell became (None, NaN, NaT or a _Bad)
     if col.kind == "date" and fast is not None:  # dates pandas could read may still be out of range
         lo, hi = (pd.Timestamp(d) for d in DATE_RANGE)
-        far = fast.notna() & ((fast < lo) | (fast > hi))
-        converted[far] = _out_of_range(None)
-    retry = converted.isna()
-    if retry.any():  # the cell-by-cell rules, for whatever the fast path left
-        converted[retry] = values[retry].map(lambda v: convert(v, tz))
-    bad = converted.map(
-        lambda c: c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
-    )
-    for idx in converted.index[bad]:
-        why = converted[idx]
-        if isinstance(why, _Bad):
+        far = good & ((fast < lo) | (fast > hi))
+        why.update(dict.fromkeys(values.index[far], _out_of_range(None)))
+        good &= ~far
+        retry = fast.isna()
+    else:
+        retry = ~good
+    slow_index = values.index[retry]
+    slow = _each_distinct(values[retry], lambda v: convert(v, tz)) if len(slow_index) else []
+    kept_index, kept = [], []
+    for idx, c in zip(slow_index, slow, strict=True):  # the cell-by-cell rules, for whatever the fast path left
+        if c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT:
+            why[idx] = c
+        else:
+            kept_index.append(idx)
+            kept.append(c)
+    for idx in sorted(why, key=values.index.get_loc) if len(why) > 1 else why:
+        bad = why[idx]
+        if isinstance(bad, _Bad):
             problems.append(
                 Problem(
                     source,
@@ -373,10 +421,10 @@ def _coerce_column(
                     int(rows[idx]),
                     col.name,
                     raw[idx],
-                    why.rule,
-                    why.fix,
-                    rule_zh=why.rule_zh,
-                    fix_zh=why.fix_zh,
+                    bad.rule,
+                    bad.fix,
+                    rule_zh=bad.rule_zh,
+                    fix_zh=bad.fix_zh,
                 )
             )
         elif isinstance(raw[idx], str) and raw[idx].strip().upper() in EXCEL_ERRORS:
@@ -385,11 +433,18 @@ def _coerce_column(
             problems.append(
                 Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)
             )
-    out = converted.where(~bad, None).reindex(raw.index)
-    if col.kind == "date":
-        return pd.to_datetime(out).astype("datetime64[ns]")
-    if col.kind == "number":
-        return pd.to_numeric(out).astype("float64")
+    if col.kind in ("date", "number"):
+        dtype = "datetime64[ns]" if col.kind == "date" else "float64"
+        out = pd.Series(pd.NaT if col.kind == "date" else np.nan, index=raw.index, dtype=dtype)
+        if fast is not None and good.any():
+            out[good[good].index] = fast[good].astype(dtype)
+        if kept:
+            out[kept_index] = pd.to_datetime(kept).astype(dtype) if col.kind == "date" else np.asarray(kept, float)
+        return out
+    out = pd.Series(np.nan, index=raw.index, dtype=object)  # month and quarter labels: NaN where blank, as before
+    out[list(why)] = None
+    if kept:
+        out[kept_index] = kept
     return out
 
 
@@ -417,7 +472,8 @@ def _resolve_quarters(
         return
     ratings = typed["ratings"]
     quarters = ratings["quarter"]
-    yearless = quarters.map(lambda q: isinstance(q, str) and q.startswith(_YEARLESS))
+    yearless = quarters.map({q: isinstance(q, str) and q.startswith(_YEARLESS) for q in quarters.dropna().unique()})
+    yearless = yearless.fillna(False).astype(bool)
     if not yearless.any():
         return
     years = {q[:4] for q in quarters[~yearless].dropna()}
@@ -482,8 +538,26 @@ def _check(fn: Callable, rule: str, fix: str, rule_zh: str, fix_zh: str, *, colu
 
 
 def _isin(values: set[str], rule: str, fix: str, rule_zh: str, fix_zh: str) -> pa.Check:
-    _FIXES[rule] = (fix, rule_zh, fix_zh)
-    return pa.Check.isin(sorted(values), error=rule)
+    """Membership in ``values``, as ``pa.Check.isin`` reports it, without its copy of the values.
+
+    pandera deep-copies every check of a schema; ``Check.isin`` keeps its values as a list, so
+    a sheet checked against 2,000 group IDs copied them once per column. A function is not copied.
+    """
+    allowed = frozenset(values)
+    return _check(lambda s: s.isin(allowed), rule, fix, rule_zh, fix_zh)
+
+
+def _per_distinct(test: Callable[[str], object]) -> Callable[[pd.Series], pd.Series]:
+    """A check of each cell computed once per distinct value (IDs repeat: 2,000 groups in 200,000 rows)."""
+
+    def check(cells: pd.Series) -> pd.Series:
+        verdict = {v: bool(test(v)) for v in cells.unique()}
+        return cells.map(verdict).astype(bool)
+
+    return check
+
+
+_ID = re.compile(ID_PATTERN)
 
 
 def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None], sheet: str) -> pa.Column:
@@ -491,7 +565,7 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
     if col.kind == "id":
         checks.append(
             _check(
-                lambda s: s.str.match(ID_PATTERN),
+                _per_distinct(lambda v: _ID.match(v) is not None),
                 "an ID must be 1–40 letters, digits, '_', '.' or '-'",
                 "remove spaces, slashes and other characters",
                 "编号只能由 1 至 40 个字母、数字或“_”“.”“-”组成",
@@ -501,7 +575,7 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
         if sheet == "groups":
             checks.append(
                 _check(
-                    lambda s: s.map(safe_group_id),
+                    _per_distinct(safe_group_id),
                     "a group ID must be usable as a file name",
                     "do not use '.', '..' or a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9)",
                     "工作组编号须能用作文件名",
@@ -603,7 +677,7 @@ def _row_checks(sheet: str, assigned: pd.Series | None) -> list[pa.Check]:
     if sheet in ("visits", "ratings") and assigned is not None:
         return [
             _check(
-                lambda d: d["recipient_id"].map(assigned).isna() | (d["recipient_id"].map(assigned) == d["group_id"]),
+                lambda d: _assigned_to(d, assigned),
                 "the recipient is not assigned to this group (see the recipients sheet)",
                 "correct group_id, or reassign the recipient in the recipients sheet",
                 "该服务对象未分配给本工作组（见“服务对象”表）",
@@ -623,6 +697,12 @@ def _row_checks(sheet: str, assigned: pd.Series | None) -> list[pa.Check]:
             )
         ]
     return []
+
+
+def _assigned_to(rows: pd.DataFrame, assigned: pd.Series) -> pd.Series:
+    """Rows whose recipient is unknown to the recipients sheet or assigned to the row's group."""
+    group = rows["recipient_id"].map(assigned)
+    return group.isna() | (group == rows["group_id"])
 
 
 def _schema(
