@@ -336,11 +336,21 @@ def _nfkc_strings(strings: pd.Series) -> pd.Series:
     return strings
 
 
-def _each_distinct(values: pd.Series, fn: Callable[[object], object]) -> list[object]:
-    """``[fn(v) for v in values]``, computed once per distinct text (a sheet repeats a few labels many times).
+def _each_distinct(
+    values: pd.Series, fn: Callable[[object], object], flag: Callable[[object], bool] = bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` of each cell and ``flag`` of each result, computed once per distinct text.
 
-    Only ``str`` cells share results: ``1``, ``1.0`` and ``True`` are equal keys yet different cells.
+    A sheet repeats a few labels (``2025-Q1``, ``已办结``) many times. Only a column of nothing
+    but ``str`` cells is grouped (by :func:`pandas.factorize`, exact for text): ``1``, ``1.0``
+    and ``True`` are equal keys yet different cells, so any other column is converted cell by
+    cell, its texts remembered.
     """
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes, distinct = pd.factorize(values)
+        results = [fn(v) for v in distinct]
+        flags = np.fromiter((flag(r) for r in results), dtype=bool, count=len(results))
+        return _objects(results)[codes], flags[codes]
     seen: dict[str, object] = {}
     out = []
     for v in values:
@@ -350,7 +360,20 @@ def _each_distinct(values: pd.Series, fn: Callable[[object], object]) -> list[ob
             out.append(seen[v])
         else:
             out.append(fn(v))
+    return _objects(out), np.fromiter((flag(r) for r in out), dtype=bool, count=len(out))
+
+
+def _objects(items: list[object]) -> np.ndarray:
+    """A one-dimensional object array of ``items`` (never a table, whatever the items are)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
     return out
+
+
+def _unusable(c: object) -> bool:
+    """Whether a converted cell is no value: blank, NaN, NaT or a reason (:class:`_Bad`) it is wrong."""
+    return c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
 
 
 def _failed_texts(out: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -382,7 +405,8 @@ def _coerce_column(
             out = values.map(lambda v: _nfkc(_text(v)))
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
-            out = pd.Series(_each_distinct(out, lambda v: aliases.get(v, v.lower())), index=out.index, dtype=object)  # type: ignore[attr-defined]
+            codes = _each_distinct(out, lambda v: aliases.get(v, v.lower()))[0]  # type: ignore[attr-defined]
+            out = pd.Series(codes, index=out.index, dtype=object)
         failed, too_long = _failed_texts(out)
         for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
@@ -402,15 +426,10 @@ def _coerce_column(
         retry = fast.isna()
     else:
         retry = ~good
-    slow_index = values.index[retry]
-    slow = _each_distinct(values[retry], lambda v: convert(v, tz)) if len(slow_index) else []
-    kept_index, kept = [], []
-    for idx, c in zip(slow_index, slow, strict=True):  # the cell-by-cell rules, for whatever the fast path left
-        if c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT:
-            why[idx] = c
-        else:
-            kept_index.append(idx)
-            kept.append(c)
+    slow_index = values.index[retry]  # the cell-by-cell rules, for whatever the fast path left
+    slow, unusable = _each_distinct(values[retry], lambda v: convert(v, tz), _unusable)
+    why.update(zip(slow_index[unusable], slow[unusable], strict=True))
+    kept_index, kept = slow_index[~unusable], slow[~unusable]
     for idx in sorted(why, key=values.index.get_loc) if len(why) > 1 else why:
         bad = why[idx]
         if isinstance(bad, _Bad):
@@ -437,14 +456,14 @@ def _coerce_column(
         dtype = "datetime64[ns]" if col.kind == "date" else "float64"
         out = pd.Series(pd.NaT if col.kind == "date" else np.nan, index=raw.index, dtype=dtype)
         if fast is not None and good.any():
-            out[good[good].index] = fast[good].astype(dtype)
-        if kept:
-            out[kept_index] = pd.to_datetime(kept).astype(dtype) if col.kind == "date" else np.asarray(kept, float)
+            out.loc[good[good].index] = fast[good].astype(dtype)
+        if len(kept):
+            out.loc[kept_index] = pd.to_datetime(kept).astype(dtype) if col.kind == "date" else np.asarray(kept, float)
         return out
     out = pd.Series(np.nan, index=raw.index, dtype=object)  # month and quarter labels: NaN where blank, as before
-    out[list(why)] = None
-    if kept:
-        out[kept_index] = kept
+    out.loc[list(why)] = None
+    if len(kept):
+        out.loc[kept_index] = kept
     return out
 
 
