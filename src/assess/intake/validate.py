@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -566,14 +567,30 @@ def _isin(values: set[str], rule: str, fix: str, rule_zh: str, fix_zh: str) -> p
     return _check(lambda s: s.isin(allowed), rule, fix, rule_zh, fix_zh)
 
 
-def _per_distinct(test: Callable[[str], object]) -> Callable[[pd.Series], pd.Series]:
-    """A check of each cell computed once per distinct value (IDs repeat: 2,000 groups in 200,000 rows)."""
+def _per_distinct(test: Callable[[str], object], memo: dict[str, bool]) -> Callable[[pd.Series], pd.Series]:
+    """A check of each cell computed once per distinct value (IDs repeat: 2,000 groups in 200,000 rows).
+
+    ``memo`` keeps the verdicts across columns and sheets (the same IDs fill most sheets); it is
+    emptied when it grows past a million.
+    """
 
     def check(cells: pd.Series) -> pd.Series:
-        verdict = {v: bool(test(v)) for v in cells.unique()}
-        return cells.map(verdict).astype(bool)
+        if len(memo) > 1_000_000:
+            memo.clear()
+        failing = []
+        for v in cells.unique():
+            ok = memo.get(v)
+            if ok is None:
+                ok = memo[v] = bool(test(v))
+            if not ok:
+                failing.append(v)
+        return ~cells.isin(failing) if failing else pd.Series(True, index=cells.index)
 
     return check
+
+
+_ID_VERDICTS: dict[str, bool] = {}
+_SAFE_VERDICTS: dict[str, bool] = {}
 
 
 _ID = re.compile(ID_PATTERN)
@@ -584,7 +601,7 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
     if col.kind == "id":
         checks.append(
             _check(
-                _per_distinct(lambda v: _ID.match(v) is not None),
+                _per_distinct(lambda v: _ID.match(v) is not None, _ID_VERDICTS),
                 "an ID must be 1–40 letters, digits, '_', '.' or '-'",
                 "remove spaces, slashes and other characters",
                 "编号只能由 1 至 40 个字母、数字或“_”“.”“-”组成",
@@ -594,7 +611,7 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
         if sheet == "groups":
             checks.append(
                 _check(
-                    _per_distinct(safe_group_id),
+                    _per_distinct(safe_group_id, _SAFE_VERDICTS),
                     "a group ID must be usable as a file name",
                     "do not use '.', '..' or a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9)",
                     "工作组编号须能用作文件名",
@@ -798,7 +815,8 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
             continue
         frame = typed[sheet]
         ids = frame[col].dropna()
-        ids = ids[ids.map(lambda v: isinstance(v, str))]
+        if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # coerced IDs are text; anything else is left out
+            ids = ids[ids.map(lambda v: isinstance(v, str))]
         folded = ids.str.casefold()
         spellings = ids.groupby(folded).nunique()
         for fold in spellings.index[spellings > 1]:
@@ -915,6 +933,12 @@ def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
     return out
 
 
+@functools.cache
+def _default_scheme() -> Scheme:
+    """The shipped default scheme, parsed once (a frozen model, so one copy serves every validation)."""
+    return default_scheme()
+
+
 def _zone(scheme: Scheme) -> dt.tzinfo:
     name = getattr(scheme, "timezone", None) or DEFAULT_TIMEZONE
     try:
@@ -942,7 +966,7 @@ def check_tables(
     place the plausible window of the dates (:mod:`assess.intake.plausible`; default: the
     year most dated rows fall in, and the scheme's ``as_of`` or 31 December).
     """
-    scheme = scheme or default_scheme()
+    scheme = scheme or _default_scheme()
     tz = _zone(scheme)
     problems = list(raw.problems)
     warnings = list(raw.warnings)
