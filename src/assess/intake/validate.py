@@ -492,8 +492,8 @@ def _resolve_quarters(
         return
     ratings = typed["ratings"]
     quarters = ratings["quarter"]
-    yearless = quarters.map({q: isinstance(q, str) and q.startswith(_YEARLESS) for q in quarters.dropna().unique()})
-    yearless = yearless.fillna(False).astype(bool)
+    labels = quarters.dropna().unique()  # a few distinct labels, however many ratings
+    yearless = quarters.isin([q for q in labels if isinstance(q, str) and q.startswith(_YEARLESS)])
     if not yearless.any():
         return
     years = {q[:4] for q in quarters[~yearless].dropna()}
