@@ -377,18 +377,18 @@ def _unusable(c: object) -> bool:
     return c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
 
 
-def _failed_texts(out: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _failed_texts(out: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Which texts are an Excel error value (``#N/A``) and which are too long for a cell, as two masks.
 
     Every error value starts with ``#``, so only those cells are looked at one by one.
     """
     strings = out if isinstance(out.dtype, pd.StringDtype) else out.astype(str)
-    hashed = strings.str.startswith("#").fillna(False).to_numpy(dtype=bool)
+    hashed = strings.str.startswith("#").to_numpy(dtype=bool, na_value=False)
     failed = np.zeros(len(out), dtype=bool)
     if hashed.any():
         failed[hashed] = [isinstance(v, str) and v.upper() in EXCEL_ERRORS for v in out.to_numpy()[hashed]]
-    too_long = (strings.str.len() > EXCEL_CELL_MAX).fillna(False).to_numpy(dtype=bool) & ~failed
-    return pd.Series(failed, index=out.index), pd.Series(too_long, index=out.index)
+    too_long = (strings.str.len() > EXCEL_CELL_MAX).to_numpy(dtype=bool, na_value=False) & ~failed
+    return failed, too_long
 
 
 def _coerce_column(
@@ -414,8 +414,13 @@ def _coerce_column(
         for idx in out.index[too_long]:  # never cut short without a word in scores.xlsx
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_TOO_LONG))
         failed = failed | too_long
-        out = out.where(~failed, None)
-        return out.reindex(raw.index).astype(object).where(present & ~failed.reindex(raw.index, fill_value=False), None)
+        if not failed.any() and len(out) == len(raw):  # every cell present and kept (the usual column)
+            return pd.Series(out.to_numpy(dtype=object), index=raw.index, dtype=object)
+        failed_at = pd.Series(failed, index=out.index)
+        out = out.where(~failed_at, None)
+        return (
+            out.reindex(raw.index).astype(object).where(present & ~failed_at.reindex(raw.index, fill_value=False), None)
+        )
     convert, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
     good = fast.notna() if fast is not None else pd.Series(False, index=values.index)
     why: dict[object, object] = {}  # index -> what a bad cell became (None, NaN, NaT or a _Bad)
