@@ -24,7 +24,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 import numpy as np
 import openpyxl
@@ -172,7 +172,7 @@ _INFINITIES = (math.inf, -math.inf)
 
 
 def _column(
-    column: tuple[object, ...],
+    column: Sequence[object],
     numbers: list[int],
     here: _Where,
     ci: int,
@@ -229,6 +229,9 @@ def _column(
     return out, True
 
 
+_NONE: Any = None  # compared cell by cell with numpy (``np.equal(cells, None)``)
+
+
 def _dense_rows(
     body: Sequence[Sequence[object]],
     kept_cols: list[int],
@@ -254,7 +257,7 @@ def _dense_rows(
     if n and width:
         cells[:] = body  # one copy of the references, row by row, in C
     columns = [cells[:, j] for j in range(width)]
-    filled = [~(np.equal(c, "") | np.equal(c, None)) for c in columns]
+    filled = [~(np.equal(c, "") | np.equal(c, _NONE)) for c in columns]
     in_row = np.logical_or.reduce(filled) if filled else np.zeros(0, dtype=bool)
     if int(in_row.sum()) > MAX_ROWS:
         raise _too_many_rows(here)
@@ -470,18 +473,16 @@ def _frame(
     headerless: dict[int, int] = {}  # column without a header -> first row holding a value
     pick = operator.itemgetter(*[ci - 1 for ci in kept_cols]) if kept_cols else None
     count = 0
+    table: Sequence[Sequence[object]] = []
+    sparse: Iterable[tuple[int, Row]] = ()
     if grid:
         table, numbers, headerless, repeated = _dense_rows(
-            rows,  # type: ignore[arg-type]
-            kept_cols,
-            set(unknown),
-            lead_forms,
-            spelled,
-            here,
+            cast(Sequence[Sequence[object]], rows), kept_cols, set(unknown), lead_forms, spelled, here
         )
         problems.extend(repeated)
-        rows = ()
-    for number, cells in rows:  # type: ignore[assignment,misc]
+    else:
+        sparse = cast(Iterable[tuple[int, Row]], rows)
+    for number, cells in sparse:
         if isinstance(cells, dict):
             if not cells:
                 continue

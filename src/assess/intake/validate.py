@@ -406,7 +406,7 @@ def _coerce_column(
             out = values.map(lambda v: _nfkc(_text(v)))
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
-            codes = _each_distinct(out, lambda v: aliases.get(v, v.lower()))[0]  # type: ignore[attr-defined]
+            codes = _each_distinct(out, lambda v: aliases.get(v, v.lower()))[0]  # type: ignore[attr-defined,call-overload]
             out = pd.Series(codes, index=out.index, dtype=object)
         failed, too_long = _failed_texts(out)
         for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
