@@ -167,9 +167,9 @@ def test_mixed_cells_are_never_grouped_by_equal_keys():
 )
 def test_id_checks_once_per_id_as_the_pattern_on_every_cell(ids):
     cells = pd.Series(ids, dtype=object)
-    check = validate._per_distinct(lambda v: validate._ID.match(v) is not None, {})
+    check = validate._per_distinct(lambda v: validate._ID.match(v) is not None, (set(), set()))
     assert check(cells).tolist() == [re.match(ID_PATTERN, v) is not None for v in ids]
-    safe = validate._per_distinct(validate.safe_group_id, {})
+    safe = validate._per_distinct(validate.safe_group_id, (set(), set()))
     assert safe(cells).tolist() == [validate.safe_group_id(v) for v in ids]
 
 

@@ -572,30 +572,29 @@ def _isin(values: set[str], rule: str, fix: str, rule_zh: str, fix_zh: str) -> p
     return _check(lambda s: s.isin(allowed), rule, fix, rule_zh, fix_zh)
 
 
-def _per_distinct(test: Callable[[str], object], memo: dict[str, bool]) -> Callable[[pd.Series], pd.Series]:
+def _per_distinct(test: Callable[[str], object], memo: tuple[set[str], set[str]]) -> Callable[[pd.Series], pd.Series]:
     """A check of each cell computed once per distinct value (IDs repeat: 2,000 groups in 200,000 rows).
 
-    ``memo`` keeps the verdicts across columns and sheets (the same IDs fill most sheets); it is
-    emptied when it grows past a million.
+    ``memo`` holds the values seen to pass and to fail, across columns and sheets (the same IDs
+    fill most sheets), so that a column costs set operations; it is emptied past a million.
     """
+    passed, failed = memo
 
     def check(cells: pd.Series) -> pd.Series:
-        if len(memo) > 1_000_000:
-            memo.clear()
-        failing = []
-        for v in cells.unique():
-            ok = memo.get(v)
-            if ok is None:
-                ok = memo[v] = bool(test(v))
-            if not ok:
-                failing.append(v)
+        if len(passed) + len(failed) > 1_000_000:
+            passed.clear()
+            failed.clear()
+        distinct = set(cells.unique())
+        for v in distinct - passed - failed:
+            (passed if test(v) else failed).add(v)
+        failing = distinct & failed
         return ~cells.isin(failing) if failing else pd.Series(True, index=cells.index)
 
     return check
 
 
-_ID_VERDICTS: dict[str, bool] = {}
-_SAFE_VERDICTS: dict[str, bool] = {}
+_ID_VERDICTS: tuple[set[str], set[str]] = (set(), set())
+_SAFE_VERDICTS: tuple[set[str], set[str]] = (set(), set())
 
 
 _ID = re.compile(ID_PATTERN)
