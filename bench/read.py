@@ -12,7 +12,7 @@ and the ratios ``read / raw`` and ``load / raw``. Then, each in a fresh process,
 and peak resident memory (GNU ``/usr/bin/time``) of ``assess validate FILE`` with this checkout's sources and, with
 ``--before SRC``, with another checkout's ``src`` folder (e.g. the main branch) on the path.
 
-    .venv/bin/python bench/read.py [--groups 2000] [--repeat 3] [--before ../main/src]
+    .venv/bin/python bench/read.py [--groups 2000] [--repeat 3] [--before ../main/src] [--before ...]
 """
 
 from __future__ import annotations
@@ -75,7 +75,13 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=2000, help="size of the large workbook")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "assess-bench")
-    parser.add_argument("--before", type=Path, help="another checkout's src folder to compare validate with")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        action="append",
+        default=[],
+        help="another checkout's src folder to compare validate with (may be given more than once)",
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     large = args.cache / f"sample-{args.groups}-groups.xlsx"
@@ -85,6 +91,7 @@ def main() -> None:
         print(f"writing {large} ...", flush=True)
         write_sample(large, groups=args.groups)
     books = [HERE / "data" / "sample-2025.xlsx", large]
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
     print(f"{'workbook':<28}{'raw s':>8}{'read s':>8}{'load s':>8}{'read/raw':>10}{'load/raw':>10}")
     for path in books:
         t = best(path, args.repeat)
@@ -93,11 +100,12 @@ def main() -> None:
             f"{t['read'] / t['raw']:>10.2f}{t['load'] / t['raw']:>10.2f}",
             flush=True,
         )
-    print(f"\n{'assess validate':<28}{'checkout':>10}{'wall s':>8}{'peak MiB':>10}")
+    print(f"\n{'assess validate':<28}{'checkout':>24}{'wall s':>8}{'peak MiB':>10}")
     for path in books:
-        for label, src in [("this", HERE / "src"), *([("before", args.before)] if args.before else [])]:
+        for label, src in [("this", HERE / "src"), *((str(b), b) for b in args.before)]:
             seconds, mib = validate(path, src)
-            print(f"{path.name:<28}{label:>10}{seconds:>8.2f}{mib:>10.0f}", flush=True)
+            print(f"{path.name:<28}{label[-24:]:>24}{seconds:>8.2f}{mib:>10.0f}", flush=True)
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
 
 
 if __name__ == "__main__":

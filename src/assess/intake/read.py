@@ -21,11 +21,12 @@ import operator
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import python_calamine
@@ -171,7 +172,7 @@ _INFINITIES = (math.inf, -math.inf)
 
 
 def _column(
-    column: tuple[object, ...],
+    column: Sequence[object],
     numbers: list[int],
     here: _Where,
     ci: int,
@@ -226,6 +227,87 @@ def _column(
                 value = repr(value)  # inf / nan: kept as text so that validation names it
         out.append(value)
     return out, True
+
+
+_NONE: Any = None  # compared cell by cell with numpy (``np.equal(cells, None)``)
+
+
+def _dense_rows(
+    body: Sequence[Sequence[object]],
+    kept_cols: list[int],
+    unknown: set[int],
+    lead_forms: set[str],
+    spelled: dict[int, str],
+    here: _Where,
+) -> tuple[list[list[object]], list[int], dict[int, int], list[Problem]]:
+    """The rows of a dense sheet (row 2 on) as :func:`_frame`'s row loop keeps them, a column at a time.
+
+    Returns the kept columns' cells of the records, their Excel rows, the first row of each
+    column holding values without a header, and the rows that repeat the header (problems).
+    The same rules as the loop: a row blank in every column is no row at all (and not counted
+    against ``MAX_ROWS``); a row blank in every kept column is no record; a row repeating the
+    header is a problem and no record. Only the header-like cells of the first kept column are
+    looked at one by one.
+    """
+    n = len(body)
+    width = max(map(len, body), default=0)
+    if width and min(map(len, body)) < width:  # a row made longer by a correction, or a ragged CSV: pad with blanks
+        body = [r if len(r) == width else [*r, *[None] * (width - len(r))] for r in body]
+    cells = np.empty((n, width), dtype=object)
+    if n and width:
+        cells[:] = body  # one copy of the references, row by row, in C
+    columns = [cells[:, j] for j in range(width)]
+    filled = [~(np.equal(c, "") | np.equal(c, _NONE)) for c in columns]
+    in_row = np.logical_or.reduce(filled) if filled else np.zeros(0, dtype=bool)
+    if int(in_row.sum()) > MAX_ROWS:
+        raise _too_many_rows(here)
+    headerless: dict[int, int] = {}
+    kept = set(kept_cols)
+    for ci in range(1, width + 1):
+        if ci not in kept and ci not in unknown and filled[ci - 1].any():
+            headerless[ci] = int(np.argmax(filled[ci - 1])) + 2
+    none = np.full(n, None, dtype=object)
+    picked = [columns[ci - 1] if ci <= width else none for ci in kept_cols]
+    record = np.logical_or.reduce([filled[ci - 1] for ci in kept_cols if ci <= width] or [np.zeros(n, dtype=bool)])
+    repeated: list[Problem] = []
+    if picked:
+        lead = picked[0]
+        forms = {v for v in set(lead.tolist()) if isinstance(v, str) and v.strip().lower() in lead_forms}
+        for i in (i for i, v in enumerate(lead.tolist()) if v in forms) if forms else ():
+            values = [c[i] for c in picked]
+            if _repeats_header(dict(zip(kept_cols, values, strict=True)), spelled):
+                repeated.append(
+                    Problem(
+                        **here,
+                        row=i + 2,
+                        column=None,
+                        value=values[0],
+                        col_index=kept_cols[0],
+                        **_said("header_repeated"),
+                    )
+                )
+                record[i] = False
+    if record.all():
+        return [c.tolist() for c in picked], list(range(2, n + 2)), headerless, repeated
+    rows = np.flatnonzero(record)
+    return [c[rows].tolist() for c in picked], (rows + 2).tolist(), headerless, repeated
+
+
+def _too_many_rows(here: _Where) -> InputError:
+    return InputError(
+        [
+            Problem(
+                **here,
+                row=None,
+                column=None,
+                value=None,
+                rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
+                fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
+                rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
+                fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行",
+            )
+        ]
+    )
 
 
 def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
@@ -287,13 +369,14 @@ def _frame(
     sheet: str,
     label: str,
     header: Cells,
-    rows: Iterable[tuple[int, Row]],
+    rows: Iterable[tuple[int, Row]] | Sequence[Sequence[object]],
     problems: list[Problem],
     warnings: list[Problem],
     *,
     escaped: bool = False,
     typed: bool = False,
     merged: Callable[[], set[int]] = set,
+    grid: bool = False,
 ) -> tuple[pd.DataFrame, Origin, set[str]]:
     """Build the raw frame of one sheet from its header (row 1) and its data rows.
 
@@ -304,6 +387,9 @@ def _frame(
     ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
     that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
     an Excel day number of 1900–1949.
+
+    With ``grid``, ``rows`` are the dense rows from row 2 on (column ci at index ci - 1, "" or
+    None when blank), read column by column (:func:`_dense_rows`) rather than row by row.
     """
     mapping = _header_map(sheet)
     spec = SHEETS[sheet]
@@ -387,7 +473,16 @@ def _frame(
     headerless: dict[int, int] = {}  # column without a header -> first row holding a value
     pick = operator.itemgetter(*[ci - 1 for ci in kept_cols]) if kept_cols else None
     count = 0
-    for number, cells in rows:
+    table: Sequence[Sequence[object]] = []
+    sparse: Iterable[tuple[int, Row]] = ()
+    if grid:
+        table, numbers, headerless, repeated = _dense_rows(
+            cast(Sequence[Sequence[object]], rows), kept_cols, set(unknown), lead_forms, spelled, here
+        )
+        problems.extend(repeated)
+    else:
+        sparse = cast(Iterable[tuple[int, Row]], rows)
+    for number, cells in sparse:
         if isinstance(cells, dict):
             if not cells:
                 continue
@@ -414,20 +509,7 @@ def _frame(
                     headerless[ci] = number
         count += 1
         if count > MAX_ROWS:
-            raise InputError(
-                [
-                    Problem(
-                        **here,
-                        row=None,
-                        column=None,
-                        value=None,
-                        rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
-                        fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
-                        rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
-                        fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行",
-                    )
-                ]
-            )
+            raise _too_many_rows(here)
         lead = values[0] if values else None
         if (
             isinstance(lead, str)
@@ -446,7 +528,9 @@ def _frame(
     cleaned = False  # whether a cell was blanked while cleaning (a row may then hold nothing)
     said: list[Problem] = []  # warnings and problems of single cells, put in row order below
     cell_problems: list[Problem] = []
-    for i, (ci, column) in enumerate(zip(kept_cols, zip(*records, strict=True), strict=False)):
+    if not grid:
+        table = list(zip(*records, strict=True))
+    for i, (ci, column) in enumerate(zip(kept_cols, table, strict=False)):
         columns[kept[ci]], walked = _column(
             column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems
         )
@@ -843,16 +927,14 @@ def _read_sheet_fast(
     if 1 in fixes:
         header = {ci: v for ci, v in ({**header, **fixes[1]}).items() if v is not None and v != ""}
 
-    def rows() -> Iterator[tuple[int, Row]]:
-        for number, row in enumerate(itertools.islice(grid, 1, None), 2):
-            fix = fixes.get(number)
-            if fix:
-                row = list[object](row)
-                for ci, v in fix.items():
-                    if ci > len(row):
-                        row.extend([""] * (ci - len(row)))
-                    row[ci - 1] = "" if v is None else v
-            yield number, row
+    for number, fix in fixes.items():  # the grid is this call's own: corrected in place
+        if number == 1 or number > len(grid):
+            continue
+        row = grid[number - 1]
+        for ci, v in fix.items():
+            if ci > len(row):
+                row.extend([""] * (ci - len(row)))
+            row[ci - 1] = "" if v is None else v
 
     def merged() -> set[int]:
         joined: set[int] = set()
@@ -862,7 +944,7 @@ def _read_sheet_fast(
         return joined
 
     frame, origin, lacking = _frame(
-        reader.source, sheet, part.name, header, rows(), problems, warnings, typed=True, merged=merged
+        reader.source, sheet, part.name, header, grid[1:], problems, warnings, typed=True, merged=merged, grid=True
     )
     _hidden_rows_and_columns(
         reader.source, sheet, part.name, facts.hidden_rows, facts.hidden_cols, frame, origin, warnings
@@ -1223,8 +1305,7 @@ def _read_csv_folder(path: Path) -> RawTables:
         if rows is None:
             continue
         header = {i: v for i, v in enumerate(rows[0], 1) if v != ""} if rows else {}
-        body = enumerate(itertools.islice(rows, 1, None), 2)
-        frame, origin, lacking = _frame(name, sheet, file.stem, header, body, problems, warnings)
+        frame, origin, lacking = _frame(name, sheet, file.stem, header, rows[1:], problems, warnings, grid=True)
         found[sheet] = frame
         origins[sheet] = origin
         missing |= {(sheet, c) for c in lacking}

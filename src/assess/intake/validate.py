@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -311,7 +312,7 @@ def _fast(values: pd.Series, kind: str) -> pd.Series | None:
     inferred = pd.api.types.infer_dtype(values, skipna=True)
     try:
         if kind in ("id", "enum") and inferred == "string":
-            return values.astype(str).str.normalize("NFKC").str.strip()
+            return _nfkc_strings(values.astype(str)).str.strip()
         if kind == "text" and inferred == "string":
             return values.astype(str).str.strip()
         if kind == "date" and inferred in ("datetime", "datetime64", "date"):
@@ -324,6 +325,70 @@ def _fast(values: pd.Series, kind: str) -> pd.Series | None:
     except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
         return None  # a cell beyond pandas' range: the cell-by-cell rules say which
     return None
+
+
+def _nfkc_strings(strings: pd.Series) -> pd.Series:
+    """``str.normalize("NFKC")`` of a string column, paid only by its non-ASCII cells (NFKC leaves ASCII as it is)."""
+    wide = ~strings.str.isascii()
+    if not wide.any():
+        return strings
+    strings = strings.copy()
+    strings[wide] = strings[wide].str.normalize("NFKC")
+    return strings
+
+
+def _each_distinct(
+    values: pd.Series, fn: Callable[[object], object], flag: Callable[[object], bool] = bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` of each cell and ``flag`` of each result, computed once per distinct text.
+
+    A sheet repeats a few labels (``2025-Q1``, ``已办结``) many times. Only a column of nothing
+    but ``str`` cells is grouped (by :func:`pandas.factorize`, exact for text): ``1``, ``1.0``
+    and ``True`` are equal keys yet different cells, so any other column is converted cell by
+    cell, its texts remembered.
+    """
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes, distinct = pd.factorize(values)
+        results = [fn(v) for v in distinct]
+        flags = np.fromiter((flag(r) for r in results), dtype=bool, count=len(results))
+        return _objects(results)[codes], flags[codes]
+    seen: dict[str, object] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            if v not in seen:
+                seen[v] = fn(v)
+            out.append(seen[v])
+        else:
+            out.append(fn(v))
+    return _objects(out), np.fromiter((flag(r) for r in out), dtype=bool, count=len(out))
+
+
+def _objects(items: list[object]) -> np.ndarray:
+    """A one-dimensional object array of ``items`` (never a table, whatever the items are)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _unusable(c: object) -> bool:
+    """Whether a converted cell is no value: blank, NaN, NaT or a reason (:class:`_Bad`) it is wrong."""
+    return c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
+
+
+def _failed_texts(out: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which texts are an Excel error value (``#N/A``) and which are too long for a cell, as two masks.
+
+    Every error value starts with ``#``, so only those cells are looked at one by one.
+    """
+    strings = out if isinstance(out.dtype, pd.StringDtype) else out.astype(str)
+    hashed = strings.str.startswith("#").to_numpy(dtype=bool, na_value=False)
+    failed = np.zeros(len(out), dtype=bool)
+    if hashed.any():
+        failed[hashed] = [isinstance(v, str) and v.upper() in EXCEL_ERRORS for v in out.to_numpy()[hashed]]
+    too_long = (strings.str.len() > EXCEL_CELL_MAX).to_numpy(dtype=bool, na_value=False) & ~failed
+    return failed, too_long
 
 
 def _coerce_column(
@@ -341,31 +406,39 @@ def _coerce_column(
             out = values.map(lambda v: _nfkc(_text(v)))
         if col.kind == "enum":
             aliases = {zh: code for code, zh in col.values.items()}
-            out = out.map(lambda v: aliases.get(v, v.lower()))
-        failed = out.map(lambda v: isinstance(v, str) and v.upper() in EXCEL_ERRORS)
+            codes = _each_distinct(out, lambda v: aliases.get(v, v.lower()))[0]  # type: ignore[attr-defined,call-overload]
+            out = pd.Series(codes, index=out.index, dtype=object)
+        failed, too_long = _failed_texts(out)
         for idx in out.index[failed]:  # a formula's error shown as text: never a name, a reason or an ID
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_EXCEL_ERROR))
-        too_long = out.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL_MAX) & ~failed
         for idx in out.index[too_long]:  # never cut short without a word in scores.xlsx
             problems.append(Problem(source, sheet, int(rows[idx]), col.name, raw[idx], *_TOO_LONG))
         failed = failed | too_long
-        out = out.where(~failed, None)
-        return out.reindex(raw.index).astype(object).where(present & ~failed.reindex(raw.index, fill_value=False), None)
+        if not failed.any() and len(out) == len(raw):  # every cell present and kept (the usual column)
+            return pd.Series(out.to_numpy(dtype=object), index=raw.index, dtype=object)
+        failed_at = pd.Series(failed, index=out.index)
+        out = out.where(~failed_at, None)
+        return (
+            out.reindex(raw.index).astype(object).where(present & ~failed_at.reindex(raw.index, fill_value=False), None)
+        )
     convert, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
-    converted = fast.astype(object) if fast is not None else pd.Series(None, index=values.index, dtype=object)
+    good = fast.notna() if fast is not None else pd.Series(False, index=values.index)
+    why: dict[object, object] = {}  # index -> what a bad cell became (None, NaN, NaT or a _Bad)
     if col.kind == "date" and fast is not None:  # dates pandas could read may still be out of range
         lo, hi = (pd.Timestamp(d) for d in DATE_RANGE)
-        far = fast.notna() & ((fast < lo) | (fast > hi))
-        converted[far] = _out_of_range(None)
-    retry = converted.isna()
-    if retry.any():  # the cell-by-cell rules, for whatever the fast path left
-        converted[retry] = values[retry].map(lambda v: convert(v, tz))
-    bad = converted.map(
-        lambda c: c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
-    )
-    for idx in converted.index[bad]:
-        why = converted[idx]
-        if isinstance(why, _Bad):
+        far = good & ((fast < lo) | (fast > hi))
+        why.update(dict.fromkeys(values.index[far], _out_of_range(None)))
+        good &= ~far
+        retry = fast.isna()
+    else:
+        retry = ~good
+    slow_index = values.index[retry]  # the cell-by-cell rules, for whatever the fast path left
+    slow, unusable = _each_distinct(values[retry], lambda v: convert(v, tz), _unusable)
+    why.update(zip(slow_index[unusable], slow[unusable], strict=True))
+    kept_index, kept = slow_index[~unusable], slow[~unusable]
+    for idx in sorted(why, key=values.index.get_loc) if len(why) > 1 else why:
+        bad = why[idx]
+        if isinstance(bad, _Bad):
             problems.append(
                 Problem(
                     source,
@@ -373,10 +446,10 @@ def _coerce_column(
                     int(rows[idx]),
                     col.name,
                     raw[idx],
-                    why.rule,
-                    why.fix,
-                    rule_zh=why.rule_zh,
-                    fix_zh=why.fix_zh,
+                    bad.rule,
+                    bad.fix,
+                    rule_zh=bad.rule_zh,
+                    fix_zh=bad.fix_zh,
                 )
             )
         elif isinstance(raw[idx], str) and raw[idx].strip().upper() in EXCEL_ERRORS:
@@ -385,11 +458,18 @@ def _coerce_column(
             problems.append(
                 Problem(source, sheet, int(rows[idx]), col.name, raw[idx], rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)
             )
-    out = converted.where(~bad, None).reindex(raw.index)
-    if col.kind == "date":
-        return pd.to_datetime(out).astype("datetime64[ns]")
-    if col.kind == "number":
-        return pd.to_numeric(out).astype("float64")
+    if col.kind in ("date", "number"):
+        dtype = "datetime64[ns]" if col.kind == "date" else "float64"
+        out = pd.Series(pd.NaT if col.kind == "date" else np.nan, index=raw.index, dtype=dtype)
+        if fast is not None and good.any():
+            out.loc[good[good].index] = fast[good].astype(dtype)
+        if len(kept):
+            out.loc[kept_index] = pd.to_datetime(kept).astype(dtype) if col.kind == "date" else np.asarray(kept, float)
+        return out
+    out = pd.Series(np.nan, index=raw.index, dtype=object)  # month and quarter labels: NaN where blank, as before
+    out.loc[list(why)] = None
+    if len(kept):
+        out.loc[kept_index] = kept
     return out
 
 
@@ -417,7 +497,8 @@ def _resolve_quarters(
         return
     ratings = typed["ratings"]
     quarters = ratings["quarter"]
-    yearless = quarters.map(lambda q: isinstance(q, str) and q.startswith(_YEARLESS))
+    labels = quarters.dropna().unique()  # a few distinct labels, however many ratings
+    yearless = quarters.isin([q for q in labels if isinstance(q, str) and q.startswith(_YEARLESS)])
     if not yearless.any():
         return
     years = {q[:4] for q in quarters[~yearless].dropna()}
@@ -482,8 +563,41 @@ def _check(fn: Callable, rule: str, fix: str, rule_zh: str, fix_zh: str, *, colu
 
 
 def _isin(values: set[str], rule: str, fix: str, rule_zh: str, fix_zh: str) -> pa.Check:
-    _FIXES[rule] = (fix, rule_zh, fix_zh)
-    return pa.Check.isin(sorted(values), error=rule)
+    """Membership in ``values``, as ``pa.Check.isin`` reports it, without its copy of the values.
+
+    pandera deep-copies every check of a schema; ``Check.isin`` keeps its values as a list, so
+    a sheet checked against 2,000 group IDs copied them once per column. A function is not copied.
+    """
+    allowed = frozenset(values)
+    return _check(lambda s: s.isin(allowed), rule, fix, rule_zh, fix_zh)
+
+
+def _per_distinct(test: Callable[[str], object], memo: tuple[set[str], set[str]]) -> Callable[[pd.Series], pd.Series]:
+    """A check of each cell computed once per distinct value (IDs repeat: 2,000 groups in 200,000 rows).
+
+    ``memo`` holds the values seen to pass and to fail, across columns and sheets (the same IDs
+    fill most sheets), so that a column costs set operations; it is emptied past a million.
+    """
+    passed, failed = memo
+
+    def check(cells: pd.Series) -> pd.Series:
+        if len(passed) + len(failed) > 1_000_000:
+            passed.clear()
+            failed.clear()
+        distinct = set(cells.unique())
+        for v in distinct - passed - failed:
+            (passed if test(v) else failed).add(v)
+        failing = distinct & failed
+        return ~cells.isin(failing) if failing else pd.Series(True, index=cells.index)
+
+    return check
+
+
+_ID_VERDICTS: tuple[set[str], set[str]] = (set(), set())
+_SAFE_VERDICTS: tuple[set[str], set[str]] = (set(), set())
+
+
+_ID = re.compile(ID_PATTERN)
 
 
 def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None], sheet: str) -> pa.Column:
@@ -491,7 +605,7 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
     if col.kind == "id":
         checks.append(
             _check(
-                lambda s: s.str.match(ID_PATTERN),
+                _per_distinct(lambda v: _ID.match(v) is not None, _ID_VERDICTS),
                 "an ID must be 1–40 letters, digits, '_', '.' or '-'",
                 "remove spaces, slashes and other characters",
                 "编号只能由 1 至 40 个字母、数字或“_”“.”“-”组成",
@@ -501,7 +615,7 @@ def _column_schema(col: Column, scheme: Scheme, known: dict[str, set[str] | None
         if sheet == "groups":
             checks.append(
                 _check(
-                    lambda s: s.map(safe_group_id),
+                    _per_distinct(safe_group_id, _SAFE_VERDICTS),
                     "a group ID must be usable as a file name",
                     "do not use '.', '..' or a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9)",
                     "工作组编号须能用作文件名",
@@ -603,7 +717,7 @@ def _row_checks(sheet: str, assigned: pd.Series | None) -> list[pa.Check]:
     if sheet in ("visits", "ratings") and assigned is not None:
         return [
             _check(
-                lambda d: d["recipient_id"].map(assigned).isna() | (d["recipient_id"].map(assigned) == d["group_id"]),
+                lambda d: _assigned_to(d, assigned),
                 "the recipient is not assigned to this group (see the recipients sheet)",
                 "correct group_id, or reassign the recipient in the recipients sheet",
                 "该服务对象未分配给本工作组（见“服务对象”表）",
@@ -623,6 +737,12 @@ def _row_checks(sheet: str, assigned: pd.Series | None) -> list[pa.Check]:
             )
         ]
     return []
+
+
+def _assigned_to(rows: pd.DataFrame, assigned: pd.Series) -> pd.Series:
+    """Rows whose recipient is unknown to the recipients sheet or assigned to the row's group."""
+    group = rows["recipient_id"].map(assigned)
+    return group.isna() | (group == rows["group_id"])
 
 
 def _schema(
@@ -699,7 +819,8 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
             continue
         frame = typed[sheet]
         ids = frame[col].dropna()
-        ids = ids[ids.map(lambda v: isinstance(v, str))]
+        if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # coerced IDs are text; anything else is left out
+            ids = ids[ids.map(lambda v: isinstance(v, str))]
         folded = ids.str.casefold()
         spellings = ids.groupby(folded).nunique()
         for fold in spellings.index[spellings > 1]:
@@ -816,6 +937,12 @@ def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
     return out
 
 
+@functools.cache
+def _default_scheme() -> Scheme:
+    """The shipped default scheme, parsed once (a frozen model, so one copy serves every validation)."""
+    return default_scheme()
+
+
 def _zone(scheme: Scheme) -> dt.tzinfo:
     name = getattr(scheme, "timezone", None) or DEFAULT_TIMEZONE
     try:
@@ -843,7 +970,7 @@ def check_tables(
     place the plausible window of the dates (:mod:`assess.intake.plausible`; default: the
     year most dated rows fall in, and the scheme's ``as_of`` or 31 December).
     """
-    scheme = scheme or default_scheme()
+    scheme = scheme or _default_scheme()
     tz = _zone(scheme)
     problems = list(raw.problems)
     warnings = list(raw.warnings)
