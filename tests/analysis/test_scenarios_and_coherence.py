@@ -62,18 +62,23 @@ def test_the_grade_line_counts_the_alternatives(result) -> None:
     for gid in ("G15", "G03"):
         mine = t[t["group_id"] == gid]
         nominal = mine.loc[mine["scenario"] == "nominal", "grade"].iloc[0]
-        alts = mine[mine["scenario"] != "nominal"]
+        # the default scheme's thresholds are absolute: the three relative normalisations are counted apart
+        relative = ["normalisation:minmax", "normalisation:rank", "normalisation:tscore"]
+        alts = mine[(mine["scenario"] != "nominal") & ~mine["scenario"].isin(relative)]
         same = int((alts["grade"] == nominal).sum())
         line = grade_line(result, gid, "en")
         label_en = {"excellent": "Excellent", "good": "Good", "pass": "Pass", "fail": "Fail"}[nominal]
+        apart = "; under the 3 relative normalisations ("
+        assert apart in line and line.endswith("their ranks are in the scenarios sheet.")
         if same == len(alts):
-            assert line == f"Graded {label_en} under all {len(alts)} alternatives of the scheme."
+            assert line.startswith(f"Graded {label_en} under all {len(alts)} alternatives of the scheme{apart}")
         else:
             assert line.startswith(f"Graded {label_en} under {same} of {len(alts)} alternatives of the scheme; ")
             for key in alts.loc[alts["grade"] != nominal, "scenario"]:
                 assert label(result, key, "en") in line
         zh = grade_line(result, gid, "zh")
-        assert zh.startswith(f"在{len(alts)}种替代方案中") and "\n" not in zh
+        assert zh.startswith(f"在{len(alts)}种替代方案中") or zh.startswith(f"在全部{len(alts)}种替代方案中")
+        assert "另有3种相对标准化方案" in zh and "\n" not in zh
     assert ("scenarios", grade_line(result, "G15", "zh")) in standing_notes(result, "G15", "zh")
     assert label(result, "weight:service_rating:-", "zh") == "服务对象评价权重 −20%"
     assert label(result, "aggregation:geometric", "en") == "geometric aggregation"

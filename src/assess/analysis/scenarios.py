@@ -40,7 +40,17 @@ from assess.scoring.result import Result
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["SCENARIO_COLUMNS", "alternatives", "scenarios", "attach", "label", "grade_line", "sheet", "figure"]
+__all__ = [
+    "SCENARIO_COLUMNS",
+    "alternatives",
+    "scenarios",
+    "attach",
+    "label",
+    "grade_line",
+    "held_apart",
+    "sheet",
+    "figure",
+]
 
 SCENARIO_COLUMNS = ["scenario", "group_id", "final_score", "rank", "grade"]
 #: Words of the scenario labels, lines and sheet (section ``scenarios`` of the message catalogues).
@@ -205,10 +215,24 @@ def _band_labels(result: Result, lang: str) -> dict[str, str]:
     return {b["name"]: str((b.get("label") or {}).get(lang) or b["name"]) for b in bands}
 
 
+RELATIVE = ("normalisation:minmax", "normalisation:rank", "normalisation:tscore")
+
+
+def held_apart(result: Result) -> list[str]:
+    """The alternatives whose grades are not held against the scheme's thresholds: the relative
+    normalisations, when the scheme's grades are absolute points (``grades.relative`` unset).
+    A min–max, rank or T-score scale places a group among the others, so a perfect group may
+    score 79.9 there: its grade under such a scale says nothing an appeal can use; its rank does.
+    """
+    grades = (result.meta.get("scheme") or {}).get("grades") or {}
+    return [] if grades.get("relative") else list(RELATIVE)
+
+
 def grade_line(result: Result, group_id: str, lang: str = "en") -> str:
     """How the group's grade holds under the alternatives, in one line; "" without scenarios
     or for an ungraded group. "Graded 良好 under 14 of 16 alternatives; 合格 under: geometric
-    aggregation, ratings weight −20 %"."""
+    aggregation, ratings weight −20 %". Relative normalisations under absolute thresholds are
+    counted apart (:func:`held_apart`): the line names them and points to their ranks."""
     table = getattr(result, "scenarios", None)
     if table is None or table.empty:
         return ""
@@ -218,10 +242,17 @@ def grade_line(result: Result, group_id: str, lang: str = "en") -> str:
     if nominal.empty or pd.isna(nominal.iloc[0]):
         return ""
     grade = nominal.iloc[0]
-    alts = mine[mine["scenario"] != "nominal"]
+    apart = [k for k in held_apart(result) if k in set(mine["scenario"])]
+    alts = mine[(mine["scenario"] != "nominal") & ~mine["scenario"].isin(apart)]
     same = int((alts["grade"] == grade).sum())
+    note = (
+        words["relative"].format(n=len(apart), alternatives=words["and"].join(label(result, k, lang) for k in apart))
+        if apart
+        else ""
+    )
     if same == len(alts):
-        return words["line_all"].format(grade=bands.get(grade, grade), n=len(alts))
+        text = words["line_all"].format(grade=bands.get(grade, grade), n=len(alts))
+        return text[: -len(words["end"])] + note + words["end"] if note else text
     text = words["line"].format(grade=bands.get(grade, grade), same=same, n=len(alts))
     order = list(bands)
     others = alts[alts["grade"] != grade]
@@ -230,7 +261,7 @@ def grade_line(result: Result, group_id: str, lang: str = "en") -> str:
         text += words["line_other"].format(
             grade=bands.get(g, g), alternatives=words["and"].join(label(result, k, lang) for k in keys)
         )
-    return text + words["end"]
+    return text + note + words["end"]
 
 
 def sheet(result: Result, lang: str = "en") -> pd.DataFrame:
