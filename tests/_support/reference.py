@@ -1,11 +1,11 @@
-"""An independent, deliberately plain implementation of DESIGN §3 with the default scheme.
+"""An independent, deliberately plain implementation of the scoring rules (docs/reference/scoring.md) with the default scheme.
 
 This module is the test suite's second opinion on the scoring.  It was written from
-DESIGN.md alone (plus the package's documented choices where DESIGN leaves room) and never
+the scoring rules of docs/reference/scoring.md alone (plus the package's documented choices where they leave room) and never
 looks at ``assess.scoring.indicators`` or ``assess.scoring.compute``.  Everything is a loop over groups and
 rows with plain Python numbers and ``datetime.date``; no vectorised pandas.
 
-Choices where DESIGN leaves room (the same ones the package documents):
+Choices where the rules leave room (the same ones the package documents):
 
 * window: a dated row counts iff its date is in year ``Y`` and ``<= as_of`` (default ``Y-12-31``);
 * ``ledger_on_time``: ledger rows whose month is in ``Y`` and whose first day is ``<= as_of``;
@@ -39,7 +39,7 @@ import pandas as pd
 
 EPS = 1e-9
 
-#: Default scheme, written out by hand from DESIGN §3.
+#: Default scheme, written out by hand from the scoring rules (docs/reference/scoring.md).
 COMPONENT_WEIGHTS = {"daily_work": 0.3, "effectiveness": 0.4, "service_rating": 0.3}
 INDICATORS = {  # name: (component, weight, goalpost lo, goalpost hi)
     "ledger_on_time": ("daily_work", 0.4, 0.0, 1.0),
@@ -318,7 +318,7 @@ def reference_adjustments(
 def reference_score(
     tables: dict[str, pd.DataFrame], year: int, as_of: str | dt.date | None = None
 ) -> dict[str, GroupScore]:
-    """Score every group of ``tables`` by DESIGN §3 (default scheme); keyed by group_id."""
+    """Score every group of ``tables`` by the scoring rules (docs/reference/scoring.md) (default scheme); keyed by group_id."""
     out = reference_raw(tables, year, as_of)
     groups = list(out)
 
@@ -406,7 +406,7 @@ def reference_score(
 def competition_ranks(out: dict, groups: list, compare=None) -> None:
     """Set the rank of each ranked group: 1 + the ranked groups that come strictly before
     it in the quota's order (final score, then the tie-break components, each within EPS).
-    Ranked = graded and not vetoed (DESIGN §3, revised): a rank never contradicts a grade,
+    Ranked = graded and not vetoed (the scoring rules (docs/reference/scoring.md), revised): a rank never contradicts a grade,
     and groups share a rank only when equal on every key."""
 
     def ranked(g: str) -> bool:

@@ -1,4 +1,4 @@
-"""An independent, deliberately plain implementation of DESIGN §3 under ANY scheme.
+"""An independent, deliberately plain implementation of the scoring rules (docs/reference/scoring.md) under ANY scheme.
 
 The generalisation of ``tests/_support/reference.py`` (which is the default scheme written out by hand).
 It reads the scheme only through ``scheme.model_dump()`` — plain dicts and lists — and never
@@ -7,7 +7,7 @@ indicators and the adjustments come from ``tests/_support/reference.py`` (same w
 everything after that — normalisation, aggregation, adjustments, quotas, rank — is a loop over
 groups with plain Python floats.
 
-Rules (DESIGN §3), with the choices made where the text leaves room:
+Rules (the scoring rules (docs/reference/scoring.md)), with the choices made where the text leaves room:
 
 * office indicators: the optional ``indicators`` sheet (``group_id, indicator, value``) gives a
   group's raw value as is (no date window); a group without a row has a missing value;
@@ -151,7 +151,7 @@ def office_raw(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], float]:
 def scheme_score(
     tables: dict[str, pd.DataFrame], year: int, scheme, as_of: str | dt.date | None = None
 ) -> dict[str, GroupScore]:
-    """Score every group of ``tables`` by DESIGN §3 under ``scheme``; keyed by group_id."""
+    """Score every group of ``tables`` by the scoring rules (docs/reference/scoring.md) under ``scheme``; keyed by group_id."""
     cfg = scheme.model_dump()
     if cfg.get("rating_leniency"):
         raise NotImplementedError("the reference does not fit the rater-leniency model")

@@ -179,7 +179,7 @@ def test_rank_interval_contains_the_median_and_ranks_are_competition_ranks(every
         final = everything_on.final[d]
         expected = competition_rank(pd.Series(np.where(ranked, final, np.nan))).to_numpy(dtype=float, na_value=0)
         r = everything_on.rank[d]
-        # the tie-break may order equal final scores (DESIGN §3, revised); otherwise competition ranks
+        # the tie-break may order equal final scores (the scoring rules (docs/reference/scoring.md), revised); otherwise competition ranks
         assert (r >= expected).all() and (
             r[ranked] < expected[ranked] + (expected[ranked][:, None] == expected[ranked]).sum(axis=1)
         ).all()

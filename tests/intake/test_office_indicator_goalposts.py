@@ -159,7 +159,7 @@ def test_an_office_value_is_refused_warned_or_passed_by_its_distance_from_the_go
     errors, warnings = check_plausible({"indicators": frame}, lambda sheet: "x.xlsx", scheme)
     far = value < lo - factor * span or value > hi + factor * span
     assert (len(errors), len(warnings)) == ((1, 0) if far else (0, 1) if not lo <= value <= hi else (0, 0))
-    if warnings:  # the points it is scored at, by DESIGN §3's formula
+    if warnings:  # the points it is scored at, by the scoring rules (docs/reference/scoring.md)'s formula
         share = min(max((value - lo) / span, 0.0), 1.0)
         points = 100 * (share if direction == "higher" else 1 - share)
         assert warnings[0].rule.endswith(f"({points:g} points)")

@@ -1,4 +1,4 @@
-"""Tests of :mod:`assess.intake.sample`: every DESIGN §2 rule is re-checked here with plain pandas."""
+"""Tests of :mod:`assess.intake.sample`: every the input contract (docs/reference/input.md) rule is re-checked here with plain pandas."""
 
 from __future__ import annotations
 
@@ -178,7 +178,7 @@ def test_group_quality_spreads_on_time_rates(default: dict[str, pd.DataFrame]) -
     assert on_time.max() - on_time.min() >= 0.3
 
 
-# --- DESIGN §2 rules, checked independently ------------------------------------------
+# --- the input contract (docs/reference/input.md) rules, checked independently ------------------------------------------
 
 
 def test_ids_match_pattern(any_sample: tuple[dict[str, pd.DataFrame], int]) -> None:

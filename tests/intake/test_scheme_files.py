@@ -1,4 +1,4 @@
-"""Scheme files: the default is DESIGN §3, and bad schemes say what and where."""
+"""Scheme files: the default is the scoring rules (docs/reference/scoring.md), and bad schemes say what and where."""
 
 from __future__ import annotations
 

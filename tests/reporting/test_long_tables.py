@@ -1,6 +1,6 @@
 """A group with a very long ledger: its report shows the most important rows of each long
 table, says how many more there are and where they are listed, and stays within three A4
-pages (DESIGN §4), so its PDF costs what any other group's does."""
+pages (the outputs contract (docs/reference/outputs.md)), so its PDF costs what any other group's does."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One order for ranks and grades (issue 19 §2, DESIGN §3 Rank, revised).
+"""One order for ranks and grades (issue 19 §2, the scoring rules (docs/reference/scoring.md) Rank, revised).
 
 The rank follows the quota's order — final score, then the scheme's ``tie_break``
 components — so only groups equal on every key share a rank, and groups that share a rank

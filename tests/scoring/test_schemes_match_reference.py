@@ -532,7 +532,7 @@ def test_quota_ceil_tolerance_and_ties(quota_dataset: Dataset, ties: str, tie_br
         assert scores.loc[g, "grade"] == "good"  # demoted to the best band below it meets
         assert "quota_demoted" in _flags(scores.loc[g, "flags"])
     assert scores.loc["Q03", "final_score"] == pytest.approx(94, abs=TOL)
-    if tie_break:  # the rank follows the tie-break the quota used (DESIGN §3, revised): Q04 before Q03
+    if tie_break:  # the rank follows the tie-break the quota used (the scoring rules (docs/reference/scoring.md), revised): Q04 before Q03
         assert (scores.loc["Q04", "rank"], scores.loc["Q03", "rank"]) == (3, 4)
     else:  # nothing breaks the tie: one rank, one grade
         assert scores.loc["Q03", "rank"] == scores.loc["Q04", "rank"] == 3
@@ -670,7 +670,7 @@ def test_flat_and_single_values() -> None:
 @pytest.mark.parametrize("method", ["tscore", "minmax", "rank"])
 def test_equal_values_with_float_noise(method: str) -> None:
     """Three groups with the same value 0.7: their mean is 0.6999999999999998 in floats, so a
-    naive population sd is ~2e-16, not 0, and z = (0.7 - mean)/sd = +1 for everyone.  DESIGN §3:
+    naive population sd is ~2e-16, not 0, and z = (0.7 - mean)/sd = +1 for everyone.  the scoring rules (docs/reference/scoring.md):
     sd = 0 -> 50 (tscore); all equal -> 100 (minmax); one shared rank -> (2 - 1)/2·100 = 50."""
     ds = _office_only({g: {"kt": 0.7} for g in "ABC"})
     data = {

@@ -1,7 +1,7 @@
 """The package's scoring checked against an independent reference (``tests/reference.py``).
 
 (a) the synthetic sample year, scored by both, at the year end and at 30 September;
-(b) a small hand-built workbook in which every edge case of DESIGN §3 occurs once, with
+(b) a small hand-built workbook in which every edge case of the scoring rules (docs/reference/scoring.md) occurs once, with
     values worked out by hand in the comments;
 (c) property tests on random datasets: row order does not matter, the package agrees with the
     reference, and doing better (an on-time ledger, a problem resolved in time) never lowers
@@ -451,7 +451,9 @@ def test_edge_workbook_hand_worked_values(edge_dataset: Dataset) -> None:
     assert "insufficient_data" in _flags(scores.loc["G08", "flags"])
     assert _grade(scores.loc["G08", "grade"]) is None
     assert scores.loc["G08", "final_score"] == pytest.approx(100.0, abs=TOL)
-    assert pd.isna(scores.loc["G08", "rank"])  # ungraded: no rank (DESIGN §3, revised)
+    assert pd.isna(
+        scores.loc["G08", "rank"]
+    )  # ungraded: no rank (the scoring rules (docs/reference/scoring.md), revised)
 
     # G09: the same data as G01 and a veto -> same score, but grade 'fail' and no rank, so it
     # never ranks above a group with a better grade. G08 and G09 unranked: G01 is first.
@@ -727,7 +729,7 @@ _BAND = {"excellent": 0, "good": 1, "pass": 2, "fail": 3}
 @PROPERTY
 @given(rnd=st.randoms(use_true_random=False))
 def test_a_rank_never_contradicts_a_grade(rnd: random.Random) -> None:
-    """DESIGN §3 (revised): only graded, not vetoed groups are ranked; among them a better
+    """the scoring rules (docs/reference/scoring.md) (revised): only graded, not vetoed groups are ranked; among them a better
     grade never comes with a worse rank, and "rank r of N" counts the ranked groups."""
     rows, as_of = random_rows(rnd)
     s = assess.score(dataset(rows), year=YEAR, as_of=as_of).scores

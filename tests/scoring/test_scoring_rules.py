@@ -1,4 +1,4 @@
-"""Scoring building blocks against values worked out by hand from DESIGN §3."""
+"""Scoring building blocks against values worked out by hand from the scoring rules (docs/reference/scoring.md)."""
 
 from __future__ import annotations
 

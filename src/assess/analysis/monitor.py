@@ -1,4 +1,4 @@
-"""In-year monitoring (DESIGN §6): the figures of a month's bulletin or a quarter's review.
+"""In-year monitoring (the in-year definitions (docs/reference/monitoring.md)): the figures of a month's bulletin or a quarter's review.
 
 Every function here is a pure function of a validated :class:`~assess.intake.validate.Dataset`
 and a date: :func:`as_known` cuts the dataset down to what was known at the end of the
@@ -8,7 +8,7 @@ so the bulletin of a past month comes out the same whatever was added to the wor
 :func:`monitor` gathers every table of the bulletin into one frozen :class:`Monitor`, which
 shows itself as HTML in JupyterLab.
 
-Definitions (DESIGN §6), at the period's last day ``d``:
+Definitions (the in-year definitions (docs/reference/monitoring.md)), at the period's last day ``d``:
 
 - a problem is *collected* on ``raised_on`` and *resolved* on ``resolved_on``; it is *overdue*
   when it is open at ``d`` and ``deadline < d`` (days overdue ``d − deadline``); *due soon* when

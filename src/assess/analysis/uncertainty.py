@@ -33,7 +33,7 @@ Uncertain factors (each switchable in the scheme's ``uncertainty`` section):
     that are not counts — ``ledger_completeness``, ``investment_completion``, the office's
     own — stay as they are.
 
-Each draw runs the whole scoring of DESIGN §3 — normalisation, adjustments and caps,
+Each draw runs the whole scoring of the scoring rules (docs/reference/scoring.md) — normalisation, adjustments and caps,
 vetoes, grade bands and quotas with their tie rule and tie-break, ranks — but **whether a
 group is graded is a fact, not a draw**: which components a group has (coverage against
 ``min_coverage``) is decided once, at the scheme's nominal weights, so draws vary scores,
@@ -898,7 +898,7 @@ def uncertainty(
     dataset : Dataset
         A validated input (:func:`assess.load`).
     scheme : Scheme, optional
-        The scheme (default: DESIGN §3); its ``uncertainty`` section sets the factors, the
+        The scheme (default: the scoring rules (docs/reference/scoring.md)); its ``uncertainty`` section sets the factors, the
         Dirichlet concentration, the normalisation methods, draws and seed.
     draws, seed : int, optional
         Override the scheme's ``uncertainty.draws`` (default 1000, at most

@@ -1,10 +1,10 @@
-"""Collecting the groups' monthly submissions into the master workbook (DESIGN §6).
+"""Collecting the groups' monthly submissions into the master workbook (the in-year definitions (docs/reference/monitoring.md)).
 
 Each working group sends one workbook a month (written by ``assess template --group``): some of
 the sheets ``ledger``, ``visits``, ``problems``, ``milestones`` (and ``ratings``), laid out as in
 the template. :func:`collect` reads and validates every one with the ordinary reader and
 validator — against the master's ``groups`` and ``recipients``, which the office keeps — and
-merges the valid rows into the master by the sheet keys of DESIGN §2:
+merges the valid rows into the master by the sheet keys of the input contract (docs/reference/input.md):
 
 ======================  ============================================  ==================================
 sheet                   key                                           a submission may change

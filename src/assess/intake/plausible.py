@@ -7,7 +7,7 @@ date outside is a typo (2052 for 2025) or a bare number typed into a date cell, 
 and every reader take for a day of 1900 (``4.4`` → 1900-01-04, ``2025`` → 1905-07-17); scored,
 it would drop a veto or count a late ledger on time, so it is an error where it stands.
 
-The orders (DESIGN §2 leaves them to intake) and their severity:
+The orders (the input contract (docs/reference/input.md) leaves them to intake) and their severity:
 
 ================  ==============================================  ========
 sheet             rule                                            severity

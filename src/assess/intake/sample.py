@@ -9,7 +9,7 @@ its problem resolution, its milestones and its ratings, so the year-end scores s
 
 Every sheet follows :data:`assess.intake.spec.SHEETS` exactly (columns in spec order, IDs and text
 as ``str``, dates as naive ``datetime64[ns]``, numbers as ``float64``, blanks as NaN/NaT) and
-satisfies every rule of DESIGN §2.  The generator uses only
+satisfies every rule of the input contract (docs/reference/input.md).  The generator uses only
 :func:`numpy.random.default_rng` seeded by the caller: the same arguments always give the
 same frames.
 """

@@ -1,4 +1,4 @@
-"""The scoring scheme: a YAML file validated into a typed, frozen object (DESIGN §3).
+"""The scoring scheme: a YAML file validated into a typed, frozen object (the scoring rules (docs/reference/scoring.md)).
 
 Every rule of the scoring — components, indicators, weights, normalisation, aggregation,
 adjustment caps and grade bands — is a setting here. Errors name the key path, the bad
@@ -40,7 +40,7 @@ __all__ = [
     "BUILTIN_INDICATORS",
 ]
 
-#: Indicators computed by :mod:`assess.scoring.indicators` (DESIGN §3).
+#: Indicators computed by :mod:`assess.scoring.indicators` (the scoring rules (docs/reference/scoring.md)).
 BUILTIN_INDICATORS = (
     "ledger_on_time",
     "ledger_completeness",
@@ -68,7 +68,7 @@ NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_]{0,39}$"
 #: columns of one name in ``scores.xlsx``.
 RESERVED_NAMES = frozenset(
     {
-        # scores (DESIGN §4) and year over year
+        # scores (the outputs contract (docs/reference/outputs.md)) and year over year
         "group_id", "name", "base_score", "bonus", "deduction", "final_score", "grade", "rank", "flags",
         "previous_score", "score_change", "previous_rank", "rank_change", "previous_grade", "grade_change", "status",
         # indicators and contributions
@@ -307,7 +307,7 @@ class UncertaintySettings(_Frozen):
 
 
 #: The plausible window's defaults: from 1 January this many years before the assessment year
-#: to ``as_of`` plus this many years (DESIGN §2; ``dates`` in the scheme changes them).
+#: to ``as_of`` plus this many years (the input contract (docs/reference/input.md); ``dates`` in the scheme changes them).
 DEFAULT_YEARS_BEFORE = 1
 DEFAULT_YEARS_AFTER = 1
 #: How far outside its goalposts an office-supplied indicator may lie, in goalpost spans
@@ -659,5 +659,5 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
 
 
 def default_scheme() -> Scheme:
-    """The shipped default scheme, exactly DESIGN §3."""
+    """The shipped default scheme, exactly the scoring rules (docs/reference/scoring.md)."""
     return parse_scheme(yaml.safe_load(DEFAULT_SCHEME_TEXT), "default scheme")

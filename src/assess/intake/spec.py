@@ -1,4 +1,4 @@
-"""The input contract of DESIGN §2 as data: sheets, columns, kinds, aliases, enumerations.
+"""The input contract of the input contract (docs/reference/input.md) as data: sheets, columns, kinds, aliases, enumerations.
 
 Everything that needs to know the shape of the office's workbook — intake, validation,
 the blank template and the sample generator — reads it from here, so the contract is
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["Column", "Sheet", "SHEETS", "SHEET_ALIASES", "ID_PATTERN"]
 
-#: IDs are text of 1 to 40 letters, digits, ``_``, ``.`` or ``-`` (DESIGN §2).
+#: IDs are text of 1 to 40 letters, digits, ``_``, ``.`` or ``-`` (the input contract (docs/reference/input.md)).
 ID_PATTERN = r"^[A-Za-z0-9_.-]{1,40}$"
 
 

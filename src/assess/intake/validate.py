@@ -1,4 +1,4 @@
-"""Validation: coerce raw cells to types, then check every rule of DESIGN §2 with pandera.
+"""Validation: coerce raw cells to types, then check every rule of the input contract (docs/reference/input.md) with pandera.
 
 One pandera schema per sheet, run lazily, plus cross-sheet checks (references, assignment
 of recipients to groups) expressed as pandera checks bound to the other sheets' keys. Every

@@ -2,7 +2,7 @@
 
 Pure functions of a loaded :class:`~assess.scoring.result.Result` and a ``group_id``: no HTML, no
 labels, no rounding (that is :mod:`assess.reporting.sections`'s job), so each number can be checked
-against ``scores.xlsx`` or recomputed by hand. Counting rules follow DESIGN §3 and the
+against ``scores.xlsx`` or recomputed by hand. Counting rules follow the scoring rules (docs/reference/scoring.md) and the
 indicator definitions in :mod:`assess.scoring.indicators`: the same window (the assessment year up
 to ``as_of``), the same notion of "resolved by ``as_of``".
 
@@ -714,7 +714,7 @@ def standing(result: Result, group_id: str) -> dict[str, Any]:
         below another with the same final score, else None).
 
     A vetoed or ``insufficient_data`` group is never ranked, whatever ``scores.rank`` holds
-    (DESIGN §3, revised: only graded, not vetoed groups are ranked).
+    (the scoring rules (docs/reference/scoring.md), revised: only graded, not vetoed groups are ranked).
     """
     card = summary(result, group_id)
     scores = result.scores

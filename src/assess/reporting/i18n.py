@@ -138,7 +138,7 @@ def _label(entry: dict[str, Any] | None, name: str, lang: str) -> str:
 def component_labels(result: Result, lang: str = "en") -> dict[str, str]:
     """Component name → display label from the scheme, in the scheme's order.
 
-    Without a scheme in ``result.meta`` the three components of DESIGN §3 keep their names.
+    Without a scheme in ``result.meta`` the three components of the scoring rules (docs/reference/scoring.md) keep their names.
     """
     check_lang(lang)
     components = (result.meta.get("scheme") or {}).get("components") or {}

@@ -660,7 +660,7 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
 
 # ---- long tables ------------------------------------------------------------------------
 
-#: The rows a long table shows in a report: a report stays within three A4 pages (DESIGN §4)
+#: The rows a long table shows in a report: a report stays within three A4 pages (the outputs contract (docs/reference/outputs.md))
 #: however long the office's ledgers are; the rows left out are counted under the table, with
 #: the workbook and sheet that list them all (:func:`_left_out`).
 LONG_TABLE_ROWS = 10

@@ -1,4 +1,4 @@
-"""Scores from indicators (DESIGN §3): normalise, aggregate, adjust, grade and rank.
+"""Scores from indicators (the scoring rules (docs/reference/scoring.md)): normalise, aggregate, adjust, grade and rank.
 
 Pure functions over DataFrames indexed by ``group_id``; no loop over groups or rows (the
 only loops run over the scheme's few bands and components).
@@ -33,7 +33,7 @@ __all__ = [
     "order_rank",
 ]
 
-TOL = 1e-9  # two scores within this are equal (DESIGN §3)
+TOL = 1e-9  # two scores within this are equal (the scoring rules (docs/reference/scoring.md))
 COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the default scheme's, in SCORE_COLUMNS
 
 
@@ -238,7 +238,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
 def grade(
     final: pd.Series, components: pd.DataFrame, vetoed: pd.Series, ungraded: pd.Series, scheme: Scheme
 ) -> pd.DataFrame:
-    """Grade band per group, with quotas filled from the top (DESIGN §3).
+    """Grade band per group, with quotas filled from the top (the scoring rules (docs/reference/scoring.md)).
 
     Returns a frame with ``grade`` (band name, or None when ungraded) and ``demoted`` (the
     group lost a band to a quota).
@@ -290,7 +290,7 @@ def competition_rank(scores: pd.Series) -> pd.Series:
 
 
 def order_rank(final: pd.Series, components: pd.DataFrame, ranked: pd.Series, tie_break: list[str]) -> pd.Series:
-    """Rank of the ranked groups in the quota's order (DESIGN §3): final score descending,
+    """Rank of the ranked groups in the quota's order (the scoring rules (docs/reference/scoring.md)): final score descending,
     then the ``tie_break`` components descending; only groups equal on all of these (within
     1e-9) share the best rank (1, 2, 2, 4). Unranked groups get ``<NA>``.
 
@@ -419,7 +419,7 @@ def score(
     present: pd.DataFrame | None = None,
     offset: pd.Series | None = None,
 ) -> Result:
-    """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: DESIGN §3).
+    """Score every group of ``dataset`` for ``year`` under ``scheme`` (default: the scoring rules (docs/reference/scoring.md)).
 
     ``as_of`` defaults to the scheme's ``as_of``, else 31 December of ``year``.
     Raises :class:`~assess.common.errors.SchemeError` when the scheme names an indicator that
@@ -446,7 +446,9 @@ def score(
         adj["final_score"] = (base + adj["bonus"] - adj["deduction"] - shift).clip(0, 100)
     insufficient = components.isna().any(axis=1)
     grades = grade(adj["final_score"], components, adj["veto"], insufficient, scheme)
-    ranked = ~insufficient & ~adj["veto"]  # a rank never contradicts a grade (DESIGN §3)
+    ranked = (
+        ~insufficient & ~adj["veto"]
+    )  # a rank never contradicts a grade (the scoring rules (docs/reference/scoring.md))
     in_window = rating_rows(tables, window)
     quality, overall = ratings.quality(responses, in_window, groups, scheme.rating_min_raters)
     flag_table = _flag_table(groups, components, adj, grades, quality, norm, tables["adjustments"], window, scheme)
@@ -468,7 +470,7 @@ def score(
             "flags": flags.to_numpy(),
         }
     )
-    # DESIGN §4 order, with the scheme's components (whatever their names) after the name
+    # the outputs contract (docs/reference/outputs.md) order, with the scheme's components (whatever their names) after the name
     scores = scores[
         ["group_id", "name", *scheme.components] + [c for c in SCORE_COLUMNS[2:] if c not in COMPONENT_COLUMNS]
     ]

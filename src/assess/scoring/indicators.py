@@ -1,8 +1,8 @@
-"""Raw indicator values per group (DESIGN §3), vectorised over all groups at once.
+"""Raw indicator values per group (the scoring rules (docs/reference/scoring.md)), vectorised over all groups at once.
 
 Each function takes the validated tables and the assessment window and returns a Series
 indexed by every group_id; a group without the data an indicator needs gets NaN
-("missing"). Counting rules follow DESIGN §3; where it leaves room, the choice is written
+("missing"). Counting rules follow the scoring rules (docs/reference/scoring.md); where it leaves room, the choice is written
 in the function's docstring.
 """
 

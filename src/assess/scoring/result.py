@@ -20,7 +20,7 @@ from assess.common.atomic import atomic_folder
 
 __all__ = ["Result", "save_result", "load_result", "SCORE_COLUMNS", "INDICATOR_COLUMNS"]
 
-#: Columns of the ``scores`` table, in order (DESIGN §4).
+#: Columns of the ``scores`` table, in order (the outputs contract (docs/reference/outputs.md)).
 SCORE_COLUMNS = [
     "group_id",
     "name",
@@ -35,7 +35,7 @@ SCORE_COLUMNS = [
     "rank",
     "flags",
 ]
-#: Columns of the long ``indicators`` table, in order (DESIGN §4).
+#: Columns of the long ``indicators`` table, in order (the outputs contract (docs/reference/outputs.md)).
 INDICATOR_COLUMNS = ["group_id", "indicator", "component", "raw", "normalized", "weight"]
 
 _TABLES = (
