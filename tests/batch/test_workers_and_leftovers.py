@@ -255,6 +255,7 @@ def test_kill_9_during_the_reports_leaves_out_untouched_and_the_next_run_resumes
         "results",
         "run.jsonl",
         "scores.xlsx",
+        "validation.txt",
     ]
     notebook = nbformat.read(out / "notebooks" / "G04.ipynb", as_version=4)
     assert notebook.metadata.papermill.parameters.result_dir == str((out / "results").resolve())
