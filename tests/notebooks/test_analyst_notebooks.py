@@ -107,17 +107,7 @@ def test_every_notebook_phrase_is_shown_once() -> None:
     assert sorted(used) == sorted(DOMAIN["en"]) and len(set(used)) == len(used)
 
 
-# assess.analysis.scenarios.figure draws its Chinese labels without a CJK font (matplotlib warns
-# "Glyph ... missing from font(s) DejaVu Sans"): a bug of that module, not of the notebook; strict,
-# so the mark goes when it is fixed.
-_SCENARIOS_FONT = pytest.mark.xfail(
-    reason="scenarios.figure has no CJK font for lang='zh'", raises=AssertionError, strict=True
-)
-RUNS = [
-    pytest.param(name, lang, marks=_SCENARIOS_FONT if (name, lang) == ("03-scores", "zh") else ())
-    for name in NOTEBOOKS
-    for lang in ("en", "zh")
-]
+RUNS = [(name, lang) for name in NOTEBOOKS for lang in ("en", "zh")]
 
 
 @pytest.mark.slow
