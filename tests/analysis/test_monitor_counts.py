@@ -205,6 +205,9 @@ def test_quarter_ratings(workbook: Path) -> None:
 def test_html_repr_escapes(june) -> None:
     html = june.in_lang("zh")._repr_html_()
     assert "本期收集 2 个" in html and "<table" in html and "县自然资源局" in html
+    # the supervision table is headed in the notebook's language, not with machine names
+    assert "<th>责任单位</th>" in html and "responsible_unit" not in html
+    assert "<th>responsible_unit</th>" not in june._repr_html_() and "<th>Responsible unit</th>" in june._repr_html_()
 
 
 def test_a_groups_course_through_the_year(workbook: Path) -> None:

@@ -1,9 +1,12 @@
 """The analysts' notebooks 01–05 run clean under papermill on the sample data, hold only
-package calls, and render without code in HTML (nbconvert, ``exclude_input``)."""
+package calls, and render without code in HTML (nbconvert, ``exclude_input``); their prose comes
+from the catalogues' ``notebooks`` section in the notebook's ``lang``, never from a hand-kept cell."""
 
 from __future__ import annotations
 
 import ast
+import html as html_lib
+import re
 from pathlib import Path
 
 import nbformat
@@ -11,8 +14,12 @@ import papermill
 import pytest
 from nbconvert import HTMLExporter
 
+from assess.reporting.notebook_text import DOMAIN
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if", "05-monitoring"]
+ALL_NOTEBOOKS = ["00-overview", *NOTEBOOKS]
+PROSE = re.compile(r'prose\("([\w.]+)", lang\)')
 # what each notebook must show, found in its rendered HTML
 EXPECTED = {
     "01-data-quality": [
@@ -61,11 +68,53 @@ def test_parameters_cell_and_only_package_calls(name: str) -> None:
     assert not any(c.get("outputs") for c in code), "commit the notebooks without outputs"
 
 
+def _prose_keys(nb: nbformat.NotebookNode) -> list[str]:
+    return [c.metadata["assess"]["text"] for c in nb.cells if "prose" in c.metadata.get("tags", [])]
+
+
+def headings(name: str, lang: str) -> list[str]:
+    """The Markdown headings of a notebook's prose in ``lang``, read from the catalogue."""
+    return [
+        line.lstrip("#").strip()
+        for key in _prose_keys(_read(name))
+        for line in DOMAIN[lang][key].splitlines()
+        if line.startswith("#")
+    ]
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_every_paragraph_is_a_catalogue_phrase(name: str) -> None:
+    """No markdown cell of its own: each paragraph is a ``prose(key, lang)`` cell, its key in the cell's
+    metadata and in both catalogues, its input collapsed in JupyterLab; so there is one text to edit."""
+    nb = _read(name)
+    assert [c.cell_type for c in nb.cells if c.cell_type != "code"] == []
+    for cell in nb.cells:
+        match = PROSE.fullmatch(cell.source.strip())
+        is_prose = "prose" in cell.metadata.get("tags", [])
+        assert bool(match) == is_prose, cell.source
+        if is_prose:
+            assert match is not None
+            key = cell.metadata["assess"]["text"]
+            assert match.group(1) == key
+            assert key in DOMAIN["en"] and key in DOMAIN["zh"]
+            assert cell.metadata["jupyter"]["source_hidden"] is True
+    assert headings(name, "en") and len(headings(name, "en")) == len(headings(name, "zh"))
+
+
+def test_every_notebook_phrase_is_shown_once() -> None:
+    """Each phrase of the ``notebooks`` section is shown by exactly one cell (no orphan left to drift)."""
+    used = [key for name in ALL_NOTEBOOKS for key in _prose_keys(_read(name))]
+    assert sorted(used) == sorted(DOMAIN["en"]) and len(set(used)) == len(used)
+
+
+RUNS = [(name, lang) for name in NOTEBOOKS for lang in ("en", "zh")]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_runs_clean_and_renders_without_code(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "lang"), RUNS)
+def test_notebook_runs_clean_and_renders_without_code(name: str, lang: str, tmp_path: Path) -> None:
     out = tmp_path / f"{name}.ipynb"
-    parameters = {"data_path": str(ROOT / "data" / "sample-2025.xlsx"), "year": 2025}
+    parameters = {"data_path": str(ROOT / "data" / "sample-2025.xlsx"), "year": 2025, "lang": lang}
     if name == "04-what-if":
         parameters["draws"] = 300
     papermill.execute_notebook(
@@ -87,5 +136,13 @@ def test_notebook_runs_clean_and_renders_without_code(name: str, tmp_path: Path)
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     ).from_notebook_node(nb)
     assert "import assess" not in html and "explore." not in html and "data_path =" not in html
-    for text in EXPECTED[name]:
-        assert text in html, f"{name}: {text!r} not shown"
+    assert "prose(" not in html
+    shown = html_lib.unescape(html)
+    other = {"en": "zh", "zh": "en"}[lang]
+    for heading in headings(name, lang):
+        assert heading in shown, f"{name} ({lang}): heading {heading!r} not shown"
+    for heading in headings(name, other):
+        assert heading not in shown, f"{name} ({lang}): heading {heading!r} in the other language"
+    if lang == "en":
+        for text in EXPECTED[name]:
+            assert text in html, f"{name}: {text!r} not shown"

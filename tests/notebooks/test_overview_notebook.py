@@ -1,4 +1,4 @@
-"""The analysts' notebooks run clean under papermill on the sample data."""
+"""The overview notebook runs clean under papermill on the sample data, its prose in ``lang``."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import nbformat
 import papermill
 import pytest
 
+from assess.reporting.notebook_text import DOMAIN
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-def test_overview_notebook_runs_on_the_sample(tmp_path):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overview_notebook_runs_on_the_sample(lang, tmp_path):
     out = tmp_path / "overview.ipynb"
     papermill.execute_notebook(
         ROOT / "notebooks" / "00-overview.ipynb",
         out,
-        parameters={"data_path": str(ROOT / "data" / "sample-2025.xlsx"), "year": 2025},
+        parameters={"data_path": str(ROOT / "data" / "sample-2025.xlsx"), "year": 2025, "lang": lang},
         cwd=str(ROOT / "notebooks"),
         progress_bar=False,
         kernel_name="python3",
@@ -34,6 +37,15 @@ def test_overview_notebook_runs_on_the_sample(tmp_path):
         for o in c.get("outputs", [])
     )
     assert "Dataset(" in text and "groups=38" in text  # the dataset's summary was shown
+    prose = "\n".join(
+        str(o.get("data", {}).get("text/markdown", ""))
+        for c in nb.cells
+        if "prose" in c.metadata.get("tags", [])
+        for o in c.get("outputs", [])
+    )
+    other = {"en": "zh", "zh": "en"}[lang]
+    assert DOMAIN[lang]["overview.title"] in prose and DOMAIN[lang]["overview.scores"] in prose
+    assert DOMAIN[other]["overview.scores"].splitlines()[0] not in prose
     images = [
         o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})
     ]

@@ -530,7 +530,10 @@ class Monitor:
             f"<li>{w('repr.ledger', on_time=o['ledger_on_time'], late=o['ledger_late'], missing=o['ledger_missing'])}</li>",
             "</ul>",
         ]
-        top = self.supervision.head(10)[["group", "recipient", "responsible_unit", "deadline", "days_overdue"]]
+        columns = ["group", "recipient", "responsible_unit", "deadline", "days_overdue"]
+        top = self.supervision.head(10)[columns].rename(
+            columns={c: message("bulletin", f"col.{c}", lang) for c in columns}
+        )
         lines.append(f"<p>{w('repr.supervision_top', n=len(self.supervision))}</p>")
         lines.append(top.to_html(index=False, escape=True, na_rep="—"))
         return "\n".join(lines)

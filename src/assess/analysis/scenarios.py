@@ -26,7 +26,7 @@ refuses in an office's file; here they are shown as what they are, one alternati
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -37,19 +37,16 @@ from assess.scoring.compute import adjust, aggregate, grade, normalize, order_ra
 from assess.scoring.indicators import Window
 from assess.scoring.result import Result
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
 __all__ = [
     "SCENARIO_COLUMNS",
     "alternatives",
     "scenarios",
     "attach",
     "label",
+    "band_labels",
     "grade_line",
     "held_apart",
     "sheet",
-    "figure",
 ]
 
 SCENARIO_COLUMNS = ["scenario", "group_id", "final_score", "rank", "grade"]
@@ -210,7 +207,8 @@ def label(result: Result, key: str, lang: str = "en") -> str:
     return key
 
 
-def _band_labels(result: Result, lang: str) -> dict[str, str]:
+def band_labels(result: Result, lang: str) -> dict[str, str]:
+    """Grade band name → its label in ``lang``, from the result's scheme."""
     bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
     return {b["name"]: str((b.get("label") or {}).get(lang) or b["name"]) for b in bands}
 
@@ -236,7 +234,7 @@ def grade_line(result: Result, group_id: str, lang: str = "en") -> str:
     table = getattr(result, "scenarios", None)
     if table is None or table.empty:
         return ""
-    words, bands = SCENARIO_WORDS[lang], _band_labels(result, lang)
+    words, bands = SCENARIO_WORDS[lang], band_labels(result, lang)
     mine = table[table["group_id"] == group_id]
     nominal = mine.loc[mine["scenario"] == "nominal", "grade"]
     if nominal.empty or pd.isna(nominal.iloc[0]):
@@ -270,7 +268,7 @@ def sheet(result: Result, lang: str = "en") -> pd.DataFrame:
     table = result.scenarios
     if table is None or table.empty:
         return pd.DataFrame()
-    words, bands = SCENARIO_WORDS[lang], _band_labels(result, lang)
+    words, bands = SCENARIO_WORDS[lang], band_labels(result, lang)
     nominal = table[table["scenario"] == "nominal"].set_index("group_id")
     alts = table[table["scenario"] != "nominal"].copy()
     names = result.scores.set_index("group_id")["name"]
@@ -296,35 +294,3 @@ def sheet(result: Result, lang: str = "en") -> pd.DataFrame:
         }
     )
     return out.reset_index(drop=True)
-
-
-def figure(result: Result, lang: str = "en") -> Figure:
-    """Each group's grade under every alternative: a grid (groups × alternatives), one colour per band."""
-    import numpy as np
-    from matplotlib.colors import ListedColormap
-    from matplotlib.figure import Figure
-
-    table = result.scenarios
-    if table is None or table.empty:
-        raise ValueError("This result has no scenario table; add one with assess.analysis.scenarios.attach(result).")
-    bands = _band_labels(result, lang)
-    order = list(bands)
-    keys = list(dict.fromkeys(table["scenario"]))
-    groups = list(result.scores.sort_values("final_score", ascending=False)["group_id"])
-    grid = table.pivot(index="group_id", columns="scenario", values="grade").reindex(index=groups, columns=keys)
-    codes = grid.apply(lambda c: c.map(lambda g: order.index(g) if g in order else np.nan)).to_numpy(dtype=float)
-    fig = Figure(figsize=(max(6, 0.35 * len(keys) + 2), max(4, 0.22 * len(groups) + 1.5)), dpi=100)
-    ax = fig.subplots()
-    colours = ["#1a9850", "#91cf60", "#fee08b", "#d73027", "#762a83", "#999999"][: max(len(order), 1)]
-    ax.imshow(codes, aspect="auto", cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5)
-    ax.set_xticks(range(len(keys)), [label(result, k, lang) for k in keys], rotation=90, fontsize=7)
-    ax.set_yticks(range(len(groups)), groups, fontsize=6)
-    words = SCENARIO_WORDS[lang]
-    ax.set_title(words["figure_title"])
-    from matplotlib.patches import Patch
-
-    handles = [Patch(color=colours[i], label=bands[b]) for i, b in enumerate(order)]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
-    fig.set_label(words["figure_title"])
-    fig.tight_layout()
-    return fig

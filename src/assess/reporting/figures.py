@@ -60,6 +60,7 @@ __all__ = [
     "group_figure",
     "importance_figure",
     "importance_sentence",
+    "scenario_figure",
 ]
 
 _HIGHLIGHT = "#c0392b"
@@ -648,3 +649,40 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
         low_w=pct(low["nominal_weight"]),
         low_s=pct(low["corr_ratio_share"]),
     )
+
+
+def scenario_figure(result: Result, lang: str = "en") -> Figure:
+    """Each group's grade under every alternative of the scheme (``result.scenarios``): a grid,
+    groups × alternatives, one colour per band, labelled in ``lang`` with a CJK font for Chinese."""
+    import matplotlib as mpl
+    from matplotlib.colors import ListedColormap
+
+    from assess.analysis.scenarios import SCENARIO_WORDS, band_labels, label
+
+    table = result.scenarios
+    if table is None or table.empty:
+        raise ValueError("This result has no scenario table; add one with assess.analysis.scenarios.attach(result).")
+    lang, font = _figure_lang(lang)
+    bands = band_labels(result, lang)
+    order = list(bands)
+    keys = list(dict.fromkeys(table["scenario"]))
+    groups = list(result.scores.sort_values("final_score", ascending=False)["group_id"])
+    grid = table.pivot(index="group_id", columns="scenario", values="grade").reindex(index=groups, columns=keys)
+    codes = grid.apply(lambda c: c.map(lambda g: order.index(g) if g in order else np.nan)).to_numpy(dtype=float)
+    words = SCENARIO_WORDS[lang]
+    rc: dict[RcKeyType, Any] = {"font.size": 8}
+    if font:
+        rc["font.family"] = font
+    with mpl.rc_context(rc):
+        fig = Figure(figsize=(max(6, 0.35 * len(keys) + 2), max(4, 0.22 * len(groups) + 1.5)), dpi=100)
+        ax = fig.subplots()
+        colours = ["#1a9850", "#91cf60", "#fee08b", "#d73027", "#762a83", "#999999"][: max(len(order), 1)]
+        ax.imshow(codes, aspect="auto", cmap=ListedColormap(colours), vmin=-0.5, vmax=len(colours) - 0.5)
+        ax.set_xticks(range(len(keys)), [label(result, k, lang) for k in keys], rotation=90, fontsize=7)
+        ax.set_yticks(range(len(groups)), groups, fontsize=6)
+        ax.set_title(words["figure_title"])
+        handles = [Patch(color=colours[i], label=bands[b]) for i, b in enumerate(order)]
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7)
+        fig.set_label(words["figure_title"])
+        fig.tight_layout()
+    return fig
