@@ -505,3 +505,17 @@ def load_sheets_only(path: Path) -> dict[str, int]:
 
     raw = read_tables(path)
     return {s: len(t) for s, t in raw.tables.items() if s in raw.origins and len(t)}
+
+
+def test_a_groups_form_lists_only_problems_raised_by_the_months_end(tmp_path) -> None:
+    from assess.intake.collect import submission_tables
+    from assess.intake.validate import load
+
+    sheets = master_sheets()
+    sheets["problems"].append(
+        ["Q8", "G1", "E1", "2025-08-25", "common", "2025-09-30", "open", None]
+    )  # raised in August
+    master = write_workbook(tmp_path / "data.xlsx", sheets)
+    data = load(master)
+    assert list(submission_tables(data, "G1", "2025-06")["problems"]["problem_id"]) == ["Q2"]  # not Q8
+    assert list(submission_tables(data, "G1", "2025-08")["problems"]["problem_id"]) == ["Q2", "Q8"]

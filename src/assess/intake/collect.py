@@ -638,7 +638,7 @@ def submission_tables(data: Dataset, group: str, month: str, lang: str = "en") -
     """The sheets a group fills in for ``month`` (``YYYY-MM``), pre-filled from the master ``data``.
 
     ``ledger``: the month's row (from the master's row, else with the ``due_date`` the other
-    ledgers suggest, see :func:`_due_date`); ``problems``: the group's open problems, to update;
+    ledgers suggest, see :func:`_due_date`); ``problems``: the group's problems raised by the month's end and open, to update;
     ``milestones``: its milestones not yet completed; ``visits``: empty, to fill.
     """
     if group not in set(data.tables["groups"]["group_id"]):
@@ -659,7 +659,10 @@ def submission_tables(data: Dataset, group: str, month: str, lang: str = "en") -
             }
         )
     problems = data.tables["problems"]
-    open_ = problems[(problems["group_id"] == group) & (problems["status"] == "open")]
+    # open, and already raised by the month's end: a form for June never lists a problem of August
+    month_end = pd.Period(month, freq="M").end_time.normalize()
+    raised = pd.to_datetime(problems["raised_on"]) <= month_end
+    open_ = problems[(problems["group_id"] == group) & (problems["status"] == "open") & raised]
     milestones = data.tables["milestones"]
     pending = milestones[(milestones["group_id"] == group) & milestones["completed_on"].isna()]
     return {
