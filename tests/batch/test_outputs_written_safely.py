@@ -212,3 +212,17 @@ def test_scheme_labels_are_drawn_as_written(tmp_path, data):
             shown.add(text)
     assert set(_LABELS.values()) <= shown  # the component labels, exactly as written
     assert r"$good$ \o/ ≥ 80" in shown and any(r"$good$ \o/" in s for s in shown - {r"$good$ \o/ ≥ 80"})
+
+
+@pytest.mark.slow
+def test_a_run_without_pdf_leaves_no_earlier_pdf_beside_its_pages(tmp_path, data) -> None:
+    """A bound volume printed from an earlier --pdf run must not sit beside newer pages and scores."""
+    pytest.importorskip("weasyprint")
+    out = tmp_path / "out"
+    base = ["run", str(data), "--year", "2025", "--out", str(out), "--workers", "1", "-q"]
+    assert main([*base, "--pdf"]) == 0
+    pdfs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf"))
+    assert "reports.pdf" in pdfs and "index.pdf" in pdfs and any(p.startswith("reports/") for p in pdfs)
+    assert main(base) == 0
+    assert list(out.rglob("*.pdf")) == []
+    assert (out / "index.html").is_file() and list((out / "reports").glob("*.html"))

@@ -313,32 +313,47 @@ def run_assessment(
     out = Path(out)
     lang = report_options.get("lang", "en")
     check_outputs(out, data=data, previous=previous, template=report_options.get("template"))
-    with output_lock(out, wait=wait, on_wait=on_wait, lang=lang), contextlib.ExitStack() as swap:
-        recover(out)  # a swap a killed run began is finished before anything reads the folder
-        stage = staging_path(out)
-        # Entering the batch starts the workers and their kernels, which warm up while we score.
-        with ReportBatch(stage, progress=progress, publish_to=out, **report_options) as batch:
-            if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
-                from assess.reporting.pdf import warm_in_background
+    with output_lock(out, wait=wait, on_wait=on_wait, lang=lang):
+        with contextlib.ExitStack() as swap:
+            recover(out)  # a swap a killed run began is finished before anything reads the folder
+            stage = staging_path(out)
+            # Entering the batch starts the workers and their kernels, which warm up while we score.
+            with ReportBatch(stage, progress=progress, publish_to=out, **report_options) as batch:
+                if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
+                    from assess.reporting.pdf import warm_in_background
 
-                warm_in_background(lang)
-            dataset = _load(data, scheme, on_warning, year, as_of)
-            check_dates(dataset, year, as_of, scheme)
-            check_only(dataset, report_options.get("only"))
-            last_year = read_previous(previous) if previous else None
-            swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
-            result = _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
-            try:
-                outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
-            except KeyboardInterrupt:  # Ctrl-C, SIGTERM: say where the finished reports went
-                log.warning(message("outputs", "stopped_kept", lang, folder=str(out), staging=str(stage)))
-                raise
-            batch.write_index(result, outcomes)
-        if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
-            from assess.reporting.pdf import write_run_pdfs
+                    warm_in_background(lang)
+                dataset = _load(data, scheme, on_warning, year, as_of)
+                check_dates(dataset, year, as_of, scheme)
+                check_only(dataset, report_options.get("only"))
+                last_year = read_previous(previous) if previous else None
+                swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
+                if not report_options.get("pdf"):
+                    _drop_pdfs(stage)  # a run without --pdf never leaves an earlier run's PDFs beside its pages
+                result = _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
+                try:
+                    outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+                except KeyboardInterrupt:  # Ctrl-C, SIGTERM: say where the finished reports went
+                    log.warning(message("outputs", "stopped_kept", lang, folder=str(out), staging=str(stage)))
+                    raise
+                batch.write_index(result, outcomes)
+            if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
+                from assess.reporting.pdf import write_run_pdfs
 
-            write_run_pdfs(result, outcomes, stage, lang=lang)
+                write_run_pdfs(result, outcomes, stage, lang=lang)
+        if not report_options.get("pdf"):  # an earlier --pdf run's index.pdf and bound file go too
+            for name in ("index.pdf", "reports.pdf"):
+                (out / name).unlink(missing_ok=True)
     return RunSummary(result, [_moved(o, stage, out) for o in outcomes], out / "index.html")
+
+
+def _drop_pdfs(stage: Path) -> None:
+    """Remove the PDFs an earlier ``--pdf`` run left in the staging folder (links to OUT's, or a
+    stopped run's own): ``index.pdf``, ``reports.pdf`` and ``reports/*.pdf``. OUT keeps them until
+    the swap (``reports/`` is swapped whole; the two files are removed from OUT after it, the
+    lock still held), so a run that fails before it leaves the previous outputs whole."""
+    for path in (stage / "index.pdf", stage / "reports.pdf", *sorted((stage / "reports").glob("*.pdf"))):
+        path.unlink(missing_ok=True)
 
 
 def _moved(outcome, stage: Path, out: Path):
