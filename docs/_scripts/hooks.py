@@ -59,7 +59,16 @@ def cli_page() -> str:
         nested = _subcommands(sub)
         if nested:
             for sname, ssub, shelp in nested:
-                lines += [f"### assess {name} {sname}", "", shelp + ".", "", "```text", ssub.format_help().rstrip(), "```", ""]
+                lines += [
+                    f"### assess {name} {sname}",
+                    "",
+                    shelp + ".",
+                    "",
+                    "```text",
+                    ssub.format_help().rstrip(),
+                    "```",
+                    "",
+                ]
         else:
             lines += ["```text", sub.format_help().rstrip(), "```", ""]
     return "\n".join(lines)
@@ -98,7 +107,9 @@ def _describe(ann: Any) -> tuple[str, str, Any]:
         return "one of", ", ".join(f"`{a}`" for a in args), None
     if origin in (typing.Union, types.UnionType):
         parts = [a for a in args if a is not type(None)]
-        kind, allowed, model = _describe(parts[0]) if len(parts) == 1 else (" or ".join(_describe(a)[0] for a in parts), "", None)
+        kind, allowed, model = (
+            _describe(parts[0]) if len(parts) == 1 else (" or ".join(_describe(a)[0] for a in parts), "", None)
+        )
         return kind + " (optional)", allowed, model
     if origin is dict:
         kind, allowed, model = _describe(args[1])
@@ -131,7 +142,11 @@ def _rows(model: Any, prefix: str) -> list[str]:
         rows.append(f"| `{prefix}{name}` | {kind} | {default} | {allowed} |")
         if sub is not None:
             origin = typing.get_origin(field.annotation)
-            inner = f"{prefix}{name}.<name>." if origin is dict else (f"{prefix}{name}[i]." if origin is tuple else f"{prefix}{name}.")
+            inner = (
+                f"{prefix}{name}.<name>."
+                if origin is dict
+                else (f"{prefix}{name}[i]." if origin is tuple else f"{prefix}{name}.")
+            )
             rows += _rows(sub, inner)
     return rows
 

@@ -6,7 +6,9 @@ report shows in the guide the next time this runs:
 - ``report-zh.png``: the first page of a group's Chinese PDF report (``pdftoppm``);
 - ``index-zh.png``: the first page of the Chinese index, printed (``index.pdf``);
 - ``bulletin-zh.png``: the first page of the June bulletin's Chinese PDF;
-- ``template.png``: the blank template's bilingual README sheet, drawn as the workbook holds it.
+- ``template.png``: the blank template's bilingual README sheet, drawn as the workbook holds it;
+- ``docs/notebooks/<name>-<lang>.html``: the analysts' notebooks run on the sample year in English
+  and in Chinese, rendered without code (nbconvert), linked from the analyst's guide.
 
 It needs the ``[reports,pdf]`` extras, ``pdftoppm`` (poppler-utils) and ``chromium``.
 """
@@ -31,7 +33,9 @@ def run(*args: str, cwd: Path) -> None:
 
 def first_page(pdf: Path, png: Path, dpi: int = 70) -> None:
     stem = png.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True
+    )
 
 
 def screenshot(page: Path, png: Path, size: str = "1200,900") -> None:
@@ -69,6 +73,28 @@ def template_picture(workbook: Path, png: Path) -> None:
     page.unlink()
 
 
+def render_notebooks(data: Path, folder: Path) -> None:
+    """Run every analysts' notebook on ``data`` in both languages; write each as HTML without code."""
+    import papermill
+    from nbconvert import HTMLExporter
+
+    notebooks = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0*.ipynb"))
+    folder.mkdir(exist_ok=True)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    for notebook in notebooks:
+        for lang in ("en", "zh"):
+            parameters = {"data_path": str(data), "year": 2025, "lang": lang}
+            if notebook.stem == "04-what-if":
+                parameters["draws"] = 300
+            ran = folder / f"{notebook.stem}-{lang}.ipynb"
+            papermill.execute_notebook(
+                notebook, ran, parameters=parameters, cwd=str(notebook.parent), progress_bar=False
+            )
+            html, _ = exporter.from_filename(str(ran))
+            (folder / f"{notebook.stem}-{lang}.html").write_text(html, encoding="utf-8")
+            ran.unlink()
+
+
 def main() -> None:
     IMAGES.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -81,6 +107,7 @@ def main() -> None:
         first_page(work / "out" / "index.pdf", IMAGES / "index-zh.png")
         run("bulletin", "data2025.xlsx", "--month", "2025-06", "--out", "bulletin", "--lang", "zh", "--pdf", cwd=work)
         first_page(work / "bulletin" / "bulletin-2025-06.pdf", IMAGES / "bulletin-zh.png")
+        render_notebooks(work / "data2025.xlsx", IMAGES.parent / "notebooks")
     for png in sorted(IMAGES.glob("*.png")):
         print(f"{png.relative_to(IMAGES.parent.parent)}: {png.stat().st_size // 1024} KB")
 
