@@ -2,7 +2,9 @@
 
 - ``reference/cli.md``: every command and option, from ``assess.cli.build_parser()``;
 - ``reference/scheme-keys.md``: every key of a scheme file with its type, default and allowed
-  values, from the validated model's JSON schema (``assess.Scheme``);
+  values, from the validated model (``assess.Scheme``);
+- ``guide/messages.md``: every problem of the message catalogues that comes with its fix
+  (``<key>`` or ``<key>_rule`` beside ``<key>_fix``), in Chinese and English, from ``src/assess/common/locales``;
 
 The pages exist only in the built site (``File.generated``); nothing is written into ``docs/``.
 """
@@ -17,7 +19,12 @@ from mkdocs.structure.files import File, Files
 
 
 def on_files(files: Files, config: Any) -> Files:
-    for path, content in (("reference/cli.md", cli_page()), ("reference/scheme-keys.md", scheme_page())):
+    pages = (
+        ("reference/cli.md", cli_page()),
+        ("reference/scheme-keys.md", scheme_page()),
+        ("guide/messages.md", messages_page()),
+    )
+    for path, content in pages:
         files.append(File.generated(config, path, content=content))
     return files
 
@@ -170,3 +177,47 @@ def scheme_page() -> str:
             "",
         ]
     )
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+#: Catalogue sections whose ``<key>``/``<key>_fix`` pairs are problems an office can meet.
+_PROBLEM_SECTIONS = {"reader": "读取工作簿 · Reading the workbook", "checks": "日期与指标值 · Dates and values",
+                     "collect": "合并报送表 · Collecting submissions", "outputs": "输出文件夹 · The output folder"}  # fmt: skip
+
+
+def _shown(phrase: str) -> str:
+    """A catalogue phrase for a table cell: placeholders as ‹name›, pipes escaped."""
+    import re
+
+    return re.sub(r"\{(\w+)[^}]*\}", r"‹\1›", phrase).replace("|", "\\|").replace("\n", " ")
+
+
+def messages_page() -> str:
+    from assess.common.messages import catalogue
+
+    zh, en = catalogue("zh"), catalogue("en")
+    lines = [
+        "# 错误与改正办法一览",
+        "",
+        "本页由消息目录（`src/assess/common/locales/zh.yaml`、`en.yaml`）自动生成，与程序实际显示的文字一致。",
+        "‹…› 处在实际消息中替换为具体的值、列名或日期。命令显示的每条问题还会写明文件、工作表、行号和列名。",
+        "",
+        "This page is generated from the message catalogues, so it says what the program says: every",
+        "problem that comes with its fix, in Chinese and English (‹…› stands for the values a message names).",
+        "Validation messages not yet in the catalogues are listed in [常见问题](troubleshooting.md#errors).",
+        "",
+    ]
+    for section, title in _PROBLEM_SECTIONS.items():
+        # a problem is ``<key>`` or ``<key>_rule``, its fix ``<key>_fix``
+        pairs = [(k, f"{k}_fix") for k in zh[section] if f"{k}_fix" in zh[section]]
+        pairs += [(k, f"{k[:-5]}_fix") for k in zh[section] if k.endswith("_rule") and f"{k[:-5]}_fix" in zh[section]]
+        if not pairs:
+            continue
+        lines += [f"## {title}", "", "| 问题 | 改正 | Problem | Fix |", "|---|---|---|---|"]
+        for k, fix in pairs:
+            row = (zh[section][k], zh[section][fix], en[section][k], en[section][fix])
+            lines.append("| " + " | ".join(_shown(v) for v in row) + " |")
+        lines.append("")
+    return "\n".join(lines)
