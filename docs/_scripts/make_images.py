@@ -73,25 +73,49 @@ def template_picture(workbook: Path, png: Path) -> None:
     page.unlink()
 
 
-def render_notebooks(data: Path, folder: Path) -> None:
-    """Run every analysts' notebook on ``data`` in both languages; write each as HTML without code."""
+def render_notebooks(folder: Path) -> None:
+    """Run every analysts' notebook on the sample year (``data/sample-2025.xlsx``, named as the
+    notebooks name it, so no temporary path shows in a page) in both languages; write each as
+    HTML without code.
+
+    nbconvert's ``basic`` template gives the cells alone: no inlined copy of JupyterLab's
+    stylesheet in every page and no script from a CDN; each page links ``notebook.css`` (kept
+    beside them in ``docs/notebooks/``), so the pages fetch nothing from outside the site.
+    """
+    import html
+
+    import nbformat
     import papermill
     from nbconvert import HTMLExporter
 
+    widget = "application/vnd.jupyter.widget-view+json"  # sliders: live only in JupyterLab
+
     notebooks = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0*.ipynb"))
     folder.mkdir(exist_ok=True)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     for notebook in notebooks:
         for lang in ("en", "zh"):
-            parameters = {"data_path": str(data), "year": 2025, "lang": lang}
+            parameters = {"data_path": "../data/sample-2025.xlsx", "year": 2025, "lang": lang}
             if notebook.stem == "04-what-if":
                 parameters["draws"] = 300
             ran = folder / f"{notebook.stem}-{lang}.ipynb"
             papermill.execute_notebook(
                 notebook, ran, parameters=parameters, cwd=str(notebook.parent), progress_bar=False
             )
-            html, _ = exporter.from_filename(str(ran))
-            (folder / f"{notebook.stem}-{lang}.html").write_text(html, encoding="utf-8")
+            nb = nbformat.read(ran, as_version=4)
+            nb.metadata.pop("widgets", None)
+            for cell in nb.cells:
+                cell["outputs"] = [o for o in cell.get("outputs", []) if widget not in o.get("data", {})]
+            body, _ = exporter.from_notebook_node(nb)
+            page = (
+                f'<!doctype html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<meta charset="utf-8">\n'
+                f"<title>{html.escape(notebook.stem)}</title>\n"
+                '<link rel="stylesheet" href="notebook.css">\n'
+                f"<main>\n{body}\n</main>\n</html>\n"
+            )
+            (folder / f"{notebook.stem}-{lang}.html").write_text(page, encoding="utf-8")
             ran.unlink()
 
 
@@ -107,7 +131,7 @@ def main() -> None:
         first_page(work / "out" / "index.pdf", IMAGES / "index-zh.png")
         run("bulletin", "data2025.xlsx", "--month", "2025-06", "--out", "bulletin", "--lang", "zh", "--pdf", cwd=work)
         first_page(work / "bulletin" / "bulletin-2025-06.pdf", IMAGES / "bulletin-zh.png")
-        render_notebooks(work / "data2025.xlsx", IMAGES.parent / "notebooks")
+        render_notebooks(IMAGES.parent / "notebooks")
     for png in sorted(IMAGES.glob("*.png")):
         print(f"{png.relative_to(IMAGES.parent.parent)}: {png.stat().st_size // 1024} KB")
 
