@@ -49,6 +49,8 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
+from assess.common.atomic import pid_alive  # one test of a process being alive, shared with the runner
+
 __all__ = [
     "DEFAULT_PRELOAD",
     "ENGINE_NAME",
@@ -168,17 +170,6 @@ def temp_prefix(kind: str) -> str:
     :func:`clean_stale_temp` removes those whose process is gone.
     """
     return f"assess-{kind}-{os.getpid()}-"
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` exists on this machine (a zombie counts as alive)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process
-        return True
-    return True
 
 
 def clean_stale_temp(folder: str | Path | None = None) -> list[Path]:

@@ -9,11 +9,11 @@ worded in English (``rule``) and Chinese (``rule_zh``). ``assess validate`` prin
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 
+from assess.intake.plausible import assessment_year
 from assess.intake.problems import Problem
 from assess.intake.scheme import Scheme, default_scheme
 from assess.intake.validate import Dataset
@@ -29,20 +29,9 @@ _ROUNDING_ZH = {"floor": "向下取整", "round": "四舍五入", "ceil": "向�
 
 
 def infer_year(dataset: Dataset) -> int | None:
-    """The year most dated rows of ``dataset`` fall in (``None`` without any dated row)."""
-    t = dataset.tables
-    years: Counter[int] = Counter()
-    for sheet, column in (
-        ("visits", "date"),
-        ("problems", "raised_on"),
-        ("milestones", "planned_date"),
-        ("ledger", "due_date"),
-        ("adjustments", "date"),
-    ):
-        years.update(int(y) for y in t[sheet][column].dropna().dt.year)
-    for sheet, column in (("ledger", "month"), ("ratings", "quarter")):
-        years.update(int(str(v)[:4]) for v in t[sheet][column].dropna())
-    return years.most_common(1)[0][0] if years else None
+    """The year most dated rows of ``dataset`` fall in (``None`` without any dated row): the same
+    count the intake's date window uses (:func:`assess.intake.plausible.assessment_year`)."""
+    return assessment_year(dataset.tables)
 
 
 def _month_zh(month: int) -> str:
