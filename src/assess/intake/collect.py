@@ -48,7 +48,7 @@ from assess.common.messages import message
 from assess.intake.problems import InputError, Problem
 from assess.intake.read import ROW, Origin, RawTables, file_sha256, read_tables
 from assess.intake.scheme import Scheme
-from assess.intake.spec import SHEETS, Column
+from assess.intake.spec import SHEETS, Column, Sheet
 from assess.intake.validate import Dataset, check_tables
 
 __all__ = [
@@ -214,6 +214,17 @@ def _show(v: Plain, col: Column | None = None, lang: str = "en") -> str:
 
 def _label(col: Column, lang: str) -> str:
     return col.zh if lang == "zh" else col.name
+
+
+def _pairs(spec: Sheet, cols: list[str], left: dict[str, Plain], right: dict[str, Plain], sign: str, lang: str) -> str:
+    """``status: open → resolved, deadline: ...`` (``办理状态：未办结 → 已办结，...``): the columns where
+    two versions of a row differ, each with its two values, in ``lang``."""
+    if lang == "zh":
+        return "，".join(
+            f"{spec.column(c).zh}：{_show(left[c], spec.column(c), 'zh')} {sign} {_show(right[c], spec.column(c), 'zh')}"
+            for c in cols
+        )
+    return ", ".join(f"{c}: {_show(left[c])} {sign} {_show(right[c])}" for c in cols)
 
 
 def _rows(frame: pd.DataFrame, sheet: str) -> Iterable[tuple[int, dict[str, Plain]]]:
@@ -387,15 +398,10 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                     cols = [c.name for c in spec.columns if c.name in _clash(values, v2)]
                     where = f"{f2.name} row {r2}" if f2 is not fr else f"row {r2}"
                     where_zh = f"{f2.name} 第{r2}行" if f2 is not fr else f"第{r2}行"
-                    differ = ", ".join(f"{c}: {_show(values[c])} ≠ {_show(v2[c])}" for c in cols)
-                    differ_zh = "，".join(
-                        f"{spec.column(c).zh}：{_show(values[c], spec.column(c), 'zh')} ≠ {_show(v2[c], spec.column(c), 'zh')}"
-                        for c in cols
-                    )
                     _conflict(
                         fr, sheet, row, key, cols,
-                        (_text("conflict_files", "en", where=where, diff=differ),
-                         _text("conflict_files", "zh", where=where_zh, diff=differ_zh)),
+                        (_text("conflict_files", "en", where=where, diff=_pairs(spec, cols, values, v2, "≠", "en")),
+                         _text("conflict_files", "zh", where=where_zh, diff=_pairs(spec, cols, values, v2, "≠", "zh"))),
                     )  # fmt: skip
                 continue
             values = agreed
@@ -421,15 +427,10 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                 continue
             refused = [c for c in diff if not _may_change(sheet, c, old, values)]
             if refused:
-                shown = ", ".join(f"{c}: {_show(old[c])} → {_show(values[c])}" for c in refused)
-                shown_zh = "，".join(
-                    f"{spec.column(c).zh}：{_show(old[c], spec.column(c), 'zh')} → {_show(values[c], spec.column(c), 'zh')}"
-                    for c in refused
-                )
                 _conflict(
                     first, sheet, first_row, key, refused,
-                    (_text("conflict_master", "en", target=target, changes=shown),
-                     _text("conflict_master", "zh", target=target, changes=shown_zh)),
+                    (_text("conflict_master", "en", target=target, changes=_pairs(spec, refused, old, values, "→", "en")),
+                     _text("conflict_master", "zh", target=target, changes=_pairs(spec, refused, old, values, "→", "zh"))),
                 )  # fmt: skip
                 continue
             first.updated += 1
