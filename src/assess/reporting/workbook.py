@@ -23,17 +23,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assess.analysis.coherence import COHERENCE_WORDS  # the coherence sheet's name and headers
 from assess.analysis.importance import importance
+from assess.analysis.scenarios import SCENARIO_WORDS  # the scenarios sheet's name and headers
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
-from assess.common.messages import Domain, message
+from assess.common.messages import message
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
-
-SCENARIO_WORDS = Domain("scenarios")  # the scenarios sheet's name and headers
-COHERENCE_WORDS = Domain("coherence")  # the coherence sheet's name and headers
 
 __all__ = ["write_tables", "write_template", "write_scores", "provenance_table", "header_labels"]
 
