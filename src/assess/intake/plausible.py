@@ -35,12 +35,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
-from typing import TypedDict
 
 import pandas as pd
 
 from assess.common.messages import Domain
-from assess.intake.problems import Problem
+from assess.intake.problems import Problem, Wording, wording
 from assess.intake.read import ROW
 from assess.intake.scheme import BUILTIN_INDICATORS, Scheme
 from assess.intake.spec import SHEETS
@@ -84,21 +83,9 @@ def assessment_year(tables: dict[str, pd.DataFrame]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-class _Words(TypedDict):
-    rule: str
-    fix: str
-    rule_zh: str
-    fix_zh: str
-
-
-def _say(key: str, **values: object) -> _Words:
+def _say(key: str, **values: object) -> Wording:
     """``rule``/``fix`` and their Chinese from the catalogue (``key`` and ``key_fix``)."""
-    return {
-        "rule": WORDS.text(key, "en", **values),
-        "fix": WORDS.text(f"{key}_fix", "en", **values),
-        "rule_zh": WORDS.text(key, "zh", **values),
-        "fix_zh": WORDS.text(f"{key}_fix", "zh", **values),
-    }
+    return wording("checks", key, f"{key}_fix", **values)
 
 
 def _day(value: object) -> str:
@@ -183,7 +170,7 @@ def _window(
                 cell = cells[sheet].iloc[idx] if sheet in cells else None
                 day = pd.Timestamp(value).date() if col.kind == "date" else _cell_day(cell)
                 if day is not None and day < _SERIAL_DAYS:
-                    said: _Words = _say(
+                    said: Wording = _say(
                         "serial", day=shown, serial=_serial(cell, day), example=f"{year}-03-31", **where
                     )
                 else:

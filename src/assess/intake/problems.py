@@ -7,12 +7,33 @@ workbook named them; :class:`InputError` carries every problem found at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from assess.common.errors import AssessError
 from assess.common.messages import message
 from assess.intake.spec import SHEETS
 
-__all__ = ["InputError", "Problem", "validation_text"]
+__all__ = ["InputError", "Problem", "Wording", "validation_text", "wording"]
+
+
+class Wording(TypedDict):
+    """A problem's rule and fix, in English and Chinese: ``Problem(..., **wording)``."""
+
+    rule: str
+    fix: str
+    rule_zh: str
+    fix_zh: str
+
+
+def wording(domain: str, rule_key: str, fix_key: str, **values: object) -> Wording:
+    """The rule and fix of a problem, in both languages, from the ``domain`` section of the
+    message catalogues (keys ``rule_key`` and ``fix_key``, filled with ``values``)."""
+    return {
+        "rule": message(domain, rule_key, "en", **values),
+        "fix": message(domain, fix_key, "en", **values),
+        "rule_zh": message(domain, rule_key, "zh", **values),
+        "fix_zh": message(domain, fix_key, "zh", **values),
+    }
 
 
 @dataclass(frozen=True)

@@ -36,9 +36,8 @@ from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, Wo
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
-from assess.common.messages import message
 from assess.intake import _xlsx_parts as parts
-from assess.intake.problems import InputError, Problem
+from assess.intake.problems import InputError, Problem, Wording, wording
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
 
 __all__ = ["RawTables", "Origin", "read_tables", "file_sha256", "atomic_path", "normalise_name"]
@@ -327,7 +326,7 @@ def _repeats_header(cells: Cells, spelled: dict[int, str]) -> bool:
 _FIRST_PLAUSIBLE_SERIAL = 18264
 
 
-def _bare_number(value: float) -> dict[str, str]:
+def _bare_number(value: float) -> Wording:
     epoch = dt.date(1899, 12, 31) if value < 61 else dt.date(1899, 12, 30)  # Excel's day 60 is 1900-02-29
     day = (epoch + dt.timedelta(days=int(value))).isoformat()
     return _said("bare_number", value=f"{value:g}", day=day, example="2025-04-04")
@@ -998,14 +997,9 @@ def _formula_problems(
             )
 
 
-def _said(key: str, **values: Any) -> dict[str, str]:
+def _said(key: str, **values: Any) -> Wording:
     """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue domain."""
-    return {
-        "rule": message("reader", f"{key}_rule", "en", **values),
-        "fix": message("reader", f"{key}_fix", "en", **values),
-        "rule_zh": message("reader", f"{key}_rule", "zh", **values),
-        "fix_zh": message("reader", f"{key}_fix", "zh", **values),
-    }
+    return wording("reader", f"{key}_rule", f"{key}_fix", **values)
 
 
 def _merged_data_cells(
