@@ -64,6 +64,8 @@ __all__ = [
 ]
 
 _BULLETIN = Domain("bulletin")
+#: The provenance keys in words, ``lang → {key: phrase}``.
+_PROVENANCE = Domain("provenance")
 
 #: The heat map shows at most this many groups (those with the most overdue problems).
 HEATMAP_GROUPS = 40
@@ -532,10 +534,24 @@ def sheets(m: Monitor, lang: str = "en") -> dict[str, pd.DataFrame]:
         out[words("sheet.comments", lang)] = label(m.ratings["comments"])
     f = prov.facts(m.meta)
     rows = {**{k: v for k, v in f.items() if k != "git_commit"}, "period": m.period.label, "as_of": m.meta.get("as_of")}
-    out[words("sheet.provenance", lang)] = pd.DataFrame(
-        {"key": list(rows), "value": [display_text(v) for v in rows.values()]}
-    )
+    out[words("sheet.provenance", lang)] = provenance_sheet(rows, lang)
     return out
+
+
+def provenance_sheet(rows: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """The provenance as a two-column table: English keeps the machine keys and headers
+    (``key``, ``value``), another language names each item in its words.
+
+    Examples
+    --------
+    >>> provenance_sheet({"input": "data.xlsx"}, "zh").to_dict("list")
+    {'项目': ['数据文件'], '内容': ['data.xlsx']}
+    """
+    values = [display_text(v) for v in rows.values()]
+    if check_lang(lang) == "en":
+        return pd.DataFrame({"key": list(rows), "value": values})
+    names = _PROVENANCE[lang]
+    return pd.DataFrame({names["key"]: [names.get(k, k) for k in rows], names["value"]: values})
 
 
 def write_xlsx(m: Monitor, path: str | Path, lang: str = "en") -> Path:
