@@ -51,6 +51,7 @@ from assess.reporting.i18n import (
     has_text,
     indicator_label,
     is_missing,
+    mark,
     month_label,
     quarter_label,
     text,
@@ -158,7 +159,7 @@ def _section(template: str, key: str, lang: str, **context: Any) -> HTML:
 
 
 def _join(items: list[str], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(items)
+    return mark("list_separator", lang).join(items)
 
 
 def months_text(months: list[str], lang: str = "en") -> str:
@@ -182,10 +183,10 @@ def months_text(months: list[str], lang: str = "en") -> str:
         a, b = month_label(f"{first[0]}-{first[1]:02d}", lang), month_label(f"{end[0]}-{end[1]:02d}", lang)
         if len(run) == 1:
             parts.append(a)
-        elif lang == "zh":
-            parts.append(f"{a}至{b[5:] if end[0] == first[0] else b}")
+        elif end[0] == first[0]:  # a run inside one year (Chinese names the year once)
+            parts.append(mark("month_run", lang, year=first[0], start=first[1], end=end[1]))
         else:
-            parts.append(f"{a} to {b}")
+            parts.append(mark("month_range", lang, start=a, end=b))
     return _join(parts, lang)
 
 
@@ -229,7 +230,7 @@ def running_head_text(result: Result, group_id: str | None, lang: str = "en", la
     """The running header's words: office, year and group (``label`` instead of the group,
     every group when ``group_id`` is None)."""
     year = display_text(result.meta.get("year"))
-    year = f"{year}年度" if lang == "zh" and year != MISSING else year
+    year = mark("assessment_year", lang, year=year) if year != MISSING else year
     group = (
         label
         if label is not None
@@ -283,7 +284,7 @@ def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lan
         if key == "indicator":
             shown["indicator"] = indicator_label(values["indicator"], lang)
         parts.append(text(f"missing.{key}", lang, **{k: v for k, v in shown.items() if k != "indicators"}))
-    return ("；" if lang == "zh" else "; ").join(parts) or MISSING
+    return mark("clause_separator", lang).join(parts) or MISSING
 
 
 def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
@@ -292,7 +293,7 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
     s = facts.standing(result, group_id)
     notes = []
     if s["unranked_reason"] == "veto":
-        reasons = ("；" if lang == "zh" else "; ").join(s["veto_reasons"]) or MISSING
+        reasons = mark("clause_separator", lang).join(s["veto_reasons"]) or MISSING
         notes.append(("veto", text("card.veto", lang, reasons=reasons)))
     if s["unranked_reason"] == "insufficient_data":
         labels = component_labels(result, lang)
@@ -455,7 +456,7 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]
     if card["flags"]:
         rows.append((text("flags", lang), flag_labels(";".join(card["flags"]), lang), "flags"))
-    colon = "：" if lang == "zh" else ": "
+    colon = mark("colon", lang)
     figures = [
         _figure(
             plots.components_vs_peers(result, group_id, lang),
@@ -549,8 +550,8 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     strong, weak = facts.strengths(result, group_id)
     above = _vs_median_items(strong, "vs_median_above", lang) or [text("none_above", lang)]
     below = _vs_median_items(weak, "vs_median_below", lang) or [text("none_below", lang)]
-    colon = "：" if lang == "zh" else ": "
-    sep = "；" if lang == "zh" else "; "
+    colon = mark("colon", lang)
+    sep = mark("clause_separator", lang)
     return _section(
         "indicators",
         "indicators",
@@ -965,7 +966,7 @@ def index_remarks(result: Result, lang: str = "en") -> str:
         low = quality[pd.to_numeric(quality["reliability"], errors="coerce") < LOW_RELIABILITY - 1e-9]
         if len(low):
             own = low.set_index("group_id")["reliability"].astype(float)
-            groups = ("、" if lang == "zh" else ", ").join(f"{g} ({own[g]:.2f})" for g in own.index)
+            groups = mark("list_separator", lang).join(f"{g} ({own[g]:.2f})" for g in own.index)
             parts.append(text("low_reliability", lang, min=f"{LOW_RELIABILITY:g}", groups=groups))
     return " ".join(p for p in parts if p)
 

@@ -31,6 +31,7 @@ from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
 from assess.common.messages import Domain, message
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
+from assess.reporting.i18n import mark
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
 
@@ -40,6 +41,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _FORMULA_START = ("=", "+", "-", "@")
 _SIGNED = {"bonus": "+0.0;-0.0;0.0", "deduction": "-0.0;+0.0;0.0"}
+_DATE_FORMAT = "YYYY-MM-DD"  # how a date is typed, in every language
 _NUMBER_FORMATS = {"float": "0.0###", "date": "yyyy-mm-dd", "int": "0"}
 
 
@@ -174,21 +176,23 @@ def write_template(
     if note:
         readme.append([note])
         readme.append([])
-    readme.append(["sheet", "工作表", "column", "中文列名 (alias)", "required 必填", "meaning", "说明"])
+    en, cn = TEMPLATE["en"], TEMPLATE["zh"]  # the README speaks both languages side by side
+    readme.append(
+        [en["sheet"], cn["sheet"], en["column"], f"{cn['alias']} ({en['alias']})", f"{en['required']} {cn['required']}",
+         en["meaning"], cn["meaning"]]
+    )  # fmt: skip
     for cell in readme[1]:
         cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
     for sheet in SHEETS.values():
         for col in sheet.columns:
-            required = "yes 是" if col.required else "no 否"
+            answer = "yes" if col.required else "no"
+            required = f"{en[answer]} {cn[answer]}"
             if sheet.optional:
-                required += " (optional sheet 可选表)"
+                required += f" ({en['optional_sheet']} {cn['optional_sheet']})"
             readme.append([sheet.name, sheet.zh, col.name, col.zh, required, col.en_help, col.zh_help])
     readme.append([])
-    readme.append(
-        [
-            "Headers may be the English names or the Chinese aliases above; dates may be Excel dates or YYYY-MM-DD. 表头可用英文列名或上表的中文别名；日期可用 Excel 日期或 YYYY-MM-DD。"
-        ]
-    )
+    notes = [TEMPLATE.text("aliases_note", lang, program="Excel", format=_DATE_FORMAT) for lang in ("en", "zh")]
+    readme.append([" ".join(notes)])
     for j, width in enumerate((14, 12, 22, 16, 22, 52, 40), start=1):
         readme.column_dimensions[get_column_letter(j)].width = width
     readme.freeze_panes = "A2"
@@ -208,10 +212,9 @@ def write_template(
             if col.kind == "enum":
                 choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
                 dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
-                dv.error, dv.errorTitle = f"Use one of: {', '.join(choices)}", "Invalid value"
-                if zh:
-                    dv.error = message("collect", "choose_one", "zh", values="、".join(choices))
-                    dv.errorTitle = message("collect", "invalid_value", "zh")
+                shown = "zh" if zh else "en"  # the language of the cells
+                dv.error = message("collect", "choose_one", shown, values=mark("list_separator", shown).join(choices))
+                dv.errorTitle = message("collect", "invalid_value", shown)
                 ws.add_data_validation(dv)
                 dv.add(cells)
             elif col.kind == "date":
@@ -220,7 +223,7 @@ def write_template(
                 for row in range(2, 502 if rows is None else 2):
                     ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
                 dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-                dv.error = "Enter a date (YYYY-MM-DD)"
+                dv.error = TEMPLATE.text("enter_date", "zh" if zh else "en", format=_DATE_FORMAT)
                 ws.add_data_validation(dv)
                 dv.add(cells)
             elif col.kind in ("month", "quarter", "id"):
@@ -381,6 +384,8 @@ COLUMNS = Domain("columns")
 VALUES = Domain("column_values")
 #: The keys of the provenance table, ``lang → {key: phrase}``.
 PROVENANCE = Domain("provenance")
+#: The input template's README and cell checks, ``lang → {key: phrase}``.
+TEMPLATE = Domain("template")
 #: Phrases of ``columns`` that are templates for the scheme's names, not a header's label.
 _TEMPLATES = ("component_score", "grade_probability")
 
@@ -502,7 +507,7 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
         parts.append(
             words["generated"].format(moment=format_datetime(meta["generated_at"], lang, scheme.get("timezone")))
         )
-    ws.append(["　　".join(parts) if lang == "zh" else "    ".join(parts)])
+    ws.append([mark("wide_space", lang).join(parts)])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="center")
     ws.append(heads)
