@@ -16,7 +16,7 @@ import pandas as pd
 from assess.common.messages import Domain, check_lang
 from assess.scoring.result import Result
 
-__all__ = ["flag_word", "flags_text", "flags_in_words"]
+__all__ = ["flag_word", "flags_text", "flags_in_words", "flag_detail"]
 
 #: What each flag says about a group, ``lang → {flag: phrase}``.
 DETAIL = Domain("flag_detail")
@@ -58,26 +58,27 @@ def flags_in_words(result: Result, lang: str = "en") -> pd.DataFrame:
     flags = result.flags if result.flags is not None else pd.DataFrame(columns=_COLUMNS)
     if check_lang(lang) == "en" or flags.empty:
         return flags.copy()
-    details = [_detail(result, str(row.group_id), str(row.flag), row.detail, lang) for row in flags.itertuples()]
+    details = [flag_detail(result, str(row.group_id), str(row.flag), row.detail, lang) for row in flags.itertuples()]
     return flags.assign(flag=flags["flag"].map(lambda f: flag_word(str(f), lang)), detail=details)
 
 
-def _detail(result: Result, group_id: str, flag: str, written: Any, lang: str) -> Any:
-    """The detail of one flag of one group, composed in ``lang`` from the result's data."""
+def flag_detail(result: Result, group_id: str, flag: str, written: Any, lang: str) -> Any:
+    """The detail of one flag of one group, composed in ``lang`` from the result's data;
+    ``written`` (the scoring's detail) for a veto's reason or a flag not known here."""
     sep = DETAIL.text("list_separator", lang)
     if flag == "insufficient_data":
         from assess.reporting.i18n import component_labels
 
-        labels = component_labels(result, lang)
+        labels = component_labels(result, lang)  # English names the machine names, as the scoring does
         row = result.scores.loc[result.scores["group_id"] == group_id]
-        missing = [labels[c] for c in labels if c in row and row[c].isna().all()]
+        missing = [c if lang == "en" else labels[c] for c in labels if c in row and row[c].isna().all()]
         return DETAIL.text(flag, lang, components=sep.join(missing))
     if flag == "missing_indicators":
         from assess.reporting.i18n import indicator_label
 
         ind = result.indicators
         rows = ind[(ind["group_id"] == group_id) & ind["normalized"].isna()]
-        names = [indicator_label(str(n), lang) for n in dict.fromkeys(rows["indicator"])]
+        names = [str(n) if lang == "en" else indicator_label(str(n), lang) for n in dict.fromkeys(rows["indicator"])]
         return DETAIL.text(flag, lang, indicators=sep.join(names))
     if flag == "quota_demoted":
         return DETAIL.text(flag, lang)
