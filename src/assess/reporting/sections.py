@@ -36,6 +36,7 @@ from pandas.io.formats.style import Styler
 from assess.reporting import facts
 from assess.reporting import figures as plots
 from assess.reporting import provenance as prov
+from assess.reporting.docstrings import shared_parameters
 from assess.reporting.i18n import (
     LANGS,
     MISSING,
@@ -343,22 +344,10 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
     return notes
 
 
+@shared_parameters()
 def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """The report's head: the group's name, the year, the assessment date and its members,
     and the running header of the printed pages (office, year, group).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     check_lang(lang)
     members = _members(result, group_id)
@@ -397,25 +386,12 @@ def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     return HTML(str(page))
 
 
+@shared_parameters(returns_note="Scores are rounded half up to one decimal, as in :func:`format_score`.")
 def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Where the group stands: a card with the final score (labelled partial for an
     ungraded group), grade, rank in words and the change from last year; why the group
     is not ranked or graded lower (veto with its reason, quota with its numbers, the
     missing data); the parts of the score, and the group against all groups.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
-        Scores are rounded half up to one decimal, as in :func:`format_score`.
     """
     card = facts.summary(result, group_id)
     metrics = [
@@ -526,22 +502,10 @@ def _vs_median_items(table: pd.DataFrame, key: str, lang: str) -> list[str]:
     ]
 
 
+@shared_parameters()
 def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Every indicator with its raw value, normalised score, weights and points, and the
     strongest and weakest indicators in plain words (against the median group).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     frame = indicator_table(result, group_id, lang)
     numeric = {"raw", "normalized", "weight", "effective_weight", "points"}
@@ -569,22 +533,10 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
 # ---- ratings ----------------------------------------------------------------------------
 
 
+@shared_parameters(inputs=True)
 def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Ratings by quarter against all groups, response rate, reliability notes and the
     recipients' comments (as text).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     s = facts.rating_summary(result, group_id)
     year = result.meta.get("year", "")
@@ -701,22 +653,10 @@ def _priority(value: Any, lang: str) -> str:
     return text(f"priority.{value if value in facts.PRIORITIES else 'none'}", lang)
 
 
+@shared_parameters(inputs=True)
 def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """The problem ledger: counts by priority and status, time to resolve, and the
     problems overdue at the assessment date.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     counts = facts.problem_counts(result, group_id)
     count_rows: list[list[str]] = []
@@ -787,22 +727,10 @@ def _amount(value: Any) -> str:
     return format_number(value, 1, thousands=True)
 
 
+@shared_parameters(inputs=True)
 def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Milestones planned in the year with their on-time status, and investment
     completed against planned.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     table = facts.milestones(result, group_id)
     totals: list[tuple[str, str, str | None]] = []
@@ -872,22 +800,9 @@ def _adjustment_points(kind: Any, points: Any) -> str:
     return format_signed(-value if kind == "deduction" else value)
 
 
+@shared_parameters(inputs=True)
 def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML:
-    """Bonuses, deductions and vetoes of the year with their reasons, and what was applied.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
-    """
+    """Bonuses, deductions and vetoes of the year with their reasons, and what was applied."""
     table = facts.adjustments(result, group_id)
     totals = facts.adjustment_totals(result, group_id)
     rows = [
@@ -980,22 +895,10 @@ def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en")
     return settings_text(settings, lang)
 
 
+@shared_parameters()
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Data-quality notes: missing ledgers, indicators without a value, insufficient
     data, too few raters, straight-lining, quota demotion and vetoes.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     notes = [(key, _quality_text(result, key, values, lang)) for key, values in facts.quality_notes(result, group_id)]
     return _section("quality", "quality", lang, notes=notes, no_notes=text("quality.none", lang))
@@ -1026,23 +929,11 @@ def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> li
     return sentences or [text("improve.none", lang)]
 
 
+@shared_parameters(inputs=True)
 def improvements_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """存在问题及改进建议 (what to improve): overdue problems, the indicators that cost the
     most points against the median of all groups, missing or late ledgers and open
     milestones, as 2–4 numbered sentences generated from the numbers by fixed rules.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     return _section(
         "improvements",
