@@ -469,30 +469,34 @@ def _text_width(value: object) -> int:
 
 def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     """The printable summary: title, office and dates, header, one row per group in rank order."""
-    from assess.common.localtime import format_date, format_datetime
     from assess.scoring.summary import summary_table
 
     words = SUMMARY_WORDS[lang]
-    meta = result.meta
-    scheme = meta.get("scheme") or {}
+    scheme = result.meta.get("scheme") or {}
     table = summary_table(result, lang)
     components = [c for c in (scheme.get("components") or {}) if c in result.scores]
     comp_labels = {c: ((scheme["components"][c].get("label") or {}).get(lang) or c) for c in components}
-    columns = [
-        "rank",
-        "group_id",
-        "name",
-        *components,
-        "base_score",
-        "bonus",
-        "deduction",
-        "final_score",
-        "grade",
-        "remarks",
-    ]
+    columns = ["rank", "group_id", "name", *components, "base_score", "bonus", "deduction", "final_score", "grade",
+               "remarks"]  # fmt: skip
     heads = [comp_labels.get(c) or words[c] for c in columns]
+    numeric = set(components) | {"base_score", "bonus", "deduction", "final_score"}
     last = get_column_letter(len(columns))
+    _summary_title(ws, result, lang, last)
+    ws.append(heads)
+    for cell in ws[SUMMARY_HEADER_ROW]:
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    _summary_rows(ws, table, columns, numeric)
+    _summary_widths(ws, table, columns, heads, numeric)
+    _summary_page(ws, last, words["page"])
 
+
+def _summary_title(ws: Worksheet, result: Result, lang: str, last: str) -> None:
+    """Rows 1 and 2 of the summary, merged across ``A:last``: the title, then office and dates."""
+    from assess.common.localtime import format_date, format_datetime
+
+    words, meta = SUMMARY_WORDS[lang], result.meta
+    scheme = meta.get("scheme") or {}
     ws.append([words["title"].format(year=meta.get("year", ""))])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font, ws["A1"].alignment = _TITLE_FONT, Alignment(horizontal="center", vertical="center")
@@ -510,11 +514,10 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     ws.append([mark("wide_space", lang).join(parts)])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="center")
-    ws.append(heads)
-    for cell in ws[SUMMARY_HEADER_ROW]:
-        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    numeric = set(components) | {"base_score", "bonus", "deduction", "final_score"}
+
+
+def _summary_rows(ws: Worksheet, table: pd.DataFrame, columns: list[str], numeric: set[str]) -> None:
+    """One bordered row per group under the header; a partial score grey, italic and explained."""
     for r, row in enumerate(table.itertuples(index=False), start=SUMMARY_HEADER_ROW + 1):
         values = row._asdict()
         for j, col in enumerate(columns, start=1):
@@ -541,17 +544,25 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
             note = Comment(values["partial_note"], "assess")
             note.width, note.height = 260, 80
             ws.cell(row=r, column=columns.index("final_score") + 1).comment = note
-    # widths: wide enough for the header and the values, CJK counting double
+
+
+def _summary_widths(
+    ws: Worksheet, table: pd.DataFrame, columns: list[str], heads: list[str], numeric: set[str]
+) -> None:
+    """Columns wide enough for the header and the values, CJK counting double; long numeric headers wrap."""
     for j, col in enumerate(columns, start=1):
         sample = [heads[j - 1]] + ([] if table.empty else [v for v in table[col].tolist() if v is not None])
-        if col in numeric:  # long headers wrap
+        if col in numeric:
             width = min(max(_text_width(heads[j - 1]) + 2, 8), 12)
         elif col == "remarks":
             width = min(max([_text_width(v) for v in sample] + [10]) + 2, 48)
         else:
             width = min(max(_text_width(v) for v in sample) + 2, 30)
         ws.column_dimensions[get_column_letter(j)].width = max(width, 6)
-    # A4 landscape, every column on one page wide, the header row repeated on each page
+
+
+def _summary_page(ws: Worksheet, last: str, footer: str) -> None:
+    """A4 landscape, every column on one page wide, the header row repeated on each page."""
     last_row = max(ws.max_row, SUMMARY_HEADER_ROW)
     ws.print_area = f"A1:{last}{last_row}"
     ws.print_title_rows = f"{SUMMARY_HEADER_ROW}:{SUMMARY_HEADER_ROW}"
@@ -562,5 +573,5 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = words["page"]
+    ws.oddFooter.center.text = footer
     ws.freeze_panes = f"D{SUMMARY_HEADER_ROW + 1}"
