@@ -533,40 +533,50 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
 # ---- ratings ----------------------------------------------------------------------------
 
 
+def _rating_rows(s: dict[str, Any], lang: str) -> tuple[list[tuple[str, str, str | None]], float]:
+    """The ratings table's rows (responses, raters, response rate, score, reliability) and the
+    reliability shown: the group's own (from its number of responses), else the overall ICC(1,k)."""
+    rate = text(
+        "response_rate_value", lang, rate=format_percent(s["response_rate"]), responses=s["responses"],
+        possible=s["possible"],
+    )  # fmt: skip
+    rows: list[tuple[str, str, str | None]] = [
+        (text("responses", lang), str(s["responses"]), "responses"),
+        (text("raters", lang), str(s["raters"]), "raters"),
+        (text("response_rate", lang), rate, "response_rate"),
+        (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
+    ]
+    own = s["reliability"] if not math.isnan(s["reliability"]) else s["icc1k"]
+    if not is_missing(own) and not math.isnan(own):
+        level = "high" if own >= 0.8 - 1e-9 else "medium" if own >= 0.6 - 1e-9 else "low"
+        rows.append(
+            (text("reliability", lang), text(f"reliability.{level}", lang, value=format_number(own, 2)), "reliability")
+        )
+    return rows, own
+
+
+def _comment_rows(result: Result, group_id: str, lang: str) -> tuple[list[list[str]], int]:
+    """The comments shown (one row per recipient and comment, with the quarters it was made in;
+    the most recent first when there are too many) and how many there are in all."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for r in facts.comments(result, group_id).itertuples(index=False):
+        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(str(r.quarter))
+    every = list(merged.items())
+    order = sorted(range(len(every)), key=lambda i: (max(every[i][1]), i), reverse=True)
+    shown = [
+        [_join([quarter_label(q, lang) for q in quarters], lang), who, what]
+        for (who, what), quarters in (every[i] for i in _shown(order))
+    ]
+    return shown, len(every)
+
+
 @shared_parameters(inputs=True)
 def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Ratings by quarter against all groups, response rate, reliability notes and the
     recipients' comments (as text).
     """
     s = facts.rating_summary(result, group_id)
-    year = result.meta.get("year", "")
-    rows: list[tuple[str, str, str | None]] = [
-        (text("responses", lang), str(s["responses"]), "responses"),
-        (text("raters", lang), str(s["raters"]), "raters"),
-        (
-            text("response_rate", lang),
-            text(
-                "response_rate_value",
-                lang,
-                rate=format_percent(s["response_rate"]),
-                responses=s["responses"],
-                possible=s["possible"],
-            ),
-            "response_rate",
-        ),
-        (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
-    ]
-    # the group's own reliability (its own number of responses); an older result: the overall ICC(1,k)
-    own = s["reliability"] if not math.isnan(s["reliability"]) else s["icc1k"]
-    if not is_missing(own) and not math.isnan(own):
-        level = "high" if own >= 0.8 - 1e-9 else "medium" if own >= 0.6 - 1e-9 else "low"
-        rows.append(
-            (
-                text("reliability", lang),
-                text(f"reliability.{level}", lang, value=format_number(own, 2)),
-                "reliability",
-            )
-        )
+    rows, own = _rating_rows(s, lang)
     footnote = text(
         "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
         own=format_number(own, 2), n=s["responses"],
@@ -575,22 +585,12 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     )  # fmt: skip
     notes = []
     if s["raters"] == 0:
-        notes.append(text("no_raters", lang, year=year))
+        notes.append(text("no_raters", lang, year=result.meta.get("year", "")))
     elif s["few_raters"]:
         notes.append(text("quality.few_raters", lang, raters=s["raters"], min=s["min_raters"]))
     if s["straight_liners"]:
         notes.append(text("quality.straight_lining", lang, n=s["straight_liners"]))
-    # one row per recipient and comment, with the quarters it was made in (compact on paper)
-    merged: dict[tuple[str, str], list[str]] = {}
-    for r in facts.comments(result, group_id).itertuples(index=False):
-        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(str(r.quarter))
-    # when there are too many, the most recent (by the last quarter each was made in)
-    every = list(merged.items())
-    order = sorted(range(len(every)), key=lambda i: (max(every[i][1]), i), reverse=True)
-    comments = [
-        [_join([quarter_label(q, lang) for q in quarters], lang), who, what]
-        for (who, what), quarters in (every[i] for i in _shown(order))
-    ]
+    comments, every = _comment_rows(result, group_id, lang)
     return _section(
         "ratings",
         "ratings",
@@ -605,7 +605,7 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             (text("comment", lang), "text"),
         ],
         comments=comments,
-        comments_left_out=_left_out(len(every) - len(comments), "ratings", lang, _input_name(result)),
+        comments_left_out=_left_out(every - len(comments), "ratings", lang, _input_name(result)),
         no_comments=text("no_comments", lang),
         footnote=footnote,
     )
