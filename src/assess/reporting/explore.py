@@ -39,6 +39,7 @@ from assess.reporting.result_views import (
     rating_flags,
     rating_reliability,
     score_summary,
+    sensitivity,
 )
 from assess.reporting.sliders import weight_sliders
 from assess.reporting.view_figures import correlation_figure, ledger_figure, rating_figure, what_if_figure
@@ -67,5 +68,6 @@ __all__ = [
     "score_summary",
     "grade_counts",
     "rating_flags",
+    "sensitivity",
     "localise",
 ]

@@ -7,13 +7,19 @@ components and grades by the scheme's labels.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from assess.analysis.importance import importance, nominal_weights
+from assess.common.messages import Domain
 from assess.reporting.flag_words import flags_in_words
 from assess.reporting.localise import localise, scheme_labels
 from assess.scoring.result import Result
+
+if TYPE_CHECKING:
+    from assess.analysis.uncertainty import Uncertainty
 
 __all__ = [
     "rating_reliability",
@@ -23,6 +29,7 @@ __all__ = [
     "score_summary",
     "grade_counts",
     "rating_flags",
+    "sensitivity",
 ]
 
 #: ``DataFrame.describe()``'s quartile labels → their ids in the ``views`` catalogue.
@@ -115,4 +122,17 @@ def rating_flags(result: Result, lang: str = "en") -> pd.DataFrame:
     flags = result.flags if result.flags is not None else pd.DataFrame(columns=["group_id", "flag", "detail"])
     about_ratings = flags["flag"].isin(["straight_lining", "few_raters"]).to_numpy()
     table = flags_in_words(result, lang)[about_ratings].reset_index(drop=True)
+    return localise(table, lang)
+
+
+def sensitivity(analysis: Uncertainty, lang: str = "en") -> pd.DataFrame:
+    """The Sobol indices of an uncertainty analysis (``analysis.sensitivity``): which factor
+    moves the ranks and the grades, one row per output and factor, in ``lang``."""
+    from assess.analysis.uncertainty import UNCERTAINTY_WORDS
+
+    table = analysis.sensitivity.copy()
+    if lang != "en":  # English keeps the codes, as the sheet of scores.xlsx does
+        outputs, factors = Domain("column_values")[lang], UNCERTAINTY_WORDS[lang]
+        table["output"] = table["output"].map(lambda v: outputs.get(f"output.{v}", v))
+        table["factor"] = table["factor"].map(lambda v: factors.get(f"factor.{v}", v))
     return localise(table, lang)
