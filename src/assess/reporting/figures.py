@@ -40,6 +40,7 @@ from assess.reporting.i18n import (
     format_score,
     grade_label,
     indicator_label,
+    mark,
     quarter_label,
     text,
 )
@@ -612,7 +613,7 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
     top, low = table.loc[gap.idxmax()], table.loc[gap.idxmin()]
 
     def pct(x: float) -> str:
-        return f"{x * 100:.0f} %" if lang == "en" else f"{x * 100:.0f}%"
+        return mark("percent", lang, value=f"{x * 100:.0f}")
 
     return _IMPORTANCE_WORDS[lang]["sentence"].format(
         top=indicator_label(top["indicator"], lang),
