@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -171,12 +172,28 @@ def write_template(
     path = Path(path)
     zh = lang == "zh" and rows is not None
     book = openpyxl.Workbook()
-    readme = book.active
+    _template_readme(book.active, note)
+    for sheet in SHEETS.values():
+        if rows is not None and sheet.name not in rows:
+            continue
+        ws = book.create_sheet(sheet.zh if zh else sheet.name)
+        ws.append([c.zh if zh else c.name for c in sheet.columns])
+        if rows is not None:
+            _template_rows(ws, sheet.columns, rows[sheet.name], zh)
+        for j, col in enumerate(sheet.columns, start=1):
+            _template_column(ws, j, col, zh, submission=rows is not None)
+        ws.freeze_panes = "A2"
+    _save(book, path)
+    return path
+
+
+def _template_readme(readme: Worksheet, note: str) -> None:
+    """The README sheet: every column of every sheet, in English and Chinese side by side."""
     readme.title = "README"
     if note:
         readme.append([note])
         readme.append([])
-    en, cn = TEMPLATE["en"], TEMPLATE["zh"]  # the README speaks both languages side by side
+    en, cn = TEMPLATE["en"], TEMPLATE["zh"]
     readme.append(
         [en["sheet"], cn["sheet"], en["column"], f"{cn['alias']} ({en['alias']})", f"{en['required']} {cn['required']}",
          en["meaning"], cn["meaning"]]
@@ -196,54 +213,49 @@ def write_template(
     for j, width in enumerate((14, 12, 22, 16, 22, 52, 40), start=1):
         readme.column_dimensions[get_column_letter(j)].width = width
     readme.freeze_panes = "A2"
-    for sheet in SHEETS.values():
-        if rows is not None and sheet.name not in rows:
-            continue
-        ws = book.create_sheet(sheet.zh if zh else sheet.name)
-        ws.append([c.zh if zh else c.name for c in sheet.columns])
-        if rows is not None:
-            _template_rows(ws, sheet.columns, rows[sheet.name], zh)
-        for j, col in enumerate(sheet.columns, start=1):
-            head = ws.cell(row=1, column=j)
-            head.font, head.fill = _HEADER_FONT, _HEADER_FILL
-            letter = get_column_letter(j)
-            ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
-            cells = f"{letter}2:{letter}5000"
-            if col.kind == "enum":
-                choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
-                dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
-                shown = "zh" if zh else "en"  # the language of the cells
-                dv.error = message("collect", "choose_one", shown, values=mark("list_separator", shown).join(choices))
-                dv.errorTitle = message("collect", "invalid_value", shown)
-                ws.add_data_validation(dv)
-                dv.add(cells)
-            elif col.kind == "date":
-                if rows is not None:  # a submission: the column's format, so no empty cell is written (read faster)
-                    ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-                for row in range(2, 502 if rows is None else 2):
-                    ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
-                dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-                dv.error = TEMPLATE.text("enter_date", "zh" if zh else "en", format=_DATE_FORMAT)
-                ws.add_data_validation(dv)
-                dv.add(cells)
-            elif col.kind in ("month", "quarter", "id"):
-                if rows is not None:
-                    ws.column_dimensions[letter].number_format = "@"
-                for row in range(2, 502 if rows is None else 2):
-                    ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
-            if col.kind == "number" and col.min is not None:
-                op = (
-                    {"type": "decimal", "operator": "between", "formula1": str(col.min), "formula2": str(col.max)}
-                    if col.max is not None
-                    else {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(col.min)}
-                )
-                dv = DataValidation(allow_blank=True, **op)
-                ws.add_data_validation(dv)
-                dv.add(cells)
-            head.alignment = Alignment(horizontal="center")
-        ws.freeze_panes = "A2"
-    _save(book, path)
-    return path
+
+
+def _template_column(ws: Worksheet, j: int, col: Any, zh: bool, *, submission: bool) -> None:
+    """Column ``j`` of a template sheet: its header's style and width, and the check its cells get
+    (a dropdown, a date, text for months, quarters and IDs, a range for numbers) in the cells' language."""
+    head = ws.cell(row=1, column=j)
+    head.font, head.fill = _HEADER_FONT, _HEADER_FILL
+    letter = get_column_letter(j)
+    ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
+    cells = f"{letter}2:{letter}5000"
+    shown = "zh" if zh else "en"  # the language of the cells
+    last = 2 if submission else 502  # a submission formats the column, so no empty cell is written (read faster)
+    if col.kind == "enum":
+        choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
+        dv.error = message("collect", "choose_one", shown, values=mark("list_separator", shown).join(choices))
+        dv.errorTitle = message("collect", "invalid_value", shown)
+        ws.add_data_validation(dv)
+        dv.add(cells)
+    elif col.kind == "date":
+        if submission:
+            ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        for row in range(2, last):
+            ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
+        dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+        dv.error = TEMPLATE.text("enter_date", shown, format=_DATE_FORMAT)
+        ws.add_data_validation(dv)
+        dv.add(cells)
+    elif col.kind in ("month", "quarter", "id"):
+        if submission:
+            ws.column_dimensions[letter].number_format = "@"
+        for row in range(2, last):
+            ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
+    if col.kind == "number" and col.min is not None:
+        op = (
+            {"type": "decimal", "operator": "between", "formula1": str(col.min), "formula2": str(col.max)}
+            if col.max is not None
+            else {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(col.min)}
+        )
+        dv = DataValidation(allow_blank=True, **op)
+        ws.add_data_validation(dv)
+        dv.add(cells)
+    head.alignment = Alignment(horizontal="center")
 
 
 def _template_rows(ws: Worksheet, columns: tuple, frame: pd.DataFrame, zh: bool) -> None:
