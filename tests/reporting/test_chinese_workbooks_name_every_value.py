@@ -142,3 +142,19 @@ def test_the_bulletin_names_its_provenance_items() -> None:
     }
     assert provenance_sheet(rows, "en").columns.tolist() == ["key", "value"]
     assert provenance_sheet(rows, "en")["key"].tolist() == list(rows)
+
+
+def test_a_chinese_submission_checks_its_cells_in_chinese(tmp_path) -> None:
+    from assess.intake.spec import SHEETS
+    from assess.reporting.workbook import write_template
+
+    rows = {"problems": pd.DataFrame(columns=[c.name for c in SHEETS["problems"].columns])}
+    errors = {}
+    for lang, submission in (("en", None), ("zh", rows)):
+        book = openpyxl.load_workbook(write_template(tmp_path / f"{lang}.xlsx", submission, lang=lang))
+        ws = book["问题台账" if lang == "zh" else "problems"]
+        errors[lang] = {dv.error for dv in ws.data_validations.dataValidation}
+    assert "Enter a date (YYYY-MM-DD)" in errors["en"] and "Use one of: urgent, common, major" in errors["en"]
+    assert "请输入日期（YYYY-MM-DD）" in errors["zh"] and "请从以下选项中选择：紧急、一般、重大" in errors["zh"]
+    readme = [c.value for c in book["README"][1]]
+    assert readme == ["sheet", "工作表", "column", "中文列名 (alias)", "required 必填", "meaning", "说明"]
