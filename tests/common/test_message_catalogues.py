@@ -50,7 +50,7 @@ def test_one_file_per_language_and_nothing_else() -> None:
 def test_every_language_has_the_same_sections_and_keys() -> None:
     files = _files()
     en = files["en"]
-    assert {"report", "indicator", "note", "summary", "uncertainty", "importance"} <= set(en)
+    assert {"report", "indicator", "summary", "uncertainty", "importance"} <= set(en)
     for lang, domains in files.items():
         assert list(domains) == list(en), lang
         for domain, phrases in en.items():
@@ -228,15 +228,6 @@ def test_labels_through_the_catalogue() -> None:
     assert i18n.flag_labels("veto;quota_demoted", "zh") == "一票否决：最低等次；受等次名额限制降档"
     assert i18n.flag_labels("veto;something_new", "en") == "Veto: lowest grade; something_new"
     assert i18n.quarter_label("2025-Q4", "zh") == "第四季度"
-
-
-def test_a_note_with_a_placeholder_is_translated_with_its_value() -> None:
-    note = "the recipient–group graph falls into 12 unconnected parts, so groups in different parts cannot be compared"
-    assert (
-        i18n.translate_note(note, "zh") == "服务对象与工作组的评价关系分为12个互不相连的部分，不同部分的工作组无法比较"
-    )
-    assert i18n.translate_note("there are no ratings", "zh") == "没有评价数据"
-    assert i18n.translate_note("there are no ratings at all", "zh") == "there are no ratings at all"
 
 
 @pytest.mark.parametrize(

@@ -114,12 +114,7 @@ def test_number_formats_round_half_up() -> None:
     assert labels.format_number(12345.65, 1, thousands=True) == "12,345.7"
 
 
-def test_leniency_notes_are_translated() -> None:
-    note = "the recipient–group graph falls into 3 unconnected parts, so groups in different parts cannot be compared"
-    assert (
-        labels.translate_note(note, "zh") == "服务对象与工作组的评价关系分为3个互不相连的部分，不同部分的工作组无法比较"
-    )
-    assert labels.translate_note(note, "en") == note
+def test_an_unknown_language_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="'fr' is not supported"):
         labels.text("title", "fr")
 

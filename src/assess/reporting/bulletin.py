@@ -34,6 +34,7 @@ from assess.reporting.i18n import (
     format_score,
     format_signed,
     is_missing,
+    mark,
     month_label,
     quarter_label,
 )
@@ -64,6 +65,8 @@ __all__ = [
 ]
 
 _BULLETIN = Domain("bulletin")
+#: The provenance keys in words, ``lang → {key: phrase}``.
+_PROVENANCE = Domain("provenance")
 
 #: The heat map shows at most this many groups (those with the most overdue problems).
 HEATMAP_GROUPS = 40
@@ -151,6 +154,14 @@ def _font(lang: str) -> str:
     return "zh" if cjk_font() is not None else lang
 
 
+def _month_tick(month: str, lang: str) -> str:
+    """A month ``YYYY-MM`` on a chart's axis, without its year: ``07`` (``7月``)."""
+    try:
+        return mark("month_tick", lang, month=int(str(month)[5:7]))
+    except ValueError:
+        return str(month)[5:]
+
+
 def _group_label(names: pd.Series, group_id: Any) -> str:
     """A group's name on a chart; its ID when no installed font could draw the name."""
     name = display_text(names.get(group_id, group_id))
@@ -174,7 +185,7 @@ def trend_figure(m: Monitor, lang: str = "en") -> Figure:
             below = b > 0.12 * top  # a small count goes above its point, clear of the axis
             ax.annotate(str(int(b)), (xi, b), xytext=(0, -11 if below else 4), textcoords="offset points", ha="center",
                         fontsize=7.5, color="#1e8449")  # fmt: skip
-        ax.set_xticks(x, [literal(month_label(s, lang)[5:] if lang == "zh" else s[5:]) for s in t["month"]])
+        ax.set_xticks(x, [literal(_month_tick(s, lang)) for s in t["month"]])
         ax.set_ylim(0, top)
         ax.set_ylabel(words("chart.problems", lang))
         ax.legend(loc="upper left", frameon=False, fontsize=8)
@@ -203,9 +214,7 @@ def overdue_heatmap(m: Monitor, lang: str = "en") -> Figure:
             if v:
                 ax.text(j, i, str(int(v)), ha="center", va="center", fontsize=6.5,
                         color="white" if v > data.max() * 0.6 else "#333")  # fmt: skip
-        ax.set_xticks(
-            range(mat.shape[1]), [literal(month_label(s, lang)[5:] if lang == "zh" else s[5:]) for s in mat.columns]
-        )
+        ax.set_xticks(range(mat.shape[1]), [literal(_month_tick(s, lang)) for s in mat.columns])
         ax.set_yticks(range(len(shown)), [_group_label(names, g) for g in shown.index], fontsize=6.5)
         ax.grid(False)
         ax.tick_params(axis="x", labelsize=7.5, top=True, labeltop=True, bottom=False, labelbottom=False)
@@ -233,7 +242,7 @@ def trajectory_figure(course: pd.DataFrame, group_id: str, lang: str = "en") -> 
         right.set_ylabel(words("col.overdue", lang))
         right.grid(False)
         right.set_ylim(0, max(1.0, float(rows["overdue"].max())) * 2)
-        ax.set_xticks(x, [literal(month_label(s, lang)[5:] if lang == "zh" else s[5:]) for s in rows["month"]])
+        ax.set_xticks(x, [literal(_month_tick(s, lang)) for s in rows["month"]])
         ax.set_title(_group_label(rows.set_index("group_id")["name"], group_id), fontsize=10)
         handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
         ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=8)
@@ -532,10 +541,24 @@ def sheets(m: Monitor, lang: str = "en") -> dict[str, pd.DataFrame]:
         out[words("sheet.comments", lang)] = label(m.ratings["comments"])
     f = prov.facts(m.meta)
     rows = {**{k: v for k, v in f.items() if k != "git_commit"}, "period": m.period.label, "as_of": m.meta.get("as_of")}
-    out[words("sheet.provenance", lang)] = pd.DataFrame(
-        {"key": list(rows), "value": [display_text(v) for v in rows.values()]}
-    )
+    out[words("sheet.provenance", lang)] = provenance_sheet(rows, lang)
     return out
+
+
+def provenance_sheet(rows: dict[str, Any], lang: str = "en") -> pd.DataFrame:
+    """The provenance as a two-column table: English keeps the machine keys and headers
+    (``key``, ``value``), another language names each item in its words.
+
+    Examples
+    --------
+    >>> provenance_sheet({"input": "data.xlsx"}, "zh").to_dict("list")
+    {'项目': ['数据文件'], '内容': ['data.xlsx']}
+    """
+    values = [display_text(v) for v in rows.values()]
+    if check_lang(lang) == "en":
+        return pd.DataFrame({"key": list(rows), "value": values})
+    names = _PROVENANCE[lang]
+    return pd.DataFrame({names["key"]: [names.get(k, k) for k in rows], names["value"]: values})
 
 
 def write_xlsx(m: Monitor, path: str | Path, lang: str = "en") -> Path:

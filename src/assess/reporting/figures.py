@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import matplotlib as mpl
 import numpy as np
@@ -33,12 +33,14 @@ from assess.analysis.importance import importance
 from assess.analysis.uncertainty import UNCERTAINTY_WORDS, Uncertainty, group_row, per_group_table, percent
 from assess.common.messages import Domain
 from assess.reporting import facts
+from assess.reporting.docstrings import shared_parameters
 from assess.reporting.i18n import (
     check_lang,
     component_labels,
     format_score,
     grade_label,
     indicator_label,
+    mark,
     quarter_label,
     text,
 )
@@ -184,25 +186,13 @@ def _style(lang: str) -> Iterator[None]:
         yield
 
 
+@shared_parameters(figure=True, highlight=True)
 def components_vs_peers(result: Result, group_id: str, lang: str = "en") -> Figure:
     """The group's component scores against the distribution of all groups (seaborn).
 
     One row per component: every group's score as a dot (a seaborn swarm plot: no random
     jitter, so the picture is reproducible), the middle half of the groups as a band and
     the median as a black bar; the group itself is a red diamond labelled with its score.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group to highlight; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language (English if no CJK font is installed).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
     """
     import seaborn as sns  # imported here: it costs about a second, and only this figure needs it
 
@@ -334,25 +324,13 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
     return fig
 
 
+@shared_parameters(inputs=True, figure=True)
 def ratings_by_quarter(result: Result, group_id: str, lang: str = "en") -> Figure:
     """The group's mean rating per quarter against the spread of all groups.
 
     The band shows all groups' quarterly means (lightest: range; darker: middle half),
     the dashed line their median; the red line is this group, each point labelled.
     Ratings are shown on 0–100 as observed (before any leniency correction).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language (English if no CJK font is installed).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
     """
     table = facts.ratings_by_quarter(result, group_id)
     lang = figure_lang(lang)
@@ -426,6 +404,34 @@ def _probabilities(table: pd.DataFrame, bands: list[tuple[str, str]]) -> np.ndar
     )
 
 
+def _rc(font: list[str] | None, settings: dict[RcKeyType, Any]) -> dict[RcKeyType, Any]:
+    """matplotlib ``settings`` for one figure, with ``font`` (a CJK family) when there is one."""
+    rc = dict(settings)
+    if font:
+        rc["font.family"] = font
+    return rc
+
+
+class _UncertaintyInputs(NamedTuple):
+    """What both uncertainty figures start from: the language drawn in, its font, the per-group
+    table, the grade bands (labels as literal figure text), the words and the colours."""
+
+    lang: str
+    font: list[str] | None
+    table: pd.DataFrame
+    bands: list[tuple[str, str]]
+    words: Mapping[str, str]
+    colours: list[str]
+
+
+def _uncertainty_inputs(source: Result | Uncertainty, lang: str) -> _UncertaintyInputs:
+    lang, font = _figure_lang(lang)
+    table, bands, _ = per_group_table(source, lang)
+    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
+    colours = [*_band_colours(len(bands)), _UNGRADED_COLOUR]
+    return _UncertaintyInputs(lang, font, table, bands, UNCERTAINTY_WORDS[lang], colours)
+
+
 def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Figure:
     """Every group's rank interval, ordered by nominal rank, with its grade probabilities.
 
@@ -450,26 +456,16 @@ def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Fig
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    lang, font = _figure_lang(lang)
-    table, bands, _ = per_group_table(source, lang)
-    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
-    words = UNCERTAINTY_WORDS[lang]
+    lang, font, table, bands, words, colours = _uncertainty_inputs(source, lang)
     t = table.assign(_r=table["nominal_rank"].astype("Float64").fillna(np.inf)).sort_values(
         ["_r", "group_id"], kind="stable"
     )
     n = len(t)
     y = np.arange(n)
     probs = _probabilities(t, bands)
-    colours = [*_band_colours(len(bands)), _UNGRADED_COLOUR]
-    rc: dict[RcKeyType, Any] = {
-        "font.size": 9,
-        "axes.edgecolor": "0.7",
-        "axes.grid": True,
-        "grid.color": "0.9",
-        "axes.axisbelow": True,
-    }
-    if font:
-        rc["font.family"] = font
+    rc = _rc(
+        font, {"font.size": 9, "axes.edgecolor": "0.7", "axes.grid": True, "grid.color": "0.9", "axes.axisbelow": True}
+    )
     with mpl.rc_context(rc):
         fig = Figure(figsize=(8.0, min(max(2.2, 0.2 * n + 1.4), 14.0)), layout="constrained")
         left, right = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1.2])
@@ -511,42 +507,23 @@ def rank_intervals_figure(source: Result | Uncertainty, lang: str = "en") -> Fig
     return fig
 
 
+@shared_parameters(uncertainty=True, figure=True)
 def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") -> Figure:
     """A small chart for one group's report: its rank interval and its grade probabilities.
 
     Left: the rank axis of all groups (1 = best) with the group's 5–95 % interval, median
     and nominal rank. Right: one stacked bar of the probability of each grade, labelled
     where a grade has at least 8 %.
-
-    Parameters
-    ----------
-    source : Result or Uncertainty
-        A result with an uncertainty analysis attached, or the analysis.
-    group_id : str
-        The group; ``KeyError`` if it is not in the analysis.
-    lang : {"en", "zh"}
-        Label language (English if no CJK font is installed).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    lang, font = _figure_lang(lang)
-    table, bands, _ = per_group_table(source, lang)
-    bands = [(b, literal(label)) for b, label in bands]  # scheme labels are figure text, never mathtext
-    words = UNCERTAINTY_WORDS[lang]
+    lang, font, table, bands, words, colours = _uncertainty_inputs(source, lang)
     row = group_row(table, group_id)
     n = int(table["nominal_rank"].astype("Float64").max()) if table["nominal_rank"].notna().any() else 1
     probs = _probabilities(row.to_frame().T, bands)[0]
-    colours = [*_band_colours(len(bands)), _UNGRADED_COLOUR]
     labels = [label for _, label in bands] + [words["ungraded"]]
-    rc: dict[RcKeyType, Any] = {"font.size": 9, "axes.edgecolor": "0.7"}
-    if font:
-        rc["font.family"] = font
-    with mpl.rc_context(rc):
+    with mpl.rc_context(_rc(font, {"font.size": 9, "axes.edgecolor": "0.7"})):
         fig = Figure(figsize=(7.0, 1.7), layout="constrained")
         left, right = fig.subplots(1, 2, width_ratios=[2.2, 1.4])
         left.axhline(0, color="0.85", linewidth=6, solid_capstyle="butt", xmin=0, xmax=1)
@@ -606,10 +583,7 @@ def importance_figure(result: Result, lang: str = "en") -> Figure:
     lang, font = _figure_lang(lang)
     words = _IMPORTANCE_WORDS[lang]
     table = importance(result)
-    rc: dict[RcKeyType, Any] = {"font.size": 9}
-    if font:
-        rc["font.family"] = font
-    with mpl.rc_context(rc):
+    with mpl.rc_context(_rc(font, {"font.size": 9})):
         fig = Figure(figsize=(7.0, 0.42 * max(len(table), 2) + 1.2), layout="constrained")
         ax = fig.subplots()
         y = np.arange(len(table))
@@ -639,7 +613,7 @@ def importance_sentence(result: Result, lang: str = "en") -> str:
     top, low = table.loc[gap.idxmax()], table.loc[gap.idxmin()]
 
     def pct(x: float) -> str:
-        return f"{x * 100:.0f} %" if lang == "en" else f"{x * 100:.0f}%"
+        return mark("percent", lang, value=f"{x * 100:.0f}")
 
     return _IMPORTANCE_WORDS[lang]["sentence"].format(
         top=indicator_label(top["indicator"], lang),
@@ -670,10 +644,7 @@ def scenario_figure(result: Result, lang: str = "en") -> Figure:
     grid = table.pivot(index="group_id", columns="scenario", values="grade").reindex(index=groups, columns=keys)
     codes = grid.apply(lambda c: c.map(lambda g: order.index(g) if g in order else np.nan)).to_numpy(dtype=float)
     words = SCENARIO_WORDS[lang]
-    rc: dict[RcKeyType, Any] = {"font.size": 8}
-    if font:
-        rc["font.family"] = font
-    with mpl.rc_context(rc):
+    with mpl.rc_context(_rc(font, {"font.size": 8})):
         fig = Figure(figsize=(max(6, 0.35 * len(keys) + 2), max(4, 0.22 * len(groups) + 1.5)), dpi=100)
         ax = fig.subplots()
         colours = ["#1a9850", "#91cf60", "#fee08b", "#d73027", "#762a83", "#999999"][: max(len(order), 1)]

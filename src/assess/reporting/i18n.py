@@ -10,7 +10,6 @@ adds what the reports need on top: labels from the scheme, number formats, quart
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,7 +29,7 @@ __all__ = [
     "text",
     "has_text",
     "indicator_label",
-    "translate_note",
+    "mark",
     "component_labels",
     "grade_label",
     "flag_labels",
@@ -53,8 +52,8 @@ _TEXT = Domain("report")
 #: Display names of the built-in indicators, ``lang → {indicator: name}``.
 _INDICATORS = Domain("indicator")
 
-#: Notes the scoring code writes in English, ``lang → {key: phrase}``; the English phrase is the pattern.
-_NOTES = Domain("note")
+#: Punctuation and small joins (colon, separators, month ranges), ``lang → {key: phrase}``.
+_MARKS = Domain("marks")
 
 
 def text(key: str, lang: str = "en", **values: Any) -> str:
@@ -89,9 +88,20 @@ def month_label(month: Any, lang: str = "en") -> str:
     ('2025年7月', '2025-07')
     """
     match = re.fullmatch(r"(\d{4})-(\d{1,2})", str(month).strip())
-    if check_lang(lang) == "zh" and match:
-        return f"{match.group(1)}年{int(match.group(2))}月"
+    if match:
+        return mark("month", check_lang(lang), year=match.group(1), month=int(match.group(2)))
     return display_text(month)
+
+
+def mark(key: str, lang: str = "en", **values: Any) -> str:
+    """A punctuation mark or small join in ``lang`` (``colon``, ``list_separator``, ``month_range`` ...).
+
+    Examples
+    --------
+    >>> mark("list_separator", "en"), mark("list_separator", "zh"), mark("assessment_year", "zh", year=2025)
+    (', ', '、', '2025年度')
+    """
+    return _MARKS.text(key, lang, **values)
 
 
 def has_text(key: str) -> bool:
@@ -108,26 +118,6 @@ def indicator_label(name: str, lang: str = "en") -> str:
     ('走访覆盖率', 'my_own')
     """
     return _INDICATORS[check_lang(lang)].get(name, name)
-
-
-def translate_note(note: str, lang: str = "en") -> str:
-    """A note written by the scoring code (English) in ``lang``; unknown notes stay English."""
-    if check_lang(lang) == "en":
-        return note
-    for key, english in _NOTES["en"].items():
-        match = _note_pattern(english).fullmatch(note)
-        if match:
-            return _NOTES[lang][key].format(**match.groupdict())
-    return note
-
-
-@functools.cache
-def _note_pattern(english: str) -> re.Pattern[str]:
-    """The English phrase as a pattern: its text literally, each ``{name}`` any text."""
-    parts = re.split(r"\{(\w+)\}", english)
-    return re.compile(
-        "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)), re.DOTALL
-    )
 
 
 def _label(entry: dict[str, Any] | None, name: str, lang: str) -> str:
@@ -165,7 +155,7 @@ def flag_labels(flags: Any, lang: str = "en") -> str:
         return ""
     names = [f.strip() for f in str(flags).split(";") if f.strip()]
     known = _TEXT[check_lang(lang)]
-    return ("; " if lang == "en" else "；").join(known.get(f"flag.{name}", name) for name in names)
+    return mark("clause_separator", lang).join(known.get(f"flag.{name}", name) for name in names)
 
 
 def is_missing(value: Any) -> bool:

@@ -36,6 +36,7 @@ from pandas.io.formats.style import Styler
 from assess.reporting import facts
 from assess.reporting import figures as plots
 from assess.reporting import provenance as prov
+from assess.reporting.docstrings import shared_parameters
 from assess.reporting.i18n import (
     LANGS,
     MISSING,
@@ -51,6 +52,7 @@ from assess.reporting.i18n import (
     has_text,
     indicator_label,
     is_missing,
+    mark,
     month_label,
     quarter_label,
     text,
@@ -158,7 +160,7 @@ def _section(template: str, key: str, lang: str, **context: Any) -> HTML:
 
 
 def _join(items: list[str], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(items)
+    return mark("list_separator", lang).join(items)
 
 
 def months_text(months: list[str], lang: str = "en") -> str:
@@ -182,10 +184,10 @@ def months_text(months: list[str], lang: str = "en") -> str:
         a, b = month_label(f"{first[0]}-{first[1]:02d}", lang), month_label(f"{end[0]}-{end[1]:02d}", lang)
         if len(run) == 1:
             parts.append(a)
-        elif lang == "zh":
-            parts.append(f"{a}至{b[5:] if end[0] == first[0] else b}")
+        elif end[0] == first[0]:  # a run inside one year (Chinese names the year once)
+            parts.append(mark("month_run", lang, year=first[0], start=first[1], end=end[1]))
         else:
-            parts.append(f"{a} to {b}")
+            parts.append(mark("month_range", lang, start=a, end=b))
     return _join(parts, lang)
 
 
@@ -229,7 +231,7 @@ def running_head_text(result: Result, group_id: str | None, lang: str = "en", la
     """The running header's words: office, year and group (``label`` instead of the group,
     every group when ``group_id`` is None)."""
     year = display_text(result.meta.get("year"))
-    year = f"{year}年度" if lang == "zh" and year != MISSING else year
+    year = mark("assessment_year", lang, year=year) if year != MISSING else year
     group = (
         label
         if label is not None
@@ -283,7 +285,7 @@ def _missing_text(result: Result, missing: list[tuple[str, dict[str, Any]]], lan
         if key == "indicator":
             shown["indicator"] = indicator_label(values["indicator"], lang)
         parts.append(text(f"missing.{key}", lang, **{k: v for k, v in shown.items() if k != "indicators"}))
-    return ("；" if lang == "zh" else "; ").join(parts) or MISSING
+    return mark("clause_separator", lang).join(parts) or MISSING
 
 
 def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tuple[str, str]]:
@@ -292,7 +294,7 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
     s = facts.standing(result, group_id)
     notes = []
     if s["unranked_reason"] == "veto":
-        reasons = ("；" if lang == "zh" else "; ").join(s["veto_reasons"]) or MISSING
+        reasons = mark("clause_separator", lang).join(s["veto_reasons"]) or MISSING
         notes.append(("veto", text("card.veto", lang, reasons=reasons)))
     if s["unranked_reason"] == "insufficient_data":
         labels = component_labels(result, lang)
@@ -342,22 +344,10 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
     return notes
 
 
+@shared_parameters()
 def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """The report's head: the group's name, the year, the assessment date and its members,
     and the running header of the printed pages (office, year, group).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     check_lang(lang)
     members = _members(result, group_id)
@@ -396,25 +386,12 @@ def header_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     return HTML(str(page))
 
 
+@shared_parameters(returns_note="Scores are rounded half up to one decimal, as in :func:`format_score`.")
 def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Where the group stands: a card with the final score (labelled partial for an
     ungraded group), grade, rank in words and the change from last year; why the group
     is not ranked or graded lower (veto with its reason, quota with its numbers, the
     missing data); the parts of the score, and the group against all groups.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
-        Scores are rounded half up to one decimal, as in :func:`format_score`.
     """
     card = facts.summary(result, group_id)
     metrics = [
@@ -455,7 +432,7 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]
     if card["flags"]:
         rows.append((text("flags", lang), flag_labels(";".join(card["flags"]), lang), "flags"))
-    colon = "：" if lang == "zh" else ": "
+    colon = mark("colon", lang)
     figures = [
         _figure(
             plots.components_vs_peers(result, group_id, lang),
@@ -525,22 +502,10 @@ def _vs_median_items(table: pd.DataFrame, key: str, lang: str) -> list[str]:
     ]
 
 
+@shared_parameters()
 def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Every indicator with its raw value, normalised score, weights and points, and the
     strongest and weakest indicators in plain words (against the median group).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     frame = indicator_table(result, group_id, lang)
     numeric = {"raw", "normalized", "weight", "effective_weight", "points"}
@@ -549,8 +514,8 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     strong, weak = facts.strengths(result, group_id)
     above = _vs_median_items(strong, "vs_median_above", lang) or [text("none_above", lang)]
     below = _vs_median_items(weak, "vs_median_below", lang) or [text("none_below", lang)]
-    colon = "：" if lang == "zh" else ": "
-    sep = "；" if lang == "zh" else "; "
+    colon = mark("colon", lang)
+    sep = mark("clause_separator", lang)
     return _section(
         "indicators",
         "indicators",
@@ -568,52 +533,50 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
 # ---- ratings ----------------------------------------------------------------------------
 
 
-def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
-    """Ratings by quarter against all groups, response rate, reliability notes and the
-    recipients' comments (as text).
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
-    """
-    s = facts.rating_summary(result, group_id)
-    year = result.meta.get("year", "")
+def _rating_rows(s: dict[str, Any], lang: str) -> tuple[list[tuple[str, str, str | None]], float]:
+    """The ratings table's rows (responses, raters, response rate, score, reliability) and the
+    reliability shown: the group's own (from its number of responses), else the overall ICC(1,k)."""
+    rate = text(
+        "response_rate_value", lang, rate=format_percent(s["response_rate"]), responses=s["responses"],
+        possible=s["possible"],
+    )  # fmt: skip
     rows: list[tuple[str, str, str | None]] = [
         (text("responses", lang), str(s["responses"]), "responses"),
         (text("raters", lang), str(s["raters"]), "raters"),
-        (
-            text("response_rate", lang),
-            text(
-                "response_rate_value",
-                lang,
-                rate=format_percent(s["response_rate"]),
-                responses=s["responses"],
-                possible=s["possible"],
-            ),
-            "response_rate",
-        ),
+        (text("response_rate", lang), rate, "response_rate"),
         (text("rating_score", lang), format_score(s["rating_score"]), "rating_score"),
     ]
-    # the group's own reliability (its own number of responses); an older result: the overall ICC(1,k)
     own = s["reliability"] if not math.isnan(s["reliability"]) else s["icc1k"]
     if not is_missing(own) and not math.isnan(own):
         level = "high" if own >= 0.8 - 1e-9 else "medium" if own >= 0.6 - 1e-9 else "low"
         rows.append(
-            (
-                text("reliability", lang),
-                text(f"reliability.{level}", lang, value=format_number(own, 2)),
-                "reliability",
-            )
+            (text("reliability", lang), text(f"reliability.{level}", lang, value=format_number(own, 2)), "reliability")
         )
+    return rows, own
+
+
+def _comment_rows(result: Result, group_id: str, lang: str) -> tuple[list[list[str]], int]:
+    """The comments shown (one row per recipient and comment, with the quarters it was made in;
+    the most recent first when there are too many) and how many there are in all."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for r in facts.comments(result, group_id).itertuples(index=False):
+        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(str(r.quarter))
+    every = list(merged.items())
+    order = sorted(range(len(every)), key=lambda i: (max(every[i][1]), i), reverse=True)
+    shown = [
+        [_join([quarter_label(q, lang) for q in quarters], lang), who, what]
+        for (who, what), quarters in (every[i] for i in _shown(order))
+    ]
+    return shown, len(every)
+
+
+@shared_parameters(inputs=True)
+def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
+    """Ratings by quarter against all groups, response rate, reliability notes and the
+    recipients' comments (as text).
+    """
+    s = facts.rating_summary(result, group_id)
+    rows, own = _rating_rows(s, lang)
     footnote = text(
         "reliability_note", lang, icc1k=format_number(s["icc1k"], 2), icc=format_number(s["icc1"], 2), alpha=format_number(s["alpha"], 2),
         own=format_number(own, 2), n=s["responses"],
@@ -622,22 +585,12 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     )  # fmt: skip
     notes = []
     if s["raters"] == 0:
-        notes.append(text("no_raters", lang, year=year))
+        notes.append(text("no_raters", lang, year=result.meta.get("year", "")))
     elif s["few_raters"]:
         notes.append(text("quality.few_raters", lang, raters=s["raters"], min=s["min_raters"]))
     if s["straight_liners"]:
         notes.append(text("quality.straight_lining", lang, n=s["straight_liners"]))
-    # one row per recipient and comment, with the quarters it was made in (compact on paper)
-    merged: dict[tuple[str, str], list[str]] = {}
-    for r in facts.comments(result, group_id).itertuples(index=False):
-        merged.setdefault((display_text(r.recipient), display_text(r.comment)), []).append(str(r.quarter))
-    # when there are too many, the most recent (by the last quarter each was made in)
-    every = list(merged.items())
-    order = sorted(range(len(every)), key=lambda i: (max(every[i][1]), i), reverse=True)
-    comments = [
-        [_join([quarter_label(q, lang) for q in quarters], lang), who, what]
-        for (who, what), quarters in (every[i] for i in _shown(order))
-    ]
+    comments, every = _comment_rows(result, group_id, lang)
     return _section(
         "ratings",
         "ratings",
@@ -652,7 +605,7 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
             (text("comment", lang), "text"),
         ],
         comments=comments,
-        comments_left_out=_left_out(len(every) - len(comments), "ratings", lang, _input_name(result)),
+        comments_left_out=_left_out(every - len(comments), "ratings", lang, _input_name(result)),
         no_comments=text("no_comments", lang),
         footnote=footnote,
     )
@@ -700,22 +653,10 @@ def _priority(value: Any, lang: str) -> str:
     return text(f"priority.{value if value in facts.PRIORITIES else 'none'}", lang)
 
 
+@shared_parameters(inputs=True)
 def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """The problem ledger: counts by priority and status, time to resolve, and the
     problems overdue at the assessment date.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     counts = facts.problem_counts(result, group_id)
     count_rows: list[list[str]] = []
@@ -786,22 +727,10 @@ def _amount(value: Any) -> str:
     return format_number(value, 1, thousands=True)
 
 
+@shared_parameters(inputs=True)
 def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Milestones planned in the year with their on-time status, and investment
     completed against planned.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     table = facts.milestones(result, group_id)
     totals: list[tuple[str, str, str | None]] = []
@@ -871,22 +800,9 @@ def _adjustment_points(kind: Any, points: Any) -> str:
     return format_signed(-value if kind == "deduction" else value)
 
 
+@shared_parameters(inputs=True)
 def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML:
-    """Bonuses, deductions and vetoes of the year with their reasons, and what was applied.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
-    """
+    """Bonuses, deductions and vetoes of the year with their reasons, and what was applied."""
     table = facts.adjustments(result, group_id)
     totals = facts.adjustment_totals(result, group_id)
     rows = [
@@ -965,7 +881,7 @@ def index_remarks(result: Result, lang: str = "en") -> str:
         low = quality[pd.to_numeric(quality["reliability"], errors="coerce") < LOW_RELIABILITY - 1e-9]
         if len(low):
             own = low.set_index("group_id")["reliability"].astype(float)
-            groups = ("、" if lang == "zh" else ", ").join(f"{g} ({own[g]:.2f})" for g in own.index)
+            groups = mark("list_separator", lang).join(f"{g} ({own[g]:.2f})" for g in own.index)
             parts.append(text("low_reliability", lang, min=f"{LOW_RELIABILITY:g}", groups=groups))
     return " ".join(p for p in parts if p)
 
@@ -979,22 +895,10 @@ def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en")
     return settings_text(settings, lang)
 
 
+@shared_parameters()
 def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """Data-quality notes: missing ledgers, indicators without a value, insufficient
     data, too few raters, straight-lining, quota demotion and vetoes.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result.
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     notes = [(key, _quality_text(result, key, values, lang)) for key, values in facts.quality_notes(result, group_id)]
     return _section("quality", "quality", lang, notes=notes, no_notes=text("quality.none", lang))
@@ -1025,23 +929,11 @@ def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> li
     return sentences or [text("improve.none", lang)]
 
 
+@shared_parameters(inputs=True)
 def improvements_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """存在问题及改进建议 (what to improve): overdue problems, the indicators that cost the
     most points against the median of all groups, missing or late ledgers and open
     milestones, as 2–4 numbered sentences generated from the numbers by fixed rules.
-
-    Parameters
-    ----------
-    result : Result
-        A loaded assessment result (with its inputs).
-    group_id : str
-        The group; ``KeyError`` if it is not in ``result``.
-    lang : {"en", "zh"}
-        Label language.
-
-    Returns
-    -------
-    IPython.display.HTML
     """
     return _section(
         "improvements",

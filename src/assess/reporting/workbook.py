@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -28,9 +29,10 @@ from assess.analysis.importance import importance
 from assess.analysis.scenarios import SCENARIO_WORDS  # the scenarios sheet's name and headers
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
-from assess.common.messages import message
+from assess.common.messages import Domain, message
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
+from assess.reporting.i18n import mark
 from assess.scoring.result import Result
 from assess.scoring.summary import SUMMARY_WORDS
 
@@ -40,6 +42,7 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 _FORMULA_START = ("=", "+", "-", "@")
 _SIGNED = {"bonus": "+0.0;-0.0;0.0", "deduction": "-0.0;+0.0;0.0"}
+_DATE_FORMAT = "YYYY-MM-DD"  # how a date is typed, in every language
 _NUMBER_FORMATS = {"float": "0.0###", "date": "yyyy-mm-dd", "int": "0"}
 
 
@@ -169,29 +172,7 @@ def write_template(
     path = Path(path)
     zh = lang == "zh" and rows is not None
     book = openpyxl.Workbook()
-    readme = book.active
-    readme.title = "README"
-    if note:
-        readme.append([note])
-        readme.append([])
-    readme.append(["sheet", "工作表", "column", "中文列名 (alias)", "required 必填", "meaning", "说明"])
-    for cell in readme[1]:
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-    for sheet in SHEETS.values():
-        for col in sheet.columns:
-            required = "yes 是" if col.required else "no 否"
-            if sheet.optional:
-                required += " (optional sheet 可选表)"
-            readme.append([sheet.name, sheet.zh, col.name, col.zh, required, col.en_help, col.zh_help])
-    readme.append([])
-    readme.append(
-        [
-            "Headers may be the English names or the Chinese aliases above; dates may be Excel dates or YYYY-MM-DD. 表头可用英文列名或上表的中文别名；日期可用 Excel 日期或 YYYY-MM-DD。"
-        ]
-    )
-    for j, width in enumerate((14, 12, 22, 16, 22, 52, 40), start=1):
-        readme.column_dimensions[get_column_letter(j)].width = width
-    readme.freeze_panes = "A2"
+    _template_readme(book.active, note)
     for sheet in SHEETS.values():
         if rows is not None and sheet.name not in rows:
             continue
@@ -200,47 +181,81 @@ def write_template(
         if rows is not None:
             _template_rows(ws, sheet.columns, rows[sheet.name], zh)
         for j, col in enumerate(sheet.columns, start=1):
-            head = ws.cell(row=1, column=j)
-            head.font, head.fill = _HEADER_FONT, _HEADER_FILL
-            letter = get_column_letter(j)
-            ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
-            cells = f"{letter}2:{letter}5000"
-            if col.kind == "enum":
-                choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
-                dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
-                dv.error, dv.errorTitle = f"Use one of: {', '.join(choices)}", "Invalid value"
-                if zh:
-                    dv.error = message("collect", "choose_one", "zh", values="、".join(choices))
-                    dv.errorTitle = message("collect", "invalid_value", "zh")
-                ws.add_data_validation(dv)
-                dv.add(cells)
-            elif col.kind == "date":
-                if rows is not None:  # a submission: the column's format, so no empty cell is written (read faster)
-                    ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
-                for row in range(2, 502 if rows is None else 2):
-                    ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
-                dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-                dv.error = "Enter a date (YYYY-MM-DD)"
-                ws.add_data_validation(dv)
-                dv.add(cells)
-            elif col.kind in ("month", "quarter", "id"):
-                if rows is not None:
-                    ws.column_dimensions[letter].number_format = "@"
-                for row in range(2, 502 if rows is None else 2):
-                    ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
-            if col.kind == "number" and col.min is not None:
-                op = (
-                    {"type": "decimal", "operator": "between", "formula1": str(col.min), "formula2": str(col.max)}
-                    if col.max is not None
-                    else {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(col.min)}
-                )
-                dv = DataValidation(allow_blank=True, **op)
-                ws.add_data_validation(dv)
-                dv.add(cells)
-            head.alignment = Alignment(horizontal="center")
+            _template_column(ws, j, col, zh, submission=rows is not None)
         ws.freeze_panes = "A2"
     _save(book, path)
     return path
+
+
+def _template_readme(readme: Worksheet, note: str) -> None:
+    """The README sheet: every column of every sheet, in English and Chinese side by side."""
+    readme.title = "README"
+    if note:
+        readme.append([note])
+        readme.append([])
+    en, cn = TEMPLATE["en"], TEMPLATE["zh"]
+    readme.append(
+        [en["sheet"], cn["sheet"], en["column"], f"{cn['alias']} ({en['alias']})", f"{en['required']} {cn['required']}",
+         en["meaning"], cn["meaning"]]
+    )  # fmt: skip
+    for cell in readme[1]:
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+    for sheet in SHEETS.values():
+        for col in sheet.columns:
+            answer = "yes" if col.required else "no"
+            required = f"{en[answer]} {cn[answer]}"
+            if sheet.optional:
+                required += f" ({en['optional_sheet']} {cn['optional_sheet']})"
+            readme.append([sheet.name, sheet.zh, col.name, col.zh, required, col.en_help, col.zh_help])
+    readme.append([])
+    notes = [TEMPLATE.text("aliases_note", lang, program="Excel", format=_DATE_FORMAT) for lang in ("en", "zh")]
+    readme.append([" ".join(notes)])
+    for j, width in enumerate((14, 12, 22, 16, 22, 52, 40), start=1):
+        readme.column_dimensions[get_column_letter(j)].width = width
+    readme.freeze_panes = "A2"
+
+
+def _template_column(ws: Worksheet, j: int, col: Any, zh: bool, *, submission: bool) -> None:
+    """Column ``j`` of a template sheet: its header's style and width, and the check its cells get
+    (a dropdown, a date, text for months, quarters and IDs, a range for numbers) in the cells' language."""
+    head = ws.cell(row=1, column=j)
+    head.font, head.fill = _HEADER_FONT, _HEADER_FILL
+    letter = get_column_letter(j)
+    ws.column_dimensions[letter].width = max(14, len(col.name) + 4)
+    cells = f"{letter}2:{letter}5000"
+    shown = "zh" if zh else "en"  # the language of the cells
+    last = 2 if submission else 502  # a submission formats the column, so no empty cell is written (read faster)
+    if col.kind == "enum":
+        choices = list(col.values.values()) if zh else list(col.values)  # the values the cells show
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=not col.required)
+        dv.error = message("collect", "choose_one", shown, values=mark("list_separator", shown).join(choices))
+        dv.errorTitle = message("collect", "invalid_value", shown)
+        ws.add_data_validation(dv)
+        dv.add(cells)
+    elif col.kind == "date":
+        if submission:
+            ws.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        for row in range(2, last):
+            ws.cell(row=row, column=j).number_format = "yyyy-mm-dd"
+        dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+        dv.error = TEMPLATE.text("enter_date", shown, format=_DATE_FORMAT)
+        ws.add_data_validation(dv)
+        dv.add(cells)
+    elif col.kind in ("month", "quarter", "id"):
+        if submission:
+            ws.column_dimensions[letter].number_format = "@"
+        for row in range(2, last):
+            ws.cell(row=row, column=j).number_format = "@"  # text, so 2025-03 stays text
+    if col.kind == "number" and col.min is not None:
+        op = (
+            {"type": "decimal", "operator": "between", "formula1": str(col.min), "formula2": str(col.max)}
+            if col.max is not None
+            else {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": str(col.min)}
+        )
+        dv = DataValidation(allow_blank=True, **op)
+        ws.add_data_validation(dv)
+        dv.add(cells)
+    head.alignment = Alignment(horizontal="center")
 
 
 def _template_rows(ws: Worksheet, columns: tuple, frame: pd.DataFrame, zh: bool) -> None:
@@ -264,8 +279,12 @@ def _template_rows(ws: Worksheet, columns: tuple, frame: pd.DataFrame, zh: bool)
 _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
 
 
-def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
-    """The provenance of a result as a two-column key/value table (times in the scheme's time zone)."""
+def provenance_table(meta: Mapping[str, object], lang: str = "en") -> pd.DataFrame:
+    """The provenance of a result as a two-column key/value table (times in the scheme's time zone).
+
+    The keys stay machine names in every language (scripts read them back); the settings of an
+    uncertainty analysis are written in ``lang``.
+    """
     keys: tuple[str, ...] = (
         "input",
         "input_sha256",
@@ -287,7 +306,7 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
         from assess.analysis.uncertainty import settings_text
 
         keys = (*keys, "uncertainty")
-        values["uncertainty"] = settings_text(meta["uncertainty"], "en")  # type: ignore[arg-type]
+        values["uncertainty"] = settings_text(meta["uncertainty"], lang)  # type: ignore[arg-type]
     return pd.DataFrame({"key": list(keys), "value": pd.Series([values.get(k, "") for k in keys], dtype=object)})
 
 
@@ -301,7 +320,11 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
 
     The sheets after the summary keep their machine names and English headers, for formulas
     and scripts (``pd.read_excel(..., sheet_name="scores")`` reads them as they are); with
-    ``lang="zh"`` each of their header cells carries its Chinese label as a cell comment.
+    ``lang="zh"`` each of their header cells carries its Chinese label as a cell comment (and
+    each provenance key its label), and the fixed values the program writes — flags and their
+    details, statuses, changes of grade, priorities, the sensitivity's outputs and factors —
+    are written in Chinese. Identifiers stay: group IDs, indicator and component names, the
+    scheme's grade codes (last year's file is read back by them) and the provenance keys.
     """
     if lang not in SUMMARY_WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(SUMMARY_WORDS)}.")
@@ -341,8 +364,10 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
         from assess.analysis import coherence as checks
 
         tables[COHERENCE_WORDS[lang]["sheet"]] = checks.sheet(result, lang)
-    tables["provenance"] = provenance_table(result.meta)
+    tables["provenance"] = provenance_table(result.meta, lang)
     localised = {SCENARIO_WORDS[lang]["sheet"], COHERENCE_WORDS[lang]["sheet"]}
+    if lang != "en":
+        tables = _values_in_words(tables, result, lang)
 
     def finish(book: openpyxl.Workbook) -> None:
         _write_summary(book.create_sheet(SUMMARY_WORDS[lang]["sheet"], 0), result, lang)
@@ -351,6 +376,7 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
             for name in tables:
                 if name not in localised:
                     _label_headers(book[name], header_labels(result, "zh"))
+            _label_keys(book["provenance"], {key: PROVENANCE[lang][key] for key in PROVENANCE[lang]})
 
     return write_tables(path, tables, fills={"scores": colours}, finish=finish)
 
@@ -364,87 +390,16 @@ _PARTIAL_FONT = Font(italic=True, color="7F7F7F")
 #: Rows of the summary sheet: title, subtitle (office, dates), header, then one row per group.
 SUMMARY_HEADER_ROW = 3
 
-# Chinese labels of the machine sheets' headers (``lang="zh"``: one cell comment per header).
-_HEADER_ZH = {
-    "group_id": "工作组编号",
-    "name": "工作组名称",
-    "base_score": "基础得分",
-    "bonus": "加分（计入上限后）",
-    "deduction": "扣分（计入上限后）",
-    "final_score": "最终得分",
-    "grade": "等次（考核方案中的等次代码）",
-    "rank": "排名",
-    "flags": "标记：insufficient_data 数据不足，veto 一票否决，quota_demoted 受名额限制降档",
-    "previous_score": "上年最终得分",
-    "score_change": "得分变化",
-    "previous_rank": "上年排名",
-    "rank_change": "排名变化（正数为上升）",
-    "previous_grade": "上年等次",
-    "grade_change": "等次变化",
-    "status": "状态：both 两年均有，new 本年新设，gone 本年已无",
-    "indicator": "指标",
-    "component": "考核部分",
-    "raw": "指标原始值",
-    "normalized": "标准化得分（0–100）",
-    "weight": "指标在本部分内的权重",
-    "effective_weight": "实际权重（按本组有数据的指标重新分配）",
-    "points": "得分贡献（各项之和为基础得分）",
-    "vs_median": "与中位数工作组之差",
-    "responses": "评价份数（服务对象 × 季度）",
-    "raters": "参与评价的服务对象数",
-    "mean": "平均评价（0–100）",
-    "sd": "评价标准差",
-    "straight_liners": "各项各季度打分完全相同的服务对象数",
-    "few_raters": "参与评价的服务对象过少",
-    "icc1": "组内相关系数 ICC(1)（全部工作组）",
-    "icc1k": "工作组平均评价的信度 ICC(1,k)（全部工作组）",
-    "alpha": "Krippendorff α（全部工作组）",
-    "nominal_weight": "名义权重（指标权重 × 考核部分权重）",
-    "weighted_variance_share": "加权得分差异中所占份额",
-    "variance_share": "对基础得分方差的贡献份额",
-    "corr_ratio": "实际影响：相关比（可解释的最终得分方差占比）",
-    "corr_linear": "与最终得分的线性相关系数的平方",
-    "reliability": "本组平均评价的信度（按本组评价份数推算）",
-    "rank_coverage": "排名区间实际覆盖的模拟比例",
-    "S1_shown": "一阶敏感度指数（截断到 0–1，用于展示）",
-    "S1_low": "一阶敏感度指数 95% 区间下限",
-    "S1_high": "一阶敏感度指数 95% 区间上限",
-    "ST_shown": "总敏感度指数（截断到 0–1，用于展示）",
-    "ST_low": "总敏感度指数 95% 区间下限",
-    "ST_high": "总敏感度指数 95% 区间上限",
-    "corr_ratio_share": "相关比份额（合计为 1）",
-    "flag": "标记",
-    "detail": "说明",
-    "nominal_score": "按考核方案的最终得分",
-    "nominal_rank": "按考核方案的排名",
-    "nominal_grade": "按考核方案的等次",
-    "score_median": "得分中位数（各次模拟）",
-    "score_p05": "得分第 5 百分位",
-    "score_p95": "得分第 95 百分位",
-    "rank_median": "排名中位数（各次模拟）",
-    "rank_p05": "排名第 5 百分位",
-    "rank_p95": "排名第 95 百分位",
-    "p_keep": "保持原等次的概率",
-    "p_ungraded": "不评定等次的概率",
-    "factor": "不确定性来源",
-    "active": "是否参与模拟",
-    "S1": "一阶敏感度指数",
-    "S1_conf": "一阶敏感度指数的置信区间半宽",
-    "ST": "总敏感度指数",
-    "ST_conf": "总敏感度指数的置信区间半宽",
-    "key": "项目",
-    "value": "内容",
-    # overdue_problems: every problem overdue at the assessment date
-    "problem_id": "问题编号",
-    "recipient": "服务对象",
-    "raised_on": "提出日期",
-    "priority": "紧急程度",
-    "category": "问题类别",
-    "responsible_unit": "责任单位",
-    "responsible_person": "责任人",
-    "deadline": "办结时限",
-    "days_overdue": "超期天数",
-}
+#: What each machine header of ``scores.xlsx`` means, ``lang → {column: phrase}`` (a comment under ``lang="zh"``).
+COLUMNS = Domain("columns")
+#: The fixed values the code writes into the machine sheets, ``lang → {key: phrase}``.
+VALUES = Domain("column_values")
+#: The keys of the provenance table, ``lang → {key: phrase}``.
+PROVENANCE = Domain("provenance")
+#: The input template's README and cell checks, ``lang → {key: phrase}``.
+TEMPLATE = Domain("template")
+#: Phrases of ``columns`` that are templates for the scheme's names, not a header's label.
+_TEMPLATES = ("component_score", "grade_probability")
 
 
 def header_labels(result: Result, lang: str = "zh") -> dict[str, str]:
@@ -453,12 +408,59 @@ def header_labels(result: Result, lang: str = "zh") -> dict[str, str]:
     if lang != "zh":
         return {}
     scheme = result.meta.get("scheme") or {}
-    labels = dict(_HEADER_ZH)
+    labels = {key: phrase for key, phrase in COLUMNS[lang].items() if key not in _TEMPLATES}
     for name, entry in (scheme.get("components") or {}).items():
-        labels[name] = f"{(entry.get('label') or {}).get('zh') or name}（部分得分，0–100）"
+        label = (entry.get("label") or {}).get(lang) or name
+        labels[name] = COLUMNS.text("component_score", lang, label=label)
     for band in (scheme.get("grades") or {}).get("bands") or []:
-        labels[f"p_{band['name']}"] = f"评为{(band.get('label') or {}).get('zh') or band['name']}的概率"
+        grade = (band.get("label") or {}).get(lang) or band["name"]
+        labels[f"p_{band['name']}"] = COLUMNS.text("grade_probability", lang, grade=grade)
     return labels
+
+
+def _values_in_words(tables: dict[str, pd.DataFrame], result: Result, lang: str) -> dict[str, pd.DataFrame]:
+    """The machine sheets with the fixed values the code writes (flags, statuses, changes, the
+    sensitivity's outputs and factors) in ``lang``. Identifiers stay as they are: group IDs,
+    indicator and component names, the scheme's grade codes (``assess.analysis.history`` reads
+    them back from last year's file) and the provenance keys."""
+    from assess.analysis.uncertainty import UNCERTAINTY_WORDS
+    from assess.reporting.flag_words import flags_in_words, flags_text
+
+    words = VALUES[lang]
+    factors = UNCERTAINTY_WORDS[lang]
+
+    def coded(frame: pd.DataFrame, column: str, prefix: str, phrases: Mapping[str, str] = words) -> None:
+        if column in frame:
+            frame[column] = frame[column].map(lambda v: phrases.get(f"{prefix}{v}", v) if isinstance(v, str) else v)
+
+    out = {name: frame.copy() for name, frame in tables.items()}
+    if "flags" in out["scores"]:
+        out["scores"]["flags"] = out["scores"]["flags"].map(lambda v: flags_text(v, lang))
+    coded(out["scores"], "grade_change", "change.")
+    if "flags" in out:
+        out["flags"] = flags_in_words(result, lang)
+    if "year_over_year" in out:
+        coded(out["year_over_year"], "status", "status.")
+        coded(out["year_over_year"], "grade_change", "change.")
+    if "sensitivity" in out:
+        coded(out["sensitivity"], "output", "output.")
+        coded(out["sensitivity"], "factor", "factor.", factors)
+    if facts.OVERDUE_SHEET in out:  # a problem's priority as the reports and the bulletin name it
+        coded(out[facts.OVERDUE_SHEET], "priority", "priority.", Domain("report")[lang])
+    if "ratings_quality" in out:
+        quality = out["ratings_quality"]
+        quality["group_id"] = quality["group_id"].replace("(all)", words["all_groups"])
+    return out
+
+
+def _label_keys(ws: Worksheet, labels: Mapping[str, str]) -> None:
+    """Put each key cell's label (first column, below the header) in a comment; the key stays the machine name."""
+    for (cell,) in ws.iter_rows(min_row=2, max_col=1):
+        label = labels.get(str(cell.value)) if cell.value is not None else None
+        if label:
+            comment = Comment(label, "assess")
+            comment.width, comment.height = 160, 40
+            cell.comment = comment
 
 
 def _label_headers(ws: Worksheet, labels: Mapping[str, str]) -> None:
@@ -479,30 +481,34 @@ def _text_width(value: object) -> int:
 
 def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     """The printable summary: title, office and dates, header, one row per group in rank order."""
-    from assess.common.localtime import format_date, format_datetime
     from assess.scoring.summary import summary_table
 
     words = SUMMARY_WORDS[lang]
-    meta = result.meta
-    scheme = meta.get("scheme") or {}
+    scheme = result.meta.get("scheme") or {}
     table = summary_table(result, lang)
     components = [c for c in (scheme.get("components") or {}) if c in result.scores]
     comp_labels = {c: ((scheme["components"][c].get("label") or {}).get(lang) or c) for c in components}
-    columns = [
-        "rank",
-        "group_id",
-        "name",
-        *components,
-        "base_score",
-        "bonus",
-        "deduction",
-        "final_score",
-        "grade",
-        "remarks",
-    ]
+    columns = ["rank", "group_id", "name", *components, "base_score", "bonus", "deduction", "final_score", "grade",
+               "remarks"]  # fmt: skip
     heads = [comp_labels.get(c) or words[c] for c in columns]
+    numeric = set(components) | {"base_score", "bonus", "deduction", "final_score"}
     last = get_column_letter(len(columns))
+    _summary_title(ws, result, lang, last)
+    ws.append(heads)
+    for cell in ws[SUMMARY_HEADER_ROW]:
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    _summary_rows(ws, table, columns, numeric)
+    _summary_widths(ws, table, columns, heads, numeric)
+    _summary_page(ws, last, words["page"])
 
+
+def _summary_title(ws: Worksheet, result: Result, lang: str, last: str) -> None:
+    """Rows 1 and 2 of the summary, merged across ``A:last``: the title, then office and dates."""
+    from assess.common.localtime import format_date, format_datetime
+
+    words, meta = SUMMARY_WORDS[lang], result.meta
+    scheme = meta.get("scheme") or {}
     ws.append([words["title"].format(year=meta.get("year", ""))])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font, ws["A1"].alignment = _TITLE_FONT, Alignment(horizontal="center", vertical="center")
@@ -517,14 +523,13 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
         parts.append(
             words["generated"].format(moment=format_datetime(meta["generated_at"], lang, scheme.get("timezone")))
         )
-    ws.append(["　　".join(parts) if lang == "zh" else "    ".join(parts)])
+    ws.append([mark("wide_space", lang).join(parts)])
     ws.merge_cells(f"A2:{last}2")
     ws["A2"].alignment = Alignment(horizontal="center")
-    ws.append(heads)
-    for cell in ws[SUMMARY_HEADER_ROW]:
-        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    numeric = set(components) | {"base_score", "bonus", "deduction", "final_score"}
+
+
+def _summary_rows(ws: Worksheet, table: pd.DataFrame, columns: list[str], numeric: set[str]) -> None:
+    """One bordered row per group under the header; a partial score grey, italic and explained."""
     for r, row in enumerate(table.itertuples(index=False), start=SUMMARY_HEADER_ROW + 1):
         values = row._asdict()
         for j, col in enumerate(columns, start=1):
@@ -551,17 +556,25 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
             note = Comment(values["partial_note"], "assess")
             note.width, note.height = 260, 80
             ws.cell(row=r, column=columns.index("final_score") + 1).comment = note
-    # widths: wide enough for the header and the values, CJK counting double
+
+
+def _summary_widths(
+    ws: Worksheet, table: pd.DataFrame, columns: list[str], heads: list[str], numeric: set[str]
+) -> None:
+    """Columns wide enough for the header and the values, CJK counting double; long numeric headers wrap."""
     for j, col in enumerate(columns, start=1):
         sample = [heads[j - 1]] + ([] if table.empty else [v for v in table[col].tolist() if v is not None])
-        if col in numeric:  # long headers wrap
+        if col in numeric:
             width = min(max(_text_width(heads[j - 1]) + 2, 8), 12)
         elif col == "remarks":
             width = min(max([_text_width(v) for v in sample] + [10]) + 2, 48)
         else:
             width = min(max(_text_width(v) for v in sample) + 2, 30)
         ws.column_dimensions[get_column_letter(j)].width = max(width, 6)
-    # A4 landscape, every column on one page wide, the header row repeated on each page
+
+
+def _summary_page(ws: Worksheet, last: str, footer: str) -> None:
+    """A4 landscape, every column on one page wide, the header row repeated on each page."""
     last_row = max(ws.max_row, SUMMARY_HEADER_ROW)
     ws.print_area = f"A1:{last}{last_row}"
     ws.print_title_rows = f"{SUMMARY_HEADER_ROW}:{SUMMARY_HEADER_ROW}"
@@ -572,5 +585,5 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.oddFooter.center.text = words["page"]
+    ws.oddFooter.center.text = footer
     ws.freeze_panes = f"D{SUMMARY_HEADER_ROW + 1}"
