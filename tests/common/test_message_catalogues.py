@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from assess.common import localtime, messages
 from assess.common.messages import LANGS, CatalogueError, Domain, MissingMessage, parse_catalogue
+from assess.intake.spec import SHEETS
 from assess.reporting import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +44,14 @@ def _fields(phrase: str) -> set[str]:
 # --- the files -----------------------------------------------------------------------------------
 
 
-def test_one_file_per_language_and_nothing_else() -> None:
-    assert sorted(p.name for p in LOCALES.iterdir() if p.suffix == ".yaml") == [f"{lang}.yaml" for lang in LANGS]
+def test_one_catalogue_per_language_and_no_stray_one() -> None:
+    """``<lang>.yaml`` for every language; other YAML files beside them are data (the vocabulary),
+    never a catalogue of a language the code does not know."""
+    names = {p.name for p in LOCALES.iterdir() if p.suffix == ".yaml"}
+    catalogues = {f"{lang}.yaml" for lang in LANGS}
+    assert catalogues <= names
+    assert {n for n in names if re.fullmatch(r"[a-z]{2,3}([_-][A-Za-z]{2,4})?\.yaml", n)} == catalogues
+    assert "vocabulary.yaml" in names
 
 
 def test_every_language_has_the_same_sections_and_keys() -> None:
@@ -72,8 +79,15 @@ def test_every_phrase_has_the_same_placeholders_in_every_language() -> None:
 def test_no_english_word_in_a_chinese_phrase() -> None:
     # Names and codes a Chinese reader sees as such: statistics (ICC(1,k), Krippendorff, Spearman–Brown),
     # SHA-256, the program's and git's names, Excel's page-number codes &P/&N.
-    notation = re.compile(r"ICC\(1(,k)?\)|SHA-256|&[PN]")
-    allowed = {"ICC", "Krippendorff", "Spearman", "Brown", "assess", "git"}
+    # Machine names a user types or sees in the workbook, quoted as such: commands in backticks,
+    # settings and columns (with an underscore), file names, the YYYY-MM / YYYY-Qn formats, and
+    # the canonical sheet, column and value names of the input contract and the scheme's settings.
+    notation = re.compile(
+        r"ICC\(1(,k)?\)|SHA-256|&[PN]|`[^`]*`|\w*_\w*|[\w.-]+\.(?:xlsx|yaml|csv|txt)\b|YYYY-(?:MM|Qn)"
+    )
+    allowed = {"ICC", "Krippendorff", "Spearman", "Brown", "assess", "git", "ceil", "round", "floor"}
+    allowed |= set(SHEETS) | {c.name for s in SHEETS.values() for c in s.columns}
+    allowed |= {v for s in SHEETS.values() for c in s.columns for v in c.values}
     found = {}
     for domain, phrases in _files()["zh"].items():
         for key, phrase in phrases.items():

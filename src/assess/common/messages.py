@@ -23,7 +23,17 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGS", "MissingMessage", "CatalogueError", "Domain", "Phrases", "check_lang", "catalogue", "message"]
+__all__ = [
+    "LANGS",
+    "MissingMessage",
+    "CatalogueError",
+    "Domain",
+    "Phrases",
+    "check_lang",
+    "catalogue",
+    "message",
+    "read_yaml",
+]
 
 #: Languages the outputs can be written in (one catalogue file each).
 LANGS = ("en", "zh")
@@ -91,6 +101,15 @@ class _CatalogueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         return super().construct_mapping(node, deep)
 
 
+def read_yaml(source: str, where: str) -> Any:
+    """The data of a YAML text shipped with the package (a catalogue, the vocabulary), read safely
+    and refusing a key written twice in one mapping; ``where`` names the file in errors."""
+    try:
+        return yaml.load(source, Loader=_CatalogueLoader)  # noqa: S506 — a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
+
+
 def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     """The domains of one catalogue file's text; ``where`` names the file in errors.
 
@@ -98,10 +117,7 @@ def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     something else (``No``, ``1.0``, an empty value) is refused with its line, so a hand edit
     cannot turn a word into ``False``.
     """
-    try:
-        data = yaml.load(source, Loader=_CatalogueLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
+    data = read_yaml(source, where)
     if not isinstance(data, dict):
         raise CatalogueError(f"{where}: expected a mapping of sections (report:, indicator:, ...), got {data!r:.60}")
     domains: dict[str, dict[str, str]] = {}
