@@ -83,9 +83,10 @@ def test_no_english_word_in_a_chinese_phrase() -> None:
     # settings and columns (with an underscore), file names, the YYYY-MM / YYYY-Qn formats, and
     # the canonical sheet, column and value names of the input contract and the scheme's settings.
     notation = re.compile(
-        r"ICC\(1(,k)?\)|SHA-256|&[PN]|`[^`]*`|\w*_\w*|[\w.-]+\.(?:xlsx|yaml|csv|txt)\b|YYYY-(?:MM|Qn)"
+        r"ICC\(1(,k)?\)|SHA-256|&[PN]|`[^`]*`|\w*_\w*|[\w.-]*\.(?:xlsx|yaml|csv|txt)\b|YYYY-(?:MM|Qn)|--[\w-]+"
     )
     allowed = {"ICC", "Krippendorff", "Spearman", "Brown", "assess", "git", "ceil", "round", "floor"}
+    allowed |= {"Excel", "PDF", "HTML", "Word", "pip", "dask"}  # programs and formats, by their names
     allowed |= set(SHEETS) | {c.name for s in SHEETS.values() for c in s.columns}
     allowed |= {v for s in SHEETS.values() for c in s.columns for v in c.values}
     found = {}
