@@ -103,7 +103,7 @@ def test_no_english_word_in_a_chinese_phrase() -> None:
     found = {}
     for domain, phrases in _files()["zh"].items():
         for key, phrase in phrases.items():
-            shown = notation.sub("", re.sub(r"\{\w*\}", "", phrase))
+            shown = notation.sub("", re.sub(r"\{[^{}]*\}", "", phrase))
             words = set(re.findall(r"[A-Za-z]+", shown)) - allowed
             if words:
                 found[f"{domain}.{key}"] = sorted(words)

@@ -7,6 +7,7 @@ workbook named them; :class:`InputError` carries every problem found at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -31,14 +32,21 @@ class Wording(TypedDict):
     fix_zh: str
 
 
-def wording(domain: str, rule_key: str, fix_key: str, **values: object) -> Wording:
+def wording(
+    domain: str, rule_key: str, fix_key: str, *, zh: Mapping[str, object] | None = None, **values: object
+) -> Wording:
     """The rule and fix of a problem, in both languages, from the ``domain`` section of the
-    message catalogues (keys ``rule_key`` and ``fix_key``, filled with ``values``)."""
+    message catalogues (keys ``rule_key`` and ``fix_key``, filled with ``values``).
+
+    ``zh`` holds the values Chinese writes otherwise (a month as ``三月`` where English writes
+    ``03``); they replace those of ``values`` in the Chinese phrases.
+    """
+    values_zh = {**values, **(zh or {})}
     return {
         "rule": message(domain, rule_key, "en", **values),
         "fix": message(domain, fix_key, "en", **values),
-        "rule_zh": message(domain, rule_key, "zh", **values),
-        "fix_zh": message(domain, fix_key, "zh", **values),
+        "rule_zh": message(domain, rule_key, "zh", **values_zh),
+        "fix_zh": message(domain, fix_key, "zh", **values_zh),
     }
 
 
