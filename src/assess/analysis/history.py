@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from assess.common.messages import message
-from assess.intake.problems import InputError, Problem, wording
+from assess.intake.problems import InputError, Problem, wording_apart
 from assess.scoring.result import Result
 
 __all__ = ["read_previous", "previous_scores", "compare"]
@@ -19,9 +20,17 @@ __all__ = ["read_previous", "previous_scores", "compare"]
 _NEEDED = ("group_id", "final_score", "rank", "grade")
 
 
-def _problem(path: Path, row: int | None, column: str | None, value: object, rule: str, **values: object) -> Problem:
+def _problem(
+    path: Path,
+    row: int | None,
+    column: str | None,
+    value: object,
+    rule: str,
+    values: Mapping[str, object] = {},
+    zh: Mapping[str, object] = {},
+) -> Problem:
     """A problem of last year's ``scores`` sheet: ``rule`` is a key of the ``history`` catalogue section."""
-    return Problem(path.name, "scores", row, column, value, **wording("history", rule, "fix", **values))
+    return Problem(path.name, "scores", row, column, value, **wording_apart("history", rule, "fix", values, zh))
 
 
 def read_previous(path: str | Path) -> pd.DataFrame:
@@ -56,7 +65,7 @@ def read_previous(path: str | Path) -> pd.DataFrame:
         ) from None
     except Exception as exc:  # openpyxl and pandas raise many kinds for a file that is not a workbook
         raise InputError(
-            [_problem(path, None, None, None, "unreadable", error=f"{type(exc).__name__}: {exc}")]
+            [_problem(path, None, None, None, "unreadable", {"error": f"{type(exc).__name__}: {exc}"})]
         ) from None
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
@@ -79,8 +88,8 @@ def read_previous(path: str | Path) -> pd.DataFrame:
                 "group_id",
                 gid,
                 "repeated",
-                rows=message("punctuation", "list", "en").join(map(str, rows)),
-                zh={"rows": message("punctuation", "list", "zh").join(map(str, rows))},
+                {"rows": message("punctuation", "list", "en").join(map(str, rows))},
+                {"rows": message("punctuation", "list", "zh").join(map(str, rows))},
             )
         )
     for column, whole in (("final_score", False), ("rank", True)):

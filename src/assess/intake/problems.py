@@ -15,7 +15,7 @@ from assess.common.errors import AssessError
 from assess.common.messages import Domain, message
 from assess.intake.spec import SHEETS
 
-__all__ = ["InputError", "Problem", "PROBLEM_WORDS", "Wording", "validation_text", "wording"]
+__all__ = ["InputError", "Problem", "PROBLEM_WORDS", "Wording", "validation_text", "wording", "wording_apart"]
 
 #: How a located problem is written, ``lang → {key: phrase}`` (section ``problem`` of the catalogues).
 PROBLEM_WORDS = Domain("problem")
@@ -32,16 +32,18 @@ class Wording(TypedDict):
     fix_zh: str
 
 
-def wording(
-    domain: str, rule_key: str, fix_key: str, *, zh: Mapping[str, object] | None = None, **values: object
-) -> Wording:
+def wording(domain: str, rule_key: str, fix_key: str, **values: object) -> Wording:
     """The rule and fix of a problem, in both languages, from the ``domain`` section of the
-    message catalogues (keys ``rule_key`` and ``fix_key``, filled with ``values``).
+    message catalogues (keys ``rule_key`` and ``fix_key``, filled with ``values``)."""
+    return wording_apart(domain, rule_key, fix_key, values, {})
 
-    ``zh`` holds the values Chinese writes otherwise (a month as ``三月`` where English writes
-    ``03``); they replace those of ``values`` in the Chinese phrases.
-    """
-    values_zh = {**values, **(zh or {})}
+
+def wording_apart(
+    domain: str, rule_key: str, fix_key: str, values: Mapping[str, object], zh: Mapping[str, object]
+) -> Wording:
+    """:func:`wording` where Chinese writes some values otherwise (a month as ``三月`` where
+    English writes ``03``): those in ``zh`` replace the ones in ``values`` in the Chinese phrases."""
+    values_zh = {**values, **zh}
     return {
         "rule": message(domain, rule_key, "en", **values),
         "fix": message(domain, fix_key, "en", **values),

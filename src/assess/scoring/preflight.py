@@ -16,7 +16,7 @@ import pandas as pd
 from assess.common.messages import message
 from assess.common.vocabulary import month_zh, quarter_zh
 from assess.intake.plausible import assessment_year
-from assess.intake.problems import Problem, wording
+from assess.intake.problems import Problem, wording, wording_apart
 from assess.intake.scheme import Scheme, default_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.compute import quota_size
@@ -52,27 +52,19 @@ def _missing_periods(dataset: Dataset, window: Window, source: str) -> list[Prob
         for m in months:
             label = f"{year}-{m:02d}"
             if label not in have:
-                said = wording(
-                    "preflight",
-                    f"no_{sheet}_month",
-                    "no_month_fix",
-                    year=year,
-                    month=f"{m:02d}",
+                said = wording_apart(
+                    "preflight", f"no_{sheet}_month", "no_month_fix", {"year": year, "month": f"{m:02d}"},
                     zh={"month": month_zh(m)},
-                )
+                )  # fmt: skip
                 out.append(Problem(source, sheet, None, column, label, **said, severity="warning"))  # fmt: skip
     have = set(t["ratings"]["quarter"].dropna())
     for q in range(1, 5):
         label = f"{year}-Q{q}"
         if pd.Timestamp(year, 3 * q - 2, 1) <= window.as_of and label not in have:
-            said = wording(
-                "preflight",
-                "no_ratings_quarter",
-                "no_ratings_quarter_fix",
-                year=year,
-                quarter=f"Q{q}",
+            said = wording_apart(
+                "preflight", "no_ratings_quarter", "no_ratings_quarter_fix", {"year": year, "quarter": f"Q{q}"},
                 zh={"quarter": quarter_zh(q)},
-            )
+            )  # fmt: skip
             out.append(Problem(source, "ratings", None, "quarter", label, **said, severity="warning"))  # fmt: skip
     return out
 
@@ -104,19 +96,13 @@ def preflight(
         for m in missing_data(result, gid):
             sheet = m.causes[0][0] if m.causes else "groups"
             causes = {lang: _causes(m.causes, lang) for lang in ("en", "zh")}
-            said = wording(
-                "preflight",
-                "ungraded",
-                "ungraded_fix",
-                group=gid,
-                causes=causes["en"],
-                component=m.label["en"],
-                component_lower=m.label["en"].lower(),
-                coverage=m.coverage,
-                min_coverage=m.min_coverage,
-                year=year,
+            said = wording_apart(
+                "preflight", "ungraded", "ungraded_fix",
+                {"group": gid, "causes": causes["en"], "component": m.label["en"],
+                 "component_lower": m.label["en"].lower(), "coverage": m.coverage, "min_coverage": m.min_coverage,
+                 "year": year},
                 zh={"causes": causes["zh"], "component": m.label["zh"], "component_lower": m.label["zh"]},
-            )
+            )  # fmt: skip
             out.append(Problem(source, sheet, None, None, None, **said, group_id=str(gid), severity="warning"))  # fmt: skip
 
     graded = int(s["grade"].notna().sum())
@@ -126,16 +112,12 @@ def preflight(
         places = quota_size(band.quota, graded, scheme.grades.quota_rounding)
         if places == 0 and graded > 0:
             rounding = f"rounding.{scheme.grades.quota_rounding}"
-            said = wording(
-                "preflight",
-                "quota_zero",
-                "quota_zero_fix",
-                graded=graded,
-                pct=f"{band.quota * 100:g} %",
-                band=band.label.en,
-                rounding=message("preflight", rounding, "en"),
+            said = wording_apart(
+                "preflight", "quota_zero", "quota_zero_fix",
+                {"graded": graded, "pct": f"{band.quota * 100:g} %", "band": band.label.en,
+                 "rounding": message("preflight", rounding, "en")},
                 zh={"band": band.label.zh, "rounding": message("preflight", rounding, "zh")},
-            )
+            )  # fmt: skip
             out.append(Problem(source, "groups", None, None, None, **said, severity="warning"))  # fmt: skip
 
     out.extend(_missing_periods(dataset, window, source))
@@ -146,13 +128,9 @@ def preflight(
         for row in few.itertuples(index=False):
             raters = int(row.raters)
             said = wording(
-                "preflight",
-                "few_raters",
-                "few_raters_fix",
-                group=row.group_id,
-                raters=raters,
-                min_raters=scheme.rating_min_raters,
-            )
+                "preflight", "few_raters", "few_raters_fix",
+                group=row.group_id, raters=raters, min_raters=scheme.rating_min_raters,
+            )  # fmt: skip
             out.append(
                 Problem(source, "ratings", None, None, raters, **said, group_id=str(row.group_id), severity="warning")
             )  # fmt: skip
