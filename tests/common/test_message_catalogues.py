@@ -210,6 +210,39 @@ def test_every_key_used_in_the_code_exists() -> None:
     assert all(key in report for where, section, key, prefix in used if section == "report" and not prefix)
 
 
+def test_every_key_named_in_a_message_or_wording_call_exists() -> None:
+    """``message("section", "key", ...)`` and ``wording("section", "rule", "fix", ...)`` (and
+    ``wording_apart``) with literal names: each section and key is in the catalogues; a key
+    built by an f-string by its fixed prefix."""
+    en = _files()["en"]
+    used: list[tuple[str, str, str]] = []
+    for path, tree in _sources():
+        where = path.relative_to(SRC).as_posix()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name not in {"message", "wording", "wording_apart"}:
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            keys = node.args[1:2] if name == "message" else node.args[1:3]
+            for key in keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    used.append((where, first.value, key.value))
+                elif isinstance(key, ast.JoinedStr) and key.values and isinstance(key.values[0], ast.Constant):
+                    used.append((where, first.value, str(key.values[0].value) + "*"))
+    assert len(used) > 40 and {"preflight", "history", "punctuation", "problem"} <= {d for _, d, _ in used}
+    unknown = [
+        (where, domain, key)
+        for where, domain, key in used
+        if domain not in en
+        or not (any(k.startswith(key[:-1]) for k in en[domain]) if key.endswith("*") else key in en[domain])
+    ]
+    assert not unknown
+
+
 def test_every_key_used_in_the_templates_exists() -> None:
     report = _files()["en"]["report"]
     pattern = re.compile(r"""\btext\(\s*\\?["']([\w.]+)\\?["']""")
