@@ -5,7 +5,9 @@ Python. Each file maps a *domain* — the part of the outputs the phrases belong
 for the reports and the index, ``indicator`` for the built-in indicators' names, ``summary``
 for the summary sheet, ...) — to its keys, and each key to a phrase with ``{placeholders}``
 (:meth:`str.format`). Both files have the same domains, keys and placeholders
-(``tests/test_i18n.py`` checks it), so switching the language switches every word.
+(``tests/common/test_message_catalogues.py`` checks it), so switching the language switches every word.
+Words that are data — the workbook's Chinese sheet and column names, month and quarter words —
+sit beside them in ``vocabulary.yaml`` (:mod:`assess.common.vocabulary`).
 
 The catalogues sit in ``common`` so that every layer can read them; ``assess.reporting.i18n``
 builds the reports' vocabulary (``text()``, labels, number formats) on top of them.
