@@ -44,11 +44,12 @@ def read_previous(path: str | Path) -> pd.DataFrame:
     from assess.intake.read import _check_archive
 
     path = Path(path)
+    if not path.is_file():
+        key = "not_a_file" if path.exists() else "no_file"
+        en, zh = (message("history", key, lang, path=repr(str(path))) for lang in ("en", "zh"))
+        error = {"error": f"{FileNotFoundError.__name__}: {en}"}  # English names the error as Python does
+        raise InputError([_problem(path, None, None, None, "unreadable", error, {"error": zh})])
     try:
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"no such file: {str(path)!r}" if not path.exists() else f"{str(path)!r} is not a file"
-            )
         _check_archive(path)
         frame = pd.read_excel(path, sheet_name="scores", dtype=object, engine="openpyxl")
     except InputError as exc:  # encrypted, .xls, damaged or a zip bomb: intake's own words
