@@ -401,10 +401,8 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                     # a row agreeing with each of the others is caught between two that clash: show those
                     (f2, r2, v2), values = (own, values) if own else (pair[1], pair[0][2])
                     cols = [c.name for c in spec.columns if c.name in _clash(values, v2)]
-                    where, where_zh = (
-                        f"{f2.name} {row}" if f2 is not fr else row
-                        for row in (message("problem", "row", lang, row=r2) for lang in ("en", "zh"))
-                    )
+                    at, at_zh = (message("problem", "row", lang, row=r2) for lang in ("en", "zh"))
+                    where, where_zh = (at, at_zh) if f2 is fr else (f"{f2.name} {at}", f"{f2.name} {at_zh}")
                     _conflict(
                         fr, sheet, row, key, cols,
                         (_text("conflict_files", "en", where=where, diff=_pairs(spec, cols, values, v2, "≠", "en")),
