@@ -63,3 +63,22 @@ def test_compare_names_what_last_year_lacks(two_years) -> None:
 
 def test_compare_is_public() -> None:
     assert "compare" in assess.__all__ and assess.compare is assess.analysis.history.compare
+
+
+def test_last_year_scores_that_are_not_there_are_one_located_problem_in_each_language(tmp_path) -> None:
+    from assess.analysis.history import read_previous
+
+    missing = tmp_path / "scores2024.xlsx"
+    with pytest.raises(assess.InputError) as caught:
+        read_previous(missing)
+    fix_en = "pass the scores.xlsx written by `assess score` or `assess run`, unchanged"
+    fix_zh = "请使用 `assess score` 或 `assess run` 生成且未经改动的 scores.xlsx"
+    assert caught.value.problems[0].text("en") == (
+        f"scores2024.xlsx: scores: cannot read last year's scores (FileNotFoundError: no such file: "
+        f"{str(missing)!r}) — fix: {fix_en}"
+    )
+    assert caught.value.problems[0].text("zh") == (
+        f"scores2024.xlsx：无法读取上一年度的考核结果（找不到文件 {str(missing)!r}） —— 改正：{fix_zh}"
+    )
+    with pytest.raises(assess.InputError, match="is not a file"):
+        read_previous(tmp_path)

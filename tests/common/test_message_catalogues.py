@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from assess.common import localtime, messages
 from assess.common.messages import LANGS, CatalogueError, Domain, MissingMessage, parse_catalogue
+from assess.intake.spec import SHEETS
 from assess.reporting import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,8 +44,14 @@ def _fields(phrase: str) -> set[str]:
 # --- the files -----------------------------------------------------------------------------------
 
 
-def test_one_file_per_language_and_nothing_else() -> None:
-    assert sorted(p.name for p in LOCALES.iterdir() if p.suffix == ".yaml") == [f"{lang}.yaml" for lang in LANGS]
+def test_one_catalogue_per_language_and_no_stray_one() -> None:
+    """``<lang>.yaml`` for every language; other YAML files beside them are data (the vocabulary),
+    never a catalogue of a language the code does not know."""
+    names = {p.name for p in LOCALES.iterdir() if p.suffix == ".yaml"}
+    catalogues = {f"{lang}.yaml" for lang in LANGS}
+    assert catalogues <= names
+    assert {n for n in names if re.fullmatch(r"[a-z]{2,3}([_-][A-Za-z]{2,4})?\.yaml", n)} == catalogues
+    assert "vocabulary.yaml" in names
 
 
 def test_every_language_has_the_same_sections_and_keys() -> None:
@@ -61,23 +68,42 @@ def test_every_language_has_the_same_sections_and_keys() -> None:
             assert list(domains[domain]) == list(phrases), f"{lang}.yaml [{domain}]: keys in another order than en.yaml"
 
 
+# Phrases whose Chinese leaves out a value the English says, because the reader has it already
+# (the year is the assessment's own); every other phrase has the same placeholders in every language.
+MAY_OMIT: dict[tuple[str, str], set[str]] = {
+    ("missing_data", "milestone_on_time"): {"year"},  # 无项目节点
+    ("missing_data", "investment_completion"): {"year"},  # 项目节点无计划投资
+}
+
+
 def test_every_phrase_has_the_same_placeholders_in_every_language() -> None:
     files = _files()
     for domain, phrases in files["en"].items():
         for key, en in phrases.items():
+            omitted = MAY_OMIT.get((domain, key), set())
+            assert omitted <= _fields(en), f"MAY_OMIT names a placeholder en: {domain}.{key} does not have"
             for lang in LANGS:
-                assert _fields(files[lang][domain][key]) == _fields(en), f"{lang}: {domain}.{key}"
+                expected = _fields(en) if lang == "en" else _fields(en) - omitted
+                assert _fields(files[lang][domain][key]) == expected, f"{lang}: {domain}.{key}"
 
 
 def test_no_english_word_in_a_chinese_phrase() -> None:
     # Names and codes a Chinese reader sees as such: statistics (ICC(1,k), Krippendorff, Spearman–Brown),
     # SHA-256, the program's and git's names, Excel's page-number codes &P/&N.
-    notation = re.compile(r"ICC\(1(,k)?\)|SHA-256|&[PN]")
-    allowed = {"ICC", "Krippendorff", "Spearman", "Brown", "assess", "git"}
+    # Machine names a user types or sees in the workbook, quoted as such: commands in backticks,
+    # settings and columns (with an underscore), file names, the YYYY-MM / YYYY-Qn formats, and
+    # the canonical sheet, column and value names of the input contract and the scheme's settings.
+    notation = re.compile(
+        r"ICC\(1(,k)?\)|SHA-256|&[PN]|`[^`]*`|\w*_\w*|[\w.-]*\.(?:xlsx|yaml|csv|txt)\b|YYYY-(?:MM|Qn)|--[\w-]+"
+    )
+    allowed = {"ICC", "Krippendorff", "Spearman", "Brown", "assess", "git", "ceil", "round", "floor"}
+    allowed |= {"Excel", "PDF", "HTML", "Word", "pip", "dask"}  # programs and formats, by their names
+    allowed |= set(SHEETS) | {c.name for s in SHEETS.values() for c in s.columns}
+    allowed |= {v for s in SHEETS.values() for c in s.columns for v in c.values}
     found = {}
     for domain, phrases in _files()["zh"].items():
         for key, phrase in phrases.items():
-            shown = notation.sub("", re.sub(r"\{\w*\}", "", phrase))
+            shown = notation.sub("", re.sub(r"\{[^{}]*\}", "", phrase))
             words = set(re.findall(r"[A-Za-z]+", shown)) - allowed
             if words:
                 found[f"{domain}.{key}"] = sorted(words)
@@ -182,6 +208,39 @@ def test_every_key_used_in_the_code_exists() -> None:
     ]
     assert not unknown
     assert all(key in report for where, section, key, prefix in used if section == "report" and not prefix)
+
+
+def test_every_key_named_in_a_message_or_wording_call_exists() -> None:
+    """``message("section", "key", ...)`` and ``wording("section", "rule", "fix", ...)`` (and
+    ``wording_apart``) with literal names: each section and key is in the catalogues; a key
+    built by an f-string by its fixed prefix."""
+    en = _files()["en"]
+    used: list[tuple[str, str, str]] = []
+    for path, tree in _sources():
+        where = path.relative_to(SRC).as_posix()
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            if name not in {"message", "wording", "wording_apart"}:
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                continue
+            keys = node.args[1:2] if name == "message" else node.args[1:3]
+            for key in keys:
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    used.append((where, first.value, key.value))
+                elif isinstance(key, ast.JoinedStr) and key.values and isinstance(key.values[0], ast.Constant):
+                    used.append((where, first.value, str(key.values[0].value) + "*"))
+    assert len(used) > 40 and {"preflight", "history", "punctuation", "problem"} <= {d for _, d, _ in used}
+    unknown = [
+        (where, domain, key)
+        for where, domain, key in used
+        if domain not in en
+        or not (any(k.startswith(key[:-1]) for k in en[domain]) if key.endswith("*") else key in en[domain])
+    ]
+    assert not unknown
 
 
 def test_every_key_used_in_the_templates_exists() -> None:

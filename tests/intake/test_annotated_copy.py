@@ -177,3 +177,21 @@ def test_valid_workbook_lists_the_warnings_without_marking_cells(tmp_path: Path,
     assert rows and all(r[7] == "提醒" for r in rows)
     assert {r[0] for r in rows if r[0]} >= {"G2"}
     assert not any(_fill(c).endswith(RED) for ws in book.worksheets[1:] for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "--annotate {t}: the marked copy is an Excel workbook; give a path ending in .xlsx"),
+        ("zh", "--annotate {t}：标注副本是 Excel 工作簿，请给出以 .xlsx 结尾的路径"),
+    ],
+)
+def test_a_marked_copy_that_is_not_xlsx_is_refused_in_the_chosen_language(tmp_path, lang, expected) -> None:
+    from assess.common.errors import AssessError
+    from assess.intake.annotate import check_target
+
+    target = tmp_path / "marked.csv"
+    with pytest.raises(AssessError) as caught:
+        check_target(tmp_path / "data.xlsx", target, lang)
+    assert str(caught.value) == expected.format(t=target)
+    assert not target.exists()

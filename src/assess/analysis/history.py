@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from assess.intake.problems import InputError, Problem
+from assess.common.messages import message
+from assess.intake.problems import InputError, Problem, wording_apart
 from assess.scoring.result import Result
 
 __all__ = ["read_previous", "previous_scores", "compare"]
@@ -18,12 +20,17 @@ __all__ = ["read_previous", "previous_scores", "compare"]
 _NEEDED = ("group_id", "final_score", "rank", "grade")
 
 
-def _problem(path: Path, row: int | None, column: str | None, value: object, rule: str, rule_zh: str) -> Problem:
-    return Problem(path.name, "scores", row, column, value, rule, _FIX, rule_zh=rule_zh, fix_zh=_FIX_ZH)
-
-
-_FIX = "pass the scores.xlsx written by `assess score` or `assess run`, unchanged"
-_FIX_ZH = "请使用 `assess score` 或 `assess run` 生成且未经改动的 scores.xlsx"
+def _problem(
+    path: Path,
+    row: int | None,
+    column: str | None,
+    value: object,
+    rule: str,
+    values: Mapping[str, object] = {},
+    zh: Mapping[str, object] = {},
+) -> Problem:
+    """A problem of last year's ``scores`` sheet: ``rule`` is a key of the ``history`` catalogue section."""
+    return Problem(path.name, "scores", row, column, value, **wording_apart("history", rule, "fix", values, zh))
 
 
 def read_previous(path: str | Path) -> pd.DataFrame:
@@ -37,33 +44,33 @@ def read_previous(path: str | Path) -> pd.DataFrame:
     from assess.intake.read import _check_archive
 
     path = Path(path)
+    if not path.is_file():
+        key = "not_a_file" if path.exists() else "no_file"
+        en, zh = (message("history", key, lang, path=repr(str(path))) for lang in ("en", "zh"))
+        error = {"error": f"{FileNotFoundError.__name__}: {en}"}  # English names the error as Python does
+        raise InputError([_problem(path, None, None, None, "unreadable", error, {"error": zh})])
     try:
-        if not path.is_file():
-            raise FileNotFoundError(
-                f"no such file: {str(path)!r}" if not path.exists() else f"{str(path)!r} is not a file"
-            )
         _check_archive(path)
         frame = pd.read_excel(path, sheet_name="scores", dtype=object, engine="openpyxl")
     except InputError as exc:  # encrypted, .xls, damaged or a zip bomb: intake's own words
         raise InputError(
-            [dataclasses.replace(p, sheet="scores", rule=f"last year's scores: {p.rule}") for p in exc.problems]
+            [
+                dataclasses.replace(
+                    p,
+                    sheet="scores",
+                    rule=message("history", "intake_problem", "en", rule=p.rule),
+                    rule_zh=message("history", "intake_problem", "zh", rule=p.rule_zh or p.rule),
+                )
+                for p in exc.problems
+            ]
         ) from None
     except Exception as exc:  # openpyxl and pandas raise many kinds for a file that is not a workbook
         raise InputError(
-            [
-                _problem(
-                    path,
-                    None,
-                    None,
-                    None,
-                    f"cannot read last year's scores ({type(exc).__name__}: {exc})",
-                    f"无法读取上一年度的考核结果（{type(exc).__name__}: {exc}）",
-                )
-            ]
+            [_problem(path, None, None, None, "unreadable", {"error": f"{type(exc).__name__}: {exc}"})]
         ) from None
     missing = [c for c in _NEEDED if c not in frame.columns]
     if missing:
-        raise InputError([_problem(path, 1, c, None, "required column is missing", "缺少必需的列") for c in missing])
+        raise InputError([_problem(path, 1, c, None, "missing_column") for c in missing])
     frame = frame[list(_NEEDED)].copy()
     problems = []
     ids = []
@@ -71,9 +78,7 @@ def read_previous(path: str | Path) -> pd.DataFrame:
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
         ids.append(text)
         if not text:
-            problems.append(
-                _problem(path, int(idx) + 2, "group_id", None, "a row without a group ID", "该行没有工作组编号")
-            )
+            problems.append(_problem(path, int(idx) + 2, "group_id", None, "no_group_id"))
     frame["group_id"] = ids
     for gid in sorted({g for g in ids if g and ids.count(g) > 1}):
         rows = [i + 2 for i, g in enumerate(ids) if g == gid]
@@ -83,8 +88,9 @@ def read_previous(path: str | Path) -> pd.DataFrame:
                 rows[1],
                 "group_id",
                 gid,
-                f"the group appears more than once (rows {', '.join(map(str, rows))})",
-                f"该工作组出现了不止一次（第{'、'.join(map(str, rows))}行）",
+                "repeated",
+                {"rows": message("punctuation", "list", "en").join(map(str, rows))},
+                {"rows": message("punctuation", "list", "zh").join(map(str, rows))},
             )
         )
     for column, whole in (("final_score", False), ("rank", True)):
@@ -97,10 +103,7 @@ def read_previous(path: str | Path) -> pd.DataFrame:
                 or (isinstance(value, str) and not value.strip())
             )
             if not blank and (number is None or (whole and not number.is_integer()) or (whole and number < 1)):
-                kind_en, kind_zh = (
-                    ("a whole number from 1", "不小于 1 的整数") if whole else ("a finite number", "有限的数值")
-                )
-                problems.append(_problem(path, int(idx) + 2, column, value, f"is not {kind_en}", f"不是{kind_zh}"))
+                problems.append(_problem(path, int(idx) + 2, column, value, "not_rank" if whole else "not_number"))
             numbers.append(number if not blank else math.nan)
         frame[column] = pd.Series(numbers, index=frame.index, dtype="float64")
     frame["grade"] = frame["grade"].map(lambda v: v if isinstance(v, str) and v.strip() else None)

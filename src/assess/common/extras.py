@@ -11,17 +11,13 @@ from __future__ import annotations
 import importlib.util
 
 from assess.common.errors import AssessError
+from assess.common.messages import message
 
 __all__ = ["EXTRAS", "MODULES", "MissingExtraError", "missing_modules", "require"]
 
-#: extra -> (what needs it, in English, in Chinese). The packages are declared in pyproject.toml.
-EXTRAS: dict[str, tuple[str, str]] = {
-    "reports": ("HTML reports", "生成 HTML 报告"),
-    "pdf": ("PDF reports", "生成 PDF 报告"),
-    "docx": ("Word documents", "生成 Word 文档"),
-    "lab": ("The notebook widgets", "笔记本中的交互控件"),
-    "cluster": ("Reports on a dask cluster", "在 dask 集群上生成报告"),
-}
+#: The extras, each a part of ``assess`` with its packages (declared in pyproject.toml); what needs
+#: each is the phrase ``purpose.<extra>`` of the ``extras`` catalogue section.
+EXTRAS: tuple[str, ...] = ("reports", "pdf", "docx", "lab", "cluster")
 
 #: extra -> the top-level modules ``assess`` imports from it (tests/test_extras.py checks these
 #: against pyproject.toml).
@@ -43,12 +39,16 @@ class MissingExtraError(AssessError):
 
     def __init__(self, extra: str, modules: list[str]) -> None:
         self.extra, self.modules = extra, modules
-        english, chinese = EXTRAS[extra]
         command = f"pip install 'assess[{extra}]'"
         super().__init__(
-            f"{english} need the {extra} extra: {command} (not installed: {', '.join(modules)})\n"
-            f"{chinese}需要安装 {extra} 扩展：{command}（缺少：{'、'.join(modules)}）"
-        )
+            "\n".join(
+                message(
+                    "extras", "missing", lang, purpose=message("extras", f"purpose.{extra}", lang), extra=extra,
+                    command=command, modules=message("punctuation", "list", lang).join(modules),
+                )
+                for lang in ("en", "zh")
+            )
+        )  # fmt: skip
 
 
 def missing_modules(*modules: str) -> list[str]:

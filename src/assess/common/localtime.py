@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from assess.common.messages import message
+
 __all__ = ["DEFAULT_TIMEZONE", "LOCALES", "local_datetime", "format_date", "format_datetime"]
 
 #: The time zone of the outputs when the scheme names none.
@@ -69,9 +71,8 @@ def format_datetime(moment: str | datetime, lang: str = "en", timezone: str | No
     utc = babel_datetime(local, "'UTC'xxx", tzinfo=local.tzinfo, locale=locale)
     # CLDR's own date-time patterns would add seconds and a bare "+0800" (and change with CLDR
     # versions); the outputs keep one fixed form: date, minute, and the UTC offset in brackets.
-    if lang == "zh":
-        return f"{format_date(local, 'zh')} {clock}（{utc}）"
-    return f"{format_date(local, 'en')}, {clock} ({utc})"
+    lang = "zh" if lang == "zh" else "en"
+    return message("dates", "moment", lang, date=format_date(local, lang), clock=clock, utc=utc)
 
 
 def _locale(lang: str) -> str:

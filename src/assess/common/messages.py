@@ -5,7 +5,9 @@ Python. Each file maps a *domain* — the part of the outputs the phrases belong
 for the reports and the index, ``indicator`` for the built-in indicators' names, ``summary``
 for the summary sheet, ...) — to its keys, and each key to a phrase with ``{placeholders}``
 (:meth:`str.format`). Both files have the same domains, keys and placeholders
-(``tests/test_i18n.py`` checks it), so switching the language switches every word.
+(``tests/common/test_message_catalogues.py`` checks it), so switching the language switches every word.
+Words that are data — the workbook's Chinese sheet and column names, month and quarter words —
+sit beside them in ``vocabulary.yaml`` (:mod:`assess.common.vocabulary`).
 
 The catalogues sit in ``common`` so that every layer can read them; ``assess.reporting.i18n``
 builds the reports' vocabulary (``text()``, labels, number formats) on top of them.
@@ -23,7 +25,17 @@ from typing import Any
 
 import yaml
 
-__all__ = ["LANGS", "MissingMessage", "CatalogueError", "Domain", "Phrases", "check_lang", "catalogue", "message"]
+__all__ = [
+    "LANGS",
+    "MissingMessage",
+    "CatalogueError",
+    "Domain",
+    "Phrases",
+    "check_lang",
+    "catalogue",
+    "message",
+    "read_yaml",
+]
 
 #: Languages the outputs can be written in (one catalogue file each).
 LANGS = ("en", "zh")
@@ -91,6 +103,15 @@ class _CatalogueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         return super().construct_mapping(node, deep)
 
 
+def read_yaml(source: str, where: str) -> Any:
+    """The data of a YAML text shipped with the package (a catalogue, the vocabulary), read safely
+    and refusing a key written twice in one mapping; ``where`` names the file in errors."""
+    try:
+        return yaml.load(source, Loader=_CatalogueLoader)  # noqa: S506 — a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
+
+
 def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     """The domains of one catalogue file's text; ``where`` names the file in errors.
 
@@ -98,10 +119,7 @@ def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     something else (``No``, ``1.0``, an empty value) is refused with its line, so a hand edit
     cannot turn a word into ``False``.
     """
-    try:
-        data = yaml.load(source, Loader=_CatalogueLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
+    data = read_yaml(source, where)
     if not isinstance(data, dict):
         raise CatalogueError(f"{where}: expected a mapping of sections (report:, indicator:, ...), got {data!r:.60}")
     domains: dict[str, dict[str, str]] = {}

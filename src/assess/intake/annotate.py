@@ -18,6 +18,7 @@ with one sheet per CSV file, its cells as text exactly as in the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,34 +30,39 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assess.common.errors import AssessError
+from assess.common.messages import Domain, check_lang
 from assess.intake.problems import Problem
 from assess.intake.read import _sheet_name, atomic_path
 from assess.intake.spec import SHEETS
 
-__all__ = ["annotate", "Annotated", "check_target", "LIST_SHEET", "RED"]
+__all__ = ["annotate", "Annotated", "check_target", "ANNOTATE_WORDS", "LIST_SHEET", "RED"]
 
 #: The fill of a bad cell (Excel's light red for "bad").
 RED = "FFC7CE"
-#: Name of the first sheet, the list of problems. Not ``problems`` in English: that is an
-#: input sheet's name, and a corrected copy must read back as the office's workbook.
-LIST_SHEET = {"en": "problem_list", "zh": "问题清单"}
 
-_WORDS = {
-    "en": {
-        "head": ("Group ID", "Sheet", "Row", "Column", "Value", "Problem", "Fix", "Level"),
-        "problem": "Problem",
-        "fix": "Fix",
-        "error": "error",
-        "warning": "warning",
-    },
-    "zh": {
-        "head": ("工作组编号", "工作表", "行", "列", "值", "问题", "改正", "级别"),
-        "problem": "问题",
-        "fix": "改正",
-        "error": "错误",
-        "warning": "提醒",
-    },
-}
+
+class _Names(Mapping[str, str]):
+    """One phrase of a catalogue section in every language, as ``lang → phrase``."""
+
+    def __init__(self, domain: Domain, key: str) -> None:
+        self._domain, self._key = domain, key
+
+    def __getitem__(self, lang: str) -> str:
+        return self._domain[lang][self._key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._domain)
+
+    def __len__(self) -> int:
+        return len(self._domain)
+
+
+#: The words of the marked copy, ``lang → {key: phrase}`` (section ``annotate`` of the catalogues).
+ANNOTATE_WORDS = Domain("annotate")
+#: Name of the first sheet, the list of problems, ``lang → name``. Not ``problems`` in English:
+#: that is an input sheet's name, and a corrected copy must read back as the office's workbook.
+LIST_SHEET = _Names(ANNOTATE_WORDS, "list_sheet")
+_HEAD = ("group_id", "sheet", "row", "column", "value", "problem", "fix", "level")
 _COLUMN_LETTER = re.compile(r"^column ([A-Z]{1,3})$")
 
 
@@ -69,25 +75,25 @@ class Annotated:
     listed: int = 0
 
 
-def check_target(source: str | Path, target: str | Path) -> Path:
-    """The annotated copy's path, refused when it would overwrite the input or is not ``.xlsx``."""
+def check_target(source: str | Path, target: str | Path, lang: str = "en") -> Path:
+    """The annotated copy's path, refused (in ``lang``) when it would overwrite the input or is not ``.xlsx``."""
+    words = ANNOTATE_WORDS[check_lang(lang)]
     source, target = Path(source), Path(target)
     if target.suffix.lower() != ".xlsx":
-        raise AssessError(f"--annotate {target}: the marked copy is an Excel workbook; give a path ending in .xlsx")
+        raise AssessError(words["target_not_xlsx"].format(target=target))
     same = target.resolve() == source.resolve() or (target.exists() and source.exists() and target.samefile(source))
     if same:
-        raise AssessError(
-            f"--annotate {target} is the input itself; the original is never modified — give another path, e.g. {source.with_name(source.stem + '-marked.xlsx')}"
-        )
+        example = source.with_name(source.stem + "-marked.xlsx")
+        raise AssessError(words["target_is_input"].format(target=target, example=example))
     if target.is_dir():
         raise AssessError(
-            f"--annotate {target} is a folder; give the marked copy's file name, e.g. {target / (source.stem + '-marked.xlsx')}"
+            words["target_is_folder"].format(target=target, example=target / (source.stem + "-marked.xlsx"))
         )
     probe = target.parent
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
-        raise AssessError(f"--annotate {target}: {probe} is a file, not a folder; give a path in a folder")
+        raise AssessError(words["target_in_file"].format(target=target, probe=probe))
     return target
 
 
@@ -185,11 +191,9 @@ def annotate(source: str | Path, target: str | Path, problems: list[Problem], la
     (``severity="warning"``, listed only). The source is only read. Raises
     :class:`~assess.common.errors.AssessError` when ``target`` is the source or not ``.xlsx``.
     """
-    if lang not in _WORDS:
-        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(_WORDS)}.")
+    words = ANNOTATE_WORDS[check_lang(lang)]
     source = Path(source)
-    target = check_target(source, target)
-    words = _WORDS[lang]
+    target = check_target(source, target, lang)
     try:
         book = _open(source)
     except Exception:  # encrypted, damaged, not a workbook: intake has said why; the copy holds the list alone
@@ -212,19 +216,14 @@ def annotate(source: str | Path, target: str | Path, problems: list[Problem], la
         rows.append(
             (
                 _group_of(ws, p), p.sheet_label or (ws.title if ws is not None else p.sheet), p.row, column,
-                _show(p.value), rule, fix, words[p.severity] if p.severity in words else p.severity,
+                _show(p.value), rule, fix, words[f"level.{p.severity}"] if f"level.{p.severity}" in words else p.severity,
                 (p.severity == "warning", order.index(p.sheet) if p.sheet in order else len(order), p.row or 0, cells[0][1] if cells else 0),
             )
         )  # fmt: skip
     for (title, r, c), found in marks.items():
         cell = book[title].cell(row=r, column=c)
         cell.fill = PatternFill("solid", fgColor=RED)
-        text = "\n".join(
-            f"{words['problem']}：{rule}\n{words['fix']}：{fix}"
-            if lang == "zh"
-            else f"{words['problem']}: {rule}\n{words['fix']}: {fix}"
-            for rule, fix in (_words(p, lang) for p in found)
-        )
+        text = "\n".join(words["comment"].format(rule=rule, fix=fix) for rule, fix in (_words(p, lang) for p in found))
         if cell.comment is not None:
             text = f"{cell.comment.text}\n—\n{text}"
         comment = Comment(text, "assess")
@@ -240,8 +239,8 @@ def annotate(source: str | Path, target: str | Path, problems: list[Problem], la
     return Annotated(target, frozenset((t, f"{get_column_letter(c)}{r}") for t, r, c in marks), len(rows))
 
 
-def _write_list(ws: Worksheet, words: dict, rows: list[tuple]) -> None:
-    ws.append(list(words["head"]))
+def _write_list(ws: Worksheet, words: Mapping[str, str], rows: list[tuple]) -> None:
+    ws.append([words[f"head.{key}"] for key in _HEAD])
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
     for row in rows:

@@ -84,6 +84,11 @@ def _text(name: str, lang: str, **values: object) -> str:
     return message("collect", name, lang, **values)
 
 
+def _list(lang: str, items: Iterable[str]) -> str:
+    """``a, b, c`` (``a、b、c``): words listed as ``lang`` lists them."""
+    return message("punctuation", "list", lang).join(items)
+
+
 @dataclass(frozen=True)
 class Change:
     """One row that a merge adds (``kind`` "new") or updates (``kind`` "updated") in the master."""
@@ -103,13 +108,13 @@ class Change:
         sheet = spec.zh if lang == "zh" else self.sheet
         key = " / ".join(_show(v) for v in self.key) if self.key else ""
         if self.kind == "new":
-            shown = ("，" if lang == "zh" else ", ").join(
+            shown = message("punctuation", "clause", lang).join(
                 f"{_label(spec.column(c), lang)}={_show(v, spec.column(c), lang)}"
                 for c, v in self.values.items()
                 if v is not None
             )
             return _text("change_new", lang, sheet=sheet, ident=key or shown, file=self.file, row=self.row)
-        shown = ("，" if lang == "zh" else ", ").join(
+        shown = message("punctuation", "clause", lang).join(
             _text(
                 "change_cell",
                 lang,
@@ -219,12 +224,12 @@ def _label(col: Column, lang: str) -> str:
 def _pairs(spec: Sheet, cols: list[str], left: dict[str, Plain], right: dict[str, Plain], sign: str, lang: str) -> str:
     """``status: open → resolved, deadline: ...`` (``办理状态：未办结 → 已办结，...``): the columns where
     two versions of a row differ, each with its two values, in ``lang``."""
-    if lang == "zh":
-        return "，".join(
-            f"{spec.column(c).zh}：{_show(left[c], spec.column(c), 'zh')} {sign} {_show(right[c], spec.column(c), 'zh')}"
-            for c in cols
-        )
-    return ", ".join(f"{c}: {_show(left[c])} {sign} {_show(right[c])}" for c in cols)
+    shown = []
+    for c in cols:
+        col = spec.column(c)
+        pair = f"{_show(left[c], col, lang)} {sign} {_show(right[c], col, lang)}"
+        shown.append(message("punctuation", "label_value", lang, label=_label(col, lang), value=pair))
+    return message("punctuation", "clause", lang).join(shown)
 
 
 def _rows(frame: pd.DataFrame, sheet: str) -> Iterable[tuple[int, dict[str, Plain]]]:
@@ -287,9 +292,9 @@ def _check_submission(
         result.problems = [
             Problem(
                 path.name, "-", None, None, None,
-                rule=_text("no_sheets", "en", sheets=", ".join(SUBMITTED)),
+                rule=_text("no_sheets", "en", sheets=_list("en", SUBMITTED)),
                 fix=_text("no_sheets_fix", "en", command=_COMMAND),
-                rule_zh=_text("no_sheets", "zh", sheets="、".join(SHEETS[s].zh for s in SUBMITTED)),
+                rule_zh=_text("no_sheets", "zh", sheets=_list("zh", (SHEETS[s].zh for s in SUBMITTED))),
                 fix_zh=_text("no_sheets_fix", "zh", command=_COMMAND),
             )
         ]  # fmt: skip
@@ -319,13 +324,13 @@ def _check_submission(
     result.warnings += warnings
     groups = sorted({g for s in present for g in typed[s]["group_id"].dropna()})
     if len(groups) > 1:  # allowed (an office may gather several groups' rows), but rarely meant
-        shown = ", ".join(groups[:5]) + (" ..." if len(groups) > 5 else "")
+        shown = {lang: _list(lang, groups[:5]) + (" ..." if len(groups) > 5 else "") for lang in ("en", "zh")}
         result.warnings.append(
             Problem(
                 path.name, "-", None, None, None, severity="warning",
-                rule=_text("several_groups", "en", n=len(groups), groups=shown),
+                rule=_text("several_groups", "en", n=len(groups), groups=shown["en"]),
                 fix=_text("several_groups_fix", "en"),
-                rule_zh=_text("several_groups", "zh", n=len(groups), groups=shown.replace(", ", "、")),
+                rule_zh=_text("several_groups", "zh", n=len(groups), groups=shown["zh"]),
                 fix_zh=_text("several_groups_fix", "zh"),
             )
         )  # fmt: skip
@@ -396,8 +401,8 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                     # a row agreeing with each of the others is caught between two that clash: show those
                     (f2, r2, v2), values = (own, values) if own else (pair[1], pair[0][2])
                     cols = [c.name for c in spec.columns if c.name in _clash(values, v2)]
-                    where = f"{f2.name} row {r2}" if f2 is not fr else f"row {r2}"
-                    where_zh = f"{f2.name} 第{r2}行" if f2 is not fr else f"第{r2}行"
+                    at, at_zh = (message("problem", "row", lang, row=r2) for lang in ("en", "zh"))
+                    where, where_zh = (at, at_zh) if f2 is fr else (f"{f2.name} {at}", f"{f2.name} {at_zh}")
                     _conflict(
                         fr, sheet, row, key, cols,
                         (_text("conflict_files", "en", where=where, diff=_pairs(spec, cols, values, v2, "≠", "en")),
@@ -416,8 +421,8 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
             if KEYS[sheet] and len(held) > 1:
                 _conflict(
                     first, sheet, first_row, key, list(KEYS[sheet]),
-                    (_text("conflict_master_rows", "en", rows=", ".join(str(r) for r, _ in held)),
-                     _text("conflict_master_rows", "zh", rows="、".join(str(r) for r, _ in held))),
+                    (_text("conflict_master_rows", "en", rows=_list("en", (str(r) for r, _ in held))),
+                     _text("conflict_master_rows", "zh", rows=_list("zh", (str(r) for r, _ in held)))),
                 )  # fmt: skip
                 continue
             target, old = held[0]

@@ -6,14 +6,21 @@ workbook named them; :class:`InputError` carries every problem found at once.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypedDict
 
 from assess.common.errors import AssessError
-from assess.common.messages import message
+from assess.common.messages import Domain, message
 from assess.intake.spec import SHEETS
 
-__all__ = ["InputError", "Problem", "Wording", "validation_text", "wording"]
+__all__ = ["InputError", "Problem", "PROBLEM_WORDS", "Wording", "validation_text", "wording", "wording_apart"]
+
+#: How a located problem is written, ``lang → {key: phrase}`` (section ``problem`` of the catalogues).
+PROBLEM_WORDS = Domain("problem")
+# A column without a header, named by its letter (``column F``).
+_COLUMN_LETTER = re.compile(r"column ([A-Z]{1,3})")
 
 
 class Wording(TypedDict):
@@ -28,11 +35,20 @@ class Wording(TypedDict):
 def wording(domain: str, rule_key: str, fix_key: str, **values: object) -> Wording:
     """The rule and fix of a problem, in both languages, from the ``domain`` section of the
     message catalogues (keys ``rule_key`` and ``fix_key``, filled with ``values``)."""
+    return wording_apart(domain, rule_key, fix_key, values, {})
+
+
+def wording_apart(
+    domain: str, rule_key: str, fix_key: str, values: Mapping[str, object], zh: Mapping[str, object]
+) -> Wording:
+    """:func:`wording` where Chinese writes some values otherwise (a month as ``三月`` where
+    English writes ``03``): those in ``zh`` replace the ones in ``values`` in the Chinese phrases."""
+    values_zh = {**values, **zh}
     return {
         "rule": message(domain, rule_key, "en", **values),
         "fix": message(domain, fix_key, "en", **values),
-        "rule_zh": message(domain, rule_key, "zh", **values),
-        "fix_zh": message(domain, fix_key, "zh", **values),
+        "rule_zh": message(domain, rule_key, "zh", **values_zh),
+        "fix_zh": message(domain, fix_key, "zh", **values_zh),
     }
 
 
@@ -62,18 +78,7 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
-        where = self.sheet
-        if self.row is not None:
-            where += f", row {self.row}"
-        if self.column:  # a column without a header is already called "column F"
-            where += f", {self.column}" if self.column.startswith("column ") else f", column {self.column}"
-        text = f"{self.file}: {where}: "
-        if self.value is not None:
-            text += f"{_show(self.value)}: "
-        text += self.rule
-        if self.fix:
-            text += f" — fix: {self.fix}"
-        return text
+        return self.text("en")
 
     def text(self, lang: str = "en") -> str:
         """The problem in one line: ``en`` is ``str(problem)``; ``zh`` uses the workbook's own names.
@@ -82,41 +87,67 @@ class Problem:
         ...             rule_zh="不是有效日期", fix_zh="填写日期", sheet_label="问题台账", column_label="办结日期")
         >>> p.text("zh")
         "data.xlsx：问题台账 第7行 办结日期：'2025-13-01'：不是有效日期 —— 改正：填写日期"
+        >>> p.text("en")
+        "data.xlsx: problems, row 7, column resolved_on: '2025-13-01': not a date — fix: write a date"
         """
-        if lang != "zh":
-            return str(self)
-        where = self._where_zh()
-        text = f"{self.file}：{where}：" if where else f"{self.file}："
+        lang = "zh" if lang == "zh" else "en"
+        words = PROBLEM_WORDS[lang]
+        where = self._where_zh() if lang == "zh" else self._where_en()
+        located = where or lang == "en"  # English always names the sheet, even a blank one
+        text = (
+            words["located"].format(file=self.file, where=where)
+            if located
+            else words["unlocated"].format(file=self.file)
+        )
         if self.value is not None:
-            text += f"{_show(self.value)}："
-        text += self.rule_zh or self.rule
-        fix = self.fix_zh or self.fix
+            text += words["value"].format(value=_show(self.value))
+        rule, fix = (self.rule_zh or self.rule, self.fix_zh or self.fix) if lang == "zh" else (self.rule, self.fix)
+        text += rule
         if fix:
-            text += f" —— 改正：{fix}"
+            text += words["fix"].format(fix=fix)
         return text
 
+    def _where_en(self) -> str:
+        words = PROBLEM_WORDS["en"]
+        parts = [self.sheet]
+        if self.row is not None:
+            parts.append(words["row"].format(row=self.row))
+        if self.column:  # a column without a header is already called "column F"
+            letter = _COLUMN_LETTER.fullmatch(self.column)
+            parts.append(
+                words["column_letter"].format(letter=letter[1])
+                if letter
+                else words["column"].format(column=self.column)
+            )
+        return words["where_sep"].join(parts)
+
     def _where_zh(self) -> str:
-        sheet = self.sheet_label or (f"{SHEETS[self.sheet].zh}（{self.sheet}）" if self.sheet in SHEETS else "")
+        words = PROBLEM_WORDS["zh"]
+        sheet = self.sheet_label or (
+            words["sheet_named"].format(sheet=SHEETS[self.sheet].zh, name=self.sheet) if self.sheet in SHEETS else ""
+        )
         if self.sheet == "-":
             sheet = ""
         parts = [sheet] if sheet else []
         if self.row is not None:
-            parts.append(f"第{self.row}行")
+            parts.append(words["row"].format(row=self.row))
         if self.column:
             parts.append(self.column_label or _column_zh(self.sheet, self.column))
-        return " ".join(parts)
+        return words["where_sep"].join(parts)
 
 
 def _column_zh(sheet: str, column: str) -> str:
     """Chinese name of a canonical column (or of several, ``a, b``); ``column B`` becomes ``B列``."""
-    if column.startswith("column "):
-        return f"{column[7:]}列"
+    words = PROBLEM_WORDS["zh"]
+    letter = _COLUMN_LETTER.fullmatch(column)
+    if letter:
+        return words["column_letter"].format(letter=letter[1])
     spec = SHEETS.get(sheet)
     names = []
     for name in column.split(", "):
         col = next((c for c in spec.columns if c.name == name), None) if spec else None
         names.append(col.zh if col else name)
-    return "、".join(names)
+    return words["list_sep"].join(names)
 
 
 def _show(value: object) -> str:
@@ -138,12 +169,9 @@ class InputError(AssessError):
 
     def text(self, lang: str = "en") -> str:
         """Every problem, one per line, then the warnings; ``lang`` is ``en`` or ``zh``."""
-        if lang == "zh":
-            head = f"输入数据有 {len(self.problems)} 个问题："
-            warn = f"另有 {len(self.warnings)} 条提示（不影响运行）："
-        else:
-            head = f"{len(self.problems)} problem(s) in the input:"
-            warn = f"{len(self.warnings)} warning(s):"
+        lang = "zh" if lang == "zh" else "en"
+        head = message("problem", "input_errors", lang, n=len(self.problems))
+        warn = message("problem", "input_warnings", lang, n=len(self.warnings))
         lines = [head, *(f"  - {p.text(lang)}" for p in self.problems)]
         if self.warnings:
             lines += [warn, *(f"  - {p.text(lang)}" for p in self.warnings)]

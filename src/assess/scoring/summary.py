@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assess.common.messages import Domain
+from assess.common.messages import Domain, message
 from assess.scoring.compute import quota_size
 from assess.scoring.result import Result
 
@@ -29,6 +29,7 @@ __all__ = [
     "tie_break_notes",
     "summary_table",
     "SUMMARY_WORDS",
+    "CAUSE_WORDS",
 ]
 
 _TOL = 1e-9
@@ -36,19 +37,22 @@ _TOL = 1e-9
 #: Words of the summary, ``lang → {key: phrase}`` (section ``summary`` of the message catalogues).
 SUMMARY_WORDS = Domain("summary")
 
-# What absent data leaves an indicator without a value: (sheet, English, Chinese).
-_CAUSES: dict[str, tuple[str, str, str]] = {
-    "ledger_on_time": ("ledger", "no monthly ledger", "无月度台账"),
-    "ledger_completeness": ("ledger", "no monthly ledger submitted", "未报送月度台账"),
-    "visit_coverage": ("recipients", "no service recipients assigned", "未分配服务对象"),
-    "visits_per_recipient": ("recipients", "no service recipients assigned", "未分配服务对象"),
-    "problem_resolution": ("problems", "no problems raised in {year}", "{year}年未收集问题"),
-    "problem_on_time": ("problems", "no problems due by the assessment date", "无截至考核日期到期的问题"),
-    "problem_overdue_open": ("problems", "no problems", "无问题台账"),
-    "milestone_on_time": ("milestones", "no project milestones planned in {year}", "无项目节点"),
-    "investment_completion": ("milestones", "no planned investment in {year}'s milestones", "项目节点无计划投资"),
-    "rating_score": ("ratings", "no service-recipient ratings", "本年度无评价记录"),
-    "rating_response": ("recipients", "no service recipients assigned", "未分配服务对象"),
+#: Why absent data left an indicator without a value, ``lang → {indicator: phrase}`` (section
+#: ``missing_data`` of the catalogues; ``other`` for an indicator without its own phrase).
+CAUSE_WORDS = Domain("missing_data")
+# The sheet whose absent rows leave each built-in indicator without a value.
+_CAUSE_SHEETS: dict[str, str] = {
+    "ledger_on_time": "ledger",
+    "ledger_completeness": "ledger",
+    "visit_coverage": "recipients",
+    "visits_per_recipient": "recipients",
+    "problem_resolution": "problems",
+    "problem_on_time": "problems",
+    "problem_overdue_open": "problems",
+    "milestone_on_time": "milestones",
+    "investment_completion": "milestones",
+    "rating_score": "ratings",
+    "rating_response": "recipients",
 }
 
 
@@ -125,8 +129,12 @@ def missing_data(result: Result, group_id: str) -> list[MissingComponent]:
         for indicator in rows.loc[rows["raw"].isna(), "indicator"]:
             if indicator == "investment_completion" and "milestone_on_time" in absent:
                 continue  # no milestones at all says it
-            sheet, en, zh = _CAUSES.get(indicator, ("indicators", f"no value of {indicator}", f"{indicator}无数据"))
-            cause = (sheet, en.format(year=year), zh.format(year=year))
+            key = indicator if indicator in _CAUSE_SHEETS else "other"
+            cause = (
+                _CAUSE_SHEETS.get(indicator, "indicators"),
+                CAUSE_WORDS.text(key, "en", year=year, indicator=indicator),
+                CAUSE_WORDS.text(key, "zh", year=year, indicator=indicator),
+            )
             if cause not in causes:
                 causes.append(cause)
         out.append(
@@ -260,7 +268,9 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
     s = result.scores.reset_index(drop=True)
     flags_of = result.flags if result.flags is not None else pd.DataFrame(columns=["group_id", "flag", "detail"])
     veto_reason = (
-        flags_of[flags_of["flag"] == "veto"].groupby("group_id")["detail"].agg(lambda d: "；".join(x for x in d if x))
+        flags_of[flags_of["flag"] == "veto"]
+        .groupby("group_id")["detail"]
+        .agg(lambda d: message("punctuation", "items", lang).join(x for x in d if x))
     )
     quotas = quota_notes(result)
     ties = tie_break_notes(result)
