@@ -54,6 +54,7 @@ from typing import Any
 from assess.common.atomic import atomic_path
 from assess.common.errors import AssessError
 from assess.common.extras import require
+from assess.common.messages import message
 from assess.reporting.print_fonts import FONT_SCHEME, font_family_lists, fontconfig, print_fonts
 
 __all__ = [
@@ -171,7 +172,9 @@ def warm(lang: str = "en") -> None:
     stylesheet or making the subset fonts (:mod:`assess.reporting.print_fonts`)."""
     from assess.reporting import pages
 
-    html_string_to_pdf(pages.page("考核", "<h1>考核 Assessment</h1><p>考核 Assessment 0123</p>", lang), "warm-up")
+    # the Chinese phrase whatever the language: it holds Chinese and Latin letters, so both fonts load
+    sample = html.escape(message("print", "warm_up", "zh"))
+    html_string_to_pdf(pages.page(sample, f"<h1>{sample}</h1><p>{sample}</p>", lang), "warm-up")
 
 
 #: A last page filled less than this (a closing block spilled over) is laid out again, tighter.
@@ -431,7 +434,7 @@ def _front_matter(
             ]
         )
     title = text("bound_title", lang, year=year)
-    labels = ("as_of", "groups_count", "contents", "rank", "group_id", "name", "page", "summary_table")
+    labels = ("contents", "rank", "group_id", "name", "page", "summary_table")
     return pages.render_page(
         "bound_front.html.j2",
         title,
@@ -442,9 +445,9 @@ def _front_matter(
         head=report.running_head_text(result, None, lang, label=title),
         office=report.office_name(result, lang),
         labels={key: text(key, lang) for key in labels},
-        colon="：" if lang == "zh" else ": ",
-        as_of=report.date_text(meta.get("as_of"), lang),
-        n_groups=len(order),
+        cover_facts=message(
+            "print", "cover_facts", lang, as_of=report.date_text(meta.get("as_of"), lang), n=len(order)
+        ),
         contents=[(groups[g]["rank_short"], g, groups[g]["name"], starts.get(g, "")) for g in order],
         heads=[_head_pieces(head, lang) for head in heads],
         widths=_summary_widths(len(components)),

@@ -59,8 +59,6 @@ log = logging.getLogger(__name__)
 #: The URL scheme under which the exporter's URL fetcher serves the subset fonts.
 FONT_SCHEME = "assess-font:"
 
-#: A character every CJK font holds (考, as in 考核): the test that a family covers Chinese.
-_PROBE = ord("考")
 _GENERIC = {"serif", "sans-serif", "monospace", "system-ui", "ui-sans-serif", "ui-serif", "cursive", "fantasy"}
 #: The weights a report uses: regular text and bold (headings, table heads, ``font-weight: 600``).
 _WEIGHTS = {400: 80, 700: 200}  # CSS weight -> fontconfig weight
