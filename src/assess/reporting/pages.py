@@ -42,7 +42,7 @@ from assess.reporting.i18n import (
     grade_label,
     text,
 )
-from assess.reporting.render import asset, render, trusted
+from assess.reporting.render import asset, page_css, print_css, render, trusted
 from assess.scoring.result import Result
 
 
@@ -58,28 +58,6 @@ class ReportOutcome(Protocol):
 
 
 __all__ = ["render_html", "write_index", "page", "render_page", "print_css"]
-
-
-def _css_string(value: str) -> str:
-    """``value`` as a CSS string literal (quotes, backslashes, angle brackets and control
-    characters escaped as CSS hex escapes)."""
-    return '"' + "".join(f"\\{ord(ch):x} " if ch in '"\\<>' or ord(ch) < 32 else ch for ch in value) + '"'
-
-
-def print_css(lang: str = "en", volume_pages: int | None = None) -> str:
-    """The printed page's footer, ``第 n 页 共 m 页`` (``Page n of m``), as ``@page`` CSS;
-    with ``volume_pages``, the bound file's own ``汇编第 n 页 共 m 页`` (``m`` that number)
-    for its front matter, whose pages are the first of the volume."""
-    parts = []
-    phrase = text("bound_page_of" if volume_pages else "page_of", lang)
-    for piece in re.split(r"(\{n\}|\{m\})", phrase):
-        if piece == "{n}":
-            parts.append("counter(page)")
-        elif piece == "{m}":
-            parts.append(_css_string(str(volume_pages)) if volume_pages else "counter(pages)")
-        elif piece:
-            parts.append(_css_string(piece))
-    return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
 
 
 def render_page(
@@ -112,7 +90,7 @@ def render_page(
             html_lang="zh-CN" if lang == "zh" else "en",
             meta=tags,
             # our own files and CSS, not data: inlined as they are
-            stylesheet=trusted(asset("report.css") + asset("print.css") + print_css(lang)),
+            stylesheet=trusted(page_css(lang)),
             script=trusted(script),
             script_sha256=digest,
             **context,

@@ -169,12 +169,21 @@ def warm(lang: str = "en") -> None:
     """Import WeasyPrint and lay out a small page in the reports' own stylesheet (for
     ``lang``), with Chinese and Latin text, regular and bold, once: the first report of a
     worker then does not pay for loading Pango, fontconfig and the fonts, parsing the
-    stylesheet or making the subset fonts (:mod:`assess.reporting.print_fonts`)."""
-    from assess.reporting import pages
+    stylesheet or making the subset fonts (:mod:`assess.reporting.print_fonts`).
+
+    The page is written here around the stylesheet (:func:`assess.reporting.render.page_css`),
+    not by :mod:`assess.reporting.pages`: warming up the run's own process (while it scores)
+    then costs WeasyPrint alone, not nbconvert and the figures too."""
+    from assess.reporting.render import page_css
 
     # the Chinese phrase whatever the language: it holds Chinese and Latin letters, so both fonts load
     sample = html.escape(message("print", "warm_up", "zh"))
-    html_string_to_pdf(pages.page(sample, f"<h1>{sample}</h1><p>{sample}</p>", lang), "warm-up")
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    page = (
+        f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8"><title>{sample}</title>'
+        f"<style>{page_css(lang)}</style></head><body><main><h1>{sample}</h1><p>{sample}</p></main></body></html>"
+    )
+    html_string_to_pdf(page, "warm-up")
 
 
 #: A last page filled less than this (a closing block spilled over) is laid out again, tighter.
