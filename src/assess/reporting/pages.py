@@ -16,7 +16,6 @@ import base64
 import copy
 import functools
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
