@@ -441,3 +441,16 @@ def test_index_pdf_is_made_in_a_forked_copy_and_again_here_when_that_fails(tmp_p
     with pytest.raises(ExportError, match="probe"):
         _in_child(failing)()
     assert marks.read_text().split()[-1] == str(os.getpid())  # the error is raised here, as without the copy
+
+
+def test_printed_index_keeps_an_unranked_rank_on_one_line(result, tmp_path: Path) -> None:
+    """The vetoed group's rank in the printed index, 未参与排名——一票否决, is one line of text
+    (it used to break after 一票, the column too narrow), and the index of a handful of groups
+    is one page."""
+    pages.write_index(result, [], tmp_path, "zh")
+    html_to_pdf(tmp_path / "index.html", tmp_path / "index.pdf")
+    reader = PdfReader(tmp_path / "index.pdf")
+    assert len(reader.pages) == 1
+    lines = (reader.pages[0].extract_text() or "").splitlines()
+    vetoed = [line for line in lines if "未参与排名" in line]
+    assert len(vetoed) == 1 and "未参与排名——一票否决" in vetoed[0].replace(" ", ""), vetoed
