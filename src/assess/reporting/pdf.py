@@ -176,8 +176,8 @@ def warm(lang: str = "en") -> None:
     then costs WeasyPrint alone, not nbconvert and the figures too."""
     from assess.reporting.render import page_css
 
-    # the Chinese phrase whatever the language: it holds Chinese and Latin letters, so both fonts load
-    sample = html.escape(message("print", "warm_up", "zh"))
+    # the word in both languages, whatever the page's: Chinese, Latin letters and digits, so every font loads
+    sample = html.escape(f"{message('print', 'warm_up', 'zh')} {message('print', 'warm_up', 'en')} 0123")
     html_lang = "zh-CN" if lang == "zh" else "en"
     page = (
         f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8"><title>{sample}</title>'
