@@ -157,11 +157,16 @@ def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp
     # the group pages are the group PDFs' pages, and the contents give their page numbers
     first = re.sub(r"\s+", "", reader.pages[starts[0]].extract_text())
     assert re.sub(r"\s+", "", PdfReader(pdfs[ranked[0]]).pages[0].extract_text()) in first
-    # every page, front matter and reports alike, carries its number in the volume (a report
-    # keeps its own count too), so the contents' page numbers can be found
+    # every page but the cover, front matter and reports alike, carries its number in the
+    # volume (a report keeps its own count too), so the contents' page numbers can be found;
+    # the cover is page 1 of the volume but shows no number
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
-        assert f"汇编第{number}页共{total}页" in re.sub(r"\s+", "", page.extract_text()), number
+        shown = re.sub(r"\s+", "", page.extract_text())
+        if number == 1:
+            assert "汇编第" not in shown and "2025年度年终考核报告汇编" in shown
+        else:
+            assert f"汇编第{number}页共{total}页" in shown, number
     assert "第1页共" in first
     contents = re.sub(r"\s+", "", "".join(reader.pages[i].extract_text() for i in range(front)))
     assert "2025年度年终考核报告汇编" in contents and "目录" in contents and "考核结果汇总" in contents
@@ -335,6 +340,38 @@ def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(tmp_path: P
     subset(cut=True)
 
 
+def test_a_copy_another_version_made_is_left_alone(tmp_path: Path, monkeypatch) -> None:
+    """A kept copy of the same font in another format (made by another version of assess) is
+    neither used nor removed: two versions used in turn each keep their own copy and cut the
+    font once, not on every run. An older copy of this format (the font file changed since)
+    is removed."""
+    import os
+    import shutil
+
+    from assess.reporting import print_fonts
+
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
+    fonts = tmp_path / "cache" / "fonts"
+    path, index = _small_font()
+    font = tmp_path / Path(path).name
+    shutil.copyfile(path, font)
+    cut = print_fonts._cached_subset(str(font), index)
+    (ours,) = _kept(fonts)
+    other = ours.with_name(print_fonts._face_prefix(str(font), index) + "0" * 32 + ".font")
+    other.write_bytes(b"assess subset font 1\n" + ours.read_bytes()[len(print_fonts._CACHE_HEADER) :])
+    same_format_older = ours.with_name(print_fonts._face_prefix(str(font), index) + "1" * 32 + ".font")
+    shutil.copyfile(ours, same_format_older)
+    changed = font.stat().st_mtime_ns + 10**9
+    os.utime(font, ns=(changed, changed))  # the font file was updated: a new copy of this format
+    before = print_fonts.cuts
+    assert print_fonts._cached_subset(str(font), index) == cut
+    assert print_fonts.cuts == before + 1
+    left = {p.name for p in _kept(fonts)}
+    assert other.name in left  # another version's copy stays
+    assert ours.name not in left and same_format_older.name not in left  # this format's older copies go
+    assert len(left) == 2
+
+
 def test_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch) -> None:
     from assess.reporting.print_fonts import cache_dir
 
@@ -404,3 +441,16 @@ def test_index_pdf_is_made_in_a_forked_copy_and_again_here_when_that_fails(tmp_p
     with pytest.raises(ExportError, match="probe"):
         _in_child(failing)()
     assert marks.read_text().split()[-1] == str(os.getpid())  # the error is raised here, as without the copy
+
+
+def test_printed_index_keeps_an_unranked_rank_on_one_line(result, tmp_path: Path) -> None:
+    """The vetoed group's rank in the printed index, 未参与排名——一票否决, is one line of text
+    (it used to break after 一票, the column too narrow), and the index of a handful of groups
+    is one page."""
+    pages.write_index(result, [], tmp_path, "zh")
+    html_to_pdf(tmp_path / "index.html", tmp_path / "index.pdf")
+    reader = PdfReader(tmp_path / "index.pdf")
+    assert len(reader.pages) == 1
+    lines = (reader.pages[0].extract_text() or "").splitlines()
+    vetoed = [line for line in lines if "未参与排名" in line]
+    assert len(vetoed) == 1 and "未参与排名——一票否决" in vetoed[0].replace(" ", ""), vetoed

@@ -16,7 +16,6 @@ import base64
 import copy
 import functools
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,7 @@ from assess.reporting.i18n import (
     grade_label,
     text,
 )
-from assess.reporting.render import asset, render, trusted
+from assess.reporting.render import asset, page_css, print_css, render, trusted
 from assess.scoring.result import Result
 
 
@@ -58,28 +57,6 @@ class ReportOutcome(Protocol):
 
 
 __all__ = ["render_html", "write_index", "page", "render_page", "print_css"]
-
-
-def _css_string(value: str) -> str:
-    """``value`` as a CSS string literal (quotes, backslashes, angle brackets and control
-    characters escaped as CSS hex escapes)."""
-    return '"' + "".join(f"\\{ord(ch):x} " if ch in '"\\<>' or ord(ch) < 32 else ch for ch in value) + '"'
-
-
-def print_css(lang: str = "en", volume_pages: int | None = None) -> str:
-    """The printed page's footer, ``第 n 页 共 m 页`` (``Page n of m``), as ``@page`` CSS;
-    with ``volume_pages``, the bound file's own ``汇编第 n 页 共 m 页`` (``m`` that number)
-    for its front matter, whose pages are the first of the volume."""
-    parts = []
-    phrase = text("bound_page_of" if volume_pages else "page_of", lang)
-    for piece in re.split(r"(\{n\}|\{m\})", phrase):
-        if piece == "{n}":
-            parts.append("counter(page)")
-        elif piece == "{m}":
-            parts.append(_css_string(str(volume_pages)) if volume_pages else "counter(pages)")
-        elif piece:
-            parts.append(_css_string(piece))
-    return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
 
 
 def render_page(
@@ -112,7 +89,7 @@ def render_page(
             html_lang="zh-CN" if lang == "zh" else "en",
             meta=tags,
             # our own files and CSS, not data: inlined as they are
-            stylesheet=trusted(asset("report.css") + asset("print.css") + print_css(lang)),
+            stylesheet=trusted(page_css(lang)),
             script=trusted(script),
             script_sha256=digest,
             **context,
@@ -200,6 +177,135 @@ def _link(outcome: Any, out_dir: Path, attr: str) -> str | None:
     return "/".join(quote(part) for part in relative.parts)
 
 
+def _index_order(result: Result) -> Any:
+    """The result's scores in the index's order: by rank, unranked groups (vetoed, insufficient
+    data) last by final score, then by group id."""
+    unranked = facts._flagged(result, "veto") | facts._flagged(result, "insufficient_data")
+    return (
+        result.scores.assign(_rank=result.scores["rank"].where(~unranked))
+        .sort_values(
+            ["_rank", "final_score", "group_id"], ascending=[True, False, True], kind="stable", na_position="last"
+        )
+        .drop(columns="_rank")
+    )
+
+
+def _index_heads(components: Mapping[str, str], with_change: bool, lang: str) -> list[tuple[str, str]]:
+    """The index table's column heads, each with its sort type (``text`` or ``num``)."""
+    heads = [(text("group_id", lang), "text"), (text("name", lang), "text"), (text("final_score", lang), "num")]
+    heads += [(text("grade", lang), "text"), (text("rank", lang), "num")]
+    heads += [(label, "num") for label in components.values()]
+    if with_change:
+        heads.append((text("change", lang), "num"))
+    heads += [(text("report", lang), "text"), (text("flags", lang), "text")]
+    return heads
+
+
+def _standing_cells(
+    result: Result, row: Any, html_link: str | None, level: Mapping[Any, int], lang: str
+) -> list[_Cell]:
+    """A row's group, name, final score, grade and rank cells; an unranked group's rank is its
+    reason in words (``未参与排名——一票否决``), kept on as few lines as the column allows."""
+    group_id = str(row["group_id"])
+    standing = facts.standing(result, group_id)
+    rank = standing["rank"]
+    final = _number(row["final_score"])
+    grade = row.get("grade")
+    shown = format_score(final)
+    if standing["partial"]:
+        shown = text("partial_score", lang, score=shown)
+    if standing["unranked_reason"] is not None:
+        rank_shown = text(f"not_ranked.{standing['unranked_reason']}", lang)
+    else:
+        rank_shown = str(rank) if rank is not None else "—"
+    return [
+        _Cell(group_id, sort=group_id, href=html_link),
+        _Cell(display_text(row.get("name")), css="name"),
+        _cell(shown, sort=final if final is not None else "", numeric=True),
+        _cell(grade_label(result, grade, lang), sort=level.get(grade, len(level)), css="grade"),
+        # a rank is a number; "not ranked — veto" is words, which may wrap in a narrow column
+        _cell(
+            rank_shown,
+            sort=rank if rank is not None else "",
+            numeric=rank is not None,
+            css="" if rank is not None else "unranked",
+        ),
+    ]
+
+
+def _report_links(outcome: Any, html_link: str | None, pdf_link: str | None, lang: str) -> list[dict[str, str | None]]:
+    """A row's links to its report (web page, PDF), or why there is none (failed, not rendered)."""
+    links: list[dict[str, str | None]] = []
+    if html_link:
+        links.append({"text": text("web_page", lang), "href": html_link, "css": ""})
+    if pdf_link:
+        links.append({"text": "PDF", "href": pdf_link, "css": ""})
+    if outcome is not None and not outcome.ok:
+        links.append({"text": text("report_failed", lang), "href": None, "css": "failed-note"})
+    elif not links:
+        links.append({"text": text("not_rendered", lang), "href": None, "css": ""})
+    return links
+
+
+def _index_row(
+    result: Result,
+    row: Any,
+    outcome: Any,
+    out_dir: Path,
+    components: Mapping[str, str],
+    level: Mapping[Any, int],
+    lang: str,
+) -> dict[str, Any]:
+    """One group's row of the index: its cells, its report links, its flags, whether it failed."""
+    html_link = _link(outcome, out_dir, "html_path")
+    cells = _standing_cells(result, row, html_link, level, lang)
+    for name in components:
+        value = _number(row.get(name))
+        cells.append(_cell(format_score(value), sort=value if value is not None else "", numeric=True))
+    if "score_change" in result.scores.columns:
+        change = _number(row.get("score_change"))
+        cells.append(_cell(format_signed(change), sort=change if change is not None else "", numeric=True))
+    return {
+        "cells": cells,
+        "links": _report_links(outcome, html_link, _link(outcome, out_dir, "pdf_path"), lang),
+        "flags": _cell(flag_labels(row.get("flags"), lang)),
+        "failed": outcome is not None and not outcome.ok,
+    }
+
+
+def _grade_counts(result: Result, scores: Any, lang: str) -> str:
+    """``优秀 3 · 良好 20 · …`` (groups per grade, in the scheme's order, then the ungraded)."""
+    counts = scores["grade"].value_counts()
+    bands = [b.get("name") for b in ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
+    grade_counts = [f"{grade_label(result, b, lang)} {int(counts.get(b, 0))}" for b in bands]
+    ungraded = int(scores["grade"].isna().sum() + (scores["grade"] == "").sum())
+    if ungraded:
+        grade_counts.append(f"{text('ungraded', lang)} {ungraded}")
+    return text("grade_counts", lang, counts=" · ".join(grade_counts))
+
+
+def _index_figures(result: Result, lang: str) -> dict[str, Any]:
+    """The index's figures: the score distribution, and the rank intervals when the result has
+    an uncertainty analysis (with the note that says how they were drawn)."""
+    meta = result.meta
+    figures: dict[str, Any] = {
+        "distribution": report.inline_image(
+            report.figure_jpeg(plots.score_distribution(result, lang)), text("distribution_alt", lang)
+        ),
+        "intervals": None,
+        "uncertainty_note": "",
+    }
+    if result.uncertainty is not None:
+        intervals = report.figure_jpeg(plots.rank_intervals_figure(result, lang))
+        figures["intervals"] = report.inline_image(intervals, text("uncertainty_alt", lang))
+        figures["uncertainty_note"] = (
+            text("uncertainty_note", lang, draws=(meta.get("uncertainty") or {}).get("draws", ""))
+            + " "
+            + report.uncertainty_settings_text(meta.get("uncertainty"), lang)
+        )
+    return figures
+
+
 def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str | Path, lang: str = "en") -> Path:
     """Write ``out_dir/index.html``: every group with its scores and a link to its report.
 
@@ -232,126 +338,43 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     by_group = {o.group_id: o for o in outcomes}
     meta = result.meta
     components = component_labels(result, lang)
-    with_change = "score_change" in result.scores.columns
-
-    unranked = facts._flagged(result, "veto") | facts._flagged(result, "insufficient_data")
-    scores = (
-        result.scores.assign(_rank=result.scores["rank"].where(~unranked))
-        .sort_values(
-            ["_rank", "final_score", "group_id"], ascending=[True, False, True], kind="stable", na_position="last"
-        )
-        .drop(columns="_rank")
-    )
-    heads = [(text("group_id", lang), "text"), (text("name", lang), "text"), (text("final_score", lang), "num")]
-    heads += [(text("grade", lang), "text"), (text("rank", lang), "num")]
-    heads += [(label, "num") for label in components.values()]
-    if with_change:
-        heads.append((text("change", lang), "num"))
-    heads += [(text("report", lang), "text"), (text("flags", lang), "text")]
-
-    level = {
-        b.get("name"): i for i, b in enumerate(((meta.get("scheme") or {}).get("grades") or {}).get("bands") or [])
-    }
-    rows = []
-    for _, row in scores.iterrows():
-        group_id = str(row["group_id"])
-        outcome = by_group.get(group_id)
-        html_link = _link(outcome, out_dir, "html_path")
-        pdf_link = _link(outcome, out_dir, "pdf_path")
-        standing = facts.standing(result, group_id)
-        rank = standing["rank"]
-        final = _number(row["final_score"])
-        grade = row.get("grade")
-        shown = format_score(final)
-        if standing["partial"]:
-            shown = text("partial_score", lang, score=shown)
-        if standing["unranked_reason"] is not None:
-            rank_shown = text(f"not_ranked.{standing['unranked_reason']}", lang)
-        else:
-            rank_shown = str(rank) if rank is not None else "—"
-        cells = [
-            _Cell(group_id, sort=group_id, href=html_link),
-            _Cell(display_text(row.get("name")), css="name"),
-            _cell(shown, sort=final if final is not None else "", numeric=True),
-            _cell(grade_label(result, grade, lang), sort=level.get(grade, len(level)), css="grade"),
-            # a rank is a number; "not ranked — veto" is words, which may wrap in a narrow column
-            _cell(
-                rank_shown,
-                sort=rank if rank is not None else "",
-                numeric=rank is not None,
-                css="" if rank is not None else "unranked",
-            ),
-        ]
-        for name in components:
-            value = _number(row.get(name))
-            cells.append(_cell(format_score(value), sort=value if value is not None else "", numeric=True))
-        if with_change:
-            change = _number(row.get("score_change"))
-            cells.append(_cell(format_signed(change), sort=change if change is not None else "", numeric=True))
-        links: list[dict[str, str | None]] = []
-        if html_link:
-            links.append({"text": text("web_page", lang), "href": html_link, "css": ""})
-        if pdf_link:
-            links.append({"text": "PDF", "href": pdf_link, "css": ""})
-        if outcome is not None and not outcome.ok:
-            links.append({"text": text("report_failed", lang), "href": None, "css": "failed-note"})
-        elif not links:
-            links.append({"text": text("not_rendered", lang), "href": None, "css": ""})
-        failed_row = outcome is not None and not outcome.ok
-        rows.append(
-            {"cells": cells, "links": links, "flags": _cell(flag_labels(row.get("flags"), lang)), "failed": failed_row}
-        )
-
+    scores = _index_order(result)
+    bands = ((meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
+    level = {b.get("name"): i for i, b in enumerate(bands)}
+    rows = [
+        _index_row(result, row, by_group.get(str(row["group_id"])), out_dir, components, level, lang)
+        for _, row in scores.iterrows()
+    ]
     failed = [o for o in outcomes if not o.ok]
     names = dict(zip(result.scores["group_id"].astype(str), result.scores["name"], strict=False))
-
-    counts = scores["grade"].value_counts()
-    bands = [b.get("name") for b in ((meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
-    grade_counts = [f"{grade_label(result, b, lang)} {int(counts.get(b, 0))}" for b in bands]
-    ungraded = int(scores["grade"].isna().sum() + (scores["grade"] == "").sum())
-    if ungraded:
-        grade_counts.append(f"{text('ungraded', lang)} {ungraded}")
-
-    n_ok = sum(1 for o in outcomes if o.ok)
-    figure = report.figure_jpeg(plots.score_distribution(result, lang))
-    title = text("index_title", lang, year=meta.get("year", ""))
-    intervals = None
-    if result.uncertainty is not None:
-        from assess.reporting.figures import rank_intervals_figure
-
-        intervals = report.figure_jpeg(rank_intervals_figure(result, lang))
     footer = report.provenance_section(result, None, lang)
     labels = ("failed_reports", "group_id", "name", "error", "groups", "sort_hint", "distribution", "uncertainty_index")
     html = render_page(
         "index.html.j2",
-        title,
+        text("index_title", lang, year=meta.get("year", "")),
         lang,
         script=asset("sort.js"),
         meta=footer.meta,
         head=report.running_head_text(result, None, lang),
         summary=text(
-            "index_summary", lang, n=len(result.scores), as_of=report.date_text(meta.get("as_of"), lang), ok=n_ok,
-            failed=len(failed),
+            "index_summary", lang, n=len(result.scores), as_of=report.date_text(meta.get("as_of"), lang),
+            ok=sum(1 for o in outcomes if o.ok), failed=len(failed),
         ),
-        grade_counts=text("grade_counts", lang, counts=" · ".join(grade_counts)),
+        grade_counts=_grade_counts(result, scores, lang),
         labels={key: text(key, lang) for key in labels},
         failed=[
             {"group_id": o.group_id, "name": display_text(names.get(o.group_id)), "error": o.error or "unknown error"}
             for o in failed
         ],
-        heads=heads,
+        heads=_index_heads(components, "score_change" in result.scores.columns, lang),
         rows=rows,
-        distribution=report.inline_image(figure, text("distribution_alt", lang)),
         # nominal weight against what really moves the ranking
         importance=report.index_remarks(result, lang),  # importance, coherence red flags, low reliability
-        intervals=report.inline_image(intervals, text("uncertainty_alt", lang)) if intervals is not None else None,
-        uncertainty_note=text(
-            "uncertainty_note", lang, draws=(meta.get("uncertainty") or {}).get("draws", "")
-        ) + " " + report.uncertainty_settings_text(meta.get("uncertainty"), lang),
         line=report.provenance_line(result, lang),
         input_warnings=[w.get(lang) or w.get("en", "") for w in meta.get("warnings") or []],
         warnings_head=message("checks", "index_warnings", lang),
         warnings_note=message("checks", "index_warnings_note", lang, file="validation.txt"),
+        **_index_figures(result, lang),
     )  # fmt: skip
     path = out_dir / "index.html"
     atomic_write(path, html)

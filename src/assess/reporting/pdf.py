@@ -54,6 +54,7 @@ from typing import Any
 from assess.common.atomic import atomic_path
 from assess.common.errors import AssessError
 from assess.common.extras import require
+from assess.common.messages import message
 from assess.reporting.print_fonts import FONT_SCHEME, font_family_lists, fontconfig, print_fonts
 
 __all__ = [
@@ -168,10 +169,21 @@ def warm(lang: str = "en") -> None:
     """Import WeasyPrint and lay out a small page in the reports' own stylesheet (for
     ``lang``), with Chinese and Latin text, regular and bold, once: the first report of a
     worker then does not pay for loading Pango, fontconfig and the fonts, parsing the
-    stylesheet or making the subset fonts (:mod:`assess.reporting.print_fonts`)."""
-    from assess.reporting import pages
+    stylesheet or making the subset fonts (:mod:`assess.reporting.print_fonts`).
 
-    html_string_to_pdf(pages.page("考核", "<h1>考核 Assessment</h1><p>考核 Assessment 0123</p>", lang), "warm-up")
+    The page is written here around the stylesheet (:func:`assess.reporting.render.page_css`),
+    not by :mod:`assess.reporting.pages`: warming up the run's own process (while it scores)
+    then costs WeasyPrint alone, not nbconvert and the figures too."""
+    from assess.reporting.render import page_css
+
+    # the word in both languages, whatever the page's: Chinese, Latin letters and digits, so every font loads
+    sample = html.escape(f"{message('print', 'warm_up', 'zh')} {message('print', 'warm_up', 'en')} 0123")
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    page = (
+        f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8"><title>{sample}</title>'
+        f"<style>{page_css(lang)}</style></head><body><main><h1>{sample}</h1><p>{sample}</p></main></body></html>"
+    )
+    html_string_to_pdf(page, "warm-up")
 
 
 #: A last page filled less than this (a closing block spilled over) is laid out again, tighter.
@@ -431,7 +443,7 @@ def _front_matter(
             ]
         )
     title = text("bound_title", lang, year=year)
-    labels = ("as_of", "groups_count", "contents", "rank", "group_id", "name", "page", "summary_table")
+    labels = ("contents", "rank", "group_id", "name", "page", "summary_table")
     return pages.render_page(
         "bound_front.html.j2",
         title,
@@ -442,9 +454,9 @@ def _front_matter(
         head=report.running_head_text(result, None, lang, label=title),
         office=report.office_name(result, lang),
         labels={key: text(key, lang) for key in labels},
-        colon="：" if lang == "zh" else ": ",
-        as_of=report.date_text(meta.get("as_of"), lang),
-        n_groups=len(order),
+        cover_facts=message(
+            "print", "cover_facts", lang, as_of=report.date_text(meta.get("as_of"), lang), n=len(order)
+        ),
         contents=[(groups[g]["rank_short"], g, groups[g]["name"], starts.get(g, "")) for g in order],
         heads=[_head_pieces(head, lang) for head in heads],
         widths=_summary_widths(len(components)),

@@ -59,8 +59,6 @@ log = logging.getLogger(__name__)
 #: The URL scheme under which the exporter's URL fetcher serves the subset fonts.
 FONT_SCHEME = "assess-font:"
 
-#: A character every CJK font holds (考, as in 考核): the test that a family covers Chinese.
-_PROBE = ord("考")
 _GENERIC = {"serif", "sans-serif", "monospace", "system-ui", "ui-sans-serif", "ui-serif", "cursive", "fantasy"}
 #: The weights a report uses: regular text and bold (headings, table heads, ``font-weight: 600``).
 _WEIGHTS = {400: 80, 700: 200}  # CSS weight -> fontconfig weight
@@ -272,13 +270,25 @@ def _keep(target: Path, content: bytes, prefix: str) -> None:
         tmp.write_bytes(_CACHE_HEADER + digest + b"\n" + content)
     now = time.time()
     for old in folder.iterdir():
-        stale = old.name.startswith(prefix) and old.name != target.name
+        stale = old.name.startswith(prefix) and old.name != target.name and _same_format(old)
         interrupted = old.name.startswith(".") and old.name.endswith(".part")
         try:
             if stale or (interrupted and now - old.stat().st_mtime > 3600):
                 old.unlink()
         except OSError:
             continue
+
+
+def _same_format(kept: Path) -> bool:
+    """Whether a kept copy was made the way this version makes them (its header): only those
+    are replaced. A copy another version of assess made (another format) is left alone, so
+    two versions used in turn, side by side or in a benchmark, do not delete each other's
+    copies and cut the font again on every run."""
+    try:
+        with open(kept, "rb") as file:
+            return file.read(len(_CACHE_HEADER)) == _CACHE_HEADER
+    except OSError:
+        return False
 
 
 #: How many times this process has cut a font down with fontTools (not read from the cache).

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from importlib import resources
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-__all__ = ["environment", "render", "asset", "trusted"]
+__all__ = ["environment", "render", "asset", "trusted", "print_css", "page_css"]
 
 
 def _as_text(value: Any) -> Any:
@@ -72,3 +73,34 @@ def trusted(markup: str) -> Markup:
     or CSS/JS (a rendered section, nbconvert's body of a report, a stylesheet file), never for
     data. The one door past autoescape."""
     return Markup(markup)
+
+
+def _css_string(value: str) -> str:
+    """``value`` as a CSS string literal (quotes, backslashes, angle brackets and control
+    characters escaped as CSS hex escapes)."""
+    return '"' + "".join(f"\\{ord(ch):x} " if ch in '"\\<>' or ord(ch) < 32 else ch for ch in value) + '"'
+
+
+def print_css(lang: str = "en", volume_pages: int | None = None) -> str:
+    """The printed page's footer, ``第 n 页 共 m 页`` (``Page n of m``), as ``@page`` CSS;
+    with ``volume_pages``, the bound file's own ``汇编第 n 页 共 m 页`` (``m`` that number)
+    for its front matter, whose pages are the first of the volume."""
+    from assess.reporting.i18n import text
+
+    parts = []
+    phrase = text("bound_page_of" if volume_pages else "page_of", lang)
+    for piece in re.split(r"(\{n\}|\{m\})", phrase):
+        if piece == "{n}":
+            parts.append("counter(page)")
+        elif piece == "{m}":
+            parts.append(_css_string(str(volume_pages)) if volume_pages else "counter(pages)")
+        elif piece:
+            parts.append(_css_string(piece))
+    return f"@page {{ @bottom-right {{ content: {' '.join(parts)}; }} }}"
+
+
+def page_css(lang: str = "en") -> str:
+    """The stylesheet inlined into every page (:func:`assess.reporting.pages.render_page`):
+    ``report.css``, ``print.css`` and the footer's :func:`print_css`. Here, apart from the
+    pages, so that the PDF exporter can warm up on it without loading nbconvert and the figures."""
+    return asset("report.css") + asset("print.css") + print_css(lang)
