@@ -89,8 +89,8 @@ def read_previous(path: str | Path) -> pd.DataFrame:
                 "group_id",
                 gid,
                 "repeated",
-                {"rows": message("punctuation", "list", "en").join(map(str, rows))},
-                {"rows": message("punctuation", "list", "zh").join(map(str, rows))},
+                {"rows": message("marks", "list_separator", "en").join(map(str, rows))},
+                {"rows": message("marks", "list_separator", "zh").join(map(str, rows))},
             )
         )
     for column, whole in (("final_score", False), ("rank", True)):

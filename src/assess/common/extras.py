@@ -44,7 +44,7 @@ class MissingExtraError(AssessError):
             "\n".join(
                 message(
                     "extras", "missing", lang, purpose=message("extras", f"purpose.{extra}", lang), extra=extra,
-                    command=command, modules=message("punctuation", "list", lang).join(modules),
+                    command=command, modules=message("marks", "list_separator", lang).join(modules),
                 )
                 for lang in ("en", "zh")
             )

@@ -86,7 +86,7 @@ def _text(name: str, lang: str, **values: object) -> str:
 
 def _list(lang: str, items: Iterable[str]) -> str:
     """``a, b, c`` (``a、b、c``): words listed as ``lang`` lists them."""
-    return message("punctuation", "list", lang).join(items)
+    return message("marks", "list_separator", lang).join(items)
 
 
 @dataclass(frozen=True)
@@ -108,13 +108,13 @@ class Change:
         sheet = spec.zh if lang == "zh" else self.sheet
         key = " / ".join(_show(v) for v in self.key) if self.key else ""
         if self.kind == "new":
-            shown = message("punctuation", "clause", lang).join(
+            shown = message("marks", "comma", lang).join(
                 f"{_label(spec.column(c), lang)}={_show(v, spec.column(c), lang)}"
                 for c, v in self.values.items()
                 if v is not None
             )
             return _text("change_new", lang, sheet=sheet, ident=key or shown, file=self.file, row=self.row)
-        shown = message("punctuation", "clause", lang).join(
+        shown = message("marks", "comma", lang).join(
             _text(
                 "change_cell",
                 lang,
@@ -228,8 +228,8 @@ def _pairs(spec: Sheet, cols: list[str], left: dict[str, Plain], right: dict[str
     for c in cols:
         col = spec.column(c)
         pair = f"{_show(left[c], col, lang)} {sign} {_show(right[c], col, lang)}"
-        shown.append(message("punctuation", "label_value", lang, label=_label(col, lang), value=pair))
-    return message("punctuation", "clause", lang).join(shown)
+        shown.append(message("marks", "label_value", lang, label=_label(col, lang), value=pair))
+    return message("marks", "comma", lang).join(shown)
 
 
 def _rows(frame: pd.DataFrame, sheet: str) -> Iterable[tuple[int, dict[str, Plain]]]:

@@ -35,7 +35,7 @@ def infer_year(dataset: Dataset) -> int | None:
 def _causes(causes: tuple[tuple[str, str, str], ...], lang: str) -> str:
     """The absent data behind a missing component, in ``lang`` (``no monthly ledger, no problems``)."""
     said = [c[2] if lang == "zh" else c[1] for c in causes]
-    return message("punctuation", "clause", lang).join(said) or message("missing_data", "none", lang)
+    return message("marks", "comma", lang).join(said) or message("missing_data", "none", lang)
 
 
 def _missing_periods(dataset: Dataset, window: Window, source: str) -> list[Problem]:

@@ -270,7 +270,7 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
     veto_reason = (
         flags_of[flags_of["flag"] == "veto"]
         .groupby("group_id")["detail"]
-        .agg(lambda d: message("punctuation", "items", lang).join(x for x in d if x))
+        .agg(lambda d: message("marks", "clause_separator", lang).join(x for x in d if x))
     )
     quotas = quota_notes(result)
     ties = tie_break_notes(result)
