@@ -95,7 +95,9 @@ def _parameters(pairs: list[list[str]] | None, lang: str = "en") -> dict[str, ob
     for name, value in pairs or []:
         if not name.isidentifier():
             raise AssessError(
-                _words(lang, "bad_parameter", given=f"-p {name} {value}", name=repr(name), example="-p sections summary")
+                _words(
+                    lang, "bad_parameter", given=f"-p {name} {value}", name=repr(name), example="-p sections summary"
+                )
             )
         out[name] = _parameter_value(value)
     return out
