@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from assess.common.yamlio import DuplicateKey, read_yaml
+
 __all__ = ["LANGS", "MissingMessage", "CatalogueError", "Domain", "Phrases", "check_lang", "catalogue", "message"]
 
 #: Languages the outputs can be written in (one catalogue file each).
@@ -67,30 +69,6 @@ def _location(lang: str) -> str:
     return f"assess/common/locales/{lang}.yaml"
 
 
-class _CatalogueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # C parser when built
-    """PyYAML's safe loader that refuses a key written twice in one mapping.
-
-    PyYAML lets the last of two equal keys win silently; in a catalogue that hides a phrase
-    edited in one place and copied in another.
-    """
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if isinstance(key, str) and key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None,
-                        None,
-                        f"key {key!r} appears twice (first on line {seen[key] + 1})",
-                        key_node.start_mark,
-                    )
-                if isinstance(key, str):
-                    seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep)
-
-
 def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     """The domains of one catalogue file's text; ``where`` names the file in errors.
 
@@ -99,7 +77,9 @@ def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     cannot turn a word into ``False``.
     """
     try:
-        data = yaml.load(source, Loader=_CatalogueLoader)  # noqa: S506 — a SafeLoader subclass
+        data = read_yaml(source)
+    except DuplicateKey as exc:
+        raise CatalogueError(f"{where}: {exc}; keep one") from None
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
