@@ -38,7 +38,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
 from assess.common.atomic import pid_alive  # one test of a process being alive, shared with the runner
+from assess.common.localtime import source_date_epoch
 
 __all__ = [
     "DEFAULT_PRELOAD",
@@ -643,14 +643,6 @@ def _unfinished_cell(nb: Any) -> int | None:
     return None
 
 
-def _epoch() -> datetime | None:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        return datetime.fromtimestamp(int(value), UTC) if value else None
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def pin_notebook(nb: Any) -> Any:
     """Make the executed notebook ``nb`` reproducible, in place; return it.
 
@@ -664,7 +656,7 @@ def pin_notebook(nb: Any) -> Any:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and "injected-parameters" not in ids:
             cell["id"] = "injected-parameters"
             ids.add("injected-parameters")
-    epoch = _epoch()
+    epoch = source_date_epoch()
     if epoch is None:
         return nb
     kernel_time = epoch.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -58,8 +58,6 @@ BUILTIN_INDICATORS = (
 
 DEFAULT_SCHEME_TEXT: str = files("assess.intake").joinpath("default_scheme.yaml").read_text(encoding="utf-8")
 
-_TOL = 1e-9
-
 #: Largest scheme file read (bytes); a scheme is a few kilobytes.
 MAX_SCHEME_BYTES = 1_000_000
 #: A component, indicator or grade band name: a letter, then letters, digits or ``_`` (at most 40).
