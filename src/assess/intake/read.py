@@ -32,13 +32,17 @@ import pandas as pd
 import python_calamine
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
+from assess.common.compat import openpyxl_reader, sheet_parser_options, sheet_source
 from assess.intake import _xlsx_parts as parts
 from assess.intake.problems import InputError, Problem, Wording, wording
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
+
+_openpyxl = openpyxl_reader()  # openpyxl's private streaming parser, behind common.compat
+FORMULA_TAG, INLINE_STRING, VALUE_TAG = _openpyxl.FORMULA_TAG, _openpyxl.INLINE_STRING, _openpyxl.VALUE_TAG
+WorkSheetParser, _cast_number = _openpyxl.WorkSheetParser, _openpyxl._cast_number
 
 __all__ = ["RawTables", "Origin", "read_tables", "file_sha256", "atomic_path", "normalise_name"]
 
@@ -1052,15 +1056,8 @@ def _read_sheet(
     The reader of sheets calamine cannot lay out (a stray value far away, positions not written)
     or read (damaged parts, whose error it names).
     """
-    with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
-        parser = _CellParser(
-            src,
-            ws._shared_strings,
-            data_only=True,
-            epoch=ws.parent.epoch,
-            date_formats=_date_styles(ws.parent),
-            timedelta_formats=ws.parent._timedelta_formats,
-        )
+    with sheet_source(ws) as src:  # openpyxl's read-only sheets expose no public sparse reader
+        parser = _CellParser(src, data_only=True, date_formats=_date_styles(ws.parent), **sheet_parser_options(ws))
         cells = parser.parse()
         header: Cells = {}
         first: list[tuple[int, list[dict]]] = []
