@@ -76,12 +76,8 @@ def papermill_internals() -> types.SimpleNamespace:
     from papermill.parameterize import parameterize_notebook
     from papermill.utils import remove_args
 
-    return types.SimpleNamespace(
-        PapermillNotebookClient=PapermillNotebookClient,
-        remove_args=remove_args,
-        prepare_notebook_metadata=prepare_notebook_metadata,
-        remove_error_markers=remove_error_markers,
-        raise_for_execution_errors=raise_for_execution_errors,
-        load_notebook_node=load_notebook_node,
-        parameterize_notebook=parameterize_notebook,
-    )
+    parts = (
+        PapermillNotebookClient, remove_args, prepare_notebook_metadata, remove_error_markers,
+        raise_for_execution_errors, load_notebook_node, parameterize_notebook,
+    )  # fmt: skip
+    return types.SimpleNamespace(**{part.__name__: part for part in parts})
