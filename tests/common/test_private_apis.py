@@ -106,7 +106,7 @@ def test_papermill_still_has_the_internals_the_warm_engine_calls():
 def test_openpyxl_still_has_the_streaming_parser_compat_reads(tmp_path) -> None:
     import openpyxl
 
-    from assess.common.compat import openpyxl_reader, sheet_parser_options, sheet_source
+    from assess.common.compat import openpyxl_reader, sheet_parser_options, sheet_source, workbook_styles
 
     missing = [
         name
@@ -134,6 +134,14 @@ def test_openpyxl_still_has_the_streaming_parser_compat_reads(tmp_path) -> None:
             "assess.common.compat.sheet_source / sheet_parser_options need another way"
         ) from exc
     assert rows == {1: ["group_id", "name"], 2: ["G01", "One"], 5: [2.5]}  # only the cells written, sparse
+    try:
+        cell_styles, date_styles = workbook_styles(ws.parent)
+    except AttributeError as exc:
+        raise AssertionError(
+            f"openpyxl {openpyxl.__version__}: a read-only workbook no longer has {exc.name!r}; "
+            "assess.common.compat.workbook_styles needs another way"
+        ) from exc
+    assert all(hasattr(style, "numFmtId") for style in cell_styles) and date_styles <= set(range(len(cell_styles)))
     assert openpyxl_reader()._cast_number("3") == 3 and openpyxl_reader()._cast_number("2.5") == 2.5
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "openpyxl_reader",
     "sheet_source",
     "sheet_parser_options",
+    "workbook_styles",
     "papermill_internals",
 ]
 
@@ -64,6 +65,12 @@ def sheet_parser_options(ws: Any) -> dict[str, Any]:
         "epoch": ws.parent.epoch,
         "timedelta_formats": ws.parent._timedelta_formats,
     }
+
+
+def workbook_styles(book: Any) -> tuple[list[Any], set[int]]:
+    """The read-only workbook's cell styles (each with its ``numFmtId``) and the indexes of those
+    openpyxl reads as dates (the private ``_cell_styles`` and ``_date_formats``)."""
+    return list(book._cell_styles), set(book._date_formats)
 
 
 def papermill_internals() -> types.SimpleNamespace:

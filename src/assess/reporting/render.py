@@ -41,20 +41,15 @@ def _as_text(value: Any) -> Any:
 def environment() -> jinja2.Environment:
     """The templates' environment, built once per process: autoescape on for every template,
     an undefined name an error (never an empty string)."""
-    loader = jinja2.PackageLoader("assess.reporting", "templates")
     return jinja2.Environment(
-        loader=loader, undefined=jinja2.StrictUndefined, finalize=_as_text, **_WHITESPACE_AND_ESCAPING
+        loader=jinja2.PackageLoader("assess.reporting", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_as_text,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-
-
-#: Autoescape on; a block tag's own line and indentation left out of the output; the file's
-#: last newline kept (the pages keep the bytes they had before templates).
-_WHITESPACE_AND_ESCAPING = {
-    "autoescape": True,
-    "trim_blocks": True,
-    "lstrip_blocks": True,
-    "keep_trailing_newline": True,
-}
 
 
 def render(name: str, /, **context: Any) -> Markup:
