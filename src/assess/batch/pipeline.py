@@ -334,9 +334,9 @@ def run_assessment(
     check_outputs(out, data=data, previous=opts.previous, template=opts.template)
     with output_lock(out, wait=wait, on_wait=on_wait, lang=opts.lang):
         recover(out)  # a swap a killed run began is finished before anything reads the folder
-        if opts.failed:
-            check_same_content(Ledger(out).last_options, opts)
         stage = staging_path(out)
+        if opts.failed:  # the last run's ledger: a stopped run's is in its staging folder, adopted below
+            check_same_content(Ledger(stage if (stage / _LEDGER).is_file() else out).last_options, opts)
         with contextlib.ExitStack() as swap:
             # Entering the batch starts the workers and their kernels, which warm up while we score.
             with ReportBatch(stage, opts, progress=progress, publish_to=out) as batch:
