@@ -251,10 +251,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
         try:
             _new_workbook(args.path)
         except argparse.ArgumentTypeError as exc:
-            parser.error(f"argument path: {exc} (or add --force)")
+            parser.error(_text(args, "path_exists", argument="path", problem=exc, option="--force"))
     if args.group is None:
         if args.data or args.month:
-            parser.error("--data and --month go with --group: the submission workbook of one group for one month")
+            parser.error(_text(args, "data_month_need_group", data="--data", month="--month", group="--group"))
         _say(args, _text(args, "wrote", path=write_template(args.path)))
         return EXIT_OK
     from assess.common.messages import message
@@ -262,9 +262,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
     from assess.intake.validate import load
 
     if not args.data or not args.month:
-        parser.error("--group needs --data MASTER.xlsx (the workbook its open problems come from) and --month YYYY-MM")
+        parser.error(
+            _text(args, "group_needs_data", group="--group", data="--data MASTER.xlsx", month="--month YYYY-MM")
+        )
     if Path(args.path).expanduser().resolve() == Path(args.data).expanduser().resolve():
-        parser.error(f"argument path: {args.path!r} is the --data workbook itself; choose another name")
+        parser.error(_text(args, "path_is_data", argument="path", path=repr(args.path), data="--data"))
     data = load(args.data, _scheme(args))
     rows = submission_tables(data, args.group, args.month, args.lang)
     note = message("collect", "submission_readme", args.lang, group=args.group, month=args.month)

@@ -80,3 +80,16 @@ def test_a_bad_parameter_name_is_refused_in_the_console_language(sample: Path, t
     expected = message("console", "bad_parameter", "zh", given="-p 2x 1", name="'2x'", example="-p sections summary")
     assert capsys.readouterr().err.strip() == expected
     assert expected.startswith("-p 2x 1：'2x' 不是参数名") and not (tmp_path / "o").exists()
+
+
+def test_template_option_mistakes_are_said_in_chinese(sample: Path, tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["template", str(tmp_path / "t.xlsx"), "--data", str(sample), "--lang", "zh"])
+    assert exit_.value.code == 2
+    assert "error: --data 和 --month 须与 --group 同用：生成一个工作组一个月的报送表" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["template", str(sample), "--group", "G01", "--data", str(sample), "--month", "2025-06", "--force"])
+    assert (
+        f"argument path: {str(sample)!r} is the --data workbook itself; choose another name" in capsys.readouterr().err
+    )
+    assert not (tmp_path / "t.xlsx").exists()
