@@ -606,7 +606,8 @@ class ReportBatch:
         else:  # no report at all rather than a stale one
             html.unlink(missing_ok=True)
             pdf.unlink(missing_ok=True)
-            log.warning("Report for group %s failed (%s): %s", group_id, payload.error_class, payload.error)
+            words = {"group": group_id, "kind": payload.error_class, "error": payload.error}
+            log.warning(message("runs", "report_failed", self.lang, **words))
         assert self.ledger is not None
         self.ledger.report(
             group_id=group_id,
