@@ -795,7 +795,7 @@ def _add_run(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     b.add_argument(
         "--failed",
         action="store_true",
-        help="run just the reports that failed last time (with the last run's --lang, --pdf, --template, -k and -p)",
+        help="run just the reports that failed last time (with the last run's --lang and --pdf)",
     )
     b.add_argument(
         "--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)"

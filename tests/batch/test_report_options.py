@@ -39,10 +39,14 @@ def test_options_by_name_are_checked_as_the_value_is() -> None:
         ReportOptions().replace(retries=-1)
 
 
-def test_failed_with_the_last_runs_options_is_allowed_and_other_ones_are_named() -> None:
+def test_failed_keeps_the_last_runs_language_and_pdf_and_names_what_differs() -> None:
     last = ReportOptions(lang="zh", pdf=True).content()
     check_same_content(last, ReportOptions(lang="zh", pdf=True, failed=True))  # the same: no refusal
     check_same_content(None, ReportOptions(failed=True))  # no run before: nothing to differ from
+    recorded = {"lang": "en", "pdf": False, "template": "/old/report.ipynb", "kernel": "python3"}
+    check_same_content(
+        recorded, ReportOptions(failed=True, template="fixed.ipynb")
+    )  # a fixed template: what --failed is for
     with pytest.raises(OptionError) as refused:
         check_same_content(last, ReportOptions(failed=True))
     assert refused.value.lines == [

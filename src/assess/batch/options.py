@@ -32,12 +32,14 @@ __all__ = ["CONTENT_OPTIONS", "DEFAULT_TEMPLATE", "OPTION_FLAGS", "BatchError", 
 #: The report notebook shipped in the package (package data, found by importlib.resources).
 DEFAULT_TEMPLATE = resource_path("assess.reporting", "templates", "group_report.ipynb")
 
-#: The options whose value changes what a report shows: a report is rerun when one changes,
-#: and ``--failed`` refuses to rerun the failures with other values than the run they failed in.
-CONTENT_OPTIONS = ("lang", "pdf", "template", "kernel_name", "parameters")
+#: The options that make a run's outputs of one kind — one language, PDFs beside every page or
+#: none: ``--failed`` refuses to rerun the failures with other values than the run they failed
+#: in (its reruns would sit beside pages of the other kind). A fixed template, kernel or
+#: parameter is what ``--failed`` is for, and may differ.
+CONTENT_OPTIONS = ("lang", "pdf")
 
-#: The command line's name of each content option, as :meth:`ReportOptions.content` keys them.
-OPTION_FLAGS = {"lang": "--lang", "pdf": "--pdf", "template": "--template", "kernel": "--kernel", "parameters": "-p"}
+#: The command line's name of each of :data:`CONTENT_OPTIONS`.
+OPTION_FLAGS = {"lang": "--lang", "pdf": "--pdf"}
 
 
 class BatchError(AssessError):
@@ -112,14 +114,8 @@ class ReportOptions:
         return dataclasses.replace(self, **changes)
 
     def content(self) -> dict[str, Any]:
-        """The options that change what a report shows (:data:`CONTENT_OPTIONS`), as the ledger keeps them."""
-        return {
-            "lang": self.lang,
-            "pdf": self.pdf,
-            "template": str(self.template.resolve()),
-            "kernel": self.kernel_name,
-            "parameters": dict(self.parameters),
-        }
+        """The options that make the outputs of one kind (:data:`CONTENT_OPTIONS`), as the ledger keeps them."""
+        return {name: getattr(self, name) for name in CONTENT_OPTIONS}
 
 
 def report_options(options: ReportOptions | None = None, **changes: Any) -> ReportOptions:

@@ -316,8 +316,8 @@ def run_assessment(
     ``changes``: ``lang``, ``pdf``, ``previous``, ``uncertainty``, ``template``, ``workers``,
     ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...) says what to
     make and how. Reports and the index whose content is unchanged are kept; ``out/run.jsonl``
-    logs the run. ``failed`` reruns the last run's failures and refuses other content options
-    (language, PDF, template, kernel, parameters) than that run's.
+    logs the run. ``failed`` reruns the last run's failures (with a fixed template, say) and
+    refuses another ``lang`` or ``pdf`` than that run's.
 
     ``out`` is locked while the run works (``wait`` and ``on_wait`` as in :func:`score_to`).
     Everything is written in ``out``'s staging folder and swapped in at the end; a run stopped
@@ -362,8 +362,9 @@ def _drops(options: ReportOptions) -> tuple[str, ...]:
 
 
 def check_same_content(last: dict[str, Any] | None, options: ReportOptions) -> None:
-    """Refuse ``failed`` with other content options than the last run's (:data:`CONTENT_OPTIONS`):
-    its reruns would differ from the reports it keeps (a Chinese report beside English ones)."""
+    """Refuse ``failed`` with another language or PDF option than the last run's
+    (:data:`~assess.batch.options.CONTENT_OPTIONS`): its reruns would differ in kind from the
+    reports it keeps (a Chinese report beside English ones, an index.pdf without every report's)."""
     if not last:
         return
     now = options.content()
