@@ -12,12 +12,17 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from assess.common.errors import AssessError
 from assess.common.version import __version__
 from assess.intake.problems import InputError, Problem
 from assess.intake.scheme import MAX_DRAWS
+
+if TYPE_CHECKING:
+    from assess.batch.options import ReportOptions
+
+Subparsers = argparse._SubParsersAction  # the type of `add_subparsers()`, for the _add_* functions
 
 __all__ = ["main"]
 
@@ -84,14 +89,15 @@ def _parameter_value(text: str) -> object:
     return text
 
 
-def _parameters(pairs: list[list[str]] | None) -> dict[str, object]:
+def _parameters(pairs: list[list[str]] | None, lang: str = "en") -> dict[str, object]:
     """``-p NAME VALUE`` pairs as a dict; a name must be a Python identifier (it becomes a variable)."""
     out: dict[str, object] = {}
     for name, value in pairs or []:
         if not name.isidentifier():
             raise AssessError(
-                f"-p {name} {value}: {name!r} is not a parameter name; use the variable name from the notebook's "
-                "parameters cell, e.g. -p sections summary. Nothing was written."
+                _words(
+                    lang, "bad_parameter", given=f"-p {name} {value}", name=repr(name), example="-p sections summary"
+                )
             )
         out[name] = _parameter_value(value)
     return out
@@ -245,20 +251,22 @@ def _cmd_template(args: argparse.Namespace) -> int:
         try:
             _new_workbook(args.path)
         except argparse.ArgumentTypeError as exc:
-            parser.error(f"argument path: {exc} (or add --force)")
+            parser.error(_text(args, "path_exists", argument="path", problem=exc, option="--force"))
     if args.group is None:
         if args.data or args.month:
-            parser.error("--data and --month go with --group: the submission workbook of one group for one month")
-        _say(args, f"wrote {write_template(args.path)}")
+            parser.error(_text(args, "data_month_need_group", data="--data", month="--month", group="--group"))
+        _say(args, _text(args, "wrote", path=write_template(args.path)))
         return EXIT_OK
     from assess.common.messages import message
     from assess.intake.collect import submission_tables
     from assess.intake.validate import load
 
     if not args.data or not args.month:
-        parser.error("--group needs --data MASTER.xlsx (the workbook its open problems come from) and --month YYYY-MM")
+        parser.error(
+            _text(args, "group_needs_data", group="--group", data="--data MASTER.xlsx", month="--month YYYY-MM")
+        )
     if Path(args.path).expanduser().resolve() == Path(args.data).expanduser().resolve():
-        parser.error(f"argument path: {args.path!r} is the --data workbook itself; choose another name")
+        parser.error(_text(args, "path_is_data", argument="path", path=repr(args.path), data="--data"))
     data = load(args.data, _scheme(args))
     rows = submission_tables(data, args.group, args.month, args.lang)
     note = message("collect", "submission_readme", args.lang, group=args.group, month=args.month)
@@ -283,7 +291,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
     result = collect(args.inbox, args.into, dry_run=args.dry_run, scheme=_scheme(args), lang=args.lang)
     for fr in result.files:
         for w in fr.warnings:  # always with its file: there are several
-            print(f"{'提醒：' if args.lang == 'zh' else 'warning: '}{w.text(args.lang)}", file=sys.stderr)
+            print(_text(args, "warning", text=w.text(args.lang)), file=sys.stderr)
         if fr.problems:
             print(say("rejected_file", file=fr.name, n=len(fr.problems)), file=sys.stderr)
             for p in fr.problems:
@@ -336,7 +344,7 @@ def _columns(rows: list[list[str]]) -> str:
 def _cmd_sample(args: argparse.Namespace) -> int:
     from assess.batch.pipeline import write_sample
 
-    _say(args, f"wrote {write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)}")
+    _say(args, _text(args, "wrote", path=write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)))
     return EXIT_OK
 
 
@@ -344,10 +352,9 @@ def _warning_line(w: Problem, lang: str) -> str:
     """A warning about a row or cell in full (file, sheet, row, column); one about the data as a whole
     (pre-flight: a group, a quota, a month) by its words alone."""
     if w.row is not None:
-        return f"{'提醒：' if lang == 'zh' else 'warning: '}{w.text(lang)}"
-    if lang == "zh":
-        return f"提醒：{w.rule_zh or w.rule}" + (f"（{w.fix_zh or w.fix}）" if w.fix_zh or w.fix else "")
-    return f"warning: {w.rule}" + (f" — fix: {w.fix}" if w.fix else "")
+        return _words(lang, "warning", text=w.text(lang))
+    rule, fix = (w.rule_zh or w.rule, w.fix_zh or w.fix) if lang == "zh" else (w.rule, w.fix)
+    return _words(lang, "warning_fix", rule=rule, fix=fix) if fix else _words(lang, "warning_plain", rule=rule)
 
 
 def _warn_to_stderr(lang: str) -> Callable[[Problem], None]:
@@ -369,28 +376,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         from assess.common.errors import OptionError
 
         raise OptionError(
-            [
-                f"--as-of {args.as_of} is outside --year {year}: the assessment date must lie in the year ({year}-01-01 to {year}-12-31)"
-            ]
+            [_text(args, "as_of_outside", as_of_option="--as-of", as_of=args.as_of, year_option="--year", year=year)]
         )
     try:  # the dates are checked against the window of the year (default: the year most dates fall in)
         ds = load(args.data, scheme, year=year, as_of=args.as_of)
     except InputError as exc:
         if args.annotate:
             marked = annotate(args.data, args.annotate, exc.problems, args.lang)
-            print(f"marked copy: {marked.path} ({len(marked.marked)} cell(s) marked)", file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s) in the input:", file=sys.stderr)
+            print(_text(args, "marked_cells", path=marked.path, n=len(marked.marked)), file=sys.stderr)
+        print(_text(args, "problems", n=len(exc.problems)), file=sys.stderr)
         for p in exc.problems:
             print(f"  - {p.text(args.lang)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     warnings = [*getattr(ds, "warnings", []), *preflight(ds, scheme, year, args.as_of)]
-    sizes = ", ".join(f"{len(t)} {name}" for name, t in ds.tables.items())
-    _say(args, f"{args.data}: valid ({sizes})")
+    _say(args, _text(args, "valid", data=args.data, sizes=_sizes(args, ds.tables)))
     for w in warnings:  # noticed, not refused: a hidden sheet read, a group that will be ungraded, ...
         print(_warning_line(w, args.lang))
     if args.annotate:
         marked = annotate(args.data, args.annotate, warnings, args.lang)
-        print(f"marked copy: {marked.path} ({marked.listed} warning(s) listed)")
+        print(_text(args, "marked_warnings", path=marked.path, n=marked.listed))
     return EXIT_OK
 
 
@@ -423,11 +427,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     _check_outputs(args)
     result = score_to(
-        args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
-        uncertainty=args.uncertainty, lang=args.lang, on_warning=_warn_to_stderr(args.lang),
-        wait=args.wait, on_wait=_wait_line,
+        args.data, args.year, args.out, _report_options(args), as_of=args.as_of, scheme=_scheme(args),
+        on_warning=_warn_to_stderr(args.lang), wait=args.wait, on_wait=_wait_line,
     )  # fmt: skip
-    _say(args, f"scored {len(result.scores)} groups; wrote {Path(args.out) / 'scores.xlsx'}")
+    _say(args, _text(args, "scored", n=len(result.scores), path=Path(args.out) / "scores.xlsx"))
     return EXIT_OK
 
 
@@ -437,45 +440,81 @@ def _say(args: argparse.Namespace, text: str) -> None:
         print(text)
 
 
+def _lang(args: argparse.Namespace) -> str:
+    """The language of the command's console: its ``--lang``, else ``ASSESS_LANG``, else English."""
+    return getattr(args, "lang", None) or default_lang()
+
+
+def _words(lang: str, key: str, **values: object) -> str:
+    """A console phrase from the catalogue (domain ``console``)."""
+    from assess.common.messages import message
+
+    return message("console", key, lang, **values)
+
+
+def _text(args: argparse.Namespace, key: str, **values: object) -> str:
+    """A console phrase in the command's language."""
+    return _words(_lang(args), key, **values)
+
+
+def _sizes(args: argparse.Namespace, tables: dict) -> str:
+    """``38 groups, 456 ledger, ...`` (Chinese: the sheets' Chinese names): the rows of each sheet read."""
+    from assess.intake.spec import SHEETS
+
+    lang = _lang(args)
+    named = [(SHEETS[name].zh if lang == "zh" and name in SHEETS else name, len(t)) for name, t in tables.items()]
+    return _text(args, "list_sep").join(_text(args, "size", n=n, sheet=sheet) for sheet, n in named)
+
+
 def _report_run(args: argparse.Namespace, summary, out: Path) -> int:
     n, failed = len(summary.outcomes), summary.failed
     written = sum(getattr(o, "status", "written") == "written" for o in summary.outcomes)
+    ready = n - len(failed)
     _say(
         args,
-        f"{n - len(failed)} of {n} reports ready under {out / 'reports'} "
-        f"({written} written, {n - len(failed) - written} unchanged); index: {summary.index}",
-    )
+        _text(
+            args, "reports_ready", ready=ready, n=n, folder=out / "reports", written=written,
+            unchanged=ready - written, index=summary.index,
+        ),
+    )  # fmt: skip
     if failed:
-        print(f"{len(failed)} report(s) failed:", file=sys.stderr)
+        print(_text(args, "reports_failed", n=len(failed)), file=sys.stderr)
         for o in failed:
             kind = getattr(o, "error_class", None)
-            print(f"  - {o.group_id}: {f'[{kind}] ' if kind else ''}{o.error}", file=sys.stderr)
-        print(f"details: assess status {out}; rerun the failures: assess run ... --failed", file=sys.stderr)
+            print(
+                _text(args, "failure", group=o.group_id, kind=f"[{kind}] " if kind else "", error=o.error),
+                file=sys.stderr,
+            )
+        print(
+            _text(args, "failed_hint", status=f"assess status {out}", rerun="assess run ... --failed"), file=sys.stderr
+        )
         return EXIT_REPORTS_FAILED
     return EXIT_OK
 
 
-def _batch_options(args: argparse.Namespace) -> dict:
-    """The report-batch options of `assess run` as keyword arguments of ReportBatch."""
-    options = {
-        "workers": args.workers,
-        "isolation": args.isolation,
-        "executor": args.executor,
-        "timeout": args.timeout,
-        "retries": args.retries,
-        "recycle_after": args.recycle_after,
-        "max_kernel_memory": args.max_kernel_memory,
-        "force": args.force,
-        "only": [g.strip() for g in args.only.split(",") if g.strip()] if args.only else None,
-        "failed": args.failed,
-        "lang": args.lang,
-        "pdf": args.pdf,
-        "kernel_name": args.kernel,
-        "parameters": _parameters(args.parameter),
-    }
-    if args.template:
-        options["template"] = args.template
-    return options
+def _report_options(args: argparse.Namespace) -> ReportOptions:
+    """The command's options (of `score`, `run` or `demo`) as the one value the library takes."""
+    from assess.batch.options import DEFAULT_TEMPLATE, ReportOptions
+
+    given = vars(args)
+    only = given.get("only")
+    return ReportOptions(
+        lang=args.lang,
+        pdf=given.get("pdf", False),
+        previous=given.get("previous"),
+        uncertainty=given.get("uncertainty"),
+        only=tuple(g.strip() for g in only.split(",") if g.strip()) if only else None,
+        failed=given.get("failed", False),
+        force=given.get("force", False) if args.command == "run" else False,
+        template=given.get("template") or DEFAULT_TEMPLATE,
+        kernel_name=given.get("kernel", "python3"),
+        parameters=_parameters(given.get("parameter"), args.lang),
+        **{k: given[k] for k in _BATCH_KNOBS if given.get(k) is not None},
+    )
+
+
+#: `assess run`'s options of how the reports run, the same names in ReportOptions.
+_BATCH_KNOBS = ("workers", "isolation", "executor", "timeout", "retries", "recycle_after", "max_kernel_memory")
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -486,7 +525,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(json.dumps(status.as_dict(), ensure_ascii=False, indent=1) if args.json else format_status(status))
+    print(json.dumps(status.as_dict(), ensure_ascii=False, indent=1) if args.json else format_status(status, args.lang))
     return EXIT_REPORTS_FAILED if status.failed else EXIT_OK
 
 
@@ -495,9 +534,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     _check_outputs(args)
     summary = run_assessment(
-        args.data, args.year, args.out, as_of=args.as_of, scheme=_scheme(args), previous=args.previous,
-        uncertainty=args.uncertainty, on_warning=_warn_to_stderr(args.lang), progress=not args.quiet,
-        wait=args.wait, on_wait=_wait_line, **_batch_options(args),
+        args.data, args.year, args.out, _report_options(args), as_of=args.as_of, scheme=_scheme(args),
+        on_warning=_warn_to_stderr(args.lang), progress=not args.quiet, wait=args.wait, on_wait=_wait_line,
     )  # fmt: skip
     return _report_run(args, summary, Path(args.out))
 
@@ -513,17 +551,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out)
     with output_lock(out, wait=args.wait, on_wait=_wait_line, lang=args.lang):  # the sample and the bulletin too
         data = write_sample(out / "sample.xlsx", year=args.year)
-        _say(args, f"sample year {args.year} written to {data}")
-        summary = run_assessment(
-            data, args.year, out, lang=args.lang, pdf=args.pdf, kernel_name=args.kernel, progress=not args.quiet
-        )
+        _say(args, _text(args, "sample_year", year=args.year, path=data))
+        summary = run_assessment(data, args.year, out, _report_options(args), progress=not args.quiet)
         status = _report_run(args, summary, out)
         from assess.batch.bulletin import write_bulletin  # the June bulletin of the sample year
 
         files = write_bulletin(
             data, out, month=f"{args.year}-06", lang=args.lang, pdf=args.pdf, kernel_name=args.kernel
         )
-    _say(args, f"June bulletin: {files.html}")
+    _say(args, _text(args, "june_bulletin", path=files.html))
     return status
 
 
@@ -545,7 +581,8 @@ def _cmd_bulletin(args: argparse.Namespace) -> int:
         pdf=args.pdf, docx=args.docx, kernel_name=args.kernel, on_warning=_warn_to_stderr(args.lang),
     )  # fmt: skip
     written = [files.html, files.xlsx, files.pdf, files.docx]
-    _say(args, "wrote " + ", ".join(str(f) for f in written if f is not None))
+    listed = _text(args, "list_sep").join(str(f) for f in written if f is not None)
+    _say(args, _text(args, "wrote_files", files=listed))
     return EXIT_OK
 
 
@@ -555,7 +592,13 @@ def _cmd_scheme_check(args: argparse.Namespace) -> int:
 
     scheme = load_scheme(args.file)  # raises SchemeError (exit 2) naming each key, value and fix
     indicators = sum(1 for _ in scheme.indicators)
-    _say(args, f"{args.file}: valid ({scheme.name}; {len(scheme.components)} components, {indicators} indicators)")
+    _say(
+        args,
+        _text(
+            args, "scheme_valid", file=args.file, name=scheme.name, components=len(scheme.components),
+            indicators=indicators,
+        ),
+    )  # fmt: skip
     return EXIT_OK
 
 
@@ -568,14 +611,35 @@ def _cmd_scheme_show(args: argparse.Namespace) -> int:
 
 _WAIT_HELP = "if another run is writing the same --out folder, wait for it to finish (default: stop, naming it)"
 
+#: The environment variable that gives every command's --lang its default (en or zh).
+LANG_VARIABLE = "ASSESS_LANG"
+LANGS = ("en", "zh")
+
+
+def default_lang() -> str:
+    """``--lang``'s default: ``ASSESS_LANG`` when it names a language assess writes, else ``en``."""
+    value = os.environ.get(LANG_VARIABLE, "").strip().lower()
+    return value if value in LANGS else "en"
+
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``assess`` command line: one sub-command per job, each built by its own ``_add_*``."""
     p = argparse.ArgumentParser(
         prog="assess", description="Year-end assessment of working groups: scores, grades and one report per group."
     )
     p.add_argument("--version", action="version", version=f"assess {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    # -v/-q on every command, after its name (`assess run -q ...`), as in papermill
+    talk = _talk()
+    for add in (_add_template, _add_collect, _add_sample, _add_validate, _add_score, _add_run, _add_status):
+        add(sub, talk)
+    for add in (_add_demo, _add_bulletin, _add_scheme):
+        add(sub, talk)
+    return p
+
+
+# ---- options several commands share ----
+def _talk() -> argparse.ArgumentParser:
+    """-v/-q on every command, after its name (``assess run -q ...``), as in papermill."""
     talk = argparse.ArgumentParser(add_help=False)
     loud = talk.add_mutually_exclusive_group()
     loud.add_argument(
@@ -584,7 +648,67 @@ def build_parser() -> argparse.ArgumentParser:
     loud.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar or summary lines; problems and warnings still print"
     )
+    return talk
 
+
+def _lang_option(c: argparse.ArgumentParser | argparse._ArgumentGroup, what: str) -> None:
+    """``--lang en|zh``: the language of ``what``; its default is ``ASSESS_LANG`` (else en)."""
+    c.add_argument(
+        "--lang", choices=LANGS, default=default_lang(),
+        help=f"language of {what}: en or zh (default: ${LANG_VARIABLE}, else en)",
+    )  # fmt: skip
+
+
+def _when_options(c: argparse.ArgumentParser, year_help: str, as_of_help: str, required: bool = False) -> None:
+    """``--year`` and ``--as-of``: the assessment year and the assessment date inside it."""
+    c.add_argument("--year", type=_year, required=required, help=year_help)
+    c.add_argument("--as-of", dest="as_of", type=_iso_date, help=as_of_help)
+
+
+def _data_options(c: argparse.ArgumentParser) -> None:
+    """The input workbook and its scheme."""
+    c.add_argument("data", help="input workbook (.xlsx) or folder of CSV files")
+    c.add_argument("--scheme", help="scheme YAML file (default: the shipped scheme; see `assess scheme show`)")
+
+
+def _scoring_options(c: argparse.ArgumentParser) -> None:
+    """What `score` and `run` share: the input, the year and date, the output folder, last year, draws."""
+    _data_options(c)
+    _when_options(
+        c, "assessment year", "assessment date YYYY-MM-DD inside the year (default: 31 December of the year)", True
+    )
+    c.add_argument("--out", type=_out_folder, required=True, help="output folder")
+    c.add_argument("--wait", action="store_true", help=_WAIT_HELP)
+    c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
+    c.add_argument(
+        "--uncertainty", type=_number(int, 1, f"give 1 to {MAX_DRAWS:,} draws", MAX_DRAWS), metavar="N",
+        help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
+    )  # fmt: skip
+    c.add_argument(
+        "--office",
+        help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)",
+    )
+
+
+def _kernel_option(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    c.add_argument(
+        "-k", "--kernel", default="python3", metavar="NAME",
+        help="Jupyter kernel that runs the reports (default python3; `jupyter kernelspec list` shows them)",
+    )  # fmt: skip
+
+
+def _report_look(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """The reports' language and whether they are also printed to PDF."""
+    _lang_option(c, "every report, the index, scores.xlsx's summary sheet and the console")
+    c.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)",
+    )
+
+
+# ---- one function per command ----
+def _add_template(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "template",
         parents=[talk],
@@ -599,13 +723,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--data", help="the master workbook the group's open problems and ledger row come from (with --group)"
     )
     c.add_argument("--scheme", help="scheme YAML file the master is read with (default: the shipped scheme)")
-    c.add_argument(
-        "--lang", choices=["en", "zh"], default="en",
-        help="with --group: sheet names, headers and values in English (default) or Chinese (zh)",
-    )  # fmt: skip
+    _lang_option(c, "the console and, with --group, the sheet names, headers and values")
     c.add_argument("--force", action="store_true", help="replace PATH if it exists")
     c.set_defaults(func=_cmd_template, template_parser=c)
 
+
+def _add_collect(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "collect",
         parents=[talk],
@@ -615,11 +738,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--into", required=True, metavar="MASTER.xlsx", help="the master workbook to merge into")
     c.add_argument("--dry-run", dest="dry_run", action="store_true", help="print what would change; write nothing")
     c.add_argument("--scheme", help="scheme YAML file the workbooks are validated with (default: the shipped scheme)")
-    c.add_argument(
-        "--lang", choices=["en", "zh"], default="en", help="language of the summary, problems and conflicts: en or zh"
-    )
+    _lang_option(c, "the summary, problems and conflicts")
     c.set_defaults(func=_cmd_collect)
 
+
+def _add_sample(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "sample", parents=[talk], help="write a synthetic year of data (.xlsx, or a folder of CSV files)"
     )
@@ -629,67 +752,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--groups", type=_number(int, 1, "give 1 to 10,000 groups", 10_000), default=38
     )  # 10,000 fill half an Excel sheet of ratings
     c.add_argument("--seed", type=_number(int, 0, "give a seed of 0 or more"), default=0)
+    _lang_option(c, "the console")
     c.set_defaults(func=_cmd_sample)
 
-    def data_options(c: argparse.ArgumentParser, out: bool = True) -> None:
-        c.add_argument("data", help="input workbook (.xlsx) or folder of CSV files")
-        c.add_argument("--scheme", help="scheme YAML file (default: the shipped scheme; see `assess scheme show`)")
-        if out:
-            c.add_argument("--year", type=_year, required=True, help="assessment year")
-            c.add_argument(
-                "--as-of",
-                dest="as_of",
-                type=_iso_date,
-                help="assessment date YYYY-MM-DD inside the year (default: 31 December of the year)",
-            )
-            c.add_argument("--out", type=_out_folder, required=True, help="output folder")
-            c.add_argument("--wait", action="store_true", help=_WAIT_HELP)
-            c.add_argument("--previous", help="last year's scores.xlsx: adds the change in score, rank and grade")
-            c.add_argument(
-                "--uncertainty", type=_number(int, 1, f"give 1 to {MAX_DRAWS:,} draws", MAX_DRAWS), metavar="N",
-                help="also run N Monte Carlo draws (e.g. 1000): rank intervals and grade probabilities per group, in the uncertainty sheet",
-            )  # fmt: skip
-            c.add_argument(
-                "--office",
-                help="the assessing office's name, shown on the summary sheet and the reports (over the scheme's `office`)",
-            )
 
-    def kernel_option(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-        c.add_argument(
-            "-k", "--kernel", default="python3", metavar="NAME",
-            help="Jupyter kernel that runs the reports (default python3; `jupyter kernelspec list` shows them)",
-        )  # fmt: skip
-
-    def report_options(c: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
-        c.add_argument(
-            "--lang",
-            choices=["en", "zh"],
-            default="en",
-            help="language of every report, the index and scores.xlsx's summary sheet: en (default) or zh (Chinese)",
-        )
-        c.add_argument(
-            "--pdf",
-            action="store_true",
-            help="also write reports/<group_id>.pdf next to each HTML report, index.pdf and the bound reports.pdf (offline, WeasyPrint)",
-        )
-
+def _add_validate(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser("validate", parents=[talk], help="check a workbook and list every problem")
-    data_options(c, out=False)
-    c.add_argument(
-        "--year", type=_year, help="assessment year of the pre-flight warnings (default: the year most dates fall in)"
+    _data_options(c)
+    _when_options(
+        c,
+        "assessment year of the pre-flight warnings (default: the year most dates fall in)",
+        "assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)",
     )
-    c.add_argument(
-        "--as-of",
-        dest="as_of",
-        type=_iso_date,
-        help="assessment date YYYY-MM-DD of the pre-flight warnings (default: 31 December of the year)",
-    )
-    c.add_argument(
-        "--lang",
-        choices=["en", "zh"],
-        default="en",
-        help="language of the problems, warnings and the marked copy: en (default) or zh",
-    )
+    _lang_option(c, "the summary, problems, warnings and the marked copy")
     c.add_argument(
         "--annotate",
         metavar="MARKED.xlsx",
@@ -698,23 +773,44 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--force", action="store_true", help="let --annotate replace an existing file")
     c.set_defaults(func=_cmd_validate)
 
+
+def _add_score(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser("score", parents=[talk], help="validate and score; write OUT/scores.xlsx")
-    data_options(c)
-    c.add_argument(
-        "--lang",
-        choices=["en", "zh"],
-        default="en",
-        help="language of the workbook's summary sheet and header labels: en (default) or zh",
-    )
+    _scoring_options(c)
+    _lang_option(c, "the workbook's summary sheet, header labels and the console")
     c.set_defaults(func=_cmd_score)
 
+
+def _add_run(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "run", parents=[talk], help="validate, score, and write one HTML report per group plus OUT/index.html"
     )
-    data_options(c)
+    _scoring_options(c)
     b = c.add_argument_group(
         "report batch", "reports whose content is unchanged are kept; OUT/run.jsonl logs every run"
     )
+    _batch_options(b)
+    b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
+    b.add_argument("--only", metavar="G01,G02", type=_group_list, help="run just these groups")
+    b.add_argument(
+        "--failed",
+        action="store_true",
+        help="run just the reports that failed last time (with the last run's --lang and --pdf)",
+    )
+    b.add_argument(
+        "--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)"
+    )
+    b.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+        help="pass a parameter to every report, as papermill -p does (repeatable; the template must declare it)",
+    )  # fmt: skip
+    _kernel_option(b)
+    _report_look(b)
+    c.set_defaults(func=_cmd_run)
+
+
+def _batch_options(b: argparse._ArgumentGroup) -> None:
+    """How `run` runs the reports: workers, kernels, executor, time and memory limits."""
     b.add_argument(
         "--workers",
         type=_number(int, 1, "give 1 or more workers"),
@@ -730,62 +826,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--executor", default="local", help="local (default) or dask://HOST:PORT, a dask.distributed scheduler"
     )
     b.add_argument(
-        "--timeout",
-        type=_number(float, 1e-3, "give the seconds one report may take, more than 0"),
-        default=600,
+        "--timeout", type=_number(float, 1e-3, "give the seconds one report may take, more than 0"), default=600,
         help="seconds one report may take (default 600)",
-    )
-    b.add_argument(
-        "--retries",
-        type=_number(int, 0, "give 0 or more retries", 100),
-        default=2,
-        help="extra attempts when a kernel dies or does not start (default 2)",
-    )
-    b.add_argument(
-        "--recycle-after",
-        dest="recycle_after",
-        type=_number(int, 0, "give 0 (never) or more reports"),
-        default=100,
-        metavar="N",
-        help="replace a warm kernel after N reports (default 100; 0 never)",
-    )
-    b.add_argument(
-        "--max-kernel-memory",
-        dest="max_kernel_memory",
-        type=_number(float, 0, "give 0 (no limit) or more megabytes"),
-        default=2048,
-        metavar="MB",
-        help="replace a warm kernel above this memory (default 2048; 0 no limit)",
-    )
-    b.add_argument("--force", action="store_true", help="rerun every report, changed or not")
-    b.add_argument("--only", metavar="G01,G02", type=_group_list, help="run just these groups")
-    b.add_argument("--failed", action="store_true", help="run just the reports that failed last time")
-    b.add_argument(
-        "--template", type=_notebook, help="report notebook to run (default: the shipped group_report.ipynb)"
-    )
-    b.add_argument(
-        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-        help="pass a parameter to every report, as papermill -p does (repeatable; the template must declare it)",
     )  # fmt: skip
-    kernel_option(b)
-    report_options(b)
-    c.set_defaults(func=_cmd_run)
+    b.add_argument(
+        "--retries", type=_number(int, 0, "give 0 or more retries", 100), default=2,
+        help="extra attempts when a kernel dies or does not start (default 2)",
+    )  # fmt: skip
+    b.add_argument(
+        "--recycle-after", dest="recycle_after", type=_number(int, 0, "give 0 (never) or more reports"),
+        default=100, metavar="N", help="replace a warm kernel after N reports (default 100; 0 never)",
+    )  # fmt: skip
+    b.add_argument(
+        "--max-kernel-memory", dest="max_kernel_memory", type=_number(float, 0, "give 0 (no limit) or more megabytes"),
+        default=2048, metavar="MB", help="replace a warm kernel above this memory (default 2048; 0 no limit)",
+    )  # fmt: skip
 
+
+def _add_status(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "status", parents=[talk], help="summarise OUT/run.jsonl: the last run, failures, time and memory per report"
     )
     c.add_argument("out", help="the output folder of `assess run`")
     c.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _lang_option(c, "the summary")
     c.set_defaults(func=_cmd_status)
 
+
+def _add_demo(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser("demo", parents=[talk], help="generate the sample year and run the whole assessment on it")
     c.add_argument("--out", type=_out_folder, default="reports/demo")
     c.add_argument("--wait", action="store_true", help=_WAIT_HELP)
     c.add_argument("--year", type=_year, default=2025)
-    kernel_option(c)
-    report_options(c)
+    _kernel_option(c)
+    _report_look(c)
     c.set_defaults(func=_cmd_demo)
 
+
+def _add_bulletin(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser(
         "bulletin", parents=[talk],
         help="the monthly bulletin or, with --quarter, the quarter's review paper (ratings, comments)",
@@ -797,12 +875,14 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--quarter", type=_quarter, help="the quarter YYYY-Qn, e.g. 2025-Q2, with its ratings")
     c.add_argument("--out", type=_out_folder, required=True, help="output folder (bulletin-YYYY-MM.html, .xlsx, ...)")
     c.add_argument("--office", help="the office's name on the bulletin (over the scheme's `office`)")
-    c.add_argument("--lang", choices=["en", "zh"], default="en", help="language of the bulletin: en (default) or zh")
+    _lang_option(c, "the bulletin and the console")
     c.add_argument("--pdf", action="store_true", help="also write the bulletin as an A4 PDF (offline, WeasyPrint)")
     c.add_argument("--docx", action="store_true", help="also write it as an editable Word document")
-    kernel_option(c)
+    _kernel_option(c)
     c.set_defaults(func=_cmd_bulletin)
 
+
+def _add_scheme(sub: Subparsers, talk: argparse.ArgumentParser) -> None:
     c = sub.add_parser("scheme", help="work with scheme files")
     ssub = c.add_subparsers(dest="scheme_command", required=True, metavar="ACTION")
     s = ssub.add_parser("show", parents=[talk], help="print the default scheme (or the given one, validated) as YAML")
@@ -812,8 +892,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[talk], help="validate a scheme file: every problem with its key, value and fix (exit 2)"
     )
     s.add_argument("file", help="the scheme YAML file to check")
+    _lang_option(s, "the console")
     s.set_defaults(func=_cmd_scheme_check)
-    return p
 
 
 class _Stderr(logging.StreamHandler[TextIO]):
@@ -841,7 +921,11 @@ def _log_to_stderr(verbose: int, quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``assess`` console script; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    given = os.environ.get(LANG_VARIABLE, "").strip()
+    if given and given.lower() not in LANGS:
+        parser.error(f"{LANG_VARIABLE}={given!r} is not a language assess writes; set it to en or zh, or unset it")
+    args = parser.parse_args(argv)
     _log_to_stderr(getattr(args, "verbose", 0), getattr(args, "quiet", False))
     try:
         status = args.func(args)
@@ -854,13 +938,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.close(devnull)
         return EXIT_OK
     except InputError as exc:
-        print(f"{exc.text(getattr(args, 'lang', 'en'))}\nNothing was written.", file=sys.stderr)
+        print(f"{exc.text(_lang(args))}\n{_text(args, 'nothing_written')}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except AssessError as exc:
         print(exc, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted; finished outputs are kept, nothing half-written", file=sys.stderr)
+        print(_text(args, "interrupted"), file=sys.stderr)
         return 130
 
 

@@ -236,3 +236,60 @@ def test_a_refused_run_keeps_no_staging_folder_of_its_own_but_keeps_one_it_adopt
     with pytest.raises(AssessError), staged(out, ["reports"]):
         raise AssessError("bad --previous")
     assert (out / STAGING_NAME / "reports" / "G01.html").read_text(encoding="utf-8") == "finished"
+
+
+def test_dropped_entries_leave_out_only_with_the_swap(tmp_path) -> None:
+    """A run without --pdf drops an earlier run's PDFs: from the staging folder at once, from OUT
+    only when its outputs are swapped in (a run that fails before leaves OUT whole)."""
+    out = tmp_path / "out"
+    (out / "reports").mkdir(parents=True)
+    for name in ("index.pdf", "index.html", "reports/G01.pdf", "reports/G01.html"):
+        (out / name).write_text("old", encoding="utf-8")
+    names, drop = ("index.pdf", "index.html", "reports"), ("index.pdf", "reports/*.pdf")
+    with pytest.raises(RuntimeError), staged(out, names, drop=drop) as stage:
+        assert sorted(p.relative_to(stage).as_posix() for p in stage.rglob("*")) == [
+            "index.html", "reports", "reports/G01.html",
+        ]  # fmt: skip
+        raise RuntimeError("the run fails before its swap")
+    assert (out / "index.pdf").is_file() and (out / "reports" / "G01.pdf").is_file()
+    with staged(out, names, drop=drop) as stage:
+        (stage / "index.html").write_text("new", encoding="utf-8")
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "index.html", "reports", "reports/G01.html",
+    ]  # fmt: skip
+    assert (out / "index.html").read_text(encoding="utf-8") == "new"
+
+
+def test_a_swap_killed_before_its_drops_is_finished_by_the_next_run(tmp_path) -> None:
+    out = tmp_path / "out"
+    stage = out / STAGING_NAME
+    stage.mkdir(parents=True)
+    (out / "index.pdf").write_text("old", encoding="utf-8")
+    (out / "scores.xlsx").write_text("old", encoding="utf-8")
+    (stage / "scores.xlsx").write_text("new", encoding="utf-8")
+    (stage / ".swap.json").write_text(json.dumps({"put": ["scores.xlsx"], "drop": ["index.pdf"]}), encoding="utf-8")
+    assert recover(out)  # killed right after writing its journal
+    assert sorted(p.name for p in out.iterdir()) == ["scores.xlsx"]
+    assert (out / "scores.xlsx").read_text(encoding="utf-8") == "new"
+
+
+def test_a_journal_naming_a_path_outside_out_is_not_followed(tmp_path) -> None:
+    out = tmp_path / "out"
+    stage = out / STAGING_NAME
+    stage.mkdir(parents=True)
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    (stage / ".swap.json").write_text(json.dumps({"put": [], "drop": ["../keep.txt"]}), encoding="utf-8")
+    assert recover(out)
+    assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_validation_txt_lists_the_pre_flight_warnings_validate_prints(tmp_path, capsys) -> None:
+    data = write_sample(tmp_path / "year.xlsx", groups=6)
+    assert main(["validate", str(data), "--lang", "zh"]) == 0
+    printed = [line.removeprefix("提醒：") for line in capsys.readouterr().out.splitlines()[1:]]
+    assert printed  # the sample has groups rated by too few recipients
+    assert main(["score", str(data), "--year", "2025", "--out", str(tmp_path / "out"), "--lang", "zh"]) == 0
+    written = (tmp_path / "out" / "validation.txt").read_text(encoding="utf-8")
+    assert f"提示 {len(printed)} 条" in written
+    for line in printed:  # the rule of each (the console gives the fix in brackets, the file after a dash)
+        assert line.split("（")[0] in written

@@ -177,13 +177,13 @@ def test_bad_options_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         engine.KernelSettings(isolation="lukewarm")
     template = write_template(tmp_path / "t.ipynb", "print(1)")
     with pytest.raises(BatchError, match="either only"):
-        ReportBatch(tmp_path, template, only=["G01"], failed=True)
+        ReportBatch(tmp_path, template=template, only=["G01"], failed=True)
     with pytest.raises(BatchError, match="Workers 0 is invalid"):
-        ReportBatch(tmp_path, template, workers=0)
+        ReportBatch(tmp_path, template=template, workers=0)
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "weasyprint" else real(name, *a))
     with pytest.raises(MissingExtraError, match=r"PDF reports need the pdf extra: pip install 'assess\[pdf\]'"):
-        ReportBatch(tmp_path, template, pdf=True)
+        ReportBatch(tmp_path, template=template, pdf=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.ipynb"]  # nothing written
 
 

@@ -101,3 +101,61 @@ def test_papermill_still_has_the_internals_the_warm_engine_calls():
         found = importlib.import_module(module)
         for name in names:
             assert hasattr(found, name), f"{version} removed {module}.{name}; see assess.batch.engine"
+
+
+def test_openpyxl_still_has_the_streaming_parser_compat_reads(tmp_path) -> None:
+    import openpyxl
+
+    from assess.common.compat import openpyxl_reader, sheet_parser_options, sheet_source, workbook_styles
+
+    missing = [
+        name
+        for name in ("WorkSheetParser", "_cast_number", "FORMULA_TAG", "INLINE_STRING", "VALUE_TAG")
+        if not hasattr(openpyxl_reader(), name)
+    ]
+    assert not missing, (
+        f"openpyxl {openpyxl.__version__} removed {', '.join(missing)} from openpyxl.worksheet._reader; "
+        "assess.common.compat.openpyxl_reader (and assess.intake.read's sparse reader) need another way"
+    )
+    book = openpyxl.Workbook()
+    book.active.title = "groups"
+    book.active.append(["group_id", "name"])
+    book.active.append(["G01", "One"])
+    book.active["C5"] = 2.5
+    book.save(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx", read_only=True)["groups"]
+    try:
+        with sheet_source(ws) as src:
+            parser = openpyxl_reader().WorkSheetParser(src, **sheet_parser_options(ws))
+            rows = {number: [cell["value"] for cell in cells] for number, cells in parser.parse()}
+    except AttributeError as exc:
+        raise AssertionError(
+            f"openpyxl {openpyxl.__version__}: a read-only sheet no longer has {exc.name!r}; "
+            "assess.common.compat.sheet_source / sheet_parser_options need another way"
+        ) from exc
+    assert rows == {1: ["group_id", "name"], 2: ["G01", "One"], 5: [2.5]}  # only the cells written, sparse
+    try:
+        cell_styles, date_styles = workbook_styles(ws.parent)
+    except AttributeError as exc:
+        raise AssertionError(
+            f"openpyxl {openpyxl.__version__}: a read-only workbook no longer has {exc.name!r}; "
+            "assess.common.compat.workbook_styles needs another way"
+        ) from exc
+    assert all(hasattr(style, "numFmtId") for style in cell_styles) and date_styles <= set(range(len(cell_styles)))
+    assert openpyxl_reader()._cast_number("3") == 3 and openpyxl_reader()._cast_number("2.5") == 2.5
+
+
+def test_papermill_still_has_the_engine_parts_the_warm_engine_reuses() -> None:
+    import papermill
+
+    from assess.common.compat import papermill_internals
+
+    try:
+        parts = papermill_internals()
+    except ImportError as exc:
+        raise AssertionError(
+            f"papermill {papermill.__version__} moved or removed {exc.name or exc}; "
+            "assess.common.compat.papermill_internals needs another way"
+        ) from exc
+    assert all(callable(part) for part in vars(parts).values())
+    assert parts.remove_args(["timeout"], timeout=1, kernel_name="python3") == {"kernel_name": "python3"}

@@ -343,7 +343,14 @@ def test_provenance_is_shown_and_embedded(result, built) -> None:
     assert meta["assess:group-id"] == "G01"
     assert f'<meta name="dcterms.created" content="{GENERATED_AT}">' in page
     footer = report.provenance_section(result, "G01").html
-    for value in (result.meta["input_sha256"], result.meta["scheme_sha256"], GENERATED_AT, "planted.xlsx"):
+    # the footer stamps the office's local time, as scores.xlsx does: midnight UTC is 08:00 in Shanghai
+    assert GENERATED_AT == "2026-01-01T00:00:00+00:00"
+    for value in (
+        result.meta["input_sha256"],
+        result.meta["scheme_sha256"],
+        "2026-01-01T08:00:00+08:00",
+        "planted.xlsx",
+    ):
         assert value in footer
     commit = provenance.git_commit()
     if commit is not None:

@@ -38,7 +38,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
 from assess.common.atomic import pid_alive  # one test of a process being alive, shared with the runner
+from assess.common.compat import papermill_internals
+from assess.common.localtime import source_date_epoch
 
 __all__ = [
     "DEFAULT_PRELOAD",
@@ -479,8 +480,7 @@ def _execute_managed(
     **kwargs: Any,
 ) -> Any:
     """The engine's work: run ``nb_man``'s notebook in this thread's warm kernel."""
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.utils import remove_args
+    pm = papermill_internals()
 
     settings = kernel_settings or KernelSettings(kernel_name=kernel_name, start_timeout=start_timeout)
     if settings.kernel_name != kernel_name:
@@ -499,8 +499,8 @@ def _execute_managed(
                 limits.append(max(deadline - time.monotonic(), 0.001))
             return min(limits) if limits else None
 
-        safe = remove_args(["input_path", "timeout", "startup_timeout", "kernel_manager_class"], **kwargs)
-        client = PapermillNotebookClient(
+        safe = pm.remove_args(["input_path", "timeout", "startup_timeout", "kernel_manager_class"], **kwargs)
+        client = pm.PapermillNotebookClient(
             nb_man,
             km=kernel.km,
             timeout_func=cell_timeout,
@@ -643,14 +643,6 @@ def _unfinished_cell(nb: Any) -> int | None:
     return None
 
 
-def _epoch() -> datetime | None:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    try:
-        return datetime.fromtimestamp(int(value), UTC) if value else None
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
 def pin_notebook(nb: Any) -> Any:
     """Make the executed notebook ``nb`` reproducible, in place; return it.
 
@@ -664,7 +656,7 @@ def pin_notebook(nb: Any) -> Any:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and "injected-parameters" not in ids:
             cell["id"] = "injected-parameters"
             ids.add("injected-parameters")
-    epoch = _epoch()
+    epoch = source_date_epoch()
     if epoch is None:
         return nb
     kernel_time = epoch.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -695,9 +687,7 @@ def _load_template(text: str) -> Any:
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()
     nb = _templates.get(key)
     if nb is None:
-        from papermill.iorw import load_notebook_node
-
-        nb = load_notebook_node(nbformat.reads(text, as_version=4))
+        nb = papermill_internals().load_notebook_node(nbformat.reads(text, as_version=4))
         _templates.clear()  # one template per batch: keep just the latest
         _templates[key] = nb
     return nb
@@ -705,13 +695,12 @@ def _load_template(text: str) -> Any:
 
 def _execute(task: ReportTask, template: Any) -> Any:
     # papermill is imported where it is used: importing it loads this module (entry point).
-    from papermill.execute import prepare_notebook_metadata, remove_error_markers
-    from papermill.parameterize import parameterize_notebook
+    pm = papermill_internals()
 
-    nb = parameterize_notebook(
+    nb = pm.parameterize_notebook(
         copy.deepcopy(template), task.parameters, kernel_name=task.settings.kernel_name, engine_name=ENGINE_NAME
     )
-    nb = remove_error_markers(prepare_notebook_metadata(nb, "", ""))
+    nb = pm.remove_error_markers(pm.prepare_notebook_metadata(nb, "", ""))
     cwd = task.cwd if task.cwd and os.path.isdir(task.cwd) else None
     previous = os.getcwd()
     if cwd:
@@ -743,7 +732,6 @@ def run_task(task: ReportTask) -> ReportPayload:
     :data:`ERROR_CLASSES` and, when the kernel got that far, the executed notebook.
     """
     from papermill.exceptions import PapermillExecutionError
-    from papermill.execute import raise_for_execution_errors
 
     from assess.reporting.pages import render_html
 
@@ -760,7 +748,7 @@ def run_task(task: ReportTask) -> ReportPayload:
         try:
             nb = _execute(task, template)
             payload.peak_memory_mb = last_run().get("peak_memory_mb")
-            raise_for_execution_errors(nb, None)
+            papermill_internals().raise_for_execution_errors(nb, None)
             missing = _unfinished_cell(nb)
             if missing is not None:
                 raise PapermillExecutionError(

@@ -37,8 +37,8 @@ from assess.batch.engine import (
     temp_prefix,
     warm_up,
 )
+from assess.batch.options import BatchError
 from assess.common.compat import pool_processes
-from assess.common.errors import AssessError
 from assess.common.extras import require
 from assess.common.version import __version__
 
@@ -54,10 +54,6 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-
-
-class BatchError(AssessError):
-    """The batch cannot run as asked (bad executor address, cluster unreachable, ...)."""
 
 
 def default_workers() -> int:

@@ -25,6 +25,7 @@ import json
 import math
 import statistics
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,6 +136,14 @@ def last_index_fingerprint(records: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def last_run_options(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The options of the latest run the ledger records (``None`` before the first)."""
+    for record in reversed(records):
+        if record.get("event") == "run":
+            return dict(record.get("options") or {})
+    return None
+
+
 class Ledger:
     """Appends a run's records to ``out_dir/run.jsonl`` (created on the first record)."""
 
@@ -143,6 +152,7 @@ class Ledger:
         self.records = read_ledger(out_dir)
         self.state = current_state(self.records)
         self.index_fingerprint = last_index_fingerprint(self.records)
+        self.last_options = last_run_options(self.records)
         self.run_id = uuid.uuid4().hex[:12]
         self._file: TextIO | None = None
 
@@ -280,54 +290,64 @@ def _mb(value: Any) -> str:
     return "—" if value is None else f"{value:.0f} MB"
 
 
-def format_status(status: RunStatus) -> str:
-    """``assess status`` text: the last run, failures with their class, time and memory."""
-    lines = [message("outputs", "status_staged", "en", folder=str(status.out_dir))] if status.staged else []
-    run, end = status.run, status.end
-    counts = status.as_dict()["last_run_counts"]
-    if run is not None:
-        if end is None:
-            state = "no end recorded: still running, or killed"
-        elif end.get("interrupted"):
-            state = f"interrupted after {end.get('seconds') or 0:.1f} s"
-        else:
-            state = f"finished in {end.get('seconds') or 0:.1f} s"
-        options = run.get("options", {})
-        lines.append(
-            f"last run {run['started']} ({run.get('run_id')}), assess {run.get('version')}, "
-            f"{options.get('executor', 'local')}, isolation {options.get('isolation', 'warm')}: {state}"
-        )
-        lines.append(
-            f"  {run.get('groups')} groups: {counts.get('ok', 0)} written, {counts.get('skipped', 0)} unchanged, "
-            f"{counts.get('failed', 0)} failed"
-            + (
-                f", {run.get('to_run', 0) - counts.get('ok', 0) - counts.get('failed', 0)} not reached"
-                if end is None
-                else ""
-            )
-        )
+def format_status(status: RunStatus, lang: str = "en") -> str:
+    """``assess status`` text in ``lang``: the last run, failures with their class, time and memory."""
+
+    def say(key: str, **values: Any) -> str:
+        return message("runs", key, lang, **values)
+
+    lines = [message("outputs", "status_staged", lang, folder=str(status.out_dir))] if status.staged else []
+    if status.run is not None:
+        lines += _last_run_lines(status, say)
     ran = [r for r in status.reports if r.get("status") in ("ok", "failed")]
     if ran:
-        seconds = [r.get("seconds") or 0.0 for r in ran]
-        lines.append(
-            f"  time per report: median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s "
-            f"({max(ran, key=lambda r: r.get('seconds') or 0.0)['group_id']})"
-        )
-        memory = [r for r in ran if r.get("peak_memory_mb") is not None]
-        if memory:
-            top = max(memory, key=lambda r: r["peak_memory_mb"])
-            lines.append(f"  peak kernel memory: max {_mb(top['peak_memory_mb'])} ({top['group_id']})")
-        retried = [r for r in ran if (r.get("attempts") or 1) > 1]
-        if retried:
-            listed = ", ".join(f"{r['group_id']} ×{r['attempts']}" for r in retried)
-            lines.append(f"  retried: {listed}")
+        lines += _report_lines(ran, say)
     ok = sum(r.get("status") == "ok" for r in status.state.values())
-    lines.append(f"reports now: {ok} ok, {len(status.failed)} failed")
+    lines.append(say("now", ok=ok, failed=len(status.failed)))
     for record in sorted(status.failed, key=lambda r: r["group_id"]):
         lines.append(
-            f"  {record['group_id']}: {record.get('error_class')} after {record.get('attempts', 1)} attempt(s), "
-            f"{record.get('seconds') or 0:.1f} s — {record.get('error')}"
-        )
+            say(
+                "failure", group=record["group_id"], error_class=record.get("error_class"),
+                attempts=record.get("attempts", 1), seconds=f"{record.get('seconds') or 0:.1f}", error=record.get("error"),
+            )
+        )  # fmt: skip
     if status.failed:
-        lines.append("rerun just these with: assess run ... --failed")
+        lines.append(say("rerun_hint", command="assess run ... --failed"))
     return "\n".join(lines)
+
+
+def _last_run_lines(status: RunStatus, say: Callable[..., str]) -> list[str]:
+    """The last run: when, with what, how it ended, and its counts."""
+    run, end = status.run or {}, status.end
+    counts = status.as_dict()["last_run_counts"]
+    if end is None:
+        state = say("state_unfinished")
+    elif end.get("interrupted"):
+        state = say("state_interrupted", seconds=f"{end.get('seconds') or 0:.1f}")
+    else:
+        state = say("state_finished", seconds=f"{end.get('seconds') or 0:.1f}")
+    options = run.get("options", {})
+    head = say(
+        "last_run", started=run.get("started"), run_id=run.get("run_id"), version=run.get("version"),
+        executor=options.get("executor", "local"), isolation=options.get("isolation", "warm"), state=state,
+    )  # fmt: skip
+    ok, failed = counts.get("ok", 0), counts.get("failed", 0)
+    tally = say("counts", groups=run.get("groups"), ok=ok, skipped=counts.get("skipped", 0), failed=failed)
+    if end is None:
+        tally += say("not_reached", n=run.get("to_run", 0) - ok - failed)
+    return [head, tally]
+
+
+def _report_lines(ran: list[dict[str, Any]], say: Callable[..., str]) -> list[str]:
+    """Time and memory per report of the last run, and the reports it retried."""
+    seconds = [r.get("seconds") or 0.0 for r in ran]
+    slowest = max(ran, key=lambda r: r.get("seconds") or 0.0)["group_id"]
+    lines = [say("time", median=f"{statistics.median(seconds):.2f}", max=f"{max(seconds):.2f}", group=slowest)]
+    memory = [r for r in ran if r.get("peak_memory_mb") is not None]
+    if memory:
+        top = max(memory, key=lambda r: r["peak_memory_mb"])
+        lines.append(say("memory", memory=_mb(top["peak_memory_mb"]), group=top["group_id"]))
+    retried = [r for r in ran if (r.get("attempts") or 1) > 1]
+    if retried:
+        lines.append(say("retried", groups=", ".join(f"{r['group_id']} ×{r['attempts']}" for r in retried)))
+    return lines

@@ -16,10 +16,13 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from assess.analysis.history import compare, read_previous
+from assess.batch.ledger import Ledger
+from assess.batch.options import OPTION_FLAGS, ReportOptions, report_options
 from assess.common.atomic import atomic_write
 from assess.common.errors import OptionError
 from assess.common.extras import require
@@ -32,6 +35,7 @@ from assess.intake.scheme import Scheme
 from assess.intake.validate import Dataset, load
 from assess.reporting.workbook import write_scores, write_tables
 from assess.scoring.compute import score
+from assess.scoring.preflight import preflight
 from assess.scoring.result import Result, save_result
 
 __all__ = [
@@ -43,6 +47,7 @@ __all__ = [
     "check_targets",
     "check_dates",
     "check_only",
+    "check_same_content",
     "OUTPUT_NAMES",
 ]
 
@@ -183,86 +188,97 @@ def score_to(
     data: str | Path,
     year: int,
     out: str | Path,
+    options: ReportOptions | None = None,
+    *,
     as_of: str | None = None,
     scheme: Scheme | None = None,
-    previous: str | Path | None = None,
-    uncertainty: int | None = None,
-    lang: str = "en",
     on_warning: Callable[[Problem], None] | None = None,
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
+    **changes: Any,
 ) -> Result:
-    """Validate and score ``data``; write ``out/scores.xlsx`` and the saved result ``out/results/``.
+    """Validate and score ``data``; write ``out/scores.xlsx``, the saved result ``out/results/``
+    and ``out/validation.txt``.
 
-    ``previous`` is last year's ``scores.xlsx``: the change per group is added.
-    ``uncertainty`` is a number of Monte Carlo draws: the uncertainty analysis
-    (:func:`assess.uncertainty`, seeded by the scheme) is added. ``lang`` is the language of
-    the workbook's summary sheet and header labels (``en`` or ``zh``). ``on_warning`` is
-    called with each warning of the intake (a hidden sheet read, control characters
-    removed, rows pasted twice, ...), which do not stop the run.
-    Bad input raises before anything is written.
+    ``options`` (:class:`~assess.batch.options.ReportOptions`, or its fields by name in
+    ``changes``) gives ``previous``, last year's ``scores.xlsx`` (the change per group is
+    added), ``uncertainty``, a number of Monte Carlo draws (:func:`assess.uncertainty`, seeded
+    by the scheme), and ``lang``, the language of the workbook's summary sheet and header labels.
+    ``on_warning`` is called with each warning of the intake (a hidden sheet read, control
+    characters removed, rows pasted twice, ...), which do not stop the run. Bad input raises
+    before anything is written.
 
     ``out`` is locked while the job works: another job on it raises
     :class:`~assess.common.outlock.OutputBusy`, or with ``wait`` waits (``on_wait`` receives
-    the line saying so). The two outputs are swapped in together at the end; a full disk raises
+    the line saying so). The outputs are swapped in together at the end; a full disk raises
     :class:`~assess.common.staging.DiskFull` and leaves the previous ones.
     """
-    check_outputs(out, data=data, previous=previous)
-    with output_lock(out, wait=wait, on_wait=on_wait, lang=lang):
-        dataset = _load(data, scheme, on_warning, year, as_of)
-        check_dates(dataset, year, as_of, scheme)
-        last_year = read_previous(previous) if previous else None
-        with staged(out, _SCORE_NAMES, lang=lang, resume=False) as stage:
-            return _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
+    job = _Job(Path(data), year, as_of, scheme, report_options(options, **changes), on_warning)
+    check_outputs(out, data=data, previous=job.options.previous)
+    with output_lock(out, wait=wait, on_wait=on_wait, lang=job.options.lang):
+        dataset, last_year = job.load()
+        with staged(out, _SCORE_NAMES, lang=job.options.lang, resume=False) as stage:
+            return _score_and_write(job, dataset, last_year, stage)
 
 
-def _load(
-    data: str | Path,
-    scheme: Scheme | None,
-    on_warning: Callable[[Problem], None] | None,
-    year: int | None = None,
-    as_of: str | None = None,
-) -> Dataset:
-    """The validated dataset (its dates checked against the window of ``year``); its warnings
-    go to ``on_warning`` (the run goes on)."""
-    dataset = load(data, scheme, year=year, as_of=as_of or getattr(scheme, "as_of", None))
-    if on_warning is not None:
-        for warning in dataset.warnings:
-            on_warning(warning)
-    return dataset
+@dataclass(frozen=True)
+class _Job:
+    """One scoring of one workbook: what it reads and how, shared by :func:`score_to` and
+    :func:`run_assessment`."""
+
+    data: Path
+    year: int
+    as_of: str | None
+    scheme: Scheme | None
+    options: ReportOptions
+    on_warning: Callable[[Problem], None] | None = None
+
+    def load(self) -> tuple[Dataset, pd.DataFrame | None]:
+        """The validated dataset (its dates checked against the window of the year; its
+        warnings to ``on_warning``, the run goes on) and last year's scores (``previous``)."""
+        as_of = self.as_of or getattr(self.scheme, "as_of", None)
+        dataset = load(self.data, self.scheme, year=self.year, as_of=as_of)
+        if self.on_warning is not None:
+            for warning in dataset.warnings:
+                self.on_warning(warning)
+        check_dates(dataset, self.year, self.as_of, self.scheme)
+        check_only(dataset, self.options.only)
+        previous = self.options.previous
+        return dataset, (read_previous(previous) if previous else None)
 
 
-def _score_and_write(
-    dataset,
-    year: int,
-    out: str | Path,
-    as_of: str | None,
-    scheme: Scheme | None,
-    last_year: pd.DataFrame | None,
-    uncertainty: int | None,
-    lang: str = "en",
-) -> Result:
-    result = score(dataset, year=year, as_of=as_of, scheme=scheme)
-    warnings = list(getattr(dataset, "warnings", []))
-    if warnings:  # the index lists them too
-        shown = [{lang: w.text(lang) for lang in ("en", "zh")} for w in warnings]
+def _score_and_write(job: _Job, dataset: Dataset, last_year: pd.DataFrame | None, out: Path) -> Result:
+    """Score ``dataset`` with its analyses; write scores.xlsx, results/ and validation.txt in ``out``."""
+    result = _scored(job, dataset, last_year)
+    lang = job.options.lang
+    out.mkdir(parents=True, exist_ok=True)
+    write_scores(result, out / "scores.xlsx", lang=lang)
+    save_result(result, out / "results")
+    # validation.txt lists what `assess validate` prints: the intake's warnings and the pre-flight ones
+    noticed = [*dataset.warnings, *preflight(dataset, job.scheme, job.year, job.as_of)]
+    source = Path(dataset.source).name if dataset.source else ""
+    atomic_write(out / "validation.txt", validation_text(noticed, source, job.year, lang))
+    return result
+
+
+def _scored(job: _Job, dataset: Dataset, last_year: pd.DataFrame | None) -> Result:
+    """The result, with the intake's warnings (the index lists them), last year's change, the
+    scenario table and coherence checks, and the uncertainty analysis when asked."""
+    result = score(dataset, year=job.year, as_of=job.as_of, scheme=job.scheme)
+    if dataset.warnings:
+        shown = [{lang: w.text(lang) for lang in ("en", "zh")} for w in dataset.warnings]
         result = dataclasses.replace(result, meta={**result.meta, "warnings": shown})
     if last_year is not None:
         result = compare(result, last_year)
     from assess.analysis.scenarios import attach as attach_checks  # scenario table and coherence checks
 
     result = attach_checks(result, dataset)
-    if uncertainty:
+    if job.options.uncertainty:
         from assess.analysis.uncertainty import attach
         from assess.analysis.uncertainty import uncertainty as analyse
 
-        result = attach(result, analyse(dataset, scheme, draws=uncertainty, year=year, as_of=as_of))
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_scores(result, out / "scores.xlsx", lang=lang)
-    save_result(result, out / "results")
-    source = Path(dataset.source).name if getattr(dataset, "source", "") else ""
-    atomic_write(out / "validation.txt", validation_text(warnings, source, year, lang))
+        draws = analyse(dataset, job.scheme, draws=job.options.uncertainty, year=job.year, as_of=job.as_of)
+        result = attach(result, draws)
     return result
 
 
@@ -283,77 +299,103 @@ def run_assessment(
     data: str | Path,
     year: int,
     out: str | Path,
+    options: ReportOptions | None = None,
+    *,
     as_of: str | None = None,
     scheme: Scheme | None = None,
-    previous: str | Path | None = None,
     progress: bool = True,
-    uncertainty: int | None = None,
     on_warning: Callable[[Problem], None] | None = None,
     wait: bool = False,
     on_wait: Callable[[str], None] | None = None,
-    **report_options,
+    **changes: Any,
 ) -> RunSummary:
     """Validate, score, write ``scores.xlsx``, one HTML report per group and ``index.html``
-    (with ``pdf=True`` also each report's PDF, ``index.pdf`` and the bound ``reports.pdf``).
+    (with ``pdf`` also each report's PDF, ``index.pdf`` and the bound ``reports.pdf``).
 
-    ``report_options`` go to :class:`assess.batch.runner.ReportBatch` (``template``, ``lang``,
-    ``workers``, ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...).
-    Reports and the index whose content is unchanged are kept; ``out/run.jsonl`` logs the run.
+    ``options`` (:class:`~assess.batch.options.ReportOptions`, or its fields by name in
+    ``changes``: ``lang``, ``pdf``, ``previous``, ``uncertainty``, ``template``, ``workers``,
+    ``isolation``, ``executor``, ``timeout``, ``force``, ``only``, ``failed``, ...) says what to
+    make and how. Reports and the index whose content is unchanged are kept; ``out/run.jsonl``
+    logs the run. ``failed`` reruns the last run's failures (with a fixed template, say) and
+    refuses another ``lang`` or ``pdf`` than that run's.
 
     ``out`` is locked while the run works (``wait`` and ``on_wait`` as in :func:`score_to`).
     Everything is written in ``out``'s staging folder and swapped in at the end; a run stopped
     before (Ctrl-C, a crash) leaves ``out`` as it was, and the next run on ``out`` resumes from
     the reports it finished. A full disk raises :class:`~assess.common.staging.DiskFull`.
     """
+    opts = report_options(options, **changes)
     require("reports")  # a clear "pip install 'assess[reports]'" rather than an ImportError
-    if report_options.get("pdf"):
+    if opts.pdf:
         require("pdf")
     from assess.batch.runner import ReportBatch  # heavy imports (papermill) only when reporting
 
-    out = Path(out)
-    lang = report_options.get("lang", "en")
-    check_outputs(out, data=data, previous=previous, template=report_options.get("template"))
-    with output_lock(out, wait=wait, on_wait=on_wait, lang=lang):
+    out, job = Path(out), _Job(Path(data), year, as_of, scheme, opts, on_warning)
+    check_outputs(out, data=data, previous=opts.previous, template=opts.template)
+    with output_lock(out, wait=wait, on_wait=on_wait, lang=opts.lang):
+        recover(out)  # a swap a killed run began is finished before anything reads the folder
+        stage = staging_path(out)
+        if opts.failed:  # the last run's ledger: a stopped run's is in its staging folder, adopted below
+            check_same_content(Ledger(stage if (stage / _LEDGER).is_file() else out).last_options, opts)
         with contextlib.ExitStack() as swap:
-            recover(out)  # a swap a killed run began is finished before anything reads the folder
-            stage = staging_path(out)
             # Entering the batch starts the workers and their kernels, which warm up while we score.
-            with ReportBatch(stage, progress=progress, publish_to=out, **report_options) as batch:
-                if report_options.get("pdf"):  # after the workers have started (they fork from a one-thread process)
+            with ReportBatch(stage, opts, progress=progress, publish_to=out) as batch:
+                if opts.pdf:  # after the workers have started (they fork from a one-thread process)
                     from assess.reporting.pdf import warm_in_background
 
-                    warm_in_background(lang)
-                dataset = _load(data, scheme, on_warning, year, as_of)
-                check_dates(dataset, year, as_of, scheme)
-                check_only(dataset, report_options.get("only"))
-                last_year = read_previous(previous) if previous else None
-                swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=lang))  # swapped in on leaving
-                if not report_options.get("pdf"):
-                    _drop_pdfs(stage)  # a run without --pdf never leaves an earlier run's PDFs beside its pages
-                result = _score_and_write(dataset, year, stage, as_of, scheme, last_year, uncertainty, lang)
-                try:
-                    outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
-                except KeyboardInterrupt:  # Ctrl-C, SIGTERM: say where the finished reports went
-                    log.warning(message("outputs", "stopped_kept", lang, folder=str(out), staging=str(stage)))
-                    raise
-                batch.write_index(result, outcomes)
-            if report_options.get("pdf"):  # OUT/index.pdf and the bound OUT/reports.pdf
+                    warm_in_background(opts.lang)
+                dataset, last_year = job.load()
+                # swapped in on leaving; a run without --pdf leaves no earlier run's PDF beside its pages
+                swap.enter_context(staged(out, _RUN_NAMES, copy=(_LEDGER,), lang=opts.lang, drop=_drops(opts)))
+                result = _score_and_write(job, dataset, last_year, stage)
+                outcomes = _report(batch, result, stage, out, opts.lang)
+            if opts.pdf:  # OUT/index.pdf and the bound OUT/reports.pdf, the workers stopped
                 from assess.reporting.pdf import write_run_pdfs
 
-                write_run_pdfs(result, outcomes, stage, lang=lang)
-        if not report_options.get("pdf"):  # an earlier --pdf run's index.pdf and bound file go too
-            for name in ("index.pdf", "reports.pdf"):
-                (out / name).unlink(missing_ok=True)
+                write_run_pdfs(result, outcomes, stage, lang=opts.lang)
     return RunSummary(result, [_moved(o, stage, out) for o in outcomes], out / "index.html")
 
 
-def _drop_pdfs(stage: Path) -> None:
-    """Remove the PDFs an earlier ``--pdf`` run left in the staging folder (links to OUT's, or a
-    stopped run's own): ``index.pdf``, ``reports.pdf`` and ``reports/*.pdf``. OUT keeps them until
-    the swap (``reports/`` is swapped whole; the two files are removed from OUT after it, the
-    lock still held), so a run that fails before it leaves the previous outputs whole."""
-    for path in (stage / "index.pdf", stage / "reports.pdf", *sorted((stage / "reports").glob("*.pdf"))):
-        path.unlink(missing_ok=True)
+def _drops(options: ReportOptions) -> tuple[str, ...]:
+    """What an earlier run left that this one must not keep: its PDFs, when this run makes none."""
+    return () if options.pdf else ("index.pdf", "reports.pdf", "reports/*.pdf")
+
+
+def check_same_content(last: dict[str, Any] | None, options: ReportOptions) -> None:
+    """Refuse ``failed`` with another language or PDF option than the last run's
+    (:data:`~assess.batch.options.CONTENT_OPTIONS`): its reruns would differ in kind from the
+    reports it keeps (a Chinese report beside English ones, an index.pdf without every report's)."""
+    if not last:
+        return
+    now = options.content()
+    differ = [name for name in now if name in last and last[name] != now[name]]
+    if differ:
+        lines = [
+            message(
+                "runs", "failed_differs", options.lang,
+                option=OPTION_FLAGS[name], last=_shown(last[name], options.lang), now=_shown(now[name], options.lang),
+            )
+            for name in differ
+        ]  # fmt: skip
+        raise OptionError([message("runs", "failed_options", options.lang, option="--failed"), *lines])
+
+
+def _shown(value: Any, lang: str) -> str:
+    """An option's value as the message shows it (yes/no, ``-`` for none)."""
+    if isinstance(value, bool):
+        return message("runs", "value_yes" if value else "value_no", lang)
+    return str(value) if value not in (None, {}, "") else "-"
+
+
+def _report(batch: Any, result: Result, stage: Path, out: Path, lang: str) -> list:
+    """Every group's report and the index, written by ``batch`` (a ReportBatch) in ``stage``."""
+    try:
+        outcomes = batch.run(stage / "results", list(result.scores["group_id"]))
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM: say where the finished reports went
+        log.warning(message("outputs", "stopped_kept", lang, folder=str(out), staging=str(stage)))
+        raise
+    batch.write_index(result, outcomes)
+    return outcomes
 
 
 def _moved(outcome, stage: Path, out: Path):

@@ -37,12 +37,13 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from assess.batch.engine import DEFAULT_PRELOAD, KernelSettings, ReportPayload, ReportTask
-from assess.batch.executors import BatchError, Executor, default_workers, open_executor
+from assess.batch.executors import Executor, default_workers, open_executor
 from assess.batch.fingerprint import index_fingerprint, report_fingerprints
 from assess.batch.ledger import Ledger
+from assess.batch.options import DEFAULT_TEMPLATE, BatchError, ReportOptions, report_options
 from assess.common.atomic import atomic_write, pid_alive
 from assess.common.extras import require
-from assess.common.resources import resource_path
+from assess.common.messages import message
 from assess.intake.spec import ID_PATTERN
 from assess.reporting import sections as report
 from assess.reporting.pages import render_html, write_index
@@ -52,6 +53,7 @@ __all__ = [
     "DEFAULT_TEMPLATE",
     "BatchError",
     "ReportBatch",
+    "ReportOptions",
     "ReportOutcome",
     "render_html",
     "render_reports",
@@ -60,8 +62,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The report notebook shipped in the package (package data, found by importlib.resources).
-DEFAULT_TEMPLATE = resource_path("assess.reporting", "templates", "group_report.ipynb")
 
 _ID = re.compile(ID_PATTERN)
 _PART_OWNER = re.compile(r"\.(\d+)\.part$")  # ".NAME.PID.part": a file being written by process PID
@@ -253,43 +253,18 @@ class ReportBatch:
     ----------
     out_dir : str or Path
         Where ``notebooks/``, ``reports/``, ``index.html`` and ``run.jsonl`` go.
-    template : str or Path
-        The papermill notebook; it needs a cell tagged ``parameters`` taking
-        ``group_id``, ``result_dir`` and ``lang``.
-    timeout : float
-        Seconds one report may run before it fails with ``timeout``.
+    options : ReportOptions, optional
+        What to run and how (:class:`~assess.batch.options.ReportOptions`: language, PDF,
+        template, kernel, isolation, workers, executor, timeout, retries, ``only``,
+        ``failed``, ``force``, notebook parameters). Default: the defaults.
     progress : bool
         Show one progress bar for the run.
-    lang : {"en", "zh"}
-        Report language.
-    pdf : bool
-        Also write ``reports/<group_id>.pdf`` (needs :mod:`assess.reporting.pdf`).
-    kernel_name : str
-        Jupyter kernel to run the notebooks in.
-    isolation : {"warm", "fresh"}
-        Reuse a reset kernel per worker, or start one per report.
-    workers : int, optional
-        Parallel workers for the local executor (default: the number of cores).
-    executor : str
-        ``"local"`` or ``"dask://HOST:PORT"``.
-    retries : int
-        Extra attempts after a dead kernel or a kernel that did not start.
-    recycle_after : int
-        Replace a warm kernel after this many reports (0: never).
-    max_kernel_memory : float
-        Replace a warm kernel whose memory exceeds this many MB after a report (0: no limit).
-    force : bool
-        Rerun every selected report, changed or not.
-    only : sequence of str, optional
-        Run just these groups (the others keep their reports).
-    failed : bool
-        Run just the groups whose report failed last time.
-    parameters : dict, optional
-        Extra notebook parameters (part of every report's fingerprint).
     publish_to : str or Path, optional
         Where ``out_dir``'s contents will be once the run is swapped in, when ``out_dir`` is a
         staging folder (:mod:`assess.common.staging`): the executed notebooks name the result
         folder there, not in the staging folder that is gone by then.
+    **changes
+        Single options given by name (``lang="zh"``, ``workers=2``), over ``options``.
 
     Notes
     -----
@@ -301,64 +276,38 @@ class ReportBatch:
     def __init__(
         self,
         out_dir: str | Path,
-        template: str | Path = DEFAULT_TEMPLATE,
-        timeout: float = 600,
-        progress: bool = True,
+        options: ReportOptions | None = None,
         *,
-        lang: str = "en",
-        pdf: bool = False,
-        kernel_name: str = "python3",
-        isolation: str = "warm",
-        workers: int | None = None,
-        executor: str = "local",
-        retries: int = 2,
-        recycle_after: int = 100,
-        max_kernel_memory: float = 2048,
-        force: bool = False,
-        only: Sequence[str] | None = None,
-        failed: bool = False,
-        parameters: dict[str, Any] | None = None,
+        progress: bool = True,
         publish_to: str | Path | None = None,
+        **changes: Any,
     ) -> None:
-        report.check_lang(lang)
+        self.options = opts = report_options(options, **changes)
+        report.check_lang(opts.lang)
         self.out_dir = Path(out_dir).resolve()
         self.publish_to = None if publish_to is None else Path(publish_to).resolve()
-        self.template = Path(template).resolve()
+        self.template = opts.template.resolve()
         if not self.template.is_file():
             raise FileNotFoundError(
                 f"Report template {self.template} does not exist; pass an existing .ipynb as template."
             )
-        if timeout is not None and timeout <= 0:
-            raise BatchError(f"Timeout {timeout} is invalid. Timeout should be a positive number of seconds.")
-        if workers is not None and workers < 1:
-            raise BatchError(f"Workers {workers} is invalid. Workers should be a positive number of processes.")
-        if retries < 0:
-            raise BatchError(f"Retries {retries} is invalid. Retries should be 0 or more.")
-        if only is not None and failed:
-            raise BatchError("Give either only (some groups) or failed (the failures), not both.")
-        if pdf:
+        if opts.pdf:
             require("pdf")
             from assess.reporting.pdf import check_fonts
 
-            check_fonts(lang)  # a Chinese PDF without a CJK font would be boxes: refused before any work
+            check_fonts(opts.lang)  # a Chinese PDF without a CJK font would be boxes: refused before any work
         self.template_text = self.template.read_text(encoding="utf-8")
-        check_parameters(dict(parameters or {}), self.template_text, self.template)
-        if kernel_name != "python3":  # papermill's default is always there
-            check_kernel(kernel_name)
+        check_parameters(dict(opts.parameters), self.template_text, self.template)
+        if opts.kernel_name != "python3":  # papermill's default is always there
+            check_kernel(opts.kernel_name)
         self.settings = KernelSettings(
-            kernel_name=kernel_name,
-            isolation=isolation,
+            kernel_name=opts.kernel_name,
+            isolation=opts.isolation,
             preload=tuple(dict.fromkeys(DEFAULT_PRELOAD + template_imports(self.template_text))),
-            recycle_after=recycle_after,
-            max_memory_mb=max_kernel_memory,
+            recycle_after=opts.recycle_after,
+            max_memory_mb=opts.max_kernel_memory,
         )
-        self.timeout, self.progress, self.lang, self.pdf = timeout, progress, lang, pdf
-        self.workers = workers
-        self.executor_spec = executor
-        self.retries = retries
-        self.force, self.failed_only = force, failed
-        self.only = None if only is None else [str(g) for g in only]
-        self.parameters = dict(parameters or {})
+        self.progress, self.lang, self.pdf = progress, opts.lang, opts.pdf
         self._executor: Executor | None = None
         self._signals: _Terminate | None = None
         self.ledger: Ledger | None = None
@@ -368,7 +317,10 @@ class ReportBatch:
         """Start the executor now (kernels warm up in the background)."""
         if self._executor is None:
             self._executor = open_executor(
-                self.executor_spec, workers or self.workers or default_workers(), self.settings, self.retries
+                self.options.executor,
+                workers or self.options.workers or default_workers(),
+                self.settings,
+                self.options.retries,
             )
         return self
 
@@ -396,13 +348,13 @@ class ReportBatch:
                 self._signals.__exit__(None, None, None)
 
     # the run
-    def _options(self) -> dict[str, Any]:
+    def _fingerprinted(self) -> dict[str, Any]:
         """What, besides the data, changes a report's content (its fingerprint)."""
         return {
             "lang": self.lang,
             "pdf": self.pdf,
             "kernel": self.settings.kernel_name,
-            "parameters": self.parameters,
+            "parameters": dict(self.options.parameters),
         }
 
     def _paths(self, group_id: str) -> tuple[Path, Path, Path]:
@@ -455,29 +407,44 @@ class ReportBatch:
         result = load_result(result_dir)  # fails once, up front, if the folder holds no result
         group_ids = [g if isinstance(g, str) else str(g) for g in group_ids]
         valid = [g for g in group_ids if _ID.fullmatch(g)]
-        names = {
-            str(g): report.display_text(n)
-            for g, n in zip(result.scores["group_id"], result.scores["name"], strict=True)
-        }
-        year_title = report.text("title", self.lang, year=result.meta.get("year", ""))
-        fingerprints = report_fingerprints(result, self.template_text, valid, self._options())
-
+        fingerprints = report_fingerprints(result, self.template_text, valid, self._fingerprinted())
         self.ledger = ledger = Ledger(self.out_dir)
-        state = ledger.state
-        if self.only is not None:
-            unknown = sorted(set(self.only) - set(group_ids))
+        selected = self._selected(group_ids, ledger.state)
+        outcomes, to_run = self._plan(group_ids, selected, ledger.state, fingerprints)
+        self._tidy(group_ids, ledger.state)
+        ledger.start(self._ledger_options(), groups=len(group_ids), to_run=len(to_run))
+        self._record_unrun(group_ids, selected, outcomes, fingerprints)
+        if not to_run and self._executor is not None:
+            self._executor.close(cancel=True)  # started early for nothing: stop it, warm or not
+            self._executor = None
+        titles = self._titles(result, to_run)
+        tasks = [self._task(g, titles[g], result_dir) for g in to_run]
+        outcomes.update(self._execute(tasks, fingerprints, unchanged=len(group_ids) - len(to_run), outcomes=outcomes))
+        return [outcomes[g] for g in group_ids if g in outcomes]
+
+    def _selected(self, group_ids: list[str], state: dict[str, dict[str, Any]]) -> set[str]:
+        """The groups this run is about: ``only``'s, the last failures (``failed``), or all."""
+        if self.options.only is not None:
+            unknown = sorted(set(self.options.only) - set(group_ids))
             if unknown:
                 raise BatchError(
                     f"Groups {', '.join(unknown)} are not in this result; --only takes IDs like {group_ids[0]}."
                 )
-            selected = set(self.only)
-        elif self.failed_only:
-            selected = {g for g in valid if state.get(g, {}).get("status") == "failed"}
-        else:
-            selected = set(group_ids)
+            return set(self.options.only)
+        if self.options.failed:
+            return {g for g in group_ids if _ID.fullmatch(g) and state.get(g, {}).get("status") == "failed"}
+        return set(group_ids)
 
+    def _plan(
+        self,
+        group_ids: list[str],
+        selected: set[str],
+        state: dict[str, dict[str, Any]],
+        fingerprints: dict[str, str],
+    ) -> tuple[dict[str, ReportOutcome], list[str]]:
+        """The outcomes of the groups kept as they are, and the groups to run now, in order."""
         # Named groups (only) and failures (failed) rerun whatever their fingerprint says.
-        rerun = self.force or self.only is not None or self.failed_only
+        rerun = self.options.force or self.options.only is not None or self.options.failed
         outcomes: dict[str, ReportOutcome] = {}
         to_run: list[str] = []
         for group_id in group_ids:
@@ -486,7 +453,7 @@ class ReportBatch:
                 if kept is not None:
                     outcomes[group_id] = kept
             elif not _ID.fullmatch(group_id):
-                continue  # recorded below
+                continue  # recorded by _record_unrun
             elif (
                 not rerun
                 and state.get(group_id, {}).get("fingerprint") == fingerprints[group_id]
@@ -496,7 +463,11 @@ class ReportBatch:
                 outcomes[group_id] = skipped
             else:
                 to_run.append(group_id)
+        return outcomes, to_run
 
+    def _tidy(self, group_ids: list[str], state: dict[str, dict[str, Any]]) -> None:
+        """Make the folders; remove what a killed run left half-written, and the reports of
+        groups gone from the input (in a run over all groups)."""
         for sub in ("reports", "notebooks"):
             (self.out_dir / sub).mkdir(parents=True, exist_ok=True)
         for folder in (self.out_dir, self.out_dir / "reports", self.out_dir / "notebooks"):
@@ -504,12 +475,21 @@ class ReportBatch:
                 owner = _PART_OWNER.search(stray.name)
                 if owner is None and folder != self.out_dir or owner and not pid_alive(int(owner.group(1))):
                     stray.unlink(missing_ok=True)
-        if self.only is None and not self.failed_only:
+        if self.options.only is None and not self.options.failed:
             for group_id in set(state) - set(group_ids):  # a group gone from the input: its report goes too
                 if _ID.fullmatch(group_id):
                     for path in self._paths(group_id):
                         path.unlink(missing_ok=True)
-        ledger.start(self._ledger_options(), groups=len(group_ids), to_run=len(to_run))
+
+    def _record_unrun(
+        self,
+        group_ids: list[str],
+        selected: set[str],
+        outcomes: dict[str, ReportOutcome],
+        fingerprints: dict[str, str],
+    ) -> None:
+        """Ledger lines for the groups not run: refused IDs (as failures) and unchanged reports."""
+        assert self.ledger is not None
         for group_id in group_ids:
             if group_id in selected and not _ID.fullmatch(group_id):
                 # Never build a path from an ID the input contract does not allow (e.g. "../x").
@@ -517,72 +497,96 @@ class ReportBatch:
                 outcomes[group_id] = ReportOutcome(
                     group_id, False, None, None, error, 0.0, error_class="invalid_group", status="failed"
                 )
-                ledger.report(group_id=group_id, status="failed", error_class="invalid_group", error=error, attempts=0)
+                self.ledger.report(
+                    group_id=group_id, status="failed", error_class="invalid_group", error=error, attempts=0
+                )
         for group_id, outcome in outcomes.items():
             if outcome.status == "skipped":
-                ledger.report(group_id=group_id, status="skipped", fingerprint=fingerprints[group_id])
+                self.ledger.report(group_id=group_id, status="skipped", fingerprint=fingerprints[group_id])
 
-        if not to_run and self._executor is not None:
-            self._executor.close(cancel=True)  # started early for nothing: stop it, warm or not
-            self._executor = None
+    def _execute(
+        self,
+        tasks: list[ReportTask],
+        fingerprints: dict[str, str],
+        unchanged: int,
+        outcomes: dict[str, ReportOutcome],
+    ) -> dict[str, ReportOutcome]:
+        """Run ``tasks`` on the workers, storing each report as it comes, under one progress bar;
+        the ledger's end line says how the run ended, interrupted or not."""
+        assert self.ledger is not None
+        done: dict[str, ReportOutcome] = {}
         started = time.perf_counter()
-        written = failed = 0
         interrupted = True
         try:
-            if to_run:
-                tasks = [self._task(g, names.get(g), year_title, result_dir) for g in to_run]
-                self.start(min(self.workers or default_workers(), len(to_run)))
+            if tasks:
+                self.start(min(self.options.workers or default_workers(), len(tasks)))
                 assert self._executor is not None
-                bar = _Bar(total=len(to_run), desc="reports", unit="report", disable=not self.progress, smoothing=0.1)
-                bar.set_postfix(failed=0, unchanged=len(group_ids) - len(to_run))
+                bar = self._bar(len(tasks))
+                bar.set_postfix_str(message("runs", "progress_counts", self.lang, failed=0, unchanged=unchanged))
                 try:
                     for payload in self._executor.run(tasks):
                         with held_signals():  # the files and their ledger line, or neither
-                            outcome = self._store(payload, fingerprints[payload.group_id])
-                        outcomes[payload.group_id] = outcome
-                        written += outcome.ok
-                        failed += not outcome.ok
-                        bar.set_postfix(failed=failed, unchanged=len(group_ids) - len(to_run), refresh=False)
+                            done[payload.group_id] = self._store(payload, fingerprints[payload.group_id])
+                        failed = sum(not o.ok for o in done.values())
+                        counts = message("runs", "progress_counts", self.lang, failed=failed, unchanged=unchanged)
+                        bar.set_postfix_str(counts, refresh=False)
                         bar.update(1)
                 finally:
                     bar.close()
             interrupted = False
         finally:
-            ledger.end(
+            self.ledger.end(
                 time.perf_counter() - started,
-                written=written,
+                written=sum(o.ok for o in done.values()),
                 skipped=sum(o.status == "skipped" for o in outcomes.values()),
-                failed=failed,
+                failed=sum(not o.ok for o in done.values()),
                 interrupted=interrupted,
             )
-        return [outcomes[g] for g in group_ids if g in outcomes]
+        return done
+
+    def _bar(self, total: int) -> _Bar:
+        """The run's progress bar, in the run's language."""
+        desc, unit = (message("runs", key, self.lang) for key in ("progress", "progress_unit"))
+        return _Bar(total=total, desc=desc, unit=unit, disable=not self.progress, smoothing=0.1)
 
     def _ledger_options(self) -> dict[str, Any]:
+        opts = self.options
         return {
             "template": str(self.template),
-            "executor": self.executor_spec,
-            "workers": getattr(self._executor, "workers", None) or self.workers or default_workers(),
+            "executor": opts.executor,
+            "workers": getattr(self._executor, "workers", None) or opts.workers or default_workers(),
             "isolation": self.settings.isolation,
-            "timeout": self.timeout,
-            "retries": self.retries,
+            "timeout": opts.timeout,
+            "retries": opts.retries,
             "lang": self.lang,
             "pdf": self.pdf,
-            "force": self.force,
-            "only": self.only,
-            "failed": self.failed_only,
+            "kernel": opts.kernel_name,
+            "parameters": dict(opts.parameters),
+            "force": opts.force,
+            "only": None if opts.only is None else list(opts.only),
+            "failed": opts.failed,
         }
 
-    def _task(self, group_id: str, name: str | None, year_title: str, result_dir: Path) -> ReportTask:
-        title = f"{name} · {group_id} · {year_title}" if name else f"{group_id} · {year_title}"
+    def _titles(self, result: Result, group_ids: list[str]) -> dict[str, str]:
+        """Each report's page title: the group's name, its ID and the year."""
+        names = {str(g): n for g, n in zip(result.scores["group_id"], result.scores["name"], strict=True)}
+        year_title = report.text("title", self.lang, year=result.meta.get("year", ""))
+        return {
+            g: f"{report.display_text(names[g])} · {g} · {year_title}" if names.get(g) else f"{g} · {year_title}"
+            for g in group_ids
+        }
+
+    def _task(self, group_id: str, title: str, result_dir: Path) -> ReportTask:
+        parameters = {**self.options.parameters, "group_id": group_id, "result_dir": str(result_dir)}
         return ReportTask(
             group_id=group_id,
             title=title,
             template=self.template_text,
-            parameters={**self.parameters, "group_id": group_id, "result_dir": str(result_dir), "lang": self.lang},
+            parameters={**parameters, "lang": self.lang},
             lang=self.lang,
             pdf=self.pdf,
-            timeout=self.timeout,
-            retries=self.retries,
+            timeout=self.options.timeout,
+            retries=self.options.retries,
             cwd=str(self.out_dir),
             settings=self.settings,
         )
@@ -602,7 +606,8 @@ class ReportBatch:
         else:  # no report at all rather than a stale one
             html.unlink(missing_ok=True)
             pdf.unlink(missing_ok=True)
-            log.warning("Report for group %s failed (%s): %s", group_id, payload.error_class, payload.error)
+            words = {"group": group_id, "kind": payload.error_class, "error": payload.error}
+            log.warning(message("runs", "report_failed", self.lang, **words))
         assert self.ledger is not None
         self.ledger.report(
             group_id=group_id,
@@ -655,13 +660,10 @@ def render_reports(
     out_dir: str | Path,
     group_ids: Iterable[str],
     template: str | Path = DEFAULT_TEMPLATE,
-    timeout: float = 600,
-    progress: bool = True,
+    options: ReportOptions | None = None,
     *,
-    lang: str = "en",
-    pdf: bool = False,
-    kernel_name: str = "python3",
-    **options: Any,
+    progress: bool = True,
+    **changes: Any,
 ) -> list[ReportOutcome]:
     """Execute the report notebook for each group and convert it to HTML.
 
@@ -683,19 +685,14 @@ def render_reports(
         The groups to report on, in order. IDs must match :data:`assess.intake.spec.ID_PATTERN`.
     template : str or Path
         The papermill notebook; it needs a cell tagged ``parameters``.
-    timeout : float
-        Seconds one report may run before it fails.
+    options : ReportOptions, optional
+        How to run (:class:`~assess.batch.options.ReportOptions`); its ``template`` gives way
+        to ``template``.
     progress : bool
         Show one progress bar across the groups.
-    lang : {"en", "zh"}
-        Report language, passed to the notebook.
-    pdf : bool
-        Also export each report to PDF.
-    kernel_name : str
-        Jupyter kernel to run the notebook in.
-    **options
-        The other :class:`ReportBatch` options (``isolation``, ``workers``, ``executor``,
-        ``retries``, ``force``, ``only``, ``failed``, ...).
+    **changes
+        Single options by name over ``options`` (``lang="zh"``, ``pdf=True``, ``workers=2``,
+        ``timeout``, ``isolation``, ``executor``, ``retries``, ``force``, ``only``, ``failed``, ...).
 
     Returns
     -------
@@ -710,7 +707,7 @@ def render_reports(
     BatchError
         For invalid options, or an executor that cannot be used.
     """
-    batch = ReportBatch(out_dir, template, timeout, progress, lang=lang, pdf=pdf, kernel_name=kernel_name, **options)
+    batch = ReportBatch(out_dir, report_options(options, template=template, **changes), progress=progress)
     with _Terminate():
         try:
             return batch.run(result_dir, group_ids)

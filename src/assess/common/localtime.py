@@ -8,12 +8,22 @@ dates read ``2025年12月31日``, English ones ``31 December 2025``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import os
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from assess.common.messages import message
 
-__all__ = ["DEFAULT_TIMEZONE", "LOCALES", "local_datetime", "format_date", "format_datetime"]
+__all__ = [
+    "DEFAULT_TIMEZONE",
+    "LOCALES",
+    "local_datetime",
+    "format_date",
+    "format_datetime",
+    "source_date_epoch",
+    "generated_now",
+    "stamp",
+]
 
 #: The time zone of the outputs when the scheme names none.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -35,6 +45,18 @@ def local_datetime(moment: str | datetime, timezone: str | None = None) -> datet
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     return value.astimezone(ZoneInfo(timezone or DEFAULT_TIMEZONE))
+
+
+def stamp(moment: str | datetime, timezone: str | None = None) -> str:
+    """``moment`` as every output stamps its generation time: ISO 8601 in the office's time zone,
+    with its UTC offset (the provenance sheet of scores.xlsx and each report's footer alike).
+
+    Examples
+    --------
+    >>> stamp("2025-12-31T16:30:00+00:00")
+    '2026-01-01T00:30:00+08:00'
+    """
+    return local_datetime(moment, timezone).isoformat()
 
 
 def format_date(day: str | date, lang: str = "en") -> str:
@@ -73,6 +95,33 @@ def format_datetime(moment: str | datetime, lang: str = "en", timezone: str | No
     # versions); the outputs keep one fixed form: date, minute, and the UTC offset in brackets.
     lang = "zh" if lang == "zh" else "en"
     return message("dates", "moment", lang, date=format_date(local, lang), clock=clock, utc=utc)
+
+
+def source_date_epoch() -> datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` pins (reproducible outputs: the same inputs give the same
+    bytes), in UTC; ``None`` when it is unset or not a whole number of seconds.
+
+    Examples
+    --------
+    >>> os.environ["SOURCE_DATE_EPOCH"] = "1767225600"
+    >>> source_date_epoch().isoformat()
+    '2026-01-01T00:00:00+00:00'
+    >>> del os.environ["SOURCE_DATE_EPOCH"]
+    >>> source_date_epoch() is None
+    True
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        return datetime.fromtimestamp(int(value), UTC) if value else None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def generated_now() -> str:
+    """The generation time of an output, ISO 8601 in UTC to the second: ``SOURCE_DATE_EPOCH``'s
+    moment when it is set, else now. Shown in the office's time zone by :func:`format_datetime`."""
+    moment = source_date_epoch() or datetime.now(UTC)
+    return moment.replace(microsecond=0).isoformat()
 
 
 def _locale(lang: str) -> str:

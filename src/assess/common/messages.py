@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from assess.common.yamlio import DuplicateKey, read_yaml
+
 __all__ = [
     "LANGS",
     "MissingMessage",
@@ -34,7 +36,7 @@ __all__ = [
     "check_lang",
     "catalogue",
     "message",
-    "read_yaml",
+    "read_package_yaml",
 ]
 
 #: Languages the outputs can be written in (one catalogue file each).
@@ -79,35 +81,13 @@ def _location(lang: str) -> str:
     return f"assess/common/locales/{lang}.yaml"
 
 
-class _CatalogueLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # C parser when built
-    """PyYAML's safe loader that refuses a key written twice in one mapping.
-
-    PyYAML lets the last of two equal keys win silently; in a catalogue that hides a phrase
-    edited in one place and copied in another.
-    """
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                if isinstance(key, str) and key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None,
-                        None,
-                        f"key {key!r} appears twice (first on line {seen[key] + 1})",
-                        key_node.start_mark,
-                    )
-                if isinstance(key, str):
-                    seen[key] = key_node.start_mark.line
-        return super().construct_mapping(node, deep)
-
-
-def read_yaml(source: str, where: str) -> Any:
-    """The data of a YAML text shipped with the package (a catalogue, the vocabulary), read safely
-    and refusing a key written twice in one mapping; ``where`` names the file in errors."""
+def read_package_yaml(source: str, where: str) -> Any:
+    """The data of a YAML text shipped with the package (a catalogue, the vocabulary), read by the
+    one careful reader (:func:`assess.common.yamlio.read_yaml`); ``where`` names the file in errors."""
     try:
-        return yaml.load(source, Loader=_CatalogueLoader)  # noqa: S506 — a SafeLoader subclass
+        return read_yaml(source)
+    except DuplicateKey as exc:
+        raise CatalogueError(f"{where}: {exc}; keep one") from None
     except yaml.YAMLError as exc:
         raise CatalogueError(f"{where}: not valid YAML: {exc}") from None
 
@@ -119,7 +99,7 @@ def parse_catalogue(source: str, where: str) -> dict[str, dict[str, str]]:
     something else (``No``, ``1.0``, an empty value) is refused with its line, so a hand edit
     cannot turn a word into ``False``.
     """
-    data = read_yaml(source, where)
+    data = read_package_yaml(source, where)
     if not isinstance(data, dict):
         raise CatalogueError(f"{where}: expected a mapping of sections (report:, indicator:, ...), got {data!r:.60}")
     domains: dict[str, dict[str, str]] = {}

@@ -145,8 +145,11 @@ def _size(path: Path, only_own: bool = False) -> int:
     return total
 
 
-def _roll_forward(out: Path, stage: Path, names: Iterable[str], moved: list[str] | None = None) -> None:
-    """Move each staged entry into ``out`` (the one there first aside into ``stage/.old``)."""
+def _roll_forward(
+    out: Path, stage: Path, names: Iterable[str], moved: list[str] | None = None, drop: Iterable[str] = ()
+) -> None:
+    """Move each staged entry into ``out`` (the one there first aside into ``stage/.old``), and
+    each entry named in ``drop`` out of ``out`` (aside too)."""
     old = stage / _OLD
     old.mkdir(exist_ok=True)
     for name in names:
@@ -159,13 +162,21 @@ def _roll_forward(out: Path, stage: Path, names: Iterable[str], moved: list[str]
             _remove(aside)  # left by an attempt rolled back
             os.replace(target, aside)
         os.replace(new, target)
+    for name in drop:
+        target, aside = out / name, old / name
+        if _present(target):
+            if moved is not None:
+                moved.append(name)
+            _remove(aside)
+            os.replace(target, aside)
 
 
-def _roll_back(out: Path, stage: Path, moved: list[str]) -> None:
+def _roll_back(out: Path, stage: Path, moved: list[str], drop: Iterable[str] = ()) -> None:
     """Undo :func:`_roll_forward` for the entries in ``moved``, each wherever it stopped."""
+    dropped = set(drop)
     for name in reversed(moved):
         new, target, aside = stage / name, out / name, stage / _OLD / name
-        if _present(target) and not _present(new):  # the new entry had moved in
+        if name not in dropped and _present(target) and not _present(new):  # the new entry had moved in
             os.replace(target, new)
         if _present(aside) and not _present(target):  # the old one had moved aside
             os.replace(aside, target)
@@ -183,24 +194,34 @@ def recover(out: str | Path) -> bool:
     if not journal.is_file():
         return False
     try:
-        names = json.loads(journal.read_text(encoding="utf-8"))["put"]
-    except (OSError, ValueError, KeyError, TypeError):
-        names = None
-    if isinstance(names, list) and all(isinstance(n, str) and "/" not in n and n not in ("", ".", "..") for n in names):
-        _roll_forward(out, stage, names)
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+        names, drop = entries["put"], entries.get("drop", [])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        names = drop = None
+    if _names(names) and _names(drop):
+        _roll_forward(out, stage, names, drop=drop)
     shutil.rmtree(stage)
     return True
 
 
-def _swap(out: Path, stage: Path, names: Iterable[str]) -> None:
+def _names(names: object) -> bool:
+    """The journal's list of entries is one of plain names (never a path that leaves ``out``)."""
+    return isinstance(names, list) and all(
+        isinstance(n, str) and "/" not in n and n not in ("", ".", "..") for n in names
+    )
+
+
+def _swap(out: Path, stage: Path, names: Iterable[str], drop: Iterable[str] = ()) -> None:
     put = [name for name in names if _present(stage / name)]
-    atomic_write(stage / _JOURNAL, json.dumps({"put": put}))  # from here the swap is finished, whatever happens
+    gone = [name for name in drop if not _present(stage / name)]
+    # from here the swap is finished, whatever happens
+    atomic_write(stage / _JOURNAL, json.dumps({"put": put, "drop": gone}))
     moved: list[str] = []
     try:
-        _roll_forward(out, stage, put, moved)
+        _roll_forward(out, stage, put, moved, drop=gone)
     except OSError:
         try:
-            _roll_back(out, stage, moved)
+            _roll_back(out, stage, moved, drop=gone)
         except OSError:
             raise  # the journal stays: the next run finishes the swap
         (stage / _JOURNAL).unlink()  # nothing moved: the next run adopts the staging folder
@@ -210,7 +231,12 @@ def _swap(out: Path, stage: Path, names: Iterable[str]) -> None:
 
 @contextmanager
 def staged(
-    out: str | Path, names: Iterable[str], copy: Iterable[str] = (), lang: str = "en", resume: bool = True
+    out: str | Path,
+    names: Iterable[str],
+    copy: Iterable[str] = (),
+    lang: str = "en",
+    resume: bool = True,
+    drop: Iterable[str] = (),
 ) -> Iterator[Path]:
     """Yield the staging folder of ``out``, holding the entries ``names`` of ``out``; on success
     swap them into ``out``.
@@ -225,6 +251,12 @@ def staged(
         interrupted run left there), and each the block leaves there replaces ``out``'s.
     copy : iterable of str
         Among ``names``, files rewritten in place (the ledger): copied, not linked.
+    drop : iterable of str
+        Entries this run must not leave behind (an earlier run's PDFs when this one makes none),
+        as paths relative to the staging folder, ``*`` wildcards allowed (``reports/*.pdf``):
+        removed from the staging folder when the block starts; those among ``names`` are
+        removed from ``out`` by the swap, journalled with it (a swap finished by the next run
+        removes them too), never before it.
     lang : {"en", "zh"}
         Language of the :class:`DiskFull` message.
     resume : bool
@@ -249,8 +281,11 @@ def staged(
             clean_leftovers(out / name)  # of a folder swap killed midway (see atomic_folder)
             if _present(out / name) and not _present(stage / name):
                 _mirror(out / name, stage / name, name in copy)
+        for pattern in drop:
+            for path in sorted(stage.glob(pattern)):
+                _remove(path)
         yield stage
-        _swap(out, stage, names)
+        _swap(out, stage, names, drop=[name for name in drop if name in names])
     except BaseException as exc:
         full = disk_full_error(exc)
         if full is None:

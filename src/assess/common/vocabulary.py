@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from assess.common.messages import CatalogueError, read_yaml
+from assess.common.messages import CatalogueError, read_package_yaml
 
 __all__ = ["SheetWords", "vocabulary", "sheet_words", "month_zh", "quarter_zh"]
 
@@ -42,7 +42,9 @@ class SheetWords:
 @functools.cache
 def vocabulary() -> Mapping[str, Any]:
     """The whole vocabulary file, read on first use (``sheets``, ``months_zh``, ``quarters_zh``)."""
-    data = read_yaml(files("assess.common").joinpath("locales", "vocabulary.yaml").read_text(encoding="utf-8"), _WHERE)
+    data = read_package_yaml(
+        files("assess.common").joinpath("locales", "vocabulary.yaml").read_text(encoding="utf-8"), _WHERE
+    )
     if not isinstance(data, dict) or not isinstance(data.get("sheets"), dict):
         raise CatalogueError(f"{_WHERE}: expected a mapping with a 'sheets' section")
     for key, count in (("months_zh", 12), ("quarters_zh", 4)):

@@ -32,13 +32,18 @@ import pandas as pd
 import python_calamine
 from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, WorkSheetParser, _cast_number
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
+from assess.common.compat import openpyxl_reader, sheet_parser_options, sheet_source, workbook_styles
 from assess.intake import _xlsx_parts as parts
 from assess.intake.problems import InputError, Problem, Wording, wording
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
+
+_openpyxl = openpyxl_reader()  # openpyxl's private streaming parser, behind common.compat
+FORMULA_TAG, INLINE_STRING, VALUE_TAG = _openpyxl.FORMULA_TAG, _openpyxl.INLINE_STRING, _openpyxl.VALUE_TAG
+WorkSheetParser: type[Any] = _openpyxl.WorkSheetParser
+_cast_number = _openpyxl._cast_number
 
 __all__ = ["RawTables", "Origin", "read_tables", "file_sha256", "atomic_path", "normalise_name"]
 
@@ -673,7 +678,7 @@ _T = f"{{{SHEET_MAIN_NS}}}t"
 _R = f"{{{SHEET_MAIN_NS}}}r"
 
 
-class _CellParser(WorkSheetParser):
+class _CellParser(WorkSheetParser):  # openpyxl's private parser, through common.compat
     """openpyxl's streaming sheet parser, made total and quicker for the cells intake meets.
 
     Every ``<v>`` becomes a value, never an exception: a numeric value that is not a plain
@@ -1052,15 +1057,8 @@ def _read_sheet(
     The reader of sheets calamine cannot lay out (a stray value far away, positions not written)
     or read (damaged parts, whose error it names).
     """
-    with ws._get_source() as src:  # openpyxl's read-only sheets expose no public sparse reader
-        parser = _CellParser(
-            src,
-            ws._shared_strings,
-            data_only=True,
-            epoch=ws.parent.epoch,
-            date_formats=_date_styles(ws.parent),
-            timedelta_formats=ws.parent._timedelta_formats,
-        )
+    with sheet_source(ws) as src:  # openpyxl's read-only sheets expose no public sparse reader
+        parser = _CellParser(src, data_only=True, date_formats=_date_styles(ws.parent), **sheet_parser_options(ws))
         cells = parser.parse()
         header: Cells = {}
         first: list[tuple[int, list[dict]]] = []
@@ -1115,11 +1113,12 @@ CJK_DATE_FORMATS = frozenset([*range(27, 37), *range(50, 59)])
 
 def _date_styles(book: Any) -> set[int]:
     """The cell styles openpyxl reads as dates, and those with a built-in CJK date format."""
-    cjk = {i for i, style in enumerate(book._cell_styles) if style.numFmtId in CJK_DATE_FORMATS}
-    return set(book._date_formats) | cjk
+    cell_styles, date_styles = workbook_styles(book)
+    cjk = {i for i, style in enumerate(cell_styles) if style.numFmtId in CJK_DATE_FORMATS}
+    return set(date_styles) | cjk
 
 
-def _hidden_of(parser: WorkSheetParser) -> tuple[set[int], list[tuple[int, int]]]:
+def _hidden_of(parser: Any) -> tuple[set[int], list[tuple[int, int]]]:
     def hidden(attrs: dict) -> bool:
         return str(attrs.get("hidden", "")).lower() in ("1", "true")
 

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from assess.common.errors import SchemeError
+from assess.common.yamlio import AliasRefused, DuplicateKey, read_yaml
 
 __all__ = [
     "Scheme",
@@ -56,8 +57,6 @@ BUILTIN_INDICATORS = (
 )
 
 DEFAULT_SCHEME_TEXT: str = files("assess.intake").joinpath("default_scheme.yaml").read_text(encoding="utf-8")
-
-_TOL = 1e-9
 
 #: Largest scheme file read (bytes); a scheme is a few kilobytes.
 MAX_SCHEME_BYTES = 1_000_000
@@ -524,57 +523,12 @@ def parse_scheme(data: Any, source: str = "scheme") -> Scheme:
         raise _scheme_error(exc, source) from None
 
 
-class _NoAliasError(Exception):
-    def __init__(self, mark: yaml.Mark) -> None:
-        self.mark = mark
-
-
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark) -> None:
-        self.key, self.first, self.again = key, first, again
-
-
-class _SchemeLoader(yaml.SafeLoader):
-    """PyYAML's safe loader without anchors and aliases (``&name``, ``*name``, ``<<: *name``)
-    and without duplicate keys.
-
-    Aliases let a few hundred bytes expand into gigabytes ("billion laughs"); a scheme has
-    no need for them. The refusal happens while composing, before any object is built.
-    A key written twice in one mapping (a line copied and edited, a setting added at the end
-    of the file) would silently let the last one win; it is refused with both lines.
-    """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise _NoAliasError(event.start_mark)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, yaml.Mark] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue  # `<<`: PyYAML's own merge rules apply
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    first = seen.get(key)
-                except TypeError:  # an unhashable key: PyYAML's own error names it
-                    break
-                if first is not None:
-                    raise _DuplicateKeyError(key, first, key_node.start_mark)
-                seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep)
-
-
 def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
     """Parse scheme YAML safely: no aliases or anchors, no duplicate keys, bounded nesting;
     errors (including characters YAML does not allow, such as NUL) as :class:`SchemeError`."""
-    loader = None
     try:
-        loader = _SchemeLoader(text)  # checks that every character is printable
-        return loader.get_single_data()
-    except _NoAliasError as exc:
+        return read_yaml(text, aliases=False)  # checks that every character is printable
+    except AliasRefused as exc:
         where = f"line {exc.mark.line + 1}, column {exc.mark.column + 1}"
         raise SchemeError(
             source,
@@ -582,7 +536,7 @@ def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
                 f"{where}: YAML anchors and aliases (&name, *name, <<: *name) are not allowed in a scheme file; write each setting out in full"
             ],
         ) from None
-    except _DuplicateKeyError as exc:
+    except DuplicateKey as exc:
         raise SchemeError(
             source,
             [
@@ -598,9 +552,6 @@ def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
         OverflowError,
     ) as exc:  # PyYAML raises ValueError for impossible dates such as 2025-13-45
         raise SchemeError(source, [f"not valid YAML: {exc}"]) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
 
 
 #: Normalisations whose 0–100 is a place among the groups, not an achievement.
@@ -660,4 +611,4 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
 
 def default_scheme() -> Scheme:
     """The shipped default scheme, exactly the scoring rules (docs/reference/scoring.md)."""
-    return parse_scheme(yaml.safe_load(DEFAULT_SCHEME_TEXT), "default scheme")
+    return parse_scheme(read_yaml(DEFAULT_SCHEME_TEXT), "default scheme")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from assess.common.tolerance import TOL as _TOL
 from assess.scoring.indicators import Window, rating_rows
 from assess.scoring.result import Result
 
@@ -49,7 +50,6 @@ __all__ = [
 
 #: Problem priorities in display order; ``none`` stands for a blank priority.
 PRIORITIES = ("urgent", "major", "common", "none")
-_TOL = 1e-9
 #: The sheet of ``scores.xlsx`` that lists every group's overdue problems (:func:`all_overdue_problems`):
 #: a report's table shows the first few and points there for the rest.
 OVERDUE_SHEET = "overdue_problems"

@@ -33,6 +33,8 @@ from IPython.display import HTML, Image
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
+from assess.common.localtime import stamp
+from assess.common.tolerance import TOL
 from assess.reporting import facts
 from assess.reporting import figures as plots
 from assess.reporting import provenance as prov
@@ -548,7 +550,7 @@ def _rating_rows(s: dict[str, Any], lang: str) -> tuple[list[tuple[str, str, str
     ]
     own = s["reliability"] if not math.isnan(s["reliability"]) else s["icc1k"]
     if not is_missing(own) and not math.isnan(own):
-        level = "high" if own >= 0.8 - 1e-9 else "medium" if own >= 0.6 - 1e-9 else "low"
+        level = "high" if own >= 0.8 - TOL else "medium" if own >= 0.6 - TOL else "low"
         rows.append(
             (text("reliability", lang), text(f"reliability.{level}", lang, value=format_number(own, 2)), "reliability")
         )
@@ -878,7 +880,7 @@ def index_remarks(result: Result, lang: str = "en") -> str:
     parts = [plots.importance_sentence(result, lang), red_flags(result, lang)]
     quality = result.ratings_quality
     if quality is not None and "reliability" in quality.columns:
-        low = quality[pd.to_numeric(quality["reliability"], errors="coerce") < LOW_RELIABILITY - 1e-9]
+        low = quality[pd.to_numeric(quality["reliability"], errors="coerce") < LOW_RELIABILITY - TOL]
         if len(low):
             own = low.set_index("group_id")["reliability"].astype(float)
             groups = mark("list_separator", lang).join(f"{g} ({own[g]:.2f})" for g in own.index)
@@ -993,6 +995,8 @@ def provenance_line(result: Result, lang: str = "en") -> str:
     scheme and SHA-256, package version, source commit, generation time."""
     values = prov.facts(result.meta)
     commit = values.get("git_commit") or text("not_in_git", lang)
+    if values.get("generated_at"):  # in the office's time zone with its offset, as scores.xlsx stamps it
+        values["generated_at"] = stamp(str(values["generated_at"]), (result.meta.get("scheme") or {}).get("timezone"))
     return text(
         "provenance_line", lang, input=display_text(values.get("input")), input_sha256=display_text(values.get("input_sha256")),
         scheme=display_text(values.get("scheme_name")), scheme_sha256=display_text(values.get("scheme_sha256")),

@@ -7,7 +7,6 @@ Text cells that start with ``=``, ``+``, ``-`` or ``@`` are stored as literal st
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Callable, Mapping
@@ -28,7 +27,7 @@ from assess.analysis.coherence import COHERENCE_WORDS  # the coherence sheet's n
 from assess.analysis.importance import importance
 from assess.analysis.scenarios import SCENARIO_WORDS  # the scenarios sheet's name and headers
 from assess.common.atomic import atomic_write
-from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
+from assess.common.localtime import DEFAULT_TIMEZONE, source_date_epoch, stamp
 from assess.common.messages import Domain, message
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
@@ -140,10 +139,10 @@ def _save(book: openpyxl.Workbook, path: Path) -> None:
 
 def _reproducible(xlsx: bytes) -> bytes:
     """Pin every time in an .xlsx to ``SOURCE_DATE_EPOCH`` (zip entries, ``docProps/core.xml``)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
+    epoch = source_date_epoch()
+    if epoch is None:
         return xlsx
-    when = datetime.fromtimestamp(max(int(epoch), 315532800), tz=UTC)  # zip times start in 1980
+    when = max(epoch, datetime(1980, 1, 1, tzinfo=UTC))  # zip times start in 1980
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -301,7 +300,7 @@ def provenance_table(meta: Mapping[str, object], lang: str = "en") -> pd.DataFra
     timezone = str(scheme_meta.get("timezone") or DEFAULT_TIMEZONE)
     values = {**meta, "scheme_name": scheme_meta.get("name", ""), "timezone": timezone}
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
-        values["generated_at"] = local_datetime(str(meta["generated_at"]), timezone).isoformat()
+        values["generated_at"] = stamp(str(meta["generated_at"]), timezone)
     if meta.get("uncertainty"):  # every output showing a probability records how it was drawn
         from assess.analysis.uncertainty import settings_text
 

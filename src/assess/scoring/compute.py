@@ -7,14 +7,14 @@ only loops run over the scheme's few bands and components).
 from __future__ import annotations
 
 import math
-import os
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from assess.common.errors import SchemeError
+from assess.common.localtime import generated_now
+from assess.common.tolerance import TOL  # two scores within this are equal (docs/reference/scoring.md)
 from assess.common.version import __version__
 from assess.intake.scheme import Normalize, Scheme, default_scheme
 from assess.intake.validate import Dataset
@@ -33,7 +33,6 @@ __all__ = [
     "order_rank",
 ]
 
-TOL = 1e-9  # two scores within this are equal (the scoring rules (docs/reference/scoring.md))
 COMPONENT_COLUMNS = ("daily_work", "effectiveness", "service_rating")  # the default scheme's, in SCORE_COLUMNS
 
 
@@ -507,6 +506,4 @@ def score(
 
 def _now() -> str:
     """Generation time; ``SOURCE_DATE_EPOCH`` pins it for reproducible outputs."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.replace(microsecond=0).isoformat()
+    return generated_now()

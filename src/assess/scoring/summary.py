@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from assess.common.messages import Domain, message
+from assess.common.tolerance import TOL as _TOL
 from assess.scoring.compute import quota_size
 from assess.scoring.result import Result
 
@@ -31,8 +32,6 @@ __all__ = [
     "SUMMARY_WORDS",
     "CAUSE_WORDS",
 ]
-
-_TOL = 1e-9
 
 #: Words of the summary, ``lang → {key: phrase}`` (section ``summary`` of the message catalogues).
 SUMMARY_WORDS = Domain("summary")
