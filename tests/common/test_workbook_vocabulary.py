@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assess.common import vocabulary
-from assess.common.messages import CatalogueError, read_yaml
+from assess.common.messages import CatalogueError, read_package_yaml
 from assess.intake.spec import SHEET_ALIASES, SHEETS
 
 FILE = Path(__file__).resolve().parents[2] / "src" / "assess" / "common" / "locales" / "vocabulary.yaml"
@@ -21,7 +21,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _data() -> dict:
-    return read_yaml(FILE.read_text(encoding="utf-8"), FILE.name)
+    return read_package_yaml(FILE.read_text(encoding="utf-8"), FILE.name)
 
 
 def test_every_sheet_and_column_of_the_contract_has_its_chinese_name_in_the_same_order() -> None:
@@ -77,4 +77,4 @@ def test_the_contract_reads_its_words_from_the_vocabulary() -> None:
 
 def test_a_key_written_twice_is_refused() -> None:
     with pytest.raises(CatalogueError, match="'zh' appears twice"):
-        read_yaml("sheets:\n  groups:\n    zh: 工作组\n    zh: 小组\n", "vocabulary.yaml")
+        read_package_yaml("sheets:\n  groups:\n    zh: 工作组\n    zh: 小组\n", "vocabulary.yaml")
