@@ -1,0 +1,484 @@
+"""Coercion: each raw cell of a sheet to its column's type (date, month, quarter, number, ID, text),
+or a located problem saying why it cannot be one.
+
+Conversions are vectorised where a column holds one clean type and otherwise computed once per
+distinct text; :mod:`assess.intake.validate` then checks the typed sheets against the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from assess.intake.problems import Problem
+from assess.intake.read import ROW, RawTables
+from assess.intake.spec import SHEETS, Column
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+#: The dates intake accepts: anything outside is a typo or a placeholder such as 9999-12-31.
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2099, 12, 31))
+#: The office's time zone when the scheme names none: time-zoned strings become dates there.
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+_MONTH_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+_CN_DIGIT = {"一": "1", "二": "2", "三": "3", "四": "4", "1": "1", "2": "2", "3": "3", "4": "4"}
+_QUARTER_FORMS = (  # applied to the NFKC-normalised, upper-cased cell without spaces; (year, quarter) groups
+    re.compile(r"^(?P<y>\d{4})年?[-_/.]?Q(?P<q>[1-4])$"),  # 2025-Q1, 2025Q1, 2025 Q1, 2025年Q1
+    re.compile(r"^Q(?P<q>[1-4])[-_/.]?(?P<y>\d{4})年?$"),  # Q1 2025, Q1-2025
+    re.compile(r"^(?P<y>\d{4})年第?(?P<q>[1-4一二三四])(?:季度?)?$"),  # 2025年一季度, 2025年第一季度, 2025年1
+    re.compile(r"^(?P<y>\d{4})第?(?P<q>[1-4一二三四])季度?$"),  # 2025第一季度
+    re.compile(r"^Q(?P<q>[1-4])$"),  # Q1: the year comes from the rest of the workbook
+    re.compile(r"^第?(?P<q>[1-4一二三四])季度?$"),  # 一季度, 第一季度, 第1季度
+)
+_NUMBER_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+_THOUSANDS_RE = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_SPACED_RE = re.compile(r"^[-+]?\d{1,3}( \d{3})+(\.\d+)?$")
+_NON_FINITE_RE = re.compile(r"^[-+]?(inf|infinity|nan)$", re.IGNORECASE)
+_YYYYMMDD = re.compile(r"^(19|20)\d{6}$")
+_DTYPES = {"date": "datetime64[ns]", "number": "float64"} | dict.fromkeys(
+    ("id", "text", "enum", "month", "quarter"), object
+)
+_YEARLESS = "????"  # year placeholder of a quarter written without one, resolved workbook-wide
+
+# ---- coercion: raw cell -> typed value, or a problem ----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Bad:
+    """Why one cell could not be converted, when there is more to say than "not a date"."""
+
+    rule: str
+    fix: str
+    rule_zh: str
+    fix_zh: str
+
+
+def _nfkc(text: str) -> str:
+    """Full-width digits, letters and punctuation (``１２．５``, ``２０２５－０３``) as ASCII; trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return v.date().isoformat()
+    return str(v).strip()
+
+
+def _out_of_range(value: object) -> _Bad:
+    lo, hi = DATE_RANGE
+    return _Bad(
+        f"the date is outside the years {lo.year}–{hi.year} that assess accepts",
+        "correct the year; leave the cell blank when there is no date",
+        f"日期超出本工具接受的年份范围（{lo.year}—{hi.year} 年）",
+        "改正年份；没有日期时请留空",
+    )
+
+
+def _day(d: dt.date) -> pd.Timestamp | _Bad:
+    if not DATE_RANGE[0] <= d <= DATE_RANGE[1]:
+        return _out_of_range(d)
+    return pd.Timestamp(d.year, d.month, d.day)
+
+
+def _date(v: object, tz: dt.tzinfo) -> pd.Timestamp | _Bad | None:
+    """A cell as a date: Excel dates and serials, ``yyyymmdd``, ISO and Chinese strings; time-zoned ones in ``tz``."""
+    if isinstance(v, dt.datetime):
+        if v.tzinfo is not None:
+            v = v.astimezone(tz)
+        return _day(v.date())
+    if isinstance(v, dt.date):
+        return _day(v)
+    if isinstance(v, pd.Timestamp):
+        return _day(v.date()) if not pd.isna(v) else None
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        if not math.isfinite(v) or 0 <= v < 1:  # a time of day alone is no date
+            return None
+        if v < 0:  # a date cell before 1900 (Excel stores 0001-01-01 as a negative serial)
+            return _out_of_range(v)
+        if float(v).is_integer() and _YYYYMMDD.match(str(int(v))):  # 20250304 typed as a number
+            return _date(str(int(v)), tz)
+        try:
+            return _day(_EXCEL_EPOCH + dt.timedelta(days=int(v)))
+        except OverflowError:
+            return _out_of_range(v)
+    if isinstance(v, str):
+        s = _nfkc(v)
+        for fmt in _DATE_FORMATS:
+            try:
+                return _day(dt.datetime.strptime(s, fmt).date())
+            except ValueError:
+                pass
+        try:  # ISO date-times: 2025-03-01T00:00:00, "2025-03-01 08:30", 2025-03-04T20:00:00Z, ...+08:00
+            stamp = dt.datetime.fromisoformat(s)
+        except ValueError:
+            m = re.match(r"^(\d{4,})\D", s)  # a year no calendar can hold (10000-01-01, 0000-01-01) is still a year
+            return _out_of_range(s) if m and not 1900 <= int(m.group(1)) <= 2099 and len(s) >= 8 else None
+        return _date(stamp, tz)
+    return None
+
+
+def _month(v: object, tz: dt.tzinfo) -> str | _Bad | None:
+    if isinstance(v, (dt.datetime, dt.date)):
+        year, month = v.year, v.month
+    else:
+        m = _MONTH_RE.match(_nfkc(_text(v)))
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            return None
+        year, month = int(m.group(1)), int(m.group(2))
+    if not DATE_RANGE[0].year <= year <= DATE_RANGE[1].year:
+        return _out_of_range(v)
+    return f"{year:04d}-{month:02d}"
+
+
+def _quarter(v: object, tz: dt.tzinfo) -> str | _Bad | None:
+    """``YYYY-Qn`` from the forms offices write; a quarter without a year keeps ``????`` for later."""
+    s = re.sub(r"\s+", "", _nfkc(_text(v))).upper()
+    for form in _QUARTER_FORMS:
+        m = form.match(s)
+        if m:
+            year = m.groupdict().get("y") or _YEARLESS
+            if year != _YEARLESS and not DATE_RANGE[0].year <= int(year) <= DATE_RANGE[1].year:
+                return _out_of_range(v)
+            return f"{year}-Q{_CN_DIGIT[m.group('q')]}"
+    return None
+
+
+_NON_FINITE = _Bad(
+    "not a finite number (infinity or NaN)",
+    "write the actual number; leave the cell blank if it is not known",
+    "不是有限的数值（无穷大或 NaN）",
+    "填写实际数值；未知时留空",
+)
+_DECIMAL_COMMA = _Bad(
+    "ambiguous comma: a comma is read only as a thousands separator in groups of three (1,000 or 12,345.6)",
+    "write decimals with a point (0.5, not 0,5) and thousands as 1,000 or 1000",
+    "逗号有歧义：逗号只能用作千位分隔符，每三位一组（如 1,000 或 12,345.6）",
+    "小数点请用“.”（写 0.5，不要写 0,5）；千位写作 1,000 或 1000",
+)
+
+_SPACED = _Bad(
+    "a space inside the number: it is read only as a thousands separator in groups of three (1 000 or 12 345.6)",
+    "remove the space, or write the decimal point (0.5, not 0 5)",
+    "数字中间有空格：空格只能用作千位分隔，每三位一组（如 1 000 或 12 345.6）",
+    "删除空格，或补上小数点（写 0.5，不要写 0 5）",
+)
+
+
+def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        try:
+            number = float(v)
+        except OverflowError:  # an integer beyond any float
+            return _NON_FINITE
+        return number if math.isfinite(number) else _NON_FINITE
+    if isinstance(v, str):
+        s = _nfkc(v)
+        if re.search(r"\d\s+\d", s):  # "1 000" groups thousands; "0 5" or "99 5" is a typo, never 5 or 995
+            if not _SPACED_RE.match(re.sub(r"\s+", " ", s)):
+                return _SPACED
+        s = re.sub(r"\s+", "", s)
+        if _NON_FINITE_RE.match(s):
+            return _NON_FINITE
+        if "," in s:
+            if not _THOUSANDS_RE.match(s):
+                return _DECIMAL_COMMA
+            s = s.replace(",", "")
+        if not _NUMBER_RE.match(s):
+            return None
+        number = float(s)
+        return number if math.isfinite(number) else _NON_FINITE
+    return None
+
+
+#: Excel's error values: what a cell shows when its formula failed (a CSV saved from Excel holds them as text).
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+                          "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})  # fmt: skip
+#: The most characters an Excel cell holds: a longer text (from a CSV) could not be written back whole.
+EXCEL_CELL_MAX = 32_767
+_TOO_LONG = (
+    f"the text is longer than an Excel cell holds ({EXCEL_CELL_MAX:,} characters), so scores.xlsx could not keep it whole",
+    "shorten it (keep the full text in a separate document if it is needed)",
+    f"文字超过 Excel 单元格的上限（{EXCEL_CELL_MAX} 个字符），考核结果表无法完整保存",
+    "请精简内容（如需保留全文，可另附文档）",
+)
+_EXCEL_ERROR = (
+    "the cell holds an Excel error value: the formula or lookup behind it failed",
+    "correct the formula (or the lookup's source) so that the cell shows the real value, or type the value in",
+    "该单元格是 Excel 错误值，说明其公式或查找引用出错",
+    "修正公式（或被查找的数据），使单元格显示实际内容，或直接填写该内容",
+)
+
+_COERCE: dict[str, tuple[Callable[[object, dt.tzinfo], object], str, str, str, str]] = {
+    "date": (
+        _date,
+        "not a date",
+        "write a date such as 2025-03-31 (or use an Excel date cell)",
+        "不是有效日期",
+        "填写日期，如 2025-03-31 或 2025年3月31日（也可用 Excel 日期单元格）",
+    ),
+    "month": (
+        _month,
+        "not a month",
+        "write the month as YYYY-MM, e.g. 2025-03",
+        "不是有效月份",
+        "按“年-月”填写，如 2025-03 或 2025年3月",
+    ),
+    "quarter": (
+        _quarter,
+        "not a quarter",
+        "write the quarter as YYYY-Qn, e.g. 2025-Q1",
+        "不是有效季度",
+        "填写季度，如 2025-Q1 或 2025年第一季度",
+    ),
+    "number": (_number, "not a number", "write a plain number such as 0.8", "不是数字", "填写数字，如 0.8"),
+}
+
+
+def _each_distinct(
+    values: pd.Series, fn: Callable[[object], object], flag: Callable[[object], bool] = bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` of each cell and ``flag`` of each result, computed once per distinct text.
+
+    A sheet repeats a few labels (``2025-Q1``, ``已办结``) many times. Only a column of nothing
+    but ``str`` cells is grouped (by :func:`pandas.factorize`, exact for text): ``1``, ``1.0``
+    and ``True`` are equal keys yet different cells, so any other column is converted cell by
+    cell, its texts remembered.
+    """
+    if len(values) and pd.api.types.infer_dtype(values, skipna=False) == "string":
+        codes, distinct = pd.factorize(values)
+        results = [fn(v) for v in distinct]
+        flags = np.fromiter((flag(r) for r in results), dtype=bool, count=len(results))
+        return _objects(results)[codes], flags[codes]
+    seen: dict[str, object] = {}
+    out = []
+    for v in values:
+        if type(v) is str:
+            if v not in seen:
+                seen[v] = fn(v)
+            out.append(seen[v])
+        else:
+            out.append(fn(v))
+    return _objects(out), np.fromiter((flag(r) for r in out), dtype=bool, count=len(out))
+
+
+def _objects(items: list[object]) -> np.ndarray:
+    """A one-dimensional object array of ``items`` (never a table, whatever the items are)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
+    return out
+
+
+def _unusable(c: object) -> bool:
+    """Whether a converted cell is no value: blank, NaN, NaT or a reason (:class:`_Bad`) it is wrong."""
+    return c is None or isinstance(c, _Bad) or (isinstance(c, float) and math.isnan(c)) or c is pd.NaT
+
+
+def _text_converter(col: Column) -> Callable[[object], str]:
+    """How one cell of an ID, text or enumeration column reads: trimmed text, IDs and codes NFKC."""
+    if col.kind == "text":
+        return _text
+    if col.kind == "id":
+        return lambda v: _nfkc(_text(v))
+    aliases = {zh: code for code, zh in col.values.items()}
+
+    def code(v: object) -> str:
+        text = _nfkc(_text(v))
+        return aliases.get(text, text.lower())
+
+    return code
+
+
+def _text_column(
+    raw: pd.Series, col: Column, source: str, sheet: str, rows: pd.Series, problems: list[Problem]
+) -> np.ndarray:
+    """An ID, text or enumeration column as text (None where blank), each distinct text converted once.
+
+    An Excel error value shown as text (``#N/A``) and a text longer than a cell holds are
+    problems and read blank.
+    """
+    cells = raw.to_numpy(dtype=object)
+    convert = _text_converter(col)
+    if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
+        codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
+        out = _objects([*map(convert, distinct), None])[codes]
+    else:  # 1, 1.0 and True are equal keys yet different cells: converted one by one
+        blank = pd.isna(cells)
+        out = _objects([None if b else convert(v) for v, b in zip(cells, blank, strict=True)])
+    failed = np.fromiter((type(t) is str and t[:1] == "#" and t.upper() in EXCEL_ERRORS for t in out), bool, len(out))
+    too_long = np.fromiter((type(t) is str and len(t) > EXCEL_CELL_MAX for t in out), bool, len(out)) & ~failed
+    for i in np.flatnonzero(failed):  # a formula's error shown as text: never a name, a reason or an ID
+        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_EXCEL_ERROR))
+    for i in np.flatnonzero(too_long):  # never cut short without a word in scores.xlsx
+        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_TOO_LONG))
+    bad = failed | too_long
+    if bad.any():
+        out[bad] = None
+    return out
+
+
+#: Kinds of column whose distinct values convert alike whatever their Python type: no bool among
+#: numbers (``True`` and ``1`` are one key to :func:`pandas.factorize`, but not one cell).
+_GROUPABLE = frozenset({"string", "datetime", "date", "floating", "integer", "mixed-integer-float", "empty"})
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns] integers
+
+
+def _converted(cells: np.ndarray, kind: str, tz: dt.tzinfo) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell converted by the kind's rule (None where blank) and whether it is no value.
+
+    A column of one clean kind is converted once per distinct value; a number column of plain
+    numbers without a single cell to convert (only inf and NaN are named, one by one).
+    """
+    convert = _COERCE[kind][0]
+    inferred = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind == "number" and inferred in ("floating", "integer", "mixed-integer-float"):
+        try:
+            numbers = cells.astype(float)
+        except OverflowError:  # an integer beyond any float: the cell-by-cell rule names it
+            numbers = None
+        if numbers is not None:
+            odd = ~np.isfinite(numbers) & ~pd.isna(cells)
+            out = _objects(numbers.tolist())
+            out[pd.isna(cells)] = None
+            for i in np.flatnonzero(odd):
+                out[i] = convert(cells[i], tz)
+            return out, pd.isna(cells) | odd
+    if inferred in _GROUPABLE:
+        codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
+        results = [*(convert(v, tz) for v in distinct), None]
+        flags = np.fromiter(map(_unusable, results), bool, len(results))
+        return _objects(results)[codes], flags[codes]
+    blank = pd.isna(cells)
+    out, flags = _each_distinct(pd.Series(cells[~blank], dtype=object), lambda v: convert(v, tz), _unusable)
+    every = np.empty(len(cells), dtype=object)
+    every[~blank] = out
+    unusable = blank.copy()
+    unusable[~blank] = flags
+    return every, unusable
+
+
+def _coerce_column(
+    raw: pd.Series, col: Column, source: str, sheet: str, rows: pd.Series, problems: list[Problem], tz: dt.tzinfo
+) -> np.ndarray:
+    """One column in its kind's type (NaT, NaN or None where blank or wrong); each wrong cell a problem."""
+    if col.kind in ("id", "text", "enum"):
+        return _text_column(raw, col, source, sheet, rows, problems)
+    cells = raw.to_numpy(dtype=object)
+    blank = pd.isna(cells)
+    out, unusable = _converted(cells, col.kind, tz)
+    _, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
+    wrong = unusable & ~blank
+    for i in np.flatnonzero(wrong):
+        bad, cell = out[i], raw.iat[i]
+        if isinstance(bad, _Bad):
+            words = (bad.rule, bad.fix, bad.rule_zh, bad.fix_zh)
+        elif isinstance(cell, str) and cell.strip().upper() in EXCEL_ERRORS:
+            words = _EXCEL_ERROR
+        else:
+            words = (rule, fix, rule_zh, fix_zh)
+        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, cell, words[0], words[1], *words[2:]))
+    if col.kind == "date":
+        ns = np.fromiter((_NAT if u else v.value for v, u in zip(out, unusable, strict=True)), np.int64, len(out))
+        return ns.view("datetime64[ns]")
+    if col.kind == "number":
+        numbers = np.full(len(out), np.nan)
+        good = ~unusable
+        numbers[good] = out[good].astype(float)
+        return numbers
+    labels = out.copy()  # month and quarter labels: NaN where blank and None where wrong, as before
+    labels[blank] = np.nan
+    labels[wrong] = None
+    return labels
+
+
+def _values(column: pd.Series | np.ndarray) -> np.ndarray:
+    return column.to_numpy() if isinstance(column, pd.Series) else column
+
+
+def _coerce(raw: RawTables, problems: list[Problem], tz: dt.tzinfo) -> dict[str, pd.DataFrame]:
+    typed = {}
+    for sheet, frame in raw.tables.items():
+        spec = SHEETS[sheet]
+        columns = {
+            col.name: _coerce_column(frame[col.name], col, raw.file(sheet), sheet, frame[ROW], problems, tz)
+            for col in spec.columns
+        }
+        typed[sheet] = pd.DataFrame(
+            {
+                **{c.name: pd.Series(_values(columns[c.name]), dtype=_DTYPES[c.kind]) for c in spec.columns},
+                ROW: pd.Series(frame[ROW].to_numpy()),
+            }
+        )
+    return typed
+
+
+def _resolve_quarters(
+    typed: dict[str, pd.DataFrame], raw: RawTables, problems: list[Problem], warnings: list[Problem]
+) -> None:
+    """Give quarters written without a year (``一季度``, ``Q1``) the workbook's one year, or name them.
+
+    The year is that of the sheet's other quarters when they all share one; failing any, that
+    of the ledger's months when they all share one. Otherwise each such cell is a problem.
+    """
+    if "ratings" not in typed:
+        return
+    ratings = typed["ratings"]
+    quarters = ratings["quarter"]
+    labels = quarters.dropna().unique()  # a few distinct labels, however many ratings
+    yearless = quarters.isin([q for q in labels if isinstance(q, str) and q.startswith(_YEARLESS)])
+    if not yearless.any():
+        return
+    years = {q[:4] for q in quarters[~yearless].dropna()}
+    where_en, where_zh = "the sheet's other quarters", "本表其他季度"
+    if not years and "ledger" in typed:
+        years = {m[:4] for m in typed["ledger"]["month"].dropna()}
+        where_en, where_zh = "the months of the ledger", "月度台账的月份"
+    file = raw.file("ratings")
+    rows = ratings.loc[yearless, ROW]
+    if len(years) == 1:
+        year = years.pop()
+        ratings.loc[yearless, "quarter"] = quarters[yearless].str.replace(_YEARLESS, year, regex=False)
+        first = int(rows.iloc[0])
+        warnings.append(
+            Problem(
+                file,
+                "ratings",
+                first,
+                "quarter",
+                raw.tables["ratings"]["quarter"].iloc[rows.index[0]],
+                severity="warning",
+                rule=f"{len(rows)} quarter(s) have no year (first at row {first}); read as {year}, the year of {where_en}",
+                fix=f"write the year too, e.g. {year}-Q1 or {year}年第一季度",
+                rule_zh=f"有 {len(rows)} 个季度未写年份（首个在第{first}行），已按{where_zh}所在的 {year} 年读取",
+                fix_zh=f"请同时写明年份，如 {year}-Q1 或 {year}年第一季度",
+            )
+        )
+        return
+    found_en = f"they span {', '.join(sorted(years))}" if years else "nothing in the workbook says which year"
+    found_zh = f"其年份不止一个（{'、'.join(sorted(years))}）" if years else "工作簿中没有可据以确定年份的内容"
+    for idx in rows.index:
+        problems.append(
+            Problem(
+                file,
+                "ratings",
+                int(rows[idx]),
+                "quarter",
+                raw.tables["ratings"]["quarter"].iloc[idx],
+                rule=f"the quarter has no year, and it cannot be taken from {where_en}: {found_en}",
+                fix="write the year too, e.g. 2025-Q1 or 2025年第一季度",
+                rule_zh=f"季度未写年份，且无法从{where_zh}推定：{found_zh}",
+                fix_zh="请写明年份，如 2025-Q1 或 2025年第一季度",
+            )
+        )
+        ratings.at[idx, "quarter"] = None
