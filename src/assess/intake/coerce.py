@@ -274,10 +274,7 @@ def _each_distinct(
 
 def _objects(items: list[object]) -> np.ndarray:
     """A one-dimensional object array of ``items`` (never a table, whatever the items are)."""
-    out = np.empty(len(items), dtype=object)
-    for i, item in enumerate(items):
-        out[i] = item
-    return out
+    return np.fromiter(items, dtype=object, count=len(items))
 
 
 def _unusable(c: object) -> bool:
@@ -300,6 +297,15 @@ def _text_converter(col: Column) -> Callable[[object], str]:
     return code
 
 
+def _bad_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which texts are an Excel error value (``#N/A``) and which are too long for a cell, as two masks."""
+    failed = np.fromiter(
+        (type(t) is str and t[:1] == "#" and t.upper() in EXCEL_ERRORS for t in texts), bool, len(texts)
+    )
+    too_long = np.fromiter((type(t) is str and len(t) > EXCEL_CELL_MAX for t in texts), bool, len(texts))
+    return failed, too_long & ~failed
+
+
 def _text_column(
     raw: pd.Series, col: Column, source: str, sheet: str, rows: pd.Series, problems: list[Problem]
 ) -> np.ndarray:
@@ -312,12 +318,23 @@ def _text_column(
     convert = _text_converter(col)
     if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
         codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
-        out = _objects([*map(convert, distinct), None])[codes]
+        texts = _objects([*map(convert, distinct), None])
+        error, long = _bad_texts(texts)
+        out, failed, too_long = texts[codes], error[codes], long[codes]
     else:  # 1, 1.0 and True are equal keys yet different cells: converted one by one
         blank = pd.isna(cells)
-        out = _objects([None if b else convert(v) for v, b in zip(cells, blank, strict=True)])
-    failed = np.fromiter((type(t) is str and t[:1] == "#" and t.upper() in EXCEL_ERRORS for t in out), bool, len(out))
-    too_long = np.fromiter((type(t) is str and len(t) > EXCEL_CELL_MAX for t in out), bool, len(out)) & ~failed
+        seen: dict[str, str] = {}  # a text converted once, other cells one by one
+        out = _objects(
+            [
+                None
+                if b
+                else (seen[v] if v in seen else seen.setdefault(v, convert(v)))
+                if type(v) is str
+                else convert(v)
+                for v, b in zip(cells, blank, strict=True)
+            ]
+        )
+        failed, too_long = _bad_texts(out)
     for i in np.flatnonzero(failed):  # a formula's error shown as text: never a name, a reason or an ID
         problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_EXCEL_ERROR))
     for i in np.flatnonzero(too_long):  # never cut short without a word in scores.xlsx
@@ -331,10 +348,9 @@ def _text_column(
 #: Kinds of column whose distinct values convert alike whatever their Python type: no bool among
 #: numbers (``True`` and ``1`` are one key to :func:`pandas.factorize`, but not one cell).
 _GROUPABLE = frozenset({"string", "datetime", "date", "floating", "integer", "mixed-integer-float", "empty"})
-_NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns] integers
 
 
-def _converted(cells: np.ndarray, kind: str, tz: dt.tzinfo) -> tuple[np.ndarray, np.ndarray]:
+def _converted(cells: np.ndarray, blank: np.ndarray, kind: str, tz: dt.tzinfo) -> tuple[np.ndarray, np.ndarray]:
     """Each cell converted by the kind's rule (None where blank) and whether it is no value.
 
     A column of one clean kind is converted once per distinct value; a number column of plain
@@ -348,18 +364,17 @@ def _converted(cells: np.ndarray, kind: str, tz: dt.tzinfo) -> tuple[np.ndarray,
         except OverflowError:  # an integer beyond any float: the cell-by-cell rule names it
             numbers = None
         if numbers is not None:
-            odd = ~np.isfinite(numbers) & ~pd.isna(cells)
+            odd = ~np.isfinite(numbers) & ~blank
             out = _objects(numbers.tolist())
-            out[pd.isna(cells)] = None
+            out[blank] = None
             for i in np.flatnonzero(odd):
                 out[i] = convert(cells[i], tz)
-            return out, pd.isna(cells) | odd
+            return out, blank | odd
     if inferred in _GROUPABLE:
         codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
         results = [*(convert(v, tz) for v in distinct), None]
         flags = np.fromiter(map(_unusable, results), bool, len(results))
         return _objects(results)[codes], flags[codes]
-    blank = pd.isna(cells)
     out, flags = _each_distinct(pd.Series(cells[~blank], dtype=object), lambda v: convert(v, tz), _unusable)
     every = np.empty(len(cells), dtype=object)
     every[~blank] = out
@@ -376,7 +391,7 @@ def _coerce_column(
         return _text_column(raw, col, source, sheet, rows, problems)
     cells = raw.to_numpy(dtype=object)
     blank = pd.isna(cells)
-    out, unusable = _converted(cells, col.kind, tz)
+    out, unusable = _converted(cells, blank, col.kind, tz)
     _, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
     wrong = unusable & ~blank
     for i in np.flatnonzero(wrong):
@@ -389,8 +404,9 @@ def _coerce_column(
             words = (rule, fix, rule_zh, fix_zh)
         problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, cell, words[0], words[1], *words[2:]))
     if col.kind == "date":
-        ns = np.fromiter((_NAT if u else v.value for v, u in zip(out, unusable, strict=True)), np.int64, len(out))
-        return ns.view("datetime64[ns]")
+        stamps = out.copy()
+        stamps[unusable] = None  # NaT
+        return stamps.astype("datetime64[ns]")
     if col.kind == "number":
         numbers = np.full(len(out), np.nan)
         good = ~unusable

@@ -131,6 +131,8 @@ def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Probl
         if sheet not in _REPEATS or len(frame) < 2:
             continue
         columns = [c.name for c in SHEETS[sheet].columns]
+        if not frame.duplicated(subset=columns).any():  # rows alike as text are alike as values
+            continue
         key = pd.util.hash_pandas_object(
             frame[columns].astype(str), index=False
         )  # one hash per row; blanks compare equal

@@ -106,10 +106,13 @@ class SheetRules:
                     present = values.dropna() if values.hasnans else values
                     if not all(bool(rule.test(present).all()) for rule in rules):
                         return False
-            if self.rows:
-                blank = frame.isna().all(axis="columns")
-                if not all(bool((rule.test(frame) | blank).all()) for rule in self.rows):
-                    return False
+            blank: pd.Series | None = None  # rows blank in every column, which a row rule passes
+            for rule in self.rows:
+                verdict = rule.test(frame)
+                if not verdict.all():
+                    blank = frame.isna().all(axis="columns") if blank is None else blank
+                    if not (verdict | blank).all():
+                        return False
         except Exception:  # noqa: BLE001 — pandera names a check that cannot run
             return False
         return not (self.key and frame.duplicated(subset=self.key).any())
