@@ -83,13 +83,13 @@ def _out_of_range(value: object) -> _Bad:
     )
 
 
-def _day(d: dt.date) -> pd.Timestamp | _Bad:
+def _day(d: dt.date) -> dt.datetime | _Bad:
     if not DATE_RANGE[0] <= d <= DATE_RANGE[1]:
         return _out_of_range(d)
-    return pd.Timestamp(d.year, d.month, d.day)
+    return dt.datetime(d.year, d.month, d.day)  # midnight; a column of them is cast to datetime64 at once
 
 
-def _date(v: object, tz: dt.tzinfo) -> pd.Timestamp | _Bad | None:
+def _date(v: object, tz: dt.tzinfo) -> dt.datetime | _Bad | None:
     """A cell as a date: Excel dates and serials, ``yyyymmdd``, ISO and Chinese strings; time-zoned ones in ``tz``."""
     if isinstance(v, dt.datetime):
         if v.tzinfo is not None:

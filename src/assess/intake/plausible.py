@@ -136,8 +136,9 @@ def _label_start(label: str, kind: str, later: int = 0) -> pd.Timestamp:
 
 def _period_start(labels: pd.Series, kind: str = "month", later: int = 0) -> pd.Series:
     """First day of each label (or ``later`` months on), parsed once per distinct label."""
-    starts = {label: _label_start(str(label), kind, later) for label in labels.dropna().unique()}
-    return pd.to_datetime(labels.map(starts)).astype("datetime64[ns]")
+    codes, distinct = pd.factorize(labels)  # blanks get code -1: the NaT appended last
+    starts = pd.DatetimeIndex([*(_label_start(str(label), kind, later) for label in distinct), pd.NaT]).as_unit("ns")
+    return pd.Series(starts.to_numpy()[codes], index=labels.index)
 
 
 def _window(
