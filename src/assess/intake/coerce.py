@@ -8,6 +8,7 @@ distinct text; :mod:`assess.intake.validate` then checks the typed sheets agains
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -17,7 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from assess.intake.problems import Problem
+from assess.common.messages import message
+from assess.intake._said import listed
+from assess.intake._said import said as _said
+from assess.intake.problems import Problem, Wording
 from assess.intake.read import ROW, RawTables
 from assess.intake.spec import SHEETS, Column
 
@@ -50,6 +54,10 @@ _YEARLESS = "????"  # year placeholder of a quarter written without one, resolve
 # ---- coercion: raw cell -> typed value, or a problem ----------------------------------------
 
 
+def said(key: str, en: dict[str, object] | None = None, zh: dict[str, object] | None = None) -> Wording:
+    return _said("input_rules", key, en, zh)
+
+
 @dataclass(frozen=True)
 class _Bad:
     """Why one cell could not be converted, when there is more to say than "not a date"."""
@@ -75,12 +83,7 @@ def _text(v: object) -> str:
 
 def _out_of_range(value: object) -> _Bad:
     lo, hi = DATE_RANGE
-    return _Bad(
-        f"the date is outside the years {lo.year}–{hi.year} that assess accepts",
-        "correct the year; leave the cell blank when there is no date",
-        f"日期超出本工具接受的年份范围（{lo.year}—{hi.year} 年）",
-        "改正年份；没有日期时请留空",
-    )
+    return _Bad(**said("date_range", {"lo": lo.year, "hi": hi.year}))
 
 
 def _day(d: dt.date) -> dt.datetime | _Bad:
@@ -152,25 +155,10 @@ def _quarter(v: object, tz: dt.tzinfo) -> str | _Bad | None:
     return None
 
 
-_NON_FINITE = _Bad(
-    "not a finite number (infinity or NaN)",
-    "write the actual number; leave the cell blank if it is not known",
-    "不是有限的数值（无穷大或 NaN）",
-    "填写实际数值；未知时留空",
-)
-_DECIMAL_COMMA = _Bad(
-    "ambiguous comma: a comma is read only as a thousands separator in groups of three (1,000 or 12,345.6)",
-    "write decimals with a point (0.5, not 0,5) and thousands as 1,000 or 1000",
-    "逗号有歧义：逗号只能用作千位分隔符，每三位一组（如 1,000 或 12,345.6）",
-    "小数点请用“.”（写 0.5，不要写 0,5）；千位写作 1,000 或 1000",
-)
-
-_SPACED = _Bad(
-    "a space inside the number: it is read only as a thousands separator in groups of three (1 000 or 12 345.6)",
-    "remove the space, or write the decimal point (0.5, not 0 5)",
-    "数字中间有空格：空格只能用作千位分隔，每三位一组（如 1 000 或 12 345.6）",
-    "删除空格，或补上小数点（写 0.5，不要写 0 5）",
-)
+@functools.cache
+def _bad(key: str) -> _Bad:
+    """Why a cell is not a number (``non_finite``, ``decimal_comma``, ``spaced_number``), worded once."""
+    return _Bad(**said(key, {"nan": "NaN"}))
 
 
 def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
@@ -180,24 +168,24 @@ def _number(v: object, tz: dt.tzinfo | None = None) -> float | _Bad | None:
         try:
             number = float(v)
         except OverflowError:  # an integer beyond any float
-            return _NON_FINITE
-        return number if math.isfinite(number) else _NON_FINITE
+            return _bad("non_finite")
+        return number if math.isfinite(number) else _bad("non_finite")
     if isinstance(v, str):
         s = _nfkc(v)
         if re.search(r"\d\s+\d", s):  # "1 000" groups thousands; "0 5" or "99 5" is a typo, never 5 or 995
             if not _SPACED_RE.match(re.sub(r"\s+", " ", s)):
-                return _SPACED
+                return _bad("spaced_number")
         s = re.sub(r"\s+", "", s)
         if _NON_FINITE_RE.match(s):
-            return _NON_FINITE
+            return _bad("non_finite")
         if "," in s:
             if not _THOUSANDS_RE.match(s):
-                return _DECIMAL_COMMA
+                return _bad("decimal_comma")
             s = s.replace(",", "")
         if not _NUMBER_RE.match(s):
             return None
         number = float(s)
-        return number if math.isfinite(number) else _NON_FINITE
+        return number if math.isfinite(number) else _bad("non_finite")
     return None
 
 
@@ -206,42 +194,28 @@ EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"})  # fmt: skip
 #: The most characters an Excel cell holds: a longer text (from a CSV) could not be written back whole.
 EXCEL_CELL_MAX = 32_767
-_TOO_LONG = (
-    f"the text is longer than an Excel cell holds ({EXCEL_CELL_MAX:,} characters), so scores.xlsx could not keep it whole",
-    "shorten it (keep the full text in a separate document if it is needed)",
-    f"文字超过 Excel 单元格的上限（{EXCEL_CELL_MAX} 个字符），考核结果表无法完整保存",
-    "请精简内容（如需保留全文，可另附文档）",
-)
-_EXCEL_ERROR = (
-    "the cell holds an Excel error value: the formula or lookup behind it failed",
-    "correct the formula (or the lookup's source) so that the cell shows the real value, or type the value in",
-    "该单元格是 Excel 错误值，说明其公式或查找引用出错",
-    "修正公式（或被查找的数据），使单元格显示实际内容，或直接填写该内容",
-)
+_EXCEL = {"excel": "Excel"}
 
-_COERCE: dict[str, tuple[Callable[[object, dt.tzinfo], object], str, str, str, str]] = {
-    "date": (
-        _date,
-        "not a date",
-        "write a date such as 2025-03-31 (or use an Excel date cell)",
-        "不是有效日期",
-        "填写日期，如 2025-03-31 或 2025年3月31日（也可用 Excel 日期单元格）",
-    ),
-    "month": (
-        _month,
-        "not a month",
-        "write the month as YYYY-MM, e.g. 2025-03",
-        "不是有效月份",
-        "按“年-月”填写，如 2025-03 或 2025年3月",
-    ),
-    "quarter": (
-        _quarter,
-        "not a quarter",
-        "write the quarter as YYYY-Qn, e.g. 2025-Q1",
-        "不是有效季度",
-        "填写季度，如 2025-Q1 或 2025年第一季度",
-    ),
-    "number": (_number, "not a number", "write a plain number such as 0.8", "不是数字", "填写数字，如 0.8"),
+
+def _quarter_examples(year: str) -> dict[str, str]:
+    """The first quarter of ``year`` as written in English and in Chinese, for a fix."""
+    return {"example": f"{year}-Q1", "example_cn": message("input_rules", "first_quarter", "zh", year=year)}
+
+
+@functools.cache
+def _worded(key: str) -> tuple[str, str, str, str]:
+    """Rule, fix and their Chinese of a cell that cannot be read (``not_a_date``, ``too_long``, ...)."""
+    values = {**_EXCEL, **_quarter_examples("2025"), "limit": f"{EXCEL_CELL_MAX:,}"}
+    words = said(key, values, {"limit": EXCEL_CELL_MAX})
+    return words["rule"], words["fix"], words["rule_zh"], words["fix_zh"]
+
+
+#: Each kind's conversion of one cell: a value, a reason it is wrong (:class:`_Bad`) or None.
+_COERCE: dict[str, tuple[Callable[[object, dt.tzinfo], object]]] = {
+    "date": (_date,),
+    "month": (_month,),
+    "quarter": (_quarter,),
+    "number": (_number,),
 }
 
 
@@ -336,9 +310,9 @@ def _text_column(
         )
         failed, too_long = _bad_texts(out)
     for i in np.flatnonzero(failed):  # a formula's error shown as text: never a name, a reason or an ID
-        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_EXCEL_ERROR))
+        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_worded("excel_error")))
     for i in np.flatnonzero(too_long):  # never cut short without a word in scores.xlsx
-        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_TOO_LONG))
+        problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, raw.iat[i], *_worded("too_long")))
     bad = failed | too_long
     if bad.any():
         out[bad] = None
@@ -392,16 +366,15 @@ def _coerce_column(
     cells = raw.to_numpy(dtype=object)
     blank = pd.isna(cells)
     out, unusable = _converted(cells, blank, col.kind, tz)
-    _, rule, fix, rule_zh, fix_zh = _COERCE[col.kind]
     wrong = unusable & ~blank
     for i in np.flatnonzero(wrong):
         bad, cell = out[i], raw.iat[i]
         if isinstance(bad, _Bad):
             words = (bad.rule, bad.fix, bad.rule_zh, bad.fix_zh)
         elif isinstance(cell, str) and cell.strip().upper() in EXCEL_ERRORS:
-            words = _EXCEL_ERROR
+            words = _worded("excel_error")
         else:
-            words = (rule, fix, rule_zh, fix_zh)
+            words = _worded(f"not_a_{col.kind}")
         problems.append(Problem(source, sheet, int(rows.iat[i]), col.name, cell, words[0], words[1], *words[2:]))
     if col.kind == "date":
         stamps = out.copy()
@@ -456,10 +429,12 @@ def _resolve_quarters(
     if not yearless.any():
         return
     years = {q[:4] for q in quarters[~yearless].dropna()}
-    where_en, where_zh = "the sheet's other quarters", "本表其他季度"
+    where = "where_quarters"
     if not years and "ledger" in typed:
         years = {m[:4] for m in typed["ledger"]["month"].dropna()}
-        where_en, where_zh = "the months of the ledger", "月度台账的月份"
+        where = "where_months"
+    en = {"where": message("input_rules", where, "en")}
+    zh = {"where": message("input_rules", where, "zh")}
     file = raw.file("ratings")
     rows = ratings.loc[yearless, ROW]
     if len(years) == 1:
@@ -474,15 +449,17 @@ def _resolve_quarters(
                 "quarter",
                 raw.tables["ratings"]["quarter"].iloc[rows.index[0]],
                 severity="warning",
-                rule=f"{len(rows)} quarter(s) have no year (first at row {first}); read as {year}, the year of {where_en}",
-                fix=f"write the year too, e.g. {year}-Q1 or {year}年第一季度",
-                rule_zh=f"有 {len(rows)} 个季度未写年份（首个在第{first}行），已按{where_zh}所在的 {year} 年读取",
-                fix_zh=f"请同时写明年份，如 {year}-Q1 或 {year}年第一季度",
+                **said(
+                    "quarter_year_read",
+                    {**en, "n": len(rows), "first": first, "year": year, **_quarter_examples(year)},
+                    zh,
+                ),
             )
         )
         return
-    found_en = f"they span {', '.join(sorted(years))}" if years else "nothing in the workbook says which year"
-    found_zh = f"其年份不止一个（{'、'.join(sorted(years))}）" if years else "工作簿中没有可据以确定年份的内容"
+    for lang, values in (("en", en), ("zh", zh)):
+        spans = listed(sorted(years), lang)
+        values["found"] = message("input_rules", "years_many" if years else "years_none", lang, years=spans)
     for idx in rows.index:
         problems.append(
             Problem(
@@ -491,10 +468,7 @@ def _resolve_quarters(
                 int(rows[idx]),
                 "quarter",
                 raw.tables["ratings"]["quarter"].iloc[idx],
-                rule=f"the quarter has no year, and it cannot be taken from {where_en}: {found_en}",
-                fix="write the year too, e.g. 2025-Q1 or 2025年第一季度",
-                rule_zh=f"季度未写年份，且无法从{where_zh}推定：{found_zh}",
-                fix_zh="请写明年份，如 2025-Q1 或 2025年第一季度",
+                **said("quarter_year_missing", {**en, **_quarter_examples("2025")}, zh),
             )
         )
         ratings.at[idx, "quarter"] = None

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from assess.common.lazy import lazy_module
+from assess.common.messages import message
+from assess.intake._said import listed
 from assess.intake.coerce import _nfkc, _text
 from assess.intake.problems import InputError, Problem, Wording
 from assess.intake.read import ROW, RawTables
@@ -100,8 +102,13 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
             rows = ids[folded == fold]
             for idx, value in rows.items():
                 others = sorted({v for v in rows if v != value})
-                where = ", ".join(
-                    f"{o!r} (row {int(frame.at[i, ROW])})" for o in others for i in rows.index[rows == o][:1]
+                where = listed(
+                    (
+                        message("input_rules", "case_other", "en", id=repr(o), row=int(frame.at[i, ROW]))
+                        for o in others
+                        for i in rows.index[rows == o][:1]
+                    ),
+                    "en",
                 )
                 out.append(
                     Problem(
@@ -110,10 +117,11 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
                         int(frame.at[idx, ROW]),
                         col,
                         value,
-                        rule=f"differs only in letter case from {where}: the two would name the same file on Windows and macOS",
-                        fix="write one ID the same way everywhere, or give different things clearly different IDs",
-                        rule_zh=f"与{'、'.join(repr(o) for o in others)}仅大小写不同：在 Windows 和 macOS 上会成为同一个文件名",
-                        fix_zh="同一编号请统一写法；不同对象请使用明显不同的编号",
+                        **said(
+                            "case_collision",
+                            {"where": where, "windows": "Windows", "macos": "macOS"},
+                            {"where": listed(map(repr, others), "zh")},
+                        ),
                     )
                 )
     return out
@@ -141,12 +149,17 @@ def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Probl
             continue
         rows = frame.loc[again, ROW].astype(int).tolist()
         first_of = frame[ROW].groupby(key).transform("first")[again].astype(int).tolist()
-        shown = ", ".join(f"{r} (= row {f})" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (
-            " ..." if len(rows) > 5 else ""
-        )
-        shown_zh = "、".join(f"第{r}行（同第{f}行）" for r, f in list(zip(rows, first_of, strict=True))[:5]) + (
-            "等" if len(rows) > 5 else ""
-        )
+        shown = {
+            lang: listed(
+                (
+                    message("input_rules", "repeat_item", lang, row=r, first=f)
+                    for r, f in zip(rows[:5], first_of[:5], strict=True)
+                ),
+                lang,
+            )
+            + (message("input_rules", "and_more", lang) if len(rows) > 5 else "")
+            for lang in ("en", "zh")
+        }
         out.append(
             Problem(
                 raw.file(sheet),
@@ -155,10 +168,7 @@ def _repeated_rows(typed: dict[str, pd.DataFrame], raw: RawTables) -> list[Probl
                 None,
                 None,
                 severity="warning",
-                rule=f"{len(rows)} row(s) repeat an earlier row in every column: {shown}; each is counted",
-                fix="delete the rows pasted twice; keep them only if the same thing really happened twice",
-                rule_zh=f"有 {len(rows)} 行与前面某行完全相同：{shown_zh}；每一行都会计入",
-                fix_zh="删除重复粘贴的行；只有同一事项确实发生了两次时才保留",
+                **said("repeated_rows", {"n": len(rows), "shown": shown["en"]}, {"shown": shown["zh"]}),
             )
         )
     return out
@@ -201,7 +211,7 @@ def _dress(problems: list[Problem], raw: RawTables) -> list[Problem]:
             names = (p.column or "").split(", ")
             if p.column and all(n in origin.columns for n in names):
                 if not p.column_label:
-                    change["column_label"] = "、".join(origin.columns[n][0].strip() for n in names)
+                    change["column_label"] = listed((origin.columns[n][0].strip() for n in names), "zh")
                 if p.col_index is None:
                     change["col_index"] = origin.columns[names[0]][1]
         if not p.group_id and p.row is not None and p.row > 1:

@@ -20,6 +20,8 @@ import pandas as pd
 
 from assess.common.lazy import lazy_module
 from assess.common.messages import message
+from assess.intake._said import listed
+from assess.intake._said import said as _said
 from assess.intake.problems import Wording
 from assess.intake.scheme import BUILTIN_INDICATORS, Scheme
 from assess.intake.spec import ID_PATTERN, SHEETS, Column
@@ -37,19 +39,8 @@ _DEVICES = ("CON", "PRN", "AUX", "NUL", "COM1–9", "LPT1–9")  # names Windows
 
 
 def said(key: str, en: Mapping[str, object] | None = None, zh: Mapping[str, object] | None = None) -> Wording:
-    """The rule ``key`` and its fix ``key_fix`` from the ``input_rules`` catalogue section, in both languages.
-
-    ``en`` and ``zh`` fill the same placeholders with each language's own names (a column is
-    ``recipient_id`` in one, ``服务对象编号`` in the other); ``zh`` defaults to ``en``.
-    """
-    en = dict(en or {})
-    zh = {**en, **(zh or {})}
-    return {
-        "rule": message("input_rules", key, "en", **en),
-        "fix": message("input_rules", f"{key}_fix", "en", **en),
-        "rule_zh": message("input_rules", key, "zh", **zh),
-        "fix_zh": message("input_rules", f"{key}_fix", "zh", **zh),
-    }
+    """The rule ``key`` and its fix from the ``input_rules`` catalogue section (see :func:`._said.said`)."""
+    return _said("input_rules", key, en, zh)
 
 
 #: A required cell left blank (pandera's ``not_nullable``).
@@ -181,7 +172,7 @@ def _id_rules(col: Column, known: dict[str, set[str] | None], sheet: str) -> lis
         rules.append(
             Rule(
                 per_distinct(safe_group_id, _SAFE_VERDICTS),
-                said("id_file_name", {"reserved": ", ".join(_DEVICES)}, {"reserved": "、".join(_DEVICES)}),
+                said("id_file_name", {"reserved": listed(_DEVICES, "en")}, {"reserved": listed(_DEVICES, "zh")}),
             )
         )
     ref = _REFERENCES.get(col.name)
@@ -213,7 +204,7 @@ def column_rules(col: Column, scheme: Scheme, known: dict[str, set[str] | None],
     if sheet == "indicators" and col.name == "indicator":
         rules.append(Rule(lambda s: ~s.isin(BUILTIN_INDICATORS), said("builtin_indicator")))
     if col.kind == "enum":
-        codes, names = ", ".join(col.values), "、".join(col.values.values())
+        codes, names = listed(col.values, "en"), listed(col.values.values(), "zh")
         en = {"allowed": ", ".join(f"{k} ({v})" for k, v in col.values.items()), "choices": codes}
         zh = {"allowed": names, "choices": message("input_rules", "choices", "zh", names=names, codes=codes)}
         rules.append(_isin(set(col.values), said("one_of", en, zh)))
@@ -283,5 +274,5 @@ def key_words(sheet: str) -> Wording:
     return said(
         "duplicate_key",
         {"columns": ", ".join(spec.key)},
-        {"columns": "、".join(spec.column(k).zh for k in spec.key)},
+        {"columns": listed((spec.column(k).zh for k in spec.key), "zh")},
     )
