@@ -12,7 +12,7 @@ import functools
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +54,8 @@ _YEARLESS = "????"  # year placeholder of a quarter written without one, resolve
 # ---- coercion: raw cell -> typed value, or a problem ----------------------------------------
 
 
-def said(key: str, en: dict[str, object] | None = None, zh: dict[str, object] | None = None) -> Wording:
+def said(key: str, en: Mapping[str, object] | None = None, zh: Mapping[str, object] | None = None) -> Wording:
+    """The rule ``key`` and its fix from the ``input_rules`` catalogue section."""
     return _said("input_rules", key, en, zh)
 
 
