@@ -36,8 +36,10 @@ from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, VALUE_TAG, Wo
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
+from assess.common.messages import message
 from assess.intake import _xlsx_parts as parts
-from assess.intake.problems import InputError, Problem, Wording, wording
+from assess.intake._said import listed
+from assess.intake.problems import InputError, Problem, Wording
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
 
 __all__ = ["RawTables", "Origin", "read_tables", "file_sha256", "atomic_path", "normalise_name"]
@@ -144,6 +146,9 @@ def _sheet_name(name: str) -> str | None:
 _SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
 
 
+_CONTROL_NAMES = ("NUL", "BEL", "ESC")  # the control characters a warning names as examples
+
+
 def _cleaned(
     value: str, escaped: bool, here: _Where, number: int, ci: int, name: str, warnings: list[Problem]
 ) -> str | None:
@@ -158,10 +163,11 @@ def _cleaned(
                 value=value,
                 col_index=ci,
                 severity="warning",
-                rule="control characters (such as NUL, BEL or ESC) were removed from the text",
-                fix="check the cell; retype it if text is missing",
-                rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
-                fix_zh="核对该单元格，如有缺字请重新输入",
+                **_said(
+                    "control_removed",
+                    {"examples": "NUL, BEL or ESC"},
+                    {"examples": listed(_CONTROL_NAMES, "zh")},
+                ),
             )
         )
     return value if value.strip() else None
@@ -300,10 +306,7 @@ def _too_many_rows(here: _Where) -> InputError:
                 row=None,
                 column=None,
                 value=None,
-                rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
-                fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
-                rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
-                fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行",
+                **_said("too_many_rows", limit=f"{MAX_ROWS:,}"),
             )
         ]
     )
@@ -405,8 +408,10 @@ def _frame(
         if name is None:
             unknown[ci] = text
             guess = _suggest(sheet, text)
-            hint_en = f"; did you mean {guess.zh} ({guess.name})?" if guess else ""
-            hint_zh = f"；是否应为“{guess.zh}”（{guess.name}）？" if guess else ""
+            hint = {
+                lang: _phrase("unknown_header_hint", lang, zh=guess.zh, name=guess.name) if guess else ""
+                for lang in ("en", "zh")
+            }
             warnings.append(
                 Problem(
                     **here,
@@ -415,10 +420,7 @@ def _frame(
                     value=text,
                     col_index=ci,
                     severity="warning",
-                    rule=f"unknown column header in column {_letter(ci)}: its values are ignored{hint_en}",
-                    fix="rename the header to one of the sheet's columns (see the template's README sheet), or delete the column",
-                    rule_zh=f"第{_letter(ci)}列的列名不是本表的列名，该列内容不会读取{hint_zh}",
-                    fix_zh="把列名改为本表规定的列名（见模板的“README”说明页），或删除该列",
+                    **_said("unknown_header", {"hint": hint["en"]}, {"hint": hint["zh"]}, letter=_letter(ci)),
                 )
             )
             continue
@@ -431,10 +433,7 @@ def _frame(
                     value=text,
                     col_index=ci,
                     column_label=text,
-                    rule=f"the column appears twice (columns {_letter(origin[name][1])} and {_letter(ci)})",
-                    fix="keep one of the two columns",
-                    rule_zh=f"该列出现了两次（第{_letter(origin[name][1])}列和第{_letter(ci)}列）",
-                    fix_zh="只保留其中一列",
+                    **_said("header_twice", first=_letter(origin[name][1]), second=_letter(ci)),
                 )
             )
             continue
@@ -449,10 +448,7 @@ def _frame(
                     col_index=ci,
                     column_label=text,
                     severity="warning",
-                    rule=f"the header was read as {col.name} ({col.zh}); it holds spaces, invisible or full-width characters",
-                    fix=f"retype the header as {col.name} or {col.zh}",
-                    rule_zh=f"该列名按“{col.zh}”（{col.name}）读取；其中含有空格、不可见字符或全角字符",
-                    fix_zh=f"把列名重新输入为“{col.zh}”或 {col.name}",
+                    **_said("header_spelled", name=col.name, zh=col.zh),
                 )
             )
         kept[ci] = name
@@ -541,8 +537,7 @@ def _frame(
     problems.extend(sorted(cell_problems, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
     joined = merged()
     for ci, first in sorted(headerless.items()):
-        note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
-        note_zh = "（该列的列名单元格与左侧单元格合并了）" if ci in joined else ""
+        note = {lang: _phrase("headerless_merged", lang) if ci in joined else "" for lang in ("en", "zh")}
         warnings.append(
             Problem(
                 **here,
@@ -551,10 +546,7 @@ def _frame(
                 value=None,
                 col_index=ci,
                 severity="warning",
-                rule=f"column {_letter(ci)} has values but no header{note_en}; they are ignored",
-                fix="give the column a header from the template (unmerge merged header cells), or delete the stray values",
-                rule_zh=f"第{_letter(ci)}列有内容但没有列名{note_zh}，该列内容不会读取",
-                fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容",
+                **_said("headerless", {"note": note["en"]}, {"note": note["zh"]}, letter=_letter(ci)),
             )
         )
     frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
@@ -571,8 +563,14 @@ def _frame(
             for ci, text in unknown.items()
             if (g := _suggest(sheet, text)) is not None and g.name == required
         ]
-        hint_en = "".join(f"; the header {text!r} in column {_letter(ci)} looks like it" for ci, text in found)
-        hint_zh = "".join(f"；第{_letter(ci)}列的列名“{text}”与之相近" for ci, text in found)
+        hint = {
+            lang: "".join(
+                _phrase("column_missing_hint", lang, text=repr(text) if lang == "en" else text, letter=_letter(ci))
+                for ci, text in found
+            )
+            for lang in ("en", "zh")
+        }
+        guessed = _phrase("column_missing_guess", "en", zh=zh, name=required) if found else ""
         problems.append(
             Problem(
                 **here,
@@ -580,10 +578,13 @@ def _frame(
                 column=required,
                 value=None,
                 col_index=found[0][0] if found else None,
-                rule="required column is missing" + (f" (did you mean {zh} ({required})?)" if found else ""),
-                fix=f"add a header cell '{required}' (or '{zh}') in row 1{hint_en}",
-                rule_zh=f"缺少必填列“{zh}”（{required}）",
-                fix_zh=f"在第1行添加列名“{zh}”或 {required}{hint_zh}",
+                **_said(
+                    "column_missing",
+                    {"hint": hint["en"], "guess": guessed},
+                    {"hint": hint["zh"], "guess": _phrase("named", "zh", zh=zh, name=required)},
+                    name=required,
+                    zh=zh,
+                ),
             )
         )
     for col in spec.columns:  # optional columns absent from the file are simply blank
@@ -595,22 +596,12 @@ def _frame(
 # ---- workbooks ------------------------------------------------------------------------------
 
 
-def _refuse(source: str, rule: str, fix: str, rule_zh: str, fix_zh: str) -> InputError:
-    return InputError([Problem(source, "-", None, None, None, rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)])
-
-
-_RESAVE = "open it in Excel and save it again as .xlsx (File ▸ Save As ▸ Excel Workbook)"
-_RESAVE_ZH = "用 Excel 打开，再另存为 .xlsx 工作簿（文件 > 另存为 > Excel 工作簿）"
+def _refuse(source: str, words: Wording) -> InputError:
+    return InputError([Problem(source, "-", None, None, None, **words)])
 
 
 def _damaged(source: str, detail: str) -> InputError:
-    return _refuse(
-        source,
-        f"cannot be opened as an .xlsx workbook: the file is damaged or incomplete ({detail})",
-        f"{_RESAVE}; if Excel cannot open it either, ask for the file again",
-        f"无法作为 .xlsx 工作簿打开：文件已损坏或不完整（{detail}）",
-        f"{_RESAVE_ZH}；如果 Excel 也打不开，请重新索取该文件",
-    )
+    return _refuse(source, _said("damaged", detail=detail))
 
 
 def _check_archive(path: Path) -> None:
@@ -620,21 +611,8 @@ def _check_archive(path: Path) -> None:
         head = fh.read(8)
     if head == _OLE_MAGIC:
         if path.suffix.lower() == ".xls":
-            raise _refuse(
-                source,
-                "is an old Excel 97–2003 workbook (.xls), which assess does not read",
-                _RESAVE,
-                "是旧版 Excel 97–2003 工作簿（.xls），本工具不读取该格式",
-                _RESAVE_ZH,
-            )
-        raise _refuse(
-            source,
-            "cannot be opened: the workbook is password-protected (encrypted) or saved in the old .xls format",
-            "open it in Excel, remove the password (File ▸ Info ▸ Protect Workbook ▸ Encrypt with Password, clear it) "
-            "and save it again as .xlsx",
-            "无法打开：工作簿设置了打开密码（已加密），或是旧版 .xls 格式",
-            "用 Excel 打开，取消密码（文件 > 信息 > 保护工作簿 > 用密码进行加密，清空密码），再另存为 .xlsx",
-        )
+            raise _refuse(source, _said("old_xls"))
+        raise _refuse(source, _said("encrypted"))
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -647,25 +625,13 @@ def _check_archive(path: Path) -> None:
         raise _damaged(source, "it holds no xl/workbook.xml")
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
-        raise _refuse(
-            source,
-            f"unpacks to {total / 1024**2:,.0f} MB, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads "
-            "(a damaged file or a zip bomb)",
-            "check the file; a year of one office's data is a few MB — remove images, stray sheets and formatting far "
-            "outside the tables, and save it again",
-            f"解压后达 {total / 1024**2:,.0f} MB，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB（文件异常或为“压缩炸弹”）",
-            "检查该文件：一个单位一年的数据通常只有几 MB——删除图片、多余工作表和表格以外的格式后重新保存",
-        )
+        raise _refuse(source, _said("too_large", size=f"{total / 1024**2:,.0f}", limit=MAX_UNCOMPRESSED // 1024**2))
     for m in members:
         if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             ratio = m.file_size / max(m.compress_size, 1)
+            size = f"{m.file_size / 1024**2:,.0f}"
             raise _refuse(
-                source,
-                f"member {m.filename} is compressed {ratio:,.0f}:1 (more than {MAX_RATIO}:1 for {m.file_size / 1024**2:,.0f} MB); "
-                "assess refuses it as a possible zip bomb",
-                "check the file; remove formatting or values far outside the tables and save it again",
-                f"其中的 {m.filename} 压缩比达 {ratio:,.0f}:1（超过 {MAX_RATIO}:1），疑似“压缩炸弹”，拒绝读取",
-                "检查该文件：删除表格以外的格式或内容后重新保存",
+                source, _said("zip_ratio", member=m.filename, ratio=f"{ratio:,.0f}", limit=MAX_RATIO, size=size)
             )
 
 
@@ -841,10 +807,7 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
                         None,
                         severity="warning",
                         sheet_label=title,
-                        rule=f"the sheet {title!r} is hidden; it was read like a visible one",
-                        fix="unhide it to check its rows, or delete it if it is not meant to count",
-                        rule_zh=f"工作表“{title}”处于隐藏状态，已与可见工作表一样读取",
-                        fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表",
+                        **_said("sheet_hidden", {"title": repr(title)}, {"title": title}),
                     )
                 )
             if sheet in found:
@@ -857,10 +820,11 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
                         None,
                         None,
                         sheet_label=title,
-                        rule=f"two sheets hold the {sheet} table: {first!r} and {title!r}",
-                        fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
-                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{title}”",
-                        fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张",
+                        **_said(
+                            "sheet_twice",
+                            {"sheet": sheet, "first": repr(first), "second": repr(title)},
+                            {"sheet": _table(sheet, "zh"), "first": first, "second": title},
+                        ),
                     )
                 )
                 continue
@@ -975,10 +939,7 @@ def _formula_problems(
                     None,
                     sheet_label=label,
                     col_index=ci,
-                    rule="the cell holds a formula with no saved value",
-                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
-                    rule_zh="该单元格是公式，但没有保存计算结果",
-                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
+                    **_said("formula_unsaved", {"apps": _unsaved_apps("en")}, {"apps": _unsaved_apps("zh")}),
                 )
             )
     for idx, ci, cached in placeholders:
@@ -997,9 +958,55 @@ def _formula_problems(
             )
 
 
-def _said(key: str, **values: Any) -> Wording:
-    """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue domain."""
-    return wording("reader", f"{key}_rule", f"{key}_fix", **values)
+#: Names a Chinese phrase writes as they are (programs, formats, units): filled into every phrase.
+_NAMES = {
+    "excel": "Excel",
+    "xlsx": ".xlsx",
+    "xls": ".xls",
+    "csv": "CSV",
+    "utf8": "UTF-8",
+    "mb": "MB",
+    "windows": "Windows",
+    "readme": "README",
+    "gbk": "GBK/GB18030",
+    "command": "`assess template`",
+}
+
+
+def _phrase(key: str, lang: str, **values: object) -> str:
+    """One phrase of the ``reader`` catalogue section in ``lang``, the names above filled in."""
+    return message("reader", key, lang, **_NAMES, **values)
+
+
+def _said(
+    key: str, en: dict[str, object] | None = None, zh: dict[str, object] | None = None, /, **values: Any
+) -> Wording:
+    """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue section.
+
+    ``values`` fill both languages; ``en`` and ``zh`` what each language names its own way. A
+    fix that starts with a shared one (``{resave}``, ``{csv_resave}``) gets it in its language.
+    """
+    out = {}
+    for lang, own in (("en", en), ("zh", zh)):
+        filled = {**values, **(own or {})}
+        filled["resave"] = _phrase("resave", lang)
+        filled["csv_utf8"] = _phrase("csv_utf8", lang)
+        filled["csv_resave"] = _phrase("csv_resave", lang, csv_utf8=filled["csv_utf8"])
+        suffix = "" if lang == "en" else "_zh"
+        out["rule" + suffix] = _phrase(f"{key}_rule", lang, **filled)
+        out["fix" + suffix] = _phrase(f"{key}_fix", lang, **filled)
+    return cast(Wording, out)
+
+
+def _unsaved_apps(lang: str) -> str:
+    """The programs that calculate and save a formula's value, as ``lang`` lists them."""
+    others = ("LibreOffice",) if lang == "en" else ("WPS", "LibreOffice")
+    return _phrase("unsaved_apps", lang, others=listed(others, lang))
+
+
+def _table(sheet: str, lang: str) -> str:
+    """A table named in ``lang``: ``visits``, or ``走访（visits）``."""
+    return _phrase("table", lang, zh=SHEETS[sheet].zh, name=sheet)
 
 
 def _merged_data_cells(
@@ -1147,8 +1154,10 @@ def _hidden_rows_and_columns(
     """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
     rows = sorted(hidden_rows & set(frame[ROW].tolist()))
     if rows:
-        shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
-        shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")
+        shown = {
+            lang: listed(rows[:5], lang) + (message("input_rules", "and_more", lang) if len(rows) > 5 else "")
+            for lang in ("en", "zh")
+        }
         warnings.append(
             Problem(
                 source,
@@ -1158,10 +1167,7 @@ def _hidden_rows_and_columns(
                 None,
                 severity="warning",
                 sheet_label=label,
-                rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
-                fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
-                rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
-                fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除",
+                **_said("hidden_rows", {"shown": shown["en"]}, {"shown": shown["zh"]}, n=len(rows)),
             )
         )
     columns = [
@@ -1179,10 +1185,7 @@ def _hidden_rows_and_columns(
                 sheet_label=label,
                 col_index=ci,
                 column_label=text,
-                rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
-                fix="unhide the column to check its values",
-                rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
-                fix_zh="取消隐藏该列并核对其内容",
+                **_said("hidden_column", letter=_letter(ci), text=text),
             )
         )
 
@@ -1210,8 +1213,14 @@ def _finish(
         close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(
             sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6
         )
-        hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
-        hint_zh = f"；工作簿中有“{close[0]}”，是否应为“{spec.zh}”？" if close else ""
+        hint = {
+            lang: _phrase(
+                "sheet_missing_hint", lang, close=repr(close[0]) if lang == "en" else close[0], zh=spec.zh, sheet=sheet
+            )
+            if close
+            else ""
+            for lang in ("en", "zh")
+        }
         problems.append(
             Problem(
                 source,
@@ -1219,10 +1228,13 @@ def _finish(
                 None,
                 None,
                 None,
-                "required sheet is missing",
-                f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one{hint_en}",
-                rule_zh=f"缺少必需的工作表“{spec.zh}”（{sheet}）",
-                fix_zh=f"添加名为“{spec.zh}”或 {sheet} 的工作表（`assess template` 可生成空白模板）{hint_zh}",
+                **_said(
+                    "sheet_missing",
+                    {"hint": hint["en"], "named": ""},
+                    {"hint": hint["zh"], "named": _phrase("named", "zh", zh=spec.zh, name=sheet)},
+                    sheet=sheet,
+                    zh=spec.zh,
+                ),
             )
         )
     return RawTables(
@@ -1253,11 +1265,13 @@ def _read_csv_folder(path: Path) -> RawTables:
         sheet = _sheet_name(entry.stem) if entry.suffix.lower() == ".csv" else None
         if sheet is None or entry.is_file():
             continue
-        kind_en, kind_zh = (
-            ("a folder", "文件夹") if entry.is_dir()
-            else ("a link to nothing (its target is missing or a loop)", "指向不存在目标（或循环）的链接") if entry.is_symlink() and not entry.exists()
-            else ("not a regular file", "不是普通文件")
-        )  # fmt: skip
+        kind = (
+            "kind_folder"
+            if entry.is_dir()
+            else "kind_dangling"
+            if entry.is_symlink() and not entry.exists()
+            else "kind_other"
+        )
         problems.append(
             Problem(
                 f"{source}/{entry.name}",
@@ -1266,10 +1280,11 @@ def _read_csv_folder(path: Path) -> RawTables:
                 None,
                 None,
                 sheet_label=entry.stem,
-                rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
-                fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
-                rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
-                fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项",
+                **_said(
+                    "entry_not_file",
+                    {"name": repr(entry.name), "kind": _phrase(kind, "en"), "sheet": sheet},
+                    {"name": entry.name, "kind": _phrase(kind, "zh"), "sheet": _table(sheet, "zh")},
+                ),
             )
         )
         broken.setdefault(sheet, f"{source}/{entry.name}")
@@ -1287,10 +1302,11 @@ def _read_csv_folder(path: Path) -> RawTables:
                     None,
                     None,
                     sheet_label=file.stem,
-                    rule=f"two files hold the {sheet} table: {Path(files[sheet]).name!r} and {file.name!r}",
-                    fix="keep one of the two files and delete or rename the other",
-                    rule_zh=f"有两个文件都对应{SHEETS[sheet].zh}（{sheet}）表：“{Path(files[sheet]).name}”和“{file.name}”",
-                    fix_zh="只保留其中一个文件，删除或改名另一个",
+                    **_said(
+                        "csv_twice",
+                        {"sheet": sheet, "first": repr(Path(files[sheet]).name), "second": repr(file.name)},
+                        {"sheet": _table(sheet, "zh"), "first": Path(files[sheet]).name, "second": file.name},
+                    ),
                 )
             )
             continue
@@ -1320,10 +1336,7 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
                 None,
                 None,
                 sheet_label=file.stem,
-                rule=f"cannot be read: {exc.strerror or exc}",
-                fix="check that the file is there and that you may open it, then run again",
-                rule_zh=f"无法读取该文件：{exc.strerror or exc}",
-                fix_zh="确认文件存在且有权限打开，然后重新运行",
+                **_said("unreadable", error=exc.strerror or exc),
             )
         )
         return None
@@ -1336,10 +1349,7 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
                 None,
                 None,
                 sheet_label=file.stem,
-                rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
-                fix="check that the file holds one year of one office's data",
-                rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
-                fix_zh="确认该文件只含本单位一年的数据",
+                **_said("csv_too_large", size=f"{size:,}", limit=MAX_UNCOMPRESSED // 1024**2),
             )
         )
         return None
@@ -1348,12 +1358,9 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
     except UnicodeDecodeError as exc:
         try:
             data.decode("gb18030")
-            guess_en, guess_zh = (
-                " — it looks like GBK/GB18030, Excel's plain 'CSV' on Chinese Windows",
-                "——看起来是 GBK/GB18030 编码（中文 Windows 上 Excel 默认的“CSV”格式）",
-            )
+            guess = {lang: _phrase("gbk_guess", lang) for lang in ("en", "zh")}
         except UnicodeDecodeError:
-            guess_en = guess_zh = ""
+            guess = {"en": "", "zh": ""}
         problems.append(
             Problem(
                 name,
@@ -1362,10 +1369,7 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
                 None,
                 None,
                 sheet_label=file.stem,
-                rule=f"cannot be read as UTF-8 CSV (byte {exc.start} is not UTF-8){guess_en}",
-                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
-                rule_zh=f"不是 UTF-8 编码的 CSV 文件，无法读取（第 {exc.start} 字节）{guess_zh}",
-                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+                **_said("not_utf8", {"guess": guess["en"]}, {"guess": guess["zh"]}, byte=exc.start),
             )
         )
         return None
@@ -1382,10 +1386,7 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
                 None,
                 None,
                 sheet_label=file.stem,
-                rule=f"cannot be read as CSV ({exc})".replace("\n", " "),
-                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
-                rule_zh="CSV 格式有误（各行的列数不一致或引号不配对），无法读取",
-                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+                **_said("csv_broken", error=str(exc).replace("\n", " ")),
             )
         )
         return None
@@ -1403,15 +1404,7 @@ def read_tables(path: str | Path) -> RawTables:
     if path.is_dir():
         return _read_csv_folder(path)
     if not path.exists():
-        raise _refuse(
-            path.name, "file not found", f"check the path {str(path)!r}", "找不到该文件", f"检查路径 {str(path)!r}"
-        )
+        raise _refuse(path.name, _said("not_found", path=repr(str(path))))
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
-        raise _refuse(
-            path.name,
-            "is neither an .xlsx workbook nor a folder of CSV files",
-            "save it from Excel as .xlsx",
-            "既不是 .xlsx 工作簿，也不是 CSV 文件夹",
-            "在 Excel 中另存为 .xlsx 工作簿",
-        )
+        raise _refuse(path.name, _said("not_a_workbook"))
     return _read_xlsx(path)
