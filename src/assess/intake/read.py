@@ -366,118 +366,85 @@ class _Where(TypedDict):
     sheet_label: str
 
 
-def _frame(
-    file: str,
-    sheet: str,
-    label: str,
-    header: Cells,
-    rows: Iterable[tuple[int, Row]] | Sequence[Sequence[object]],
-    problems: list[Problem],
-    warnings: list[Problem],
-    *,
-    escaped: bool = False,
-    typed: bool = False,
-    merged: Callable[[], set[int]] = set,
-    grid: bool = False,
-) -> tuple[pd.DataFrame, Origin, set[str]]:
-    """Build the raw frame of one sheet from its header (row 1) and its data rows.
+@dataclass
+class _Header:
+    """Row 1 of a sheet as read: the columns kept (1-based index -> name), as written, and unknown."""
 
-    Only the cells present are visited, so a stray value far to the right or far below costs
-    nothing. Returns the frame, where each column came from, and the required columns missing.
+    kept: dict[int, str] = field(default_factory=dict)
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (header as written, index)
+    unknown: dict[int, str] = field(default_factory=dict)
 
-    A row that repeats the header (a table pasted twice) is an error and no record. With
-    ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
-    that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
-    an Excel day number of 1900–1949.
+    @property
+    def columns(self) -> list[int]:
+        return list(self.kept)  # ascending, like the header
 
-    With ``grid``, ``rows`` are the dense rows from row 2 on (column ci at index ci - 1, "" or
-    None when blank), read column by column (:func:`_dense_rows`) rather than row by row.
-    """
+    def spelled(self) -> dict[int, str]:
+        """Each kept column's header as a repeated header row would hold it, compared normalised."""
+        return {ci: normalise_name(self.origin[name][0]) for ci, name in self.kept.items()}
+
+    def lead_forms(self, sheet: str) -> set[str]:
+        """The first column's header as a repeated header row would hold it."""
+        if not self.kept:
+            return set()
+        col = SHEETS[sheet].column(self.kept[self.columns[0]])
+        return {self.origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
+
+
+def _read_header(sheet: str, header: Cells, here: _Where, problems: list[Problem], warnings: list[Problem]) -> _Header:
+    """Map each header cell to a column of the sheet; say what is unknown, repeated or misspelled."""
     mapping = _header_map(sheet)
     spec = SHEETS[sheet]
-    here = _Where(file=file, sheet=sheet, sheet_label=label)
-    kept: dict[int, str] = {}
-    origin: dict[str, tuple[str, int]] = {}
-    unknown: dict[int, str] = {}
+    out = _Header()
     for ci in sorted(header):
-        cell = header[ci]
-        text = str(cell)
+        text = str(header[ci])
         if not text.strip():
             continue
         name = mapping.get(normalise_name(text))
         if name is None:
-            unknown[ci] = text
+            out.unknown[ci] = text
             guess = _suggest(sheet, text)
             hint = {
                 lang: _phrase("unknown_header_hint", lang, zh=guess.zh, name=guess.name) if guess else ""
                 for lang in ("en", "zh")
             }
+            words = _said("unknown_header", {"hint": hint["en"]}, {"hint": hint["zh"]}, letter=_letter(ci))
             warnings.append(
                 Problem(
-                    **here,
-                    row=1,
-                    column=f"column {_letter(ci)}",
-                    value=text,
-                    col_index=ci,
-                    severity="warning",
-                    **_said("unknown_header", {"hint": hint["en"]}, {"hint": hint["zh"]}, letter=_letter(ci)),
+                    **here, row=1, column=f"column {_letter(ci)}", value=text, col_index=ci, severity="warning", **words
                 )
             )
             continue
-        if name in origin:
-            problems.append(
-                Problem(
-                    **here,
-                    row=1,
-                    column=name,
-                    value=text,
-                    col_index=ci,
-                    column_label=text,
-                    **_said("header_twice", first=_letter(origin[name][1]), second=_letter(ci)),
-                )
-            )
+        if name in out.origin:
+            words = _said("header_twice", first=_letter(out.origin[name][1]), second=_letter(ci))
+            problems.append(Problem(**here, row=1, column=name, value=text, col_index=ci, column_label=text, **words))
             continue
         col = spec.column(name)
         if text.lower() not in (col.name.lower(), col.zh):  # read, but not as written: say so
+            words = _said("header_spelled", name=col.name, zh=col.zh)
             warnings.append(
                 Problem(
-                    **here,
-                    row=1,
-                    column=name,
-                    value=text,
-                    col_index=ci,
-                    column_label=text,
-                    severity="warning",
-                    **_said("header_spelled", name=col.name, zh=col.zh),
+                    **here, row=1, column=name, value=text, col_index=ci, column_label=text, severity="warning", **words
                 )
             )
-        kept[ci] = name
-        origin[name] = (text, ci)
-    names = list(kept.values())
-    kept_cols = list(kept)  # ascending, like the header
-    kept_set = set(kept_cols)
-    spelled = {ci: normalise_name(origin[name][0]) for ci, name in kept.items()}
-    lead_forms = set()  # the first column's header as a repeated header row would hold it
-    if kept_cols:
-        col = spec.column(kept[kept_cols[0]])
-        lead_forms = {origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
-    dates = {i for i, ci in enumerate(kept_cols) if typed and spec.column(kept[ci]).kind == "date"}
+        out.kept[ci] = name
+        out.origin[name] = (text, ci)
+    return out
+
+
+def _sparse_rows(
+    rows: Iterable[tuple[int, Row]], head: _Header, sheet: str, here: _Where, problems: list[Problem]
+) -> tuple[list[tuple[object, ...]], list[int], dict[int, int]]:
+    """The records of a sheet read row by row (openpyxl's stream): their kept cells, Excel rows, and
+    the first row of each column holding values without a header. Same rules as :func:`_dense_rows`."""
+    kept_cols, kept_set, unknown = head.columns, set(head.kept), head.unknown
+    lead_forms, spelled = head.lead_forms(sheet), head.spelled()
     others: dict[int, list[int]] = {}  # row width -> columns neither read nor warned about as unknown
     records: list[tuple[object, ...]] = []
     numbers: list[int] = []
-    headerless: dict[int, int] = {}  # column without a header -> first row holding a value
+    headerless: dict[int, int] = {}
     pick = operator.itemgetter(*[ci - 1 for ci in kept_cols]) if kept_cols else None
     count = 0
-    table: Sequence[Sequence[object]] = []
-    sparse: Iterable[tuple[int, Row]] = ()
-    if grid:
-        table, numbers, headerless, repeated = _dense_rows(
-            cast(Sequence[Sequence[object]], rows), kept_cols, set(unknown), lead_forms, spelled, here
-        )
-        problems.extend(repeated)
-    else:
-        sparse = cast(Iterable[tuple[int, Row]], rows)
-    for number, cells in sparse:
+    for number, cells in rows:
         if isinstance(cells, dict):
             if not cells:
                 continue
@@ -519,48 +486,60 @@ def _frame(
             continue  # values only in columns not read
         records.append(values)
         numbers.append(number)
+    return records, numbers, headerless
+
+
+def _cleaned_columns(
+    table: Sequence[Sequence[object]],
+    numbers: list[int],
+    head: _Header,
+    here: _Where,
+    dates: set[int],
+    escaped: bool,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> tuple[dict[str, list[object]], bool]:
+    """Each kept column's cells as intake keeps them (:func:`_column`), and whether a cell was blanked.
+
+    The warnings and problems of single cells are put in row order, then column order.
+    """
     columns: dict[str, list[object]] = {}
     cleaned = False  # whether a cell was blanked while cleaning (a row may then hold nothing)
-    said: list[Problem] = []  # warnings and problems of single cells, put in row order below
+    said: list[Problem] = []
     cell_problems: list[Problem] = []
-    if not grid:
-        table = list(zip(*records, strict=True))
-    for i, (ci, column) in enumerate(zip(kept_cols, table, strict=False)):
-        columns[kept[ci]], walked = _column(
-            column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems
-        )
+    for i, (ci, column) in enumerate(zip(head.columns, table, strict=False)):
+        name = head.kept[ci]
+        columns[name], walked = _column(column, numbers, here, ci, name, i in dates, escaped, said, cell_problems)
         cleaned = cleaned or walked
-    for ci in kept_cols[len(columns) :]:  # no rows at all
-        columns[kept[ci]] = []
+    for ci in head.columns[len(columns) :]:  # no rows at all
+        columns[head.kept[ci]] = []
     order = {id(p): n for n, p in enumerate(said + cell_problems)}
     warnings.extend(sorted(said, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
     problems.extend(sorted(cell_problems, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
-    joined = merged()
+    return columns, cleaned
+
+
+def _headerless(headerless: dict[int, int], joined: set[int], here: _Where, warnings: list[Problem]) -> None:
+    """Columns holding values but no header are ignored: say so, and whether the header cell is merged."""
     for ci, first in sorted(headerless.items()):
         note = {lang: _phrase("headerless_merged", lang) if ci in joined else "" for lang in ("en", "zh")}
+        words = _said("headerless", {"note": note["en"]}, {"note": note["zh"]}, letter=_letter(ci))
         warnings.append(
             Problem(
-                **here,
-                row=first,
-                column=f"column {_letter(ci)}",
-                value=None,
-                col_index=ci,
-                severity="warning",
-                **_said("headerless", {"note": note["en"]}, {"note": note["zh"]}, letter=_letter(ci)),
+                **here, row=first, column=f"column {_letter(ci)}", value=None, col_index=ci, severity="warning", **words
             )
         )
-    frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
-    frame[ROW] = pd.Series(numbers, dtype="int64")
-    if cleaned:
-        frame = frame[frame[names].notna().any(axis=1)].reset_index(drop=True)
-    missing = {c for c in spec.required_columns if c not in origin}
-    for required in spec.required_columns:
-        if required not in missing:
-            continue
+
+
+def _missing_columns(sheet: str, head: _Header, here: _Where, problems: list[Problem]) -> set[str]:
+    """The required columns the header lacks, each a problem naming an unknown header that looks like it."""
+    spec = SHEETS[sheet]
+    missing = {c for c in spec.required_columns if c not in head.origin}
+    for required in (c for c in spec.required_columns if c in missing):
         zh = spec.column(required).zh
         found = [
             (ci, text)
-            for ci, text in unknown.items()
+            for ci, text in head.unknown.items()
             if (g := _suggest(sheet, text)) is not None and g.name == required
         ]
         hint = {
@@ -571,26 +550,72 @@ def _frame(
             for lang in ("en", "zh")
         }
         guessed = _phrase("column_missing_guess", "en", zh=zh, name=required) if found else ""
-        problems.append(
-            Problem(
-                **here,
-                row=1,
-                column=required,
-                value=None,
-                col_index=found[0][0] if found else None,
-                **_said(
-                    "column_missing",
-                    {"hint": hint["en"], "guess": guessed},
-                    {"hint": hint["zh"], "guess": _phrase("named", "zh", zh=zh, name=required)},
-                    name=required,
-                    zh=zh,
-                ),
-            )
+        words = _said(
+            "column_missing",
+            {"hint": hint["en"], "guess": guessed},
+            {"hint": hint["zh"], "guess": _phrase("named", "zh", zh=zh, name=required)},
+            name=required,
+            zh=zh,
         )
+        at = found[0][0] if found else None
+        problems.append(Problem(**here, row=1, column=required, value=None, col_index=at, **words))
+    return missing
+
+
+def _frame(
+    file: str,
+    sheet: str,
+    label: str,
+    header: Cells,
+    rows: Iterable[tuple[int, Row]] | Sequence[Sequence[object]],
+    problems: list[Problem],
+    warnings: list[Problem],
+    *,
+    escaped: bool = False,
+    typed: bool = False,
+    merged: Callable[[], set[int]] = set,
+    grid: bool = False,
+) -> tuple[pd.DataFrame, Origin, set[str]]:
+    """Build the raw frame of one sheet from its header (row 1) and its data rows.
+
+    Only the cells present are visited, so a stray value far to the right or far below costs
+    nothing. Returns the frame, where each column came from, and the required columns missing.
+
+    A row that repeats the header (a table pasted twice) is an error and no record. With
+    ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
+    that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
+    an Excel day number of 1900–1949.
+
+    With ``grid``, ``rows`` are the dense rows from row 2 on (column ci at index ci - 1, "" or
+    None when blank), read column by column (:func:`_dense_rows`) rather than row by row.
+    """
+    spec = SHEETS[sheet]
+    here = _Where(file=file, sheet=sheet, sheet_label=label)
+    head = _read_header(sheet, header, here, problems, warnings)
+    table: Sequence[Sequence[object]]
+    if grid:
+        dense = cast(Sequence[Sequence[object]], rows)
+        lead_forms, spelled = head.lead_forms(sheet), head.spelled()
+        table, numbers, headerless, repeated = _dense_rows(
+            dense, head.columns, set(head.unknown), lead_forms, spelled, here
+        )
+        problems.extend(repeated)
+    else:
+        records, numbers, headerless = _sparse_rows(cast(Iterable[tuple[int, Row]], rows), head, sheet, here, problems)
+        table = list(zip(*records, strict=True))
+    dates = {i for i, ci in enumerate(head.columns) if typed and spec.column(head.kept[ci]).kind == "date"}
+    columns, cleaned = _cleaned_columns(table, numbers, head, here, dates, escaped, problems, warnings)
+    _headerless(headerless, merged(), here, warnings)
+    names = list(head.kept.values())
+    frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
+    frame[ROW] = pd.Series(numbers, dtype="int64")
+    if cleaned:
+        frame = frame[frame[names].notna().any(axis=1)].reset_index(drop=True)
+    missing = _missing_columns(sheet, head, here, problems)
     for col in spec.columns:  # optional columns absent from the file are simply blank
         if col.name not in frame.columns:
             frame[col.name] = pd.Series([None] * len(frame), dtype=object)
-    return frame, Origin(label, origin), missing
+    return frame, Origin(label, head.origin), missing
 
 
 # ---- workbooks ------------------------------------------------------------------------------
