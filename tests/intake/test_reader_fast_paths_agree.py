@@ -177,3 +177,23 @@ def test_every_sheet_has_a_dense_reader():
     """The column-at-a-time reader is the one calamine's grid and CSV files go through."""
     for sheet in SHEETS:
         assert read._frame("f", sheet, sheet, {1: SHEETS[sheet].columns[0].name}, [], [], [], grid=True)[0].empty
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [" G01 ", "Ｇ０１", "\u3000G1\u3000", "已办结", " 已办结 ", "resolved", "RESOLVED ", "a\u00a0", "ﬁ", "#N/A"]
+        )
+        | st.text(max_size=6),
+        max_size=20,
+    )
+)
+def test_distinct_texts_read_as_each_cell_read_alone(texts):
+    """IDs, texts and codes are converted once per distinct text, ASCII without NFKC; as the one-cell rule."""
+    from assess.intake import coerce
+
+    for sheet in SHEETS.values():
+        for col in (c for c in sheet.columns if c.kind in ("id", "text", "enum")):
+            convert = coerce._text_converter(col)
+            assert coerce._texts(pd.Series(texts, dtype=object).to_numpy(), col) == [convert(v) for v in texts]

@@ -272,8 +272,25 @@ def _text_converter(col: Column) -> Callable[[object], str]:
     return code
 
 
+def _texts(strings: np.ndarray, col: Column) -> list[str]:
+    """:func:`_text_converter` of each of ``strings`` (all ``str``), ASCII ones without NFKC (it leaves them as they are)."""
+    if col.kind == "text":
+        return [v.strip() for v in strings]
+    texts = [v.strip() if v.isascii() else _nfkc(v.strip()) for v in strings]
+    if col.kind == "enum":
+        aliases = {zh: code for code, zh in col.values.items()}
+        return [aliases.get(t, t.lower()) for t in texts]
+    return texts
+
+
 def _bad_texts(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which texts are an Excel error value (``#N/A``) and which are too long for a cell, as two masks."""
+    """Which texts are an Excel error value (``#N/A``) and which are too long for a cell, as two masks.
+
+    Every error value starts with ``#``: a column without one anywhere is not looked at cell by cell.
+    """
+    strings = [t for t in texts if type(t) is str]
+    if "#" not in "".join(strings) and max(map(len, strings), default=0) <= EXCEL_CELL_MAX:
+        return np.zeros(len(texts), bool), np.zeros(len(texts), bool)
     failed = np.fromiter(
         (type(t) is str and t[:1] == "#" and t.upper() in EXCEL_ERRORS for t in texts), bool, len(texts)
     )
@@ -293,7 +310,7 @@ def _text_column(
     convert = _text_converter(col)
     if pd.api.types.infer_dtype(cells, skipna=True) in ("string", "empty"):
         codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
-        texts = _objects([*map(convert, distinct), None])
+        texts = _objects([*_texts(distinct, col), None])
         error, long = _bad_texts(texts)
         out, failed, too_long = texts[codes], error[codes], long[codes]
     else:  # 1, 1.0 and True are equal keys yet different cells: converted one by one
@@ -325,14 +342,20 @@ def _text_column(
 _GROUPABLE = frozenset({"string", "datetime", "date", "floating", "integer", "mixed-integer-float", "empty"})
 
 
-def _converted(cells: np.ndarray, blank: np.ndarray, kind: str, tz: dt.tzinfo) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell converted by the kind's rule (None where blank) and whether it is no value.
+def _converted(cells: np.ndarray, kind: str, tz: dt.tzinfo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each cell converted by the kind's rule (None where blank), whether it is no value, and whether blank.
 
     A column of one clean kind is converted once per distinct value; a number column of plain
     numbers without a single cell to convert (only inf and NaN are named, one by one).
     """
     convert = _COERCE[kind][0]
     inferred = pd.api.types.infer_dtype(cells, skipna=True)
+    if inferred in _GROUPABLE and not (kind == "number" and inferred != "string"):
+        codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
+        results = [*(convert(v, tz) for v in distinct), None]
+        flags = np.fromiter(map(_unusable, results), bool, len(results))
+        return _objects(results)[codes], flags[codes], codes < 0
+    blank = pd.isna(cells)
     if kind == "number" and inferred in ("floating", "integer", "mixed-integer-float"):
         try:
             numbers = cells.astype(float)
@@ -344,18 +367,13 @@ def _converted(cells: np.ndarray, blank: np.ndarray, kind: str, tz: dt.tzinfo) -
             out[blank] = None
             for i in np.flatnonzero(odd):
                 out[i] = convert(cells[i], tz)
-            return out, blank | odd
-    if inferred in _GROUPABLE:
-        codes, distinct = pd.factorize(cells)  # blanks get code -1: the None appended last
-        results = [*(convert(v, tz) for v in distinct), None]
-        flags = np.fromiter(map(_unusable, results), bool, len(results))
-        return _objects(results)[codes], flags[codes]
+            return out, blank | odd, blank
     out, flags = _each_distinct(pd.Series(cells[~blank], dtype=object), lambda v: convert(v, tz), _unusable)
     every = np.empty(len(cells), dtype=object)
     every[~blank] = out
     unusable = blank.copy()
     unusable[~blank] = flags
-    return every, unusable
+    return every, unusable, blank
 
 
 def _coerce_column(
@@ -365,8 +383,7 @@ def _coerce_column(
     if col.kind in ("id", "text", "enum"):
         return _text_column(raw, col, source, sheet, rows, problems)
     cells = raw.to_numpy(dtype=object)
-    blank = pd.isna(cells)
-    out, unusable = _converted(cells, blank, col.kind, tz)
+    out, unusable, blank = _converted(cells, col.kind, tz)
     wrong = unusable & ~blank
     for i in np.flatnonzero(wrong):
         bad, cell = out[i], raw.iat[i]
