@@ -8,6 +8,7 @@ placeholders with each language's own values.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from assess.common.messages import message
@@ -26,12 +27,23 @@ def said(
     """
     en = dict(en or {})
     zh = {**en, **(zh or {})}
-    return {
-        "rule": message(domain, key, "en", **en),
-        "fix": message(domain, f"{key}_fix", "en", **en),
-        "rule_zh": message(domain, key, "zh", **zh),
-        "fix_zh": message(domain, f"{key}_fix", "zh", **zh),
-    }
+    try:
+        return dict(_worded(domain, key, tuple(sorted(en.items())), tuple(sorted(zh.items()))))  # type: ignore[return-value]
+    except TypeError:  # a value that is no dict key: worded afresh
+        return dict(_worded.__wrapped__(domain, key, tuple(en.items()), tuple(zh.items())))  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=4096)
+def _worded(
+    domain: str, key: str, en: tuple[tuple[str, object], ...], zh: tuple[tuple[str, object], ...]
+) -> tuple[tuple[str, str], ...]:
+    """The four phrases of one wording, remembered: the same rules are worded for every sheet of every run."""
+    return (
+        ("rule", message(domain, key, "en", **dict(en))),
+        ("fix", message(domain, f"{key}_fix", "en", **dict(en))),
+        ("rule_zh", message(domain, key, "zh", **dict(zh))),
+        ("fix_zh", message(domain, f"{key}_fix", "zh", **dict(zh))),
+    )
 
 
 def listed(items: Iterable[object], lang: str) -> str:

@@ -36,6 +36,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from assess.common.messages import Domain
@@ -67,10 +68,13 @@ def _years(tables: dict[str, pd.DataFrame]) -> Counter[int]:
         frame = tables.get(sheet)
         if frame is None or column not in frame.columns:
             continue
-        values = frame[column].dropna()
+        values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values):
-            years.update({int(y): int(n) for y, n in values.dt.year.value_counts().items()})
+            days = values.to_numpy()
+            found, counts = np.unique(days[~np.isnat(days)].astype("datetime64[Y]").astype(int), return_counts=True)
+            years.update({int(y) + 1970: int(n) for y, n in zip(found, counts, strict=True)})
         else:  # a few distinct labels (2025-03, 2025-Q1) however long the sheet
+            values = values.dropna()
             for label, n in values.value_counts().items():
                 if str(label)[:4].isdigit():
                     years[int(str(label)[:4])] += int(n)
