@@ -177,7 +177,7 @@ _INFINITIES = (math.inf, -math.inf)
 
 
 def _column(
-    column: Sequence[object],
+    column: Sequence[object] | np.ndarray,
     numbers: list[int],
     here: _Where,
     ci: int,
@@ -186,7 +186,7 @@ def _column(
     escaped: bool,
     warnings: list[Problem],
     problems: list[Problem],
-) -> tuple[list[object], bool]:
+) -> tuple[list[object] | np.ndarray, bool]:
     """One column's cells as intake keeps them: blanks as None, text cleaned, odd numbers named.
 
     The column's distinct values are screened first; only a column holding something to clean
@@ -204,14 +204,18 @@ def _column(
             and (v != v or v in _INFINITIES)
             or date
             and type(v) in (int, float)
-            and 1 <= v < _FIRST_PLAUSIBLE_SERIAL  # type: ignore[operator]
+            and 1 <= v < _FIRST_PLAUSIBLE_SERIAL
             for v in distinct
         )
     )
     if not odd:
         if "" in distinct:
+            if isinstance(column, np.ndarray):  # a dense column: blanked in place, never copied to a list
+                blanked = column.copy()
+                blanked[np.equal(column, "")] = None
+                return blanked, False
             return [None if v == "" else v for v in column], False
-        return list(column), False
+        return column if isinstance(column, np.ndarray) else list(column), False
     out: list[object] = []
     for number, value in zip(numbers, column, strict=True):
         kind = type(value)
@@ -244,7 +248,7 @@ def _dense_rows(
     lead_forms: set[str],
     spelled: dict[int, str],
     here: _Where,
-) -> tuple[list[list[object]], list[int], dict[int, int], list[Problem]]:
+) -> tuple[list[np.ndarray], list[int], dict[int, int], list[Problem]]:
     """The rows of a dense sheet (row 2 on) as :func:`_frame`'s row loop keeps them, a column at a time.
 
     Returns the kept columns' cells of the records, their Excel rows, the first row of each
@@ -293,9 +297,9 @@ def _dense_rows(
                 )
                 record[i] = False
     if record.all():
-        return [c.tolist() for c in picked], list(range(2, n + 2)), headerless, repeated
+        return picked, list(range(2, n + 2)), headerless, repeated
     rows = np.flatnonzero(record)
-    return [c[rows].tolist() for c in picked], (rows + 2).tolist(), headerless, repeated
+    return [c[rows] for c in picked], (rows + 2).tolist(), headerless, repeated
 
 
 def _too_many_rows(here: _Where) -> InputError:
@@ -490,7 +494,7 @@ def _sparse_rows(
 
 
 def _cleaned_columns(
-    table: Sequence[Sequence[object]],
+    table: Sequence[Sequence[object]] | list[np.ndarray],
     numbers: list[int],
     head: _Header,
     here: _Where,
@@ -498,18 +502,19 @@ def _cleaned_columns(
     escaped: bool,
     problems: list[Problem],
     warnings: list[Problem],
-) -> tuple[dict[str, list[object]], bool]:
+) -> tuple[dict[str, list[object] | np.ndarray], bool]:
     """Each kept column's cells as intake keeps them (:func:`_column`), and whether a cell was blanked.
 
     The warnings and problems of single cells are put in row order, then column order.
     """
-    columns: dict[str, list[object]] = {}
+    columns: dict[str, list[object] | np.ndarray] = {}
     cleaned = False  # whether a cell was blanked while cleaning (a row may then hold nothing)
     said: list[Problem] = []
     cell_problems: list[Problem] = []
     for i, (ci, column) in enumerate(zip(head.columns, table, strict=False)):
         name = head.kept[ci]
-        columns[name], walked = _column(column, numbers, here, ci, name, i in dates, escaped, said, cell_problems)
+        cells = cast(Sequence[object], column)
+        columns[name], walked = _column(cells, numbers, here, ci, name, i in dates, escaped, said, cell_problems)
         cleaned = cleaned or walked
     for ci in head.columns[len(columns) :]:  # no rows at all
         columns[head.kept[ci]] = []
@@ -592,7 +597,7 @@ def _frame(
     spec = SHEETS[sheet]
     here = _Where(file=file, sheet=sheet, sheet_label=label)
     head = _read_header(sheet, header, here, problems, warnings)
-    table: Sequence[Sequence[object]]
+    table: Sequence[Sequence[object]] | list[np.ndarray]
     if grid:
         dense = cast(Sequence[Sequence[object]], rows)
         lead_forms, spelled = head.lead_forms(sheet), head.spelled()
@@ -953,34 +958,13 @@ def _formula_problems(
 ) -> None:
     """Formulas whose value was never saved, or saved as a placeholder by a program that never calculated it."""
     reverse = {ci: name for name, (_, ci) in origin.columns.items()}
-    for idx, ci, _ in uncalculated:
+    unsaved = _said("formula_unsaved", {"apps": _unsaved_apps("en")}, {"apps": _unsaved_apps("zh")})
+    found = [(idx, ci, unsaved) for idx, ci, _ in uncalculated] + [
+        (idx, ci, _said("formula_placeholder", value=str(cached), apps=_APPS)) for idx, ci, cached in placeholders
+    ]
+    for idx, ci, words in found:
         if ci in reverse:
-            problems.append(
-                Problem(
-                    source,
-                    sheet,
-                    idx,
-                    reverse[ci],
-                    None,
-                    sheet_label=label,
-                    col_index=ci,
-                    **_said("formula_unsaved", {"apps": _unsaved_apps("en")}, {"apps": _unsaved_apps("zh")}),
-                )
-            )
-    for idx, ci, cached in placeholders:
-        if ci in reverse:
-            problems.append(
-                Problem(
-                    source,
-                    sheet,
-                    idx,
-                    reverse[ci],
-                    None,
-                    sheet_label=label,
-                    col_index=ci,
-                    **_said("formula_placeholder", value=str(cached), apps=_APPS),
-                )
-            )
+            problems.append(Problem(source, sheet, idx, reverse[ci], None, sheet_label=label, col_index=ci, **words))
 
 
 #: Names a Chinese phrase writes as they are (programs, formats, units): filled into every phrase.
@@ -1347,34 +1331,23 @@ def _read_csv_folder(path: Path) -> RawTables:
     return _finish(source, found, problems, warnings, origins, missing, broken | files, [p.stem for p in csvs])
 
 
+def _file_problem(name: str, sheet: str, label: str, words: Wording) -> Problem:
+    """A problem with a whole file of a CSV folder (no row, no column)."""
+    return Problem(name, sheet, None, None, None, sheet_label=label, **words)
+
+
 def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
     """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV, too large or unreadable."""
     try:
         size = file.stat().st_size
         data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
     except OSError as exc:
-        problems.append(
-            Problem(
-                name,
-                sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                **_said("unreadable", error=exc.strerror or exc),
-            )
-        )
+        problems.append(_file_problem(name, sheet, file.stem, _said("unreadable", error=exc.strerror or exc)))
         return None
     if size > MAX_UNCOMPRESSED:
         problems.append(
-            Problem(
-                name,
-                sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                **_said("csv_too_large", size=f"{size:,}", limit=MAX_UNCOMPRESSED // 1024**2),
+            _file_problem(
+                name, sheet, file.stem, _said("csv_too_large", size=f"{size:,}", limit=MAX_UNCOMPRESSED // 1024**2)
             )
         )
         return None
@@ -1387,14 +1360,11 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
         except UnicodeDecodeError:
             guess = {"en": "", "zh": ""}
         problems.append(
-            Problem(
+            _file_problem(
                 name,
                 sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                **_said("not_utf8", {"guess": guess["en"]}, {"guess": guess["zh"]}, byte=exc.start),
+                file.stem,
+                _said("not_utf8", {"guess": guess["en"]}, {"guess": guess["zh"]}, byte=exc.start),
             )
         )
         return None
@@ -1403,17 +1373,7 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
     except pd.errors.EmptyDataError:
         return []
     except pd.errors.ParserError as exc:
-        problems.append(
-            Problem(
-                name,
-                sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                **_said("csv_broken", error=str(exc).replace("\n", " ")),
-            )
-        )
+        problems.append(_file_problem(name, sheet, file.stem, _said("csv_broken", error=str(exc).replace("\n", " "))))
         return None
     return list(table.itertuples(index=False, name=None))
 
