@@ -878,6 +878,38 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
 _NOT_NUMBERS = (dt.time, dt.timedelta, dt.date)
 
 
+Fixes = dict[int, dict[int, object]]  # row -> column -> the value to read instead (None: blank)
+Found = list[tuple[int, int, object]]  # (row, column, value) of formulas without a usable saved value
+
+
+def _grid_fixes(grid: list[list[object]], facts: parts.SheetFacts, calculated: bool) -> tuple[Fixes, Found, Found]:
+    """What calamine's grid gets wrong, from the sheet's XML: stored numbers it misreads, error
+    cells it reads as blank, and formulas whose saved value is missing or a placeholder."""
+    fixes: Fixes = {}
+    for (r, c), raw in facts.raw.items():  # negative or odd numbers: the stored text decides, as before
+        value = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
+        if isinstance(value, str) and value != "":
+            continue
+        if not _PLAIN_NUMBER.match(raw):
+            fixes.setdefault(r, {})[c] = raw  # inf, NaN: kept as text for validation to name
+        elif isinstance(value, _NOT_NUMBERS):  # a date-formatted negative serial: the number
+            fixes.setdefault(r, {})[c] = float(raw)
+    for (r, c), text in facts.errors.items():  # #N/A, #REF!: calamine reads them as blank
+        fixes.setdefault(r, {})[c] = text
+    uncalculated: Found = []
+    placeholders: Found = []
+    for (r, c), (cached, kind) in facts.formulas.items():
+        if kind == "e":
+            continue
+        if cached is None or (cached == "" and kind == "n"):  # <v></v> holds no number: no saved value
+            uncalculated.append((r, c, None))
+            fixes.setdefault(r, {})[c] = None
+        elif not calculated and cached.strip() in ("0", ""):
+            placeholders.append((r, c, cached))
+            fixes.setdefault(r, {})[c] = None
+    return fixes, uncalculated, placeholders
+
+
 def _read_sheet_fast(
     reader: _Book, sheet: str, part: parts.SheetPart, problems: list[Problem], warnings: list[Problem]
 ) -> tuple[pd.DataFrame, Origin, set[str]] | None:
@@ -894,28 +926,7 @@ def _read_sheet_fast(
         grid: list[list[object]] = reader.book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)  # type: ignore[assignment]
     except Exception:
         return None
-    fixes: dict[int, dict[int, object]] = {}  # row -> column -> the value to read instead (None: blank)
-    for (r, c), raw in facts.raw.items():  # negative or odd numbers: the stored text decides, as before
-        value = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
-        if isinstance(value, str) and value != "":
-            continue
-        if not _PLAIN_NUMBER.match(raw):
-            fixes.setdefault(r, {})[c] = raw  # inf, NaN: kept as text for validation to name
-        elif isinstance(value, _NOT_NUMBERS):  # a date-formatted negative serial: the number
-            fixes.setdefault(r, {})[c] = float(raw)
-    for (r, c), text in facts.errors.items():  # #N/A, #REF!: calamine reads them as blank
-        fixes.setdefault(r, {})[c] = text
-    uncalculated: list[tuple[int, int, object]] = []
-    placeholders: list[tuple[int, int, object]] = []
-    for (r, c), (cached, kind) in facts.formulas.items():
-        if kind == "e":
-            continue
-        if cached is None or (cached == "" and kind == "n"):  # <v></v> holds no number: no saved value
-            uncalculated.append((r, c, None))
-            fixes.setdefault(r, {})[c] = None
-        elif not reader.facts.calculated and cached.strip() in ("0", ""):
-            placeholders.append((r, c, cached))
-            fixes.setdefault(r, {})[c] = None
+    fixes, uncalculated, placeholders = _grid_fixes(grid, facts, reader.facts.calculated)
     header: Cells = {ci: v for ci, v in enumerate(grid[0], 1) if v != ""} if grid else {}
     if 1 in fixes:
         header = {ci: v for ci, v in ({**header, **fixes[1]}).items() if v is not None and v != ""}
