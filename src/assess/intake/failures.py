@@ -93,6 +93,9 @@ def _case_collisions(typed: dict[str, pd.DataFrame], raw: RawTables, absent: set
         if sheet not in typed or (sheet, col) in absent:
             continue
         frame = typed[sheet]
+        distinct = {v for v in frame[col].unique() if isinstance(v, str)}
+        if len({v.casefold() for v in distinct}) == len(distinct):
+            continue  # no two IDs differ only in letter case (the usual sheet): nothing to locate
         ids = frame[col].dropna()
         if pd.api.types.infer_dtype(ids, skipna=False) != "string":  # coerced IDs are text; anything else is left out
             ids = ids[ids.map(lambda v: isinstance(v, str))]

@@ -167,7 +167,10 @@ def _window(
                 continue
             start, end = spans
             cells = {sheet: raw[sheet][col.name]} if sheet in raw and col.name in raw[sheet].columns else {}
-            bad = start.notna() & ((end < lo) | (start > hi))
+            first, last = start.to_numpy("datetime64[ns]"), end.to_numpy("datetime64[ns]")
+            bad = ~np.isnat(first) & ((last < lo.to_datetime64()) | (first > hi.to_datetime64()))
+            if not bad.any():
+                continue
             for idx in frame.index[bad]:
                 outside.add((sheet, idx, col.name))
                 value = frame.at[idx, col.name]
