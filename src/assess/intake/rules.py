@@ -84,6 +84,8 @@ class SheetRules:
     def holds(self, frame: pd.DataFrame) -> bool:
         """Whether pandera would find nothing wrong, judged with the same functions, vectorised.
 
+        ``frame`` may hold other columns (the Excel row): only the rules' columns are judged.
+
         As pandera: a column rule sees the column without its blanks; a row rule's verdict on a
         row blank in every column is a pass; a required column has no blank; the key is unique.
         A rule that raises is left for pandera to report.
@@ -101,7 +103,7 @@ class SheetRules:
             for rule in self.rows:
                 verdict = rule.test(frame)
                 if not verdict.all():
-                    blank = frame.isna().all(axis="columns") if blank is None else blank
+                    blank = frame[list(self.columns)].isna().all(axis="columns") if blank is None else blank
                     if not (verdict | blank).all():
                         return False
         except Exception:  # noqa: BLE001 — pandera names a check that cannot run

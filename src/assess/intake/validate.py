@@ -134,10 +134,9 @@ def check_tables(
         assigned = pd.Series(recipients["group_id"].to_numpy(), index=recipients["recipient_id"].to_numpy())
     for sheet, frame in typed.items():
         rules = sheet_rules(sheet, scheme, known, assigned, {c for s, c in absent if s == sheet})
-        checked = frame.drop(columns=ROW)
-        if not rules.holds(checked):  # only a sheet that breaks a rule pays for pandera's report
+        if not rules.holds(frame):  # only a sheet that breaks a rule pays for pandera's report
             unparsable = {(p.row, p.column) for p in problems if p.sheet == sheet}
-            problems.extend(problems_from(rules, checked, raw.file(sheet), frame, unparsable))
+            problems.extend(problems_from(rules, frame.drop(columns=ROW), raw.file(sheet), frame, unparsable))
     problems.extend(_case_collisions(typed, raw, absent))
     warnings.extend(_repeated_rows(typed, raw))
     problems, warnings = _dress(problems, raw), _dress(warnings, raw)
