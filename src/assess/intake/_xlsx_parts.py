@@ -173,80 +173,95 @@ def _finds(buf: bytes, needle: bytes) -> Iterator[int]:
         pos = buf.find(needle, pos + 1)
 
 
+def _extent(facts: SheetFacts, buf: bytes) -> None:
+    """The rows and columns a piece of sheet XML reaches, and whether every position is written first."""
+    last = buf.rfind(b"<row ")
+    if last >= 0 and (m := _LAST_ROW.match(buf, last)):
+        facts.max_row = max(facts.max_row, int(m.group(1)))
+    for m in _ODD_ROW.finditer(buf):
+        tag = buf[m.start() : buf.find(b">", m.start())]
+        r = _ROW_POS.search(tag)
+        if r is None:
+            facts.regular = False
+        else:
+            facts.max_row = max(facts.max_row, int(r.group(1)))
+    if facts.max_col == 0:  # the first row's width, as the first guess of the sheet's
+        end = buf.find(b"</row>")
+        first = buf.rfind(b'<c r="', 0, end) if end >= 0 else -1
+        if first >= 0 and (r := _POS.match(buf, first + 3)):
+            facts.max_col = column_index(r.group(1).decode())
+    for m in _odd_cell(facts.max_col).finditer(buf):
+        tag = buf[m.start() : buf.find(b">", m.start())]
+        r = _POS.search(tag)
+        if r is None:
+            facts.regular = False
+        else:
+            facts.max_col = max(facts.max_col, column_index(r.group(1).decode()))
+            facts.max_row = max(facts.max_row, int(r.group(2)))
+            if not tag.startswith(b'<c r="'):
+                facts.regular = False  # the position is there but not first: read it the slow, sure way
+    if _BAD_SHARED.search(buf):
+        facts.regular = False
+
+
+def _cells(facts: SheetFacts, buf: bytes) -> None:
+    """Formulas with their cached value, error cells, and numbers stored as calamine would misread them."""
+    for m in _FORMULA.finditer(buf):
+        found = _cell_at(buf, m.start())
+        if found is None:
+            facts.regular = False
+            continue
+        cell, tag, body = found
+        t = _TAG_T.search(tag)
+        v = _VALUE.search(body)
+        facts.formulas[cell] = (v.group(1).decode() if v else None, t.group(1).decode() if t else "n")
+    for pos in _finds(buf, b' t="e"'):
+        found = _cell_at(buf, pos)
+        if found is not None:
+            v = _VALUE.search(found[2])
+            facts.errors[found[0]] = v.group(1).decode() if v else ""
+    for m in _ODD_VALUE.finditer(buf):
+        found = _cell_at(buf, m.start())
+        if found is not None and (v := _VALUE.search(found[2])) is not None:
+            facts.raw[found[0]] = v.group(1).decode()
+
+
+def _layout(facts: SheetFacts, buf: bytes) -> None:
+    """Hidden rows and columns, and merged ranges."""
+    for pos in _finds(buf, b"hidden="):
+        start = buf.rfind(b"<", 0, pos)
+        tag = buf[start : buf.find(b">", pos)]
+        attrs = dict(_ATTR.findall(tag))
+        if attrs.get(b"hidden", b"").lower() not in (b"1", b"true"):
+            continue
+        try:
+            if tag.startswith(b"<row "):
+                facts.hidden_rows.add(int(attrs[b"r"]))
+            elif tag.startswith(b"<col "):
+                lo = int(attrs.get(b"min", b"0"))
+                facts.hidden_cols.append((lo, int(attrs.get(b"max", b"") or lo)))
+        except (KeyError, ValueError):
+            continue
+    at = buf.find(b"<mergeCells")
+    for ref in _MERGE.findall(buf, at) if at >= 0 else ():
+        try:
+            first, _, last_ref = ref.decode().partition(":")
+            r1, c1 = _ref(first)
+            r2, c2 = _ref(last_ref or first)
+        except ValueError:
+            continue
+        facts.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+
+
 def sheet_facts(archive: zipfile.ZipFile, member: str) -> SheetFacts:
     """Stream one worksheet part once and collect the facts calamine does not give (see the module)."""
     facts = SheetFacts()
     plain = False  # the sheet data is written without a namespace prefix (<sheetData>, not <x:sheetData>)
     for buf in _chunks(archive, member):
         plain = plain or b"<sheetData" in buf
-        last = buf.rfind(b"<row ")
-        if last >= 0 and (m := _LAST_ROW.match(buf, last)):
-            facts.max_row = max(facts.max_row, int(m.group(1)))
-        for m in _ODD_ROW.finditer(buf):
-            tag = buf[m.start() : buf.find(b">", m.start())]
-            r = _ROW_POS.search(tag)
-            if r is None:
-                facts.regular = False
-            else:
-                facts.max_row = max(facts.max_row, int(r.group(1)))
-        if facts.max_col == 0:  # the first row's width, as the first guess of the sheet's
-            end = buf.find(b"</row>")
-            first = buf.rfind(b'<c r="', 0, end) if end >= 0 else -1
-            if first >= 0 and (r := _POS.match(buf, first + 3)):
-                facts.max_col = column_index(r.group(1).decode())
-        for m in _odd_cell(facts.max_col).finditer(buf):
-            tag = buf[m.start() : buf.find(b">", m.start())]
-            r = _POS.search(tag)
-            if r is None:
-                facts.regular = False
-            else:
-                facts.max_col = max(facts.max_col, column_index(r.group(1).decode()))
-                facts.max_row = max(facts.max_row, int(r.group(2)))
-                if not tag.startswith(b'<c r="'):
-                    facts.regular = False  # the position is there but not first: read it the slow, sure way
-        if _BAD_SHARED.search(buf):
-            facts.regular = False
-        for m in _FORMULA.finditer(buf):
-            found = _cell_at(buf, m.start())
-            if found is None:
-                facts.regular = False
-                continue
-            cell, tag, body = found
-            t = _TAG_T.search(tag)
-            v = _VALUE.search(body)
-            facts.formulas[cell] = (v.group(1).decode() if v else None, t.group(1).decode() if t else "n")
-        for pos in _finds(buf, b' t="e"'):
-            found = _cell_at(buf, pos)
-            if found is not None:
-                v = _VALUE.search(found[2])
-                facts.errors[found[0]] = v.group(1).decode() if v else ""
-        for m in _ODD_VALUE.finditer(buf):
-            found = _cell_at(buf, m.start())
-            if found is not None and (v := _VALUE.search(found[2])) is not None:
-                facts.raw[found[0]] = v.group(1).decode()
-        for pos in _finds(buf, b"hidden="):
-            start = buf.rfind(b"<", 0, pos)
-            tag = buf[start : buf.find(b">", pos)]
-            attrs = dict(_ATTR.findall(tag))
-            if attrs.get(b"hidden", b"").lower() not in (b"1", b"true"):
-                continue
-            try:
-                if tag.startswith(b"<row "):
-                    facts.hidden_rows.add(int(attrs[b"r"]))
-                elif tag.startswith(b"<col "):
-                    lo = int(attrs.get(b"min", b"0"))
-                    facts.hidden_cols.append((lo, int(attrs.get(b"max", b"") or lo)))
-            except (KeyError, ValueError):
-                continue
-        at = buf.find(b"<mergeCells")
-        for ref in _MERGE.findall(buf, at) if at >= 0 else ():
-            try:
-                first, _, last_ref = ref.decode().partition(":")
-                r1, c1 = _ref(first)
-                r2, c2 = _ref(last_ref or first)
-            except ValueError:
-                continue
-            facts.merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        _extent(facts, buf)
+        _cells(facts, buf)
+        _layout(facts, buf)
     if not plain:
         facts.regular = False
     return facts

@@ -36,6 +36,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from assess.common.messages import Domain
@@ -67,10 +68,13 @@ def _years(tables: dict[str, pd.DataFrame]) -> Counter[int]:
         frame = tables.get(sheet)
         if frame is None or column not in frame.columns:
             continue
-        values = frame[column].dropna()
+        values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values):
-            years.update({int(y): int(n) for y, n in values.dt.year.value_counts().items()})
+            days = values.to_numpy()
+            found, counts = np.unique(days[~np.isnat(days)].astype("datetime64[Y]").astype(int), return_counts=True)
+            years.update({int(y) + 1970: int(n) for y, n in zip(found, counts, strict=True)})
         else:  # a few distinct labels (2025-03, 2025-Q1) however long the sheet
+            values = values.dropna()
             for label, n in values.value_counts().items():
                 if str(label)[:4].isdigit():
                     years[int(str(label)[:4])] += int(n)
@@ -136,8 +140,9 @@ def _label_start(label: str, kind: str, later: int = 0) -> pd.Timestamp:
 
 def _period_start(labels: pd.Series, kind: str = "month", later: int = 0) -> pd.Series:
     """First day of each label (or ``later`` months on), parsed once per distinct label."""
-    starts = {label: _label_start(str(label), kind, later) for label in labels.dropna().unique()}
-    return pd.to_datetime(labels.map(starts)).astype("datetime64[ns]")
+    codes, distinct = pd.factorize(labels)  # blanks get code -1: the NaT appended last
+    starts = pd.DatetimeIndex([*(_label_start(str(label), kind, later) for label in distinct), pd.NaT]).as_unit("ns")
+    return pd.Series(starts.to_numpy()[codes], index=labels.index)
 
 
 def _window(
@@ -162,7 +167,10 @@ def _window(
                 continue
             start, end = spans
             cells = {sheet: raw[sheet][col.name]} if sheet in raw and col.name in raw[sheet].columns else {}
-            bad = start.notna() & ((end < lo) | (start > hi))
+            first, last = start.to_numpy("datetime64[ns]"), end.to_numpy("datetime64[ns]")
+            bad = ~np.isnat(first) & ((last < lo.to_datetime64()) | (first > hi.to_datetime64()))
+            if not bad.any():
+                continue
             for idx in frame.index[bad]:
                 outside.add((sheet, idx, col.name))
                 value = frame.at[idx, col.name]

@@ -36,8 +36,10 @@ from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from assess.common.atomic import atomic_path  # re-exported: assess.intake.read.atomic_path is the one atomic writer
 from assess.common.compat import openpyxl_reader, sheet_parser_options, sheet_source, workbook_styles
+from assess.common.messages import message
 from assess.intake import _xlsx_parts as parts
-from assess.intake.problems import InputError, Problem, Wording, wording
+from assess.intake._said import listed
+from assess.intake.problems import InputError, Problem, Wording
 from assess.intake.spec import SHEET_ALIASES, SHEETS, Column
 
 _openpyxl = openpyxl_reader()  # openpyxl's private streaming parser, behind common.compat
@@ -149,6 +151,9 @@ def _sheet_name(name: str) -> str | None:
 _SHEET_KEYS = {normalise_name(k): v for k, v in SHEET_ALIASES.items()} | {s: s for s in SHEETS}
 
 
+_CONTROL_NAMES = ("NUL", "BEL", "ESC")  # the control characters a warning names as examples
+
+
 def _cleaned(
     value: str, escaped: bool, here: _Where, number: int, ci: int, name: str, warnings: list[Problem]
 ) -> str | None:
@@ -163,10 +168,11 @@ def _cleaned(
                 value=value,
                 col_index=ci,
                 severity="warning",
-                rule="control characters (such as NUL, BEL or ESC) were removed from the text",
-                fix="check the cell; retype it if text is missing",
-                rule_zh="已删除文字中的控制字符（如 NUL、BEL、ESC 等不可见字符）",
-                fix_zh="核对该单元格，如有缺字请重新输入",
+                **_said(
+                    "control_removed",
+                    {"examples": "NUL, BEL or ESC"},
+                    {"examples": listed(_CONTROL_NAMES, "zh")},
+                ),
             )
         )
     return value if value.strip() else None
@@ -176,7 +182,7 @@ _INFINITIES = (math.inf, -math.inf)
 
 
 def _column(
-    column: Sequence[object],
+    column: Sequence[object] | np.ndarray,
     numbers: list[int],
     here: _Where,
     ci: int,
@@ -185,7 +191,7 @@ def _column(
     escaped: bool,
     warnings: list[Problem],
     problems: list[Problem],
-) -> tuple[list[object], bool]:
+) -> tuple[list[object] | np.ndarray, bool]:
     """One column's cells as intake keeps them: blanks as None, text cleaned, odd numbers named.
 
     The column's distinct values are screened first; only a column holding something to clean
@@ -203,14 +209,18 @@ def _column(
             and (v != v or v in _INFINITIES)
             or date
             and type(v) in (int, float)
-            and 1 <= v < _FIRST_PLAUSIBLE_SERIAL  # type: ignore[operator]
+            and 1 <= v < _FIRST_PLAUSIBLE_SERIAL
             for v in distinct
         )
     )
     if not odd:
         if "" in distinct:
+            if isinstance(column, np.ndarray):  # a dense column: blanked in place, never copied to a list
+                blanked = column.copy()
+                blanked[np.equal(column, "")] = None
+                return blanked, False
             return [None if v == "" else v for v in column], False
-        return list(column), False
+        return column if isinstance(column, np.ndarray) else list(column), False
     out: list[object] = []
     for number, value in zip(numbers, column, strict=True):
         kind = type(value)
@@ -243,7 +253,7 @@ def _dense_rows(
     lead_forms: set[str],
     spelled: dict[int, str],
     here: _Where,
-) -> tuple[list[list[object]], list[int], dict[int, int], list[Problem]]:
+) -> tuple[list[np.ndarray], list[int], dict[int, int], list[Problem]]:
     """The rows of a dense sheet (row 2 on) as :func:`_frame`'s row loop keeps them, a column at a time.
 
     Returns the kept columns' cells of the records, their Excel rows, the first row of each
@@ -292,9 +302,9 @@ def _dense_rows(
                 )
                 record[i] = False
     if record.all():
-        return [c.tolist() for c in picked], list(range(2, n + 2)), headerless, repeated
+        return picked, list(range(2, n + 2)), headerless, repeated
     rows = np.flatnonzero(record)
-    return [c[rows].tolist() for c in picked], (rows + 2).tolist(), headerless, repeated
+    return [c[rows] for c in picked], (rows + 2).tolist(), headerless, repeated
 
 
 def _too_many_rows(here: _Where) -> InputError:
@@ -305,10 +315,7 @@ def _too_many_rows(here: _Where) -> InputError:
                 row=None,
                 column=None,
                 value=None,
-                rule=f"has more than {MAX_ROWS:,} rows of data; assess refuses sheets this large",
-                fix="check that the sheet holds one year of one office's data; remove stray rows far below the table",
-                rule_zh=f"数据超过 {MAX_ROWS:,} 行，超出本工具可处理的范围",
-                fix_zh="确认该表只含本年度本单位的数据；删除表格下方的多余行",
+                **_said("too_many_rows", limit=f"{MAX_ROWS:,}"),
             )
         ]
     )
@@ -368,125 +375,85 @@ class _Where(TypedDict):
     sheet_label: str
 
 
-def _frame(
-    file: str,
-    sheet: str,
-    label: str,
-    header: Cells,
-    rows: Iterable[tuple[int, Row]] | Sequence[Sequence[object]],
-    problems: list[Problem],
-    warnings: list[Problem],
-    *,
-    escaped: bool = False,
-    typed: bool = False,
-    merged: Callable[[], set[int]] = set,
-    grid: bool = False,
-) -> tuple[pd.DataFrame, Origin, set[str]]:
-    """Build the raw frame of one sheet from its header (row 1) and its data rows.
+@dataclass
+class _Header:
+    """Row 1 of a sheet as read: the columns kept (1-based index -> name), as written, and unknown."""
 
-    Only the cells present are visited, so a stray value far to the right or far below costs
-    nothing. Returns the frame, where each column came from, and the required columns missing.
+    kept: dict[int, str] = field(default_factory=dict)
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)  # name -> (header as written, index)
+    unknown: dict[int, str] = field(default_factory=dict)
 
-    A row that repeats the header (a table pasted twice) is an error and no record. With
-    ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
-    that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
-    an Excel day number of 1900–1949.
+    @property
+    def columns(self) -> list[int]:
+        return list(self.kept)  # ascending, like the header
 
-    With ``grid``, ``rows`` are the dense rows from row 2 on (column ci at index ci - 1, "" or
-    None when blank), read column by column (:func:`_dense_rows`) rather than row by row.
-    """
+    def spelled(self) -> dict[int, str]:
+        """Each kept column's header as a repeated header row would hold it, compared normalised."""
+        return {ci: normalise_name(self.origin[name][0]) for ci, name in self.kept.items()}
+
+    def lead_forms(self, sheet: str) -> set[str]:
+        """The first column's header as a repeated header row would hold it."""
+        if not self.kept:
+            return set()
+        col = SHEETS[sheet].column(self.kept[self.columns[0]])
+        return {self.origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
+
+
+def _read_header(sheet: str, header: Cells, here: _Where, problems: list[Problem], warnings: list[Problem]) -> _Header:
+    """Map each header cell to a column of the sheet; say what is unknown, repeated or misspelled."""
     mapping = _header_map(sheet)
     spec = SHEETS[sheet]
-    here = _Where(file=file, sheet=sheet, sheet_label=label)
-    kept: dict[int, str] = {}
-    origin: dict[str, tuple[str, int]] = {}
-    unknown: dict[int, str] = {}
+    out = _Header()
     for ci in sorted(header):
-        cell = header[ci]
-        text = str(cell)
+        text = str(header[ci])
         if not text.strip():
             continue
         name = mapping.get(normalise_name(text))
         if name is None:
-            unknown[ci] = text
+            out.unknown[ci] = text
             guess = _suggest(sheet, text)
-            hint_en = f"; did you mean {guess.zh} ({guess.name})?" if guess else ""
-            hint_zh = f"；是否应为“{guess.zh}”（{guess.name}）？" if guess else ""
+            hint = {
+                lang: _phrase("unknown_header_hint", lang, zh=guess.zh, name=guess.name) if guess else ""
+                for lang in ("en", "zh")
+            }
+            words = _said("unknown_header", {"hint": hint["en"]}, {"hint": hint["zh"]}, letter=_letter(ci))
             warnings.append(
                 Problem(
-                    **here,
-                    row=1,
-                    column=f"column {_letter(ci)}",
-                    value=text,
-                    col_index=ci,
-                    severity="warning",
-                    rule=f"unknown column header in column {_letter(ci)}: its values are ignored{hint_en}",
-                    fix="rename the header to one of the sheet's columns (see the template's README sheet), or delete the column",
-                    rule_zh=f"第{_letter(ci)}列的列名不是本表的列名，该列内容不会读取{hint_zh}",
-                    fix_zh="把列名改为本表规定的列名（见模板的“README”说明页），或删除该列",
+                    **here, row=1, column=f"column {_letter(ci)}", value=text, col_index=ci, severity="warning", **words
                 )
             )
             continue
-        if name in origin:
-            problems.append(
-                Problem(
-                    **here,
-                    row=1,
-                    column=name,
-                    value=text,
-                    col_index=ci,
-                    column_label=text,
-                    rule=f"the column appears twice (columns {_letter(origin[name][1])} and {_letter(ci)})",
-                    fix="keep one of the two columns",
-                    rule_zh=f"该列出现了两次（第{_letter(origin[name][1])}列和第{_letter(ci)}列）",
-                    fix_zh="只保留其中一列",
-                )
-            )
+        if name in out.origin:
+            words = _said("header_twice", first=_letter(out.origin[name][1]), second=_letter(ci))
+            problems.append(Problem(**here, row=1, column=name, value=text, col_index=ci, column_label=text, **words))
             continue
         col = spec.column(name)
         if text.lower() not in (col.name.lower(), col.zh):  # read, but not as written: say so
+            words = _said("header_spelled", name=col.name, zh=col.zh)
             warnings.append(
                 Problem(
-                    **here,
-                    row=1,
-                    column=name,
-                    value=text,
-                    col_index=ci,
-                    column_label=text,
-                    severity="warning",
-                    rule=f"the header was read as {col.name} ({col.zh}); it holds spaces, invisible or full-width characters",
-                    fix=f"retype the header as {col.name} or {col.zh}",
-                    rule_zh=f"该列名按“{col.zh}”（{col.name}）读取；其中含有空格、不可见字符或全角字符",
-                    fix_zh=f"把列名重新输入为“{col.zh}”或 {col.name}",
+                    **here, row=1, column=name, value=text, col_index=ci, column_label=text, severity="warning", **words
                 )
             )
-        kept[ci] = name
-        origin[name] = (text, ci)
-    names = list(kept.values())
-    kept_cols = list(kept)  # ascending, like the header
-    kept_set = set(kept_cols)
-    spelled = {ci: normalise_name(origin[name][0]) for ci, name in kept.items()}
-    lead_forms = set()  # the first column's header as a repeated header row would hold it
-    if kept_cols:
-        col = spec.column(kept[kept_cols[0]])
-        lead_forms = {origin[col.name][0].strip().lower(), col.name.lower(), col.zh}
-    dates = {i for i, ci in enumerate(kept_cols) if typed and spec.column(kept[ci]).kind == "date"}
+        out.kept[ci] = name
+        out.origin[name] = (text, ci)
+    return out
+
+
+def _sparse_rows(
+    rows: Iterable[tuple[int, Row]], head: _Header, sheet: str, here: _Where, problems: list[Problem]
+) -> tuple[list[tuple[object, ...]], list[int], dict[int, int]]:
+    """The records of a sheet read row by row (openpyxl's stream): their kept cells, Excel rows, and
+    the first row of each column holding values without a header. Same rules as :func:`_dense_rows`."""
+    kept_cols, kept_set, unknown = head.columns, set(head.kept), head.unknown
+    lead_forms, spelled = head.lead_forms(sheet), head.spelled()
     others: dict[int, list[int]] = {}  # row width -> columns neither read nor warned about as unknown
     records: list[tuple[object, ...]] = []
     numbers: list[int] = []
-    headerless: dict[int, int] = {}  # column without a header -> first row holding a value
+    headerless: dict[int, int] = {}
     pick = operator.itemgetter(*[ci - 1 for ci in kept_cols]) if kept_cols else None
     count = 0
-    table: Sequence[Sequence[object]] = []
-    sparse: Iterable[tuple[int, Row]] = ()
-    if grid:
-        table, numbers, headerless, repeated = _dense_rows(
-            cast(Sequence[Sequence[object]], rows), kept_cols, set(unknown), lead_forms, spelled, here
-        )
-        problems.extend(repeated)
-    else:
-        sparse = cast(Iterable[tuple[int, Row]], rows)
-    for number, cells in sparse:
+    for number, cells in rows:
         if isinstance(cells, dict):
             if not cells:
                 continue
@@ -528,94 +495,148 @@ def _frame(
             continue  # values only in columns not read
         records.append(values)
         numbers.append(number)
-    columns: dict[str, list[object]] = {}
+    return records, numbers, headerless
+
+
+def _cleaned_columns(
+    table: Sequence[Sequence[object]] | list[np.ndarray],
+    numbers: list[int],
+    head: _Header,
+    here: _Where,
+    dates: set[int],
+    escaped: bool,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> tuple[dict[str, list[object] | np.ndarray], bool]:
+    """Each kept column's cells as intake keeps them (:func:`_column`), and whether a cell was blanked.
+
+    The warnings and problems of single cells are put in row order, then column order.
+    """
+    columns: dict[str, list[object] | np.ndarray] = {}
     cleaned = False  # whether a cell was blanked while cleaning (a row may then hold nothing)
-    said: list[Problem] = []  # warnings and problems of single cells, put in row order below
+    said: list[Problem] = []
     cell_problems: list[Problem] = []
-    if not grid:
-        table = list(zip(*records, strict=True))
-    for i, (ci, column) in enumerate(zip(kept_cols, table, strict=False)):
-        columns[kept[ci]], walked = _column(
-            column, numbers, here, ci, kept[ci], i in dates, escaped, said, cell_problems
-        )
+    for i, (ci, column) in enumerate(zip(head.columns, table, strict=False)):
+        name = head.kept[ci]
+        cells = cast(Sequence[object], column)
+        columns[name], walked = _column(cells, numbers, here, ci, name, i in dates, escaped, said, cell_problems)
         cleaned = cleaned or walked
-    for ci in kept_cols[len(columns) :]:  # no rows at all
-        columns[kept[ci]] = []
+    for ci in head.columns[len(columns) :]:  # no rows at all
+        columns[head.kept[ci]] = []
     order = {id(p): n for n, p in enumerate(said + cell_problems)}
     warnings.extend(sorted(said, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
     problems.extend(sorted(cell_problems, key=lambda p: (p.row or 0, p.col_index or 0, order[id(p)])))
-    joined = merged()
+    return columns, cleaned
+
+
+def _headerless(headerless: dict[int, int], joined: set[int], here: _Where, warnings: list[Problem]) -> None:
+    """Columns holding values but no header are ignored: say so, and whether the header cell is merged."""
     for ci, first in sorted(headerless.items()):
-        note_en = " (its header cell is merged with the one on its left)" if ci in joined else ""
-        note_zh = "（该列的列名单元格与左侧单元格合并了）" if ci in joined else ""
+        note = {lang: _phrase("headerless_merged", lang) if ci in joined else "" for lang in ("en", "zh")}
+        words = _said("headerless", {"note": note["en"]}, {"note": note["zh"]}, letter=_letter(ci))
         warnings.append(
             Problem(
-                **here,
-                row=first,
-                column=f"column {_letter(ci)}",
-                value=None,
-                col_index=ci,
-                severity="warning",
-                rule=f"column {_letter(ci)} has values but no header{note_en}; they are ignored",
-                fix="give the column a header from the template (unmerge merged header cells), or delete the stray values",
-                rule_zh=f"第{_letter(ci)}列有内容但没有列名{note_zh}，该列内容不会读取",
-                fix_zh="按模板为该列填写列名（合并的列名单元格请先取消合并），或删除多余内容",
+                **here, row=first, column=f"column {_letter(ci)}", value=None, col_index=ci, severity="warning", **words
             )
         )
+
+
+def _missing_columns(sheet: str, head: _Header, here: _Where, problems: list[Problem]) -> set[str]:
+    """The required columns the header lacks, each a problem naming an unknown header that looks like it."""
+    spec = SHEETS[sheet]
+    missing = {c for c in spec.required_columns if c not in head.origin}
+    for required in (c for c in spec.required_columns if c in missing):
+        zh = spec.column(required).zh
+        found = [
+            (ci, text)
+            for ci, text in head.unknown.items()
+            if (g := _suggest(sheet, text)) is not None and g.name == required
+        ]
+        hint = {
+            lang: "".join(
+                _phrase("column_missing_hint", lang, text=repr(text) if lang == "en" else text, letter=_letter(ci))
+                for ci, text in found
+            )
+            for lang in ("en", "zh")
+        }
+        guessed = _phrase("column_missing_guess", "en", zh=zh, name=required) if found else ""
+        words = _said(
+            "column_missing",
+            {"hint": hint["en"], "guess": guessed},
+            {"hint": hint["zh"], "guess": _phrase("named", "zh", zh=zh, name=required)},
+            name=required,
+            zh=zh,
+        )
+        at = found[0][0] if found else None
+        problems.append(Problem(**here, row=1, column=required, value=None, col_index=at, **words))
+    return missing
+
+
+def _frame(
+    file: str,
+    sheet: str,
+    label: str,
+    header: Cells,
+    rows: Iterable[tuple[int, Row]] | Sequence[Sequence[object]],
+    problems: list[Problem],
+    warnings: list[Problem],
+    *,
+    escaped: bool = False,
+    typed: bool = False,
+    merged: Callable[[], set[int]] = set,
+    grid: bool = False,
+) -> tuple[pd.DataFrame, Origin, set[str]]:
+    """Build the raw frame of one sheet from its header (row 1) and its data rows.
+
+    Only the cells present are visited, so a stray value far to the right or far below costs
+    nothing. Returns the frame, where each column came from, and the required columns missing.
+
+    A row that repeats the header (a table pasted twice) is an error and no record. With
+    ``typed`` (a workbook, whose cells carry numbers and dates), a plain number in a date column
+    that can only be a day, a month or a year typed alone (``4.4``, ``2025``) is an error, never
+    an Excel day number of 1900–1949.
+
+    With ``grid``, ``rows`` are the dense rows from row 2 on (column ci at index ci - 1, "" or
+    None when blank), read column by column (:func:`_dense_rows`) rather than row by row.
+    """
+    spec = SHEETS[sheet]
+    here = _Where(file=file, sheet=sheet, sheet_label=label)
+    head = _read_header(sheet, header, here, problems, warnings)
+    table: Sequence[Sequence[object]] | list[np.ndarray]
+    if grid:
+        dense = cast(Sequence[Sequence[object]], rows)
+        lead_forms, spelled = head.lead_forms(sheet), head.spelled()
+        table, numbers, headerless, repeated = _dense_rows(
+            dense, head.columns, set(head.unknown), lead_forms, spelled, here
+        )
+        problems.extend(repeated)
+    else:
+        records, numbers, headerless = _sparse_rows(cast(Iterable[tuple[int, Row]], rows), head, sheet, here, problems)
+        table = list(zip(*records, strict=True))
+    dates = {i for i, ci in enumerate(head.columns) if typed and spec.column(head.kept[ci]).kind == "date"}
+    columns, cleaned = _cleaned_columns(table, numbers, head, here, dates, escaped, problems, warnings)
+    _headerless(headerless, merged(), here, warnings)
+    names = list(head.kept.values())
     frame = pd.DataFrame({name: pd.Series(columns[name], dtype=object) for name in names})
     frame[ROW] = pd.Series(numbers, dtype="int64")
     if cleaned:
         frame = frame[frame[names].notna().any(axis=1)].reset_index(drop=True)
-    missing = {c for c in spec.required_columns if c not in origin}
-    for required in spec.required_columns:
-        if required not in missing:
-            continue
-        zh = spec.column(required).zh
-        found = [
-            (ci, text)
-            for ci, text in unknown.items()
-            if (g := _suggest(sheet, text)) is not None and g.name == required
-        ]
-        hint_en = "".join(f"; the header {text!r} in column {_letter(ci)} looks like it" for ci, text in found)
-        hint_zh = "".join(f"；第{_letter(ci)}列的列名“{text}”与之相近" for ci, text in found)
-        problems.append(
-            Problem(
-                **here,
-                row=1,
-                column=required,
-                value=None,
-                col_index=found[0][0] if found else None,
-                rule="required column is missing" + (f" (did you mean {zh} ({required})?)" if found else ""),
-                fix=f"add a header cell '{required}' (or '{zh}') in row 1{hint_en}",
-                rule_zh=f"缺少必填列“{zh}”（{required}）",
-                fix_zh=f"在第1行添加列名“{zh}”或 {required}{hint_zh}",
-            )
-        )
+    missing = _missing_columns(sheet, head, here, problems)
     for col in spec.columns:  # optional columns absent from the file are simply blank
         if col.name not in frame.columns:
             frame[col.name] = pd.Series([None] * len(frame), dtype=object)
-    return frame, Origin(label, origin), missing
+    return frame, Origin(label, head.origin), missing
 
 
 # ---- workbooks ------------------------------------------------------------------------------
 
 
-def _refuse(source: str, rule: str, fix: str, rule_zh: str, fix_zh: str) -> InputError:
-    return InputError([Problem(source, "-", None, None, None, rule, fix, rule_zh=rule_zh, fix_zh=fix_zh)])
-
-
-_RESAVE = "open it in Excel and save it again as .xlsx (File ▸ Save As ▸ Excel Workbook)"
-_RESAVE_ZH = "用 Excel 打开，再另存为 .xlsx 工作簿（文件 > 另存为 > Excel 工作簿）"
+def _refuse(source: str, words: Wording) -> InputError:
+    return InputError([Problem(source, "-", None, None, None, **words)])
 
 
 def _damaged(source: str, detail: str) -> InputError:
-    return _refuse(
-        source,
-        f"cannot be opened as an .xlsx workbook: the file is damaged or incomplete ({detail})",
-        f"{_RESAVE}; if Excel cannot open it either, ask for the file again",
-        f"无法作为 .xlsx 工作簿打开：文件已损坏或不完整（{detail}）",
-        f"{_RESAVE_ZH}；如果 Excel 也打不开，请重新索取该文件",
-    )
+    return _refuse(source, _said("damaged", detail=detail))
 
 
 def _check_archive(path: Path) -> None:
@@ -625,21 +646,8 @@ def _check_archive(path: Path) -> None:
         head = fh.read(8)
     if head == _OLE_MAGIC:
         if path.suffix.lower() == ".xls":
-            raise _refuse(
-                source,
-                "is an old Excel 97–2003 workbook (.xls), which assess does not read",
-                _RESAVE,
-                "是旧版 Excel 97–2003 工作簿（.xls），本工具不读取该格式",
-                _RESAVE_ZH,
-            )
-        raise _refuse(
-            source,
-            "cannot be opened: the workbook is password-protected (encrypted) or saved in the old .xls format",
-            "open it in Excel, remove the password (File ▸ Info ▸ Protect Workbook ▸ Encrypt with Password, clear it) "
-            "and save it again as .xlsx",
-            "无法打开：工作簿设置了打开密码（已加密），或是旧版 .xls 格式",
-            "用 Excel 打开，取消密码（文件 > 信息 > 保护工作簿 > 用密码进行加密，清空密码），再另存为 .xlsx",
-        )
+            raise _refuse(source, _said("old_xls"))
+        raise _refuse(source, _said("encrypted"))
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -652,25 +660,13 @@ def _check_archive(path: Path) -> None:
         raise _damaged(source, "it holds no xl/workbook.xml")
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
-        raise _refuse(
-            source,
-            f"unpacks to {total / 1024**2:,.0f} MB, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads "
-            "(a damaged file or a zip bomb)",
-            "check the file; a year of one office's data is a few MB — remove images, stray sheets and formatting far "
-            "outside the tables, and save it again",
-            f"解压后达 {total / 1024**2:,.0f} MB，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB（文件异常或为“压缩炸弹”）",
-            "检查该文件：一个单位一年的数据通常只有几 MB——删除图片、多余工作表和表格以外的格式后重新保存",
-        )
+        raise _refuse(source, _said("too_large", size=f"{total / 1024**2:,.0f}", limit=MAX_UNCOMPRESSED // 1024**2))
     for m in members:
         if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             ratio = m.file_size / max(m.compress_size, 1)
+            size = f"{m.file_size / 1024**2:,.0f}"
             raise _refuse(
-                source,
-                f"member {m.filename} is compressed {ratio:,.0f}:1 (more than {MAX_RATIO}:1 for {m.file_size / 1024**2:,.0f} MB); "
-                "assess refuses it as a possible zip bomb",
-                "check the file; remove formatting or values far outside the tables and save it again",
-                f"其中的 {m.filename} 压缩比达 {ratio:,.0f}:1（超过 {MAX_RATIO}:1），疑似“压缩炸弹”，拒绝读取",
-                "检查该文件：删除表格以外的格式或内容后重新保存",
+                source, _said("zip_ratio", member=m.filename, ratio=f"{ratio:,.0f}", limit=MAX_RATIO, size=size)
             )
 
 
@@ -846,10 +842,7 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
                         None,
                         severity="warning",
                         sheet_label=title,
-                        rule=f"the sheet {title!r} is hidden; it was read like a visible one",
-                        fix="unhide it to check its rows, or delete it if it is not meant to count",
-                        rule_zh=f"工作表“{title}”处于隐藏状态，已与可见工作表一样读取",
-                        fix_zh="取消隐藏并核对其内容；如不应计入，请删除该工作表",
+                        **_said("sheet_hidden", {"title": repr(title)}, {"title": title}),
                     )
                 )
             if sheet in found:
@@ -862,10 +855,11 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
                         None,
                         None,
                         sheet_label=title,
-                        rule=f"two sheets hold the {sheet} table: {first!r} and {title!r}",
-                        fix="keep one of the two sheets (check hidden sheets too) and delete or rename the other",
-                        rule_zh=f"有两张工作表都对应{SHEETS[sheet].zh}（{sheet}）表：“{first}”和“{title}”",
-                        fix_zh="只保留其中一张（注意检查隐藏的工作表），删除或改名另一张",
+                        **_said(
+                            "sheet_twice",
+                            {"sheet": sheet, "first": repr(first), "second": repr(title)},
+                            {"sheet": _table(sheet, "zh"), "first": first, "second": title},
+                        ),
                     )
                 )
                 continue
@@ -889,6 +883,38 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
 _NOT_NUMBERS = (dt.time, dt.timedelta, dt.date)
 
 
+Fixes = dict[int, dict[int, object]]  # row -> column -> the value to read instead (None: blank)
+Found = list[tuple[int, int, object]]  # (row, column, value) of formulas without a usable saved value
+
+
+def _grid_fixes(grid: list[list[object]], facts: parts.SheetFacts, calculated: bool) -> tuple[Fixes, Found, Found]:
+    """What calamine's grid gets wrong, from the sheet's XML: stored numbers it misreads, error
+    cells it reads as blank, and formulas whose saved value is missing or a placeholder."""
+    fixes: Fixes = {}
+    for (r, c), raw in facts.raw.items():  # negative or odd numbers: the stored text decides, as before
+        value = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
+        if isinstance(value, str) and value != "":
+            continue
+        if not _PLAIN_NUMBER.match(raw):
+            fixes.setdefault(r, {})[c] = raw  # inf, NaN: kept as text for validation to name
+        elif isinstance(value, _NOT_NUMBERS):  # a date-formatted negative serial: the number
+            fixes.setdefault(r, {})[c] = float(raw)
+    for (r, c), text in facts.errors.items():  # #N/A, #REF!: calamine reads them as blank
+        fixes.setdefault(r, {})[c] = text
+    uncalculated: Found = []
+    placeholders: Found = []
+    for (r, c), (cached, kind) in facts.formulas.items():
+        if kind == "e":
+            continue
+        if cached is None or (cached == "" and kind == "n"):  # <v></v> holds no number: no saved value
+            uncalculated.append((r, c, None))
+            fixes.setdefault(r, {})[c] = None
+        elif not calculated and cached.strip() in ("0", ""):
+            placeholders.append((r, c, cached))
+            fixes.setdefault(r, {})[c] = None
+    return fixes, uncalculated, placeholders
+
+
 def _read_sheet_fast(
     reader: _Book, sheet: str, part: parts.SheetPart, problems: list[Problem], warnings: list[Problem]
 ) -> tuple[pd.DataFrame, Origin, set[str]] | None:
@@ -905,28 +931,7 @@ def _read_sheet_fast(
         grid: list[list[object]] = reader.book.get_sheet_by_name(part.name).to_python(skip_empty_area=False)  # type: ignore[assignment]
     except Exception:
         return None
-    fixes: dict[int, dict[int, object]] = {}  # row -> column -> the value to read instead (None: blank)
-    for (r, c), raw in facts.raw.items():  # negative or odd numbers: the stored text decides, as before
-        value = grid[r - 1][c - 1] if r <= len(grid) and c <= len(grid[r - 1]) else ""
-        if isinstance(value, str) and value != "":
-            continue
-        if not _PLAIN_NUMBER.match(raw):
-            fixes.setdefault(r, {})[c] = raw  # inf, NaN: kept as text for validation to name
-        elif isinstance(value, _NOT_NUMBERS):  # a date-formatted negative serial: the number
-            fixes.setdefault(r, {})[c] = float(raw)
-    for (r, c), text in facts.errors.items():  # #N/A, #REF!: calamine reads them as blank
-        fixes.setdefault(r, {})[c] = text
-    uncalculated: list[tuple[int, int, object]] = []
-    placeholders: list[tuple[int, int, object]] = []
-    for (r, c), (cached, kind) in facts.formulas.items():
-        if kind == "e":
-            continue
-        if cached is None or (cached == "" and kind == "n"):  # <v></v> holds no number: no saved value
-            uncalculated.append((r, c, None))
-            fixes.setdefault(r, {})[c] = None
-        elif not reader.facts.calculated and cached.strip() in ("0", ""):
-            placeholders.append((r, c, cached))
-            fixes.setdefault(r, {})[c] = None
+    fixes, uncalculated, placeholders = _grid_fixes(grid, facts, reader.facts.calculated)
     header: Cells = {ci: v for ci, v in enumerate(grid[0], 1) if v != ""} if grid else {}
     if 1 in fixes:
         header = {ci: v for ci, v in ({**header, **fixes[1]}).items() if v is not None and v != ""}
@@ -969,42 +974,64 @@ def _formula_problems(
 ) -> None:
     """Formulas whose value was never saved, or saved as a placeholder by a program that never calculated it."""
     reverse = {ci: name for name, (_, ci) in origin.columns.items()}
-    for idx, ci, _ in uncalculated:
+    unsaved = _said("formula_unsaved", {"apps": _unsaved_apps("en")}, {"apps": _unsaved_apps("zh")})
+    found = [(idx, ci, unsaved) for idx, ci, _ in uncalculated] + [
+        (idx, ci, _said("formula_placeholder", value=str(cached), apps=_APPS)) for idx, ci, cached in placeholders
+    ]
+    for idx, ci, words in found:
         if ci in reverse:
-            problems.append(
-                Problem(
-                    source,
-                    sheet,
-                    idx,
-                    reverse[ci],
-                    None,
-                    sheet_label=label,
-                    col_index=ci,
-                    rule="the cell holds a formula with no saved value",
-                    fix="open the workbook in Excel (or LibreOffice) and save it, so that the value is stored",
-                    rule_zh="该单元格是公式，但没有保存计算结果",
-                    fix_zh="用 Excel（或 WPS、LibreOffice）打开工作簿并保存，使计算结果一并保存",
-                )
-            )
-    for idx, ci, cached in placeholders:
-        if ci in reverse:
-            problems.append(
-                Problem(
-                    source,
-                    sheet,
-                    idx,
-                    reverse[ci],
-                    None,
-                    sheet_label=label,
-                    col_index=ci,
-                    **_said("formula_placeholder", value=str(cached), apps=_APPS),
-                )
-            )
+            problems.append(Problem(source, sheet, idx, reverse[ci], None, sheet_label=label, col_index=ci, **words))
 
 
-def _said(key: str, **values: Any) -> Wording:
-    """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue domain."""
-    return wording("reader", f"{key}_rule", f"{key}_fix", **values)
+#: Names a Chinese phrase writes as they are (programs, formats, units): filled into every phrase.
+_NAMES = {
+    "excel": "Excel",
+    "xlsx": ".xlsx",
+    "xls": ".xls",
+    "csv": "CSV",
+    "utf8": "UTF-8",
+    "mb": "MB",
+    "windows": "Windows",
+    "readme": "README",
+    "gbk": "GBK/GB18030",
+    "command": "`assess template`",
+}
+
+
+def _phrase(key: str, lang: str, **values: object) -> str:
+    """One phrase of the ``reader`` catalogue section in ``lang``, the names above filled in."""
+    return message("reader", key, lang, **_NAMES, **values)
+
+
+def _said(
+    key: str, en: dict[str, object] | None = None, zh: dict[str, object] | None = None, /, **values: Any
+) -> Wording:
+    """``rule``, ``fix`` and their Chinese wording from the ``reader`` catalogue section.
+
+    ``values`` fill both languages; ``en`` and ``zh`` what each language names its own way. A
+    fix that starts with a shared one (``{resave}``, ``{csv_resave}``) gets it in its language.
+    """
+    out = {}
+    for lang, own in (("en", en), ("zh", zh)):
+        filled = {**values, **(own or {})}
+        filled["resave"] = _phrase("resave", lang)
+        filled["csv_utf8"] = _phrase("csv_utf8", lang)
+        filled["csv_resave"] = _phrase("csv_resave", lang, csv_utf8=filled["csv_utf8"])
+        suffix = "" if lang == "en" else "_zh"
+        out["rule" + suffix] = _phrase(f"{key}_rule", lang, **filled)
+        out["fix" + suffix] = _phrase(f"{key}_fix", lang, **filled)
+    return cast(Wording, out)
+
+
+def _unsaved_apps(lang: str) -> str:
+    """The programs that calculate and save a formula's value, as ``lang`` lists them."""
+    others = ("LibreOffice",) if lang == "en" else ("WPS", "LibreOffice")
+    return _phrase("unsaved_apps", lang, others=listed(others, lang))
+
+
+def _table(sheet: str, lang: str) -> str:
+    """A table named in ``lang``: ``visits``, or ``走访（visits）``."""
+    return _phrase("table", lang, zh=SHEETS[sheet].zh, name=sheet)
 
 
 def _merged_data_cells(
@@ -1146,8 +1173,10 @@ def _hidden_rows_and_columns(
     """Rows and columns hidden in Excel (by hand or by a filter) are read like visible ones: say so, as for hidden sheets."""
     rows = sorted(hidden_rows & set(frame[ROW].tolist()))
     if rows:
-        shown = ", ".join(map(str, rows[:5])) + (" ..." if len(rows) > 5 else "")
-        shown_zh = "、".join(map(str, rows[:5])) + ("等" if len(rows) > 5 else "")
+        shown = {
+            lang: listed(rows[:5], lang) + (message("input_rules", "and_more", lang) if len(rows) > 5 else "")
+            for lang in ("en", "zh")
+        }
         warnings.append(
             Problem(
                 source,
@@ -1157,10 +1186,7 @@ def _hidden_rows_and_columns(
                 None,
                 severity="warning",
                 sheet_label=label,
-                rule=f"{len(rows)} row(s) with data are hidden (rows {shown}); they were read like visible ones",
-                fix="unhide the rows (or clear the filter) to check them, and delete those that are not meant to count",
-                rule_zh=f"有 {len(rows)} 行数据处于隐藏状态（第 {shown_zh} 行），已与可见行一样读取",
-                fix_zh="取消隐藏（或清除筛选）后核对；不应计入的行请删除",
+                **_said("hidden_rows", {"shown": shown["en"]}, {"shown": shown["zh"]}, n=len(rows)),
             )
         )
     columns = [
@@ -1178,10 +1204,7 @@ def _hidden_rows_and_columns(
                 sheet_label=label,
                 col_index=ci,
                 column_label=text,
-                rule=f"column {_letter(ci)} ({text}) is hidden; it was read like a visible one",
-                fix="unhide the column to check its values",
-                rule_zh=f"第{_letter(ci)}列（{text}）处于隐藏状态，已与可见列一样读取",
-                fix_zh="取消隐藏该列并核对其内容",
+                **_said("hidden_column", letter=_letter(ci), text=text),
             )
         )
 
@@ -1209,8 +1232,14 @@ def _finish(
         close = difflib.get_close_matches(spec.zh, seen or [], n=1, cutoff=0.5) or difflib.get_close_matches(
             sheet, [s.lower() for s in seen or []], n=1, cutoff=0.6
         )
-        hint_en = f"; the workbook has a sheet {close[0]!r} — did you mean {spec.zh} ({sheet})?" if close else ""
-        hint_zh = f"；工作簿中有“{close[0]}”，是否应为“{spec.zh}”？" if close else ""
+        hint = {
+            lang: _phrase(
+                "sheet_missing_hint", lang, close=repr(close[0]) if lang == "en" else close[0], zh=spec.zh, sheet=sheet
+            )
+            if close
+            else ""
+            for lang in ("en", "zh")
+        }
         problems.append(
             Problem(
                 source,
@@ -1218,10 +1247,13 @@ def _finish(
                 None,
                 None,
                 None,
-                "required sheet is missing",
-                f"add a sheet named '{sheet}' (or '{spec.zh}'); `assess template` writes one{hint_en}",
-                rule_zh=f"缺少必需的工作表“{spec.zh}”（{sheet}）",
-                fix_zh=f"添加名为“{spec.zh}”或 {sheet} 的工作表（`assess template` 可生成空白模板）{hint_zh}",
+                **_said(
+                    "sheet_missing",
+                    {"hint": hint["en"], "named": ""},
+                    {"hint": hint["zh"], "named": _phrase("named", "zh", zh=spec.zh, name=sheet)},
+                    sheet=sheet,
+                    zh=spec.zh,
+                ),
             )
         )
     return RawTables(
@@ -1252,11 +1284,13 @@ def _read_csv_folder(path: Path) -> RawTables:
         sheet = _sheet_name(entry.stem) if entry.suffix.lower() == ".csv" else None
         if sheet is None or entry.is_file():
             continue
-        kind_en, kind_zh = (
-            ("a folder", "文件夹") if entry.is_dir()
-            else ("a link to nothing (its target is missing or a loop)", "指向不存在目标（或循环）的链接") if entry.is_symlink() and not entry.exists()
-            else ("not a regular file", "不是普通文件")
-        )  # fmt: skip
+        kind = (
+            "kind_folder"
+            if entry.is_dir()
+            else "kind_dangling"
+            if entry.is_symlink() and not entry.exists()
+            else "kind_other"
+        )
         problems.append(
             Problem(
                 f"{source}/{entry.name}",
@@ -1265,10 +1299,11 @@ def _read_csv_folder(path: Path) -> RawTables:
                 None,
                 None,
                 sheet_label=entry.stem,
-                rule=f"{entry.name!r} is {kind_en}, so the {sheet} table cannot be read from it",
-                fix="put the CSV file itself in the folder under this name (copy it, do not link it), or remove the entry",
-                rule_zh=f"“{entry.name}”是{kind_zh}，无法从中读取{SHEETS[sheet].zh}（{sheet}）表",
-                fix_zh="把该 CSV 文件本身以此名称放入文件夹（复制，不要用快捷方式或链接），或删除该项",
+                **_said(
+                    "entry_not_file",
+                    {"name": repr(entry.name), "kind": _phrase(kind, "en"), "sheet": sheet},
+                    {"name": entry.name, "kind": _phrase(kind, "zh"), "sheet": _table(sheet, "zh")},
+                ),
             )
         )
         broken.setdefault(sheet, f"{source}/{entry.name}")
@@ -1286,10 +1321,11 @@ def _read_csv_folder(path: Path) -> RawTables:
                     None,
                     None,
                     sheet_label=file.stem,
-                    rule=f"two files hold the {sheet} table: {Path(files[sheet]).name!r} and {file.name!r}",
-                    fix="keep one of the two files and delete or rename the other",
-                    rule_zh=f"有两个文件都对应{SHEETS[sheet].zh}（{sheet}）表：“{Path(files[sheet]).name}”和“{file.name}”",
-                    fix_zh="只保留其中一个文件，删除或改名另一个",
+                    **_said(
+                        "csv_twice",
+                        {"sheet": sheet, "first": repr(Path(files[sheet]).name), "second": repr(file.name)},
+                        {"sheet": _table(sheet, "zh"), "first": Path(files[sheet]).name, "second": file.name},
+                    ),
                 )
             )
             continue
@@ -1305,40 +1341,23 @@ def _read_csv_folder(path: Path) -> RawTables:
     return _finish(source, found, problems, warnings, origins, missing, broken | files, [p.stem for p in csvs])
 
 
+def _file_problem(name: str, sheet: str, label: str, words: Wording) -> Problem:
+    """A problem with a whole file of a CSV folder (no row, no column)."""
+    return Problem(name, sheet, None, None, None, sheet_label=label, **words)
+
+
 def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
     """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV, too large or unreadable."""
     try:
         size = file.stat().st_size
         data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
     except OSError as exc:
-        problems.append(
-            Problem(
-                name,
-                sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                rule=f"cannot be read: {exc.strerror or exc}",
-                fix="check that the file is there and that you may open it, then run again",
-                rule_zh=f"无法读取该文件：{exc.strerror or exc}",
-                fix_zh="确认文件存在且有权限打开，然后重新运行",
-            )
-        )
+        problems.append(_file_problem(name, sheet, file.stem, _said("unreadable", error=exc.strerror or exc)))
         return None
     if size > MAX_UNCOMPRESSED:
         problems.append(
-            Problem(
-                name,
-                sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                rule=f"is {size:,} bytes, more than the {MAX_UNCOMPRESSED // 1024**2} MB assess reads",
-                fix="check that the file holds one year of one office's data",
-                rule_zh=f"文件大小 {size:,} 字节，超过本工具读取上限 {MAX_UNCOMPRESSED // 1024**2} MB",
-                fix_zh="确认该文件只含本单位一年的数据",
+            _file_problem(
+                name, sheet, file.stem, _said("csv_too_large", size=f"{size:,}", limit=MAX_UNCOMPRESSED // 1024**2)
             )
         )
         return None
@@ -1347,24 +1366,15 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
     except UnicodeDecodeError as exc:
         try:
             data.decode("gb18030")
-            guess_en, guess_zh = (
-                " — it looks like GBK/GB18030, Excel's plain 'CSV' on Chinese Windows",
-                "——看起来是 GBK/GB18030 编码（中文 Windows 上 Excel 默认的“CSV”格式）",
-            )
+            guess = {lang: _phrase("gbk_guess", lang) for lang in ("en", "zh")}
         except UnicodeDecodeError:
-            guess_en = guess_zh = ""
+            guess = {"en": "", "zh": ""}
         problems.append(
-            Problem(
+            _file_problem(
                 name,
                 sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                rule=f"cannot be read as UTF-8 CSV (byte {exc.start} is not UTF-8){guess_en}",
-                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
-                rule_zh=f"不是 UTF-8 编码的 CSV 文件，无法读取（第 {exc.start} 字节）{guess_zh}",
-                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
+                file.stem,
+                _said("not_utf8", {"guess": guess["en"]}, {"guess": guess["zh"]}, byte=exc.start),
             )
         )
         return None
@@ -1373,20 +1383,7 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
     except pd.errors.EmptyDataError:
         return []
     except pd.errors.ParserError as exc:
-        problems.append(
-            Problem(
-                name,
-                sheet,
-                None,
-                None,
-                None,
-                sheet_label=file.stem,
-                rule=f"cannot be read as CSV ({exc})".replace("\n", " "),
-                fix="open it in Excel and save it again as 'CSV UTF-8 (Comma delimited)'",
-                rule_zh="CSV 格式有误（各行的列数不一致或引号不配对），无法读取",
-                fix_zh="用 Excel 打开，另存为“CSV UTF-8（逗号分隔）”格式",
-            )
-        )
+        problems.append(_file_problem(name, sheet, file.stem, _said("csv_broken", error=str(exc).replace("\n", " "))))
         return None
     return list(table.itertuples(index=False, name=None))
 
@@ -1402,15 +1399,7 @@ def read_tables(path: str | Path) -> RawTables:
     if path.is_dir():
         return _read_csv_folder(path)
     if not path.exists():
-        raise _refuse(
-            path.name, "file not found", f"check the path {str(path)!r}", "找不到该文件", f"检查路径 {str(path)!r}"
-        )
+        raise _refuse(path.name, _said("not_found", path=repr(str(path))))
     if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls"):
-        raise _refuse(
-            path.name,
-            "is neither an .xlsx workbook nor a folder of CSV files",
-            "save it from Excel as .xlsx",
-            "既不是 .xlsx 工作簿，也不是 CSV 文件夹",
-            "在 Excel 中另存为 .xlsx 工作簿",
-        )
+        raise _refuse(path.name, _said("not_a_workbook"))
     return _read_xlsx(path)
