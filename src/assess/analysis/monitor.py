@@ -569,7 +569,7 @@ def monitor(
     before_end = period.previous_end()
     before = _standing(as_known(data, before_end), period.year, before_end, scheme) if before_end is not None else None
     progress = _progress(t, period, ledger, now, before)
-    from assess.scoring.compute import _now
+    from assess.scoring.steps import _now
 
     meta = {
         "input": Path(data.source).name if data.source else "",

@@ -75,9 +75,13 @@ from assess.common.errors import SchemeError
 from assess.common.messages import Domain
 from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
 from assess.intake.validate import Dataset
-from assess.scoring.compute import TOL, adjust, normalize_series, prepare
 from assess.scoring.indicators import Window, share_counts
+from assess.scoring.kernel import TOL as TOL  # the one scorer's; its names stay importable from here
+from assess.scoring.kernel import combine, grade_levels, normalize_rows, order_ranks, present_components
+from assess.scoring.kernel import competition_ranks as competition_ranks
+from assess.scoring.kernel import snap_rows as snap_rows
 from assess.scoring.result import Result
+from assess.scoring.steps import adjust, normalize_series, prepare_indicators
 
 if TYPE_CHECKING:
     pass
@@ -200,7 +204,7 @@ def _posteriors(
 
 
 def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: UncertaintySettings) -> Model:
-    window, responses, raw = prepare(dataset, year, as_of, scheme)  # the same steps as assess.score
+    window, responses, raw = prepare_indicators(dataset, year, as_of, scheme)  # the same steps as assess.score
     tables = dataset.tables
     groups = raw.index
 
@@ -222,12 +226,7 @@ def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: Un
     available = ~np.isnan(normalized[0])
     indicator_weights = np.array([i.weight for i in scheme.indicators.values()])
     # a component counts when the nominal weight of its available indicators reaches min_coverage
-    present = np.column_stack(
-        [
-            (available[:, idx] @ indicator_weights[idx]) / indicator_weights[idx].sum() >= scheme.min_coverage - TOL
-            for idx in members
-        ]
-    )
+    present = present_components(available, indicator_weights, members, scheme.min_coverage)
     posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
     adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
     veto = adj["veto"].to_numpy(dtype=bool)
@@ -393,209 +392,6 @@ def _draw_factors(model: Model, n: int, seeds: np.random.SeedSequence) -> Factor
 # ---- the vectorised scoring -----------------------------------------------------------------
 
 
-def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
-    """:func:`assess.scoring.compute.normalize_series` applied to each row of ``x`` (draws × groups).
-
-    NaN cells must be the same in every row (they are: a group without ratings has none
-    in any bootstrap).
-    """
-    lower = direction == "lower"
-    if how.method == "goalposts":
-        assert how.bounds is not None  # Normalize fills in goalposts' bounds when it is validated
-        lo, hi = how.bounds
-        t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
-        return np.clip(t, 0, 1) * 100
-    out = np.full(x.shape, np.nan)
-    have = ~np.isnan(x[0]) if len(x) else np.zeros(x.shape[1], dtype=bool)
-    v = x[:, have]
-    if v.shape[1] == 0:
-        return out
-    v = snap_rows(v)  # values equal within TOL are one value, as in normalize_series
-    if how.method == "minmax":
-        vmin, vmax = v.min(axis=1, keepdims=True), v.max(axis=1, keepdims=True)
-        span = vmax - vmin
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(span > 0, (v - vmin) / span, 1.0)
-        t = np.where(lower & (span > 0), 1 - t, t)
-        out[:, have] = t * 100
-    elif how.method == "rank":
-        n = v.shape[1]
-        from scipy.stats import rankdata  # here: scipy.stats costs ~0.3 s to import
-
-        r = rankdata(-v if lower else v, method="average", axis=1)  # ties share their mean rank
-        out[:, have] = ((r - 1) / (n - 1) if n > 1 else np.ones_like(v)) * 100
-    else:  # tscore, population standard deviation
-        mean = v.mean(axis=1, keepdims=True)
-        sd = v.std(axis=1, keepdims=True)
-        spread = sd > 1e-12 * np.maximum(1.0, np.abs(mean))  # equal values: sd of ~1e-16 from rounding is 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = np.where(spread, (v - mean) / sd, 0.0)
-        if lower:
-            z = -z
-        out[:, have] = np.clip(50 + 10 * z, 0, 100)
-    return out
-
-
-def _quota_sizes(share: float, graded: np.ndarray, rounding: str) -> np.ndarray:
-    x = share * graded
-    if rounding == "ceil":
-        return np.ceil(x - TOL).astype(int)
-    if rounding == "round":
-        return np.floor(x + 0.5 + TOL).astype(int)
-    return np.floor(x + TOL).astype(int)
-
-
-def snap_rows(x: np.ndarray) -> np.ndarray:
-    """``assess.scoring.compute._snap`` per row: values within ``TOL`` of their sorted neighbour
-    become one value (the block's smallest), so that sorting sees them as equal."""
-    order = np.argsort(x, axis=1, kind="stable")  # NaN last
-    v = np.take_along_axis(x, order, axis=1)
-    starts = np.ones(v.shape, dtype=bool)
-    starts[:, 1:] = np.diff(v, axis=1) > TOL
-    first = np.maximum.accumulate(np.where(starts, np.arange(v.shape[1]), 0), axis=1)
-    out = np.empty_like(x)
-    np.put_along_axis(out, order, np.take_along_axis(v, first, axis=1), axis=1)
-    return np.where(np.isnan(x), np.nan, out)
-
-
-def grade_levels(
-    final: np.ndarray, keys: list[np.ndarray], veto: np.ndarray, graded: np.ndarray, scheme: Scheme
-) -> np.ndarray:
-    """Band positions (0 = best, −1 = ungraded) for draws × groups: :func:`assess.scoring.compute.grade` per row.
-
-    ``keys`` are the quota's ordering keys (final score, then the tie-break components),
-    each draws × groups; like the ordinary scoring, each is first snapped (values within
-    ``TOL`` count as one) so that the next key decides between them.
-    """
-    bands = scheme.grades.bands
-    nb = len(bands)
-    mins = np.array([b.min for b in bands])
-    level = np.minimum((~(final[..., None] >= mins - TOL)).sum(axis=-1), nb - 1)
-    level[:, veto] = nb - 1
-    n_graded = graded.sum(axis=1)
-    g = final.shape[1]
-    j = np.arange(g)
-    for b, band in enumerate(bands[:-1]):
-        if band.quota is None:
-            continue
-        cap = _quota_sizes(band.quota, n_graded, scheme.grades.quota_rounding)
-        cand = graded & (level == b)
-        count = cand.sum(axis=1)
-        rows = np.flatnonzero(count > cap)
-        if not len(rows):
-            continue
-        c, cap_r, count_r = cand[rows], cap[rows], count[rows]
-        # by final score, then the tie-break components, best first; others after. The
-        # candidates are graded, so none of their keys is NaN. One sort by the (snapped)
-        # final score decides unless two candidates share it: only those draws need the
-        # tie-break keys and the tie rule (without a shared score, no tie crosses the cut).
-        first_key = snap_rows(keys[0][rows])
-        primary = np.where(c, -first_key, np.inf)
-        order = np.argsort(primary, axis=1, kind="stable")
-        s = np.take_along_axis(primary, order, axis=1)
-        admitted = np.where(cap_r == 0, 0, cap_r)
-        er = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & np.isfinite(s[:, 1:])).any(axis=1))
-        if len(er):
-            # sort only the columns that are candidates in some of these draws (the others
-            # come after them in any order): the tie path runs in most draws when scores
-            # pile up at the 100-point cap, and the candidates are a fraction of the groups
-            ce = c[er]
-            cc = np.flatnonzero(ce.any(axis=0))
-            width = len(cc)
-            k = [first_key[er][:, cc]] + [snap_rows(key[rows[er]])[:, cc] for key in keys[1:]]
-            sub_order = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~ce[:, cc]], axis=-1)
-            rest = np.setdiff1d(np.arange(g), cc)
-            order[er] = np.concatenate([cc[sub_order], np.broadcast_to(rest, (len(er), len(rest)))], axis=1)
-            sorted_keys = [np.take_along_axis(key, sub_order, axis=1) for key in k]
-            r = np.arange(len(er))
-            ref_at = np.maximum(cap_r[er] - 1, 0)
-            same = np.arange(width)[None, :] < count_r[er][:, None]
-            for key in sorted_keys:
-                ref = key[r, ref_at][:, None]
-                same &= (np.isnan(key) & np.isnan(ref)) | (np.abs(key - ref) <= TOL)
-            tie = same[r, np.minimum(cap_r[er], width - 1)]
-            first = same.argmax(axis=1)
-            last = width - 1 - same[:, ::-1].argmax(axis=1)
-            spill = first if scheme.grades.ties == "demote" else last + 1
-            admitted[er] = np.where(cap_r[er] == 0, 0, np.where(tie, spill, cap_r[er]))
-        out_sorted = (j[None, :] >= admitted[:, None]) & (j[None, :] < count_r[:, None])
-        out = np.zeros_like(c)
-        np.put_along_axis(out, order, out_sorted, axis=1)
-        sub = level[rows]
-        sub[out] = b + 1
-        level[rows] = sub
-    return np.where(graded, level, -1).astype(np.int8)
-
-
-def competition_ranks(final: np.ndarray) -> np.ndarray:
-    """:func:`assess.scoring.compute.competition_rank` per row; 0 where the score is missing."""
-    g = final.shape[1]
-    order = np.argsort(-final, axis=1, kind="stable")
-    s = np.take_along_axis(final, order, axis=1)
-    new = np.ones(s.shape, dtype=bool)
-    new[:, 1:] = np.abs(np.diff(s, axis=1)) > TOL
-    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
-    ranks = np.empty(s.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
-    ranks[np.isnan(final)] = 0
-    return ranks
-
-
-def order_ranks(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
-    """:func:`assess.scoring.compute.order_rank` per row (draws × groups); 0 where not ranked.
-
-    ``keys`` are the final score and the tie-break components (each draws × groups), snapped
-    over all groups as the quota snaps them; ``ranked`` (groups) says which groups get a rank.
-    Only draws in which two ranked groups share a final score need the tie-break keys.
-    """
-    first = snap_rows(keys[0])
-    rank = competition_ranks(np.where(ranked[None, :], first, np.nan))
-    if len(keys) < 2 or not len(first):
-        return rank
-    masked = np.where(ranked[None, :], first, np.nan)
-    s = np.sort(masked, axis=1)
-    rows = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & ~np.isnan(s[:, 1:])).any(axis=1))
-    if not len(rows):
-        return rank
-    # Only the groups that share a final score with another in some draw need the tie-break:
-    # the ranks of the others are their competition ranks. Within the columns of those groups
-    # (every member of a tied block is among them), a group's rank is its block's competition
-    # rank plus the groups of its block that the tie-break puts before it.
-    m = masked[rows]
-    s_rows = np.sort(m, axis=1)
-    dup = np.zeros(m.shape, dtype=bool)
-    shared = (s_rows[:, 1:] == s_rows[:, :-1]) & ~np.isnan(s_rows[:, 1:])
-    for r in range(len(rows)):  # the tied values of each draw (few), marked on their groups
-        dup[r] = np.isin(m[r], s_rows[r, 1:][shared[r]])
-    cols = np.flatnonzero(dup.any(axis=0))
-    c = len(cols)
-    k = [m[:, cols]] + [snap_rows(key[rows][:, cols]) for key in keys[1:]]
-    sub = [np.nan_to_num(-key, nan=np.inf) for key in k]
-    order = np.lexsort(list(reversed(sub)), axis=-1)
-    sorted_keys = [np.take_along_axis(key, order, axis=1) for key in sub]
-    pos = np.arange(c)
-    with np.errstate(invalid="ignore"):  # inf − inf among the unranked, who get 0 below
-        block = np.ones((len(rows), c), dtype=bool)  # a new final score
-        block[:, 1:] = np.diff(sorted_keys[0], axis=1) != 0
-        new = block.copy()  # a new final score or tie-break value
-        new[:, 1:] |= np.any([np.diff(key, axis=1) != 0 for key in sorted_keys[1:]], axis=0)
-    offset = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - np.maximum.accumulate(
-        np.where(block, pos, 0), axis=1
-    )
-    extra = np.empty((len(rows), c), dtype=np.int32)
-    np.put_along_axis(extra, order, offset, axis=1)
-    sub_rank = rank[rows]
-    sub_rank[:, cols] += np.where(ranked[None, cols], extra, 0)
-    rank[rows] = sub_rank
-    return rank
-
-
-def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
-    """The summands of the weighted mean: the value, or ln max(value, 1); 0 where missing."""
-    logs = np.where(available, np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0)), 0.0)
-    return np.where(geometric, logs, np.where(available, np.nan_to_num(x), 0.0))
-
-
 def _normalized_block(model: Model, f: Factors) -> np.ndarray:
     """Normalised scores of a block of draws: draws × groups × indicators."""
     norm = model.normalized[f.method.astype(np.intp)]  # a copy, one method per draw
@@ -616,26 +412,15 @@ def _final_block(model: Model, f: Factors) -> np.ndarray:
 
 def _components_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray]:
     """Component scores (draws × groups × components) and final scores before any offset."""
-    d, g = len(f), len(model.groups)
-    geo = f.geometric
-    terms = _terms(_normalized_block(model, f), model.available[None], geo[:, None, None])
-    avail = model.available.astype(float)
-    comps = np.empty((d, g, len(model.components)))
-    for ci, idx in enumerate(model.members):
-        w = f.indicator_weights[:, idx]
-        covered = w @ avail[:, idx].T
-        num = np.einsum("dk,dgk->dg", w, terms[:, :, idx])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = num / covered
-            mean = np.where(geo[:, None], np.exp(mean), mean)
-        comps[:, :, ci] = np.where(model.present[None, :, ci] & (covered > 0), mean, np.nan)
-    have = ~np.isnan(comps)
-    cw = f.component_weights[:, None, :] * have
-    covered = cw.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        base = (cw * _terms(comps, have, geo[:, None, None])).sum(axis=-1) / covered
-        base = np.where(geo[:, None], np.exp(base), base)
-    base = np.where(covered > 0, base, np.nan)
+    comps, base = combine(
+        _normalized_block(model, f),
+        model.available,
+        model.present,
+        f.indicator_weights,
+        f.component_weights,
+        model.members,
+        f.geometric,
+    )
     return comps, base + model.bonus - model.deduction
 
 
@@ -808,13 +593,15 @@ class Uncertainty:
         return pd.DataFrame(self.model.present, index=self.model.groups, columns=list(self.model.components))
 
     def _repr_html_(self) -> str:
-        n = len(self.table)
         keep = self.table["p_keep"]
-        head = (
-            f"<p><b>Uncertainty</b>: {self.settings.draws} draws, seed {self.settings.seed}; "
-            f"{int((keep >= 0.95).sum())} of {n} groups keep their grade in at least 95 % of the draws, "
-            f"{int((keep < 0.5).sum())} in fewer than half.</p>"
+        head = RESULT_WORDS["en"]["uncertainty_head"].format(
+            draws=self.settings.draws,
+            seed=self.settings.seed,
+            groups=len(self.table),
+            sure=int((keep >= 0.95).sum()),
+            unsure=int((keep < 0.5).sum()),
         )
+        head = f"<p>{head}</p>"
         return head + self.sensitivity.round(3).to_html(index=False) + self.table.head(20).round(3).to_html(index=False)
 
 
@@ -989,6 +776,7 @@ def attach(result: Result, analysis: Uncertainty) -> Result:
 
 #: Words of the sentences and figures, ``lang → {key: phrase}`` (section ``uncertainty`` of the message catalogues).
 UNCERTAINTY_WORDS = Domain("uncertainty")
+RESULT_WORDS = Domain("result")
 
 
 def per_group_table(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]], int | None]:
@@ -1005,9 +793,8 @@ def per_group_table(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFra
         raise ValueError(
             "This result has no uncertainty analysis; add one with assess.analysis.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`."
         )
-    bands = ((source.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
     draws = (source.meta.get("uncertainty") or {}).get("draws")
-    return source.uncertainty, [(b["name"], (b.get("label") or {}).get(lang, b["name"])) for b in bands], draws
+    return source.uncertainty, [(b.name, getattr(b.label, lang, b.name)) for b in source.scheme.grades.bands], draws
 
 
 def group_row(table: pd.DataFrame, group_id: str) -> pd.Series:
@@ -1040,19 +827,17 @@ def percent(p: float, lang: str = "en") -> str:
     >>> percent(0.966), percent(0.9972), percent(0.001, "zh")
     ('97 %', 'more than 99 %', '不到1%')
     """
-    unit = " %" if lang == "en" else "%"
+    words = RESULT_WORDS[lang]
     if 0.995 <= p < 1:
-        return ("more than 99" if lang == "en" else "超过99") + unit
+        return words["percent_above"]
     if 0 < p < 0.005:
-        return ("less than 1" if lang == "en" else "不到1") + unit
-    return f"{math.floor(p * 100 + 0.5)}{unit}"
+        return words["percent_below"]
+    return words["percent"].format(p=math.floor(p * 100 + 0.5))
 
 
 def _count(n: int | None, lang: str) -> str:
     """``1,000 `` / ``1000次``, to stand before "draws" / "抽样"; blank when unknown."""
-    if n is None:
-        return ""
-    return f"{n:,} " if lang == "en" else f"{n}次"
+    return "" if n is None else RESULT_WORDS[lang]["draws_count"].format(n=n)
 
 
 def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> str:

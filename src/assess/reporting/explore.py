@@ -180,12 +180,9 @@ def localise(
 
 def _scheme_labels(result: Result, lang: str) -> dict[str, str]:
     """Component and grade names of ``result``'s scheme → their labels in ``lang``."""
-    scheme = result.meta.get("scheme") or {}
-    out = {k: (v.get("label") or {}).get(lang) or k for k, v in (scheme.get("components") or {}).items()}
-    out |= {
-        b["name"]: (b.get("label") or {}).get(lang) or b["name"]
-        for b in (scheme.get("grades") or {}).get("bands") or []
-    }
+    scheme = result.scheme
+    out = {k: scheme.component_label(k, lang) for k in scheme.components}
+    out |= {b.name: getattr(b.label, lang, "") or b.name for b in scheme.grades.bands}
     return out
 
 
@@ -442,7 +439,7 @@ def indicator_summary(result: Result, lang: str = "en") -> pd.DataFrame:
     """Distribution of each weighted indicator's normalised score and each component."""
     wide = result.indicators.pivot(index="group_id", columns="indicator", values="normalized")
     comps = result.scores.set_index("group_id")[
-        [c for c in (result.meta.get("scheme") or {}).get("components", {}) if c in result.scores]
+        [c for c in result.scheme.components if c in result.scores]
     ]
     table = pd.concat([comps, wide[list(dict.fromkeys(result.indicators["indicator"]))]], axis=1).describe().T
     table.insert(0, "missing", len(result.scores) - table["count"].astype(int))
@@ -466,7 +463,7 @@ def effective_weights(result: Result, lang: str = "en") -> pd.DataFrame:
     (:func:`assess.analysis.importance.importance`), which shows an indicator with a large weight but
     little spread carrying little of the ranking, and one with a small weight carrying most.
     """
-    nominal = nominal_weights(result.meta["scheme"])
+    nominal = nominal_weights(result.scheme)
     if result.contributions is None:  # a result saved without them: no effective weights to show
         eff = pd.Series(np.nan, index=nominal.index)
     else:
@@ -547,13 +544,13 @@ def _flag_words(value: Any, lang: str) -> str:
 
 def score_summary(result: Result, lang: str = "en") -> pd.DataFrame:
     """Distribution (count, mean, quartiles, ...) of the component scores and the final score."""
-    cols = [c for c in (result.meta.get("scheme") or {}).get("components", {}) if c in result.scores] + ["final_score"]
+    cols = [c for c in result.scheme.components if c in result.scores] + ["final_score"]
     return localise(result.scores[cols].describe(), lang, labels=_scheme_labels(result, lang))
 
 
 def grade_counts(result: Result, lang: str = "en") -> pd.DataFrame:
     """Groups per grade, best first, then the ungraded ones."""
-    bands = [b["name"] for b in ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
+    bands = result.scheme.band_names
     counts = result.scores["grade"].value_counts().reindex(bands, fill_value=0)
     counts.loc["ungraded"] = int(result.scores["grade"].isna().sum())
     table = counts.rename("groups").to_frame()

@@ -295,7 +295,7 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
     """
     lang = figure_lang(lang)
     scores = pd.to_numeric(result.scores["final_score"], errors="coerce").dropna()
-    bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
+    bands = result.scheme.grades.bands
 
     with _style(lang):
         fig = Figure(figsize=(7.5, 3.2), layout="constrained")
@@ -307,12 +307,12 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
         top = max(float(np.max(counts)) * 1.15, 1.0)
         above = ax.get_xaxis_transform()  # x in data units, y in axes units
         for band in bands:
-            threshold = band.get("min")
-            if threshold is None or not 0 < float(threshold) < 100:
+            threshold = band.min
+            if not 0 < float(threshold) < 100:
                 continue
             ax.axvline(float(threshold), color="#34495e", linestyle="--", linewidth=1)
             ax.text(
-                float(threshold) + 0.6, 1.01, literal(f"{grade_label(result, band.get('name'), lang)} ≥ {float(threshold):g}"),
+                float(threshold) + 0.6, 1.01, literal(f"{grade_label(result, band.name, lang)} ≥ {float(threshold):g}"),
                 transform=above, va="bottom", ha="left", fontsize=8, color="#34495e",
             )  # fmt: skip
         if highlight is not None:

@@ -249,9 +249,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
         heads.append((text("change", lang), "num"))
     heads += [(text("report", lang), "text"), (text("flags", lang), "text")]
 
-    level = {
-        b.get("name"): i for i, b in enumerate(((meta.get("scheme") or {}).get("grades") or {}).get("bands") or [])
-    }
+    level = {name: i for i, name in enumerate(result.scheme.band_names)}
     rows = []
     for _, row in scores.iterrows():
         group_id = str(row["group_id"])
@@ -306,7 +304,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     names = dict(zip(result.scores["group_id"].astype(str), result.scores["name"], strict=False))
 
     counts = scores["grade"].value_counts()
-    bands = [b.get("name") for b in ((meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
+    bands = result.scheme.band_names
     grade_counts = [f"{grade_label(result, b, lang)} {int(counts.get(b, 0))}" for b in bands]
     ungraded = int(scores["grade"].isna().sum() + (scores["grade"] == "").sum())
     if ungraded:

@@ -216,8 +216,7 @@ def date_text(day: Any, lang: str) -> str:
 def office_name(result: Result, lang: str = "en") -> str:
     """The office that assesses: ``office`` of the result's metadata or of its scheme (text,
     or ``{en, zh}``), else "Assessment office" (考核办)."""
-    for source in (result.meta, result.meta.get("scheme") or {}):
-        office = source.get("office")
+    for office in (result.meta.get("office"), result.scheme.office):
         if isinstance(office, dict):
             office = office.get(lang) or office.get("en") or office.get("zh")
         if isinstance(office, str) and office.strip():

@@ -29,6 +29,7 @@ from assess.analysis.scenarios import SCENARIO_WORDS  # the scenarios sheet's na
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, local_datetime
 from assess.common.messages import message
+from assess.intake.scheme import Scheme
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
 from assess.scoring.result import Result
@@ -264,7 +265,7 @@ def _template_rows(ws: Worksheet, columns: tuple, frame: pd.DataFrame, zh: bool)
 _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
 
 
-def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
+def provenance_table(meta: Mapping[str, object], scheme: Scheme | None = None) -> pd.DataFrame:
     """The provenance of a result as a two-column key/value table (times in the scheme's time zone)."""
     keys: tuple[str, ...] = (
         "input",
@@ -277,10 +278,8 @@ def provenance_table(meta: Mapping[str, object]) -> pd.DataFrame:
         "generated_at",
         "timezone",
     )
-    scheme = meta.get("scheme")
-    scheme_meta: Mapping[str, object] = scheme if isinstance(scheme, Mapping) else {}
-    timezone = str(scheme_meta.get("timezone") or DEFAULT_TIMEZONE)
-    values = {**meta, "scheme_name": scheme_meta.get("name", ""), "timezone": timezone}
+    timezone = scheme.timezone if scheme is not None else DEFAULT_TIMEZONE
+    values = {**meta, "scheme_name": meta.get("scheme_name", ""), "timezone": timezone}
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
         values["generated_at"] = local_datetime(str(meta["generated_at"]), timezone).isoformat()
     if meta.get("uncertainty"):  # every output showing a probability records how it was drawn
@@ -305,7 +304,7 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     """
     if lang not in SUMMARY_WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(SUMMARY_WORDS)}.")
-    bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
+    bands = result.scheme.band_names
     colours = {
         "column": "grade",
         **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)},
@@ -341,7 +340,7 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
         from assess.analysis import coherence as checks
 
         tables[COHERENCE_WORDS[lang]["sheet"]] = checks.sheet(result, lang)
-    tables["provenance"] = provenance_table(result.meta)
+    tables["provenance"] = provenance_table(result.meta, result.scheme)
     localised = {SCENARIO_WORDS[lang]["sheet"], COHERENCE_WORDS[lang]["sheet"]}
 
     def finish(book: openpyxl.Workbook) -> None:
@@ -452,12 +451,12 @@ def header_labels(result: Result, lang: str = "zh") -> dict[str, str]:
     components and grade bands included); ``lang="en"`` gives the names themselves."""
     if lang != "zh":
         return {}
-    scheme = result.meta.get("scheme") or {}
+    scheme = result.scheme
     labels = dict(_HEADER_ZH)
-    for name, entry in (scheme.get("components") or {}).items():
-        labels[name] = f"{(entry.get('label') or {}).get('zh') or name}（部分得分，0–100）"
-    for band in (scheme.get("grades") or {}).get("bands") or []:
-        labels[f"p_{band['name']}"] = f"评为{(band.get('label') or {}).get('zh') or band['name']}的概率"
+    for name, entry in scheme.components.items():
+        labels[name] = f"{entry.label.zh or name}（部分得分，0–100）"
+    for band in scheme.grades.bands:
+        labels[f"p_{band.name}"] = f"评为{band.label.zh or band.name}的概率"
     return labels
 
 
@@ -484,10 +483,9 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
 
     words = SUMMARY_WORDS[lang]
     meta = result.meta
-    scheme = meta.get("scheme") or {}
     table = summary_table(result, lang)
-    components = [c for c in (scheme.get("components") or {}) if c in result.scores]
-    comp_labels = {c: ((scheme["components"][c].get("label") or {}).get(lang) or c) for c in components}
+    components = [c for c in result.scheme.components if c in result.scores]
+    comp_labels = {c: result.scheme.component_label(c, lang) for c in components}
     columns = [
         "rank",
         "group_id",
@@ -508,14 +506,14 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     ws["A1"].font, ws["A1"].alignment = _TITLE_FONT, Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
     parts = []
-    office = scheme.get("office")
+    office = result.scheme.office
     if office:
         parts.append(words["office"].format(office=office))
     if meta.get("as_of"):
         parts.append(words["as_of"].format(date=format_date(meta["as_of"], lang)))
     if meta.get("generated_at"):
         parts.append(
-            words["generated"].format(moment=format_datetime(meta["generated_at"], lang, scheme.get("timezone")))
+            words["generated"].format(moment=format_datetime(meta["generated_at"], lang, result.scheme.timezone))
         )
     ws.append(["　　".join(parts) if lang == "zh" else "    ".join(parts)])
     ws.merge_cells(f"A2:{last}2")
