@@ -41,32 +41,32 @@ def _best(run, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
+def _measure(n: int, repeat: int, rng: np.random.Generator) -> dict[str, float]:
+    ds = _data(n)
+    prepared = assess.prepare(ds, year=2025)
+    weights = [dict(zip(prepared.scheme.components, rng.uniform(0.05, 1, 3), strict=True)) for _ in range(99)]
+    prepared.reweighted(components=weights[-1])  # warm: the first rank normalisation imports scipy
+    full = _best(lambda i: assess.score(ds, 2025), repeat)
+    prep = _best(lambda i: assess.prepare(ds, year=2025), repeat)
+    again = _best(lambda i: prepared.reweighted(components=weights[i]), repeat)
+    return {
+        "groups": n,
+        "full_score_s": full,
+        "prepare_s": prep,
+        "rescore_s": again,
+        "rescore_ms": again * 1000,
+        "rescore_vs_score": again / full,
+        "target_ms": 50 if n <= 40 else 500,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[38, 2000])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    rows = []
-    for n in args.sizes:
-        ds = _data(n)
-        prepared = assess.prepare(ds, year=2025)
-        weights = [dict(zip(prepared.scheme.components, rng.uniform(0.05, 1, 3), strict=True)) for _ in range(99)]
-        prepared.reweighted(components=weights[-1])  # warm: the first rank normalisation imports scipy
-        full = _best(lambda i: assess.score(ds, 2025), args.repeat)
-        prep = _best(lambda i: assess.prepare(ds, year=2025), args.repeat)
-        again = _best(lambda i: prepared.reweighted(components=weights[i]), args.repeat)
-        rows.append(
-            {
-                "groups": n,
-                "full_score_s": full,
-                "prepare_s": prep,
-                "rescore_s": again,
-                "rescore_ms": again * 1000,
-                "rescore_vs_score": again / full,
-                "target_ms": 50 if n <= 40 else 500,
-            }
-        )
+    rows = [_measure(n, args.repeat, rng) for n in args.sizes]
     print(pd.DataFrame(rows).to_string(index=False, float_format=lambda v: f"{v:,.3f}"))
 
 

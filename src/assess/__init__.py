@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from assess.intake.scheme import Scheme, default_scheme, load_scheme
     from assess.intake.validate import Dataset, load
     from assess.scoring.compute import score
-    from assess.scoring.prepared import Prepared
-    from assess.scoring.prepared import prepare
+    from assess.scoring.prepared import Prepared, prepare
     from assess.scoring.result import Result, load_result, save_result
 
 #: public name -> the module that defines it

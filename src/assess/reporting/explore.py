@@ -17,7 +17,7 @@ import pandas as pd
 from assess.analysis.importance import importance, nominal_weights
 from assess.common.extras import require
 from assess.common.messages import Domain
-from assess.intake.scheme import Scheme, default_scheme, parse_scheme
+from assess.intake.scheme import Scheme, default_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.indicators import Window, rating_rows
 from assess.scoring.result import Result
@@ -438,9 +438,7 @@ def rating_reliability(result: Result, lang: str = "en") -> pd.DataFrame:
 def indicator_summary(result: Result, lang: str = "en") -> pd.DataFrame:
     """Distribution of each weighted indicator's normalised score and each component."""
     wide = result.indicators.pivot(index="group_id", columns="indicator", values="normalized")
-    comps = result.scores.set_index("group_id")[
-        [c for c in result.scheme.components if c in result.scores]
-    ]
+    comps = result.scores.set_index("group_id")[[c for c in result.scheme.components if c in result.scores]]
     table = pd.concat([comps, wide[list(dict.fromkeys(result.indicators["indicator"]))]], axis=1).describe().T
     table.insert(0, "missing", len(result.scores) - table["count"].astype(int))
     return localise(table.drop(columns="count"), lang, labels=_scheme_labels(result, lang) | {"missing": "缺失数"})
@@ -489,24 +487,9 @@ def reweighted(
     Weights not given keep their value before the renormalisation. Raises
     :class:`~assess.common.errors.SchemeError` for an unknown name or a weight ≤ 0.
     """
-    scheme = scheme or default_scheme()
-    data = scheme.model_dump(mode="json", exclude_none=True)
-    for key, new in (("components", components or {}), ("indicators", indicators or {})):
-        for name, w in new.items():
-            if name not in data[key]:
-                from assess.common.errors import SchemeError
+    from assess.scoring.prepared import reweight  # the one renormalisation, beside the rescoring it feeds
 
-                raise SchemeError("what-if", [f"{key}.{name}: no such {key[:-1]}; use one of {', '.join(data[key])}"])
-            data[key][name]["weight"] = float(w)
-    total = sum(c["weight"] for c in data["components"].values())
-    for c in data["components"].values():
-        c["weight"] = c["weight"] / total if total > 0 else c["weight"]
-    for comp in data["components"]:
-        members = [v for v in data["indicators"].values() if v["component"] == comp]
-        s = sum(v["weight"] for v in members)
-        for v in members:
-            v["weight"] = v["weight"] / s if s > 0 else v["weight"]
-    return parse_scheme(data, "what-if")
+    return reweight(scheme or default_scheme(), components, indicators)
 
 
 def what_if(nominal: Result, alternative: Result, lang: str = "en") -> pd.DataFrame:
@@ -718,10 +701,11 @@ def weight_sliders(
     import ipywidgets as widgets
     from IPython.display import display
 
-    from assess.scoring.compute import score
+    from assess.scoring.prepared import prepare
 
     scheme = scheme or default_scheme()
-    nominal = score(dataset, year, as_of=as_of, scheme=scheme)
+    prepared = prepare(dataset, year, as_of, scheme)  # the indicators once; each slider move only reweighs
+    nominal = prepared.rescore(scheme)
     labels = {name: getattr(c.label, lang) for name, c in scheme.components.items()}
     sliders = {
         name: widgets.FloatSlider(
@@ -733,7 +717,7 @@ def weight_sliders(
 
     def show(**weights: float) -> None:
         used = reweighted(scheme, components=weights)
-        alt = score(dataset, year, as_of=as_of, scheme=used)
+        alt = prepared.rescore(used)
         table = what_if(nominal, alt, lang=lang)
         moved = int(table.iloc[:, -1].sum())
         largest = int(table.iloc[:, -2].abs().max()) if table.iloc[:, -2].notna().any() else 0

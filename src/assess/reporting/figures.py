@@ -30,7 +30,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from assess.analysis.importance import importance
-from assess.analysis.uncertainty import UNCERTAINTY_WORDS, Uncertainty, group_row, per_group_table, percent
+from assess.analysis.uncertainty import Uncertainty
 from assess.common.messages import Domain
 from assess.reporting import facts
 from assess.reporting.i18n import (
@@ -42,6 +42,7 @@ from assess.reporting.i18n import (
     quarter_label,
     text,
 )
+from assess.reporting.uncertainty_text import UNCERTAINTY_WORDS, group_row, per_group_table, percent
 from assess.scoring.result import Result
 
 if TYPE_CHECKING:

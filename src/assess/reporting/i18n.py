@@ -141,7 +141,10 @@ def component_labels(result: Result, lang: str = "en") -> dict[str, str]:
     Without a scheme in ``result.meta`` the three components of the scoring rules (docs/reference/scoring.md) keep their names.
     """
     check_lang(lang)
-    labels = {name: _label({"label": entry.label.model_dump()}, name, lang) for name, entry in result.scheme.components.items()}
+    labels = {
+        name: _label({"label": entry.label.model_dump()}, name, lang)
+        for name, entry in result.scheme.components.items()
+    }
     if not labels:
         labels = {name: name for name in ("daily_work", "effectiveness", "service_rating") if name in result.scores}
     return labels

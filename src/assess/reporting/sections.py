@@ -937,8 +937,8 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     """
     if result.uncertainty is None:
         return HTML("")
-    from assess.analysis.uncertainty import sentence, settings_text  # only runs with an analysis pay for it
     from assess.reporting.figures import group_figure
+    from assess.reporting.uncertainty_text import sentence, settings_text  # only runs with an analysis pay for it
 
     settings = result.meta.get("uncertainty") or {}
     return _section(
@@ -973,7 +973,7 @@ def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en")
     """The uncertainty settings (draws, seed, factors, evidence model) in one line; blank without an analysis."""
     if not settings:
         return ""
-    from assess.analysis.uncertainty import settings_text
+    from assess.reporting.uncertainty_text import settings_text
 
     return settings_text(settings, lang)
 

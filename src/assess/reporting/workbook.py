@@ -283,7 +283,7 @@ def provenance_table(meta: Mapping[str, object], scheme: Scheme | None = None) -
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
         values["generated_at"] = local_datetime(str(meta["generated_at"]), timezone).isoformat()
     if meta.get("uncertainty"):  # every output showing a probability records how it was drawn
-        from assess.analysis.uncertainty import settings_text
+        from assess.reporting.uncertainty_text import settings_text
 
         keys = (*keys, "uncertainty")
         values["uncertainty"] = settings_text(meta["uncertainty"], "en")  # type: ignore[arg-type]

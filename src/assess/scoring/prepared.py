@@ -6,11 +6,11 @@ the window — most of the time of :func:`assess.score`, and the same whatever t
 The second weighs: it normalises, aggregates, adjusts, grades and ranks under one scheme.
 :func:`prepare` does the first half once; :meth:`Prepared.rescore` does the second for any
 scheme and returns the same :class:`~assess.scoring.result.Result` as a full
-:func:`assess.score` (``assess.score`` is ``prepare_indicators(...).rescore(scheme)``).
+:func:`assess.score` (``assess.score`` is ``prepare(...).rescore(scheme)``).
 
 >>> import assess
 >>> ds = assess.load("data/sample-2025.xlsx")
->>> prepared = assess.prepare_indicators(ds, year=2025)
+>>> prepared = assess.prepare(ds, year=2025)
 >>> heavier = prepared.reweighted(components={"service_rating": 0.4})   # the others keep theirs, renormalised
 >>> round(heavier.scheme.components["service_rating"].weight, 3)
 0.364
@@ -320,12 +320,12 @@ def _flag_marks(
     n = len(groups)
     per_flag: dict[str, tuple[np.ndarray, np.ndarray]] = {
         "insufficient_data": (
-            missing_components.any(axis=1),
+            np.asarray(missing_components.any(axis=1)),
             "missing component(s): " + _listed(missing_components, comps),
         ),
         "veto": (p.veto, p.veto_reasons),
         "quota_demoted": (demoted, np.full(n, "met a band's threshold but not its quota", dtype=object)),
-        "missing_indicators": (~available.all(axis=1), _listed(~available, names)),
+        "missing_indicators": (np.asarray(~available.all(axis=1)), _listed(~available, names)),
         "few_raters": (
             q["few_raters"].to_numpy(dtype=bool),
             "rated by " + raters + f" recipient(s); at least {scheme.rating_min_raters} wanted",

@@ -185,7 +185,8 @@ def _snap(values: np.ndarray) -> np.ndarray:
     """Values within ``TOL`` of their sorted neighbour replaced by one value, so that
     sorting treats them as equal and the next key decides (NaN stays NaN): one row of
     :func:`assess.scoring.kernel.snap_rows`."""
-    return snap_rows(np.asarray(values, dtype=float)[None])[0]
+    row: np.ndarray = snap_rows(np.asarray(values, dtype=float)[None])[0]
+    return row
 
 
 def grade(
