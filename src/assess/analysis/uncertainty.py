@@ -61,6 +61,7 @@ draws, and ``A_B^i`` each of the ``k`` switched-on factor groups taken from ``B`
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import warnings
 from dataclasses import dataclass
@@ -80,8 +81,9 @@ from assess.scoring.kernel import TOL as TOL  # the one scorer's; its names stay
 from assess.scoring.kernel import combine, grade_levels, normalize_rows, order_ranks, present_components
 from assess.scoring.kernel import competition_ranks as competition_ranks
 from assess.scoring.kernel import snap_rows as snap_rows
+from assess.scoring.prepared import Prepared, prepare
 from assess.scoring.result import Result
-from assess.scoring.steps import adjust, normalize_series, prepare_indicators
+from assess.scoring.steps import normalize_series
 
 if TYPE_CHECKING:
     pass
@@ -145,34 +147,101 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Model:
-    """Everything of one dataset under one scheme that stays fixed across draws."""
+    """Everything of one dataset under one scheme that stays fixed across draws: the data half
+    of scoring (:class:`~assess.scoring.prepared.Prepared`, as ``assess.score`` computes it),
+    every normalisation of it and the evidence's posteriors; the rest follows from these."""
 
     scheme: Scheme
     settings: UncertaintySettings
-    window: Window
-    groups: pd.Index
-    names: np.ndarray
-    raw: pd.DataFrame  # the nominal raw indicators (groups × every indicator)
-    indicators: tuple[str, ...]
-    components: tuple[str, ...]
-    members: tuple[np.ndarray, ...]  # indicator positions of each component
-    component_weights: np.ndarray  # (C,)
-    indicator_weights: np.ndarray  # (I,)
+    prepared: Prepared
     methods: tuple[MethodChoice, ...]  # "scheme", then the settings' alternatives
     normalized: np.ndarray  # methods × groups × indicators
-    available: np.ndarray  # groups × indicators
-    present: np.ndarray  # groups × components: the component counts (decided at the nominal weights)
-    graded: np.ndarray  # groups: every component present
-    ranked: np.ndarray  # groups: graded and not vetoed
-    evidence: tuple[int, ...]  # positions of the indicators drawn from their posteriors
     posteriors: tuple[Evidence, ...]
-    bonus: np.ndarray
-    deduction: np.ndarray
-    veto: np.ndarray
-    tie_break: tuple[int, ...]  # component positions
     #: points subtracted from every draw's final score that carries evidence draws: the
     #: median shift the evidence draws alone cause (see :func:`uncertainty`); 0 until computed
     offset: np.ndarray | None = None
+
+    @property
+    def window(self) -> Window:
+        return self.prepared.window
+
+    @property
+    def groups(self) -> pd.Index:
+        return self.prepared.raw.index
+
+    @property
+    def names(self) -> np.ndarray:
+        return self.prepared.names
+
+    @property
+    def raw(self) -> pd.DataFrame:
+        """The nominal raw indicators (groups × every indicator)."""
+        return self.prepared.raw
+
+    @property
+    def veto(self) -> np.ndarray:
+        return self.prepared.veto
+
+    @functools.cached_property
+    def bonus(self) -> np.ndarray:
+        return np.minimum(self.prepared.bonus, self.scheme.adjustments.bonus_cap)
+
+    @functools.cached_property
+    def deduction(self) -> np.ndarray:
+        return np.minimum(self.prepared.deduction, self.scheme.adjustments.deduction_cap)
+
+    @functools.cached_property
+    def indicators(self) -> tuple[str, ...]:
+        return tuple(self.scheme.indicators)
+
+    @functools.cached_property
+    def components(self) -> tuple[str, ...]:
+        return tuple(self.scheme.components)
+
+    @functools.cached_property
+    def members(self) -> tuple[np.ndarray, ...]:
+        """The indicator positions of each component."""
+        return tuple(
+            np.flatnonzero([self.scheme.indicators[k].component == c for k in self.indicators]) for c in self.components
+        )
+
+    @functools.cached_property
+    def component_weights(self) -> np.ndarray:
+        return np.array([c.weight for c in self.scheme.components.values()])
+
+    @functools.cached_property
+    def indicator_weights(self) -> np.ndarray:
+        return np.array([i.weight for i in self.scheme.indicators.values()])
+
+    @functools.cached_property
+    def available(self) -> np.ndarray:
+        """Groups × indicators: the indicator has a value."""
+        return ~np.isnan(self.normalized[0])
+
+    @functools.cached_property
+    def present(self) -> np.ndarray:
+        """Groups × components: the component counts, decided once at the nominal weights."""
+        return present_components(self.available, self.indicator_weights, self.members, self.scheme.min_coverage)
+
+    @functools.cached_property
+    def graded(self) -> np.ndarray:
+        """Groups with every component."""
+        return np.all(self.present, axis=1)
+
+    @functools.cached_property
+    def ranked(self) -> np.ndarray:
+        """Groups graded and not vetoed."""
+        return self.graded & ~self.veto
+
+    @functools.cached_property
+    def evidence(self) -> tuple[int, ...]:
+        """Positions of the indicators drawn from their posteriors."""
+        return tuple(self.indicators.index(e.indicator) for e in self.posteriors)
+
+    @functools.cached_property
+    def tie_break(self) -> tuple[int, ...]:
+        """Component positions of the scheme's tie-break."""
+        return tuple(self.components.index(c) for c in self.scheme.grades.tie_break)
 
 
 def _posteriors(
@@ -201,58 +270,23 @@ def _posteriors(
 
 
 def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: UncertaintySettings) -> Model:
-    window, responses, raw = prepare_indicators(dataset, year, as_of, scheme)  # the same steps as assess.score
-    tables = dataset.tables
-    groups = raw.index
-
-    names = tuple(scheme.indicators)
-    comps = tuple(scheme.components)
-    members = tuple(np.array([j for j, k in enumerate(names) if scheme.indicators[k].component == c]) for c in comps)
+    prepared = prepare(dataset, year, as_of, scheme)  # the data half of assess.score, as it computes it
     methods: tuple[MethodChoice, ...] = ("scheme", *settings.methods)
     normalized = np.stack(
         [
             np.column_stack(
                 [
-                    normalize_series(raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(dtype=float)
+                    normalize_series(prepared.raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(
+                        dtype=float
+                    )
                     for k, ind in scheme.indicators.items()
                 ]
             )
             for m in methods
         ]
     )
-    available = ~np.isnan(normalized[0])
-    indicator_weights = np.array([i.weight for i in scheme.indicators.values()])
-    # a component counts when the nominal weight of its available indicators reaches min_coverage
-    present = present_components(available, indicator_weights, members, scheme.min_coverage)
-    posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
-    adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
-    veto = adj["veto"].to_numpy(dtype=bool)
-    graded = np.all(present, axis=1)
-    return Model(
-        scheme=scheme,
-        settings=settings,
-        window=window,
-        groups=groups,
-        names=tables["groups"].set_index("group_id")["name"].reindex(groups).to_numpy(),
-        raw=raw,
-        indicators=names,
-        components=comps,
-        members=members,
-        component_weights=np.array([c.weight for c in scheme.components.values()]),
-        indicator_weights=indicator_weights,
-        methods=methods,
-        normalized=normalized,
-        available=available,
-        present=present,
-        graded=graded,
-        ranked=graded & ~veto,
-        evidence=tuple(names.index(e.indicator) for e in posteriors),
-        posteriors=posteriors,
-        bonus=adj["bonus"].to_numpy(dtype=float),
-        deduction=adj["deduction"].to_numpy(dtype=float),
-        veto=veto,
-        tie_break=tuple(comps.index(c) for c in scheme.grades.tie_break),
-    )
+    posteriors = _posteriors(dataset, prepared.window, scheme, prepared.responses, prepared.raw)
+    return Model(scheme, settings, prepared, methods, normalized, tuple(posteriors))
 
 
 # ---- the draws -----------------------------------------------------------------------------

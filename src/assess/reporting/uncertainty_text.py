@@ -14,19 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from assess.analysis.uncertainty import FACTORS, Uncertainty
+from assess.analysis.uncertainty import FACTORS, PROSE, Uncertainty
 from assess.common.messages import Domain
 from assess.scoring.result import Result
 
-__all__ = [
-    "UNCERTAINTY_WORDS",
-    "per_group_table",
-    "group_row",
-    "settings_text",
-    "percent",
-    "sentence",
-    "sentences",
-]
+__all__ = list(PROSE)  # the names analysis.uncertainty hands out from here
 
 #: Words of the sentences and figures, ``lang → {key: phrase}`` (section ``uncertainty`` of the message catalogues).
 UNCERTAINTY_WORDS = Domain("uncertainty")

@@ -10,6 +10,7 @@ import pandas as pd
 
 from assess.intake.scheme import Scheme, default_scheme
 from assess.intake.validate import Dataset
+from assess.scoring import steps
 from assess.scoring.kernel import TOL as TOL
 from assess.scoring.prepared import prepare
 from assess.scoring.result import Result
@@ -24,16 +25,7 @@ from assess.scoring.steps import order_rank as order_rank
 from assess.scoring.steps import prepare_indicators as prepare_indicators
 from assess.scoring.steps import quota_size as quota_size
 
-__all__ = [
-    "score",
-    "normalize",
-    "aggregate",
-    "contributions",
-    "adjust",
-    "grade",
-    "competition_rank",
-    "order_rank",
-]
+__all__ = ["score", *steps.__all__]
 
 
 def score(
