@@ -625,7 +625,9 @@ class Uncertainty:
 
     def _repr_html_(self) -> str:
         keep = self.table["p_keep"]
-        head = Domain("result")["en"]["uncertainty_head"].format(
+        words = Domain("result")["en"]
+        head = words["uncertainty_head"].format(
+            title=f"<b>{words['uncertainty_title']}</b>",
             draws=self.settings.draws,
             seed=self.settings.seed,
             groups=len(self.table),

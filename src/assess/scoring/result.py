@@ -257,12 +257,12 @@ def result_html(result: Result, top: int = 10, lang: str | None = None) -> str:
     ungraded = int(s["grade"].isna().sum()) if "grade" in s else 0
     grade_rows += f"<tr><td>{words['ungraded']}</td><td>{words['ungraded_label']}</td>{right}{ungraded}</td></tr>"
     head = words["head"].format(
-        year=_escape(meta.get("year")),
+        title=f"<b>{_escape(words['title'].format(year=meta.get('year', '')))}</b>",
         as_of=_escape(meta.get("as_of")),
-        scheme=_escape(scheme.name),
+        scheme=f"<code>{_escape(scheme.name)}</code>",
         groups=len(s),
         input=_escape(meta.get("input")),
-        sha=_escape(str(meta.get("input_sha256", ""))[:12]),
+        sha=f"<code>{_escape(str(meta.get('input_sha256', ''))[:12])}</code>",
         version=_escape(meta.get("version")),
     )
     cols = [c for c in ("rank", "group_id", "name", "final_score", "grade", "flags") if c in s]
