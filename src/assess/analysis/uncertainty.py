@@ -37,12 +37,14 @@ Each draw runs the whole scoring of the scoring rules (docs/reference/scoring.md
 vetoes, grade bands and quotas with their tie rule and tie-break, ranks — but **whether a
 group is graded is a fact, not a draw**: which components a group has (coverage against
 ``min_coverage``) is decided once, at the scheme's nominal weights, so draws vary scores,
-never whether a group is graded, and the quota base is the same in every draw. The engine
-is vectorised: the raw indicators are computed once, every normalisation of them once,
-and each block of draws is scored with NumPy arrays shaped draws × groups; rescoring each
-draw through :func:`assess.score` with that draw's scheme and evidence
-(:meth:`Uncertainty.scheme_for_draw`, :meth:`Uncertainty.raw_for_draw`) gives the same
-numbers (``tests/test_uncertainty.py``). Draws are reproducible: a seed gives one
+never whether a group is graded, and the quota base is the same in every draw. There is
+one scorer: the data half of :func:`assess.score` is computed once (:func:`assess.prepare`),
+every normalisation of it once, and each block of draws is scored by the same array code as
+``assess.score`` itself (:mod:`assess.scoring.kernel`: arrays shaped draws × groups, of which
+an ordinary score is one row); rescoring each draw through :func:`assess.score` with that
+draw's scheme and evidence (:meth:`Uncertainty.scheme_for_draw`,
+:meth:`Uncertainty.raw_for_draw`) gives the same numbers (``tests/analysis/test_uncertainty.py``).
+The sentences that say the results live in :mod:`assess.reporting.uncertainty_text`. Draws are reproducible: a seed gives one
 :class:`numpy.random.SeedSequence` whose independent child streams feed the four factors.
 
 Sensitivity: first-order and total Sobol indices of two outputs against the nominal
