@@ -255,7 +255,7 @@ def result_html(result: Result, top: int = 10, lang: str | None = None) -> str:
         for b in scheme.grades.bands
     )
     ungraded = int(s["grade"].isna().sum()) if "grade" in s else 0
-    grade_rows += f"<tr><td>{words['ungraded']}</td><td>{words['ungraded_label']}</td>{right}{ungraded}</td></tr>"
+    grade_rows += f"<tr><td>ungraded</td><td>{words['ungraded_label']}</td>{right}{ungraded}</td></tr>"
     head = words["head"].format(
         title=f"<b>{_escape(words['title'].format(year=meta.get('year', '')))}</b>",
         as_of=_escape(meta.get("as_of")),
@@ -267,6 +267,11 @@ def result_html(result: Result, top: int = 10, lang: str | None = None) -> str:
     )
     cols = [c for c in ("rank", "group_id", "name", "final_score", "grade", "flags") if c in s]
     best = s.sort_values("rank", kind="stable").head(top)[cols] if "rank" in s else s.head(top)[cols]
+    labels = {b.name: getattr(b.label, lang) for b in scheme.grades.bands}
+    best = best.assign(
+        **({"grade": best["grade"].map(lambda g: labels.get(g, g))} if "grade" in best else {}),
+        **({"flags": best["flags"].map(lambda f: _flags_in_words(f, lang))} if "flags" in best else {}),
+    ).rename(columns={c: words[f"col.{c}"] for c in cols})
     best_html = best.to_html(index=False, float_format=lambda v: f"{v:.1f}", na_rep="—", escape=True, border=0)
     parts = [
         f"<div class='assess-result'><p>{head}</p>",
@@ -304,6 +309,14 @@ def result_text(result: Result, lang: str | None = None) -> str:
         scheme=result.scheme.name,
         groups=len(result.scores),
     )
+
+
+def _flags_in_words(flags: Any, lang: str) -> str:
+    """``veto;quota_demoted`` in words of ``lang``."""
+    if not isinstance(flags, str) or not flags:
+        return ""
+    words = RESULT_WORDS[lang]
+    return str(words["list_separator"]).join(_flag_word(f, lang) for f in flags.split(";") if f)
 
 
 def _flag_word(flag: str, lang: str) -> str:
