@@ -11,10 +11,10 @@ The public names below are imported on first use (PEP 562), so ``import assess``
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assess import _moved
+from assess.common.lazy import lazy_exports
 from assess.common.version import __version__
 
 if TYPE_CHECKING:
@@ -75,19 +75,6 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        value = getattr(importlib.import_module(_PUBLIC[name]), name)
-    elif name in _SUBPACKAGES:
-        value = importlib.import_module(f"assess.{name}")
-    else:
-        raise AttributeError(f"module 'assess' has no attribute {name!r}")
-    globals()[name] = value  # once imported, a plain attribute
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_PUBLIC, *_SUBPACKAGES})
-
+__getattr__, __dir__ = lazy_exports(__name__, _PUBLIC, (*_SUBPACKAGES, "__version__"))
 
 _moved.install()  # the flat module paths of assess 0.1 still import, with a DeprecationWarning
