@@ -574,7 +574,7 @@ def monitor(
     meta = {
         "input": Path(data.source).name if data.source else "",
         "input_sha256": data.sha256,
-        "scheme": {"name": scheme.name},
+        "scheme_name": scheme.name,
         "scheme_sha256": scheme.sha256,
         "version": __version__,
         "generated_at": _now(),
