@@ -34,8 +34,9 @@ from assess.common.messages import Domain
 from assess.intake.scheme import Scheme, parse_scheme
 from assess.intake.validate import Dataset
 from assess.scoring.indicators import Window
+from assess.scoring.prepared import prepare
 from assess.scoring.result import Result
-from assess.scoring.steps import adjust, aggregate, grade, normalize, order_rank, prepare_indicators
+from assess.scoring.steps import adjust, aggregate, grade, normalize, order_rank
 
 __all__ = [
     "SCENARIO_COLUMNS",
@@ -130,14 +131,9 @@ def scenarios(result: Result, dataset: Dataset | None = None) -> pd.DataFrame:
     dataset = dataset if dataset is not None else _dataset(result)
     year, as_of = int(result.meta["year"]), result.meta.get("as_of")
     parts = [result.scores.assign(scenario="nominal")[SCENARIO_COLUMNS]]
-    window, _, raw = prepare_indicators(dataset, year, as_of, scheme)  # the raw indicators, computed once
+    prepared = prepare(dataset, year, as_of, scheme)  # the indicators once; the shrinkage alternative prepares its own
     for key, alt in alternatives(scheme):
-        if key.startswith("shrinkage:"):  # the rating score itself changes
-            _, _, alt_raw = prepare_indicators(dataset, year, as_of, alt)
-        else:
-            alt_raw = raw
-        s = light_score(alt_raw, dataset, window, alt)
-        parts.append(s.assign(scenario=key)[SCENARIO_COLUMNS])
+        parts.append(prepared.rescore(alt).scores.assign(scenario=key)[SCENARIO_COLUMNS])
     table = pd.concat(parts, ignore_index=True)
     table["rank"] = table["rank"].astype("Int64")
     return table
