@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from assess.intake.scheme import Scheme, default_scheme, load_scheme
     from assess.intake.validate import Dataset, load
     from assess.scoring.compute import score
+    from assess.scoring.prepared import Prepared, prepare
     from assess.scoring.result import Result, load_result, save_result
 
 #: public name -> the module that defines it
@@ -40,6 +41,8 @@ _PUBLIC = {
     "Dataset": "assess.intake.validate",
     "load": "assess.intake.validate",
     "score": "assess.scoring.compute",
+    "prepare": "assess.scoring.prepared",  # the data half of score, once
+    "Prepared": "assess.scoring.prepared",
     "Result": "assess.scoring.result",
     "load_result": "assess.scoring.result",
     "save_result": "assess.scoring.result",
@@ -53,6 +56,7 @@ __all__ = [
     "AssessError",
     "Dataset",
     "InputError",
+    "Prepared",
     "Problem",
     "Result",
     "Scheme",
@@ -64,6 +68,7 @@ __all__ = [
     "load_result",
     "load_scheme",
     "monitor",
+    "prepare",
     "save_result",
     "score",
     "uncertainty",

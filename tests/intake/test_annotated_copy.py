@@ -53,7 +53,10 @@ def test_marks_exactly_the_bad_cells_and_leaves_the_rest(bad: Path, tmp_path: Pa
     marked = tmp_path / "marked.xlsx"
     assert main(["validate", str(bad), "--annotate", str(marked), "--lang", "zh"]) == 2
     assert _digest(bad) == before  # the original is never modified
-    assert f"标注副本：{marked}（标出 {len({(p.sheet, p.row, p.column) for p in problems})} 个单元格）" in capsys.readouterr().err
+    assert (
+        f"标注副本：{marked}（标出 {len({(p.sheet, p.row, p.column) for p in problems})} 个单元格）"
+        in capsys.readouterr().err
+    )
     original, copy = openpyxl.load_workbook(bad), openpyxl.load_workbook(marked)
     assert copy.sheetnames == ["问题清单", *original.sheetnames]
     filled = set()

@@ -70,7 +70,7 @@ def test_rating_views(sample: Dataset, result: assess.Result) -> None:
 
 def test_indicator_views(result: assess.Result) -> None:
     corr = explore.indicator_correlations(result)
-    assert list(corr.columns) == list(result.meta["scheme"]["indicators"])
+    assert list(corr.columns) == list(result.scheme.indicators)
     np.testing.assert_allclose(np.diag(corr.to_numpy()), 1.0)
     summary = explore.indicator_summary(result)
     assert {"daily_work", "rating_score"} <= set(summary.index) and (summary["missing"] >= 0).all()
@@ -124,7 +124,15 @@ def test_figures_and_html_summary(sample: Dataset, result: assess.Result) -> Non
         assert isinstance(fig, Figure) and fig.get_label()
     html = result._repr_html_()
     top = result.scores.sort_values("rank").iloc[0]
-    assert "Assessment 2025" in html and "优秀" in html and top["group_id"] in html and "Top 10 by final score" in html
+    assert (
+        "Assessment 2025" in html
+        and "Excellent" in html
+        and top["group_id"] in html
+        and "Top 10 by final score" in html
+    )
+    assert "优秀" not in html  # English throughout unless the result is shown in Chinese
+    zh = result.in_language("zh")._repr_html_()
+    assert "2025年度考核" in zh and "优秀" in zh and top["group_id"] in zh and "最终得分前10名" in zh
     assert "<script" not in html
 
 

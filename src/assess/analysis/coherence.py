@@ -76,8 +76,8 @@ def pc1_share(items: pd.DataFrame) -> float:
 def coherence(result: Result) -> pd.DataFrame:
     """One row per component and per indicator of the scheme (columns :data:`COHERENCE_COLUMNS`);
     empty with fewer than three graded groups."""
-    scheme = result.meta.get("scheme") or {}
-    indicators = scheme.get("indicators") or {}
+    scheme = result.scheme
+    indicators = scheme.indicators
     scores = result.scores.set_index("group_id")
     graded = scores.index[scores["grade"].notna()]
     if result.contributions is None or len(graded) < 3:
@@ -86,9 +86,8 @@ def coherence(result: Result) -> pd.DataFrame:
         index=graded, columns=list(indicators)
     )
     rows = []
-    for comp in scheme.get("components") or {}:
-        members = [k for k, i in indicators.items() if i["component"] == comp]
-        items = norm[members]
+    for comp in scheme.components:
+        items = norm[scheme.members(comp)]
         rows.append(
             {
                 "level": "component",
@@ -101,7 +100,7 @@ def coherence(result: Result) -> pd.DataFrame:
         )
     for key, ind in indicators.items():
         x = norm[key].dropna()
-        comp = ind["component"]
+        comp = ind.component
         c = scores.loc[x.index, comp].astype(float) if comp in scores.columns else pd.Series(dtype=float)
         skew = float(x.skew()) if len(x) > 2 else float("nan")
         kurt = float(x.kurt()) if len(x) > 3 else float("nan")
@@ -139,7 +138,6 @@ def red_flags(result: Result, lang: str = "en") -> str:
         return ""
     words = COHERENCE_WORDS[lang]
     labels = Domain("indicator")[lang]
-    comps = (result.meta.get("scheme") or {}).get("components") or {}
     items = []
     for _, row in table[table["red_flag"].fillna(False).astype(bool)].iterrows():
         name = str(labels[row["name"]]) if row["name"] in labels else row["name"]
@@ -150,7 +148,7 @@ def red_flags(result: Result, lang: str = "en") -> str:
                 )
             )
         if row["negative"]:
-            comp = str(((comps.get(row["component"]) or {}).get("label") or {}).get(lang) or row["component"])
+            comp = result.scheme.component_label(row["component"], lang)
             items.append(
                 words["flag.negative"].format(indicator=name, component=comp, r=f"{row['corr_component']:.2f}")
             )

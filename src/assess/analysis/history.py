@@ -156,7 +156,7 @@ def compare(result: Result, previous: Result | pd.DataFrame | str | Path) -> Res
     ``year_over_year`` lists every group of either year with ``status`` ``both``, ``new``
     or ``gone``: groups are marked, never dropped.
     """
-    order = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
+    order = result.scheme.band_names
     level = {name: i for i, name in enumerate(order)}
     prev = previous_scores(previous).rename(
         columns={"final_score": "previous_score", "rank": "previous_rank", "grade": "previous_grade"}

@@ -34,15 +34,11 @@ puts the two side by side. Per indicator, over the graded groups:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 import numpy as np
 import pandas as pd
 
+from assess.intake.scheme import Scheme
 from assess.scoring.result import Result
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["importance", "nominal_weights", "correlation_ratio", "IMPORTANCE_COLUMNS"]
 
@@ -91,18 +87,15 @@ def correlation_ratio(x: np.ndarray | pd.Series, y: np.ndarray | pd.Series) -> f
     return round(between / total, 12) if total > 0 else 0.0
 
 
-def nominal_weights(scheme: dict[str, Any]) -> pd.Series:
-    """Each indicator's weight within its component × the component's weight (a scheme as a plain dict)."""
-    comps = scheme["components"]
-    return pd.Series(
-        {k: i["weight"] * comps[i["component"]]["weight"] for k, i in scheme["indicators"].items()}, dtype=float
-    )
+def nominal_weights(scheme: Scheme) -> pd.Series:
+    """Each indicator's weight within its component × the component's weight."""
+    return pd.Series(scheme.nominal_weights(), dtype=float)
 
 
 def importance(result: Result) -> pd.DataFrame:
     """Nominal weight and effective importance of every scheme indicator (see the module
     docstring), largest correlation ratio first. Empty with fewer than three graded groups."""
-    scheme = result.meta["scheme"]
+    scheme = result.scheme
     nominal = nominal_weights(scheme)
     scores = result.scores.set_index("group_id")
     graded = scores.index[scores["grade"].notna()]
@@ -131,7 +124,7 @@ def importance(result: Result) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "indicator": nominal.index,
-            "component": [scheme["indicators"][k]["component"] for k in nominal.index],
+            "component": [scheme.indicators[k].component for k in nominal.index],
             "nominal_weight": nominal.to_numpy(),
             "corr_ratio": eta.to_numpy(),
             "corr_ratio_share": (eta / eta.sum()).to_numpy() if eta.sum() > 0 else np.nan,

@@ -569,12 +569,12 @@ def monitor(
     before_end = period.previous_end()
     before = _standing(as_known(data, before_end), period.year, before_end, scheme) if before_end is not None else None
     progress = _progress(t, period, ledger, now, before)
-    from assess.scoring.compute import _now
+    from assess.scoring.steps import _now
 
     meta = {
         "input": Path(data.source).name if data.source else "",
         "input_sha256": data.sha256,
-        "scheme": {"name": scheme.name},
+        "scheme_name": scheme.name,
         "scheme_sha256": scheme.sha256,
         "version": __version__,
         "generated_at": _now(),

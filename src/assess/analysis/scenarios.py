@@ -33,9 +33,10 @@ import pandas as pd
 from assess.common.messages import Domain
 from assess.intake.scheme import Scheme, parse_scheme
 from assess.intake.validate import Dataset
-from assess.scoring.compute import adjust, aggregate, grade, normalize, order_rank, prepare
 from assess.scoring.indicators import Window
+from assess.scoring.prepared import prepare
 from assess.scoring.result import Result
+from assess.scoring.steps import adjust, aggregate, grade, normalize, order_rank
 
 __all__ = [
     "SCENARIO_COLUMNS",
@@ -126,18 +127,13 @@ def scenarios(result: Result, dataset: Dataset | None = None) -> pd.DataFrame:
 
     ``dataset`` defaults to the tables the result was scored from (``result.inputs``).
     """
-    scheme = parse_scheme(result.meta["scheme"], "scheme")
+    scheme = result.scheme
     dataset = dataset if dataset is not None else _dataset(result)
     year, as_of = int(result.meta["year"]), result.meta.get("as_of")
     parts = [result.scores.assign(scenario="nominal")[SCENARIO_COLUMNS]]
-    window, _, raw = prepare(dataset, year, as_of, scheme)  # the raw indicators, computed once
+    prepared = prepare(dataset, year, as_of, scheme)  # the indicators once; the shrinkage alternative prepares its own
     for key, alt in alternatives(scheme):
-        if key.startswith("shrinkage:"):  # the rating score itself changes
-            _, _, alt_raw = prepare(dataset, year, as_of, alt)
-        else:
-            alt_raw = raw
-        s = light_score(alt_raw, dataset, window, alt)
-        parts.append(s.assign(scenario=key)[SCENARIO_COLUMNS])
+        parts.append(prepared.rescore(alt).scores.assign(scenario=key)[SCENARIO_COLUMNS])
     table = pd.concat(parts, ignore_index=True)
     table["rank"] = table["rank"].astype("Int64")
     return table
@@ -176,8 +172,7 @@ def attach(result: Result, dataset: Dataset | None = None) -> Result:
 
 
 def _component_label(result: Result, name: str, lang: str) -> str:
-    entry = (result.meta.get("scheme") or {}).get("components", {}).get(name) or {}
-    return str((entry.get("label") or {}).get(lang) or name)
+    return result.scheme.component_label(name, lang)
 
 
 def _indicator_label(name: str, lang: str) -> str:
@@ -209,8 +204,7 @@ def label(result: Result, key: str, lang: str = "en") -> str:
 
 def band_labels(result: Result, lang: str) -> dict[str, str]:
     """Grade band name → its label in ``lang``, from the result's scheme."""
-    bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
-    return {b["name"]: str((b.get("label") or {}).get(lang) or b["name"]) for b in bands}
+    return {b.name: str(getattr(b.label, lang, "") or b.name) for b in result.scheme.grades.bands}
 
 
 RELATIVE = ("normalisation:minmax", "normalisation:rank", "normalisation:tscore")
@@ -222,8 +216,7 @@ def held_apart(result: Result) -> list[str]:
     A min–max, rank or T-score scale places a group among the others, so a perfect group may
     score 79.9 there: its grade under such a scale says nothing an appeal can use; its rank does.
     """
-    grades = (result.meta.get("scheme") or {}).get("grades") or {}
-    return [] if grades.get("relative") else list(RELATIVE)
+    return [] if result.scheme.grades.relative else list(RELATIVE)
 
 
 def grade_line(result: Result, group_id: str, lang: str = "en") -> str:

@@ -37,12 +37,14 @@ Each draw runs the whole scoring of the scoring rules (docs/reference/scoring.md
 vetoes, grade bands and quotas with their tie rule and tie-break, ranks — but **whether a
 group is graded is a fact, not a draw**: which components a group has (coverage against
 ``min_coverage``) is decided once, at the scheme's nominal weights, so draws vary scores,
-never whether a group is graded, and the quota base is the same in every draw. The engine
-is vectorised: the raw indicators are computed once, every normalisation of them once,
-and each block of draws is scored with NumPy arrays shaped draws × groups; rescoring each
-draw through :func:`assess.score` with that draw's scheme and evidence
-(:meth:`Uncertainty.scheme_for_draw`, :meth:`Uncertainty.raw_for_draw`) gives the same
-numbers (``tests/test_uncertainty.py``). Draws are reproducible: a seed gives one
+never whether a group is graded, and the quota base is the same in every draw. There is
+one scorer: the data half of :func:`assess.score` is computed once (:func:`assess.prepare`),
+every normalisation of it once, and each block of draws is scored by the same array code as
+``assess.score`` itself (:mod:`assess.scoring.kernel`: arrays shaped draws × groups, of which
+an ordinary score is one row); rescoring each draw through :func:`assess.score` with that
+draw's scheme and evidence (:meth:`Uncertainty.scheme_for_draw`,
+:meth:`Uncertainty.raw_for_draw`) gives the same numbers (``tests/analysis/test_uncertainty.py``).
+The sentences that say the results live in :mod:`assess.reporting.uncertainty_text`. Draws are reproducible: a seed gives one
 :class:`numpy.random.SeedSequence` whose independent child streams feed the four factors.
 
 Sensitivity: first-order and total Sobol indices of two outputs against the nominal
@@ -61,7 +63,8 @@ draws, and ``A_B^i`` each of the ``k`` switched-on factor groups taken from ``B`
 from __future__ import annotations
 
 import dataclasses
-import math
+import functools
+import importlib
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -75,9 +78,14 @@ from assess.common.errors import SchemeError
 from assess.common.messages import Domain
 from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
 from assess.intake.validate import Dataset
-from assess.scoring.compute import TOL, adjust, normalize_series, prepare
 from assess.scoring.indicators import Window, share_counts
+from assess.scoring.kernel import TOL as TOL  # the one scorer's; its names stay importable from here
+from assess.scoring.kernel import combine, grade_levels, normalize_rows, order_ranks, present_components
+from assess.scoring.kernel import competition_ranks as competition_ranks
+from assess.scoring.kernel import snap_rows as snap_rows
+from assess.scoring.prepared import Prepared, prepare
 from assess.scoring.result import Result
+from assess.scoring.steps import normalize_series
 
 if TYPE_CHECKING:
     pass
@@ -88,9 +96,6 @@ __all__ = [
     "Uncertainty",
     "uncertainty",
     "attach",
-    "sentence",
-    "sentences",
-    "settings_text",
 ]
 
 #: The factor groups, in the order of the sensitivity table.
@@ -144,34 +149,101 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Model:
-    """Everything of one dataset under one scheme that stays fixed across draws."""
+    """Everything of one dataset under one scheme that stays fixed across draws: the data half
+    of scoring (:class:`~assess.scoring.prepared.Prepared`, as ``assess.score`` computes it),
+    every normalisation of it and the evidence's posteriors; the rest follows from these."""
 
     scheme: Scheme
     settings: UncertaintySettings
-    window: Window
-    groups: pd.Index
-    names: np.ndarray
-    raw: pd.DataFrame  # the nominal raw indicators (groups × every indicator)
-    indicators: tuple[str, ...]
-    components: tuple[str, ...]
-    members: tuple[np.ndarray, ...]  # indicator positions of each component
-    component_weights: np.ndarray  # (C,)
-    indicator_weights: np.ndarray  # (I,)
+    prepared: Prepared
     methods: tuple[MethodChoice, ...]  # "scheme", then the settings' alternatives
     normalized: np.ndarray  # methods × groups × indicators
-    available: np.ndarray  # groups × indicators
-    present: np.ndarray  # groups × components: the component counts (decided at the nominal weights)
-    graded: np.ndarray  # groups: every component present
-    ranked: np.ndarray  # groups: graded and not vetoed
-    evidence: tuple[int, ...]  # positions of the indicators drawn from their posteriors
     posteriors: tuple[Evidence, ...]
-    bonus: np.ndarray
-    deduction: np.ndarray
-    veto: np.ndarray
-    tie_break: tuple[int, ...]  # component positions
     #: points subtracted from every draw's final score that carries evidence draws: the
     #: median shift the evidence draws alone cause (see :func:`uncertainty`); 0 until computed
     offset: np.ndarray | None = None
+
+    @property
+    def window(self) -> Window:
+        return self.prepared.window
+
+    @property
+    def groups(self) -> pd.Index:
+        return self.prepared.raw.index
+
+    @property
+    def names(self) -> np.ndarray:
+        return self.prepared.names
+
+    @property
+    def raw(self) -> pd.DataFrame:
+        """The nominal raw indicators (groups × every indicator)."""
+        return self.prepared.raw
+
+    @property
+    def veto(self) -> np.ndarray:
+        return self.prepared.veto
+
+    @functools.cached_property
+    def bonus(self) -> np.ndarray:
+        return np.minimum(self.prepared.bonus, self.scheme.adjustments.bonus_cap)
+
+    @functools.cached_property
+    def deduction(self) -> np.ndarray:
+        return np.minimum(self.prepared.deduction, self.scheme.adjustments.deduction_cap)
+
+    @functools.cached_property
+    def indicators(self) -> tuple[str, ...]:
+        return tuple(self.scheme.indicators)
+
+    @functools.cached_property
+    def components(self) -> tuple[str, ...]:
+        return tuple(self.scheme.components)
+
+    @functools.cached_property
+    def members(self) -> tuple[np.ndarray, ...]:
+        """The indicator positions of each component."""
+        return tuple(
+            np.flatnonzero([self.scheme.indicators[k].component == c for k in self.indicators]) for c in self.components
+        )
+
+    @functools.cached_property
+    def component_weights(self) -> np.ndarray:
+        return np.array([c.weight for c in self.scheme.components.values()])
+
+    @functools.cached_property
+    def indicator_weights(self) -> np.ndarray:
+        return np.array([i.weight for i in self.scheme.indicators.values()])
+
+    @functools.cached_property
+    def available(self) -> np.ndarray:
+        """Groups × indicators: the indicator has a value."""
+        return ~np.isnan(self.normalized[0])
+
+    @functools.cached_property
+    def present(self) -> np.ndarray:
+        """Groups × components: the component counts, decided once at the nominal weights."""
+        return present_components(self.available, self.indicator_weights, self.members, self.scheme.min_coverage)
+
+    @functools.cached_property
+    def graded(self) -> np.ndarray:
+        """Groups with every component."""
+        return np.all(self.present, axis=1)
+
+    @functools.cached_property
+    def ranked(self) -> np.ndarray:
+        """Groups graded and not vetoed."""
+        return self.graded & ~self.veto
+
+    @functools.cached_property
+    def evidence(self) -> tuple[int, ...]:
+        """Positions of the indicators drawn from their posteriors."""
+        return tuple(self.indicators.index(e.indicator) for e in self.posteriors)
+
+    @functools.cached_property
+    def tie_break(self) -> tuple[int, ...]:
+        """Component positions of the scheme's tie-break."""
+        return tuple(self.components.index(c) for c in self.scheme.grades.tie_break)
 
 
 def _posteriors(
@@ -200,63 +272,23 @@ def _posteriors(
 
 
 def _model(dataset: Dataset, year: int, as_of: Any, scheme: Scheme, settings: UncertaintySettings) -> Model:
-    window, responses, raw = prepare(dataset, year, as_of, scheme)  # the same steps as assess.score
-    tables = dataset.tables
-    groups = raw.index
-
-    names = tuple(scheme.indicators)
-    comps = tuple(scheme.components)
-    members = tuple(np.array([j for j, k in enumerate(names) if scheme.indicators[k].component == c]) for c in comps)
+    prepared = prepare(dataset, year, as_of, scheme)  # the data half of assess.score, as it computes it
     methods: tuple[MethodChoice, ...] = ("scheme", *settings.methods)
     normalized = np.stack(
         [
             np.column_stack(
                 [
-                    normalize_series(raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(dtype=float)
+                    normalize_series(prepared.raw[k], alternative(ind.normalize, m), ind.direction).to_numpy(
+                        dtype=float
+                    )
                     for k, ind in scheme.indicators.items()
                 ]
             )
             for m in methods
         ]
     )
-    available = ~np.isnan(normalized[0])
-    indicator_weights = np.array([i.weight for i in scheme.indicators.values()])
-    # a component counts when the nominal weight of its available indicators reaches min_coverage
-    present = np.column_stack(
-        [
-            (available[:, idx] @ indicator_weights[idx]) / indicator_weights[idx].sum() >= scheme.min_coverage - TOL
-            for idx in members
-        ]
-    )
-    posteriors = tuple(_posteriors(dataset, window, scheme, responses, raw))
-    adj = adjust(pd.Series(0.0, index=groups), tables["adjustments"], window, scheme)
-    veto = adj["veto"].to_numpy(dtype=bool)
-    graded = np.all(present, axis=1)
-    return Model(
-        scheme=scheme,
-        settings=settings,
-        window=window,
-        groups=groups,
-        names=tables["groups"].set_index("group_id")["name"].reindex(groups).to_numpy(),
-        raw=raw,
-        indicators=names,
-        components=comps,
-        members=members,
-        component_weights=np.array([c.weight for c in scheme.components.values()]),
-        indicator_weights=indicator_weights,
-        methods=methods,
-        normalized=normalized,
-        available=available,
-        present=present,
-        graded=graded,
-        ranked=graded & ~veto,
-        evidence=tuple(names.index(e.indicator) for e in posteriors),
-        posteriors=posteriors,
-        bonus=adj["bonus"].to_numpy(dtype=float),
-        deduction=adj["deduction"].to_numpy(dtype=float),
-        veto=veto,
-        tie_break=tuple(comps.index(c) for c in scheme.grades.tie_break),
-    )
+    posteriors = _posteriors(dataset, prepared.window, scheme, prepared.responses, prepared.raw)
+    return Model(scheme, settings, prepared, methods, normalized, tuple(posteriors))
 
 
 # ---- the draws -----------------------------------------------------------------------------
@@ -393,209 +425,6 @@ def _draw_factors(model: Model, n: int, seeds: np.random.SeedSequence) -> Factor
 # ---- the vectorised scoring -----------------------------------------------------------------
 
 
-def normalize_rows(x: np.ndarray, how: Normalize, direction: str) -> np.ndarray:
-    """:func:`assess.scoring.compute.normalize_series` applied to each row of ``x`` (draws × groups).
-
-    NaN cells must be the same in every row (they are: a group without ratings has none
-    in any bootstrap).
-    """
-    lower = direction == "lower"
-    if how.method == "goalposts":
-        assert how.bounds is not None  # Normalize fills in goalposts' bounds when it is validated
-        lo, hi = how.bounds
-        t = (hi - x) / (hi - lo) if lower else (x - lo) / (hi - lo)
-        return np.clip(t, 0, 1) * 100
-    out = np.full(x.shape, np.nan)
-    have = ~np.isnan(x[0]) if len(x) else np.zeros(x.shape[1], dtype=bool)
-    v = x[:, have]
-    if v.shape[1] == 0:
-        return out
-    v = snap_rows(v)  # values equal within TOL are one value, as in normalize_series
-    if how.method == "minmax":
-        vmin, vmax = v.min(axis=1, keepdims=True), v.max(axis=1, keepdims=True)
-        span = vmax - vmin
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(span > 0, (v - vmin) / span, 1.0)
-        t = np.where(lower & (span > 0), 1 - t, t)
-        out[:, have] = t * 100
-    elif how.method == "rank":
-        n = v.shape[1]
-        from scipy.stats import rankdata  # here: scipy.stats costs ~0.3 s to import
-
-        r = rankdata(-v if lower else v, method="average", axis=1)  # ties share their mean rank
-        out[:, have] = ((r - 1) / (n - 1) if n > 1 else np.ones_like(v)) * 100
-    else:  # tscore, population standard deviation
-        mean = v.mean(axis=1, keepdims=True)
-        sd = v.std(axis=1, keepdims=True)
-        spread = sd > 1e-12 * np.maximum(1.0, np.abs(mean))  # equal values: sd of ~1e-16 from rounding is 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            z = np.where(spread, (v - mean) / sd, 0.0)
-        if lower:
-            z = -z
-        out[:, have] = np.clip(50 + 10 * z, 0, 100)
-    return out
-
-
-def _quota_sizes(share: float, graded: np.ndarray, rounding: str) -> np.ndarray:
-    x = share * graded
-    if rounding == "ceil":
-        return np.ceil(x - TOL).astype(int)
-    if rounding == "round":
-        return np.floor(x + 0.5 + TOL).astype(int)
-    return np.floor(x + TOL).astype(int)
-
-
-def snap_rows(x: np.ndarray) -> np.ndarray:
-    """``assess.scoring.compute._snap`` per row: values within ``TOL`` of their sorted neighbour
-    become one value (the block's smallest), so that sorting sees them as equal."""
-    order = np.argsort(x, axis=1, kind="stable")  # NaN last
-    v = np.take_along_axis(x, order, axis=1)
-    starts = np.ones(v.shape, dtype=bool)
-    starts[:, 1:] = np.diff(v, axis=1) > TOL
-    first = np.maximum.accumulate(np.where(starts, np.arange(v.shape[1]), 0), axis=1)
-    out = np.empty_like(x)
-    np.put_along_axis(out, order, np.take_along_axis(v, first, axis=1), axis=1)
-    return np.where(np.isnan(x), np.nan, out)
-
-
-def grade_levels(
-    final: np.ndarray, keys: list[np.ndarray], veto: np.ndarray, graded: np.ndarray, scheme: Scheme
-) -> np.ndarray:
-    """Band positions (0 = best, −1 = ungraded) for draws × groups: :func:`assess.scoring.compute.grade` per row.
-
-    ``keys`` are the quota's ordering keys (final score, then the tie-break components),
-    each draws × groups; like the ordinary scoring, each is first snapped (values within
-    ``TOL`` count as one) so that the next key decides between them.
-    """
-    bands = scheme.grades.bands
-    nb = len(bands)
-    mins = np.array([b.min for b in bands])
-    level = np.minimum((~(final[..., None] >= mins - TOL)).sum(axis=-1), nb - 1)
-    level[:, veto] = nb - 1
-    n_graded = graded.sum(axis=1)
-    g = final.shape[1]
-    j = np.arange(g)
-    for b, band in enumerate(bands[:-1]):
-        if band.quota is None:
-            continue
-        cap = _quota_sizes(band.quota, n_graded, scheme.grades.quota_rounding)
-        cand = graded & (level == b)
-        count = cand.sum(axis=1)
-        rows = np.flatnonzero(count > cap)
-        if not len(rows):
-            continue
-        c, cap_r, count_r = cand[rows], cap[rows], count[rows]
-        # by final score, then the tie-break components, best first; others after. The
-        # candidates are graded, so none of their keys is NaN. One sort by the (snapped)
-        # final score decides unless two candidates share it: only those draws need the
-        # tie-break keys and the tie rule (without a shared score, no tie crosses the cut).
-        first_key = snap_rows(keys[0][rows])
-        primary = np.where(c, -first_key, np.inf)
-        order = np.argsort(primary, axis=1, kind="stable")
-        s = np.take_along_axis(primary, order, axis=1)
-        admitted = np.where(cap_r == 0, 0, cap_r)
-        er = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & np.isfinite(s[:, 1:])).any(axis=1))
-        if len(er):
-            # sort only the columns that are candidates in some of these draws (the others
-            # come after them in any order): the tie path runs in most draws when scores
-            # pile up at the 100-point cap, and the candidates are a fraction of the groups
-            ce = c[er]
-            cc = np.flatnonzero(ce.any(axis=0))
-            width = len(cc)
-            k = [first_key[er][:, cc]] + [snap_rows(key[rows[er]])[:, cc] for key in keys[1:]]
-            sub_order = np.lexsort([np.nan_to_num(-key, nan=np.inf) for key in reversed(k)] + [~ce[:, cc]], axis=-1)
-            rest = np.setdiff1d(np.arange(g), cc)
-            order[er] = np.concatenate([cc[sub_order], np.broadcast_to(rest, (len(er), len(rest)))], axis=1)
-            sorted_keys = [np.take_along_axis(key, sub_order, axis=1) for key in k]
-            r = np.arange(len(er))
-            ref_at = np.maximum(cap_r[er] - 1, 0)
-            same = np.arange(width)[None, :] < count_r[er][:, None]
-            for key in sorted_keys:
-                ref = key[r, ref_at][:, None]
-                same &= (np.isnan(key) & np.isnan(ref)) | (np.abs(key - ref) <= TOL)
-            tie = same[r, np.minimum(cap_r[er], width - 1)]
-            first = same.argmax(axis=1)
-            last = width - 1 - same[:, ::-1].argmax(axis=1)
-            spill = first if scheme.grades.ties == "demote" else last + 1
-            admitted[er] = np.where(cap_r[er] == 0, 0, np.where(tie, spill, cap_r[er]))
-        out_sorted = (j[None, :] >= admitted[:, None]) & (j[None, :] < count_r[:, None])
-        out = np.zeros_like(c)
-        np.put_along_axis(out, order, out_sorted, axis=1)
-        sub = level[rows]
-        sub[out] = b + 1
-        level[rows] = sub
-    return np.where(graded, level, -1).astype(np.int8)
-
-
-def competition_ranks(final: np.ndarray) -> np.ndarray:
-    """:func:`assess.scoring.compute.competition_rank` per row; 0 where the score is missing."""
-    g = final.shape[1]
-    order = np.argsort(-final, axis=1, kind="stable")
-    s = np.take_along_axis(final, order, axis=1)
-    new = np.ones(s.shape, dtype=bool)
-    new[:, 1:] = np.abs(np.diff(s, axis=1)) > TOL
-    ranks_sorted = np.maximum.accumulate(np.where(new, np.arange(1, g + 1), 0), axis=1)
-    ranks = np.empty(s.shape, dtype=np.int32)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
-    ranks[np.isnan(final)] = 0
-    return ranks
-
-
-def order_ranks(keys: list[np.ndarray], ranked: np.ndarray) -> np.ndarray:
-    """:func:`assess.scoring.compute.order_rank` per row (draws × groups); 0 where not ranked.
-
-    ``keys`` are the final score and the tie-break components (each draws × groups), snapped
-    over all groups as the quota snaps them; ``ranked`` (groups) says which groups get a rank.
-    Only draws in which two ranked groups share a final score need the tie-break keys.
-    """
-    first = snap_rows(keys[0])
-    rank = competition_ranks(np.where(ranked[None, :], first, np.nan))
-    if len(keys) < 2 or not len(first):
-        return rank
-    masked = np.where(ranked[None, :], first, np.nan)
-    s = np.sort(masked, axis=1)
-    rows = np.flatnonzero(((s[:, 1:] == s[:, :-1]) & ~np.isnan(s[:, 1:])).any(axis=1))
-    if not len(rows):
-        return rank
-    # Only the groups that share a final score with another in some draw need the tie-break:
-    # the ranks of the others are their competition ranks. Within the columns of those groups
-    # (every member of a tied block is among them), a group's rank is its block's competition
-    # rank plus the groups of its block that the tie-break puts before it.
-    m = masked[rows]
-    s_rows = np.sort(m, axis=1)
-    dup = np.zeros(m.shape, dtype=bool)
-    shared = (s_rows[:, 1:] == s_rows[:, :-1]) & ~np.isnan(s_rows[:, 1:])
-    for r in range(len(rows)):  # the tied values of each draw (few), marked on their groups
-        dup[r] = np.isin(m[r], s_rows[r, 1:][shared[r]])
-    cols = np.flatnonzero(dup.any(axis=0))
-    c = len(cols)
-    k = [m[:, cols]] + [snap_rows(key[rows][:, cols]) for key in keys[1:]]
-    sub = [np.nan_to_num(-key, nan=np.inf) for key in k]
-    order = np.lexsort(list(reversed(sub)), axis=-1)
-    sorted_keys = [np.take_along_axis(key, order, axis=1) for key in sub]
-    pos = np.arange(c)
-    with np.errstate(invalid="ignore"):  # inf − inf among the unranked, who get 0 below
-        block = np.ones((len(rows), c), dtype=bool)  # a new final score
-        block[:, 1:] = np.diff(sorted_keys[0], axis=1) != 0
-        new = block.copy()  # a new final score or tie-break value
-        new[:, 1:] |= np.any([np.diff(key, axis=1) != 0 for key in sorted_keys[1:]], axis=0)
-    offset = np.maximum.accumulate(np.where(new, pos, 0), axis=1) - np.maximum.accumulate(
-        np.where(block, pos, 0), axis=1
-    )
-    extra = np.empty((len(rows), c), dtype=np.int32)
-    np.put_along_axis(extra, order, offset, axis=1)
-    sub_rank = rank[rows]
-    sub_rank[:, cols] += np.where(ranked[None, cols], extra, 0)
-    rank[rows] = sub_rank
-    return rank
-
-
-def _terms(x: np.ndarray, available: np.ndarray, geometric: bool | np.ndarray) -> np.ndarray:
-    """The summands of the weighted mean: the value, or ln max(value, 1); 0 where missing."""
-    logs = np.where(available, np.log(np.maximum(np.nan_to_num(x, nan=1.0), 1.0)), 0.0)
-    return np.where(geometric, logs, np.where(available, np.nan_to_num(x), 0.0))
-
-
 def _normalized_block(model: Model, f: Factors) -> np.ndarray:
     """Normalised scores of a block of draws: draws × groups × indicators."""
     norm = model.normalized[f.method.astype(np.intp)]  # a copy, one method per draw
@@ -616,26 +445,15 @@ def _final_block(model: Model, f: Factors) -> np.ndarray:
 
 def _components_block(model: Model, f: Factors) -> tuple[np.ndarray, np.ndarray]:
     """Component scores (draws × groups × components) and final scores before any offset."""
-    d, g = len(f), len(model.groups)
-    geo = f.geometric
-    terms = _terms(_normalized_block(model, f), model.available[None], geo[:, None, None])
-    avail = model.available.astype(float)
-    comps = np.empty((d, g, len(model.components)))
-    for ci, idx in enumerate(model.members):
-        w = f.indicator_weights[:, idx]
-        covered = w @ avail[:, idx].T
-        num = np.einsum("dk,dgk->dg", w, terms[:, :, idx])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = num / covered
-            mean = np.where(geo[:, None], np.exp(mean), mean)
-        comps[:, :, ci] = np.where(model.present[None, :, ci] & (covered > 0), mean, np.nan)
-    have = ~np.isnan(comps)
-    cw = f.component_weights[:, None, :] * have
-    covered = cw.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        base = (cw * _terms(comps, have, geo[:, None, None])).sum(axis=-1) / covered
-        base = np.where(geo[:, None], np.exp(base), base)
-    base = np.where(covered > 0, base, np.nan)
+    comps, base = combine(
+        _normalized_block(model, f),
+        model.available,
+        model.present,
+        f.indicator_weights,
+        f.component_weights,
+        model.members,
+        f.geometric,
+    )
     return comps, base + model.bonus - model.deduction
 
 
@@ -808,13 +626,17 @@ class Uncertainty:
         return pd.DataFrame(self.model.present, index=self.model.groups, columns=list(self.model.components))
 
     def _repr_html_(self) -> str:
-        n = len(self.table)
         keep = self.table["p_keep"]
-        head = (
-            f"<p><b>Uncertainty</b>: {self.settings.draws} draws, seed {self.settings.seed}; "
-            f"{int((keep >= 0.95).sum())} of {n} groups keep their grade in at least 95 % of the draws, "
-            f"{int((keep < 0.5).sum())} in fewer than half.</p>"
+        words = Domain("result")["en"]
+        head = words["uncertainty_head"].format(
+            title=f"<b>{words['uncertainty_title']}</b>",
+            draws=self.settings.draws,
+            seed=self.settings.seed,
+            groups=len(self.table),
+            sure=int((keep >= 0.95).sum()),
+            unsure=int((keep < 0.5).sum()),
         )
+        head = f"<p>{head}</p>"
         return head + self.sensitivity.round(3).to_html(index=False) + self.table.head(20).round(3).to_html(index=False)
 
 
@@ -985,123 +807,24 @@ def attach(result: Result, analysis: Uncertainty) -> Result:
     return dataclasses.replace(result, uncertainty=analysis.table, meta={**result.meta, "uncertainty": analysis.meta()})
 
 
-# ---- where it shows: plain words and figures --------------------------------------------------
+# ---- where it shows --------------------------------------------------------------------------
 
-#: Words of the sentences and figures, ``lang → {key: phrase}`` (section ``uncertainty`` of the message catalogues).
-UNCERTAINTY_WORDS = Domain("uncertainty")
-
-
-def per_group_table(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFrame, list[tuple[str, str]], int | None]:
-    """The per-group table, the (band, label) pairs and the number of draws of a result or an analysis."""
-    if lang not in UNCERTAINTY_WORDS:
-        raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(UNCERTAINTY_WORDS)}.")
-    if isinstance(source, Uncertainty):
-        return (
-            source.table,
-            [(b.name, getattr(b.label, lang)) for b in source.model.scheme.grades.bands],
-            source.settings.draws,
-        )
-    if source.uncertainty is None:
-        raise ValueError(
-            "This result has no uncertainty analysis; add one with assess.analysis.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`."
-        )
-    bands = ((source.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
-    draws = (source.meta.get("uncertainty") or {}).get("draws")
-    return source.uncertainty, [(b["name"], (b.get("label") or {}).get(lang, b["name"])) for b in bands], draws
+#: Names whose home is now :mod:`assess.reporting.uncertainty_text` (the report's words about an
+#: analysis belong to reporting); ``from assess.analysis.uncertainty import sentence`` still works.
+PROSE = (
+    "UNCERTAINTY_WORDS",
+    "per_group_table",
+    "group_row",
+    "settings_text",
+    "percent",
+    "sentence",
+    "sentences",
+)
 
 
-def group_row(table: pd.DataFrame, group_id: str) -> pd.Series:
-    rows = table[table["group_id"] == group_id]
-    if rows.empty:
-        known = ", ".join(table["group_id"].head(10))
-        raise KeyError(f"Group {group_id!r} is not in this uncertainty analysis; known groups start with: {known}")
-    return rows.iloc[0]
-
-
-def settings_text(meta: dict[str, Any] | None, lang: str = "en") -> str:
-    """The uncertainty settings in one line for a provenance footer ("Uncertainty: 1,000 draws,
-    seed 0; varied: weights, evidence; evidence model: …"); blank without an analysis."""
-    if not meta:
-        return ""
-    words = UNCERTAINTY_WORDS[lang]
-    factors = [words[f"factor.{f}"] for f in FACTORS if (meta.get("factors") or {}).get(f)]
-    return words["settings"].format(
-        draws=meta.get("draws", ""),
-        seed=meta.get("seed", ""),
-        factors=(words["and"]).join(factors) or words["factor.none"],
-        concentration=meta.get("concentration", ""),
-        prior=words["prior"],
-    )
-
-
-def percent(p: float, lang: str = "en") -> str:
-    """A probability in words-friendly percent: ``97 %``, ``more than 99 %``, ``less than 1 %``.
-
-    >>> percent(0.966), percent(0.9972), percent(0.001, "zh")
-    ('97 %', 'more than 99 %', '不到1%')
-    """
-    unit = " %" if lang == "en" else "%"
-    if 0.995 <= p < 1:
-        return ("more than 99" if lang == "en" else "超过99") + unit
-    if 0 < p < 0.005:
-        return ("less than 1" if lang == "en" else "不到1") + unit
-    return f"{math.floor(p * 100 + 0.5)}{unit}"
-
-
-def _count(n: int | None, lang: str) -> str:
-    """``1,000 `` / ``1000次``, to stand before "draws" / "抽样"; blank when unknown."""
-    if n is None:
-        return ""
-    return f"{n:,} " if lang == "en" else f"{n}次"
-
-
-def sentence(source: Result | Uncertainty, group_id: str, lang: str = "en") -> str:
-    """How sure the group's grade and rank are, in one plain sentence (``en`` or ``zh``).
-
-    ``source`` is a result with an uncertainty analysis attached (as a report loads it)
-    or the analysis itself. For example: "In 97 % of the plausible variations this group
-    keeps the grade Good (otherwise most often Pass, 3 %); its rank lies between 4 and 9
-    in 94 % of the plausible variations." The rank interval is the 5–95 % interval over
-    the draws, and the share said is the share of the draws it really holds
-    (``rank_coverage``), at least 90 %. A sure grade is
-    said of the draws, never of every variation: "In all 1,000 draws ...".
-    """
-    table, bands, draws = per_group_table(source, lang)
-    words = UNCERTAINTY_WORDS[lang]
-    row = group_row(table, group_id)
-    labels = dict(bands)
-    nominal = row["nominal_grade"]
-    if nominal is None or pd.isna(nominal):
-        return words["no_grade"]
-    outcomes = {labels[b]: float(row[f"p_{b}"]) for b, _ in bands}
-    keep = float(row["p_keep"])
-    grade = labels.get(nominal, str(nominal))
-    key = "every" if keep >= 1 else "none" if keep <= 0 else "some"
-    text = words[key].format(grade=grade, p=percent(keep, lang), draws=_count(draws, lang))
-    outcomes.pop(grade)
-    if 0 < keep < 1:
-        alt, p = max(outcomes.items(), key=lambda kv: kv[1])
-        if lang == "zh":
-            alt = f"“{alt}”"
-        text += words["else"].format(alt=alt, p=percent(p, lang))
-    lo, hi = row["rank_p05"], row["rank_p95"]
-    if pd.isna(lo) or pd.isna(hi):
-        return text + (words["unranked"] if pd.isna(row["nominal_rank"]) else words["end"])
-    cover = row.get("rank_coverage")
-    # the share of the draws the interval really holds (older results: "at least 90 %")
-    share = percent(float(cover), lang) if cover is not None and not pd.isna(cover) else words["at_least_90"]
-    key = "holds" if lo == hi else "range"
-    return text + words[key].format(lo=int(lo), hi=int(hi), p=share)
-
-
-def sentences(source: Result | Uncertainty, lang: str = "en") -> pd.DataFrame:
-    """:func:`sentence` for every group: ``group_id, p_keep, sentence``, least certain first."""
-    table, _, _ = per_group_table(source, lang)
-    order = table.sort_values(["p_keep", "group_id"], kind="stable")
-    return pd.DataFrame(
-        {
-            "group_id": order["group_id"],
-            "p_keep": order["p_keep"],
-            "sentence": [sentence(source, g, lang) for g in order["group_id"]],
-        }
-    ).reset_index(drop=True)
+def __getattr__(name: str) -> Any:
+    """The names of :data:`PROSE`, from their new module (PEP 562; imported on first use, as
+    reporting sits above analysis and this module must not import it up front)."""
+    if name in PROSE:
+        return getattr(importlib.import_module("assess.reporting.uncertainty_text"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,6 +7,8 @@ value and the fix, e.g. ``grades.bands[0].quota: 1.5 is invalid; ...``.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import math
 import re
@@ -37,6 +39,7 @@ __all__ = [
     "DateWindow",
     "load_scheme",
     "default_scheme",
+    "saved_scheme",
     "DEFAULT_SCHEME_TEXT",
     "BUILTIN_INDICATORS",
 ]
@@ -449,12 +452,12 @@ class Scheme(_Frozen):
         return self
 
     # ---- convenience -----------------------------------------------------------------
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        """The scheme as YAML (round-trips through :func:`load_scheme`)."""
+        """The scheme as YAML (round-trips through :func:`load_scheme`); made once, the scheme being frozen."""
         return yaml.safe_dump(self.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False)
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
         """SHA-256 of the canonical YAML form, so equal schemes hash equal."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
@@ -473,6 +476,24 @@ class Scheme(_Frozen):
         """``goalpost_factor``, or its default: how many goalpost spans an office's value may stray."""
         factor = getattr(self, "goalpost_factor", None)
         return DEFAULT_GOALPOST_FACTOR if factor is None else factor
+
+    @property
+    def band_names(self) -> list[str]:
+        """The grade bands' names, best first."""
+        return [b.name for b in self.grades.bands]
+
+    def members(self, component: str) -> list[str]:
+        """The indicators of ``component``, in the scheme's order."""
+        return [k for k, i in self.indicators.items() if i.component == component]
+
+    def nominal_weights(self) -> dict[str, float]:
+        """Each indicator's weight within its component × the component's weight."""
+        return {k: i.weight * self.components[i.component].weight for k, i in self.indicators.items()}
+
+    def component_label(self, name: str, lang: str = "en") -> str:
+        """The display label of component ``name`` in ``lang`` (the name itself if unknown)."""
+        component = self.components.get(name)
+        return str(getattr(component.label, lang, "") or name) if component is not None else name
 
     def grade_label(self, name: str | None, lang: str = "en") -> str:
         """The display label of band ``name`` (empty for an ungraded group)."""
@@ -609,6 +630,33 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
     return scheme
 
 
+@functools.cache
 def default_scheme() -> Scheme:
-    """The shipped default scheme, exactly the scoring rules (docs/reference/scoring.md)."""
+    """The shipped default scheme, exactly the scoring rules (docs/reference/scoring.md).
+
+    Parsed once: a :class:`Scheme` is frozen, so every caller can share the one object.
+    """
     return parse_scheme(read_yaml(DEFAULT_SCHEME_TEXT), "default scheme")
+
+
+def saved_scheme(data: Any) -> Scheme:
+    """The scheme of a result saved by an earlier version (a plain mapping in ``meta.json``).
+
+    Settings a later version no longer knows (``rating_leniency``, ...) are dropped rather
+    than refused: the result was scored under them and its numbers stand as saved.
+    """
+    if isinstance(data, Scheme):
+        return data
+    try:
+        return Scheme.model_validate(data)
+    except ValidationError as exc:
+        extra = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
+        if not extra or len(extra) != len(exc.errors()):
+            raise _scheme_error(exc, "saved result") from None
+        cleaned = copy.deepcopy(data)
+        for loc in extra:
+            node = cleaned
+            for part in loc[:-1]:
+                node = node[part]
+            node.pop(loc[-1], None)
+        return Scheme.model_validate(cleaned)

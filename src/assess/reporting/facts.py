@@ -55,10 +55,6 @@ PRIORITIES = ("urgent", "major", "common", "none")
 OVERDUE_SHEET = "overdue_problems"
 
 
-def _scheme(result: Result) -> dict[str, Any]:
-    return result.meta.get("scheme") or {}
-
-
 def window(result: Result) -> Window:
     """The assessment window (year and ``as_of``) of ``result``."""
     year = int(result.meta["year"])
@@ -137,7 +133,7 @@ def summary(result: Result, group_id: str) -> dict[str, Any]:
         previous_grade, grade_change}`` (``status`` ``both`` or ``new``).
     """
     row = result.group(group_id)
-    names = [c for c in (_scheme(result).get("components") or {}) if c in result.scores.columns]
+    names = [c for c in result.scheme.components if c in result.scores.columns]
     if not names:
         names = [c for c in ("daily_work", "effectiveness", "service_rating") if c in result.scores.columns]
     grade = row.get("grade")
@@ -201,7 +197,7 @@ def indicators(result: Result, group_id: str) -> pd.DataFrame:
     for column in _INDICATOR_COLUMNS:
         if column not in frame.columns:
             frame[column] = np.nan
-    order = {name: i for i, name in enumerate(_scheme(result).get("components") or {})}
+    order = {name: i for i, name in enumerate(result.scheme.components)}
     position = frame["component"].map(lambda c: order.get(c, len(order)))
     frame = frame.iloc[position.argsort(kind="stable").to_numpy()].reset_index(drop=True)
     for column in ("raw", "normalized", "weight", "effective_weight", "points", "vs_median"):
@@ -234,7 +230,7 @@ def rating_responses(result: Result) -> pd.DataFrame:
     if ratings.empty or "quarter" not in ratings.columns:
         return pd.DataFrame({"group_id": [], "recipient_id": [], "quarter": [], "score": []})
     rows = rating_rows({"ratings": ratings}, window(result))
-    lo, hi = _scheme(result).get("rating_scale") or (1, 5)
+    lo, hi = result.scheme.rating_scale
     scaled = (pd.to_numeric(rows["score"], errors="coerce") - lo) / (hi - lo) * 100.0
     frame = pd.DataFrame(
         {
@@ -324,8 +320,8 @@ def rating_summary(result: Result, group_id: str) -> dict[str, Any]:
         "possible": n_recipients * 4,
         "response_rate": _number(raw.get("rating_response")),
         "rating_score": _number(raw.get("rating_score")),
-        "min_raters": int(_scheme(result).get("rating_min_raters", 3) or 3),
-        "prior_weight": _number(_scheme(result).get("rating_prior_weight", 5)),
+        "min_raters": result.scheme.rating_min_raters,
+        "prior_weight": _number(result.scheme.rating_prior_weight),
         "icc1": _number(overall.get("icc1")),
         "icc1k": icc1k,
         "icc1k_estimated": estimated,
@@ -564,15 +560,15 @@ def adjustment_totals(result: Result, group_id: str) -> dict[str, Any]:
     """What the adjustments did: ``bonus, deduction`` applied (after the caps, as in
     ``scores``), the raw sums ``bonus_sum, deduction_sum``, the caps and ``veto``."""
     table = adjustments(result, group_id)
-    caps = _scheme(result).get("adjustments") or {}
+    caps = result.scheme.adjustments
     row = summary(result, group_id)
     return {
         "bonus": row["bonus"],
         "deduction": row["deduction"],
         "bonus_sum": float(table.loc[table["kind"] == "bonus", "points"].fillna(0).sum()),
         "deduction_sum": float(table.loc[table["kind"] == "deduction", "points"].fillna(0).sum()),
-        "bonus_cap": _number(caps.get("bonus_cap", 5)),
-        "deduction_cap": _number(caps.get("deduction_cap", 20)),
+        "bonus_cap": _number(caps.bonus_cap),
+        "deduction_cap": _number(caps.deduction_cap),
         "veto": bool((table["kind"] == "veto").any()) or "veto" in row["flags"],
     }
 
@@ -668,9 +664,8 @@ def missing_data(
 def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None:
     """The quota that demoted the group: the best band it met above its grade, that band's
     quota size (as scoring computes it) and the group's place among the groups that met it."""
-    grades = _scheme(result).get("grades") or {}
-    bands = grades.get("bands") or []
-    names = [band.get("name") for band in bands]
+    bands = result.scheme.grades.bands
+    names = result.scheme.band_names
     grade = result.group(group_id).get("grade")
     if grade not in names:
         return None
@@ -678,14 +673,14 @@ def _quota(result: Result, group_id: str, final: float) -> dict[str, Any] | None
     graded = scores["grade"].notna() & (scores["grade"].astype(str) != "")
     finals = pd.to_numeric(scores["final_score"], errors="coerce")
     for band in bands[: names.index(grade)]:
-        share, floor = band.get("quota"), float(band.get("min", 0))
+        share, floor = band.quota, band.min
         if share is None or final < floor - _TOL:
             continue
         from assess.scoring.summary import quota_notes  # the summary sheet's numbers, only when a quota is shown
 
         met = graded & ~_flagged(result, "veto") & (finals >= floor - _TOL)
         note = quota_notes(result).get(group_id)
-        if note is None or note.band != band.get("name"):
+        if note is None or note.band != band.name:
             return None
         return {
             "band": note.band,

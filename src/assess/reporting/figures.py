@@ -30,7 +30,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from assess.analysis.importance import importance
-from assess.analysis.uncertainty import UNCERTAINTY_WORDS, Uncertainty, group_row, per_group_table, percent
+from assess.analysis.uncertainty import Uncertainty
 from assess.common.messages import Domain
 from assess.reporting import facts
 from assess.reporting.docstrings import shared_parameters
@@ -44,6 +44,7 @@ from assess.reporting.i18n import (
     quarter_label,
     text,
 )
+from assess.reporting.uncertainty_text import UNCERTAINTY_WORDS, group_row, per_group_table, percent
 from assess.scoring.result import Result
 
 if TYPE_CHECKING:
@@ -285,7 +286,7 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
     """
     lang = figure_lang(lang)
     scores = pd.to_numeric(result.scores["final_score"], errors="coerce").dropna()
-    bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
+    bands = result.scheme.grades.bands
 
     with _style(lang):
         fig = Figure(figsize=(7.5, 3.2), layout="constrained")
@@ -297,12 +298,12 @@ def score_distribution(result: Result, lang: str = "en", highlight: str | None =
         top = max(float(np.max(counts)) * 1.15, 1.0)
         above = ax.get_xaxis_transform()  # x in data units, y in axes units
         for band in bands:
-            threshold = band.get("min")
-            if threshold is None or not 0 < float(threshold) < 100:
+            threshold = band.min
+            if not 0 < float(threshold) < 100:
                 continue
             ax.axvline(float(threshold), color="#34495e", linestyle="--", linewidth=1)
             ax.text(
-                float(threshold) + 0.6, 1.01, literal(f"{grade_label(result, band.get('name'), lang)} ≥ {float(threshold):g}"),
+                float(threshold) + 0.6, 1.01, literal(f"{grade_label(result, band.name, lang)} ≥ {float(threshold):g}"),
                 transform=above, va="bottom", ha="left", fontsize=8, color="#34495e",
             )  # fmt: skip
         if highlight is not None:

@@ -131,8 +131,10 @@ def component_labels(result: Result, lang: str = "en") -> dict[str, str]:
     Without a scheme in ``result.meta`` the three components of the scoring rules (docs/reference/scoring.md) keep their names.
     """
     check_lang(lang)
-    components = (result.meta.get("scheme") or {}).get("components") or {}
-    labels = {name: _label(entry, name, lang) for name, entry in components.items()}
+    labels = {
+        name: _label({"label": entry.label.model_dump()}, name, lang)
+        for name, entry in result.scheme.components.items()
+    }
     if not labels:
         labels = {name: name for name in ("daily_work", "effectiveness", "service_rating") if name in result.scores}
     return labels
@@ -142,10 +144,9 @@ def grade_label(result: Result, grade: Any, lang: str = "en") -> str:
     """Display label of a grade band name (from the scheme); no grade reads "Ungraded"."""
     if is_missing(grade) or str(grade) == "":
         return text("ungraded", lang)
-    bands = ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
-    for band in bands:
-        if band.get("name") == grade:
-            return _label(band, str(grade), lang)
+    for band in result.scheme.grades.bands:
+        if band.name == grade:
+            return _label({"label": band.label.model_dump()}, str(grade), lang)
     return str(grade)
 
 

@@ -75,12 +75,9 @@ def localise(
 
 def scheme_labels(result: Result, lang: str) -> dict[str, str]:
     """Component and grade names of ``result``'s scheme → their labels in ``lang``."""
-    scheme = result.meta.get("scheme") or {}
-    out = {k: (v.get("label") or {}).get(lang) or k for k, v in (scheme.get("components") or {}).items()}
-    out |= {
-        b["name"]: (b.get("label") or {}).get(lang) or b["name"]
-        for b in (scheme.get("grades") or {}).get("bands") or []
-    }
+    scheme = result.scheme
+    out = {k: scheme.component_label(k, lang) for k in scheme.components}
+    out |= {b.name: getattr(b.label, lang, "") or b.name for b in scheme.grades.bands}
     return out
 
 

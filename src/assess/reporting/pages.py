@@ -276,7 +276,7 @@ def _index_row(
 def _grade_counts(result: Result, scores: Any, lang: str) -> str:
     """``优秀 3 · 良好 20 · …`` (groups per grade, in the scheme's order, then the ungraded)."""
     counts = scores["grade"].value_counts()
-    bands = [b.get("name") for b in ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
+    bands = result.scheme.band_names
     grade_counts = [f"{grade_label(result, b, lang)} {int(counts.get(b, 0))}" for b in bands]
     ungraded = int(scores["grade"].isna().sum() + (scores["grade"] == "").sum())
     if ungraded:
@@ -339,8 +339,7 @@ def write_index(result: Result, outcomes: Sequence[ReportOutcome], out_dir: str 
     meta = result.meta
     components = component_labels(result, lang)
     scores = _index_order(result)
-    bands = ((meta.get("scheme") or {}).get("grades") or {}).get("bands") or []
-    level = {b.get("name"): i for i, b in enumerate(bands)}
+    level = {name: i for i, name in enumerate(result.scheme.band_names)}
     rows = [
         _index_row(result, row, by_group.get(str(row["group_id"])), out_dir, components, level, lang)
         for _, row in scores.iterrows()

@@ -73,7 +73,7 @@ def facts(meta: dict[str, Any]) -> dict[str, str | None]:
     return {
         "input": meta.get("input") or None,
         "input_sha256": meta.get("input_sha256"),
-        "scheme_name": (meta.get("scheme") or {}).get("name"),
+        "scheme_name": meta.get("scheme_name"),
         "scheme_sha256": meta.get("scheme_sha256"),
         "version": meta.get("version") or __version__,
         "git_commit": git_commit(),

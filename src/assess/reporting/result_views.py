@@ -37,7 +37,7 @@ _QUARTILES = {"25%": "q25", "50%": "q50", "75%": "q75"}
 
 
 def _components(result: Result) -> list[str]:
-    return [c for c in (result.meta.get("scheme") or {}).get("components", {}) if c in result.scores]
+    return [c for c in result.scheme.components if c in result.scores]
 
 
 def rating_reliability(result: Result, lang: str = "en") -> pd.DataFrame:
@@ -83,7 +83,7 @@ def effective_weights(result: Result, lang: str = "en") -> pd.DataFrame:
     (:func:`assess.analysis.importance.importance`), which shows an indicator with a large weight but
     little spread carrying little of the ranking, and one with a small weight carrying most.
     """
-    nominal = nominal_weights(result.meta["scheme"])
+    nominal = nominal_weights(result.scheme)
     if result.contributions is None:  # a result saved without them: no effective weights to show
         eff = pd.Series(np.nan, index=nominal.index)
     else:
@@ -109,7 +109,7 @@ def score_summary(result: Result, lang: str = "en") -> pd.DataFrame:
 
 def grade_counts(result: Result, lang: str = "en") -> pd.DataFrame:
     """Groups per grade, best first, then the ungraded ones."""
-    bands = [b["name"] for b in ((result.meta.get("scheme") or {}).get("grades") or {}).get("bands") or []]
+    bands = result.scheme.band_names
     counts = result.scores["grade"].value_counts().reindex(bands, fill_value=0)
     counts.loc["ungraded"] = int(result.scores["grade"].isna().sum())
     table = counts.rename("groups").to_frame()

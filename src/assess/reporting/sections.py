@@ -220,8 +220,7 @@ def date_text(day: Any, lang: str) -> str:
 def office_name(result: Result, lang: str = "en") -> str:
     """The office that assesses: ``office`` of the result's metadata or of its scheme (text,
     or ``{en, zh}``), else "Assessment office" (考核办)."""
-    for source in (result.meta, result.meta.get("scheme") or {}):
-        office = source.get("office")
+    for office in (result.meta.get("office"), result.scheme.office):
         if isinstance(office, dict):
             office = office.get(lang) or office.get("en") or office.get("zh")
         if isinstance(office, str) and office.strip():
@@ -856,8 +855,8 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     """
     if result.uncertainty is None:
         return HTML("")
-    from assess.analysis.uncertainty import sentence, settings_text  # only runs with an analysis pay for it
     from assess.reporting.figures import group_figure
+    from assess.reporting.uncertainty_text import sentence, settings_text  # only runs with an analysis pay for it
 
     settings = result.meta.get("uncertainty") or {}
     return _section(
@@ -892,7 +891,7 @@ def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en")
     """The uncertainty settings (draws, seed, factors, evidence model) in one line; blank without an analysis."""
     if not settings:
         return ""
-    from assess.analysis.uncertainty import settings_text
+    from assess.reporting.uncertainty_text import settings_text
 
     return settings_text(settings, lang)
 
@@ -996,7 +995,7 @@ def provenance_line(result: Result, lang: str = "en") -> str:
     values = prov.facts(result.meta)
     commit = values.get("git_commit") or text("not_in_git", lang)
     if values.get("generated_at"):  # in the office's time zone with its offset, as scores.xlsx stamps it
-        values["generated_at"] = stamp(str(values["generated_at"]), (result.meta.get("scheme") or {}).get("timezone"))
+        values["generated_at"] = stamp(str(values["generated_at"]), result.scheme.timezone)
     return text(
         "provenance_line", lang, input=display_text(values.get("input")), input_sha256=display_text(values.get("input_sha256")),
         scheme=display_text(values.get("scheme_name")), scheme_sha256=display_text(values.get("scheme_sha256")),

@@ -25,10 +25,11 @@ def weight_sliders(
     import ipywidgets as widgets
     from IPython.display import display
 
-    from assess.scoring.compute import score
+    from assess.scoring.prepared import prepare
 
     scheme = scheme or default_scheme()
-    nominal = score(dataset, year, as_of=as_of, scheme=scheme)
+    prepared = prepare(dataset, year, as_of, scheme)  # the indicators once; each slider move only reweighs
+    nominal = prepared.rescore(scheme)
     labels = {name: getattr(c.label, lang) for name, c in scheme.components.items()}
     sliders = {
         name: widgets.FloatSlider(
@@ -40,7 +41,7 @@ def weight_sliders(
 
     def show(**weights: float) -> None:
         used = reweighted(scheme, components=weights)
-        alt = score(dataset, year, as_of=as_of, scheme=used)
+        alt = prepared.rescore(used)
         table = what_if(nominal, alt, lang=lang)
         moved = int(table.iloc[:, -1].sum())
         largest = int(table.iloc[:, -2].abs().max()) if table.iloc[:, -2].notna().any() else 0

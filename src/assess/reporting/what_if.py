@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from assess.common.messages import Domain
-from assess.intake.scheme import Scheme, default_scheme, parse_scheme
+from assess.intake.scheme import Scheme, default_scheme
 from assess.reporting.localise import localise, scheme_labels
 from assess.scoring.result import Result
 
@@ -36,24 +36,9 @@ def reweighted(
     Weights not given keep their value before the renormalisation. Raises
     :class:`~assess.common.errors.SchemeError` for an unknown name or a weight ≤ 0.
     """
-    scheme = scheme or default_scheme()
-    data = scheme.model_dump(mode="json", exclude_none=True)
-    for key, new in (("components", components or {}), ("indicators", indicators or {})):
-        for name, w in new.items():
-            if name not in data[key]:
-                from assess.common.errors import SchemeError
+    from assess.scoring.prepared import reweight  # the one renormalisation, beside the rescoring it feeds
 
-                raise SchemeError("what-if", [f"{key}.{name}: no such {key[:-1]}; use one of {', '.join(data[key])}"])
-            data[key][name]["weight"] = float(w)
-    total = sum(c["weight"] for c in data["components"].values())
-    for c in data["components"].values():
-        c["weight"] = c["weight"] / total if total > 0 else c["weight"]
-    for comp in data["components"]:
-        members = [v for v in data["indicators"].values() if v["component"] == comp]
-        s = sum(v["weight"] for v in members)
-        for v in members:
-            v["weight"] = v["weight"] / s if s > 0 else v["weight"]
-    return parse_scheme(data, "what-if")
+    return reweight(scheme or default_scheme(), components, indicators)
 
 
 def what_if(nominal: Result, alternative: Result, lang: str = "en") -> pd.DataFrame:

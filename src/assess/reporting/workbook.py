@@ -29,6 +29,7 @@ from assess.analysis.scenarios import SCENARIO_WORDS  # the scenarios sheet's na
 from assess.common.atomic import atomic_write
 from assess.common.localtime import DEFAULT_TIMEZONE, source_date_epoch, stamp
 from assess.common.messages import Domain, message
+from assess.intake.scheme import Scheme
 from assess.intake.spec import SHEETS
 from assess.reporting import facts
 from assess.reporting.i18n import mark
@@ -278,7 +279,7 @@ def _template_rows(ws: Worksheet, columns: tuple, frame: pd.DataFrame, zh: bool)
 _GRADE_COLOURS = ("C6EFCE", "DDEBF7", "FFF2CC", "F8CBAD", "E7E6E6", "D9D2E9")
 
 
-def provenance_table(meta: Mapping[str, object], lang: str = "en") -> pd.DataFrame:
+def provenance_table(meta: Mapping[str, object], scheme: Scheme | None = None, lang: str = "en") -> pd.DataFrame:
     """The provenance of a result as a two-column key/value table (times in the scheme's time zone).
 
     The keys stay machine names in every language (scripts read them back); the settings of an
@@ -295,14 +296,12 @@ def provenance_table(meta: Mapping[str, object], lang: str = "en") -> pd.DataFra
         "generated_at",
         "timezone",
     )
-    scheme = meta.get("scheme")
-    scheme_meta: Mapping[str, object] = scheme if isinstance(scheme, Mapping) else {}
-    timezone = str(scheme_meta.get("timezone") or DEFAULT_TIMEZONE)
-    values = {**meta, "scheme_name": scheme_meta.get("name", ""), "timezone": timezone}
+    timezone = scheme.timezone if scheme is not None else DEFAULT_TIMEZONE
+    values = {**meta, "scheme_name": meta.get("scheme_name", ""), "timezone": timezone}
     if meta.get("generated_at"):  # in the office's local time, with its UTC offset
         values["generated_at"] = stamp(str(meta["generated_at"]), timezone)
     if meta.get("uncertainty"):  # every output showing a probability records how it was drawn
-        from assess.analysis.uncertainty import settings_text
+        from assess.reporting.uncertainty_text import settings_text
 
         keys = (*keys, "uncertainty")
         values["uncertainty"] = settings_text(meta["uncertainty"], lang)  # type: ignore[arg-type]
@@ -327,7 +326,7 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
     """
     if lang not in SUMMARY_WORDS:
         raise ValueError(f"Language {lang!r} is not supported. Use one of: {', '.join(SUMMARY_WORDS)}.")
-    bands = [b["name"] for b in result.meta["scheme"]["grades"]["bands"]]
+    bands = result.scheme.band_names
     colours = {
         "column": "grade",
         **{name: _GRADE_COLOURS[min(i, len(_GRADE_COLOURS) - 1)] for i, name in enumerate(bands)},
@@ -363,7 +362,7 @@ def write_scores(result: Result, path: str | Path, lang: str = "en") -> Path:
         from assess.analysis import coherence as checks
 
         tables[COHERENCE_WORDS[lang]["sheet"]] = checks.sheet(result, lang)
-    tables["provenance"] = provenance_table(result.meta, lang)
+    tables["provenance"] = provenance_table(result.meta, result.scheme, lang)
     localised = {SCENARIO_WORDS[lang]["sheet"], COHERENCE_WORDS[lang]["sheet"]}
     if lang != "en":
         tables = _values_in_words(tables, result, lang)
@@ -406,14 +405,13 @@ def header_labels(result: Result, lang: str = "zh") -> dict[str, str]:
     components and grade bands included); ``lang="en"`` gives the names themselves."""
     if lang != "zh":
         return {}
-    scheme = result.meta.get("scheme") or {}
+    scheme = result.scheme
     labels = {key: phrase for key, phrase in COLUMNS[lang].items() if key not in _TEMPLATES}
-    for name, entry in (scheme.get("components") or {}).items():
-        label = (entry.get("label") or {}).get(lang) or name
-        labels[name] = COLUMNS.text("component_score", lang, label=label)
-    for band in (scheme.get("grades") or {}).get("bands") or []:
-        grade = (band.get("label") or {}).get(lang) or band["name"]
-        labels[f"p_{band['name']}"] = COLUMNS.text("grade_probability", lang, grade=grade)
+    for name in scheme.components:
+        labels[name] = COLUMNS.text("component_score", lang, label=scheme.component_label(name, lang))
+    for band in scheme.grades.bands:
+        grade = getattr(band.label, lang, "") or band.name
+        labels[f"p_{band.name}"] = COLUMNS.text("grade_probability", lang, grade=grade)
     return labels
 
 
@@ -483,12 +481,21 @@ def _write_summary(ws: Worksheet, result: Result, lang: str) -> None:
     from assess.scoring.summary import summary_table
 
     words = SUMMARY_WORDS[lang]
-    scheme = result.meta.get("scheme") or {}
     table = summary_table(result, lang)
-    components = [c for c in (scheme.get("components") or {}) if c in result.scores]
-    comp_labels = {c: ((scheme["components"][c].get("label") or {}).get(lang) or c) for c in components}
-    columns = ["rank", "group_id", "name", *components, "base_score", "bonus", "deduction", "final_score", "grade",
-               "remarks"]  # fmt: skip
+    components = [c for c in result.scheme.components if c in result.scores]
+    comp_labels = {c: result.scheme.component_label(c, lang) for c in components}
+    columns = [
+        "rank",
+        "group_id",
+        "name",
+        *components,
+        "base_score",
+        "bonus",
+        "deduction",
+        "final_score",
+        "grade",
+        "remarks",
+    ]
     heads = [comp_labels.get(c) or words[c] for c in columns]
     numeric = set(components) | {"base_score", "bonus", "deduction", "final_score"}
     last = get_column_letter(len(columns))
@@ -507,20 +514,19 @@ def _summary_title(ws: Worksheet, result: Result, lang: str, last: str) -> None:
     from assess.common.localtime import format_date, format_datetime
 
     words, meta = SUMMARY_WORDS[lang], result.meta
-    scheme = meta.get("scheme") or {}
     ws.append([words["title"].format(year=meta.get("year", ""))])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font, ws["A1"].alignment = _TITLE_FONT, Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
     parts = []
-    office = scheme.get("office")
+    office = result.scheme.office
     if office:
         parts.append(words["office"].format(office=office))
     if meta.get("as_of"):
         parts.append(words["as_of"].format(date=format_date(meta["as_of"], lang)))
     if meta.get("generated_at"):
         parts.append(
-            words["generated"].format(moment=format_datetime(meta["generated_at"], lang, scheme.get("timezone")))
+            words["generated"].format(moment=format_datetime(meta["generated_at"], lang, result.scheme.timezone))
         )
     ws.append([mark("wide_space", lang).join(parts)])
     ws.merge_cells(f"A2:{last}2")

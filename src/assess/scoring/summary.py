@@ -11,15 +11,15 @@ They work whether or not vetoed and ungraded groups carry a rank: rows are order
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from assess.common.messages import Domain, message
 from assess.common.tolerance import TOL as _TOL
-from assess.scoring.compute import quota_size
+from assess.intake.scheme import Label
 from assess.scoring.result import Result
+from assess.scoring.steps import quota_size
 
 __all__ = [
     "MissingComponent",
@@ -91,13 +91,11 @@ class TieBreakNote:
     label: dict[str, str]  # that component's label
 
 
-def _scheme(result: Result) -> dict[str, Any]:
-    return result.meta.get("scheme") or {}
-
-
-def _label(entry: dict[str, Any] | None, name: str) -> dict[str, str]:
-    label = (entry or {}).get("label") or {}
-    return {"en": str(label.get("en") or name), "zh": str(label.get("zh") or label.get("en") or name)}
+def _label(label: Label | None, name: str) -> dict[str, str]:
+    """A scheme label as ``{en, zh}``, the name standing in for a blank one."""
+    en = label.en if label is not None else ""
+    zh = label.zh if label is not None else ""
+    return {"en": en or name, "zh": zh or en or name}
 
 
 def _flags(result: Result, group_id: str) -> set[str]:
@@ -112,12 +110,12 @@ def missing_data(result: Result, group_id: str) -> list[MissingComponent]:
     Empty for a group with every component. The coverage is the share of the component's
     indicator weight with a value, against the scheme's ``min_coverage``.
     """
-    scheme = _scheme(result)
+    scheme = result.scheme
     year = result.meta.get("year", "")
     scores = result.scores.set_index("group_id")
     ind = result.indicators[result.indicators["group_id"] == group_id]
     out = []
-    for name, entry in (scheme.get("components") or {}).items():
+    for name, entry in scheme.components.items():
         if name not in scores.columns or not pd.isna(scores.at[group_id, name]):
             continue
         rows = ind[ind["component"] == name]
@@ -139,9 +137,9 @@ def missing_data(result: Result, group_id: str) -> list[MissingComponent]:
         out.append(
             MissingComponent(
                 name,
-                _label(entry, name),
+                _label(entry.label, name),
                 have / total if total > 0 else 0.0,
-                float(scheme.get("min_coverage", 0.65)),
+                scheme.min_coverage,
                 tuple(causes),
             )
         )
@@ -155,10 +153,10 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
     were not admitted to a better band; they are ordered as the grading orders them (final
     score, then the scheme's ``tie_break`` components, values within 1e-9 equal).
     """
-    from assess.scoring.compute import _snap  # the grading's own notion of "equal"
+    from assess.scoring.steps import _snap  # the grading's own notion of "equal"
 
-    grades = _scheme(result).get("grades") or {}
-    bands = grades.get("bands") or []
+    grades = result.scheme.grades
+    bands = grades.bands
     s = result.scores.reset_index(drop=True)
     flags = s["flags"].fillna("").astype(str)
     demoted = flags.str.contains("quota_demoted")
@@ -167,20 +165,20 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
     graded = s["grade"].notna().to_numpy()
     vetoed = flags.str.contains("veto").to_numpy()
     final = s["final_score"].to_numpy(dtype=float)
-    keys = [_snap(final)] + [_snap(s[c].to_numpy(dtype=float)) for c in grades.get("tie_break") or [] if c in s]
-    level_of = {b["name"]: i for i, b in enumerate(bands)}
+    keys = [_snap(final)] + [_snap(s[c].to_numpy(dtype=float)) for c in grades.tie_break if c in s]
+    level_of = {b.name: i for i, b in enumerate(bands)}
     grade_level = np.array([level_of.get(g, len(bands)) if isinstance(g, str) else len(bands) for g in s["grade"]])
     notes: dict[str, QuotaNote] = {}
     for i in np.flatnonzero(demoted.to_numpy()):
-        met = next((b for b, band in enumerate(bands) if final[i] >= band["min"] - _TOL), len(bands) - 1)
+        met = next((b for b, band in enumerate(bands) if final[i] >= band.min - _TOL), len(bands) - 1)
         band = next(
-            (bands[b] for b in range(met, len(bands)) if bands[b].get("quota") is not None and b < grade_level[i]), None
+            (bands[b] for b in range(met, len(bands)) if bands[b].quota is not None and b < grade_level[i]), None
         )
-        if band is None:
+        if band is None or band.quota is None:
             continue
-        b = level_of[band["name"]]
-        places = quota_size(float(band["quota"]), int(graded.sum()), str(grades.get("quota_rounding", "floor")))
-        cand = np.flatnonzero(graded & ~vetoed & (final >= band["min"] - _TOL) & (grade_level >= b))
+        b = level_of[band.name]
+        places = quota_size(band.quota, int(graded.sum()), grades.quota_rounding)
+        cand = np.flatnonzero(graded & ~vetoed & (final >= band.min - _TOL) & (grade_level >= b))
         mine = np.array([k[i] for k in keys])
         ahead = sum(1 for j in cand if _better(np.array([k[j] for k in keys]), mine))
         position = ahead + 1
@@ -192,7 +190,7 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
             and not _better(mine, np.array([k[j] for k in keys]))
         )
         notes[str(s.at[i, "group_id"])] = QuotaNote(
-            band["name"], _label(band, band["name"]), places, position, position <= places, tied_with
+            band.name, _label(band.label, band.name), places, position, position <= places, tied_with
         )
     return notes
 
@@ -200,17 +198,16 @@ def quota_notes(result: Result) -> dict[str, QuotaNote]:
 def tie_break_notes(result: Result) -> dict[str, TieBreakNote]:
     """For every ranked group placed below a group with the same final score by the scheme's
     ``tie_break``: that group (the nearest above it) and the first component it is lower on."""
-    from assess.scoring.compute import _snap
+    from assess.scoring.steps import _snap
 
-    grades = _scheme(result).get("grades") or {}
-    tie_break = [c for c in grades.get("tie_break") or [] if c in result.scores]
+    tie_break = [c for c in result.scheme.grades.tie_break if c in result.scores]
     s = result.scores.reset_index(drop=True)
     rank = pd.to_numeric(s["rank"], errors="coerce").to_numpy(dtype=float)
     if not tie_break or np.isnan(rank).all():
         return {}
     final = _snap(s["final_score"].to_numpy(dtype=float))
     comps = {c: _snap(s[c].to_numpy(dtype=float)) for c in tie_break}
-    entries = _scheme(result).get("components") or {}
+    entries = result.scheme.components
     notes: dict[str, TieBreakNote] = {}
     for i in np.flatnonzero(~np.isnan(rank)):
         same = np.flatnonzero(~np.isnan(rank) & (final == final[i]) & (rank < rank[i]))
@@ -220,7 +217,7 @@ def tie_break_notes(result: Result) -> dict[str, TieBreakNote]:
         for c in tie_break:
             if comps[c][above] > comps[c][i] + _TOL:
                 notes[str(s.at[i, "group_id"])] = TieBreakNote(
-                    str(s.at[above, "group_id"]), c, _label(entries.get(c), c)
+                    str(s.at[above, "group_id"]), c, _label(entries[c].label if c in entries else None, c)
                 )
                 break
     return notes
@@ -261,9 +258,9 @@ def summary_table(result: Result, lang: str = "en") -> pd.DataFrame:
     partial score) and ``partial_note`` (what the partial score leaves out).
     """
     words = SUMMARY_WORDS[lang]
-    scheme = _scheme(result)
-    components = [c for c in (scheme.get("components") or {}) if c in result.scores]
-    bands = {b["name"]: _label(b, b["name"])[lang] for b in (scheme.get("grades") or {}).get("bands") or []}
+    scheme = result.scheme
+    components = [c for c in scheme.components if c in result.scores]
+    bands = {b.name: _label(b.label, b.name)[lang] for b in scheme.grades.bands}
     s = result.scores.reset_index(drop=True)
     flags_of = result.flags if result.flags is not None else pd.DataFrame(columns=["group_id", "flag", "detail"])
     veto_reason = (
