@@ -868,7 +868,9 @@ def test_row_and_group_order_change_nothing(rnd: random.Random) -> None:
 
 
 @settings(
-    max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(rnd=st.randoms(use_true_random=False))
 def test_a_dumped_and_reloaded_scheme_scores_the_same(rnd: random.Random, tmp_path: Path) -> None:
