@@ -15,6 +15,11 @@ SYSTEM_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-s
 .PHONY: help demo test test-fast lint docs docs-images lab lock clean system
 # pytest-xdist workers for the test targets: one per core; `make test JOBS=0` runs in one process
 JOBS ?= auto
+# How the test targets run pytest. PYTHONDONTWRITEBYTECODE is emptied (some shells set it): with
+# it every worker and every `assess` a test starts compiles the sources and re-rewrites the test
+# modules again, seconds of CPU each time; __pycache__/ is ignored by git. The Hypothesis profile
+# (tests/_support/hypothesis_profiles.py): `ci` tries every example, `dev` a fifth of them.
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist loadscope
 
 ## help: list the targets
 help:
@@ -26,11 +31,11 @@ demo: $(STAMP)
 
 ## test: check style (ruff), formatting (ruff format) and types (mypy), then every test and docstring example, in parallel
 test: lint docs
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope
+	ASSESS_HYPOTHESIS_PROFILE=ci $(PYTEST)
 
-## test-fast: the tests not marked slow and the docstring examples, in parallel (no lint; about 2 minutes)
+## test-fast: the tests not marked slow and the docstring examples, fewer Hypothesis examples, in parallel (no lint; under 2 minutes)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadscope -m "not slow"
+	ASSESS_HYPOTHESIS_PROFILE=dev $(PYTEST) -m "not slow"
 
 ## lint: ruff check, ruff format --check and mypy (configured in pyproject.toml), no test run
 lint: $(STAMP)

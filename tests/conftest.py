@@ -4,6 +4,9 @@
   pytest-xdist worker has its own) gets a private ``$ASSESS_CACHE_DIR``, inherited by every
   process it starts (workers, kernels, ``assess`` in a subprocess).
 - ``tests/_support/`` (helpers the tests import by module name) is put on ``sys.path``.
+- The Hypothesis profile, ``ci`` (every example) or ``dev`` (a fifth, for ``make test-fast``), is
+  loaded from ``$ASSESS_HYPOTHESIS_PROFILE`` before any test module is imported (see
+  ``tests/_support/hypothesis_profiles.py``).
 - The sample inputs many modules need are built once per session (once per xdist worker) by the
   session-scoped fixtures below. They are shared: treat them as read only, and copy before
   changing one (``copy_tables``, ``shutil.copytree``).
@@ -26,10 +29,18 @@ ROOT = Path(__file__).resolve().parents[1]
 # ``planted``, ``reference``, ``reference_scheme``) live in tests/_support/.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_support"))
 
+import hypothesis_profiles  # noqa: E402  (from tests/_support, just put on the path)
+
+HYPOTHESIS_PROFILE = hypothesis_profiles.load()
+
 # Set when this file is imported, before any test runs, so that every process a test starts
 # inherits it: the subset fonts are cut into, and read from, a folder of this process's own.
 _CACHE = tempfile.mkdtemp(prefix="assess-test-cache-")
 os.environ["ASSESS_CACHE_DIR"] = _CACHE
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"hypothesis profile: {HYPOTHESIS_PROFILE} (${hypothesis_profiles.VARIABLE})"
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -37,6 +37,7 @@ from assess.intake.validate import Dataset
 from assess.reporting.figures import group_figure, rank_intervals_figure
 from assess.scoring.compute import competition_rank, grade, normalize_series
 from assess.scoring.result import load_result, save_result
+from hypothesis_profiles import examples
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample-2025.xlsx"
@@ -422,7 +423,7 @@ def test_scheme_for_draw_carries_the_draw(everything_on) -> None:
 grid = st.integers(min_value=0, max_value=8).map(lambda v: v * 12.5)  # coarse: many exact ties
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     rows=st.lists(st.lists(grid, min_size=7, max_size=7), min_size=1, max_size=4),
     method=st.sampled_from(["goalposts", "minmax", "rank", "tscore"]),
@@ -438,7 +439,7 @@ def test_normalize_rows_is_normalize_series_per_row(rows, method, direction) -> 
         np.testing.assert_allclose(got[r], want, atol=1e-9)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     scores=st.lists(
         st.lists(st.integers(min_value=55, max_value=100), min_size=12, max_size=12), min_size=1, max_size=3

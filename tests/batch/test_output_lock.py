@@ -106,6 +106,7 @@ def inputs(tmp_path: Path) -> tuple[Path, Path]:
     )
 
 
+@pytest.mark.slow  # real `assess score` processes side by side, 5-10 s of CPU
 def test_a_second_run_on_a_busy_folder_stops_naming_the_first_and_with_wait_waits(tmp_path, inputs) -> None:
     first, second = inputs
     out = tmp_path / "out"
@@ -143,6 +144,7 @@ def test_a_second_run_on_a_busy_folder_stops_naming_the_first_and_with_wait_wait
     assert sorted(p.name for p in out.iterdir()) == ["results", "scores.xlsx", "validation.txt"]
 
 
+@pytest.mark.slow  # real `assess score` processes side by side, 5-10 s of CPU
 def test_a_run_killed_with_sigkill_leaves_the_outputs_whole_and_the_next_run_takes_over(tmp_path, inputs) -> None:
     first, second = inputs
     out = tmp_path / "out"

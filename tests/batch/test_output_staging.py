@@ -200,6 +200,7 @@ def small_disk(tmp_path: Path):
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
+@pytest.mark.slow  # three whole `score` runs on a small mounted disk, about 5 s of CPU
 def test_a_really_full_disk_exits_2_and_keeps_the_previous_outputs(small_disk, tmp_path, capsys) -> None:
     first = write_sample(tmp_path / "first.xlsx", groups=6, seed=1)
     second = write_sample(tmp_path / "second.xlsx", groups=40, seed=2)

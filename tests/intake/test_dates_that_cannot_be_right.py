@@ -27,6 +27,7 @@ from assess.intake.problems import InputError, Problem
 from assess.intake.read import read_tables
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
 from assess.intake.validate import check_tables
+from hypothesis_profiles import examples
 from workbooks import minimal_sheets
 
 DATE = "yyyy-mm-dd"
@@ -304,7 +305,7 @@ def test_a_month_typed_as_a_bare_number_into_a_date_cell_is_named_as_such(tmp_pa
     assert "the bare number 3 in a date cell" in p.rule
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     day=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
     year=st.integers(2000, 2090),

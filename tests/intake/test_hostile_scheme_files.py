@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from assess.cli import main
 from assess.common.errors import SchemeError
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, RESERVED_NAMES, Scheme, load_scheme, parse_scheme
+from hypothesis_profiles import examples
 from workbooks import minimal_sheets, write_workbook
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -371,13 +372,13 @@ def _check(text: str) -> None:
         assert parse_scheme(yaml.safe_load(scheme.text)) == scheme  # a valid scheme round-trips
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_keys, _values, max_size=6))
 def test_fuzz_any_yaml_mapping_gives_a_scheme_or_a_located_error(data):
     _check(yaml.safe_dump(data, allow_unicode=True))
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(near_valid())
 def test_fuzz_near_valid_schemes_give_a_scheme_or_a_located_error(data):
     _check(yaml.safe_dump(data, allow_unicode=True))

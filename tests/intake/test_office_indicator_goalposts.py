@@ -19,6 +19,7 @@ from assess.intake.plausible import check_plausible
 from assess.intake.problems import InputError
 from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
 from assess.reporting.pages import write_index
+from hypothesis_profiles import examples
 from workbooks import minimal_sheets, write_workbook
 
 
@@ -134,7 +135,7 @@ def test_only_goalposts_clip_so_only_they_are_checked(tmp_path):
     assert assess.load(workbook(tmp_path, 66.4, name="plain.xlsx")).warnings == []
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=examples(80), deadline=None)
 @given(
     value=st.floats(-1e4, 1e4, allow_nan=False),
     lo=st.integers(-100, 100),

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from assess.intake import read, validate
 from assess.intake.spec import ID_PATTERN, SHEETS
+from hypothesis_profiles import examples
 
 HEADER = ["group_id", "recipient_id", "date", "kind", "note"]  # the visits sheet
 CELLS = [
@@ -78,7 +79,7 @@ def _same(a, b) -> None:
     assert a[1:] == b[1:]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     st.lists(st.lists(st.sampled_from(CELLS), min_size=0, max_size=8), min_size=0, max_size=25),
     st.lists(st.sampled_from(["", "unknown", None]), min_size=0, max_size=3),
@@ -139,7 +140,7 @@ def _converted_alone(values, fn):
 
 
 @pytest.mark.parametrize("kind", ["date", "month", "quarter", "number"])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.sampled_from(LABELS), min_size=1, max_size=40))
 def test_text_converted_once_per_label_as_cell_by_cell(kind, labels):
     convert = validate._COERCE[kind][0]
@@ -161,7 +162,7 @@ def test_mixed_cells_are_never_grouped_by_equal_keys():
     assert validate._number(True) is None and validate._number(1) == 1.0
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(st.sampled_from(["G01", "g.01", "a b", "x" * 41, "x" * 40, "组1", "-", "CON", "..", "G01\n"]), max_size=30)
 )

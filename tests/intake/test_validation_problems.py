@@ -14,6 +14,7 @@ from assess.intake.problems import InputError
 from assess.intake.read import RawTables
 from assess.intake.spec import SHEETS
 from assess.intake.validate import safe_group_id, validate_tables
+from hypothesis_profiles import examples
 from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 
@@ -202,7 +203,7 @@ CELL_VALUES = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(data=st.data())
 def test_any_cell_garbage_gives_problems_never_a_crash(data):
     sheets = minimal_sheets()

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from assess.analysis.uncertainty import grade_levels, order_ranks
 from assess.intake.scheme import parse_scheme
 from assess.scoring.compute import grade, order_rank
+from hypothesis_profiles import examples
 
 
 def _scheme(ties: str, tie_break: list[str], quota: float, good_quota: float | None) -> object:
@@ -54,7 +55,7 @@ groups = st.lists(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=groups,
     ties=st.sampled_from(["demote", "admit"]),

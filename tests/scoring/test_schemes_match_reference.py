@@ -32,6 +32,7 @@ import assess
 from assess.intake.sample import make_sample
 from assess.intake.scheme import load_scheme, parse_scheme, relative_with_absolute
 from assess.intake.validate import Dataset
+from hypothesis_profiles import examples
 from reference_scheme import SCORING_FLAGS, scheme_score
 from test_scores_match_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook
 
@@ -762,7 +763,7 @@ def random_case(rnd: random.Random, aggregation: str | None = None, must: str | 
     return rows, as_of, parse_scheme(random_scheme(rnd, aggregation, must))
 
 
-PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _base(ds: Dataset, as_of, scheme, group: str) -> float:
@@ -867,7 +868,9 @@ def test_row_and_group_order_change_nothing(rnd: random.Random) -> None:
 
 
 @settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=examples(15),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(rnd=st.randoms(use_true_random=False))
 def test_a_dumped_and_reloaded_scheme_scores_the_same(rnd: random.Random, tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ import assess
 from assess.intake.sample import make_sample
 from assess.intake.spec import SHEETS
 from assess.intake.validate import Dataset
+from hypothesis_profiles import examples
 from reference import GroupScore, reference_score
 
 YEAR = 2025
@@ -648,7 +649,7 @@ def final_of(ds: Dataset, as_of: str | None, group: str) -> float:
     return float(scores.loc[scores["group_id"] == group, "final_score"].iloc[0])
 
 
-PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from assess.intake.scheme import Normalize, default_scheme, parse_scheme
 from assess.scoring.compute import aggregate, competition_rank, grade, normalize_series
+from hypothesis_profiles import examples
 
 IDX = ["a", "b", "c", "d"]
 
@@ -180,7 +181,7 @@ def test_values_equal_on_paper_normalise_as_equal(direction):
     assert normalize_series(y, Normalize(method="rank"), "higher").tolist() == pytest.approx([100 / 3] * 3 + [100])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     counts=st.lists(st.tuples(st.integers(0, 30), st.integers(1, 30)), min_size=1, max_size=12),
     noise=st.lists(st.floats(-1e-12, 1e-12), min_size=12, max_size=12),

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess
+from hypothesis_profiles import examples
 from test_scores_match_reference import YEAR, dataset, random_rows
 
 TOL = 1e-6
@@ -28,7 +29,7 @@ def _check_inside(u: assess.Uncertainty) -> None:
     assert outside.empty, outside[["group_id", "nominal_score", "score_p05", "score_median", "score_p95"]]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rnd=st.randoms(use_true_random=False), seed=st.integers(0, 1000))
 def test_printed_score_lies_inside_its_interval_on_any_data(rnd: random.Random, seed: int) -> None:
     rows, as_of = random_rows(rnd)
