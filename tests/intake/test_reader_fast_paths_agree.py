@@ -180,7 +180,7 @@ def test_every_sheet_has_a_dense_reader():
         assert read._frame("f", sheet, sheet, {1: SHEETS[sheet].columns[0].name}, [], [], [], grid=True)[0].empty
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(
     st.lists(
         st.sampled_from(
@@ -200,7 +200,7 @@ def test_distinct_texts_read_as_each_cell_read_alone(texts):
             assert coerce._texts(pd.Series(texts, dtype=object).to_numpy(), col) == [convert(v) for v in texts]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(
         st.tuples(
