@@ -5,7 +5,7 @@
 For each size: a synthetic year (the sample generator, not timed), then, best of
 ``--repeat``, the nominal ``assess.score``, ``assess.uncertainty`` with ``--draws`` draws
 (default settings: weights and evidence varied, Sobol sensitivity on 256 base draws), and the
-scenario table with the coherence checks (:func:`assess.analysis.scenarios.attach`). Prints
+scenario table with the coherence checks (:func:`assess.analysis.scenarios.attach_scenarios`). Prints
 seconds and each as a ratio to the nominal run.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import assess
-from assess.analysis.scenarios import alternatives, attach
+from assess.analysis.scenarios import alternatives, attach_scenarios
 from assess.batch.pipeline import write_sample
 
 
@@ -49,7 +49,7 @@ def main() -> None:
         result = assess.score(dataset, year=args.year)
         nominal = best(lambda d=dataset: assess.score(d, year=args.year), args.repeat)
         mc = best(lambda d=dataset: assess.uncertainty(d, draws=args.draws, seed=0, year=args.year), args.repeat)
-        scen = best(lambda r=result, d=dataset: attach(r, d), args.repeat)
+        scen = best(lambda r=result, d=dataset: attach_scenarios(r, d), args.repeat)
         print(f"{groups:>7} {nominal:>10.2f} {mc:>14.2f} {mc / nominal:>7.1f} {scen:>12.2f} {scen / nominal:>7.1f}")
 
 

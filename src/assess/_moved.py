@@ -56,7 +56,7 @@ MOVED: dict[str, str] = {
 
 _UNCERTAINTY = (
     "assess.uncertainty is the function assess.uncertainty(dataset, ...) since 0.2; import the module's "
-    "contents from assess.analysis.uncertainty (attach, sentence, sentences, Uncertainty) and the figures "
+    "contents from assess.analysis.uncertainty (attach_uncertainty, sentence, sentences, Uncertainty) and the figures "
     "from assess.reporting.figures (rank_intervals_figure, group_figure)"
 )
 

@@ -11,7 +11,7 @@ from scipy import stats
 
 import assess
 from assess.analysis.coherence import coherence, cronbach_alpha, pc1_share, red_flags
-from assess.analysis.scenarios import alternatives, attach, grade_line, label
+from assess.analysis.scenarios import alternatives, attach_scenarios, grade_line, label
 from assess.intake.sample import make_sample
 from assess.reporting.sections import index_remarks, standing_notes
 from assess.reporting.workbook import write_scores, write_tables
@@ -25,7 +25,7 @@ def dataset(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def result(dataset):
-    return attach(assess.score(dataset, year=2025), dataset)
+    return attach_scenarios(assess.score(dataset, year=2025), dataset)
 
 
 def test_alternatives_of_the_default_scheme() -> None:

@@ -24,7 +24,7 @@ from assess.analysis.sensitivity import sobol_indices
 from assess.analysis.uncertainty import (
     FACTORS,
     OUTPUTS,
-    attach,
+    attach_uncertainty,
     competition_ranks,
     grade_levels,
     normalize_rows,
@@ -692,7 +692,7 @@ def test_figures(everything_on, sample: Dataset) -> None:
 
 def test_attach_saves_loads_and_writes_the_uncertainty_sheet(sample: Dataset, tmp_path: Path) -> None:
     u = assess.uncertainty(sample, draws=50, seed=1, year=YEAR, sensitivity=16)
-    result = attach(assess.score(sample, YEAR), u)
+    result = attach_uncertainty(assess.score(sample, YEAR), u)
     assert result.meta["uncertainty"]["draws"] == 50 and len(result.meta["uncertainty"]["sensitivity"]) == 2 * 4
     back = load_result(save_result(result, tmp_path / "results"))
     pd.testing.assert_frame_equal(back.uncertainty, u.table, check_dtype=False)

@@ -191,11 +191,11 @@ def test_scheme_labels_are_drawn_as_written(tmp_path, data):
     s = assess.intake.scheme.parse_scheme(scheme)
     ds = assess.load(data)
     result = assess.score(ds, year=2025, scheme=s)
-    from assess.analysis.uncertainty import attach
+    from assess.analysis.uncertainty import attach_uncertainty
     from assess.analysis.uncertainty import uncertainty as analyse
     from assess.reporting.figures import group_figure, rank_intervals_figure
 
-    result = attach(result, analyse(ds, s, draws=10, year=2025))
+    result = attach_uncertainty(result, analyse(ds, s, draws=10, year=2025))
     figures = [
         plots.components_vs_peers(result, "G1"),
         plots.score_distribution(result, highlight="G1"),

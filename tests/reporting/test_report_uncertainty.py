@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.analysis.uncertainty import attach, uncertainty
+from assess.analysis.uncertainty import attach_uncertainty, uncertainty
 from assess.intake.sample import make_sample
 from assess.intake.validate import Dataset
 from assess.reporting import sections as report
@@ -20,7 +20,7 @@ def results():
     frames = make_sample(groups=8, seed=4)
     ds = Dataset(tables={k: v.assign(_row=range(2, len(v) + 2)) for k, v in frames.items()})
     plain = assess.score(ds, year=2025)
-    return plain, attach(plain, uncertainty(ds, draws=120, seed=1, year=2025, sensitivity=0))
+    return plain, attach_uncertainty(plain, uncertainty(ds, draws=120, seed=1, year=2025, sensitivity=0))
 
 
 def test_report_section_states_the_keep_probability_in_words(results):

@@ -59,11 +59,11 @@ def test_settings_are_in_the_provenance_of_every_probability(sample_analysis, tm
     sheet, in the report's uncertainty note (en, zh) and in the result's meta."""
     import openpyxl
 
-    from assess.analysis.uncertainty import PRIOR, attach
+    from assess.analysis.uncertainty import PRIOR, attach_uncertainty
     from assess.reporting.sections import uncertainty_section
     from assess.reporting.workbook import write_scores
 
-    result = attach(assess.score(assess.load(_SAMPLE), year=2025), sample_analysis)
+    result = attach_uncertainty(assess.score(assess.load(_SAMPLE), year=2025), sample_analysis)
     meta = result.meta["uncertainty"]
     assert (meta["draws"], meta["seed"], meta["prior"]) == (1000, 0, PRIOR)
     assert meta["factors"]["weights"] and meta["factors"]["evidence"] and 0 <= meta["recentring_max"] < 5

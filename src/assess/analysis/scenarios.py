@@ -42,7 +42,7 @@ __all__ = [
     "SCENARIO_COLUMNS",
     "alternatives",
     "scenarios",
-    "attach",
+    "attach_scenarios",
     "label",
     "band_labels",
     "grade_line",
@@ -161,7 +161,7 @@ def light_score(raw: pd.DataFrame, dataset: Dataset, window: Window, scheme: Sch
     )
 
 
-def attach(result: Result, dataset: Dataset | None = None) -> Result:
+def attach_scenarios(result: Result, dataset: Dataset | None = None) -> Result:
     """``result`` with its scenario table (``result.scenarios``) and coherence checks (``result.coherence``)."""
     from assess.analysis.coherence import coherence
 

@@ -95,7 +95,7 @@ __all__ = [
     "Factors",
     "Uncertainty",
     "uncertainty",
-    "attach",
+    "attach_uncertainty",
 ]
 
 #: The factor groups, in the order of the sensitivity table.
@@ -802,7 +802,7 @@ def uncertainty(
     )
 
 
-def attach(result: Result, analysis: Uncertainty) -> Result:
+def attach_uncertainty(result: Result, analysis: Uncertainty) -> Result:
     """``result`` with the uncertainty table (``result.uncertainty``) and settings in its meta."""
     return dataclasses.replace(result, uncertainty=analysis.table, meta={**result.meta, "uncertainty": analysis.meta()})
 

@@ -270,15 +270,15 @@ def _scored(job: _Job, dataset: Dataset, last_year: pd.DataFrame | None) -> Resu
         result = dataclasses.replace(result, meta={**result.meta, "warnings": shown})
     if last_year is not None:
         result = compare(result, last_year)
-    from assess.analysis.scenarios import attach as attach_checks  # scenario table and coherence checks
+    from assess.analysis.scenarios import attach_scenarios as attach_checks  # scenario table and coherence checks
 
     result = attach_checks(result, dataset)
     if job.options.uncertainty:
-        from assess.analysis.uncertainty import attach
+        from assess.analysis.uncertainty import attach_uncertainty
         from assess.analysis.uncertainty import uncertainty as analyse
 
         draws = analyse(dataset, job.scheme, draws=job.options.uncertainty, year=job.year, as_of=job.as_of)
-        result = attach(result, draws)
+        result = attach_uncertainty(result, draws)
     return result
 
 

@@ -37,7 +37,7 @@ def per_group_table(source: Result | Uncertainty, lang: str) -> tuple[pd.DataFra
         )
     if source.uncertainty is None:
         raise ValueError(
-            "This result has no uncertainty analysis; add one with assess.analysis.uncertainty.attach(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`."
+            "This result has no uncertainty analysis; add one with assess.analysis.uncertainty.attach_uncertainty(result, assess.uncertainty(...)) or `assess score --uncertainty 1000`."
         )
     draws = (source.meta.get("uncertainty") or {}).get("draws")
     return source.uncertainty, [(b.name, getattr(b.label, lang, b.name)) for b in source.scheme.grades.bands], draws

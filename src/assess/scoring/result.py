@@ -88,15 +88,15 @@ class Result:
         With a previous year's scores: every group of either year, marked ``both``,
         ``new`` or ``gone``, with the change in score, rank and grade.
     uncertainty : DataFrame, optional
-        From :func:`assess.analysis.uncertainty.attach`: per group the score and rank intervals and
+        From :func:`assess.analysis.uncertainty.attach_uncertainty`: per group the score and rank intervals and
         the probability of each grade (columns in :class:`assess.analysis.uncertainty.Uncertainty`);
         its settings and sensitivity indices are in ``meta["uncertainty"]``.
     scenarios : DataFrame, optional
-        From :func:`assess.analysis.scenarios.attach`: score, rank and grade of every group
+        From :func:`assess.analysis.scenarios.attach_scenarios`: score, rank and grade of every group
         under the scheme and each one-at-a-time alternative (``scenario, group_id,
         final_score, rank, grade``).
     coherence : DataFrame, optional
-        From :func:`assess.analysis.scenarios.attach`: the coherence checks of
+        From :func:`assess.analysis.scenarios.attach_scenarios`: the coherence checks of
         :func:`assess.analysis.coherence.coherence`.
     inputs : dict of DataFrame
         The validated input sheets (with ``_row``, the Excel row), so that a report can
