@@ -185,7 +185,7 @@ def _new_workbook(text: str) -> str:
 
 def _new_sample(text: str) -> str:
     """``sample PATH``: a new ``.xlsx`` file, or a folder that holds no CSV file of an input table yet."""
-    from assess.intake.read import _sheet_name
+    from assess.intake.read import table_of_sheet
 
     path = Path(text).expanduser()
     if path.suffix.lower() == ".xlsx":
@@ -195,7 +195,7 @@ def _new_sample(text: str) -> str:
             f"{text!r} is a file; give a folder for the CSV files (it is made if missing), or a name ending in .xlsx"
         )
     if path.is_dir():
-        taken = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv" and _sheet_name(p.stem))
+        taken = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv" and table_of_sheet(p.stem))
         if taken:
             raise argparse.ArgumentTypeError(
                 f"{text!r} already holds {', '.join(taken[:3])}{' ...' if len(taken) > 3 else ''}, and assess does not replace them "

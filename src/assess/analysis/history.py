@@ -41,7 +41,7 @@ def read_previous(path: str | Path) -> pd.DataFrame:
     Anything else is an :class:`InputError` naming the cell, never a traceback or a group
     counted twice.
     """
-    from assess.intake.read import _check_archive
+    from assess.intake.read import check_archive
 
     path = Path(path)
     if not path.is_file():
@@ -50,7 +50,7 @@ def read_previous(path: str | Path) -> pd.DataFrame:
         error = {"error": f"{FileNotFoundError.__name__}: {en}"}  # English names the error as Python does
         raise InputError([_problem(path, None, None, None, "unreadable", error, {"error": zh})])
     try:
-        _check_archive(path)
+        check_archive(path)
         frame = pd.read_excel(path, sheet_name="scores", dtype=object, engine="openpyxl")
     except InputError as exc:  # encrypted, .xls, damaged or a zip bomb: intake's own words
         raise InputError(

@@ -569,7 +569,7 @@ def monitor(
     before_end = period.previous_end()
     before = _standing(as_known(data, before_end), period.year, before_end, scheme) if before_end is not None else None
     progress = _progress(t, period, ledger, now, before)
-    from assess.scoring.steps import _now
+    from assess.common.localtime import generated_now
 
     meta = {
         "input": Path(data.source).name if data.source else "",
@@ -577,7 +577,7 @@ def monitor(
         "scheme_name": scheme.name,
         "scheme_sha256": scheme.sha256,
         "version": __version__,
-        "generated_at": _now(),
+        "generated_at": generated_now(),
         "year": period.year,
         "as_of": d.date().isoformat(),
         "period": period.label,

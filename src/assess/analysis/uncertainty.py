@@ -76,7 +76,7 @@ from pydantic import ValidationError
 from assess.analysis.sensitivity import DISPLAY_COLUMNS, for_display, sobol_indices
 from assess.common.errors import SchemeError
 from assess.common.messages import Domain
-from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, _scheme_error, default_scheme, parse_scheme
+from assess.intake.scheme import Normalize, Scheme, UncertaintySettings, default_scheme, parse_scheme, scheme_error
 from assess.intake.validate import Dataset
 from assess.scoring.indicators import Window, share_counts
 from assess.scoring.kernel import TOL as TOL  # the one scorer's; its names stay importable from here
@@ -745,7 +745,7 @@ def uncertainty(
         try:
             settings = UncertaintySettings.model_validate({**settings.model_dump(), **update})
         except ValidationError as exc:
-            raise _scheme_error(exc, "uncertainty") from None
+            raise scheme_error(exc, "uncertainty") from None
     model = _model(dataset, year, as_of, scheme, settings)
     cells = settings.draws * max(len(model.groups), 1)
     if cells > MAX_CELLS:

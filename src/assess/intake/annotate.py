@@ -32,7 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assess.common.errors import AssessError
 from assess.common.messages import Domain, check_lang
 from assess.intake.problems import Problem
-from assess.intake.read import _sheet_name, atomic_path
+from assess.intake.read import atomic_path, table_of_sheet
 from assess.intake.spec import SHEETS
 
 __all__ = ["annotate", "Annotated", "check_target", "ANNOTATE_WORDS", "LIST_SHEET", "RED"]
@@ -130,7 +130,7 @@ def _sheet(book: openpyxl.Workbook, p: Problem) -> Worksheet | None:
         return book[p.sheet_label]
     if p.sheet in book.sheetnames:
         return book[p.sheet]
-    return next((ws for ws in book.worksheets if _sheet_name(ws.title) == p.sheet), None)
+    return next((ws for ws in book.worksheets if table_of_sheet(ws.title) == p.sheet), None)
 
 
 def _header_index(ws: Worksheet, name: str, sheet: str) -> int | None:

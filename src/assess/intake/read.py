@@ -142,7 +142,7 @@ def _suggest(sheet: str, text: str) -> Column | None:
     return names[match[0]] if match else None
 
 
-def _sheet_name(name: str) -> str | None:
+def table_of_sheet(name: str) -> str | None:
     """The table a sheet (or CSV file stem) holds, by its English or Chinese name, or None."""
     key = normalise_name(name)
     return _SHEET_KEYS.get(key)
@@ -639,7 +639,7 @@ def _damaged(source: str, detail: str) -> InputError:
     return _refuse(source, _said("damaged", detail=detail))
 
 
-def _check_archive(path: Path) -> None:
+def check_archive(path: Path) -> None:
     """Refuse, before any parsing, files that are not plain .xlsx: encrypted, .xls, damaged, zip bombs."""
     source = path.name
     with path.open("rb") as fh:
@@ -769,12 +769,12 @@ _APPS = "Excel / WPS"
 def _read_xlsx(path: Path) -> RawTables:
     """Read a workbook: values with calamine, structure (formulas, merges, hidden rows) from its parts."""
     source = path.name
-    _check_archive(path)
+    check_archive(path)
     problems: list[Problem] = []
     warnings: list[Problem] = []
     try:
         archive = zipfile.ZipFile(path)
-    except Exception as exc:  # pragma: no cover - _check_archive opened it already
+    except Exception as exc:  # pragma: no cover - check_archive opened it already
         raise _damaged(source, f"{type(exc).__name__}: {exc}") from None
     try:
         try:
@@ -828,7 +828,7 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
         for part in reader.facts.sheets:
             title = part.name
             where = f"sheet {title!r}: "
-            sheet = _sheet_name(title)
+            sheet = table_of_sheet(title)
             if sheet is None:
                 continue
             hidden = part.state != "visible"
@@ -1281,7 +1281,7 @@ def _read_csv_folder(path: Path) -> RawTables:
     csvs = _csv_files(path)
     broken: dict[str, str] = {}
     for entry in sorted(path.iterdir()):  # named like a table but no file to read: never silently left out
-        sheet = _sheet_name(entry.stem) if entry.suffix.lower() == ".csv" else None
+        sheet = table_of_sheet(entry.stem) if entry.suffix.lower() == ".csv" else None
         if sheet is None or entry.is_file():
             continue
         kind = (
@@ -1308,7 +1308,7 @@ def _read_csv_folder(path: Path) -> RawTables:
         )
         broken.setdefault(sheet, f"{source}/{entry.name}")
     for file in csvs:
-        sheet = _sheet_name(file.stem)
+        sheet = table_of_sheet(file.stem)
         if sheet is None:
             continue
         name = f"{source}/{file.name}"

@@ -515,7 +515,7 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _scheme_error(exc: ValidationError, source: str) -> SchemeError:
+def scheme_error(exc: ValidationError, source: str) -> SchemeError:
     lines = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "tagged-union"))
@@ -541,7 +541,7 @@ def parse_scheme(data: Any, source: str = "scheme") -> Scheme:
     try:
         return Scheme.model_validate(data)
     except ValidationError as exc:
-        raise _scheme_error(exc, source) from None
+        raise scheme_error(exc, source) from None
 
 
 def read_scheme_yaml(text: str, source: str = "scheme") -> Any:
@@ -652,7 +652,7 @@ def saved_scheme(data: Any) -> Scheme:
     except ValidationError as exc:
         extra = [e["loc"] for e in exc.errors() if e["type"] == "extra_forbidden"]
         if not extra or len(extra) != len(exc.errors()):
-            raise _scheme_error(exc, "saved result") from None
+            raise scheme_error(exc, "saved result") from None
         cleaned = copy.deepcopy(data)
         for loc in extra:
             node = cleaned

@@ -636,7 +636,9 @@ def scenario_figure(result: Result, lang: str = "en") -> Figure:
 
     table = result.scenarios
     if table is None or table.empty:
-        raise ValueError("This result has no scenario table; add one with assess.analysis.scenarios.attach_scenarios(result).")
+        raise ValueError(
+            "This result has no scenario table; add one with assess.analysis.scenarios.attach_scenarios(result)."
+        )
     lang, font = _figure_lang(lang)
     bands = band_labels(result, lang)
     order = list(bands)
