@@ -114,7 +114,7 @@ def snapshot_of(source: Path, folder: Path) -> tuple[Path, Path]:
 
 def report_phase(out: Path) -> float:
     """Wall time of the last run's report phase (after scoring, before the index), from its ledger."""
-    from assess.batch.ledger import read_ledger
+    from assess.batch._ledger import read_ledger
 
     return [r for r in read_ledger(out) if r["event"] == "end"][-1]["seconds"]
 
@@ -127,8 +127,8 @@ def floor(results: Path, template: Path, groups: list[str], cwd: Path) -> float:
     """
     from jupyter_client import BlockingKernelClient
 
-    from assess.batch.engine import KernelSettings, WarmKernel
-    from assess.batch.runner import template_imports
+    from assess.batch._engine import KernelSettings, WarmKernel
+    from assess.batch._runner import template_imports
 
     text = template.read_text(encoding="utf-8")
     settings = KernelSettings(preload=KernelSettings().preload + template_imports(text))
@@ -193,7 +193,7 @@ def pdf_ratio(
     # Each checkout's subset font is cut (once per user) before anything is timed: what is
     # measured is a run as an office sees it every day, not the first one on a new machine.
     for label, (path, _) in sources.items():
-        seconds = sh(sys.executable, "-c", "from assess.reporting.pdf import warm; warm('zh')", env=environment(path))
+        seconds = sh(sys.executable, "-c", "from assess.reporting._pdf import warm; warm('zh')", env=environment(path))
         print(f"  {label or 'this checkout'}: fonts ready ({seconds:.1f} s, CPU {last_cpu:.1f} s)", flush=True)
     for i in range(repeat):
         for label, (path, source_template) in sources.items():
@@ -232,10 +232,10 @@ def pdf_ratio(
     )
     bound = out / "reports.pdf"
     if bound.is_file():
-        from assess.reporting import pages
+        from assess.reporting import _pages as pages
         from assess.reporting import sections as report  # noqa: F401  (imported by the run before it binds)
-        from assess.reporting.pdf import bind_reports, warm
-        from assess.scoring.result import load_result
+        from assess.reporting._pdf import bind_reports, warm
+        from assess.scoring._result import load_result
 
         result = load_result(out / "results")
         warm("zh")

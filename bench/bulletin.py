@@ -31,8 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 import assess
-from assess.analysis.monitor import monitor
-from assess.batch.pipeline import write_sample
+from assess.analysis._monitor import monitor
+from assess.batch._pipeline import write_sample
 from assess.reporting import bulletin
 
 CPU: dict[str, float] = {}

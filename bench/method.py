@@ -5,7 +5,7 @@
 For each size: a synthetic year (the sample generator, not timed), then, best of
 ``--repeat``, the nominal ``assess.score``, ``assess.uncertainty`` with ``--draws`` draws
 (default settings: weights and evidence varied, Sobol sensitivity on 256 base draws), and the
-scenario table with the coherence checks (:func:`assess.analysis.scenarios.attach_scenarios`). Prints
+scenario table with the coherence checks (:func:`assess.analysis._scenarios.attach_scenarios`). Prints
 seconds and each as a ratio to the nominal run.
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import assess
-from assess.analysis.scenarios import alternatives, attach_scenarios
-from assess.batch.pipeline import write_sample
+from assess.analysis._scenarios import alternatives, attach_scenarios
+from assess.batch._pipeline import write_sample
 
 
 def best(fn: Callable[[], object], repeat: int) -> float:

@@ -5,7 +5,7 @@ For each workbook — the 38-group sample and a 2,000-group one written by the s
 turn:
 
 * ``raw``: python-calamine reading every sheet to Python values (no checks at all);
-* ``read``: :func:`assess.intake.read.read_tables` (values, structure, located problems);
+* ``read``: :func:`assess.intake._read.read_tables` (values, structure, located problems);
 * ``load``: :func:`assess.load` (read + coercion and validation, what every command pays);
 
 and the ratios ``read / raw`` and ``load / raw``, of wall time and of CPU time (the process's
@@ -29,7 +29,7 @@ from pathlib import Path
 import python_calamine
 
 import assess
-from assess.intake.read import read_tables
+from assess.intake._read import read_tables
 
 HERE = Path(__file__).resolve().parents[1]
 
@@ -90,7 +90,7 @@ def main() -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     large = args.cache / f"sample-{args.groups}-groups.xlsx"
     if not large.exists():
-        from assess.batch.pipeline import write_sample
+        from assess.batch._pipeline import write_sample
 
         print(f"writing {large} ...", flush=True)
         write_sample(large, groups=args.groups)

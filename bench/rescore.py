@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 import assess
-from assess.intake.validate import Dataset
+from assess.intake._validate import Dataset
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring import dataset  # noqa: E402  (bench/scoring.py: the 2,000-group sample)

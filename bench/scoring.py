@@ -17,8 +17,8 @@ import tracemalloc
 import pandas as pd
 
 import assess
-from assess.intake.sample import make_sample
-from assess.intake.validate import Dataset
+from assess.intake._sample import make_sample
+from assess.intake._validate import Dataset
 
 
 def dataset(groups: int) -> Dataset:

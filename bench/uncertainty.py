@@ -20,10 +20,10 @@ from pathlib import Path
 import numpy as np
 
 import assess
-from assess.batch.pipeline import write_sample
-from assess.intake.scheme import UncertaintySettings, default_scheme
+from assess.batch._pipeline import write_sample
+from assess.intake._scheme import UncertaintySettings, default_scheme
 
-engine = importlib.import_module("assess.analysis.uncertainty")  # the module; assess.uncertainty is the function
+engine = importlib.import_module("assess.analysis._uncertainty")  # the module; assess.uncertainty is the function
 
 
 def main() -> None:
@@ -47,7 +47,7 @@ def main() -> None:
         result = assess.uncertainty(dataset, draws=args.draws, seed=0, year=args.year)
         times.append(time.perf_counter() - start)
     print(
-        f"assess.analysis.uncertainty, whole analysis: best {min(times):.2f} s, median {statistics.median(times):.2f} s of {args.repeat}"
+        f"assess.analysis._uncertainty, whole analysis: best {min(times):.2f} s, median {statistics.median(times):.2f} s of {args.repeat}"
     )
 
     # one run, stage by stage

@@ -56,7 +56,7 @@ def copy_tables(tables: dict) -> dict:
 def sample_frames() -> Callable[..., dict]:
     """``make_sample(**kwargs)``, each set of arguments generated once per session; every call
     returns a fresh copy of the frames, so a test may change them."""
-    from assess.intake.sample import make_sample
+    from assess.intake._sample import make_sample
 
     made: dict[tuple, dict] = {}
 
@@ -98,7 +98,7 @@ def planted_scored(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_year_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``assess sample`` of 4 groups as a folder of CSV files, written once; read only (copy it
     with ``shutil.copytree`` to change it)."""
-    from assess.batch.pipeline import write_sample
+    from assess.batch._pipeline import write_sample
 
     return write_sample(tmp_path_factory.mktemp("sample-csv") / "year", groups=4)
 
@@ -108,6 +108,6 @@ def sample_year(tmp_path_factory: pytest.TempPathFactory):
     """``assess sample`` (38 groups, 2025, seed 0, the ``indicators`` sheet too) written as an
     .xlsx workbook and loaded once; read only."""
     import assess
-    from assess.batch.pipeline import write_sample
+    from assess.batch._pipeline import write_sample
 
     return assess.load(write_sample(tmp_path_factory.mktemp("sample-xlsx") / "sample.xlsx"))

@@ -14,41 +14,38 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from assess import _moved
-from assess.common.lazy import lazy_exports
-from assess.common.version import __version__
+from assess.common import __version__, lazy_exports
 
 if TYPE_CHECKING:
-    from assess.analysis.history import compare
-    from assess.analysis.monitor import monitor
-    from assess.analysis.uncertainty import uncertainty
-    from assess.common.errors import AssessError, SchemeError
-    from assess.intake.problems import InputError, Problem
-    from assess.intake.scheme import Scheme, default_scheme, load_scheme
-    from assess.intake.validate import Dataset, load
-    from assess.scoring.compute import score
-    from assess.scoring.prepared import Prepared, prepare
-    from assess.scoring.result import Result, load_result, save_result
+    from assess.analysis import compare, monitor, uncertainty
+    from assess.batch import ReportOptions, run_assessment
+    from assess.common import AssessError, SchemeError
+    from assess.intake import Dataset, InputError, Problem, Scheme, default_scheme, load, load_scheme, validate
+    from assess.scoring import Prepared, Result, load_result, prepare, save_result, score
 
 #: public name -> the module that defines it
 _PUBLIC = {
-    "AssessError": "assess.common.errors",
-    "SchemeError": "assess.common.errors",
-    "InputError": "assess.intake.problems",
-    "Problem": "assess.intake.problems",
-    "Scheme": "assess.intake.scheme",
-    "default_scheme": "assess.intake.scheme",
-    "load_scheme": "assess.intake.scheme",
-    "Dataset": "assess.intake.validate",
-    "load": "assess.intake.validate",
-    "score": "assess.scoring.compute",
-    "prepare": "assess.scoring.prepared",  # the data half of score, once
-    "Prepared": "assess.scoring.prepared",
-    "Result": "assess.scoring.result",
-    "load_result": "assess.scoring.result",
-    "save_result": "assess.scoring.result",
-    "compare": "assess.analysis.history",
-    "monitor": "assess.analysis.monitor",  # the function: the figures of a month's bulletin
-    "uncertainty": "assess.analysis.uncertainty",  # the function (the module is assess.analysis.uncertainty)
+    "AssessError": "assess.common._errors",
+    "SchemeError": "assess.common._errors",
+    "InputError": "assess.intake._problems",
+    "Problem": "assess.intake._problems",
+    "Scheme": "assess.intake._scheme",
+    "default_scheme": "assess.intake._scheme",
+    "load_scheme": "assess.intake._scheme",
+    "Dataset": "assess.intake._validate",
+    "load": "assess.intake._validate",
+    "validate": "assess.intake._validate",  # every problem as data, without raising
+    "score": "assess.scoring._compute",
+    "prepare": "assess.scoring._prepared",  # the data half of score, once
+    "Prepared": "assess.scoring._prepared",
+    "Result": "assess.scoring._result",
+    "load_result": "assess.scoring._result",
+    "save_result": "assess.scoring._result",
+    "compare": "assess.analysis._history",
+    "monitor": "assess.analysis._monitor",  # the function: the figures of a month's bulletin
+    "uncertainty": "assess.analysis._uncertainty",  # the function
+    "run_assessment": "assess.batch._pipeline",  # the whole year end: what `assess run` does
+    "ReportOptions": "assess.batch._options",
 }
 _SUBPACKAGES = ("common", "intake", "scoring", "analysis", "reporting", "batch", "cli")
 
@@ -57,6 +54,7 @@ __all__ = [
     "Dataset",
     "InputError",
     "Prepared",
+    "ReportOptions",
     "Problem",
     "Result",
     "Scheme",
@@ -69,9 +67,11 @@ __all__ = [
     "load_scheme",
     "monitor",
     "prepare",
+    "run_assessment",
     "save_result",
     "score",
     "uncertainty",
+    "validate",
 ]
 
 

@@ -14,13 +14,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from assess.common.errors import AssessError
-from assess.common.version import __version__
-from assess.intake.problems import InputError, Problem
-from assess.intake.scheme import MAX_DRAWS
+from assess.common import AssessError, __version__
+from assess.intake import MAX_DRAWS, InputError, Problem
 
 if TYPE_CHECKING:
-    from assess.batch.options import ReportOptions
+    from assess.batch import ReportOptions
 
 Subparsers = argparse._SubParsersAction  # the type of `add_subparsers()`, for the _add_* functions
 
@@ -185,7 +183,7 @@ def _new_workbook(text: str) -> str:
 
 def _new_sample(text: str) -> str:
     """``sample PATH``: a new ``.xlsx`` file, or a folder that holds no CSV file of an input table yet."""
-    from assess.intake.read import table_of_sheet
+    from assess.intake import table_of_sheet
 
     path = Path(text).expanduser()
     if path.suffix.lower() == ".xlsx":
@@ -216,7 +214,7 @@ def _can_write_in(folder: Path) -> bool:
 
 
 def _scheme(args: argparse.Namespace):
-    from assess.intake.scheme import load_scheme, parse_scheme
+    from assess.intake import load_scheme, parse_scheme
 
     scheme = load_scheme(getattr(args, "scheme", None))
     if getattr(args, "office", None):  # --office names the office, over the scheme's `office`
@@ -244,7 +242,7 @@ def _workbook_name(text: str) -> str:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from assess.reporting.workbook import write_template
+    from assess.reporting import write_template
 
     parser = args.template_parser
     if not args.force:
@@ -257,9 +255,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
             parser.error(_text(args, "data_month_need_group", data="--data", month="--month", group="--group"))
         _say(args, _text(args, "wrote", path=write_template(args.path)))
         return EXIT_OK
-    from assess.common.messages import message
-    from assess.intake.collect import submission_tables
-    from assess.intake.validate import load
+    from assess.common import message
+    from assess.intake import load, submission_tables
 
     if not args.data or not args.month:
         parser.error(
@@ -282,8 +279,8 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    from assess.common.messages import message
-    from assess.intake.collect import collect
+    from assess.common import message
+    from assess.intake import collect
 
     def say(key: str, **values: object) -> str:
         return message("collect", key, args.lang, **values)
@@ -342,7 +339,7 @@ def _columns(rows: list[list[str]]) -> str:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from assess.batch.pipeline import write_sample
+    from assess.batch import write_sample
 
     _say(args, _text(args, "wrote", path=write_sample(args.path, year=args.year, groups=args.groups, seed=args.seed)))
     return EXIT_OK
@@ -363,9 +360,8 @@ def _warn_to_stderr(lang: str) -> Callable[[Problem], None]:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from assess.intake.annotate import annotate, check_target
-    from assess.intake.validate import load
-    from assess.scoring.preflight import preflight
+    from assess.intake import annotate, check_target, load
+    from assess.scoring import preflight
 
     if args.annotate:
         check_target(args.data, args.annotate)  # refused before anything is read
@@ -373,7 +369,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     scheme = _scheme(args)
     year = args.year or (int(args.as_of[:4]) if args.as_of else None)  # --as-of alone names its year
     if args.as_of and int(args.as_of[:4]) != year:
-        from assess.common.errors import OptionError
+        from assess.common import OptionError
 
         raise OptionError(
             [_text(args, "as_of_outside", as_of_option="--as-of", as_of=args.as_of, year_option="--year", year=year)]
@@ -403,7 +399,7 @@ def _check_new(path: str, force: bool, lang: str) -> None:
     unless ``--force``, as ``template`` and ``sample`` never replace one."""
     target = Path(path).expanduser()
     if not force and (target.exists() or target.is_symlink()):
-        from assess.common.messages import message
+        from assess.common import message
 
         raise AssessError(message("outputs", "annotate_exists", lang, path=path, option="--force"))
 
@@ -415,7 +411,7 @@ def _wait_line(text: str) -> None:
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Before anything is read or written: no output of this run may replace one of its inputs."""
-    from assess.batch.pipeline import check_outputs
+    from assess.batch import check_outputs
 
     check_outputs(
         args.out, data=args.data, previous=args.previous, scheme=args.scheme, template=getattr(args, "template", None)
@@ -423,7 +419,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from assess.batch.pipeline import score_to
+    from assess.batch import score_to
 
     _check_outputs(args)
     result = score_to(
@@ -447,7 +443,7 @@ def _lang(args: argparse.Namespace) -> str:
 
 def _words(lang: str, key: str, **values: object) -> str:
     """A console phrase from the catalogue (domain ``console``)."""
-    from assess.common.messages import message
+    from assess.common import message
 
     return message("console", key, lang, **values)
 
@@ -459,7 +455,7 @@ def _text(args: argparse.Namespace, key: str, **values: object) -> str:
 
 def _sizes(args: argparse.Namespace, tables: dict) -> str:
     """``38 groups, 456 ledger, ...`` (Chinese: the sheets' Chinese names): the rows of each sheet read."""
-    from assess.intake.spec import SHEETS
+    from assess.intake import SHEETS
 
     lang = _lang(args)
     named = [(SHEETS[name].zh if lang == "zh" and name in SHEETS else name, len(t)) for name, t in tables.items()]
@@ -494,7 +490,7 @@ def _report_run(args: argparse.Namespace, summary, out: Path) -> int:
 
 def _report_options(args: argparse.Namespace) -> ReportOptions:
     """The command's options (of `score`, `run` or `demo`) as the one value the library takes."""
-    from assess.batch.options import DEFAULT_TEMPLATE, ReportOptions
+    from assess.batch import DEFAULT_TEMPLATE, ReportOptions
 
     given = vars(args)
     only = given.get("only")
@@ -518,7 +514,7 @@ _BATCH_KNOBS = ("workers", "isolation", "executor", "timeout", "retries", "recyc
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from assess.batch.ledger import format_status, run_status
+    from assess.batch import format_status, run_status
 
     try:
         status = run_status(args.out)
@@ -530,7 +526,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from assess.batch.pipeline import run_assessment
+    from assess.batch import run_assessment
 
     _check_outputs(args)
     summary = run_assessment(
@@ -541,9 +537,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from assess.batch.pipeline import run_assessment, write_sample
-    from assess.common.extras import require
-    from assess.common.outlock import output_lock
+    from assess.batch import run_assessment, write_sample
+    from assess.common import output_lock, require
 
     require("reports")  # before the sample is written: a missing extra leaves nothing behind
     if args.pdf:
@@ -554,7 +549,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         _say(args, _text(args, "sample_year", year=args.year, path=data))
         summary = run_assessment(data, args.year, out, _report_options(args), progress=not args.quiet)
         status = _report_run(args, summary, out)
-        from assess.batch.bulletin import write_bulletin  # the June bulletin of the sample year
+        from assess.batch import write_bulletin
 
         files = write_bulletin(
             data, out, month=f"{args.year}-06", lang=args.lang, pdf=args.pdf, kernel_name=args.kernel
@@ -565,7 +560,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _quarter(text: str) -> str:
     """``--quarter``: a quarter ``YYYY-Qn``."""
-    from assess.analysis.monitor import parse_period
+    from assess.analysis import parse_period
 
     try:
         return parse_period(quarter=text).label
@@ -574,7 +569,7 @@ def _quarter(text: str) -> str:
 
 
 def _cmd_bulletin(args: argparse.Namespace) -> int:
-    from assess.batch.bulletin import write_bulletin
+    from assess.batch import write_bulletin
 
     files = write_bulletin(
         args.data, args.out, month=args.month, quarter=args.quarter, scheme=_scheme(args), lang=args.lang,
@@ -588,7 +583,7 @@ def _cmd_bulletin(args: argparse.Namespace) -> int:
 
 def _cmd_scheme_check(args: argparse.Namespace) -> int:
     """``assess scheme check FILE``: validate a scheme; a bad one exits 2 listing every problem."""
-    from assess.intake.scheme import load_scheme
+    from assess.intake import load_scheme
 
     scheme = load_scheme(args.file)  # raises SchemeError (exit 2) naming each key, value and fix
     indicators = sum(1 for _ in scheme.indicators)
@@ -603,7 +598,7 @@ def _cmd_scheme_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_scheme_show(args: argparse.Namespace) -> int:
-    from assess.intake.scheme import DEFAULT_SCHEME_TEXT
+    from assess.intake import DEFAULT_SCHEME_TEXT
 
     print(DEFAULT_SCHEME_TEXT if args.scheme is None else _scheme(args).text, end="")
     return EXIT_OK

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assess.intake.sample import make_sample
-from assess.reporting.workbook import write_tables
+from assess.intake._sample import make_sample
+from assess.reporting._workbook import write_tables
 
 YEAR = 2025
 LONG_GROUP = "G01"

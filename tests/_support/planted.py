@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assess.batch.pipeline import score_to
-from assess.intake.sample import make_sample
-from assess.reporting import pages
+from assess.batch._pipeline import score_to
+from assess.intake._sample import make_sample
+from assess.reporting import _pages as pages
 from assess.reporting import sections as report
-from assess.reporting.workbook import write_tables
-from assess.scoring.result import Result
+from assess.reporting._workbook import write_tables
+from assess.scoring._result import Result
 
 PLANTED_NAME = "<script>alert(1)</script>"
 PLANTED_COMMENT = '<img src=x onerror="alert(2)">'

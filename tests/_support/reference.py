@@ -2,7 +2,7 @@
 
 This module is the test suite's second opinion on the scoring.  It was written from
 the scoring rules of docs/reference/scoring.md alone (plus the package's documented choices where they leave room) and never
-looks at ``assess.scoring.indicators`` or ``assess.scoring.compute``.  Everything is a loop over groups and
+looks at ``assess.scoring._indicators`` or ``assess.scoring._compute``.  Everything is a loop over groups and
 rows with plain Python numbers and ``datetime.date``; no vectorised pandas.
 
 Choices where the rules leave room (the same ones the package documents):

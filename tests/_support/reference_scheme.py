@@ -2,7 +2,7 @@
 
 The generalisation of ``tests/_support/reference.py`` (which is the default scheme written out by hand).
 It reads the scheme only through ``scheme.model_dump()`` — plain dicts and lists — and never
-looks at ``assess.scoring.indicators``, ``assess.scoring.compute`` or ``assess.scoring.ratings``.  The raw built-in
+looks at ``assess.scoring._indicators``, ``assess.scoring._compute`` or ``assess.scoring._ratings``.  The raw built-in
 indicators and the adjustments come from ``tests/_support/reference.py`` (same windows, same choices);
 everything after that — normalisation, aggregation, adjustments, quotas, rank — is a loop over
 groups with plain Python floats.

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.intake.sample import make_sample
-from assess.intake.validate import Dataset
-from assess.reporting.workbook import write_scores
+from assess.intake._sample import make_sample
+from assess.intake._validate import Dataset
+from assess.reporting._workbook import write_scores
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +62,11 @@ def test_compare_names_what_last_year_lacks(two_years) -> None:
 
 
 def test_compare_is_public() -> None:
-    assert "compare" in assess.__all__ and assess.compare is assess.analysis.history.compare
+    assert "compare" in assess.__all__ and assess.compare is assess.analysis._history.compare
 
 
 def test_last_year_scores_that_are_not_there_are_one_located_problem_in_each_language(tmp_path) -> None:
-    from assess.analysis.history import read_previous
+    from assess.analysis._history import read_previous
 
     missing = tmp_path / "scores2024.xlsx"
     with pytest.raises(assess.InputError) as caught:

@@ -1,4 +1,4 @@
-"""Nominal weight against effective importance (assess.analysis.importance), by hand and on the sample."""
+"""Nominal weight against effective importance (assess.analysis._importance), by hand and on the sample."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.analysis.importance import IMPORTANCE_COLUMNS, importance
-from assess.intake.scheme import default_scheme
-from assess.reporting.workbook import write_scores
+from assess.analysis._importance import IMPORTANCE_COLUMNS, importance
+from assess.intake._scheme import default_scheme
+from assess.reporting._workbook import write_scores
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,7 +101,7 @@ def test_correlation_ratio_sees_a_non_linear_dependence() -> None:
 def test_correlation_ratio_of_continuous_indicators_by_binning() -> None:
     """2,000 units, y = 2·x1 + x2 with x1, x2 independent uniform: S1 = 4/5, S2 = 1/5; binned
     estimates err upward by about (B − 1)/(n − 1) ≈ 0.02 of the rest."""
-    from assess.analysis.importance import correlation_ratio
+    from assess.analysis._importance import correlation_ratio
 
     rng = np.random.default_rng(0)
     x1, x2 = rng.random((2, 2000))
@@ -171,8 +171,8 @@ def test_importance_figure_in_both_languages() -> None:
 
 
 def test_importance_sentence_names_the_largest_gaps(sample_2025_result: assess.Result, tmp_path: Path) -> None:
+    from assess.reporting._pages import write_index
     from assess.reporting.figures import importance_sentence
-    from assess.reporting.pages import write_index
 
     result = _hand_result()
     # gaps (share − weight): ledger_on_time 0.5 − 0.12 = +0.38 (largest, first by name), rating_score 0 − 0.24

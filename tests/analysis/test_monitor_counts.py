@@ -1,4 +1,4 @@
-"""The bulletin's figures (assess.analysis.monitor) on a small workbook built by hand.
+"""The bulletin's figures (assess.analysis._monitor) on a small workbook built by hand.
 
 Every expected number below was counted by hand from the rows of :func:`sheets` (the
 comments say which rows), not by the code under test.
@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assess.analysis.monitor import as_known, monitor, parse_period
-from assess.intake.validate import load
+from assess.analysis._monitor import as_known, monitor, parse_period
+from assess.intake._validate import load
 from monitor_sheets import sheets
 from workbooks import write_workbook
 
@@ -107,7 +107,7 @@ def test_ledger_filed_after_the_month_end(workbook: Path, may) -> None:
     july = monitor(load(workbook), month="2025-07")
     late = july.repeatedly_late.set_index("group_id")
     assert late.at["G3", "late_or_missing"] == 3  # May late (10 June), June late (3 July), July missing
-    from assess.analysis.monitor import _ledger_status
+    from assess.analysis._monitor import _ledger_status
 
     june_seen_in_july = _ledger_status(
         as_known(load(workbook), "2025-07-31").tables, "2025-06", pd.Timestamp("2025-07-31")
@@ -211,7 +211,7 @@ def test_html_repr_escapes(june) -> None:
 
 
 def test_a_groups_course_through_the_year(workbook: Path) -> None:
-    from assess.analysis.monitor import trajectories
+    from assess.analysis._monitor import trajectories
 
     course = trajectories(load(workbook), month="2025-06")
     g3 = course[course["group_id"] == "G3"].set_index("month")

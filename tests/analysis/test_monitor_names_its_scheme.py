@@ -3,9 +3,9 @@ bulletin's provenance reads ``scheme_name`` from either (the scheme is no longer
 
 from __future__ import annotations
 
-from assess.analysis.monitor import monitor
-from assess.intake.scheme import Scheme, default_scheme
-from assess.reporting.provenance import facts
+from assess.analysis._monitor import monitor
+from assess.intake._scheme import Scheme, default_scheme
+from assess.reporting._provenance import facts
 
 
 def test_the_bulletin_provenance_names_the_scheme(sample_2025):

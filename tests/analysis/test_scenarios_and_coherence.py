@@ -10,11 +10,11 @@ import pytest
 from scipy import stats
 
 import assess
-from assess.analysis.coherence import coherence, cronbach_alpha, pc1_share, red_flags
-from assess.analysis.scenarios import alternatives, attach_scenarios, grade_line, label
-from assess.intake.sample import make_sample
+from assess.analysis._coherence import coherence, cronbach_alpha, pc1_share, red_flags
+from assess.analysis._scenarios import alternatives, attach_scenarios, grade_line, label
+from assess.intake._sample import make_sample
+from assess.reporting._workbook import write_scores, write_tables
 from assess.reporting.sections import index_remarks, standing_notes
-from assess.reporting.workbook import write_scores, write_tables
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""assess.analysis.sensitivity against SALib (an independent implementation) and the exact indices of
+"""assess.analysis._sensitivity against SALib (an independent implementation) and the exact indices of
 the Ishigami function."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from SALib.analyze import sobol as salib_sobol
 from SALib.sample import sobol as salib_sample
 
-from assess.analysis.sensitivity import sobol_indices
+from assess.analysis._sensitivity import sobol_indices
 
 A, B = 7.0, 0.1
 # Ishigami & Homma (1990): exact first-order and total indices for a = 7, b = 0.1
@@ -52,7 +52,7 @@ def test_indices_are_clipped_for_display_with_their_intervals() -> None:
     a first-order −0.02 ∓ 0.01 shows as 0, interval 0–0; the estimates stay untouched."""
     import pandas as pd
 
-    from assess.analysis.sensitivity import for_display
+    from assess.analysis._sensitivity import for_display
 
     t = pd.DataFrame({"S1": [-0.02, 0.5], "S1_conf": [0.01, 0.1], "ST": [1.04, 0.6], "ST_conf": [0.08, 0.1]})
     d = for_display(t)

@@ -1,4 +1,4 @@
-"""Monte Carlo uncertainty and Sobol sensitivity (assess.uncertainty, assess.analysis.sensitivity).
+"""Monte Carlo uncertainty and Sobol sensitivity (assess.uncertainty, assess.analysis._sensitivity).
 
 The vectorised engine is checked against the ordinary scoring: every draw is rescored
 through :func:`assess.score` with that draw's scheme and evidence, and the components a
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import assess
-from assess.analysis.sensitivity import sobol_indices
-from assess.analysis.uncertainty import (
+from assess.analysis._sensitivity import sobol_indices
+from assess.analysis._uncertainty import (
     FACTORS,
     OUTPUTS,
     attach_uncertainty,
@@ -32,11 +32,11 @@ from assess.analysis.uncertainty import (
     sentence,
 )
 from assess.cli import main
-from assess.intake.scheme import Normalize, default_scheme, parse_scheme
-from assess.intake.validate import Dataset
+from assess.intake._scheme import Normalize, default_scheme, parse_scheme
+from assess.intake._validate import Dataset
 from assess.reporting.figures import group_figure, rank_intervals_figure
-from assess.scoring.compute import competition_rank, grade, normalize_series
-from assess.scoring.result import load_result, save_result
+from assess.scoring._compute import competition_rank, grade, normalize_series
+from assess.scoring._result import load_result, save_result
 from hypothesis_profiles import examples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -336,7 +336,7 @@ def test_bad_settings_say_what_and_how(sample: Dataset) -> None:
 def test_draws_times_groups_is_bounded(sample: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     """The draws × groups arrays are kept whole: above MAX_CELLS the analysis refuses and
     says how many draws fit (here a bound of 20,000 cells for 38 groups: 526 draws)."""
-    engine = sys.modules["assess.analysis.uncertainty"]  # the module (assess.uncertainty is also the function)
+    engine = sys.modules["assess.analysis._uncertainty"]  # the module (assess.uncertainty is also the function)
     monkeypatch.setattr(engine, "MAX_CELLS", 20_000)
     with pytest.raises(
         assess.SchemeError, match=r"1,000 draws × 38 groups is more than 20,000 scored cells; use at most 526 draws"
@@ -697,7 +697,7 @@ def test_attach_saves_loads_and_writes_the_uncertainty_sheet(sample: Dataset, tm
     back = load_result(save_result(result, tmp_path / "results"))
     pd.testing.assert_frame_equal(back.uncertainty, u.table, check_dtype=False)
     assert sentence(back, "G01") == sentence(u, "G01")
-    from assess.reporting.workbook import write_scores
+    from assess.reporting._workbook import write_scores
 
     book = openpyxl.load_workbook(write_scores(back, tmp_path / "scores.xlsx"))
     assert "uncertainty" in book.sheetnames and "sensitivity" in book.sheetnames

@@ -27,8 +27,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
-from assess.batch.ledger import read_ledger
-from assess.common.staging import STAGING_NAME
+from assess.batch._ledger import read_ledger
+from assess.common._staging import STAGING_NAME
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow

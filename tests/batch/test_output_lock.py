@@ -16,10 +16,10 @@ import openpyxl
 import psutil
 import pytest
 
-from assess.batch.pipeline import write_sample
+from assess.batch._pipeline import write_sample
 from assess.cli import main
-from assess.common.outlock import LOCK_NAME, OutputBusy, output_lock, read_holder
-from assess.common.staging import STAGING_NAME
+from assess.common._outlock import LOCK_NAME, OutputBusy, output_lock, read_holder
+from assess.common._staging import STAGING_NAME
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
@@ -28,7 +28,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PAUSED = """
 import os, sys, time
 from pathlib import Path
-import assess.batch.pipeline as pipeline
+import assess.batch._pipeline as pipeline
 
 step = os.environ["ASSESS_TEST_PAUSE"]
 original = getattr(pipeline, step)
@@ -170,7 +170,7 @@ def test_a_run_killed_with_sigkill_leaves_the_outputs_whole_and_the_next_run_tak
 
 FORKED = """
 import os, sys, time
-from assess.common.outlock import output_lock
+from assess.common._outlock import output_lock
 with output_lock(sys.argv[1]):
     if os.fork() == 0:  # a worker of the run: it outlives the run by far
         null = os.open(os.devnull, os.O_RDWR)
@@ -228,7 +228,7 @@ def test_the_busy_message_reads_in_chinese(tmp_path) -> None:
     out = tmp_path / "out"
     with output_lock(out):
         # a second descriptor of this process conflicts like another process would
-        from assess.common import outlock
+        from assess.common import _outlock as outlock
 
         held = dict(outlock._held)
         outlock._held.clear()
@@ -243,7 +243,7 @@ def test_the_busy_message_reads_in_chinese(tmp_path) -> None:
 
 
 def test_demo_on_a_busy_folder_writes_not_even_its_sample(tmp_path, capsys) -> None:
-    from assess.common import outlock
+    from assess.common import _outlock as outlock
 
     out = tmp_path / "out"
     with output_lock(out):

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from assess.batch.pipeline import write_sample
+from assess.batch._pipeline import write_sample
 from assess.cli import main
-from assess.common import staging
-from assess.common.outlock import LOCK_NAME
-from assess.common.staging import STAGING_NAME, DiskFull, human_size, recover, staged
+from assess.common import _staging as staging
+from assess.common._outlock import LOCK_NAME
+from assess.common._staging import STAGING_NAME, DiskFull, human_size, recover, staged
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -45,7 +45,7 @@ def _no_space(path: object) -> OSError:
 
 def test_a_full_disk_after_scores_xlsx_leaves_the_previous_outputs_whole(scored, monkeypatch, capsys) -> None:
     out, second, before = scored
-    import assess.batch.pipeline as pipeline
+    import assess.batch._pipeline as pipeline
 
     real = pipeline.save_result
 
@@ -71,7 +71,7 @@ def test_a_full_disk_after_scores_xlsx_leaves_the_previous_outputs_whole(scored,
 
 def test_a_full_disk_message_in_chinese_names_the_folder_and_the_space(scored, monkeypatch, capsys) -> None:
     out, second, before = scored
-    import assess.batch.pipeline as pipeline
+    import assess.batch._pipeline as pipeline
 
     def full(result, path, lang="en"):
         raise _no_space(path)
@@ -225,7 +225,7 @@ def test_a_really_full_disk_exits_2_and_keeps_the_previous_outputs(small_disk, t
 
 
 def test_a_refused_run_keeps_no_staging_folder_of_its_own_but_keeps_one_it_adopted(tmp_path) -> None:
-    from assess.common.errors import AssessError
+    from assess.common._errors import AssessError
 
     out = tmp_path / "out"
     out.mkdir()

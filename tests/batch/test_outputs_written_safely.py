@@ -16,11 +16,11 @@ import yaml
 
 import assess
 from assess.cli import main
-from assess.common.atomic import atomic_folder, atomic_write
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT
+from assess.common._atomic import atomic_folder, atomic_write
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT
 from assess.reporting import figures as plots
 from assess.reporting import sections as report
-from assess.reporting.workbook import write_tables
+from assess.reporting._workbook import write_tables
 from workbooks import minimal_sheets, write_workbook
 
 
@@ -62,7 +62,7 @@ def test_every_output_file_gets_the_users_umask(tmp_path, data, mask, expected):
 def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
     target = tmp_path / "scores.xlsx"
     target.write_bytes(b"old")
-    from assess.common.atomic import atomic_path
+    from assess.common._atomic import atomic_path
 
     with pytest.raises(RuntimeError), atomic_path(target) as tmp:
         tmp.write_bytes(b"half")
@@ -188,11 +188,11 @@ def test_scheme_labels_are_drawn_as_written(tmp_path, data):
     for name, label in _LABELS.items():
         scheme["components"][name]["label"]["en"] = label
     scheme["grades"]["bands"][1]["label"]["en"] = r"$good$ \o/"
-    s = assess.intake.scheme.parse_scheme(scheme)
+    s = assess.intake._scheme.parse_scheme(scheme)
     ds = assess.load(data)
     result = assess.score(ds, year=2025, scheme=s)
-    from assess.analysis.uncertainty import attach_uncertainty
-    from assess.analysis.uncertainty import uncertainty as analyse
+    from assess.analysis._uncertainty import attach_uncertainty
+    from assess.analysis._uncertainty import uncertainty as analyse
     from assess.reporting.figures import group_figure, rank_intervals_figure
 
     result = attach_uncertainty(result, analyse(ds, s, draws=10, year=2025))

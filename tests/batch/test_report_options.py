@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assess.batch.ledger import Ledger
-from assess.batch.options import DEFAULT_TEMPLATE, BatchError, ReportOptions, report_options
-from assess.batch.pipeline import check_same_content, write_sample
+from assess.batch._ledger import Ledger
+from assess.batch._options import DEFAULT_TEMPLATE, BatchError, ReportOptions, report_options
+from assess.batch._pipeline import check_same_content, write_sample
 from assess.cli import _report_options, build_parser, main
-from assess.common.errors import OptionError
+from assess.common._errors import OptionError
 
 
 def test_the_command_line_becomes_one_report_options_value() -> None:

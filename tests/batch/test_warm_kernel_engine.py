@@ -23,15 +23,16 @@ import yaml
 from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
-from assess.batch import engine, kernel_state
-from assess.batch.executors import BatchError, open_executor
-from assess.batch.fingerprint import code_digest, group_digests, report_fingerprints
-from assess.batch.ledger import Ledger, format_status, read_ledger, run_status
-from assess.batch.pipeline import write_sample
-from assess.batch.runner import ReportBatch, render_reports
+from assess.batch import _engine as engine
+from assess.batch import _kernel_state as kernel_state
+from assess.batch._executors import BatchError, open_executor
+from assess.batch._fingerprint import code_digest, group_digests, report_fingerprints
+from assess.batch._ledger import Ledger, format_status, read_ledger, run_status
+from assess.batch._pipeline import write_sample
+from assess.batch._runner import ReportBatch, render_reports
 from assess.cli import main
-from assess.common.extras import MissingExtraError
-from assess.common.staging import STAGING_NAME
+from assess.common._extras import MissingExtraError
+from assess.common._staging import STAGING_NAME
 
 GROUPS = ["G01", "G02", "G03", "G04"]
 EPOCH = "1767139200"  # 2025-12-31: pins generated_at for byte-equal runs
@@ -50,7 +51,7 @@ def write_template(path: Path, *cells: str) -> Path:
 
 # Reads the saved result: score, rank, the group's own rating comments, and a figure.
 SCORES = """
-from assess.scoring.result import load_result
+from assess.scoring._result import load_result
 import matplotlib.pyplot as plt
 import pandas as pd
 result = load_result(result_dir)
@@ -279,16 +280,16 @@ def test_kernel_state_restores_what_a_report_changed(monkeypatch: pytest.MonkeyP
 def test_preload_reports_a_missing_module_but_not_a_function_imported_from_a_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The template's `from assess.scoring.result import load_result` makes the batch try
-    `assess.scoring.result.load_result` as a possible submodule: not a failure worth a log line."""
+    """The template's `from assess.scoring._result import load_result` makes the batch try
+    `assess.scoring._result.load_result` as a possible submodule: not a failure worth a log line."""
     import matplotlib as mpl
 
-    from assess.batch.runner import template_imports
+    from assess.batch._runner import template_imports
 
-    cell = "from assess.scoring.result import load_result\nimport assess_no_such_module\nfrom assess import nope\n"
+    cell = "from assess.scoring._result import load_result\nimport assess_no_such_module\nfrom assess import nope\n"
     notebook = nbformat.writes(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)]))
     names = template_imports(notebook)
-    assert names == ("assess.scoring.result", "assess.scoring.result.load_result", "assess", "assess.nope")
+    assert names == ("assess.scoring._result", "assess.scoring._result.load_result", "assess", "assess.nope")
     # a package whose attribute shares its name with a submodule that fails on its own import
     (tmp_path / "plantedpkg").mkdir()
     (tmp_path / "plantedpkg" / "__init__.py").write_text("def helper():\n    return 1\n", encoding="utf-8")
@@ -376,12 +377,12 @@ def test_a_lost_worker_process_is_replaced(results: Path, tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_export_error_is_its_own_class(results: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import assess.reporting.pages
+    import assess.reporting._pages
 
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("no converter")
 
-    monkeypatch.setattr(assess.reporting.pages, "render_html", broken)
+    monkeypatch.setattr(assess.reporting._pages, "render_html", broken)
     template = write_template(tmp_path / "t.ipynb", 'print("hello")')
     task = engine.ReportTask(
         "G01", "t", template.read_text(), {"group_id": "G01", "result_dir": str(results), "lang": "en"}, timeout=60
@@ -441,7 +442,7 @@ def test_incremental_runs_redo_only_what_changed(data: Path, tmp_path: Path) -> 
 def test_a_signal_waits_until_the_report_and_its_ledger_line_are_both_written() -> None:
     """Ctrl-C or SIGTERM during held_signals() interrupts only when the block is done, and the
     handlers are put back; without a signal nothing is raised."""
-    from assess.batch.runner import held_signals
+    from assess.batch._runner import held_signals
 
     before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
     done = []

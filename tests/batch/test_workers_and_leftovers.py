@@ -17,9 +17,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 import assess
-from assess.batch import engine, executors
-from assess.batch.engine import clean_stale_temp, pin_notebook, temp_prefix
-from assess.batch.pipeline import write_sample
+from assess.batch import _engine as engine
+from assess.batch import _executors as executors
+from assess.batch._engine import clean_stale_temp, pin_notebook, temp_prefix
+from assess.batch._pipeline import write_sample
 
 SRC = str(Path(assess.__file__).resolve().parents[1])
 EPOCH = "1767139200"
@@ -53,7 +54,7 @@ def test_workers_are_capped_at_the_cores_with_a_warning(
 ) -> None:
     monkeypatch.setattr(executors, "default_workers", lambda: 4)
     monkeypatch.setattr(psutil, "virtual_memory", lambda: SimpleNamespace(available=64 * 2**30))
-    with caplog.at_level(logging.WARNING, logger="assess.batch.executors"):
+    with caplog.at_level(logging.WARNING, logger="assess.batch._executors"):
         assert executors.cap_workers(3) == 3
         assert not caplog.records
         assert executors.cap_workers(16) == 4
@@ -68,7 +69,7 @@ def test_workers_are_capped_by_available_memory(
     monkeypatch.setattr(executors, "default_workers", lambda: 32)
     # 1 GB available: 1024 // 220 = 4 warm kernels
     monkeypatch.setattr(psutil, "virtual_memory", lambda: SimpleNamespace(available=2**30))
-    with caplog.at_level(logging.WARNING, logger="assess.batch.executors"):
+    with caplog.at_level(logging.WARNING, logger="assess.batch._executors"):
         assert executors.cap_workers(8) == 4
         assert executors.cap_workers(4) == 4
     (message,) = [r.getMessage() for r in caplog.records]
@@ -210,9 +211,9 @@ def test_identical_runs_write_identical_notebooks_and_reports(tmp_path: Path) ->
 
 @pytest.mark.slow
 def test_kill_9_during_the_reports_leaves_out_untouched_and_the_next_run_resumes(tmp_path: Path) -> None:
-    from assess.batch.ledger import read_ledger
-    from assess.common.outlock import LOCK_NAME, read_holder
-    from assess.common.staging import STAGING_NAME
+    from assess.batch._ledger import read_ledger
+    from assess.common._outlock import LOCK_NAME, read_holder
+    from assess.common._staging import STAGING_NAME
 
     env = environment(tmp_path)
     data = write_sample(tmp_path / "sample.xlsx", groups=4)

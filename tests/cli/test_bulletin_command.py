@@ -99,7 +99,7 @@ def test_the_sample_june_bulletin_in_chinese_prints_on_four_pages_at_most(tmp_pa
     """38 groups, --lang zh --pdf: at most 4 A4 pages, and not one English word on them."""
     pytest.importorskip("weasyprint")
     pikepdf = pytest.importorskip("pikepdf")
-    from assess.batch.pipeline import write_sample
+    from assess.batch._pipeline import write_sample
 
     data = write_sample(tmp_path / "sample.xlsx")
     out = tmp_path / "out"

@@ -8,8 +8,8 @@ import pytest
 
 import assess
 from assess.cli import main
-from assess.intake.spec import SHEETS
-from assess.scoring.result import INDICATOR_COLUMNS, SCORE_COLUMNS
+from assess.intake._spec import SHEETS
+from assess.scoring._result import INDICATOR_COLUMNS, SCORE_COLUMNS
 from workbooks import minimal_sheets, write_workbook
 
 
@@ -66,7 +66,7 @@ def test_score_writes_the_three_named_sheets(tmp_path, capsys):
         == INDICATOR_COLUMNS
     )
     prov = dict(pd.read_excel(out / "scores.xlsx", sheet_name="provenance", engine="calamine").values.tolist())
-    assert prov["input_sha256"] == assess.intake.read.file_sha256(data) and prov["version"] == assess.__version__
+    assert prov["input_sha256"] == assess.intake._read.file_sha256(data) and prov["version"] == assess.__version__
     assert prov["year"] == 2025 and prov["as_of"] == "2025-12-31"
     assert book["scores"].freeze_panes == "A2"
 
@@ -96,4 +96,4 @@ def test_bad_scheme_exits_2(tmp_path, capsys):
 
 def test_scheme_show_prints_the_default(capsys):
     assert main(["scheme", "show"]) == 0
-    assert capsys.readouterr().out == assess.intake.scheme.DEFAULT_SCHEME_TEXT
+    assert capsys.readouterr().out == assess.intake._scheme.DEFAULT_SCHEME_TEXT

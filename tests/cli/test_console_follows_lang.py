@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assess.batch.ledger import Ledger
-from assess.batch.pipeline import write_sample
+from assess.batch._ledger import Ledger
+from assess.batch._pipeline import write_sample
 from assess.cli import main
-from assess.common.messages import message
-from assess.intake.spec import SHEETS
+from assess.common._messages import message
+from assess.intake._spec import SHEETS
 
 
 @pytest.fixture(scope="module")

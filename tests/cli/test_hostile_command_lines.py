@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from assess.cli import main
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT
 from workbooks import minimal_sheets, write_workbook
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -300,8 +300,8 @@ def test_a_scheme_naming_an_output_column_writes_nothing(tmp_path, data, capsys)
 
 def test_check_targets_guards_any_file_a_command_writes(tmp_path, data):
     """The rule behind --out, for a command that writes a file it is given (e.g. an annotated copy)."""
-    from assess.batch.pipeline import check_targets
-    from assess.common.errors import OptionError
+    from assess.batch._pipeline import check_targets
+    from assess.common._errors import OptionError
 
     with pytest.raises(
         OptionError, match=f"the input '{data}' is in.xlsx, which this run writes: it would be replaced"

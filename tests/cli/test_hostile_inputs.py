@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from assess.cli import main
-from assess.common.errors import SchemeError
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme
+from assess.common._errors import SchemeError
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT, load_scheme
 from workbooks import minimal_sheets, write_workbook
 
 
@@ -267,11 +267,11 @@ def test_a_csv_entry_named_like_a_table_but_unreadable_is_never_skipped(tmp_path
 
 
 def test_a_csv_file_above_the_size_limit_is_refused_unread(tmp_path, capsys, monkeypatch):
-    import assess.intake.read
+    import assess.intake._read
 
     data = _csv_folder(tmp_path / "csv", minimal_sheets())
     size = (data / "recipients.csv").stat().st_size
-    monkeypatch.setattr(assess.intake.read, "MAX_UNCOMPRESSED", size - 1)  # the limit is 500 MB; the rule is the same
+    monkeypatch.setattr(assess.intake._read, "MAX_UNCOMPRESSED", size - 1)  # the limit is 500 MB; the rule is the same
     assert main(["validate", str(data)]) == 2
     err = capsys.readouterr().err
     assert f"csv/recipients.csv: recipients: is {size:,} bytes, more than the 0 MB assess reads" in err
@@ -615,7 +615,7 @@ def test_a_text_longer_than_an_excel_cell_is_a_located_problem(tmp_path, capsys)
     """A CSV may hold a name of 40,000 characters; scores.xlsx could only keep 32,767 of them."""
     import pandas as pd
 
-    from assess.batch.pipeline import write_sample
+    from assess.batch._pipeline import write_sample
 
     folder = write_sample(tmp_path / "csv", groups=3)
     groups = pd.read_csv(folder / "groups.csv", dtype=str)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.batch.runner import DEFAULT_TEMPLATE, template_parameters
+from assess.batch._runner import DEFAULT_TEMPLATE, template_parameters
 from assess.cli import _parameter_value, main
 
 
@@ -67,15 +67,15 @@ def test_quiet_prints_nothing_on_success_and_verbose_logs_steps(sample, tmp_path
     assert main(["score", str(sample), "--year", "2025", "--out", str(tmp_path / "n")]) == 0
     assert "scored 4 groups" in capsys.readouterr().out
     assert main(["scheme", "show", "-v"]) == 0
-    logging.getLogger("assess.batch.engine").info("a step")
-    logging.getLogger("assess.batch.engine").debug("a detail")
+    logging.getLogger("assess.batch._engine").info("a step")
+    logging.getLogger("assess.batch._engine").debug("a detail")
     err = capsys.readouterr().err
-    assert "INFO assess.batch.engine: a step" in err and "a detail" not in err
+    assert "INFO assess.batch._engine: a step" in err and "a detail" not in err
     assert main(["scheme", "show", "-vv"]) == 0
-    logging.getLogger("assess.batch.engine").debug("a detail")
-    assert "DEBUG assess.batch.engine: a detail" in capsys.readouterr().err
+    logging.getLogger("assess.batch._engine").debug("a detail")
+    assert "DEBUG assess.batch._engine: a detail" in capsys.readouterr().err
     assert main(["scheme", "show", "-q"]) == 0
-    logging.getLogger("assess.batch.engine").warning("a warning")
+    logging.getLogger("assess.batch._engine").warning("a warning")
     assert capsys.readouterr().err == ""
     with pytest.raises(SystemExit):  # one or the other
         main(["scheme", "show", "-q", "-v"])

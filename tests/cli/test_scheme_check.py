@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assess.cli import main
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT
 
 
 def test_the_default_scheme_checks_valid(tmp_path, capsys) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assess.batch.pipeline import score_to, write_sample
-from assess.common.localtime import generated_now, source_date_epoch
+from assess.batch._pipeline import score_to, write_sample
+from assess.common._localtime import generated_now, source_date_epoch
 from assess.reporting.sections import provenance_line
 
 

@@ -20,10 +20,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assess.common import localtime, messages
-from assess.common.messages import LANGS, CatalogueError, Domain, MissingMessage, parse_catalogue
-from assess.intake.spec import SHEETS
-from assess.reporting import i18n
+from assess.common import _localtime as localtime
+from assess.common import _messages as messages
+from assess.common._messages import LANGS, CatalogueError, Domain, MissingMessage, parse_catalogue
+from assess.intake._spec import SHEETS
+from assess.reporting import _i18n as i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "assess"
@@ -166,7 +167,7 @@ def test_every_key_used_in_the_code_exists() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and node.args:
                 func = node.func
-                # text(...) / has_text(...) as imported from assess.reporting.i18n, or i18n.text(...)
+                # text(...) / has_text(...) as imported from assess.reporting._i18n, or i18n.text(...)
                 called = (
                     func.id
                     if isinstance(func, ast.Name)

@@ -2,7 +2,7 @@
 contract's sheets, columns and enumeration values, and the month and quarter words.
 
 The file is read here from disk (not through the loader's cache), so a test fails on the file
-as a translator left it; its structure must match the contract in assess.intake.spec exactly.
+as a translator left it; its structure must match the contract in assess.intake._spec exactly.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assess.common import vocabulary
-from assess.common.messages import CatalogueError, read_package_yaml
-from assess.intake.spec import SHEET_ALIASES, SHEETS
+from assess.common import _vocabulary as vocabulary
+from assess.common._messages import CatalogueError, read_package_yaml
+from assess.intake._spec import SHEET_ALIASES, SHEETS
 
 FILE = Path(__file__).resolve().parents[2] / "src" / "assess" / "common" / "locales" / "vocabulary.yaml"
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.batch.pipeline import write_sample
+from assess.batch._pipeline import write_sample
 from assess.cli import main
-from assess.intake.annotate import LIST_SHEET, RED, annotate
-from assess.intake.spec import SHEETS
+from assess.intake._annotate import LIST_SHEET, RED, annotate
+from assess.intake._spec import SHEETS
 from workbooks import minimal_sheets, write_workbook
 
 # planted problems: (sheet as written, Excel row, column letter, group)
@@ -190,8 +190,8 @@ def test_valid_workbook_lists_the_warnings_without_marking_cells(tmp_path: Path,
     ],
 )
 def test_a_marked_copy_that_is_not_xlsx_is_refused_in_the_chosen_language(tmp_path, lang, expected) -> None:
-    from assess.common.errors import AssessError
-    from assess.intake.annotate import check_target
+    from assess.common._errors import AssessError
+    from assess.intake._annotate import check_target
 
     target = tmp_path / "marked.csv"
     with pytest.raises(AssessError) as caught:

@@ -15,11 +15,11 @@ import openpyxl
 import pytest
 
 from assess.cli import main
-from assess.common.errors import OptionError
-from assess.intake import collect as collect_module
-from assess.intake.collect import collect
-from assess.intake.problems import InputError
-from assess.intake.validate import load
+from assess.common._errors import OptionError
+from assess.intake import _collect as collect_module
+from assess.intake._collect import collect
+from assess.intake._problems import InputError
+from assess.intake._validate import load
 from workbooks import minimal_sheets, set_cached_value, write_workbook
 
 PROBLEM_HEAD = ["problem_id", "group_id", "recipient_id", "raised_on", "priority", "deadline", "status", "resolved_on"]
@@ -501,15 +501,15 @@ def test_template_for_a_group_in_chinese_and_its_refusals(tmp_path, capsys) -> N
 
 def load_sheets_only(path: Path) -> dict[str, int]:
     """Rows per non-empty sheet of a submission, read by the ordinary reader."""
-    from assess.intake.read import read_tables
+    from assess.intake._read import read_tables
 
     raw = read_tables(path)
     return {s: len(t) for s, t in raw.tables.items() if s in raw.origins and len(t)}
 
 
 def test_a_groups_form_lists_only_problems_raised_by_the_months_end(tmp_path) -> None:
-    from assess.intake.collect import submission_tables
-    from assess.intake.validate import load
+    from assess.intake._collect import submission_tables
+    from assess.intake._validate import load
 
     sheets = master_sheets()
     sheets["problems"].append(

@@ -21,12 +21,12 @@ from hypothesis import strategies as st
 
 import assess
 from assess.cli import main
-from assess.common.errors import SchemeError
-from assess.intake.plausible import check_plausible
-from assess.intake.problems import InputError, Problem
-from assess.intake.read import read_tables
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
-from assess.intake.validate import check_tables
+from assess.common._errors import SchemeError
+from assess.intake._plausible import check_plausible
+from assess.intake._problems import InputError, Problem
+from assess.intake._read import read_tables
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
+from assess.intake._validate import check_tables
 from hypothesis_profiles import examples
 from workbooks import minimal_sheets
 
@@ -161,7 +161,7 @@ def test_a_bad_date_window_in_the_scheme_is_refused_with_its_key(dates, complain
 
 
 def test_the_default_scheme_is_unchanged_by_the_window():
-    scheme = assess.intake.scheme.default_scheme()
+    scheme = assess.intake._scheme.default_scheme()
     assert scheme.dates is None and scheme.goalpost_factor is None and "dates" not in scheme.text
     assert scheme.date_bounds(2025) == (dt.date(2024, 1, 1), dt.date(2026, 12, 31))
     assert scheme.date_bounds(2024, dt.date(2024, 2, 29)) == (dt.date(2023, 1, 1), dt.date(2025, 2, 28))
@@ -269,7 +269,7 @@ def test_what_the_office_may_mean_is_warned_on_the_console_in_validation_txt_and
 
 
 def test_a_clean_run_says_so_in_validation_txt(tmp_path):
-    from assess.scoring.preflight import preflight  # noqa: PLC0415
+    from assess.scoring._preflight import preflight  # noqa: PLC0415
 
     out, path = tmp_path / "out", office_workbook(tmp_path / "ok.xlsx")
     assert main(["score", str(path), "--year", "2025", "--out", str(out)]) == 0
@@ -282,7 +282,7 @@ def test_a_clean_run_says_so_in_validation_txt(tmp_path):
 
 
 def test_the_sample_year_passes_without_a_warning(tmp_path):
-    path = assess.batch.pipeline.write_sample(tmp_path / "sample.xlsx", year=2024, groups=12, seed=3)
+    path = assess.batch._pipeline.write_sample(tmp_path / "sample.xlsx", year=2024, groups=12, seed=3)
     assert assess.load(path).warnings == [] and assess.load(path, year=2024).warnings == []
 
 

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assess.cli import main
-from assess.common.errors import SchemeError
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT, RESERVED_NAMES, Scheme, load_scheme, parse_scheme
+from assess.common._errors import SchemeError
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT, RESERVED_NAMES, Scheme, load_scheme, parse_scheme
 from hypothesis_profiles import examples
 from workbooks import minimal_sheets, write_workbook
 
@@ -359,7 +359,7 @@ _LINE = re.compile(
 
 
 def _check(text: str) -> None:
-    from assess.intake.scheme import read_scheme_yaml
+    from assess.intake._scheme import read_scheme_yaml
 
     try:
         scheme = parse_scheme(read_scheme_yaml(text), "fuzz.yaml")

@@ -12,13 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.batch.pipeline import score_to
+from assess.batch._pipeline import score_to
 from assess.cli import main
-from assess.common.errors import SchemeError
-from assess.intake.plausible import check_plausible
-from assess.intake.problems import InputError
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
-from assess.reporting.pages import write_index
+from assess.common._errors import SchemeError
+from assess.intake._plausible import check_plausible
+from assess.intake._problems import InputError
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT, load_scheme, parse_scheme
+from assess.reporting._pages import write_index
 from hypothesis_profiles import examples
 from workbooks import minimal_sheets, write_workbook
 

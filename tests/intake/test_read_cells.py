@@ -13,9 +13,9 @@ import pytest
 
 import assess
 from assess.cli import main
-from assess.intake.problems import InputError, Problem
-from assess.intake.read import read_tables
-from assess.intake.validate import check_tables
+from assess.intake._problems import InputError, Problem
+from assess.intake._read import read_tables
+from assess.intake._validate import check_tables
 from workbooks import minimal_sheets, write_workbook
 
 

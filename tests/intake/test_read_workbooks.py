@@ -15,8 +15,8 @@ import pytest
 
 import assess
 from assess.cli import main
-from assess.intake import read as intake
-from assess.intake.problems import InputError
+from assess.intake import _read as intake
+from assess.intake._problems import InputError
 from workbooks import minimal_sheets, write_workbook
 
 

@@ -20,8 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.intake import read, validate
-from assess.intake.spec import ID_PATTERN, SHEETS
+from assess.intake import _read as read
+from assess.intake import _validate as validate
+from assess.intake._spec import ID_PATTERN, SHEETS
 from hypothesis_profiles import examples
 
 HEADER = ["group_id", "recipient_id", "date", "kind", "note"]  # the visits sheet
@@ -192,7 +193,7 @@ def test_every_sheet_has_a_dense_reader():
 )
 def test_distinct_texts_read_as_each_cell_read_alone(texts):
     """IDs, texts and codes are converted once per distinct text, ASCII without NFKC; as the one-cell rule."""
-    from assess.intake import coerce
+    from assess.intake import _coerce as coerce
 
     for sheet in SHEETS.values():
         for col in (c for c in sheet.columns if c.kind in ("id", "text", "enum")):
@@ -217,8 +218,8 @@ def test_a_sheet_passes_the_vectorised_rules_exactly_when_pandera_passes_it(rows
     """The rules judged with their own functions (the common path) agree with pandera's verdict."""
     import pandera.errors
 
-    from assess.intake import rules
-    from assess.intake.scheme import default_scheme
+    from assess.intake import _rules as rules
+    from assess.intake._scheme import default_scheme
 
     frame = pd.DataFrame(
         {c.name: pd.Series([None] * len(rows), dtype=object) for c in SHEETS["problems"].columns}

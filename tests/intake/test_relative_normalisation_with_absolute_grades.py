@@ -6,8 +6,8 @@ import pytest
 import yaml
 
 from assess.cli import main
-from assess.common.errors import SchemeError
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT, load_scheme
+from assess.common._errors import SchemeError
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT, load_scheme
 
 
 def _write(tmp_path, edit) -> str:

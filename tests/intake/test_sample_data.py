@@ -1,4 +1,4 @@
-"""Tests of :mod:`assess.intake.sample`: every the input contract (docs/reference/input.md) rule is re-checked here with plain pandas."""
+"""Tests of :mod:`assess.intake._sample`: every the input contract (docs/reference/input.md) rule is re-checked here with plain pandas."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assess.intake.sample import make_sample
-from assess.intake.spec import ID_PATTERN, SHEETS
+from assess.intake._sample import make_sample
+from assess.intake._spec import ID_PATTERN, SHEETS
 
 YEAR = 2025
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from assess.common.errors import SchemeError
-from assess.intake.scheme import DEFAULT_SCHEME_TEXT, default_scheme, load_scheme, parse_scheme
+from assess.common._errors import SchemeError
+from assess.intake._scheme import DEFAULT_SCHEME_TEXT, default_scheme, load_scheme, parse_scheme
 
 
 def default_data() -> dict:

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.intake.problems import InputError
-from assess.intake.read import RawTables
-from assess.intake.spec import SHEETS
-from assess.intake.validate import safe_group_id, validate_tables
+from assess.intake._problems import InputError
+from assess.intake._read import RawTables
+from assess.intake._spec import SHEETS
+from assess.intake._validate import safe_group_id, validate_tables
 from hypothesis_profiles import examples
 from workbooks import minimal_sheets, set_cached_value, write_workbook
 

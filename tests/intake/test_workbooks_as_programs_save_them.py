@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.intake import read as intake
-from assess.intake.problems import InputError, Problem
+from assess.intake import _read as intake
+from assess.intake._problems import InputError, Problem
 from workbooks import edit_member, minimal_sheets, set_cached_value, write_workbook, write_xlsxwriter
 
 CJK_IDS = [*range(27, 37), *range(50, 59)]

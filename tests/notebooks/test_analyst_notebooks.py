@@ -14,7 +14,7 @@ import papermill
 import pytest
 from nbconvert import HTMLExporter
 
-from assess.reporting.notebook_text import DOMAIN
+from assess.reporting._notebook_text import DOMAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ["01-data-quality", "02-ratings", "03-scores", "04-what-if", "05-monitoring"]

@@ -8,7 +8,7 @@ import nbformat
 import papermill
 import pytest
 
-from assess.reporting.notebook_text import DOMAIN
+from assess.reporting._notebook_text import DOMAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 

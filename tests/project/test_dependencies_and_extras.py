@@ -15,8 +15,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from assess.batch.pipeline import write_sample
-from assess.common.extras import EXTRAS, MODULES, MissingExtraError, missing_modules, require
+from assess.batch._pipeline import write_sample
+from assess.common._extras import EXTRAS, MODULES, MissingExtraError, missing_modules, require
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "src" / "assess"

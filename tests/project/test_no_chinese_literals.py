@@ -3,7 +3,7 @@
 The code under ``src/assess`` is read with :mod:`ast`: a string constant (an f-string's fixed
 parts included) holding a CJK character is a phrase or a word that belongs in
 ``common/locales/<lang>.yaml`` (phrases) or ``common/locales/vocabulary.yaml`` (data). Docstrings
-are prose for developers and stay; ``intake/sample.py`` generates Chinese sample data and is
+are prose for developers and stay; ``intake/_sample.py`` generates Chinese sample data and is
 exempt. A few date-parsing patterns may stay in code: at most ``ALLOWANCE`` literals in all.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "assess"
 ALLOWANCE = 30
-EXEMPT = {"intake/sample.py"}  # writes Chinese sample data: the data is the point
+EXEMPT = {"intake/_sample.py"}  # writes Chinese sample data: the data is the point
 # CJK punctuation, ideographs (with extension A), and full-width forms
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 

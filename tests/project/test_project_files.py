@@ -139,7 +139,7 @@ def test_import_assess_is_light_and_the_public_api_resolves():
         "heavy = sorted(m for m in ('pandas', 'numpy', 'pandera', 'pyarrow', 'scipy', 'openpyxl') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
         "from assess import *\n"
-        "import assess.analysis.uncertainty as module\n"
+        "import assess.analysis._uncertainty as module\n"
         "assert uncertainty is module.uncertainty and callable(uncertainty)\n"
         "print(sorted(n for n in assess.__all__ if n != '__version__' and getattr(assess, n) is None))\n"
     )
@@ -148,8 +148,8 @@ def test_import_assess_is_light_and_the_public_api_resolves():
     assert run.stdout.splitlines() == ["", "[]"]
 
     import assess
-    from assess.intake.validate import load
-    from assess.scoring.result import Result
+    from assess.intake._validate import load
+    from assess.scoring._result import Result
 
     assert assess.load is load and assess.Result is Result
     assert {"load", "score", "Result", "Scheme", "intake", "batch"} <= set(dir(assess))

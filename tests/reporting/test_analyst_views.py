@@ -11,7 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import assess
-from assess.intake.validate import Dataset
+from assess.intake._validate import Dataset
 from assess.reporting import explore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,10 +7,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from assess.common.messages import message
-from assess.intake.validate import Dataset
-from assess.reporting import anomalies, data_views, explore, result_views, view_figures, what_if
-from assess.reporting.localise import localise, view_word
+from assess.common._messages import message
+from assess.intake._validate import Dataset
+from assess.reporting import _anomalies as anomalies
+from assess.reporting import _data_views as data_views
+from assess.reporting import _result_views as result_views
+from assess.reporting import _view_figures as view_figures
+from assess.reporting import _what_if as what_if
+from assess.reporting import explore
+from assess.reporting._localise import localise, view_word
 
 YEAR = 2025
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from assess.batch.runner import render_reports, write_index
-from assess.scoring.result import load_result
+from assess.batch._runner import render_reports, write_index
+from assess.scoring._result import load_result
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [

@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assess.analysis.monitor import monitor
-from assess.intake.validate import load
+from assess.analysis._monitor import monitor
+from assess.intake._validate import load
 from assess.reporting import bulletin
 from monitor_sheets import sheets
 from workbooks import write_workbook
@@ -51,9 +51,9 @@ def test_sentences_in_the_seed_register(june) -> None:
 
 
 def test_a_period_without_data_is_refused(tmp_path: Path) -> None:
-    from assess.analysis.monitor import parse_period
-    from assess.batch.bulletin import _check_period
-    from assess.common.errors import OptionError
+    from assess.analysis._monitor import parse_period
+    from assess.batch._bulletin import _check_period
+    from assess.common._errors import OptionError
 
     ds = load(write_workbook(tmp_path / "data.xlsx", sheets()))
     _check_period(ds, parse_period(month="2025-01"))  # Q01 was raised on 10 January

@@ -12,11 +12,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from assess.analysis.history import read_previous
-from assess.batch.pipeline import score_to
+from assess.analysis._history import read_previous
+from assess.batch._pipeline import score_to
+from assess.reporting._flag_words import flag_detail, flags_in_words, flags_text
+from assess.reporting._workbook import write_tables
 from assess.reporting.bulletin import provenance_sheet
-from assess.reporting.flag_words import flag_detail, flags_in_words, flags_text
-from assess.reporting.workbook import write_tables
 
 YEAR = 2025
 NO_MILESTONES = "G07"
@@ -145,8 +145,8 @@ def test_the_bulletin_names_its_provenance_items() -> None:
 
 
 def test_a_chinese_submission_checks_its_cells_in_chinese(tmp_path) -> None:
-    from assess.intake.spec import SHEETS
-    from assess.reporting.workbook import write_template
+    from assess.intake._spec import SHEETS
+    from assess.reporting._workbook import write_template
 
     rows = {"problems": pd.DataFrame(columns=[c.name for c in SHEETS["problems"].columns])}
     errors = {}

@@ -65,7 +65,7 @@ def test_chinese_without_a_cjk_font_is_refused_english_is_not(tmp_path: Path) ->
     """With a Latin font only, a Chinese PDF would show boxes: refused; an English one is fine."""
     env = _fontconfig(tmp_path / "fc", [_latin_font()])
     probe = (
-        "from assess.reporting.pdf import ExportError, check_fonts\n"
+        "from assess.reporting._pdf import ExportError, check_fonts\n"
         "check_fonts('en')\n"
         "try:\n    check_fonts('zh')\nexcept ExportError as exc:\n    print('refused:', exc)\n"
     )
@@ -75,7 +75,7 @@ def test_chinese_without_a_cjk_font_is_refused_english_is_not(tmp_path: Path) ->
 
 
 def test_with_a_cjk_font_nothing_is_refused() -> None:
-    from assess.reporting.pdf import check_fonts
+    from assess.reporting._pdf import check_fonts
 
     found = subprocess.run(["fc-list", ":lang=zh-cn", "family"], capture_output=True, text=True)
     if not found.stdout.strip():

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from assess.batch.pipeline import score_to
+from assess.batch._pipeline import score_to
 from assess.reporting import sections as report
-from assess.reporting.pdf import html_string_to_pdf
-from assess.scoring.result import load_result
+from assess.reporting._pdf import html_string_to_pdf
+from assess.scoring._result import load_result
 from long_ledger import LONG_GROUP, YEAR, long_ledger_frames, write_long_ledger
 from planted import page_for
 

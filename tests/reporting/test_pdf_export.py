@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from assess.reporting import pages
+from assess.reporting import _pages as pages
 from assess.reporting import sections as report
-from assess.reporting.pdf import ExportError, html_to_pdf
-from assess.scoring.result import load_result
+from assess.reporting._pdf import ExportError, html_to_pdf
+from assess.scoring._result import load_result
 from planted import GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for
 
 pytestmark = pytest.mark.slow  # WeasyPrint lays out a few pages per test (about a second each)
@@ -129,7 +129,7 @@ def test_nothing_is_fetched_from_outside(tmp_path: Path) -> None:
 def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp_path: Path) -> None:
     """reports.pdf: cover, contents and summary, then each group's PDF (copied, not laid out
     again), one outline item per group, ranked groups first and the vetoed G03 last."""
-    from assess.reporting.pdf import bind_reports
+    from assess.reporting._pdf import bind_reports
 
     pdfs = {}
     for group_id in ("G01", "G02", "G03", "G04"):
@@ -180,8 +180,8 @@ def test_bound_file_has_a_bookmark_per_group_in_rank_order(result, exported, tmp
 
 def test_run_pdfs_index_and_bound_file_written_once(result, tmp_path: Path) -> None:
     """After a run: OUT/index.pdf and OUT/reports.pdf; a second call with nothing changed writes neither."""
-    from assess.batch.runner import ReportOutcome, write_index
-    from assess.reporting.pdf import BOUND_NAME, write_run_pdfs
+    from assess.batch._runner import ReportOutcome, write_index
+    from assess.reporting._pdf import BOUND_NAME, write_run_pdfs
 
     (tmp_path / "reports").mkdir()
     (tmp_path / "results").mkdir()
@@ -223,7 +223,7 @@ def _embedded_fonts(path: Path) -> dict[str, int]:
 @pytest.fixture
 def cjk_subset() -> Any:
     """The subset copy of the page's CJK font on this machine (skips without a CJK font)."""
-    from assess.reporting.print_fonts import font_family_lists, print_fonts
+    from assess.reporting._print_fonts import font_family_lists, print_fonts
 
     css = re.search(r"<style>(.*?)</style>", pages.page("x", "", "zh"), re.S).group(1)
     font = print_fonts(tuple(font_family_lists(css)[0]))
@@ -235,7 +235,8 @@ def cjk_subset() -> Any:
 def test_cjk_font_is_cut_down_once_per_process_and_embedded_as_a_subset(result, cjk_subset, tmp_path: Path) -> None:
     """Two exports (two stylesheets: zh and en) make the subset copy once; each PDF embeds
     the copy, itself subset again: a few hundred KB, not the 19 MB system font."""
-    from assess.reporting import pdf, print_fonts
+    from assess.reporting import _pdf as pdf
+    from assess.reporting import _print_fonts as print_fonts
 
     pdf._stylesheet.cache_clear()
     print_fonts.print_fonts.cache_clear()
@@ -262,7 +263,7 @@ def test_subset_font_keeps_every_report_character_the_font_has(cjk_subset) -> No
     with fontTools' own parser), and its glyphs are renumbered: far fewer than the original's."""
     from fontTools.ttLib import TTFont
 
-    from assess.reporting import print_fonts
+    from assess.reporting import _print_fonts as print_fonts
 
     path, index, _, _ = print_fonts._match(cjk_subset.family, 80)  # the regular face
     with TTFont(path, fontNumber=index, lazy=True) as original:
@@ -281,7 +282,7 @@ def _kept(folder: Path) -> list[Path]:
 def _small_font() -> tuple[str, int]:
     """A small installed font (DejaVu Sans, or whatever fontconfig gives for it): the cache
     test cuts it several times, which takes a CJK font twenty seconds each."""
-    from assess.reporting import print_fonts
+    from assess.reporting import _print_fonts as print_fonts
 
     found = print_fonts._match("DejaVu Sans", 80)
     if found is None:
@@ -296,7 +297,7 @@ def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(tmp_path: P
     import os
     import shutil
 
-    from assess.reporting import print_fonts
+    from assess.reporting import _print_fonts as print_fonts
 
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
     fonts = tmp_path / "cache" / "fonts"
@@ -348,7 +349,7 @@ def test_a_copy_another_version_made_is_left_alone(tmp_path: Path, monkeypatch) 
     import os
     import shutil
 
-    from assess.reporting import print_fonts
+    from assess.reporting import _print_fonts as print_fonts
 
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
     fonts = tmp_path / "cache" / "fonts"
@@ -373,7 +374,7 @@ def test_a_copy_another_version_made_is_left_alone(tmp_path: Path, monkeypatch) 
 
 
 def test_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch) -> None:
-    from assess.reporting.print_fonts import cache_dir
+    from assess.reporting._print_fonts import cache_dir
 
     monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_dir() == tmp_path / "mine"
@@ -387,7 +388,7 @@ def test_cache_folder_follows_the_environment(tmp_path: Path, monkeypatch) -> No
 
 def test_a_character_outside_the_subset_falls_back_to_the_full_font(cjk_subset, tmp_path: Path) -> None:
     """堃 is not in GB 2312, so not in the copy: it is drawn from the original font, not lost."""
-    from assess.reporting.print_fonts import subset_codepoints
+    from assess.reporting._print_fonts import subset_codepoints
 
     assert ord("堃") not in subset_codepoints() and ord("考") in subset_codepoints()
     html_path = tmp_path / "rare.html"
@@ -400,8 +401,8 @@ def test_a_character_outside_the_subset_falls_back_to_the_full_font(cjk_subset, 
 
 
 def test_subset_family_is_named_just_before_the_original(cjk_subset) -> None:
-    from assess.reporting.pdf import _with_print_fonts
-    from assess.reporting.print_fonts import font_family_lists
+    from assess.reporting._pdf import _with_print_fonts
+    from assess.reporting._print_fonts import font_family_lists
 
     css = f'html {{ font-family: "Segoe UI", "{cjk_subset.family}", sans-serif; }} code {{ font-family: monospace; }}'
     changed, fonts = _with_print_fonts(css)
@@ -417,7 +418,7 @@ def test_index_pdf_is_made_in_a_forked_copy_and_again_here_when_that_fails(tmp_p
     import os
     import threading
 
-    from assess.reporting.pdf import _in_child
+    from assess.reporting._pdf import _in_child
 
     marks = tmp_path / "pids"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assess.reporting.pdf import _head_pieces, _summary_widths
+from assess.reporting._pdf import _head_pieces, _summary_widths
 from assess.reporting.sections import _left_out
 
 

@@ -20,14 +20,16 @@ import pytest
 from matplotlib.figure import Figure
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from assess.batch.runner import DEFAULT_TEMPLATE, ReportOutcome, render_reports, write_index
-from assess.intake.validate import load
-from assess.reporting import facts, pages, provenance
+from assess.batch._runner import DEFAULT_TEMPLATE, ReportOutcome, render_reports, write_index
+from assess.intake._validate import load
+from assess.reporting import _facts as facts
+from assess.reporting import _i18n as labels
+from assess.reporting import _pages as pages
+from assess.reporting import _provenance as provenance
 from assess.reporting import figures as plots
-from assess.reporting import i18n as labels
 from assess.reporting import sections as report
-from assess.scoring.compute import score
-from assess.scoring.result import load_result
+from assess.scoring._compute import score
+from assess.scoring._result import load_result
 from planted import EPOCH, GENERATED_AT, PLANTED_COMMENT, PLANTED_NAME, PLANTED_REASON, page_for, score_planted
 from workbooks import minimal_sheets, write_workbook
 
@@ -173,7 +175,7 @@ def test_quality_notes_of_the_minimal_workbook(minimal) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_sections_render_with_sparse_or_missing_data(minimal, lang: str) -> None:
     """No problems, milestones, ratings or adjustments (G2), and a result without its inputs."""
-    from assess.scoring.result import Result
+    from assess.scoring._result import Result
 
     for group_id in ("G1", "G2"):
         page = page_for(minimal, group_id, lang)
@@ -321,7 +323,7 @@ def test_vetoed_group_says_why(result) -> None:
 
 
 def test_change_from_last_year(result) -> None:
-    from assess.analysis.history import compare
+    from assess.analysis._history import compare
 
     previous = result.scores[["group_id", "final_score", "rank", "grade"]].copy()
     previous["final_score"] = previous["final_score"] - 2.0
@@ -757,7 +759,7 @@ def _weak_frames() -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def weak(tmp_path_factory: pytest.TempPathFactory):
-    from assess.reporting.workbook import write_tables
+    from assess.reporting._workbook import write_tables
     from planted import score_planted
 
     folder = tmp_path_factory.mktemp("weak")

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.analysis.uncertainty import attach_uncertainty, uncertainty
-from assess.intake.sample import make_sample
-from assess.intake.validate import Dataset
+from assess.analysis._uncertainty import attach_uncertainty, uncertainty
+from assess.intake._sample import make_sample
+from assess.intake._validate import Dataset
 from assess.reporting import sections as report
-from assess.reporting.pages import write_index
+from assess.reporting._pages import write_index
 
 
 @pytest.fixture(scope="module")

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.analysis.history import compare, read_previous
-from assess.reporting.workbook import write_scores
+from assess.analysis._history import compare, read_previous
+from assess.reporting._workbook import write_scores
 from workbooks import minimal_sheets, write_workbook
 
 

@@ -13,13 +13,13 @@ import pytest
 import yaml
 
 import assess
-from assess.batch.pipeline import score_to
+from assess.batch._pipeline import score_to
 from assess.cli import main
-from assess.common.errors import SchemeError
-from assess.intake.scheme import default_scheme, parse_scheme
-from assess.reporting.workbook import write_scores, write_tables
-from assess.scoring.result import SCORE_COLUMNS
-from assess.scoring.summary import summary_table
+from assess.common._errors import SchemeError
+from assess.intake._scheme import default_scheme, parse_scheme
+from assess.reporting._workbook import write_scores, write_tables
+from assess.scoring._result import SCORE_COLUMNS
+from assess.scoring._summary import summary_table
 
 YEAR = 2025
 NO_MILESTONES = "G30"
@@ -242,7 +242,7 @@ def test_bonus_and_deduction_carry_the_reports_sign_convention(tmp_path) -> None
     """Stored as the amounts (like the scores sheet), shown +2.0 and -4.0 as in the reports."""
     from pathlib import Path
 
-    from assess.reporting.workbook import write_scores
+    from assess.reporting._workbook import write_scores
 
     root = Path(__file__).resolve().parents[2]
     result = assess.score(assess.load(root / "data" / "sample-2025.xlsx"), year=2025)

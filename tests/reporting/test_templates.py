@@ -1,4 +1,4 @@
-"""assess.reporting.render and its templates: every page and section comes from a Jinja2
+"""assess.reporting._render and its templates: every page and section comes from a Jinja2
 template with autoescape on; stylesheets and the script are files inlined into each page.
 
 The planted-markup tests of the whole report and index (script in a name, a comment and a
@@ -18,10 +18,11 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from assess.intake.validate import load
-from assess.reporting import pages, render
+from assess.intake._validate import load
+from assess.reporting import _pages as pages
+from assess.reporting import _render as render
 from assess.reporting import sections as report
-from assess.scoring.compute import score
+from assess.scoring._compute import score
 from workbooks import minimal_sheets, write_workbook
 
 TEMPLATES = resources.files("assess.reporting").joinpath("templates")
@@ -88,7 +89,7 @@ def test_markup_in_a_group_name_is_text_in_sections_and_index(probed, tmp_path: 
 
 def test_no_escape_call_left_in_section_or_page_code() -> None:
     """Escaping is the template engine's job: a forgotten call can no longer make markup live."""
-    for name in ("sections.py", "pages.py"):
+    for name in ("sections.py", "_pages.py"):
         source = (SRC / name).read_text(encoding="utf-8")
         assert not re.search(r"\bescape\(|html\.escape|import html\b|\besc\b", source), name
         assert "<td" not in source and "<table" not in source and "<section" not in source, name
@@ -106,6 +107,6 @@ def test_stylesheets_and_script_are_files_inlined_into_the_page(probed, tmp_path
     assert f"<script>{script}</script>" in index and css[0] in index
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     assert f"script-src 'sha256-{digest}';" in index
-    for source in ("pages.py", "pdf.py"):  # no stylesheet or script left as a Python string
+    for source in ("_pages.py", "_pdf.py"):  # no stylesheet or script left as a Python string
         text = (SRC / source).read_text(encoding="utf-8")
         assert "border-collapse" not in text and "addEventListener" not in text and ".assess-cover {" not in text

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.intake.sample import make_sample
-from assess.intake.validate import Dataset
+from assess.intake._sample import make_sample
+from assess.intake._validate import Dataset
 from assess.reporting import explore
 
 

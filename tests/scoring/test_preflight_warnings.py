@@ -1,4 +1,4 @@
-"""Pre-flight warnings (assess.scoring.preflight): what a valid workbook will do to the assessment."""
+"""Pre-flight warnings (assess.scoring._preflight): what a valid workbook will do to the assessment."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import pytest
 
 import assess
 from assess.cli import main
-from assess.intake.sample import make_sample
-from assess.intake.validate import Dataset
-from assess.reporting.workbook import write_tables
-from assess.scoring.preflight import infer_year, preflight
+from assess.intake._sample import make_sample
+from assess.intake._validate import Dataset
+from assess.reporting._workbook import write_tables
+from assess.scoring._preflight import infer_year, preflight
 
 YEAR = 2025
 

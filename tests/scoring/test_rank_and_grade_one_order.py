@@ -13,9 +13,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assess.analysis.uncertainty import grade_levels, order_ranks
-from assess.intake.scheme import parse_scheme
-from assess.scoring.compute import grade, order_rank
+from assess.analysis._uncertainty import grade_levels, order_ranks
+from assess.intake._scheme import parse_scheme
+from assess.scoring._compute import grade, order_rank
 from hypothesis_profiles import examples
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assess.scoring import ratings
+from assess.scoring import _ratings as ratings
 
 
 def balanced(seed: int = 0, groups: int = 8, raters: int = 5) -> pd.DataFrame:

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.common.errors import SchemeError
-from assess.intake.scheme import Scheme, default_scheme
-from assess.scoring.prepared import reweight
+from assess.common._errors import SchemeError
+from assess.intake._scheme import Scheme, default_scheme
+from assess.scoring._prepared import reweight
 
 TABLES = ("scores", "indicators", "contributions", "flags", "ratings_quality", "raw")
 

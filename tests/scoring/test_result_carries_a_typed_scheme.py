@@ -9,8 +9,8 @@ import json
 import pandas as pd
 
 import assess
-from assess.intake.scheme import Scheme, default_scheme, load_scheme
-from assess.scoring.result import Result, load_result, result_html, save_result
+from assess.intake._scheme import Scheme, default_scheme, load_scheme
+from assess.scoring._result import Result, load_result, result_html, save_result
 
 
 def _custom(scheme: Scheme) -> Scheme:

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 import assess
-from assess.intake.sample import make_sample
-from assess.intake.validate import Dataset
-from assess.scoring.result import load_result, save_result
+from assess.intake._sample import make_sample
+from assess.intake._validate import Dataset
+from assess.scoring._result import load_result, save_result
 
 
 @pytest.fixture

@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.intake.sample import make_sample
-from assess.intake.scheme import load_scheme, parse_scheme, relative_with_absolute
-from assess.intake.validate import Dataset
+from assess.intake._sample import make_sample
+from assess.intake._scheme import load_scheme, parse_scheme, relative_with_absolute
+from assess.intake._validate import Dataset
 from hypothesis_profiles import examples
 from reference_scheme import SCORING_FLAGS, scheme_score
 from test_scores_match_reference import _close, _flags, _grade, dataset, random_rows, shuffled, table, write_workbook

@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import assess
-from assess.intake.sample import make_sample
-from assess.intake.spec import SHEETS
-from assess.intake.validate import Dataset
+from assess.intake._sample import make_sample
+from assess.intake._spec import SHEETS
+from assess.intake._validate import Dataset
 from hypothesis_profiles import examples
 from reference import GroupScore, reference_score
 

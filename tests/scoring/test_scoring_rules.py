@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess.intake.scheme import Normalize, default_scheme, parse_scheme
-from assess.scoring.compute import aggregate, competition_rank, grade, normalize_series
+from assess.intake._scheme import Normalize, default_scheme, parse_scheme
+from assess.scoring._compute import aggregate, competition_rank, grade, normalize_series
 from hypothesis_profiles import examples
 
 IDX = ["a", "b", "c", "d"]
@@ -82,7 +82,7 @@ def test_geometric_aggregation_floors_zero_at_one_point():
 def yaml_default() -> dict:
     import yaml
 
-    from assess.intake.scheme import DEFAULT_SCHEME_TEXT
+    from assess.intake._scheme import DEFAULT_SCHEME_TEXT
 
     return yaml.safe_load(DEFAULT_SCHEME_TEXT)
 
@@ -136,9 +136,9 @@ def test_quota_rounding_ceil_with_float_noise():
 
 
 def test_office_indicator_usable_and_unknown_one_named():
-    from assess.common.errors import SchemeError
-    from assess.intake.sample import make_sample
-    from assess.intake.validate import Dataset
+    from assess.common._errors import SchemeError
+    from assess.intake._sample import make_sample
+    from assess.intake._validate import Dataset
 
     frames = make_sample(groups=6, seed=2)
     ds = Dataset(tables={k: v.assign(_row=range(2, len(v) + 2)) for k, v in frames.items()})
@@ -158,7 +158,7 @@ def test_office_indicator_usable_and_unknown_one_named():
 
 
 def assess_score(ds, scheme):
-    from assess.scoring.compute import score
+    from assess.scoring._compute import score
 
     return score(ds, year=2025, scheme=scheme)
 

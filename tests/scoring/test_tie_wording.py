@@ -7,9 +7,9 @@ the score. G21–G24 reach 92, G25 reaches 85. One excellent place (floor(0.2 ·
 from __future__ import annotations
 
 import assess
-from assess.intake.scheme import parse_scheme
+from assess.intake._scheme import parse_scheme
 from assess.reporting.sections import standing_notes
-from assess.scoring.summary import quota_notes, summary_table, tie_break_notes
+from assess.scoring._summary import quota_notes, summary_table, tie_break_notes
 from test_schemes_match_reference import _bands, _components
 from test_scores_match_reference import dataset
 

@@ -59,9 +59,9 @@ def test_settings_are_in_the_provenance_of_every_probability(sample_analysis, tm
     sheet, in the report's uncertainty note (en, zh) and in the result's meta."""
     import openpyxl
 
-    from assess.analysis.uncertainty import PRIOR, attach_uncertainty
+    from assess.analysis._uncertainty import PRIOR, attach_uncertainty
+    from assess.reporting._workbook import write_scores
     from assess.reporting.sections import uncertainty_section
-    from assess.reporting.workbook import write_scores
 
     result = attach_uncertainty(assess.score(assess.load(_SAMPLE), year=2025), sample_analysis)
     meta = result.meta["uncertainty"]

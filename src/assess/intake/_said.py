@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 
-from assess.common.messages import message
-from assess.intake.problems import Wording
+from assess.common import message
+from assess.intake._problems import Wording
 
 __all__ = ["said", "listed"]
 

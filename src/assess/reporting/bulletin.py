@@ -22,11 +22,10 @@ import pandas as pd
 from IPython.display import HTML
 from matplotlib.figure import Figure
 
-from assess.analysis.monitor import Monitor
-from assess.common.messages import Domain, check_lang
-from assess.reporting import provenance as prov
-from assess.reporting.figures import _style, cjk_font, figure_lang, literal
-from assess.reporting.i18n import (
+from assess.analysis import Monitor
+from assess.common import Domain, check_lang
+from assess.reporting import _provenance as prov
+from assess.reporting._i18n import (
     MISSING,
     display_text,
     format_number,
@@ -38,8 +37,9 @@ from assess.reporting.i18n import (
     month_label,
     quarter_label,
 )
-from assess.reporting.i18n import text as report_text
-from assess.reporting.render import asset, render, trusted
+from assess.reporting._i18n import text as report_text
+from assess.reporting._render import asset, render, trusted
+from assess.reporting.figures import _style, cjk_font, figure_lang, literal
 from assess.reporting.sections import _Footer, date_text, figure_jpeg, inline_image
 
 __all__ = [
@@ -224,7 +224,7 @@ def overdue_heatmap(m: Monitor, lang: str = "en") -> Figure:
 
 def trajectory_figure(course: pd.DataFrame, group_id: str, lang: str = "en") -> Figure:
     """One group's provisional score (暂评) and its overdue problems at each month's end
-    (``course`` from :func:`assess.analysis.monitor.trajectories`)."""
+    (``course`` from :func:`assess.analysis._monitor.trajectories`)."""
     lang = figure_lang(lang)
     rows = course[course["group_id"] == group_id]
     if rows.empty:
@@ -468,7 +468,7 @@ def provenance_line(m: Monitor, lang: str = "en") -> str:
 
 def _generated(m: Monitor, lang: str) -> str:
     """The generation time in the office's time zone, as the language writes the date."""
-    from assess.common.localtime import format_date, local_datetime
+    from assess.common import format_date, local_datetime
 
     moment = m.meta.get("generated_at")
     if not moment:
@@ -563,7 +563,7 @@ def provenance_sheet(rows: dict[str, Any], lang: str = "en") -> pd.DataFrame:
 
 def write_xlsx(m: Monitor, path: str | Path, lang: str = "en") -> Path:
     """``bulletin-YYYY-MM.xlsx``: one sheet per table (atomic; byte for byte under ``SOURCE_DATE_EPOCH``)."""
-    from assess.reporting.workbook import write_tables
+    from assess.reporting._workbook import write_tables
 
     return write_tables(path, sheets(m, lang))
 
@@ -636,7 +636,7 @@ def write_docx(m: Monitor, path: str | Path, lang: str = "en") -> Path:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
-    from assess.common.atomic import atomic_write
+    from assess.common import atomic_write
 
     check_lang(lang)
     doc = Document()
@@ -738,6 +738,6 @@ def write_docx(m: Monitor, path: str | Path, lang: str = "en") -> Path:
 
 
 def _reproducible_zip(data: bytes) -> bytes:
-    from assess.reporting.workbook import _reproducible
+    from assess.reporting._workbook import _reproducible
 
     return _reproducible(data)

@@ -2,12 +2,12 @@
 
 The public face of the analysts' views; each job lives in its own module:
 
-- :mod:`assess.reporting.data_views` — what each sheet holds, the monthly ledgers, the ratings;
-- :mod:`assess.reporting.anomalies` — rows that are valid but look wrong;
-- :mod:`assess.reporting.result_views` — reliability, indicators, scores and grades of a result;
-- :mod:`assess.reporting.what_if` — a reweighted scheme and what changes under it;
-- :mod:`assess.reporting.view_figures` — the charts; :mod:`assess.reporting.sliders` — the sliders;
-- :mod:`assess.reporting.localise` — every header and fixed value in the reader's language.
+- :mod:`assess.reporting._data_views` — what each sheet holds, the monthly ledgers, the ratings;
+- :mod:`assess.reporting._anomalies` — rows that are valid but look wrong;
+- :mod:`assess.reporting._result_views` — reliability, indicators, scores and grades of a result;
+- :mod:`assess.reporting._what_if` — a reweighted scheme and what changes under it;
+- :mod:`assess.reporting._view_figures` — the charts; :mod:`assess.reporting._sliders` — the sliders;
+- :mod:`assess.reporting._localise` — every header and fixed value in the reader's language.
 
 Examples
 --------
@@ -20,8 +20,8 @@ Examples
 
 from __future__ import annotations
 
-from assess.reporting.anomalies import anomalies
-from assess.reporting.data_views import (
+from assess.reporting._anomalies import anomalies
+from assess.reporting._data_views import (
     coverage,
     ledger_by_group,
     ledger_by_month,
@@ -30,8 +30,8 @@ from assess.reporting.data_views import (
     rating_distribution,
     response_rates,
 )
-from assess.reporting.localise import localise
-from assess.reporting.result_views import (
+from assess.reporting._localise import localise
+from assess.reporting._result_views import (
     effective_weights,
     grade_counts,
     indicator_correlations,
@@ -41,9 +41,9 @@ from assess.reporting.result_views import (
     score_summary,
     sensitivity,
 )
-from assess.reporting.sliders import weight_sliders
-from assess.reporting.view_figures import correlation_figure, ledger_figure, rating_figure, what_if_figure
-from assess.reporting.what_if import reweighted, what_if
+from assess.reporting._sliders import weight_sliders
+from assess.reporting._view_figures import correlation_figure, ledger_figure, rating_figure, what_if_figure
+from assess.reporting._what_if import reweighted, what_if
 
 __all__ = [
     "coverage",

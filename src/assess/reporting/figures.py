@@ -1,4 +1,4 @@
-"""Figures of a :class:`~assess.scoring.result.Result`, each returned as a matplotlib ``Figure``.
+"""Figures of a :class:`~assess.scoring._result.Result`, each returned as a matplotlib ``Figure``.
 
 Figures are built on :class:`matplotlib.figure.Figure` directly, never through pyplot: nothing
 is registered with pyplot (so nothing to close, nothing shown twice by an inline backend) and
@@ -29,12 +29,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from assess.analysis.importance import importance
-from assess.analysis.uncertainty import Uncertainty
-from assess.common.messages import Domain
-from assess.reporting import facts
-from assess.reporting.docstrings import shared_parameters
-from assess.reporting.i18n import (
+from assess.analysis import Uncertainty, importance
+from assess.common import Domain
+from assess.reporting import _facts as facts
+from assess.reporting._docstrings import shared_parameters
+from assess.reporting._i18n import (
     check_lang,
     component_labels,
     format_score,
@@ -44,8 +43,8 @@ from assess.reporting.i18n import (
     quarter_label,
     text,
 )
-from assess.reporting.uncertainty_text import UNCERTAINTY_WORDS, group_row, per_group_table, percent
-from assess.scoring.result import Result
+from assess.reporting._uncertainty_text import UNCERTAINTY_WORDS, group_row, per_group_table, percent
+from assess.scoring import Result
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -378,7 +377,7 @@ def ratings_by_quarter(result: Result, group_id: str, lang: str = "en") -> Figur
     return fig
 
 
-# ---- uncertainty of the grades (assess.analysis.uncertainty) ----
+# ---- uncertainty of the grades (assess.analysis._uncertainty) ----
 
 _UNGRADED_COLOUR = "#bdbdbd"
 
@@ -567,7 +566,7 @@ def group_figure(source: Result | Uncertainty, group_id: str, lang: str = "en") 
     return fig
 
 
-# ---- indicator importance (assess.analysis.importance) ----
+# ---- indicator importance (assess.analysis._importance) ----
 
 #: Words of the figure and the sentence, ``lang → {key: phrase}`` (section ``importance`` of the message catalogues).
 _IMPORTANCE_WORDS = Domain("importance")
@@ -632,12 +631,12 @@ def scenario_figure(result: Result, lang: str = "en") -> Figure:
     import matplotlib as mpl
     from matplotlib.colors import ListedColormap
 
-    from assess.analysis.scenarios import SCENARIO_WORDS, band_labels, label
+    from assess.analysis import SCENARIO_WORDS, band_labels, label
 
     table = result.scenarios
     if table is None or table.empty:
         raise ValueError(
-            "This result has no scenario table; add one with assess.analysis.scenarios.attach_scenarios(result)."
+            "This result has no scenario table; add one with assess.analysis._scenarios.attach_scenarios(result)."
         )
     lang, font = _figure_lang(lang)
     bands = band_labels(result, lang)

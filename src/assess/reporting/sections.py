@@ -1,22 +1,22 @@
 """The sections of one group's report, as HTML, so the report notebook holds no logic.
 
-Each ``*_section`` function takes a loaded :class:`~assess.scoring.result.Result`, a group and a
+Each ``*_section`` function takes a loaded :class:`~assess.scoring._result.Result`, a group and a
 language and returns an :class:`IPython.display.HTML` the notebook displays as is. The
-numbers come from :mod:`assess.reporting.facts`, the words from :mod:`assess.reporting.i18n` (component and
+numbers come from :mod:`assess.reporting._facts`, the words from :mod:`assess.reporting._i18n` (component and
 grade labels from the scheme), the figures from :mod:`assess.reporting.figures` (inlined as JPEG, :data:`JPEG_OPTIONS`).
 The HTML itself lives in templates, ``templates/sections/<name>.html.j2`` with the building
 blocks in ``templates/macros.html.j2``; the functions here only prepare plain data for them
-(:mod:`assess.reporting.render`). The templates escape every value they print, so a name or a
+(:mod:`assess.reporting._render`). The templates escape every value they print, so a name or a
 comment ``<script>alert(1)</script>`` is shown as text and never runs.
 
 Sections flow one after the other in print (no forced page breaks): the print stylesheet of
-:mod:`assess.reporting.pages` keeps a chart with its caption and a heading with what follows, and
+:mod:`assess.reporting._pages` keeps a chart with its caption and a heading with what follows, and
 repeats a table's header on a new page. :func:`header_section` carries the running header
 (office, year, group) that WeasyPrint repeats on every printed page.
 
 Examples
 --------
->>> from assess.scoring.result import load_result                     # doctest: +SKIP
+>>> from assess.scoring._result import load_result                     # doctest: +SKIP
 >>> result = load_result("reports/demo/results")                # doctest: +SKIP
 >>> report.summary_section(result, "G01", "zh")                 # doctest: +SKIP
 """
@@ -33,13 +33,12 @@ from IPython.display import HTML, Image
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from assess.common.localtime import stamp
-from assess.common.tolerance import TOL
-from assess.reporting import facts
+from assess.common import TOL, stamp
+from assess.reporting import _facts as facts
+from assess.reporting import _provenance as prov
 from assess.reporting import figures as plots
-from assess.reporting import provenance as prov
-from assess.reporting.docstrings import shared_parameters
-from assess.reporting.i18n import (
+from assess.reporting._docstrings import shared_parameters
+from assess.reporting._i18n import (
     LANGS,
     MISSING,
     check_lang,
@@ -59,8 +58,8 @@ from assess.reporting.i18n import (
     quarter_label,
     text,
 )
-from assess.reporting.render import render
-from assess.scoring.result import Result
+from assess.reporting._render import render
+from assess.scoring import Result
 
 __all__ = [
     "LANGS",
@@ -100,7 +99,7 @@ __all__ = [
     "figure_jpeg",
 ]
 
-#: MIME type of the output that carries a report's ``<meta>`` tags to :func:`assess.reporting.pages.render_html`.
+#: MIME type of the output that carries a report's ``<meta>`` tags to :func:`assess.reporting._pages.render_html`.
 PAGE_META_MIME = "application/vnd.assess.page-meta+json"
 
 
@@ -211,7 +210,7 @@ def _group_name(result: Result, group_id: str) -> str:
 def date_text(day: Any, lang: str) -> str:
     """An ISO date as the reader writes it: ``2025年12月31日`` in Chinese, ISO in English."""
     if lang == "zh" and isinstance(day, str) and len(day) == 10:
-        from assess.common.localtime import format_date
+        from assess.common import format_date
 
         return format_date(day, "zh")
     return display_text(day)
@@ -333,7 +332,7 @@ def standing_notes(result: Result, group_id: str, lang: str = "en") -> list[tupl
                 ),
             )
         )  # fmt: skip
-    from assess.analysis.scenarios import grade_line
+    from assess.analysis import grade_line
 
     line = grade_line(result, group_id, lang)  # how the grade holds under the scheme's alternatives
     if line:
@@ -855,8 +854,8 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
     """
     if result.uncertainty is None:
         return HTML("")
+    from assess.reporting._uncertainty_text import sentence, settings_text  # only runs with an analysis pay for it
     from assess.reporting.figures import group_figure
-    from assess.reporting.uncertainty_text import sentence, settings_text  # only runs with an analysis pay for it
 
     settings = result.meta.get("uncertainty") or {}
     return _section(
@@ -872,9 +871,9 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
 def index_remarks(result: Result, lang: str = "en") -> str:
     """The index's remarks under the distribution: what carries the ranking (nominal weight
     against effective importance), any red flag of the coherence checks, and the groups whose
-    mean rating is less reliable than :data:`~assess.scoring.ratings.LOW_RELIABILITY`."""
-    from assess.analysis.coherence import red_flags
-    from assess.scoring.ratings import LOW_RELIABILITY
+    mean rating is less reliable than :data:`~assess.scoring._ratings.LOW_RELIABILITY`."""
+    from assess.analysis import red_flags
+    from assess.scoring import LOW_RELIABILITY
 
     parts = [plots.importance_sentence(result, lang), red_flags(result, lang)]
     quality = result.ratings_quality
@@ -891,7 +890,7 @@ def uncertainty_settings_text(settings: dict[str, Any] | None, lang: str = "en")
     """The uncertainty settings (draws, seed, factors, evidence model) in one line; blank without an analysis."""
     if not settings:
         return ""
-    from assess.reporting.uncertainty_text import settings_text
+    from assess.reporting._uncertainty_text import settings_text
 
     return settings_text(settings, lang)
 
@@ -906,7 +905,7 @@ def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
 
 
 def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> list[str]:
-    """存在问题及改进建议: 2–4 sentences drawn by rules from :func:`assess.reporting.facts.improvements`
+    """存在问题及改进建议: 2–4 sentences drawn by rules from :func:`assess.reporting._facts.improvements`
     (one sentence saying so when nothing calls for improvement)."""
     sentences = []
     for key, v in facts.improvements(result, group_id):
@@ -976,7 +975,7 @@ def page_meta(result: Result, group_id: str | None, lang: str = "en") -> dict[st
 
 class _Footer:
     """The provenance footer: HTML for the page, plus the page's ``<meta>`` tags under
-    :data:`PAGE_META_MIME` for :func:`assess.reporting.pages.render_html`."""
+    :data:`PAGE_META_MIME` for :func:`assess.reporting._pages.render_html`."""
 
     def __init__(self, html_: str, meta: dict[str, str]) -> None:
         self.html = html_
@@ -1010,7 +1009,7 @@ def provenance_section(result: Result, group_id: str | None = None, lang: str = 
     keeps as its metadata.
 
     Displayed in a notebook it also hands the page's ``<meta>`` tags to
-    :func:`assess.reporting.pages.render_html`.
+    :func:`assess.reporting._pages.render_html`.
     """
     check_lang(lang)
     body = render("sections/provenance.html.j2", line=provenance_line(result, lang))
