@@ -183,8 +183,10 @@ def scheme_page() -> str:
 
 
 #: Catalogue sections whose ``<key>``/``<key>_fix`` pairs are problems an office can meet.
-_PROBLEM_SECTIONS = {"reader": "读取工作簿 · Reading the workbook", "checks": "日期与指标值 · Dates and values",
-                     "collect": "合并报送表 · Collecting submissions", "outputs": "输出文件夹 · The output folder"}  # fmt: skip
+_PROBLEM_SECTIONS = {"reader": "读取工作簿 · Reading the workbook", "input_rules": "数据规则 · The rules of the input",
+                     "checks": "日期与指标值 · Dates and values", "preflight": "计分前的提醒 · Before scoring",
+                     "history": "上一年度的考核结果 · Last year's results", "collect": "合并报送表 · Collecting submissions",
+                     "outputs": "输出文件夹 · The output folder"}  # fmt: skip
 
 
 def _shown(phrase: str) -> str:
@@ -206,7 +208,6 @@ def messages_page() -> str:
         "",
         "This page is generated from the message catalogues, so it says what the program says: every",
         "problem that comes with its fix, in Chinese and English (‹…› stands for the values a message names).",
-        "Validation messages not yet in the catalogues are listed in [常见问题](troubleshooting.md#errors).",
         "",
     ]
     for section, title in _PROBLEM_SECTIONS.items():
