@@ -377,12 +377,12 @@ def test_a_lost_worker_process_is_replaced(results: Path, tmp_path: Path) -> Non
 
 @pytest.mark.slow
 def test_export_error_is_its_own_class(results: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import assess.reporting._pages
+    import assess.reporting
 
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("no converter")
 
-    monkeypatch.setattr(assess.reporting._pages, "render_html", broken)
+    monkeypatch.setattr(assess.reporting, "render_html", broken)  # the public name the engine imports
     template = write_template(tmp_path / "t.ipynb", 'print("hello")')
     task = engine.ReportTask(
         "G01", "t", template.read_text(), {"group_id": "G01", "result_dir": str(results), "lang": "en"}, timeout=60
