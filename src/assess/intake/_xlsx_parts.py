@@ -107,9 +107,9 @@ def book_facts(archive: zipfile.ZipFile) -> BookFacts:
 
 
 # Rows and cells as every spreadsheet writes them start with their position: <row r="12" …>,
-# <c r="B12" …>. These patterns find only the others — a row past 99,999, a cell past column Z,
+# <c r="B12" …>. These patterns find only the others — a cell past column Z,
 # a position not written first or not at all — so a regular sheet costs one quick search each.
-_ODD_ROW = re.compile(rb'<row(?:>| (?!r="\d{1,5}"))')
+_ODD_ROW = re.compile(rb'<row(?:>| (?!r="\d{1,7}"))')  # Excel's last row, 1,048,576, has seven digits
 
 
 def _odd_cell(widest: int) -> re.Pattern[bytes]:
