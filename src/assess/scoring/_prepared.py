@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from assess.common import SchemeError, __version__
+from assess.common import SchemeError, __version__, generated_now
 from assess.intake import Dataset, Normalize, Scheme, default_scheme, parse_scheme
 from assess.scoring import _ratings as ratings
 from assess.scoring._indicators import Window, rating_rows
@@ -39,7 +39,6 @@ from assess.scoring._kernel import grade_levels, order_ranks
 from assess.scoring._result import INDICATOR_COLUMNS, Result
 from assess.scoring._steps import (
     _check_indicators,
-    _now,
     contributions,
     normalize_series,
     prepare_indicators,
@@ -275,7 +274,7 @@ def _score(
         "input": Path(dataset.source).name if dataset.source else "",
         "input_sha256": dataset.sha256,
         "version": __version__,
-        "generated_at": _now(),
+        "generated_at": generated_now(),  # SOURCE_DATE_EPOCH pins it
         "ratings": dict(p.overall),
     }
     return Result(

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from assess.common import SchemeError, generated_now
+from assess.common import SchemeError
 from assess.intake import Dataset, Normalize, Scheme
 from assess.scoring._indicators import Window, compute_indicators, rating_responses
 from assess.scoring._kernel import (
@@ -264,8 +264,3 @@ def prepare_indicators(
     raw = compute_indicators(dataset.tables, window, scheme, responses)
     _check_indicators(raw, scheme)
     return window, responses, raw
-
-
-def _now() -> str:
-    """Generation time; ``SOURCE_DATE_EPOCH`` pins it for reproducible outputs."""
-    return generated_now()
