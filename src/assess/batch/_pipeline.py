@@ -245,7 +245,7 @@ def _score_and_write(job: _Job, dataset: Dataset, last_year: pd.DataFrame | None
     write_scores(result, out / "scores.xlsx", lang=lang)
     save_result(result, out / "results")
     # validation.txt lists what `assess validate` prints: the intake's warnings and the pre-flight ones
-    noticed = [*dataset.warnings, *preflight(dataset, job.scheme, job.year, job.as_of)]
+    noticed = [*dataset.warnings, *preflight(dataset, job.scheme, job.year, job.as_of, scored=result)]
     source = Path(dataset.source).name if dataset.source else ""
     atomic_write(out / "validation.txt", validation_text(noticed, source, job.year, lang))
     return result

@@ -17,6 +17,7 @@ from assess.common import message, month_zh, quarter_zh
 from assess.intake import Dataset, Problem, Scheme, assessment_year, default_scheme, wording, wording_apart
 from assess.scoring._compute import quota_size
 from assess.scoring._indicators import Window
+from assess.scoring._result import Result
 from assess.scoring._summary import missing_data
 
 __all__ = ["preflight", "infer_year"]
@@ -66,7 +67,11 @@ def _missing_periods(dataset: Dataset, window: Window, source: str) -> list[Prob
 
 
 def preflight(
-    dataset: Dataset, scheme: Scheme | None = None, year: int | None = None, as_of: str | None = None
+    dataset: Dataset,
+    scheme: Scheme | None = None,
+    year: int | None = None,
+    as_of: str | None = None,
+    scored: Result | None = None,
 ) -> list[Problem]:
     """Warnings about a valid ``dataset`` before it is scored for ``year`` (default: :func:`infer_year`).
 
@@ -75,6 +80,9 @@ def preflight(
     against ``min_coverage``); a band quota that rounds to zero places; months (ledger,
     visits) or quarters (ratings) of the year with no row at all; groups rated by fewer
     recipients than ``rating_min_raters``.
+
+    ``scored`` is ``dataset`` already scored under ``scheme``, ``year`` and ``as_of`` (the run has
+    it); without it the data are scored here.
     """
     from assess.scoring._compute import score  # scoring imports validate; late, like the analysts' views
 
@@ -83,7 +91,7 @@ def preflight(
     if year is None:
         return []
     source = Path(dataset.source).name if dataset.source else ""
-    result = score(dataset, year, as_of=as_of, scheme=scheme)
+    result = scored if scored is not None else score(dataset, year, as_of=as_of, scheme=scheme)
     window = Window(year, pd.Timestamp(result.meta["as_of"]))
     out: list[Problem] = []
     s = result.scores.set_index("group_id")
