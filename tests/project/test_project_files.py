@@ -28,6 +28,7 @@ CONDA_NAMES = {
     "tzdata": "python-tzdata",  # conda's tzdata is the system time-zone database
     "jupyter-client": "jupyter_client",
     "jupyter-core": "jupyter_core",
+    "lazy-loader": "lazy_loader",
 }
 NOT_ON_CONDA_FORGE = {"krippendorff"}
 

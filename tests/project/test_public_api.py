@@ -15,36 +15,38 @@ SRC = Path(assess.__file__).parent
 PACKAGES = ("common", "intake", "scoring", "analysis", "reporting", "batch")
 
 
-def _type_checking_imports(package: str) -> dict[str, str]:
-    """name -> module of the ``if TYPE_CHECKING:`` imports in a package's ``__init__``."""
-    tree = ast.parse((SRC / package / "__init__.py").read_text(encoding="utf-8"))
+def _stub_names(package: str) -> dict[str, str]:
+    """name -> private module of the ``from ._module import name as name`` lines of a package's ``__init__.pyi``."""
+    tree = ast.parse((SRC / package / "__init__.pyi").read_text(encoding="utf-8"))
     names: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            for imp in node.body:
-                assert isinstance(imp, ast.ImportFrom), ast.dump(imp)
-                names.update({alias.name: str(imp.module) for alias in imp.names})
+    for node in tree.body[1:]:  # after the docstring
+        assert isinstance(node, ast.ImportFrom) and node.level == 1 and node.module, ast.dump(node)
+        for alias in node.names:
+            assert alias.asname == alias.name, f"{package}: {alias.name} must be re-exported as itself"
+            names[alias.name] = node.module
     return names
 
 
 @pytest.mark.parametrize("package", PACKAGES)
-def test_a_package_exports_exactly_its_all_and_each_name_resolves(package):
+def test_a_package_exports_exactly_the_names_its_stub_lists_and_each_resolves(package):
     module = importlib.import_module(f"assess.{package}")
-    assert module.__all__ == sorted(module.__all__)
-    assert set(module.__all__) == set(module._PUBLIC)
-    assert _type_checking_imports(package) == module._PUBLIC  # what mypy sees is what runs
+    stub = _stub_names(package)  # what mypy sees is what runs
+    assert module.__all__ == sorted(stub)
+    assert all(name.startswith("_") for name in stub.values()), "a package's public names come from its private modules"
     for name in module.__all__:
         value = getattr(module, name)
-        assert getattr(value, "__name__", name) in (name, module._PUBLIC[name].rpartition(".")[2]) or not callable(
-            value
-        )
+        assert getattr(value, "__name__", name) in (name, stub[name]) or not callable(value)
     assert dir(module) == sorted(module.__all__)
+    assert (SRC / package / "__init__.py").read_text(encoding="utf-8").count("\n") <= 8, "the names live in the stub"
 
 
-def test_dir_of_assess_lists_the_documented_names_only():
+def test_dir_of_assess_lists_the_documented_names_and_the_subpackages_only():
     names = dir(assess)
-    assert {"load", "score", "Result", "Scheme", "run_assessment", "monitor", "compare"} <= set(names)
-    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib"} & set(names)
+    stub = ast.parse((SRC / "__init__.pyi").read_text(encoding="utf-8"))
+    listed = {alias.asname for node in stub.body if isinstance(node, ast.ImportFrom) for alias in node.names}
+    assert names == sorted(assess.__all__) == sorted(listed)
+    assert {"load", "score", "Result", "Scheme", "run_assessment", "monitor", "compare", "intake", "cli"} <= set(names)
+    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "public_face", "_moved"} & set(names)
 
 
 def test_no_module_imports_a_private_module_of_another_package():

@@ -4,19 +4,22 @@ does not pay for what the run never calls.
 Two tools:
 
 - :func:`lazy_module` stands in for one third-party module until it is used;
-- :func:`lazy_exports` gives a package its public names from its private modules on first use
-  (PEP 562), so ``from assess.intake import load`` works while ``import assess.intake`` stays cheap.
+- :func:`public_face` gives a package the public names its stub ``__init__.pyi`` lists, each
+  imported from its private module on first use (lazy_loader), so ``from assess.intake import load``
+  works while ``import assess.intake`` stays cheap.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-__all__ = ["lazy_exports", "lazy_module"]
+import lazy_loader
+
+__all__ = ["lazy_module", "public_face"]
 
 
 class _LazyModule(ModuleType):
@@ -39,47 +42,34 @@ def lazy_module(name: str) -> Any:
 class _Package(ModuleType):
     """A package whose public names may share a name with one of its old module paths.
 
-    ``import assess.analysis._uncertainty`` (an old path, see ``assess._moved``) makes Python set
+    ``import assess.analysis.uncertainty`` (an old path, see ``assess._moved``) makes Python set
     the package attribute ``uncertainty`` to the module it imported; that must not replace the
     public *function* of the same name.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, ModuleType) and name in self.__dict__.get("_PUBLIC", ()):
+        if isinstance(value, ModuleType) and name in self.__dict__.get("__all__", ()):
             return  # the public name, not the module at its old path
         super().__setattr__(name, value)
 
 
-def lazy_exports(
-    package: str, public: Mapping[str, str], extra: tuple[str, ...] = ()
-) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """The module ``__getattr__`` and ``__dir__`` of ``package``, whose public names live in private modules.
+def public_face(package: str, init_file: str) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
+    """The ``__getattr__``, ``__dir__`` and ``__all__`` of ``package``, read from the stub beside its ``__init__``.
 
-    ``public`` maps each public name to the module that defines it (absolute, or relative to
-    ``package``: ``"._read"``). A name is imported on first use and then kept as a plain attribute. ``dir()``
-    lists the public names and ``extra`` (e.g. subpackages), not the package's own imports.
+    The stub ``__init__.pyi`` lists each public name once, as ``from ._module import name as name``:
+    type checkers read it, and lazy_loader (Scientific Python's SPEC 1) imports ``._module`` when
+    the name is first used, so ``from assess.intake import load`` works while ``import
+    assess.intake`` stays cheap. ``dir()`` and ``__all__`` are the stub's names, sorted.
 
     Examples
     --------
-    >>> getattr_, dir_ = lazy_exports("assess.common", {"message": "assess.common._messages"})
-    >>> getattr_("message").__name__, dir_()
-    ('message', ['message'])
+    >>> import assess.common
+    >>> getattr_, dir_, all_ = public_face("assess.common", assess.common.__file__)
+    >>> getattr_("message").__name__, "message" in all_, dir_() == all_
+    ('message', True, True)
     """
+    getattr_, dir_, all_ = lazy_loader.attach_stub(package, init_file)
     module = sys.modules[package]
     if not isinstance(module, _Package):
         module.__class__ = _Package
-
-    def __getattr__(name: str) -> Any:
-        if name in public:
-            value = getattr(importlib.import_module(public[name], package), name)
-        elif name in extra and not name.startswith("__"):
-            value = importlib.import_module(f"{package}.{name}")
-        else:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        setattr(module, name, value)
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*public, *extra})
-
-    return __getattr__, __dir__
+    return getattr_, dir_, all_

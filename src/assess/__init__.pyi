@@ -1,0 +1,31 @@
+"""The public names of ``assess``: what type checkers see, and what ``lazy_loader`` imports on first use."""
+
+from . import analysis as analysis
+from . import batch as batch
+from . import cli as cli
+from . import common as common
+from . import intake as intake
+from . import reporting as reporting
+from . import scoring as scoring
+from .analysis import compare as compare
+from .analysis import monitor as monitor
+from .analysis import uncertainty as uncertainty
+from .batch import ReportOptions as ReportOptions
+from .batch import run_assessment as run_assessment
+from .common import AssessError as AssessError
+from .common import SchemeError as SchemeError
+from .common import __version__ as __version__
+from .intake import Dataset as Dataset
+from .intake import InputError as InputError
+from .intake import Problem as Problem
+from .intake import Scheme as Scheme
+from .intake import default_scheme as default_scheme
+from .intake import load as load
+from .intake import load_scheme as load_scheme
+from .intake import validate as validate
+from .scoring import Prepared as Prepared
+from .scoring import Result as Result
+from .scoring import load_result as load_result
+from .scoring import prepare as prepare
+from .scoring import save_result as save_result
+from .scoring import score as score

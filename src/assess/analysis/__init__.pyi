@@ -1,0 +1,30 @@
+"""The public names of ``assess.analysis``: what type checkers see, and what ``lazy_loader`` imports on first use."""
+
+from ._coherence import COHERENCE_WORDS as COHERENCE_WORDS
+from ._coherence import coherence as coherence
+from ._coherence import coherence_sheet as coherence_sheet
+from ._coherence import red_flags as red_flags
+from ._history import compare as compare
+from ._history import read_previous as read_previous
+from ._importance import importance as importance
+from ._importance import nominal_weights as nominal_weights
+from ._monitor import Monitor as Monitor
+from ._monitor import Period as Period
+from ._monitor import monitor as monitor
+from ._monitor import parse_period as parse_period
+from ._monitor import trajectories as trajectories
+from ._scenarios import SCENARIO_WORDS as SCENARIO_WORDS
+from ._scenarios import alternatives as alternatives
+from ._scenarios import attach_scenarios as attach_scenarios
+from ._scenarios import band_labels as band_labels
+from ._scenarios import grade_line as grade_line
+from ._scenarios import label as label
+from ._scenarios import scenario_sheet as scenario_sheet
+from ._uncertainty import FACTORS as FACTORS
+from ._uncertainty import PROSE as PROSE
+from ._uncertainty import UNCERTAINTY_WORDS as UNCERTAINTY_WORDS
+from ._uncertainty import Uncertainty as Uncertainty
+from ._uncertainty import attach_uncertainty as attach_uncertainty
+from ._uncertainty import sentence as sentence
+from ._uncertainty import sentences as sentences
+from ._uncertainty import uncertainty as uncertainty

@@ -1,0 +1,33 @@
+"""The public names of ``assess.intake``: what type checkers see, and what ``lazy_loader`` imports on first use."""
+
+from ._annotate import annotate as annotate
+from ._annotate import check_target as check_target
+from ._collect import collect as collect
+from ._collect import submission_tables as submission_tables
+from ._plausible import assessment_year as assessment_year
+from ._problems import InputError as InputError
+from ._problems import Problem as Problem
+from ._problems import validation_text as validation_text
+from ._problems import wording as wording
+from ._problems import wording_apart as wording_apart
+from ._read import check_archive as check_archive
+from ._read import read_tables as read_tables
+from ._read import table_of_sheet as table_of_sheet
+from ._sample import make_sample as make_sample
+from ._scheme import DEFAULT_SCHEME_TEXT as DEFAULT_SCHEME_TEXT
+from ._scheme import MAX_DRAWS as MAX_DRAWS
+from ._scheme import Label as Label
+from ._scheme import Normalize as Normalize
+from ._scheme import Scheme as Scheme
+from ._scheme import UncertaintySettings as UncertaintySettings
+from ._scheme import default_scheme as default_scheme
+from ._scheme import load_scheme as load_scheme
+from ._scheme import parse_scheme as parse_scheme
+from ._scheme import read_scheme_yaml as read_scheme_yaml
+from ._scheme import saved_scheme as saved_scheme
+from ._scheme import scheme_error as scheme_error
+from ._spec import ID_PATTERN as ID_PATTERN
+from ._spec import SHEETS as SHEETS
+from ._validate import Dataset as Dataset
+from ._validate import load as load
+from ._validate import validate as validate

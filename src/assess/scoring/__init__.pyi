@@ -1,0 +1,32 @@
+"""The public names of ``assess.scoring``: what type checkers see, and what ``lazy_loader`` imports on first use."""
+
+from ._compute import score as score
+from ._indicators import Window as Window
+from ._indicators import rating_rows as rating_rows
+from ._indicators import share_counts as share_counts
+from ._kernel import TOL as TOL
+from ._kernel import combine as combine
+from ._kernel import competition_ranks as competition_ranks
+from ._kernel import grade_levels as grade_levels
+from ._kernel import normalize_rows as normalize_rows
+from ._kernel import order_ranks as order_ranks
+from ._kernel import present_components as present_components
+from ._kernel import snap_rows as snap_rows
+from ._preflight import preflight as preflight
+from ._prepared import Prepared as Prepared
+from ._prepared import prepare as prepare
+from ._prepared import reweight as reweight
+from ._ratings import LOW_RELIABILITY as LOW_RELIABILITY
+from ._result import Result as Result
+from ._result import load_result as load_result
+from ._result import save_result as save_result
+from ._steps import adjust as adjust
+from ._steps import aggregate as aggregate
+from ._steps import grade as grade
+from ._steps import normalize as normalize
+from ._steps import normalize_series as normalize_series
+from ._steps import order_rank as order_rank
+from ._summary import SUMMARY_WORDS as SUMMARY_WORDS
+from ._summary import quota_notes as quota_notes
+from ._summary import summary_table as summary_table
+from ._summary import tie_break_notes as tie_break_notes
