@@ -832,12 +832,9 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
             hidden = part.state != "visible"
             if hidden:
                 warnings.append(
-                    Problem(
+                    _sheet_problem(
                         source,
                         sheet,
-                        None,
-                        None,
-                        None,
                         severity="warning",
                         sheet_label=title,
                         **_said("sheet_hidden", {"title": repr(title)}, {"title": title}),
@@ -846,12 +843,9 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
             if sheet in found:
                 first = titles[sheet]
                 problems.append(
-                    Problem(
+                    _sheet_problem(
                         source,
                         sheet,
-                        None,
-                        None,
-                        None,
                         sheet_label=title,
                         **_said(
                             "sheet_twice",
@@ -999,6 +993,11 @@ _NAMES = {
 def _phrase(key: str, lang: str, **values: object) -> str:
     """One phrase of the ``reader`` catalogue section in ``lang``, the names above filled in."""
     return message("reader", key, lang, **_NAMES, **values)
+
+
+def _sheet_problem(file: str, sheet: str, row: int | None = None, /, **fields: Any) -> Problem:
+    """A problem with a whole sheet (or from one row on), not one cell: no column, no value."""
+    return Problem(file, sheet, row, None, None, **fields)
 
 
 def _said(
@@ -1176,12 +1175,10 @@ def _hidden_rows_and_columns(
             for lang in ("en", "zh")
         }
         warnings.append(
-            Problem(
+            _sheet_problem(
                 source,
                 sheet,
                 rows[0],
-                None,
-                None,
                 severity="warning",
                 sheet_label=label,
                 **_said("hidden_rows", {"shown": shown["en"]}, {"shown": shown["zh"]}, n=len(rows)),
@@ -1239,12 +1236,9 @@ def _finish(
             for lang in ("en", "zh")
         }
         problems.append(
-            Problem(
+            _sheet_problem(
                 source,
                 sheet,
-                None,
-                None,
-                None,
                 **_said(
                     "sheet_missing",
                     {"hint": hint["en"], "named": ""},
@@ -1290,12 +1284,9 @@ def _read_csv_folder(path: Path) -> RawTables:
             else "kind_other"
         )
         problems.append(
-            Problem(
+            _sheet_problem(
                 f"{source}/{entry.name}",
                 sheet,
-                None,
-                None,
-                None,
                 sheet_label=entry.stem,
                 **_said(
                     "entry_not_file",
@@ -1312,12 +1303,9 @@ def _read_csv_folder(path: Path) -> RawTables:
         name = f"{source}/{file.name}"
         if sheet in files:
             problems.append(
-                Problem(
+                _sheet_problem(
                     name,
                     sheet,
-                    None,
-                    None,
-                    None,
                     sheet_label=file.stem,
                     **_said(
                         "csv_twice",
