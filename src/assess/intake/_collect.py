@@ -347,14 +347,20 @@ def _may_change(sheet: str, column: str, old: dict[str, Plain], new: dict[str, P
 
 
 def _conflict(
-    fr: FileResult, sheet: str, row: int, key: tuple[Plain, ...], columns: list[str], why: tuple[str, str]
+    fr: FileResult, sheet: str, row: int, key: tuple[Plain, ...], columns: list[str], why: str, **filled: object
 ) -> Problem:
+    """A row ``collect`` refuses to merge: the ``collect`` phrase ``why``, its placeholders filled
+    from ``filled`` (a value, or ``{lang: value}`` where the languages differ)."""
+    rule = {
+        lang: _text(why, lang, **{k: v[lang] if isinstance(v, dict) else v for k, v in filled.items()})
+        for lang in ("en", "zh")
+    }
     spec = SHEETS[sheet]
     names = KEYS[sheet]
     shown = " / ".join(_show(v) for v in key) if names else ""
     problem = Problem(
         fr.name, sheet, row, columns[0] if len(columns) == 1 else None, shown or None,
-        rule=why[0], fix=_text("conflict_fix", "en"), rule_zh=why[1], fix_zh=_text("conflict_fix", "zh"),
+        rule=rule["en"], fix=_text("conflict_fix", "en"), rule_zh=rule["zh"], fix_zh=_text("conflict_fix", "zh"),
         column_label=spec.column(columns[0]).zh if len(columns) == 1 else "", sheet_label=fr.labels.get(sheet, ""),
     )  # fmt: skip
     fr.conflicts += 1
@@ -399,13 +405,10 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                     # a row agreeing with each of the others is caught between two that clash: show those
                     (f2, r2, v2), values = (own, values) if own else (pair[1], pair[0][2])
                     cols = [c.name for c in spec.columns if c.name in _clash(values, v2)]
-                    at, at_zh = (message("problem", "row", lang, row=r2) for lang in ("en", "zh"))
-                    where, where_zh = (at, at_zh) if f2 is fr else (f"{f2.name} {at}", f"{f2.name} {at_zh}")
-                    _conflict(
-                        fr, sheet, row, key, cols,
-                        (_text("conflict_files", "en", where=where, diff=_pairs(spec, cols, values, v2, "≠", "en")),
-                         _text("conflict_files", "zh", where=where_zh, diff=_pairs(spec, cols, values, v2, "≠", "zh"))),
-                    )  # fmt: skip
+                    at = {lang: message("problem", "row", lang, row=r2) for lang in ("en", "zh")}
+                    where = at if f2 is fr else {lang: f"{f2.name} {at[lang]}" for lang in at}
+                    unequal = {lang: _pairs(spec, cols, values, v2, "≠", lang) for lang in at}
+                    _conflict(fr, sheet, row, key, cols, "conflict_files", where=where, diff=unequal)
                 continue
             values = agreed
             (first, first_row, _), rest = rows[0], rows[1:]
@@ -417,11 +420,8 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                 changes.append(Change(sheet, "new", key if KEYS[sheet] else (), first.name, first_row, values))
                 continue
             if KEYS[sheet] and len(held) > 1:
-                _conflict(
-                    first, sheet, first_row, key, list(KEYS[sheet]),
-                    (_text("conflict_master_rows", "en", rows=_list("en", (str(r) for r, _ in held))),
-                     _text("conflict_master_rows", "zh", rows=_list("zh", (str(r) for r, _ in held)))),
-                )  # fmt: skip
+                rows_held = {lang: _list(lang, (str(r) for r, _ in held)) for lang in ("en", "zh")}
+                _conflict(first, sheet, first_row, key, list(KEYS[sheet]), "conflict_master_rows", rows=rows_held)
                 continue
             target, old = held[0]
             diff = [c.name for c in spec.columns if values[c.name] is not None and values[c.name] != old[c.name]]
@@ -430,11 +430,8 @@ def _plan(master: dict[str, pd.DataFrame], submitted: list[tuple[FileResult, dic
                 continue
             refused = [c for c in diff if not _may_change(sheet, c, old, values)]
             if refused:
-                _conflict(
-                    first, sheet, first_row, key, refused,
-                    (_text("conflict_master", "en", target=target, changes=_pairs(spec, refused, old, values, "→", "en")),
-                     _text("conflict_master", "zh", target=target, changes=_pairs(spec, refused, old, values, "→", "zh"))),
-                )  # fmt: skip
+                changed = {lang: _pairs(spec, refused, old, values, "→", lang) for lang in ("en", "zh")}
+                _conflict(first, sheet, first_row, key, refused, "conflict_master", target=target, changes=changed)
                 continue
             first.updated += 1
             changes.append(
