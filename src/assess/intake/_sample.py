@@ -16,6 +16,8 @@ same frames.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -190,16 +192,15 @@ def make_sample(
     quality = _group_quality(rng, groups)
 
     grp = _groups(rng, groups)
-    rec, rec_group = _recipients(rng, grp["group_id"], projects, enterprises)
-    is_project = (rec["kind"] == "project").to_numpy()
+    rec = _recipients(rng, grp["group_id"], projects, enterprises)
     frames = {
         "groups": grp,
-        "recipients": rec,
+        "recipients": rec.frame,
         "ledger": _ledger(rng, cal, grp["group_id"], quality),
-        "visits": _visits(rng, cal, rec, rec_group, quality),
-        "problems": _problems(rng, cal, rec, rec_group, is_project, quality),
-        "milestones": _milestones(rng, cal, rec, rec_group, is_project, quality),
-        "ratings": _ratings(rng, rec, rec_group, quality, year),
+        "visits": _visits(rng, cal, rec, quality),
+        "problems": _problems(rng, cal, rec, quality),
+        "milestones": _milestones(rng, cal, rec, quality),
+        "ratings": _ratings(rng, rec, quality, year),
         "adjustments": _adjustments(rng, cal, grp["group_id"], quality),
         "indicators": _office_indicators(rng, grp["group_id"], quality),
     }
@@ -303,9 +304,15 @@ def _groups(rng: np.random.Generator, n: int) -> pd.DataFrame:
     )
 
 
-def _recipients(
-    rng: np.random.Generator, group_ids: pd.Series, projects: int, enterprises: int
-) -> tuple[pd.DataFrame, np.ndarray]:
+class _Recipients(NamedTuple):
+    """The recipients sheet, each recipient's group (as an index into the groups) and whether it is a project."""
+
+    frame: pd.DataFrame
+    group: np.ndarray
+    is_project: np.ndarray
+
+
+def _recipients(rng: np.random.Generator, group_ids: pd.Series, projects: int, enterprises: int) -> _Recipients:
     """Recipients spread over the groups (each group ≥ 2) and each one's group index."""
     n_groups = len(group_ids)
     # Projects first, as evenly as possible, so that as many groups as possible have one.
@@ -332,7 +339,7 @@ def _recipients(
             "group_id": group_ids.to_numpy()[group_index],
         }
     )
-    return frame, group_index
+    return _Recipients(frame, group_index, (frame["kind"] == "project").to_numpy())
 
 
 def _ledger(rng: np.random.Generator, cal: _Calendar, group_ids: pd.Series, q: np.ndarray) -> pd.DataFrame:
@@ -372,10 +379,9 @@ def _ledger(rng: np.random.Generator, cal: _Calendar, group_ids: pd.Series, q: n
     )
 
 
-def _visits(
-    rng: np.random.Generator, cal: _Calendar, rec: pd.DataFrame, rec_group: np.ndarray, q: np.ndarray
-) -> pd.DataFrame:
+def _visits(rng: np.random.Generator, cal: _Calendar, recipients: _Recipients, q: np.ndarray) -> pd.DataFrame:
     """Visits through the year, each to a recipient of the visiting group."""
+    rec, rec_group = recipients.frame, recipients.group
     n_rec, n_groups = len(rec), len(q)
     # A few of the weakest groups neglect about a third of their recipients all year.
     weak = np.argsort(q)[: max(1, round(0.1 * n_groups))]
@@ -405,15 +411,9 @@ def _visits(
     return frame.sort_values(["date", "group_id", "recipient_id"], kind="stable", ignore_index=True)
 
 
-def _problems(
-    rng: np.random.Generator,
-    cal: _Calendar,
-    rec: pd.DataFrame,
-    rec_group: np.ndarray,
-    is_project: np.ndarray,
-    q: np.ndarray,
-) -> pd.DataFrame:
+def _problems(rng: np.random.Generator, cal: _Calendar, recipients: _Recipients, q: np.ndarray) -> pd.DataFrame:
     """The problem ledger: raised through the year, about 59 % resolved by 31 December."""
+    rec, rec_group, is_project = recipients
     n_rec = len(rec)
     n = round(_PROBLEMS_PER_RECIPIENT * n_rec * rng.uniform(0.96, 1.04))
     # Projects raise more problems than enterprises; diligent groups collect a little more.
@@ -481,20 +481,14 @@ def _problems(
     )
 
 
-def _milestones(
-    rng: np.random.Generator,
-    cal: _Calendar,
-    rec: pd.DataFrame,
-    rec_group: np.ndarray,
-    is_project: np.ndarray,
-    q: np.ndarray,
-) -> pd.DataFrame:
+def _milestones(rng: np.random.Generator, cal: _Calendar, recipients: _Recipients, q: np.ndarray) -> pd.DataFrame:
     """Two to four milestones per project, planned in the year, with investment in 万元.
 
     A group with no project gets milestones for one of its enterprises (an expansion or
     technical-upgrade project: the seed report counts 50 of 150 enterprises with one), so
     every group can be graded on work effectiveness.
     """
+    rec, rec_group, is_project = recipients
     has_project = np.isin(np.arange(rec_group.max() + 1), rec_group[is_project])
     first_of_group = ~pd.Series(rec_group).duplicated().to_numpy()
     proj = np.flatnonzero(is_project | (first_of_group & ~has_project[rec_group]))
@@ -543,10 +537,9 @@ def _milestones(
     )
 
 
-def _ratings(
-    rng: np.random.Generator, rec: pd.DataFrame, rec_group: np.ndarray, q: np.ndarray, year: int
-) -> pd.DataFrame:
+def _ratings(rng: np.random.Generator, recipients: _Recipients, q: np.ndarray, year: int) -> pd.DataFrame:
     """Three items per responding (recipient, quarter), rated for the recipient's own group."""
+    rec, rec_group = recipients.frame, recipients.group
     n_rec = len(rec)
     # Rating level per group; the weakest group is rated clearly lower.
     level = 3.4 + 1.7 * q
