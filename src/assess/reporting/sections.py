@@ -155,9 +155,14 @@ def figure(fig: Figure, dpi: int = 120, alt: str | None = None) -> Image:
     return Image(data=figure_png(fig, dpi=dpi), format="png", embed=True, alt=alt or fig.get_label() or None)
 
 
-def _section(template: str, key: str, lang: str, **context: Any) -> HTML:
-    """The section ``templates/sections/<template>.html.j2``, headed by the text ``key``."""
-    return HTML(str(render(f"sections/{template}.html.j2", title=text(key, lang), **context)))
+def _headers(lang: str, kinds: dict[str, str]) -> list[tuple[str, str]]:
+    """A table's headers in ``lang`` with each column's kind (``text``, ``num``, ``date``: its alignment)."""
+    return [(text(key, lang), kind) for key, kind in kinds.items()]
+
+
+def _section(template: str, lang: str, *, title: str = "", **context: Any) -> HTML:
+    """The section ``templates/sections/<template>.html.j2``, headed by the text ``title`` (by default ``template``)."""
+    return HTML(str(render(f"sections/{template}.html.j2", title=text(title or template, lang), **context)))
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -443,7 +448,6 @@ def summary_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     partial = facts.standing(result, group_id)["partial"]
     return _section(
         "summary",
-        "summary",
         lang,
         metrics=[{"detail": "", **metric} for metric in metrics],
         standing=standing_notes(result, group_id, lang),
@@ -517,7 +521,6 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     colon = mark("colon", lang)
     sep = mark("clause_separator", lang)
     return _section(
-        "indicators",
         "indicators",
         lang,
         strongest=text("strongest", lang) + colon,
@@ -593,17 +596,12 @@ def ratings_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     comments, every = _comment_rows(result, group_id, lang)
     return _section(
         "ratings",
-        "ratings",
         lang,
         rows=rows,
         figure=_figure(plots.ratings_by_quarter(result, group_id, lang), css="assess-figure assess-small"),
         warnings=notes,
         comments_title=text("comments", lang),
-        comment_columns=[
-            (text("quarter", lang), "date"),
-            (text("recipient", lang), "text"),
-            (text("comment", lang), "text"),
-        ],
+        comment_columns=_headers(lang, {"quarter": "date", "recipient": "text", "comment": "text"}),
         comments=comments,
         comments_left_out=_left_out(every - len(comments), "ratings", lang, _input_name(result)),
         no_comments=text("no_comments", lang),
@@ -699,21 +697,17 @@ def problems_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]  # fmt: skip
     return _section(
         "problems",
-        "problems",
         lang,
         note=text("problems_note", lang, year=result.meta.get("year", "")),
-        count_columns=[
-            (text("priority", lang), "text"),
-            (text("status.open", lang), "num"),
-            (text("status.resolved", lang), "num"),
-            (text("all", lang), "num"),
-        ],
+        count_columns=_headers(
+            lang, {"priority": "text", "status.open": "num", "status.resolved": "num", "all": "num"}
+        ),
         counts=count_rows,
         resolution=resolution,
         no_problems=text("no_problems", lang),
         overdue_title=text("overdue", lang),
         overdue_note=text("overdue_note", lang),
-        overdue_columns=[(text(k, lang), kinds.get(k, "text")) for k in keys],
+        overdue_columns=_headers(lang, {k: kinds.get(k, "text") for k in keys}),
         overdue=overdue,
         overdue_left_out=_left_out(len(late) - len(overdue), facts.OVERDUE_SHEET, lang),
         no_overdue=text("no_overdue", lang),
@@ -777,7 +771,6 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     ]  # fmt: skip
     return _section(
         "milestones",
-        "milestones",
         lang,
         note=text("milestones_note", lang, year=result.meta.get("year", "")),
         totals=totals,
@@ -818,14 +811,8 @@ def adjustments_section(result: Result, group_id: str, lang: str = "en") -> HTML
         )  # fmt: skip
     return _section(
         "adjustments",
-        "adjustments",
         lang,
-        columns=[
-            (text("date", lang), "date"),
-            (text("kind", lang), "text"),
-            (text("points", lang), "num"),
-            (text("reason", lang), "text"),
-        ],
+        columns=_headers(lang, {"date": "date", "kind": "text", "points": "num", "reason": "text"}),
         rows=rows,
         no_adjustments=text("no_adjustments", lang),
         applied=applied,
@@ -859,7 +846,6 @@ def uncertainty_section(result: Result, group_id: str, lang: str = "en") -> HTML
 
     settings = result.meta.get("uncertainty") or {}
     return _section(
-        "uncertainty",
         "uncertainty",
         lang,
         sentence=sentence(result, group_id, lang),
@@ -901,7 +887,7 @@ def quality_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     data, too few raters, straight-lining, quota demotion and vetoes.
     """
     notes = [(key, _quality_text(result, key, values, lang)) for key, values in facts.quality_notes(result, group_id)]
-    return _section("quality", "quality", lang, notes=notes, no_notes=text("quality.none", lang))
+    return _section("quality", lang, notes=notes, no_notes=text("quality.none", lang))
 
 
 def improvement_sentences(result: Result, group_id: str, lang: str = "en") -> list[str]:
@@ -937,8 +923,8 @@ def improvements_section(result: Result, group_id: str, lang: str = "en") -> HTM
     """
     return _section(
         "improvements",
-        "improve",
         lang,
+        title="improve",
         sentences=improvement_sentences(result, group_id, lang),
         note=text("improve_note", lang),
     )
@@ -948,7 +934,7 @@ def closing_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """The closing block of the printed report: 考核意见 (the reviewer's opinion) with room
     to write, and the signature and date lines, left blank to be filled in by hand."""
     check_lang(lang)
-    return _section("closing", "closing", lang, signature=text("signature", lang), sign_date=text("sign_date", lang))
+    return _section("closing", lang, signature=text("signature", lang), sign_date=text("sign_date", lang))
 
 
 def page_meta(result: Result, group_id: str | None, lang: str = "en") -> dict[str, str]:
