@@ -159,7 +159,7 @@ def _rows(model: Any, prefix: str) -> list[str]:
 
 
 def scheme_page() -> str:
-    from assess.intake._scheme import Scheme
+    from assess.intake import Scheme
 
     return "\n".join(
         [
@@ -197,7 +197,7 @@ def _shown(phrase: str) -> str:
 
 
 def messages_page() -> str:
-    from assess.common._messages import catalogue
+    from assess.common import catalogue
 
     zh, en = catalogue("zh"), catalogue("en")
     lines = [
