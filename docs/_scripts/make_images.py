@@ -88,6 +88,8 @@ def render_notebooks(folder: Path) -> None:
     import papermill
     from nbconvert import HTMLExporter
 
+    from assess.batch import WakefulKernelManager
+
     widget = "application/vnd.jupyter.widget-view+json"  # sliders: live only in JupyterLab
 
     notebooks = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0*.ipynb"))
@@ -102,8 +104,9 @@ def render_notebooks(folder: Path) -> None:
                 parameters["draws"] = 300
             ran = folder / f"{notebook.stem}-{lang}.ipynb"
             papermill.execute_notebook(
-                notebook, ran, parameters=parameters, cwd=str(notebook.parent), progress_bar=False
-            )
+                notebook, ran, parameters=parameters, cwd=str(notebook.parent), progress_bar=False,
+                kernel_manager_class=WakefulKernelManager,  # a reply whose wake-up was lost is still read
+            )  # fmt: skip
             nb = nbformat.read(ran, as_version=4)
             nb.metadata.pop("widgets", None)
             for cell in nb.cells:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-import papermill
 import pytest
 
 from assess.reporting._notebook_text import DOMAIN
+from notebook_runs import run_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,16 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_overview_notebook_runs_on_the_sample(lang, tmp_path):
     out = tmp_path / "overview.ipynb"
-    papermill.execute_notebook(
-        ROOT / "notebooks" / "00-overview.ipynb",
-        out,
-        parameters={"data_path": str(ROOT / "data" / "sample-2025.xlsx"), "year": 2025, "lang": lang},
-        cwd=str(ROOT / "notebooks"),
-        progress_bar=False,
-        kernel_name="python3",
-        execution_timeout=600,  # a cell that hangs (a kernel lost under load) fails the test, never CI
-        start_timeout=120,
-    )
+    run_notebook("00-overview", out, lang=lang)
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors

@@ -14,3 +14,4 @@ from ._pipeline import run_assessment as run_assessment
 from ._pipeline import score_to as score_to
 from ._pipeline import write_sample as write_sample
 from ._runner import template_imports as template_imports
+from ._wakeful import WakefulKernelManager as WakefulKernelManager

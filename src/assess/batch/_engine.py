@@ -48,6 +48,7 @@ from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
+from assess.batch._wakeful import WakefulKernelManager
 from assess.common import papermill_internals, pid_alive, source_date_epoch
 
 __all__ = [
@@ -223,7 +224,7 @@ class WarmKernel:
         started = time.perf_counter()
         _register(self)  # from now on shutdown_kernels() can stop it, even half-started
         try:
-            km = AsyncKernelManager(
+            km = WakefulKernelManager(  # its channels notice a reply whose wake-up was lost
                 kernel_name=self.settings.kernel_name,
                 config=_KERNEL_CONFIG,
                 # named after this process, so that a later run removes it if this one is killed
