@@ -18,8 +18,9 @@ JOBS ?= auto
 # How the test targets run pytest. PYTHONDONTWRITEBYTECODE is emptied (some shells set it): with
 # it every worker and every `assess` a test starts compiles the sources and re-rewrites the test
 # modules again, seconds of CPU each time; __pycache__/ is ignored by git. The Hypothesis profile
-# (tests/_support/hypothesis_profiles.py): `ci` tries every example, `dev` a fifth of them.
-PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist loadscope
+# (tests/_support/hypothesis_profiles.py): `ci` tries every example, `dev` a fifth of them. A test
+# module is one unit of work, and the workers take the longest first (tests/_support/longest_first.py).
+PYTEST = PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --no-loadscope-reorder
 
 ## help: list the targets
 help:

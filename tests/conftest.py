@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent / "_support"))
 
 import hypothesis_profiles  # noqa: E402  (from tests/_support, just put on the path)
+import longest_first  # noqa: E402
 
 HYPOTHESIS_PROFILE = hypothesis_profiles.load()
 
@@ -43,7 +44,19 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"hypothesis profile: {HYPOTHESIS_PROFILE} (${hypothesis_profiles.VARIABLE})"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    longest_first.sort_collection(config, items)  # the longest modules first (tests/_support/longest_first.py)
+
+
+_TIMER = longest_first.Timer()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _TIMER.add(report)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _TIMER.save(session.config)
     shutil.rmtree(_CACHE, ignore_errors=True)
 
 
