@@ -18,11 +18,18 @@ import zmq.asyncio
 from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.session import Session
 
-from assess.batch import WakefulKernelManager
-from assess.batch._wakeful import POLL_SLICE, WakefulChannel, WakefulKernelClient
+from assess.batch import WakefulKernelManager, _wakeful
+from assess.batch._wakeful import WakefulChannel, WakefulKernelClient
 
-#: how long a test waits for the reply before it calls the reply lost (a few slices)
-GUARD = 4 * POLL_SLICE
+#: the slice the tests poll in (the shipped one is a second), and how long a test waits for
+#: the reply before it calls it lost: a few slices
+SLICE = 0.2
+GUARD = 10 * SLICE
+
+
+@pytest.fixture(autouse=True)
+def _short_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_wakeful, "POLL_SLICE", SLICE)
 
 
 async def _reply_with_its_edge_spent(channel_class: type, timeout: float | None) -> dict:
@@ -63,14 +70,14 @@ def test_the_wakeful_channel_still_times_out_when_nothing_comes() -> None:
         socket = context.socket(zmq.PAIR)
         socket.bind_to_random_port("tcp://127.0.0.1")
         try:
-            await WakefulChannel(socket, Session(key=b"")).get_msg(timeout=2.5 * POLL_SLICE)
+            await WakefulChannel(socket, Session(key=b"")).get_msg(timeout=2.5 * SLICE)
         finally:
             context.destroy(linger=0)
 
     started = time.monotonic()
     with pytest.raises(Empty):
         asyncio.run(nothing())
-    assert time.monotonic() - started >= 2.5 * POLL_SLICE  # the whole timeout, not one slice
+    assert time.monotonic() - started >= 2.5 * SLICE  # the whole timeout, not one slice
 
 
 def test_the_manager_gives_wakeful_clients_on_every_zmq_channel() -> None:
