@@ -277,8 +277,8 @@ def _check_submission(
     for sheet in _OFFICE:
         if sheet in raw.origins and len(raw.tables.get(sheet, ())):
             result.warnings.append(
-                Problem(
-                    path.name, sheet, None, None, None, severity="warning",
+                Problem.of_sheet(
+                    path.name, sheet, severity="warning",
                     sheet_label=raw.origins[sheet].label,
                     rule=_text("office_sheet", "en", sheet=sheet, n=len(raw.tables[sheet])),
                     fix=_text("office_sheet_fix", "en"),
@@ -288,8 +288,8 @@ def _check_submission(
             )  # fmt: skip
     if not present:
         result.problems = [
-            Problem(
-                path.name, "-", None, None, None,
+            Problem.of_sheet(
+                path.name, "-",
                 rule=_text("no_sheets", "en", sheets=_list("en", SUBMITTED)),
                 fix=_text("no_sheets_fix", "en", command=_COMMAND),
                 rule_zh=_text("no_sheets", "zh", sheets=_list("zh", (SHEETS[s].zh for s in SUBMITTED))),
@@ -324,8 +324,8 @@ def _check_submission(
     if len(groups) > 1:  # allowed (an office may gather several groups' rows), but rarely meant
         shown = {lang: _list(lang, groups[:5]) + (" ..." if len(groups) > 5 else "") for lang in ("en", "zh")}
         result.warnings.append(
-            Problem(
-                path.name, "-", None, None, None, severity="warning",
+            Problem.of_sheet(
+                path.name, "-", severity="warning",
                 rule=_text("several_groups", "en", n=len(groups), groups=shown["en"]),
                 fix=_text("several_groups_fix", "en"),
                 rule_zh=_text("several_groups", "zh", n=len(groups), groups=shown["zh"]),

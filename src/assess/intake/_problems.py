@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from assess.common import AssessError, Domain, message
 from assess.intake._spec import SHEETS
@@ -75,6 +75,15 @@ class Problem:
     group_id: str = ""
     # "error" stops the run (exit 2); "warning" is printed and kept, and the run goes on.
     severity: str = "error"
+
+    @classmethod
+    def of_sheet(cls, file: str, sheet: str, row: int | None = None, /, **fields: Any) -> Problem:
+        """A problem with a whole sheet or file (or from ``row`` on), not one cell: no column, no value.
+
+        >>> Problem.of_sheet("data.xlsx", "groups", rule="no working group").column is None
+        True
+        """
+        return cls(file, sheet, row, None, None, **fields)
 
     def __str__(self) -> str:
         return self.text("en")

@@ -630,7 +630,7 @@ def _frame(
 
 
 def _refuse(source: str, words: Wording) -> InputError:
-    return InputError([Problem(source, "-", None, None, None, **words)])
+    return InputError([Problem.of_sheet(source, "-", **words)])
 
 
 def _damaged(source: str, detail: str) -> InputError:
@@ -832,7 +832,7 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
             hidden = part.state != "visible"
             if hidden:
                 warnings.append(
-                    _sheet_problem(
+                    Problem.of_sheet(
                         source,
                         sheet,
                         severity="warning",
@@ -843,7 +843,7 @@ def _read_sheets(reader: _Book, problems: list[Problem], warnings: list[Problem]
             if sheet in found:
                 first = titles[sheet]
                 problems.append(
-                    _sheet_problem(
+                    Problem.of_sheet(
                         source,
                         sheet,
                         sheet_label=title,
@@ -993,11 +993,6 @@ _NAMES = {
 def _phrase(key: str, lang: str, **values: object) -> str:
     """One phrase of the ``reader`` catalogue section in ``lang``, the names above filled in."""
     return message("reader", key, lang, **_NAMES, **values)
-
-
-def _sheet_problem(file: str, sheet: str, row: int | None = None, /, **fields: Any) -> Problem:
-    """A problem with a whole sheet (or from one row on), not one cell: no column, no value."""
-    return Problem(file, sheet, row, None, None, **fields)
 
 
 def _said(
@@ -1175,7 +1170,7 @@ def _hidden_rows_and_columns(
             for lang in ("en", "zh")
         }
         warnings.append(
-            _sheet_problem(
+            Problem.of_sheet(
                 source,
                 sheet,
                 rows[0],
@@ -1236,7 +1231,7 @@ def _finish(
             for lang in ("en", "zh")
         }
         problems.append(
-            _sheet_problem(
+            Problem.of_sheet(
                 source,
                 sheet,
                 **_said(
@@ -1284,7 +1279,7 @@ def _read_csv_folder(path: Path) -> RawTables:
             else "kind_other"
         )
         problems.append(
-            _sheet_problem(
+            Problem.of_sheet(
                 f"{source}/{entry.name}",
                 sheet,
                 sheet_label=entry.stem,
@@ -1303,7 +1298,7 @@ def _read_csv_folder(path: Path) -> RawTables:
         name = f"{source}/{file.name}"
         if sheet in files:
             problems.append(
-                _sheet_problem(
+                Problem.of_sheet(
                     name,
                     sheet,
                     sheet_label=file.stem,
@@ -1327,23 +1322,23 @@ def _read_csv_folder(path: Path) -> RawTables:
     return _finish(source, found, problems, warnings, origins, missing, broken | files, [p.stem for p in csvs])
 
 
-def _file_problem(name: str, sheet: str, label: str, words: Wording) -> Problem:
-    """A problem with a whole file of a CSV folder (no row, no column)."""
-    return Problem(name, sheet, None, None, None, sheet_label=label, **words)
-
-
 def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> list[tuple] | None:
     """Rows of one CSV file as text, or None (with a problem) when it is not UTF-8 CSV, too large or unreadable."""
     try:
         size = file.stat().st_size
         data = file.read_bytes() if size <= MAX_UNCOMPRESSED else b""
     except OSError as exc:
-        problems.append(_file_problem(name, sheet, file.stem, _said("unreadable", error=exc.strerror or exc)))
+        problems.append(
+            Problem.of_sheet(name, sheet, sheet_label=file.stem, **_said("unreadable", error=exc.strerror or exc))
+        )
         return None
     if size > MAX_UNCOMPRESSED:
         problems.append(
-            _file_problem(
-                name, sheet, file.stem, _said("csv_too_large", size=f"{size:,}", limit=MAX_UNCOMPRESSED // 1024**2)
+            Problem.of_sheet(
+                name,
+                sheet,
+                sheet_label=file.stem,
+                **_said("csv_too_large", size=f"{size:,}", limit=MAX_UNCOMPRESSED // 1024**2),
             )
         )
         return None
@@ -1356,11 +1351,11 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
         except UnicodeDecodeError:
             guess = {"en": "", "zh": ""}
         problems.append(
-            _file_problem(
+            Problem.of_sheet(
                 name,
                 sheet,
-                file.stem,
-                _said("not_utf8", {"guess": guess["en"]}, {"guess": guess["zh"]}, byte=exc.start),
+                sheet_label=file.stem,
+                **_said("not_utf8", {"guess": guess["en"]}, {"guess": guess["zh"]}, byte=exc.start),
             )
         )
         return None
@@ -1369,7 +1364,11 @@ def _read_csv(file: Path, name: str, sheet: str, problems: list[Problem]) -> lis
     except pd.errors.EmptyDataError:
         return []
     except pd.errors.ParserError as exc:
-        problems.append(_file_problem(name, sheet, file.stem, _said("csv_broken", error=str(exc).replace("\n", " "))))
+        problems.append(
+            Problem.of_sheet(
+                name, sheet, sheet_label=file.stem, **_said("csv_broken", error=str(exc).replace("\n", " "))
+            )
+        )
         return None
     return list(table.itertuples(index=False, name=None))
 

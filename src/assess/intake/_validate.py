@@ -132,7 +132,7 @@ def check_tables(
     problems.extend(implausible)  # before the rules: a cell reported here is not reported again
     warnings.extend(doubtful)
     if "groups" in typed and typed["groups"].empty:
-        problems.append(Problem(raw.file("groups"), "groups", None, None, None, **said("no_groups")))
+        problems.append(Problem.of_sheet(raw.file("groups"), "groups", **said("no_groups")))
     known: dict[str, set[str] | None] = {
         ref: set(typed[ref][key].dropna()) if ref in typed and (ref, key) not in absent else None
         for ref, key in (("groups", "group_id"), ("recipients", "recipient_id"))

@@ -107,7 +107,7 @@ def preflight(
                  "year": year},
                 zh={"causes": causes["zh"], "component": m.label["zh"], "component_lower": m.label["zh"]},
             )  # fmt: skip
-            out.append(Problem(source, sheet, None, None, None, **said, group_id=str(gid), severity="warning"))  # fmt: skip
+            out.append(Problem.of_sheet(source, sheet, **said, group_id=str(gid), severity="warning"))
 
     graded = int(s["grade"].notna().sum())
     for band in scheme.grades.bands[:-1]:
@@ -122,7 +122,7 @@ def preflight(
                  "rounding": message("preflight", rounding, "en")},
                 zh={"band": band.label.zh, "rounding": message("preflight", rounding, "zh")},
             )  # fmt: skip
-            out.append(Problem(source, "groups", None, None, None, **said, severity="warning"))  # fmt: skip
+            out.append(Problem.of_sheet(source, "groups", **said, severity="warning"))
 
     out.extend(_missing_periods(dataset, window, source))
 
