@@ -513,7 +513,7 @@ def indicators_section(result: Result, group_id: str, lang: str = "en") -> HTML:
     """
     frame = indicator_table(result, group_id, lang)
     numeric = {"raw", "normalized", "weight", "effective_weight", "points"}
-    columns = [(text(c, lang), "num" if c in numeric else "text") for c in frame.columns]
+    columns = _headers(lang, {c: "num" if c in numeric else "text" for c in frame.columns})
     rows = [[str(v) for v in row] for row in frame.itertuples(index=False)]
     strong, weak = facts.strengths(result, group_id)
     above = _vs_median_items(strong, "vs_median_above", lang) or [text("none_above", lang)]
@@ -757,10 +757,10 @@ def milestones_section(result: Result, group_id: str, lang: str = "en") -> HTML:
         "investment_planned",
         "investment_completed",
     ]
-    columns = [
-        (text(k, lang), "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text")
-        for k in keys
-    ]
+    columns = _headers(
+        lang,
+        {k: "num" if k.startswith("investment") else "date" if k.endswith(("_date", "_on")) else "text" for k in keys},
+    )
     # not done and late first, then the most recent; shown in planned-date order
     order = sorted(range(len(table)), key=lambda i: (table["status"].iat[i] == "on_time", -i))
     rows = [
