@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from pypdf import PdfReader
@@ -279,31 +279,39 @@ def _kept(folder: Path) -> list[Path]:
     return [path for path in folder.iterdir() if not path.name.startswith(".")]
 
 
-def _small_font() -> tuple[str, int]:
-    """A small installed font (DejaVu Sans, or whatever fontconfig gives for it): the cache
-    test cuts it several times, which takes a CJK font twenty seconds each."""
+class _Font(NamedTuple):
+    path: Path  # a copy of the font file in the test's folder
+    index: int  # the face in it
+    kept: Path  # the cache folder the cut copies are kept in
+
+
+@pytest.fixture
+def small_font(tmp_path: Path, monkeypatch) -> _Font:
+    """A copy of a small installed font (DejaVu Sans, or whatever fontconfig gives for it) and a
+    cache folder of the test's own: the cache tests cut it several times, which takes a CJK font
+    twenty seconds each."""
+    import shutil
+
     from assess.reporting import _print_fonts as print_fonts
 
     found = print_fonts._match("DejaVu Sans", 80)
     if found is None:
         pytest.skip("fc-match is not installed")
-    return found[0], found[1]
+    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
+    font = tmp_path / Path(found[0]).name
+    shutil.copyfile(found[0], font)
+    return _Font(font, found[1], tmp_path / "cache" / "fonts")
 
 
-def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(tmp_path: Path, monkeypatch) -> None:
+def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(small_font, tmp_path: Path, monkeypatch) -> None:
     """The copy is cut once per user and font, then read: a copy cut short or damaged, a
     changed font file, a copy someone else could have planted or an unwritable cache folder
     cost a new cut, never a wrong or missing font."""
     import os
-    import shutil
 
     from assess.reporting import _print_fonts as print_fonts
 
-    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
-    fonts = tmp_path / "cache" / "fonts"
-    path, index = _small_font()
-    font = tmp_path / Path(path).name
-    shutil.copyfile(path, font)
+    font, index, fonts = small_font
     first = print_fonts._subset(str(font), index)
     assert first and len(first) < font.stat().st_size
 
@@ -341,7 +349,7 @@ def test_subset_font_is_kept_on_disk_and_made_again_only_when_needed(tmp_path: P
     subset(cut=True)
 
 
-def test_a_copy_another_version_made_is_left_alone(tmp_path: Path, monkeypatch) -> None:
+def test_a_copy_another_version_made_is_left_alone(small_font) -> None:
     """A kept copy of the same font in another format (made by another version of assess) is
     neither used nor removed: two versions used in turn each keep their own copy and cut the
     font once, not on every run. An older copy of this format (the font file changed since)
@@ -351,11 +359,7 @@ def test_a_copy_another_version_made_is_left_alone(tmp_path: Path, monkeypatch) 
 
     from assess.reporting import _print_fonts as print_fonts
 
-    monkeypatch.setenv("ASSESS_CACHE_DIR", str(tmp_path / "cache"))
-    fonts = tmp_path / "cache" / "fonts"
-    path, index = _small_font()
-    font = tmp_path / Path(path).name
-    shutil.copyfile(path, font)
+    font, index, fonts = small_font
     cut = print_fonts._cached_subset(str(font), index)
     (ours,) = _kept(fonts)
     other = ours.with_name(print_fonts._face_prefix(str(font), index) + "0" * 32 + ".font")
